@@ -1,0 +1,146 @@
+//! Plain rows that cross the [`crate::Store`] trait. No backend types leak out of it.
+
+use domain::{Money, Price, Quantity, Symbol, Timeframe, UnixNanos};
+use serde::{Deserialize, Serialize};
+
+/// What one ingest call did. `inserted + updated + unchanged` is the number of rows offered;
+/// `skipped` counts rows the caller dropped as invalid before the store saw them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpsertCounts {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub skipped: u64,
+}
+
+impl std::ops::AddAssign for UpsertCounts {
+    fn add_assign(&mut self, o: Self) {
+        self.inserted += o.inserted;
+        self.updated += o.updated;
+        self.unchanged += o.unchanged;
+        self.skipped += o.skipped;
+    }
+}
+
+/// Bars of one series in `[start, end)`; `None` leaves that side open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BarQuery {
+    pub symbol: Symbol,
+    pub timeframe: Timeframe,
+    pub start: Option<UnixNanos>,
+    pub end: Option<UnixNanos>,
+}
+
+/// One stored series, for `data status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesStatus {
+    pub symbol: Symbol,
+    pub timeframe: Timeframe,
+    pub rows: u64,
+    pub first: UnixNanos,
+    pub last: UnixNanos,
+}
+
+/// A migration that is known to this binary, and whether the database has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MigrationInfo {
+    pub version: i64,
+    pub name: String,
+    /// RFC 3339 time it was applied, `None` if pending.
+    pub applied_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemaStatus {
+    pub backend: String,
+    /// Highest version recorded in `schema_migrations` (0 for an empty database).
+    pub current: i64,
+    /// Highest version this binary knows.
+    pub latest: i64,
+    pub migrations: Vec<MigrationInfo>,
+}
+
+/// One fill of a backtest, as stored in `backtest_trades`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunTrade {
+    pub timestamp: UnixNanos,
+    pub symbol: Symbol,
+    /// buy, sell, short or cover.
+    pub action: String,
+    pub quantity: Quantity,
+    pub price: Price,
+    pub commission: Money,
+    /// Realized P&L of a closing fill; `None` on an opening one.
+    pub pnl: Option<Money>,
+    pub reason: String,
+}
+
+/// One point of a run's equity curve, as stored in `backtest_equity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EquityPoint {
+    pub timestamp: UnixNanos,
+    pub equity: Money,
+    pub cash: Money,
+}
+
+/// Everything `backtest run` stores about a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewRun {
+    pub agent_id: String,
+    pub start: UnixNanos,
+    pub end: UnixNanos,
+    pub initial_capital: Money,
+    pub final_capital: Money,
+    pub total_trades: u64,
+    pub winning_trades: u64,
+    pub losing_trades: u64,
+    /// Fraction, e.g. 0.12 for a 12% drawdown.
+    pub max_drawdown: f64,
+    pub sharpe_ratio: Option<f64>,
+    /// The agent config as run (snapshot, not a path).
+    pub config: serde_json::Value,
+    /// All metrics as computed by the analytics crate.
+    pub metrics: serde_json::Value,
+    /// Hash of the bars and sentiment the run read, so a rerun can prove it saw the same data.
+    pub data_fingerprint: String,
+    pub engine_version: String,
+    pub trades: Vec<RunTrade>,
+    pub equity: Vec<EquityPoint>,
+}
+
+/// A stored run without its trades and equity curve, for `backtest list`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunSummary {
+    pub id: i64,
+    pub agent_id: String,
+    pub start: UnixNanos,
+    pub end: UnixNanos,
+    pub initial_capital: Money,
+    pub final_capital: Money,
+    pub total_trades: u64,
+    pub winning_trades: u64,
+    pub losing_trades: u64,
+    pub max_drawdown: f64,
+    pub sharpe_ratio: Option<f64>,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+}
+
+/// A stored run in full, for `backtest show` and `compare`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredRun {
+    pub summary: RunSummary,
+    pub config: serde_json::Value,
+    pub metrics: serde_json::Value,
+    pub data_fingerprint: String,
+    pub engine_version: String,
+    pub trades: Vec<RunTrade>,
+    pub equity: Vec<EquityPoint>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunFilter {
+    pub agent_id: Option<String>,
+    /// Newest first; `None` means all.
+    pub limit: Option<u64>,
+}
