@@ -3,7 +3,7 @@
 //! - [`fixed`]: exact fixed-point [`Price`], [`Quantity`] and [`Money`], parsed from text, never via f64.
 //! - [`time`]: [`UnixNanos`], UTC nanoseconds, and the text formats it reads and writes.
 //! - [`symbol`], [`timeframe`]: what a series is keyed by.
-//! - [`bar`], [`tick`], [`option`], [`sentiment`], [`corporate_action`]: the records, each with a
+//! - [`bar`], [`quote_bar`], [`tick`], [`option`], [`sentiment`], [`corporate_action`]: the records, each with a
 //!   validating constructor whose error names the field.
 //! - [`calendar`]: the NYSE calendar (holidays, early closes, DST) that gap checks and the scheduler use.
 //! - [`error`]: [`DomainError`], one variant per kind of bad value, always naming the field.
@@ -14,6 +14,7 @@ pub mod corporate_action;
 pub mod error;
 pub mod fixed;
 pub mod option;
+pub mod quote_bar;
 pub mod sentiment;
 pub mod symbol;
 pub mod tick;
@@ -25,6 +26,7 @@ pub use corporate_action::{CorporateAction, CorporateActionKind};
 pub use error::DomainError;
 pub use fixed::{Money, Price, Quantity};
 pub use option::{OptionQuote, OptionRight};
+pub use quote_bar::{Ohlc, QuoteBar};
 pub use sentiment::{SentimentLabel, SentimentRecord, SentimentSource};
 pub use symbol::Symbol;
 pub use tick::{QuoteTick, TradeTick};
