@@ -1,0 +1,232 @@
+//! `ztrade data import|export|status|seed`: files in and out of the store, and what it holds.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Subcommand, ValueEnum};
+use domain::{Symbol, Timeframe, UnixNanos};
+use store::{BarQuery, UpsertCounts};
+
+use super::GlobalArgs;
+use crate::output;
+use crate::progress::{self, Unit};
+
+pub mod status;
+
+#[derive(Debug, Subcommand)]
+pub enum DataCommand {
+    /// Import a CSV (or .csv.gz) of bars or quote bars. Strict: the first bad row aborts and
+    /// nothing from the file is stored. Re-importing the same rows changes nothing.
+    Import {
+        /// The file: any of the layouts in ../shared/data (date/timestamp/Date+Time columns,
+        /// offsets, Z or naive times, gzip).
+        file: PathBuf,
+        #[arg(long)]
+        symbol: Symbol,
+        /// 1m, 5m, 15m, 1h, 1d (or 1Min, 5Min, 15Min, 1Hour, 1Day; also 1s, 1w, 1mo).
+        #[arg(long)]
+        timeframe: Timeframe,
+        /// Time zone of naive timestamps.
+        #[arg(long, default_value = "America/New_York")]
+        tz: chrono_tz::Tz,
+        /// Store the valid rows and report each skipped line instead of aborting.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Export one series to CSV, JSON or Parquet (pandas and polars read all three).
+    Export {
+        #[arg(long)]
+        symbol: Symbol,
+        #[arg(long)]
+        timeframe: Timeframe,
+        /// First date or RFC 3339 time, inclusive.
+        #[arg(long)]
+        start: Option<String>,
+        /// Last date (inclusive) or RFC 3339 time (exclusive).
+        #[arg(long)]
+        end: Option<String>,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Rows, range and missing bars (against the NYSE calendar) of every stored series.
+    Status,
+    /// Generate deterministic synthetic bars and sentiment (news, reddit, sec) and store them.
+    Seed {
+        #[arg(long, value_delimiter = ',', default_value = "SPY,TSLA,AAPL")]
+        symbols: Vec<Symbol>,
+        /// Trading sessions to generate.
+        #[arg(long, default_value_t = 60)]
+        days: u32,
+        /// Last session date. Fixed by default so that the same command always seeds the same data.
+        #[arg(long, default_value = "2025-12-31")]
+        end: chrono::NaiveDate,
+        #[arg(long, default_value = "5m")]
+        timeframe: Timeframe,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    Parquet,
+}
+
+pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
+    match cmd {
+        DataCommand::Import { file, symbol, timeframe, tz, skip_invalid } => {
+            let counts = import(g, &file, &symbol, timeframe, tz, skip_invalid)?;
+            if g.json {
+                output::json(&counts)
+            } else {
+                println!(
+                    "{symbol} {timeframe}: {} inserted, {} updated, {} unchanged, {} skipped",
+                    counts.inserted, counts.updated, counts.unchanged, counts.skipped
+                );
+                Ok(())
+            }
+        }
+        DataCommand::Export { symbol, timeframe, start, end, format, out } => {
+            export(g, symbol, timeframe, start, end, format, &out)
+        }
+        DataCommand::Status => status::run(g),
+        DataCommand::Seed { symbols, days, end, timeframe, seed } => {
+            let summary = seed_store(&g.db_url(), &symbols, days, end, timeframe, seed)?;
+            if g.json {
+                output::json(&summary)
+            } else {
+                println!(
+                    "seeded {} bars ({} inserted) and {} sentiment records for {} at {timeframe}",
+                    summary.bars.inserted + summary.bars.updated + summary.bars.unchanged,
+                    summary.bars.inserted,
+                    summary.sentiment.inserted + summary.sentiment.updated + summary.sentiment.unchanged,
+                    symbols.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
+                );
+                Ok(())
+            }
+        }
+    }
+}
+
+fn import(
+    g: &GlobalArgs,
+    file: &std::path::Path,
+    symbol: &Symbol,
+    timeframe: Timeframe,
+    tz: chrono_tz::Tz,
+    skip_invalid: bool,
+) -> anyhow::Result<UpsertCounts> {
+    let size = std::fs::metadata(file).with_context(|| format!("cannot read {}", file.display()))?.len();
+    let mut store = store::open_migrated(&g.db_url())?;
+    let pb = progress::bar(size, Unit::Bytes, &format!("importing {}", file.display()));
+    let opts = formats::import::ReadOptions { timeframe, tz, skip_invalid };
+    let read = formats::import::read_file(file, &opts, &mut |bytes| pb.set_position(bytes))?;
+    pb.finish_and_clear();
+    for skipped in &read.skipped {
+        eprintln!("skipped {skipped}");
+    }
+    let mut counts = match &read.rows {
+        formats::import::Rows::Bars(bars) => store.upsert_bars(symbol, timeframe, bars)?,
+        formats::import::Rows::QuoteBars(q) => store.upsert_quote_bars(symbol, timeframe, q)?,
+    };
+    counts.skipped = read.skipped.len() as u64;
+    Ok(counts)
+}
+
+/// `--start`/`--end` accept a date or an RFC 3339 time; an end date includes that whole day.
+pub fn parse_bound(text: &str, is_end: bool) -> anyhow::Result<UnixNanos> {
+    let t = UnixNanos::parse_rfc3339(text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let date_only = text.trim().len() == 10;
+    Ok(if is_end && date_only { t.plus(domain::time::NANOS_PER_DAY) } else { t })
+}
+
+fn export(
+    g: &GlobalArgs,
+    symbol: Symbol,
+    timeframe: Timeframe,
+    start: Option<String>,
+    end: Option<String>,
+    format: ExportFormat,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    let store = store::open_ready(&g.db_url())?;
+    let query = BarQuery {
+        symbol: symbol.clone(),
+        timeframe,
+        start: start.as_deref().map(|s| parse_bound(s, false)).transpose()?,
+        end: end.as_deref().map(|s| parse_bound(s, true)).transpose()?,
+    };
+    let stream = store.bars(query);
+    let written = match format {
+        ExportFormat::Csv => formats::export::write_csv(out, timeframe, stream)?,
+        ExportFormat::Json => formats::export::write_json(out, timeframe, stream)?,
+        ExportFormat::Parquet => write_parquet(out, timeframe, stream)?,
+    };
+    if written == 0 {
+        anyhow::bail!("no {symbol} {timeframe} bars in that range; see `ztrade data status`");
+    }
+    if g.json {
+        output::json(&serde_json::json!({ "rows": written, "out": out }))
+    } else {
+        println!("wrote {written} bars to {}", out.display());
+        Ok(())
+    }
+}
+
+#[cfg(feature = "parquet")]
+fn write_parquet(out: &std::path::Path, tf: Timeframe, stream: store::BarStream<'_>) -> anyhow::Result<u64> {
+    Ok(formats::export::write_parquet(out, tf, stream)?)
+}
+
+#[cfg(not(feature = "parquet"))]
+fn write_parquet(_: &std::path::Path, _: Timeframe, _: store::BarStream<'_>) -> anyhow::Result<u64> {
+    anyhow::bail!("this ztrade was built without Parquet; rebuild with `cargo install --features parquet`")
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct SeedSummary {
+    pub bars: UpsertCounts,
+    pub sentiment: UpsertCounts,
+    pub first: Option<UnixNanos>,
+    pub last: Option<UnixNanos>,
+}
+
+/// Seeds `url` (migrating it first). Shared with `ztrade demo`.
+pub fn seed_store(
+    url: &str,
+    symbols: &[Symbol],
+    days: u32,
+    end: chrono::NaiveDate,
+    tf: Timeframe,
+    seed: u64,
+) -> anyhow::Result<SeedSummary> {
+    anyhow::ensure!(days > 0, "--days must be at least 1");
+    let mut store = store::open_migrated(url)?;
+    let sessions = last_sessions(end, days);
+    let first_day = sessions.first().context("no sessions to seed")?.date;
+    let pb = progress::bar(symbols.len() as u64, Unit::Items, "seeding");
+    let mut summary = SeedSummary { bars: UpsertCounts::default(), sentiment: UpsertCounts::default(), first: None, last: None };
+    for symbol in symbols {
+        let bars = formats::synth::generate_bars(symbol, first_day, days, tf, seed);
+        summary.first = summary.first.min(bars.first().map(|b| b.ts)).or(bars.first().map(|b| b.ts));
+        summary.last = summary.last.max(bars.last().map(|b| b.ts));
+        summary.bars += store.upsert_bars(symbol, tf, &bars)?;
+        pb.inc(1);
+    }
+    let sentiment = formats::synth::generate_sentiment(symbols, &sessions, seed);
+    summary.sentiment += store.upsert_sentiment(&sentiment)?;
+    pb.finish_and_clear();
+    Ok(summary)
+}
+
+/// The `n` NYSE sessions ending on or before `end`, oldest first.
+fn last_sessions(end: chrono::NaiveDate, n: u32) -> Vec<domain::calendar::Session> {
+    let cal = domain::calendar::NyseCalendar;
+    let mut out: Vec<_> = end.iter_days().rev().filter_map(|d| cal.session(d)).take(n as usize).collect();
+    out.reverse();
+    out
+}

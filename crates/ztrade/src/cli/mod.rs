@@ -1,0 +1,62 @@
+//! The command line. Global options first, then one module per command group:
+//!
+//! - [`db`]: `db migrate`, `db status`
+//! - [`data`]: `data import|export|status|seed`
+
+mod data;
+mod db;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::logging::LogFormat;
+
+/// ztrade: collect market data without gaps, keep it exactly, backtest strategies on it.
+#[derive(Debug, Parser)]
+#[command(name = "ztrade", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Store URL: sqlite://PATH or postgres://USER@HOST/DB. Falls back to $ZTRADE_DB, then
+    /// $DATABASE_URL, then sqlite://ztrade.db.
+    #[arg(long, global = true, env = "ZTRADE_DB", hide_env_values = true)]
+    pub db: Option<String>,
+    /// Print data as JSON on stdout (for scripts).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Log format on stderr; the level comes from RUST_LOG (default warn).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+impl GlobalArgs {
+    /// The flag wins, then ZTRADE_DB (via clap), then DATABASE_URL, then the embedded default.
+    pub fn db_url(&self) -> String {
+        self.db
+            .clone()
+            .or_else(|| std::env::var("DATABASE_URL").ok().filter(|s| !s.is_empty()))
+            .unwrap_or_else(|| "sqlite://ztrade.db".to_string())
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create or upgrade the store's schema, and show its version.
+    #[command(subcommand)]
+    Db(db::DbCommand),
+    /// Import, export, inspect and generate market data.
+    #[command(subcommand)]
+    Data(data::DataCommand),
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Db(cmd) => db::run(cmd, &cli.global),
+        Command::Data(cmd) => data::run(cmd, &cli.global),
+    }
+}
