@@ -1,0 +1,217 @@
+//! [`compute`]: from an equity curve, trades, exposure and an optional benchmark to one
+//! serializable [`Metrics`].
+//!
+//! Every return statistic is taken on the **daily** returns of [`crate::daily`] and annualized with
+//! `periods_per_year` (252). Rates and returns are fractions (`0.0123` is 1.23%). A value that is
+//! undefined or infinite (Sharpe of a constant series, profit factor with no losses) is `None`,
+//! which JSON shows as `null`, never `NaN`.
+
+use domain::{Money, UnixNanos};
+use serde::{Deserialize, Serialize};
+
+use crate::daily::{DailyCurve, DateKey, align};
+use crate::drawdown::{DrawdownSpan, longest_drawdown, max_drawdown_amount};
+use crate::error::AnalyticsError;
+use crate::monthly::{YearReturns, monthly_returns};
+use crate::stats;
+use crate::trades::{BarExposure, ClosedTrade, TradeStats};
+
+/// Settings with the conventional defaults: no risk-free rate, 252 periods a year, automatic
+/// date keys.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MetricsConfig {
+    /// Annual risk-free rate (fraction). Turned into a per-period rate by compounding,
+    /// `(1 + rf)^(1/periods_per_year) − 1`, and subtracted from every daily return for Sharpe,
+    /// used as the required return for Sortino and as the risk-free rate for alpha.
+    pub risk_free_annual: f64,
+    pub periods_per_year: u32,
+    pub date_key: DateKey,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        Self {
+            risk_free_annual: 0.0,
+            periods_per_year: 252,
+            date_key: DateKey::Auto,
+        }
+    }
+}
+
+/// Everything [`compute`] reads.
+#[derive(Debug, Clone, Copy)]
+pub struct MetricsInput<'a> {
+    /// `(time, equity)` in time order, at any frequency. The first point is the starting equity.
+    pub equity: &'a [(UnixNanos, Money)],
+    pub trades: &'a [ClosedTrade],
+    pub exposure: Option<BarExposure>,
+    /// Buy-and-hold value of the benchmark (prices work too: only ratios matter).
+    pub benchmark: Option<&'a [(UnixNanos, Money)]>,
+    pub config: MetricsConfig,
+}
+
+impl<'a> MetricsInput<'a> {
+    /// An equity curve alone, default config.
+    pub fn new(equity: &'a [(UnixNanos, Money)]) -> Self {
+        Self {
+            equity,
+            trades: &[],
+            exposure: None,
+            benchmark: None,
+            config: MetricsConfig::default(),
+        }
+    }
+}
+
+/// The performance report. Field names are part of the JSON interface: keep them stable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    pub start: UnixNanos,
+    pub end: UnixNanos,
+    pub start_equity: Money,
+    pub end_equity: Money,
+    /// Number of daily returns the statistics are computed from.
+    pub periods: usize,
+    pub periods_per_year: u32,
+    pub risk_free_annual: f64,
+    /// `end_equity / start_equity − 1`.
+    pub total_return: Option<f64>,
+    /// empyrical `annual_return`.
+    pub cagr: Option<f64>,
+    pub annual_volatility: Option<f64>,
+    pub sharpe: Option<f64>,
+    pub sortino: Option<f64>,
+    pub downside_risk: Option<f64>,
+    pub calmar: Option<f64>,
+    /// Deepest daily drawdown, non-positive (`-0.25` = 25% below the peak).
+    pub max_drawdown: Option<f64>,
+    /// Largest fall from a daily peak in money (non-negative).
+    pub max_drawdown_amount: Money,
+    pub max_drawdown_duration: Option<DrawdownSpan>,
+    /// Fraction of bars with a position held at the close.
+    pub exposure: Option<f64>,
+    pub trades: TradeStats,
+    pub benchmark: Option<BenchmarkMetrics>,
+    pub monthly_returns: Vec<YearReturns>,
+}
+
+/// The benchmark's own figures and the strategy's alpha and beta against it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchmarkMetrics {
+    pub total_return: Option<f64>,
+    pub cagr: Option<f64>,
+    pub annual_volatility: Option<f64>,
+    pub sharpe: Option<f64>,
+    pub max_drawdown: Option<f64>,
+    /// Dates on which both the strategy and the benchmark have a daily return.
+    pub aligned_periods: usize,
+    /// empyrical `alpha_beta`, annualized: `(1 + mean(r − rf − β(b − rf)))^ppy − 1`.
+    pub alpha: Option<f64>,
+    pub beta: Option<f64>,
+}
+
+impl Metrics {
+    /// Pretty JSON, fields in declaration order.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("metrics always serialize")
+    }
+}
+
+/// Computes every metric; fails only on malformed input (see [`AnalyticsError`]).
+pub fn compute(input: &MetricsInput<'_>) -> Result<Metrics, AnalyticsError> {
+    let cfg = input.config;
+    if cfg.periods_per_year == 0 {
+        return Err(config_err("periods_per_year", "must be positive"));
+    }
+    if !cfg.risk_free_annual.is_finite() || cfg.risk_free_annual <= -1.0 {
+        return Err(config_err(
+            "risk_free_annual",
+            "must be a finite rate above -1",
+        ));
+    }
+    let ppy = f64::from(cfg.periods_per_year);
+    let rf = if cfg.risk_free_annual == 0.0 {
+        0.0
+    } else {
+        stats::per_period_rate(cfg.risk_free_annual, ppy)
+    };
+
+    let curve = DailyCurve::from_curve("equity", input.equity, cfg.date_key)?;
+    let dated = curve.returns();
+    let r: Vec<f64> = dated.iter().map(|x| x.1).collect();
+    let (first, last) = (curve.first(), curve.last());
+
+    let trades = TradeStats::from_trades(input.trades)?;
+    let exposure = match input.exposure {
+        Some(e) => e.fraction()?,
+        None => None,
+    };
+    let benchmark = match input.benchmark {
+        Some(b) => Some(benchmark_metrics(b, &dated, rf, ppy, cfg.date_key)?),
+        None => None,
+    };
+
+    Ok(Metrics {
+        start: input.equity[0].0,
+        end: input.equity[input.equity.len() - 1].0,
+        start_equity: first.equity,
+        end_equity: last.equity,
+        periods: r.len(),
+        periods_per_year: cfg.periods_per_year,
+        risk_free_annual: cfg.risk_free_annual,
+        total_return: total_return(first.equity, last.equity),
+        cagr: finite(stats::annual_return(&r, ppy)),
+        annual_volatility: finite(stats::annual_volatility(&r, ppy)),
+        sharpe: finite(stats::sharpe_ratio(&r, rf, ppy)),
+        sortino: finite(stats::sortino_ratio(&r, rf, ppy)),
+        downside_risk: finite(stats::downside_risk(&r, rf, ppy)),
+        calmar: finite(stats::calmar_ratio(&r, ppy)),
+        max_drawdown: finite(stats::max_drawdown(&r)),
+        max_drawdown_amount: max_drawdown_amount(&curve.points),
+        max_drawdown_duration: longest_drawdown(&curve.points),
+        exposure,
+        trades,
+        benchmark,
+        monthly_returns: monthly_returns(&dated),
+    })
+}
+
+fn benchmark_metrics(
+    bench: &[(UnixNanos, Money)],
+    strategy: &[(chrono::NaiveDate, f64)],
+    rf: f64,
+    ppy: f64,
+    key: DateKey,
+) -> Result<BenchmarkMetrics, AnalyticsError> {
+    let curve = DailyCurve::from_curve("benchmark", bench, key)?;
+    let dated = curve.returns();
+    let b: Vec<f64> = dated.iter().map(|x| x.1).collect();
+    let (rs, bs) = align(strategy, &dated);
+    let (alpha, beta) = stats::alpha_beta(&rs, &bs, rf, ppy);
+    Ok(BenchmarkMetrics {
+        total_return: total_return(curve.first().equity, curve.last().equity),
+        cagr: finite(stats::annual_return(&b, ppy)),
+        annual_volatility: finite(stats::annual_volatility(&b, ppy)),
+        sharpe: finite(stats::sharpe_ratio(&b, rf, ppy)),
+        max_drawdown: finite(stats::max_drawdown(&b)),
+        aligned_periods: rs.len(),
+        alpha: finite(alpha),
+        beta: finite(beta),
+    })
+}
+
+fn total_return(start: Money, end: Money) -> Option<f64> {
+    finite((end.raw() - start.raw()) as f64 / start.raw() as f64)
+}
+
+/// `None` for NaN and ±∞, so JSON never carries a value it cannot represent.
+pub(crate) fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+fn config_err(field: &'static str, reason: &str) -> AnalyticsError {
+    AnalyticsError::Config {
+        field,
+        reason: reason.to_string(),
+    }
+}
