@@ -1,0 +1,333 @@
+//! Alpaca Market Data (`https://data.alpaca.markets`).
+//!
+//! - [`AlpacaConfig`]: base URL (config > `ZTRADE_ALPACA_DATA_URL` > default), key pair,
+//!   transport ([`HttpConfig`], 200 requests/min by default), invalid-record policy.
+//! - [`AlpacaClient`]: the [`Provider`] implementation. Endpoints: v2 stock bars (single-symbol
+//!   `/v2/stocks/{s}/bars` for one symbol, multi `/v2/stocks/bars?symbols=` otherwise), trades,
+//!   quotes; v1beta1 news; v1beta1 option chain snapshots. The cursor is `next_page_token`.
+//! - `wire`: response shapes and their conversion.
+
+mod wire;
+
+use async_trait::async_trait;
+use domain::{Bar, OptionQuote, OptionRight, QuoteTick, Symbol, TradeTick, UnixNanos};
+use reqwest::header::{HeaderMap, HeaderValue};
+use url::Url;
+
+use crate::credentials::{AlpacaCredentials, Credentials};
+use crate::error::ProviderError;
+use crate::http::{HttpConfig, HttpCore, endpoint, parse_base_url};
+use crate::news::NewsItem;
+use crate::page::{Cursor, OnInvalidRecord, Page};
+use crate::provider::{Limits, Provider};
+use crate::request::{
+    BarsRequest, NewsRequest, OptionChainRequest, TicksRequest, check_window, page_limit,
+};
+
+pub const DEFAULT_ALPACA_DATA_URL: &str = "https://data.alpaca.markets";
+pub const ENV_ALPACA_DATA_URL: &str = "ZTRADE_ALPACA_DATA_URL";
+/// Alpaca's documented budget on the free plan.
+pub const ALPACA_DEFAULT_REQUESTS_PER_MINUTE: u32 = 200;
+
+const LIMITS: Limits = Limits {
+    // No documented cap; 100 keeps the URL well under common proxy limits.
+    max_symbols_per_request: 100,
+    max_bars_per_page: 10_000,
+    max_ticks_per_page: 10_000,
+    max_news_per_page: 50,
+    max_options_per_page: 1_000,
+};
+
+#[derive(Debug, Clone)]
+pub struct AlpacaConfig {
+    pub base_url: Url,
+    pub credentials: AlpacaCredentials,
+    pub http: HttpConfig,
+    pub on_invalid: OnInvalidRecord,
+}
+
+impl AlpacaConfig {
+    /// The default base URL and transport.
+    pub fn new(credentials: AlpacaCredentials) -> Self {
+        Self {
+            base_url: Url::parse(DEFAULT_ALPACA_DATA_URL).expect("valid default"),
+            credentials,
+            http: HttpConfig::with_rate(ALPACA_DEFAULT_REQUESTS_PER_MINUTE),
+            on_invalid: OnInvalidRecord::Fail,
+        }
+    }
+
+    /// Keys from `APCA_API_KEY_ID`/`APCA_API_SECRET_KEY`, base URL from `ZTRADE_ALPACA_DATA_URL`.
+    pub fn from_env() -> Result<Self, ProviderError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ProviderError> {
+        let creds = Credentials::from_lookup(&lookup)?.require_alpaca()?;
+        let mut c = Self::new(creds);
+        if let Some(url) = lookup(ENV_ALPACA_DATA_URL).filter(|u| !u.trim().is_empty()) {
+            c.base_url = parse_base_url(&url, ENV_ALPACA_DATA_URL)?;
+        }
+        Ok(c)
+    }
+
+    /// Overrides the base URL (wins over the environment).
+    pub fn with_base_url(mut self, url: &str) -> Result<Self, ProviderError> {
+        self.base_url = parse_base_url(url, "Alpaca base URL")?;
+        Ok(self)
+    }
+}
+
+pub struct AlpacaClient {
+    core: HttpCore,
+    base: Url,
+    headers: HeaderMap,
+    on_invalid: OnInvalidRecord,
+}
+
+impl AlpacaClient {
+    pub fn new(config: AlpacaConfig) -> Result<Self, ProviderError> {
+        let c = &config.credentials;
+        let mut headers = HeaderMap::new();
+        for (name, secret) in [
+            ("apca-api-key-id", &c.key_id),
+            ("apca-api-secret-key", &c.secret_key),
+        ] {
+            let mut v = HeaderValue::from_str(secret.expose()).map_err(|_| {
+                ProviderError::Config(format!("{name} holds characters not allowed in a header"))
+            })?;
+            v.set_sensitive(true);
+            headers.insert(name, v);
+        }
+        let core = HttpCore::new(
+            "alpaca",
+            &config.http,
+            &[],
+            vec![c.key_id.clone(), c.secret_key.clone()],
+        )?;
+        Ok(Self {
+            core,
+            base: config.base_url,
+            headers,
+            on_invalid: config.on_invalid,
+        })
+    }
+
+    pub fn from_env() -> Result<Self, ProviderError> {
+        Self::new(AlpacaConfig::from_env()?)
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    /// Single-symbol endpoint for one symbol, multi-symbol otherwise.
+    fn stocks_url(&self, kind: &str, symbols: &[Symbol]) -> (Url, Option<Symbol>) {
+        if let [one] = symbols {
+            let u = endpoint(&self.base, &["v2", "stocks", one.as_str(), kind]);
+            (u, Some(one.clone()))
+        } else {
+            let mut u = endpoint(&self.base, &["v2", "stocks", kind]);
+            u.query_pairs_mut().append_pair("symbols", &join(symbols));
+            (u, None)
+        }
+    }
+}
+
+fn join(symbols: &[Symbol]) -> String {
+    symbols
+        .iter()
+        .map(Symbol::as_str)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The window `[start, end)` as Alpaca's inclusive `start`/`end`.
+fn window(url: &mut Url, start: UnixNanos, end: UnixNanos) {
+    url.query_pairs_mut()
+        .append_pair("start", &start.to_rfc3339())
+        .append_pair("end", &end.plus(-1).to_rfc3339());
+}
+
+fn common(url: &mut Url, limit: u32, feed: Option<&str>, sort: &str, cursor: Option<&Cursor>) {
+    let mut q = url.query_pairs_mut();
+    q.append_pair("limit", &limit.to_string());
+    if let Some(f) = feed {
+        q.append_pair("feed", f);
+    }
+    q.append_pair("sort", sort);
+    if let Some(c) = cursor {
+        q.append_pair("page_token", c.as_str());
+    }
+}
+
+#[async_trait]
+impl Provider for AlpacaClient {
+    fn name(&self) -> &'static str {
+        "alpaca"
+    }
+
+    fn limits(&self) -> Limits {
+        LIMITS
+    }
+
+    async fn fetch_bars(
+        &self,
+        req: &BarsRequest,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<(Symbol, Bar)>, ProviderError> {
+        check_window(
+            &req.symbols,
+            LIMITS.max_symbols_per_request,
+            req.start,
+            req.end,
+        )?;
+        let limit = page_limit(req.limit, LIMITS.max_bars_per_page)?;
+        let tf = req
+            .timeframe
+            .alpaca()
+            .map_err(|e| ProviderError::InvalidRequest(e.to_string()))?;
+        let (mut url, single) = self.stocks_url("bars", &req.symbols);
+        url.query_pairs_mut()
+            .append_pair("timeframe", &tf)
+            .append_pair("adjustment", req.adjustment.as_str());
+        window(&mut url, req.start, req.end);
+        common(
+            &mut url,
+            limit,
+            req.feed.as_deref(),
+            req.sort.as_str(),
+            cursor,
+        );
+        let fetched = self.core.get(url, &self.headers).await?;
+        let daily = req.timeframe.is_daily_or_longer();
+        wire::bars_page(
+            &self.core,
+            &fetched,
+            single.as_ref(),
+            daily,
+            self.on_invalid,
+        )
+    }
+
+    async fn fetch_trades(
+        &self,
+        req: &TicksRequest,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<(Symbol, TradeTick)>, ProviderError> {
+        check_window(
+            &req.symbols,
+            LIMITS.max_symbols_per_request,
+            req.start,
+            req.end,
+        )?;
+        let limit = page_limit(req.limit, LIMITS.max_ticks_per_page)?;
+        let (mut url, single) = self.stocks_url("trades", &req.symbols);
+        window(&mut url, req.start, req.end);
+        common(
+            &mut url,
+            limit,
+            req.feed.as_deref(),
+            req.sort.as_str(),
+            cursor,
+        );
+        let fetched = self.core.get(url, &self.headers).await?;
+        wire::trades_page(&self.core, &fetched, single.as_ref(), self.on_invalid)
+    }
+
+    async fn fetch_quotes(
+        &self,
+        req: &TicksRequest,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<(Symbol, QuoteTick)>, ProviderError> {
+        check_window(
+            &req.symbols,
+            LIMITS.max_symbols_per_request,
+            req.start,
+            req.end,
+        )?;
+        let limit = page_limit(req.limit, LIMITS.max_ticks_per_page)?;
+        let (mut url, single) = self.stocks_url("quotes", &req.symbols);
+        window(&mut url, req.start, req.end);
+        common(
+            &mut url,
+            limit,
+            req.feed.as_deref(),
+            req.sort.as_str(),
+            cursor,
+        );
+        let fetched = self.core.get(url, &self.headers).await?;
+        wire::quotes_page(&self.core, &fetched, single.as_ref(), self.on_invalid)
+    }
+
+    async fn fetch_news(
+        &self,
+        req: &NewsRequest,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<NewsItem>, ProviderError> {
+        let limit = page_limit(req.limit, LIMITS.max_news_per_page)?;
+        let mut url = endpoint(&self.base, &["v1beta1", "news"]);
+        {
+            let mut q = url.query_pairs_mut();
+            if !req.symbols.is_empty() {
+                q.append_pair("symbols", &join(&req.symbols));
+            }
+            if let Some(s) = req.start {
+                q.append_pair("start", &s.to_rfc3339());
+            }
+            if let Some(e) = req.end {
+                q.append_pair("end", &e.plus(-1).to_rfc3339());
+            }
+            q.append_pair("include_content", "false");
+        }
+        common(&mut url, limit, None, req.sort.as_str(), cursor);
+        let fetched = self.core.get(url, &self.headers).await?;
+        wire::news_page(&self.core, &fetched, self.on_invalid)
+    }
+
+    async fn fetch_option_chain(
+        &self,
+        req: &OptionChainRequest,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<OptionQuote>, ProviderError> {
+        let limit = page_limit(req.limit, LIMITS.max_options_per_page)?;
+        let mut url = endpoint(
+            &self.base,
+            &["v1beta1", "options", "snapshots", req.underlying.as_str()],
+        );
+        {
+            let mut q = url.query_pairs_mut();
+            if let Some(r) = req.right {
+                q.append_pair("type", right(r));
+            }
+            if let Some(d) = req.expiry_from {
+                q.append_pair("expiration_date_gte", &d.to_string());
+            }
+            if let Some(d) = req.expiry_to {
+                q.append_pair("expiration_date_lte", &d.to_string());
+            }
+            if let Some(p) = req.strike_min {
+                q.append_pair("strike_price_gte", &p.to_string());
+            }
+            if let Some(p) = req.strike_max {
+                q.append_pair("strike_price_lte", &p.to_string());
+            }
+            q.append_pair("limit", &limit.to_string());
+            if let Some(f) = &req.feed {
+                q.append_pair("feed", f);
+            }
+            if let Some(c) = cursor {
+                q.append_pair("page_token", c.as_str());
+            }
+        }
+        let fetched = self.core.get(url, &self.headers).await?;
+        wire::option_chain_page(&self.core, &fetched, &req.underlying, self.on_invalid)
+    }
+}
+
+pub(crate) fn right(r: OptionRight) -> &'static str {
+    match r {
+        OptionRight::Call => "call",
+        OptionRight::Put => "put",
+    }
+}

@@ -1,0 +1,446 @@
+//! Alpaca response bodies and their conversion into pages of domain records.
+//!
+//! Bodies are decoded into borrowed structs whose numbers stay `RawValue` text, then each row
+//! is converted and validated once. Multi-symbol bodies key rows by symbol (`{"bars": {"AAPL":
+//! [...]}}`); single-symbol ones hold a list (`{"bars": [...], "symbol": "AAPL"}`); both give
+//! rows in symbol order, which `position` in issues and errors counts.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use domain::{Bar, DomainError, OptionQuote, QuoteTick, Symbol, TradeTick, UnixNanos};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::error::ProviderError;
+use crate::http::{Fetched, HttpCore};
+use crate::news::NewsItem;
+use crate::page::{Cursor, Issue, OnInvalidRecord, Page, PageBuilder};
+use crate::parse::{self, Code, Codes};
+
+/// `{"bars"|"trades"|"quotes": {SYMBOL: [row…]}, "next_page_token": …}`
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+struct Multi<T> {
+    #[serde(alias = "bars", alias = "trades", alias = "quotes", default)]
+    data: Option<BTreeMap<String, Vec<T>>>,
+    #[serde(default)]
+    next_page_token: Option<String>,
+}
+
+/// `{"bars"|"trades"|"quotes": [row…], "symbol": …, "next_page_token": …}`
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+struct Single<T> {
+    #[serde(alias = "bars", alias = "trades", alias = "quotes", default)]
+    data: Option<Vec<T>>,
+    #[serde(default)]
+    next_page_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawBar<'a> {
+    #[serde(borrow)]
+    t: Cow<'a, str>,
+    #[serde(borrow)]
+    o: &'a RawValue,
+    #[serde(borrow)]
+    h: &'a RawValue,
+    #[serde(borrow)]
+    l: &'a RawValue,
+    #[serde(borrow)]
+    c: &'a RawValue,
+    #[serde(borrow)]
+    v: &'a RawValue,
+    #[serde(borrow, default)]
+    n: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    vw: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct RawTrade<'a> {
+    #[serde(borrow)]
+    t: Cow<'a, str>,
+    #[serde(default)]
+    x: Code,
+    #[serde(borrow)]
+    p: &'a RawValue,
+    #[serde(borrow)]
+    s: &'a RawValue,
+    #[serde(default)]
+    c: Codes,
+    #[serde(default)]
+    i: Option<Code>,
+    #[serde(default)]
+    u: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawQuote<'a> {
+    #[serde(borrow)]
+    t: Cow<'a, str>,
+    #[serde(default)]
+    ax: Code,
+    #[serde(borrow)]
+    ap: &'a RawValue,
+    #[serde(borrow, rename = "as")]
+    asz: &'a RawValue,
+    #[serde(default)]
+    bx: Code,
+    #[serde(borrow)]
+    bp: &'a RawValue,
+    #[serde(borrow)]
+    bs: &'a RawValue,
+    #[serde(default)]
+    c: Codes,
+}
+
+/// Where the rows of a bars/trades/quotes body go, symbol by symbol.
+fn groups<'a, T: Deserialize<'a>>(
+    core: &HttpCore,
+    fetched: &'a Fetched,
+    single: Option<&Symbol>,
+) -> Result<(Vec<(String, Vec<T>)>, Option<Cursor>), ProviderError> {
+    let (groups, token) = match single {
+        Some(sym) => {
+            let b: Single<T> = parse::decode(core, &fetched.request, &fetched.body)?;
+            let rows = b.data.unwrap_or_default();
+            (vec![(sym.to_string(), rows)], b.next_page_token)
+        }
+        None => {
+            let b: Multi<T> = parse::decode(core, &fetched.request, &fetched.body)?;
+            (
+                b.data.unwrap_or_default().into_iter().collect(),
+                b.next_page_token,
+            )
+        }
+    };
+    Ok((groups, next_cursor(token)))
+}
+
+pub(super) fn next_cursor(token: Option<String>) -> Option<Cursor> {
+    token.filter(|t| !t.is_empty()).map(Cursor::new)
+}
+
+/// Runs `convert` over every row, symbol by symbol, into a page under `policy`.
+fn flatten<'r, T, U>(
+    fetched: &'r Fetched,
+    policy: OnInvalidRecord,
+    groups: Vec<(String, Vec<T>)>,
+    next: Option<Cursor>,
+    mut convert: impl FnMut(&Symbol, &T, &mut Vec<Issue>) -> Result<Option<U>, DomainError>,
+) -> Result<Page<(Symbol, U)>, ProviderError> {
+    let rows = groups.iter().map(|(_, r)| r.len()).sum();
+    let mut page = PageBuilder::new(policy, &fetched.request, rows);
+    let mut position = 0;
+    for (key, rows) in &groups {
+        let symbol = Symbol::new(key);
+        for row in rows {
+            let out = match &symbol {
+                Ok(sym) => convert(sym, row, &mut page.issues).map(|o| o.map(|u| (sym.clone(), u))),
+                Err(e) => Err(e.clone()),
+            };
+            match out {
+                Ok(None) => {}
+                Ok(Some(item)) => page.items.push(item),
+                Err(e) => page.push(key, position, Err(e))?,
+            }
+            position += 1;
+        }
+    }
+    Ok(page.finish(next))
+}
+
+pub(super) fn bar(raw: &RawBar, daily: bool) -> Result<Bar, DomainError> {
+    let mut ts = parse::timestamp(&raw.t, "ts")?;
+    if daily {
+        // Alpaca stamps a daily bar at midnight New York; the domain keys it by exchange date.
+        ts = UnixNanos::from_date(ts.exchange_date());
+    }
+    Bar::new(
+        ts,
+        parse::price(raw.o, "open")?,
+        parse::price(raw.h, "high")?,
+        parse::price(raw.l, "low")?,
+        parse::price(raw.c, "close")?,
+        parse::quantity(raw.v, "volume")?,
+        raw.vw.map(|v| parse::price(v, "vwap")).transpose()?,
+        raw.n.map(|n| parse::count(n, "trade_count")).transpose()?,
+    )
+}
+
+pub(super) fn bars_page(
+    core: &HttpCore,
+    fetched: &Fetched,
+    single: Option<&Symbol>,
+    daily: bool,
+    policy: OnInvalidRecord,
+) -> Result<Page<(Symbol, Bar)>, ProviderError> {
+    let (groups, next) = groups::<RawBar>(core, fetched, single)?;
+    flatten(fetched, policy, groups, next, |_, r, _| {
+        bar(r, daily).map(Some)
+    })
+}
+
+pub(super) fn trades_page(
+    core: &HttpCore,
+    fetched: &Fetched,
+    single: Option<&Symbol>,
+    policy: OnInvalidRecord,
+) -> Result<Page<(Symbol, TradeTick)>, ProviderError> {
+    let (groups, next) = groups::<RawTrade>(core, fetched, single)?;
+    flatten(fetched, policy, groups, next, |sym, r, issues| {
+        let ts = parse::timestamp(&r.t, "ts")?;
+        let trade_id = r.i.as_ref().map(|c| c.0.clone());
+        if let Some(update) = &r.u {
+            issues.push(Issue::TradeUpdate {
+                symbol: sym.clone(),
+                ts,
+                trade_id,
+                update: update.clone(),
+            });
+            return Ok(None);
+        }
+        let t = TradeTick {
+            ts,
+            price: parse::price(r.p, "price")?,
+            size: parse::quantity(r.s, "size")?,
+            exchange: r.x.0.clone(),
+            conditions: r.c.0.clone(),
+            trade_id,
+        };
+        t.validate()?;
+        Ok(Some(t))
+    })
+}
+
+pub(super) fn quotes_page(
+    core: &HttpCore,
+    fetched: &Fetched,
+    single: Option<&Symbol>,
+    policy: OnInvalidRecord,
+) -> Result<Page<(Symbol, QuoteTick)>, ProviderError> {
+    let (groups, next) = groups::<RawQuote>(core, fetched, single)?;
+    flatten(fetched, policy, groups, next, |sym, r, issues| {
+        let q = QuoteTick {
+            ts: parse::timestamp(&r.t, "ts")?,
+            bid: parse::price(r.bp, "bid")?,
+            ask: parse::price(r.ap, "ask")?,
+            bid_size: parse::quantity(r.bs, "bid_size")?,
+            ask_size: parse::quantity(r.asz, "ask_size")?,
+            bid_exchange: r.bx.0.clone(),
+            ask_exchange: r.ax.0.clone(),
+            conditions: r.c.0.clone(),
+        };
+        q.validate()?;
+        if q.is_crossed() {
+            issues.push(Issue::CrossedQuote {
+                symbol: sym.clone(),
+                ts: q.ts,
+                bid: q.bid,
+                ask: q.ask,
+            });
+        }
+        Ok(Some(q))
+    })
+}
+
+#[derive(Deserialize)]
+struct NewsBody {
+    #[serde(default)]
+    news: Option<Vec<RawNews>>,
+    #[serde(default)]
+    next_page_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawNews {
+    id: Code,
+    #[serde(default)]
+    headline: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    author: Option<String>,
+    created_at: String,
+    #[serde(default)]
+    updated_at: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    symbols: Vec<String>,
+}
+
+pub(super) fn news_page(
+    core: &HttpCore,
+    fetched: &Fetched,
+    policy: OnInvalidRecord,
+) -> Result<Page<NewsItem>, ProviderError> {
+    let body: NewsBody = parse::decode(core, &fetched.request, &fetched.body)?;
+    let rows = body.news.unwrap_or_default();
+    let mut page = PageBuilder::new(policy, &fetched.request, rows.len());
+    for (position, n) in rows.into_iter().enumerate() {
+        let id = n.id.0;
+        let mut symbols = Vec::with_capacity(n.symbols.len());
+        for s in &n.symbols {
+            match Symbol::new(s) {
+                Ok(sym) => symbols.push(sym),
+                Err(_) => page.issues.push(Issue::BadSymbol {
+                    item: id.clone(),
+                    text: s.clone(),
+                }),
+            }
+        }
+        let item = (|| {
+            Ok(NewsItem {
+                symbols,
+                headline: n.headline,
+                summary: n.summary,
+                source: n.source,
+                author: n.author.filter(|a| !a.is_empty()),
+                url: n.url.unwrap_or_default(),
+                created_at: parse::timestamp(&n.created_at, "created_at")?,
+                updated_at: n
+                    .updated_at
+                    .as_deref()
+                    .map(|t| parse::timestamp(t, "updated_at"))
+                    .transpose()?,
+                provider_sentiment: None,
+                id: id.clone(),
+            })
+        })();
+        page.push(&id, position, item)?;
+    }
+    Ok(page.finish(next_cursor(body.next_page_token)))
+}
+
+#[derive(Deserialize)]
+struct SnapshotsBody<'a> {
+    #[serde(borrow, default)]
+    snapshots: Option<BTreeMap<String, RawSnapshot<'a>>>,
+    #[serde(default)]
+    next_page_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawSnapshot<'a> {
+    #[serde(borrow, default)]
+    greeks: Option<RawGreeks<'a>>,
+    #[serde(borrow, default, rename = "impliedVolatility")]
+    iv: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "latestQuote")]
+    quote: Option<RawQuoteOpt<'a>>,
+    #[serde(borrow, default, rename = "latestTrade")]
+    trade: Option<RawTradeOpt<'a>>,
+    #[serde(borrow, default, rename = "dailyBar")]
+    daily: Option<RawBar<'a>>,
+}
+
+#[derive(Deserialize)]
+struct RawGreeks<'a> {
+    #[serde(borrow, default)]
+    delta: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    gamma: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    theta: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    vega: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct RawQuoteOpt<'a> {
+    #[serde(borrow)]
+    t: Cow<'a, str>,
+    #[serde(borrow)]
+    ap: &'a RawValue,
+    #[serde(borrow)]
+    bp: &'a RawValue,
+}
+
+#[derive(Deserialize)]
+struct RawTradeOpt<'a> {
+    #[serde(borrow)]
+    t: Cow<'a, str>,
+    #[serde(borrow)]
+    p: &'a RawValue,
+}
+
+/// `underlying` is the chain's: an adjusted contract's OCC root (`AAPL1`) is not a ticker.
+fn option_quote(
+    underlying: &Symbol,
+    contract: &str,
+    s: &RawSnapshot,
+) -> Result<OptionQuote, DomainError> {
+    let (_root, expiry, right, strike) = OptionQuote::parse_occ(contract)?;
+    let quote_ts = s
+        .quote
+        .as_ref()
+        .map(|q| parse::timestamp(&q.t, "ts"))
+        .transpose()?;
+    let trade_ts = s
+        .trade
+        .as_ref()
+        .map(|t| parse::timestamp(&t.t, "ts"))
+        .transpose()?;
+    // The snapshot is as of its latest quote or trade, whichever is later.
+    let ts = quote_ts
+        .max(trade_ts)
+        .ok_or_else(|| DomainError::new("ts", "snapshot has neither a quote nor a trade"))?;
+    let greek = |v: Option<&RawValue>, f| v.map(|v| parse::float(v, f)).transpose();
+    let g = s.greeks.as_ref();
+    let q = OptionQuote {
+        ts,
+        contract: Symbol::new(contract)?,
+        underlying: underlying.clone(),
+        expiry,
+        strike,
+        right,
+        bid: s
+            .quote
+            .as_ref()
+            .map(|q| parse::price(q.bp, "bid"))
+            .transpose()?,
+        ask: s
+            .quote
+            .as_ref()
+            .map(|q| parse::price(q.ap, "ask"))
+            .transpose()?,
+        last: s
+            .trade
+            .as_ref()
+            .map(|t| parse::price(t.p, "last"))
+            .transpose()?,
+        volume: s
+            .daily
+            .as_ref()
+            .map(|d| parse::quantity(d.v, "volume"))
+            .transpose()?,
+        open_interest: None,
+        iv: greek(s.iv, "iv")?,
+        delta: greek(g.and_then(|g| g.delta), "delta")?,
+        gamma: greek(g.and_then(|g| g.gamma), "gamma")?,
+        theta: greek(g.and_then(|g| g.theta), "theta")?,
+        vega: greek(g.and_then(|g| g.vega), "vega")?,
+    };
+    q.validate()?;
+    Ok(q)
+}
+
+pub(super) fn option_chain_page(
+    core: &HttpCore,
+    fetched: &Fetched,
+    underlying: &Symbol,
+    policy: OnInvalidRecord,
+) -> Result<Page<OptionQuote>, ProviderError> {
+    let body: SnapshotsBody = parse::decode(core, &fetched.request, &fetched.body)?;
+    let snaps = body.snapshots.unwrap_or_default();
+    let mut page = PageBuilder::new(policy, &fetched.request, snaps.len());
+    for (position, (contract, s)) in snaps.iter().enumerate() {
+        page.push(contract, position, option_quote(underlying, contract, s))?;
+    }
+    Ok(page.finish(next_cursor(body.next_page_token)))
+}

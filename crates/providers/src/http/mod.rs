@@ -1,0 +1,322 @@
+//! The HTTP layer both providers share: one GET with rate limiting, retries and tracing, and
+//! secrets kept out of every URL, error and log line.
+//!
+//! - [`HttpConfig`]: timeouts, [`RetryPolicy`], requests per minute.
+//! - `HttpCore::get`: wait for the [`rate`] gate → send → map the status → retry transient
+//!   failures per [`retry`] → the body bytes, or a [`ProviderError`] carrying the request.
+
+pub mod rate;
+pub mod retry;
+
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use tracing::Instrument;
+use url::Url;
+
+use crate::credentials::Secret;
+use crate::error::{ProviderError, RequestInfo, Transient};
+use rate::RateGate;
+pub use retry::{Jitter, RetryPolicy};
+
+/// Transport settings for one client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpConfig {
+    /// Whole exchange, body included.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub retry: RetryPolicy,
+    /// The client's own budget (token bucket; the burst is one minute's worth).
+    pub requests_per_minute: NonZeroU32,
+    /// Longest pause taken on the server's word (`X-RateLimit-Reset`, `Retry-After`).
+    pub max_server_pause: Duration,
+    /// Seed for retry jitter; `None` seeds from the clock and process id.
+    pub jitter_seed: Option<u64>,
+    pub user_agent: String,
+}
+
+impl HttpConfig {
+    pub fn with_rate(requests_per_minute: u32) -> Self {
+        Self {
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            requests_per_minute: NonZeroU32::new(requests_per_minute.max(1)).expect("max(1)"),
+            max_server_pause: Duration::from_secs(65),
+            jitter_seed: None,
+            user_agent: concat!("ztrade/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+}
+
+/// A provider base URL: http(s), with an optional path prefix (for proxies), no query.
+pub(crate) fn parse_base_url(text: &str, what: &str) -> Result<Url, ProviderError> {
+    let url = Url::parse(text.trim())
+        .map_err(|e| ProviderError::Config(format!("{what} {text:?} is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
+        return Err(ProviderError::Config(format!(
+            "{what} {text:?} is not an http(s) base URL"
+        )));
+    }
+    if url.query().is_some() {
+        return Err(ProviderError::Config(format!(
+            "{what} {text:?} must not have a query"
+        )));
+    }
+    Ok(url)
+}
+
+/// `base` + `segments`, each percent-encoded as one path segment (so `BTC/USD` stays one).
+pub(crate) fn endpoint(base: &Url, segments: &[&str]) -> Url {
+    let mut u = base.clone();
+    u.path_segments_mut()
+        .expect("checked by parse_base_url")
+        .pop_if_empty()
+        .extend(segments);
+    u
+}
+
+/// A successful response body and the request it answers.
+pub(crate) struct Fetched {
+    pub request: RequestInfo,
+    pub body: Vec<u8>,
+}
+
+pub(crate) struct HttpCore {
+    provider: &'static str,
+    client: reqwest::Client,
+    gate: RateGate,
+    retry: RetryPolicy,
+    jitter: Jitter,
+    /// Query parameters whose values are credentials (`apiKey`).
+    secret_params: &'static [&'static str],
+    /// Every credential, scrubbed from anything echoed into an error.
+    secrets: Vec<Secret>,
+}
+
+const EXCERPT_CHARS: usize = 300;
+
+impl HttpCore {
+    pub fn new(
+        provider: &'static str,
+        config: &HttpConfig,
+        secret_params: &'static [&'static str],
+        secrets: Vec<Secret>,
+    ) -> Result<Self, ProviderError> {
+        let client = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .user_agent(config.user_agent.clone())
+            .build()
+            .map_err(|e| ProviderError::Config(format!("HTTP client: {e}")))?;
+        Ok(Self {
+            provider,
+            client,
+            gate: RateGate::new(config.requests_per_minute, config.max_server_pause),
+            retry: config.retry.clone(),
+            jitter: config
+                .jitter_seed
+                .map_or_else(Jitter::from_entropy, Jitter::new),
+            secret_params,
+            secrets: secrets
+                .into_iter()
+                .filter(|s| !s.expose().is_empty())
+                .collect(),
+        })
+    }
+
+    /// The URL as it may be shown: secret parameters replaced, secret text scrubbed.
+    pub fn describe(&self, url: &Url) -> RequestInfo {
+        let mut shown = url.clone();
+        if url.query().is_some() && !self.secret_params.is_empty() {
+            let pairs: Vec<(String, String)> = url
+                .query_pairs()
+                .map(|(k, v)| {
+                    let v = if self.secret_params.contains(&k.as_ref()) {
+                        "[redacted]".to_owned()
+                    } else {
+                        v.into_owned()
+                    };
+                    (k.into_owned(), v)
+                })
+                .collect();
+            shown.query_pairs_mut().clear().extend_pairs(pairs);
+        }
+        RequestInfo {
+            method: "GET",
+            url: self.scrub(shown.as_str()),
+        }
+    }
+
+    pub fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for s in &self.secrets {
+            if out.contains(s.expose()) {
+                out = out.replace(s.expose(), "[redacted]");
+            }
+        }
+        out
+    }
+
+    /// Up to 300 characters of `body`, lossily decoded and scrubbed.
+    pub fn excerpt(&self, body: &[u8]) -> String {
+        let text = String::from_utf8_lossy(body);
+        self.scrub(&text.chars().take(EXCERPT_CHARS).collect::<String>())
+    }
+
+    /// GET `url` with `headers`, retrying transient failures per the policy.
+    pub async fn get(&self, url: Url, headers: &HeaderMap) -> Result<Fetched, ProviderError> {
+        let request = self.describe(&url);
+        let span = tracing::debug_span!("http_get", provider = self.provider, url = %request.url);
+        self.get_inner(url, headers, request).instrument(span).await
+    }
+
+    async fn get_inner(
+        &self,
+        url: Url,
+        headers: &HeaderMap,
+        request: RequestInfo,
+    ) -> Result<Fetched, ProviderError> {
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let waited = self.gate.acquire().await;
+            let started = std::time::Instant::now();
+            let outcome = self.attempt(&url, headers, &request).await;
+            let elapsed_ms = started.elapsed().as_millis() as u64;
+            let transient = match outcome {
+                Ok(Ok(body)) => {
+                    tracing::debug!(
+                        attempt,
+                        bytes = body.len(),
+                        elapsed_ms,
+                        rate_wait_ms = waited.as_millis() as u64,
+                        "response"
+                    );
+                    return Ok(Fetched { request, body });
+                }
+                Ok(Err(transient)) => transient,
+                Err(fatal) => {
+                    tracing::warn!(attempt, elapsed_ms, error = %fatal, "request failed");
+                    return Err(fatal);
+                }
+            };
+            if attempt > self.retry.max_retries {
+                tracing::warn!(attempt, cause = %transient, "giving up");
+                return Err(ProviderError::Unavailable {
+                    request,
+                    attempts: attempt,
+                    last: transient,
+                });
+            }
+            let hint = match &transient {
+                Transient::RateLimited { retry_after } => *retry_after,
+                _ => None,
+            };
+            let delay = self.retry.delay(attempt - 1, hint, &self.jitter);
+            if hint.is_some() {
+                // Everyone sharing this client waits, not only this task.
+                self.gate.pause_for(delay);
+            }
+            tracing::warn!(
+                attempt,
+                delay_ms = delay.as_millis() as u64,
+                cause = %transient,
+                "retrying"
+            );
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// One exchange. `Ok(Ok)` is a body, `Ok(Err)` a failure worth retrying, `Err` final.
+    async fn attempt(
+        &self,
+        url: &Url,
+        headers: &HeaderMap,
+        request: &RequestInfo,
+    ) -> Result<Result<Vec<u8>, Transient>, ProviderError> {
+        let resp = match self
+            .client
+            .get(url.clone())
+            .headers(headers.clone())
+            .send()
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => return Ok(Err(self.transport(&e))),
+        };
+        self.gate.observe(resp.headers());
+        let status = resp.status();
+        let retry_after = rate::retry_after(resp.headers());
+        let body = match resp.bytes().await {
+            Ok(b) => Vec::from(b),
+            Err(e) => return Ok(Err(self.transport(&e))),
+        };
+        if status.is_success() {
+            return Ok(Ok(body));
+        }
+        let excerpt = self.excerpt(&body);
+        let code = status.as_u16();
+        match status {
+            StatusCode::TOO_MANY_REQUESTS => Ok(Err(Transient::RateLimited { retry_after })),
+            StatusCode::REQUEST_TIMEOUT => Ok(Err(Transient::Status(code))),
+            s if s.is_server_error() => Ok(Err(Transient::Status(code))),
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(ProviderError::Auth {
+                request: request.clone(),
+                status: code,
+                excerpt,
+            }),
+            StatusCode::NOT_FOUND => Err(ProviderError::NotFound {
+                request: request.clone(),
+                excerpt,
+            }),
+            _ => Err(ProviderError::Rejected {
+                request: request.clone(),
+                status: code,
+                excerpt,
+            }),
+        }
+    }
+
+    fn transport(&self, e: &reqwest::Error) -> Transient {
+        if e.is_timeout() {
+            Transient::Timeout
+        } else {
+            // reqwest's message names the URL; scrub it before it travels.
+            let mut text = e.to_string();
+            let mut src = std::error::Error::source(e);
+            while let Some(s) = src {
+                text.push_str(": ");
+                text.push_str(&s.to_string());
+                src = s.source();
+            }
+            Transient::Network(self.scrub(&text))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describe_redacts_key_parameters_and_text() {
+        let core = HttpCore::new(
+            "polygon",
+            &HttpConfig::with_rate(5),
+            &["apiKey"],
+            vec![Secret::new("K3Y")],
+        )
+        .unwrap();
+        let url = Url::parse("http://h/v3/quotes/AAPL?cursor=abc&apiKey=K3Y").unwrap();
+        let r = core.describe(&url);
+        assert_eq!(
+            r.url,
+            "http://h/v3/quotes/AAPL?cursor=abc&apiKey=%5Bredacted%5D"
+        );
+        assert_eq!(r.to_string(), format!("GET {}", r.url));
+        assert_eq!(core.excerpt(b"echo K3Y back"), "echo [redacted] back");
+    }
+}

@@ -1,0 +1,65 @@
+//! The [`Provider`] trait: one page of one kind of record per call.
+//!
+//! The caller owns pagination: call with `cursor = None`, then with each page's `next` until it
+//! is `None`; checkpoint the cursor between calls to resume. A page is fetched whole or not at
+//! all (errors carry the request). Object-safe (`async_trait`), so `Box<dyn Provider>` works.
+
+use async_trait::async_trait;
+use domain::{Bar, OptionQuote, QuoteTick, Symbol, TradeTick};
+
+use crate::error::ProviderError;
+use crate::news::NewsItem;
+use crate::page::{Cursor, Page};
+use crate::request::{BarsRequest, NewsRequest, OptionChainRequest, TicksRequest};
+
+/// What one request may ask of a provider. The collector chunks work to fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_symbols_per_request: usize,
+    pub max_bars_per_page: u32,
+    pub max_ticks_per_page: u32,
+    pub max_news_per_page: u32,
+    pub max_options_per_page: u32,
+}
+
+#[async_trait]
+pub trait Provider: Send + Sync {
+    /// `alpaca` or `polygon`.
+    fn name(&self) -> &'static str;
+    fn limits(&self) -> Limits;
+
+    /// Bars, flattened symbol by symbol, each with its symbol. Daily and longer bars are
+    /// stamped at midnight UTC of their exchange date (the domain convention).
+    async fn fetch_bars(
+        &self,
+        req: &BarsRequest,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<(Symbol, Bar)>, ProviderError>;
+
+    /// Trades; trades the provider marks as updated are reported in `issues`, not `items`.
+    async fn fetch_trades(
+        &self,
+        req: &TicksRequest,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<(Symbol, TradeTick)>, ProviderError>;
+
+    /// Quotes; crossed quotes are kept and flagged in `issues`.
+    async fn fetch_quotes(
+        &self,
+        req: &TicksRequest,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<(Symbol, QuoteTick)>, ProviderError>;
+
+    async fn fetch_news(
+        &self,
+        req: &NewsRequest,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<NewsItem>, ProviderError>;
+
+    /// Snapshot of an option chain with greeks and IV where the provider has them.
+    async fn fetch_option_chain(
+        &self,
+        req: &OptionChainRequest,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<OptionQuote>, ProviderError>;
+}
