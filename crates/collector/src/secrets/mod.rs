@@ -27,6 +27,9 @@ pub mod vault;
 #[cfg(test)]
 mod vault_tests;
 
+#[cfg(test)]
+mod sql_tests;
+
 pub use env::{KeySource, Resolved, credentials_from_env, resolve};
 pub use error::{StorageError, VaultError};
 pub use master::{KdfParams, MASTER_KEY_ENV, MasterKey};
