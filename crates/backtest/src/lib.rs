@@ -1,1 +1,52 @@
-//! backtest (being written).
+//! ztrade's backtesting engine: deterministic, event-driven, exact.
+//!
+//! Data flow: [`Inputs`] (one bar iterator per symbol, optional finer bars and sentiment) →
+//! [`feed`] (time-ordered heap merge) → [`Engine::process`] (one [`Event`] at a time) →
+//! [`Strategy`] (state → [`OrderRequest`]s) → [`models`] (fill, fee, slippage) → [`portfolio`]
+//! → [`BacktestResult`].
+//!
+//! - [`event`], [`clock`], [`bartime`]: the input type, the event-driven clock, when a bar is known.
+//! - [`feed`]: [`Inputs`] and the merge.
+//! - [`engine`]: [`Engine`]; fills, brackets, sizing and risk live in its submodules.
+//! - [`order`], [`pct`], [`sizing`], [`config`]: what strategies and agents can ask for.
+//! - [`models`]: swappable fill, fee and slippage models.
+//! - [`portfolio`]: exact cash, positions and P&L.
+//! - [`strategy`]: the [`Strategy`] trait and its read-only [`Context`].
+//! - [`strategies`]: the built-in strategies.
+//! - [`agent`]: YAML agent files → [`AgentConfig`] → a ready [`Engine`].
+//! - [`result`]: fills, the equity curve, counts.
+//!
+//! Nothing here reads the wall clock or draws random numbers: the same inputs give a
+//! byte-identical [`BacktestResult::to_json`].
+
+pub mod agent;
+pub mod bartime;
+pub mod clock;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod event;
+pub mod feed;
+pub mod models;
+pub mod order;
+pub mod pct;
+pub mod portfolio;
+pub mod result;
+pub mod sizing;
+pub mod strategies;
+pub mod strategy;
+
+pub use agent::{AgentConfig, AgentError};
+pub use config::{EngineConfig, IntrabarPolicy, RiskConfig};
+pub use engine::Engine;
+pub use error::EngineError;
+pub use event::{Event, SymbolId};
+pub use feed::{BarIter, Inputs};
+pub use order::{Bracket, Offset, OrderKind, OrderQty, OrderRequest, Reason, Side};
+pub use pct::Pct;
+pub use result::{Action, BacktestResult, Counts, EquityPoint, Fill, Halt, OpenPosition};
+pub use sizing::{QuantityMode, Sizing};
+pub use strategy::{Context, Strategy};
+
+/// Written into stored runs so a rerun can tell which engine produced a result.
+pub const ENGINE_VERSION: &str = concat!("backtest ", env!("CARGO_PKG_VERSION"));

@@ -1,0 +1,339 @@
+//! Agents: a YAML file, named by its id, that says what to trade and how.
+//!
+//! Two stages (ripgrep's low-args → high-args): [`AgentConfig`] is the file as written, parsed
+//! strictly (unknown fields are errors) and checked without IO by [`AgentConfig::validate`];
+//! [`AgentConfig::engine`] then resolves it into a ready [`Engine`] with its strategy and cost
+//! models. Loading and error reporting (file, line, field) live in [`load`].
+//!
+//! ```yaml
+//! id: ref_sma
+//! symbols: [SPY]
+//! timeframe: 1m
+//! initial_capital: 100000
+//! strategy: { kind: sma_crossover, fast: 10, slow: 30 }
+//! sizing: { kind: all_cash }
+//! costs: { commission_per_share: 0, slippage_bps: 0 }
+//! fill: next_open
+//! ```
+
+pub mod load;
+
+use domain::{Money, Price, Symbol, Timeframe};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{EngineConfig, IntrabarPolicy, RiskConfig};
+use crate::engine::Engine;
+use crate::error::EngineError;
+use crate::models::{
+    BpsSlippage, FeeModel, Fees, NoSlippage, PerShare, PerTrade, PercentOfNotional, SlippageModel,
+    TickSlippage,
+};
+use crate::pct::Pct;
+use crate::sizing::{QuantityMode, Sizing};
+use crate::strategies::StrategyConfig;
+
+pub use load::{AgentError, Scanned, load_dir, scan_dir};
+
+/// Commissions and slippage. All default to zero; `tick_size` defaults to one cent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Costs {
+    #[serde(default)]
+    pub commission_per_share: Price,
+    /// Minimum commission per fill for the per-share schedule.
+    #[serde(default)]
+    pub commission_min: Money,
+    #[serde(default)]
+    pub commission_per_trade: Money,
+    /// Percent of notional (0.1 = 0.1 %).
+    #[serde(default)]
+    pub commission_pct: Pct,
+    #[serde(default)]
+    pub slippage_bps: Price,
+    #[serde(default)]
+    pub slippage_ticks: u32,
+    #[serde(default = "cent")]
+    pub tick_size: Price,
+}
+
+fn cent() -> Price {
+    Price::lit("0.01")
+}
+
+impl Default for Costs {
+    fn default() -> Self {
+        Self {
+            commission_per_share: Price::ZERO,
+            commission_min: Money::ZERO,
+            commission_per_trade: Money::ZERO,
+            commission_pct: Pct::ZERO,
+            slippage_bps: Price::ZERO,
+            slippage_ticks: 0,
+            tick_size: cent(),
+        }
+    }
+}
+
+impl Costs {
+    pub fn fee_model(&self) -> Box<dyn FeeModel> {
+        let mut parts: Vec<Box<dyn FeeModel>> = Vec::new();
+        if !self.commission_per_share.is_zero() || !self.commission_min.is_zero() {
+            parts.push(Box::new(PerShare {
+                rate: self.commission_per_share,
+                minimum: self.commission_min,
+            }));
+        }
+        if !self.commission_per_trade.is_zero() {
+            parts.push(Box::new(PerTrade(self.commission_per_trade)));
+        }
+        if !self.commission_pct.is_zero() {
+            parts.push(Box::new(PercentOfNotional(self.commission_pct)));
+        }
+        Box::new(Fees(parts))
+    }
+
+    pub fn slippage_model(&self) -> Box<dyn SlippageModel> {
+        if !self.slippage_bps.is_zero() {
+            Box::new(BpsSlippage {
+                bps: self.slippage_bps,
+            })
+        } else if self.slippage_ticks > 0 {
+            Box::new(TickSlippage {
+                ticks: self.slippage_ticks,
+                tick: self.tick_size,
+            })
+        } else {
+            Box::new(NoSlippage)
+        }
+    }
+
+    fn check(&self) -> Result<(), (&'static str, String)> {
+        let neg = |field, negative: bool| {
+            if negative {
+                Err((field, "must not be negative".to_owned()))
+            } else {
+                Ok(())
+            }
+        };
+        neg(
+            "commission_per_share",
+            self.commission_per_share.is_negative(),
+        )?;
+        neg("commission_min", self.commission_min.is_negative())?;
+        neg(
+            "commission_per_trade",
+            self.commission_per_trade.is_negative(),
+        )?;
+        neg(
+            "commission_pct",
+            self.commission_pct.as_percent().is_negative(),
+        )?;
+        neg("slippage_bps", self.slippage_bps.is_negative())?;
+        if self.tick_size.raw() <= 0 {
+            return Err(("tick_size", "must be positive".into()));
+        }
+        if !self.slippage_bps.is_zero() && self.slippage_ticks > 0 {
+            return Err((
+                "slippage_ticks",
+                "give slippage_bps or slippage_ticks, not both".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// When market orders fill. Only `next_open` today: the open of the bar after the decision.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FillTiming {
+    #[default]
+    NextOpen,
+}
+
+/// An agent file as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentConfig {
+    /// Must equal the file name without `.yaml`.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub symbols: Vec<Symbol>,
+    pub timeframe: Timeframe,
+    pub initial_capital: Money,
+    pub strategy: StrategyConfig,
+    #[serde(default)]
+    pub sizing: Sizing,
+    #[serde(default)]
+    pub costs: Costs,
+    #[serde(default)]
+    pub fill: FillTiming,
+    #[serde(default)]
+    pub risk: RiskConfig,
+    #[serde(default)]
+    pub allow_short: bool,
+    #[serde(default)]
+    pub quantity: QuantityMode,
+    #[serde(default)]
+    pub intrabar: IntrabarPolicy,
+    /// Symbol to run `buy_and_hold` on for comparison.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub benchmark: Option<Symbol>,
+}
+
+/// A semantic error found by [`AgentConfig::validate`]: the dotted field path and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub field: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl AgentConfig {
+    /// Parses YAML text (no file name; see [`AgentConfig::load`] for errors with lines).
+    pub fn from_yaml(text: &str) -> Result<Self, serde_yaml_ng::Error> {
+        serde_yaml_ng::from_str(text)
+    }
+
+    /// Checks everything that can be checked without data.
+    pub fn validate(&self) -> Result<(), Invalid> {
+        let err = |field: &str, message: String| {
+            Err(Invalid {
+                field: field.to_owned(),
+                message,
+            })
+        };
+        if self.id.is_empty()
+            || !self
+                .id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return err(
+                "id",
+                format!("{:?} must be letters, digits, '_' or '-'", self.id),
+            );
+        }
+        if self.symbols.is_empty() {
+            return err("symbols", "list at least one symbol".into());
+        }
+        for (i, s) in self.symbols.iter().enumerate() {
+            if self.symbols[..i].contains(s) {
+                return err(&format!("symbols[{i}]"), format!("{s} is listed twice"));
+            }
+        }
+        if self.initial_capital.raw() <= 0 {
+            return err(
+                "initial_capital",
+                format!("{} must be positive", self.initial_capital),
+            );
+        }
+        if let Err(b) = self.strategy.validate() {
+            return err(&format!("strategy.{}", b.field), b.message);
+        }
+        if let Err((f, m)) = self.risk.check() {
+            return err(&format!("risk.{f}"), m);
+        }
+        if let Err((f, m)) = self.costs.check() {
+            return err(&format!("costs.{f}"), m);
+        }
+        match self.sizing {
+            Sizing::PercentEquity { pct }
+                if pct.as_percent().raw() <= 0 || pct > Pct::lit("100") =>
+            {
+                return err(
+                    "sizing.pct",
+                    format!("{pct} must be above 0% and at most 100%"),
+                );
+            }
+            Sizing::RiskPerTrade { pct }
+                if pct.as_percent().raw() <= 0 || pct > Pct::lit("100") =>
+            {
+                return err(
+                    "sizing.pct",
+                    format!("{pct} must be above 0% and at most 100%"),
+                );
+            }
+            Sizing::RiskPerTrade { .. }
+                if self
+                    .risk
+                    .default_bracket()
+                    .and_then(|b| b.stop_loss)
+                    .is_none() =>
+            {
+                return err(
+                    "sizing.kind",
+                    "risk_per_trade needs risk.stop_loss_pct or risk.stop_loss_abs".into(),
+                );
+            }
+            Sizing::FixedQuantity { quantity } if quantity.raw() <= 0 => {
+                return err("sizing.quantity", "must be positive".into());
+            }
+            Sizing::FixedCash { amount } if amount.raw() <= 0 => {
+                return err("sizing.amount", "must be positive".into());
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The engine configuration this agent describes.
+    pub fn engine_config(&self) -> EngineConfig {
+        EngineConfig {
+            symbols: self.symbols.clone(),
+            timeframe: self.timeframe,
+            initial_capital: self.initial_capital,
+            allow_short: self.allow_short,
+            quantity: self.quantity,
+            sizing: self.sizing,
+            risk: self.risk,
+            intrabar: self.intrabar,
+        }
+    }
+
+    /// A ready engine: strategy built, fee and slippage models from `costs`.
+    pub fn engine(&self) -> Result<Engine, EngineError> {
+        self.validate()
+            .map_err(|e| EngineError::Config(format!("agent {}: {e}", self.id)))?;
+        let strategy = self.strategy.build(self.symbols.len()).map_err(|b| {
+            EngineError::Config(format!(
+                "agent {}: strategy.{}: {}",
+                self.id, b.field, b.message
+            ))
+        })?;
+        Ok(Engine::new(self.engine_config(), strategy)?
+            .with_fees(self.costs.fee_model())
+            .with_slippage(self.costs.slippage_model()))
+    }
+
+    /// The buy-and-hold agent for `benchmark`, with this agent's capital, timeframe and costs.
+    pub fn benchmark_agent(&self) -> Option<AgentConfig> {
+        let symbol = self.benchmark.clone()?;
+        Some(AgentConfig {
+            id: format!("{}_benchmark", self.id),
+            description: Some(format!("buy and hold {symbol}, benchmark of {}", self.id)),
+            symbols: vec![symbol],
+            timeframe: self.timeframe,
+            initial_capital: self.initial_capital,
+            strategy: StrategyConfig::BuyAndHold {},
+            sizing: Sizing::AllCash,
+            costs: self.costs,
+            fill: self.fill,
+            risk: RiskConfig::default(),
+            allow_short: false,
+            quantity: self.quantity,
+            intrabar: self.intrabar,
+            benchmark: None,
+        })
+    }
+
+    /// The configuration as JSON, for storing with a run.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("an agent always serializes")
+    }
+}

@@ -1,0 +1,148 @@
+//! When a bar's prices became true. A bar is stamped with the start of its period, but its high,
+//! low and close are known only at its end, so the feed orders bars by their **close time** and an
+//! order decided at that close may fill only on a bar that opens at or after it.
+//!
+//! Intraday bars span `[ts, ts + timeframe)`. A one-day bar is stamped at midnight UTC of its
+//! exchange date and spans that date's NYSE session (09:30–16:00 New York, early closes
+//! included); on a non-trading date (crypto) it spans the UTC day. Weeks are seven days and
+//! months run to the first of the next month.
+
+use domain::calendar::NyseCalendar;
+use domain::time::NANOS_PER_DAY;
+use domain::timeframe::TimeUnit;
+use domain::{Timeframe, UnixNanos};
+
+/// The instants a bar opened and closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BarWindow {
+    pub open: UnixNanos,
+    pub close: UnixNanos,
+}
+
+/// Computes [`BarWindow`]s for one timeframe; intraday is a single addition.
+#[derive(Debug, Clone, Copy)]
+pub struct WindowRule {
+    timeframe: Timeframe,
+    fixed: Option<i64>,
+}
+
+impl WindowRule {
+    pub fn new(timeframe: Timeframe) -> Self {
+        let fixed = match timeframe.unit {
+            TimeUnit::Day if timeframe.amount == 1 => None,
+            TimeUnit::Month => None,
+            _ => timeframe.nanos(),
+        };
+        Self { timeframe, fixed }
+    }
+
+    pub fn timeframe(&self) -> Timeframe {
+        self.timeframe
+    }
+
+    #[inline]
+    pub fn window(&self, ts: UnixNanos) -> BarWindow {
+        if let Some(n) = self.fixed {
+            return BarWindow {
+                open: ts,
+                close: ts.plus(n),
+            };
+        }
+        self.slow_window(ts)
+    }
+
+    fn slow_window(&self, ts: UnixNanos) -> BarWindow {
+        match self.timeframe.unit {
+            TimeUnit::Month => BarWindow {
+                open: ts,
+                close: add_months(ts, i64::from(self.timeframe.amount)),
+            },
+            _ => match NyseCalendar.session(ts.utc_date()) {
+                Some(s) => BarWindow {
+                    open: s.open,
+                    close: s.close,
+                },
+                None => BarWindow {
+                    open: ts,
+                    close: ts.plus(NANOS_PER_DAY),
+                },
+            },
+        }
+    }
+}
+
+/// Midnight UTC on the first day of the month `months` after the month containing `ts`.
+fn add_months(ts: UnixNanos, months: i64) -> UnixNanos {
+    let days = ts.as_i64().div_euclid(NANOS_PER_DAY);
+    let (y, m, _) = civil_from_days(days);
+    let total = y * 12 + (m - 1) + months;
+    let (ny, nm) = (total.div_euclid(12), total.rem_euclid(12) + 1);
+    UnixNanos::new(days_from_civil(ny, nm, 1) * NANOS_PER_DAY)
+}
+
+/// Howard Hinnant's `days_from_civil`: days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The inverse of [`days_from_civil`].
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> UnixNanos {
+        UnixNanos::parse_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn windows_by_timeframe() {
+        let w = WindowRule::new(Timeframe::M1).window(t("2024-01-02T14:30:00Z"));
+        assert_eq!(w.close, t("2024-01-02T14:31:00Z"));
+        let d = WindowRule::new(Timeframe::D1);
+        let w = d.window(t("2024-11-29"));
+        assert_eq!(
+            (w.open, w.close),
+            (t("2024-11-29T14:30:00Z"), t("2024-11-29T18:00:00Z"))
+        );
+        let w = d.window(t("2024-01-06")); // a Saturday: crypto-style UTC day
+        assert_eq!(w.close, t("2024-01-07"));
+        let m = WindowRule::new(Timeframe::parse("1mo").unwrap());
+        assert_eq!(m.window(t("2012-01-31")).close, t("2012-02-01"));
+        assert_eq!(m.window(t("2012-12-31")).close, t("2013-01-01"));
+        assert_eq!(m.window(t("1969-12-15")).close, t("1970-01-01"));
+    }
+
+    #[test]
+    fn civil_round_trip() {
+        for days in (-800_000..800_000).step_by(997) {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+}

@@ -1,0 +1,334 @@
+//! The engine: one event type in, one `process`, a [`BacktestResult`] out.
+//!
+//! - this file: [`Engine`] construction, [`Engine::run`] (feed → process loop) and
+//!   [`Engine::process`], the per-bar sequence, and [`Engine::finish`].
+//! - [`exec`]: working orders and brackets against a bar, sizing, booking fills.
+//! - [`risk`]: session tracking, daily-loss and drawdown halts, flatten at the close.
+//!
+//! Per bar of the run's timeframe, in this order: flush the previous timestamp group's equity
+//! point; roll the session; fill working orders decided before the bar opened; check the
+//! position's bracket; mark to the close; apply risk limits; ask the strategy (which sees the
+//! position after this bar's fills); flatten at the session close if configured. The hot path
+//! allocates nothing except the equity curve's amortized growth.
+
+mod exec;
+mod risk;
+
+use domain::{Bar, Price, SentimentRecord, Symbol, UnixNanos};
+
+use crate::bartime::WindowRule;
+use crate::clock::Clock;
+use crate::config::{EngineConfig, IntrabarPolicy};
+use crate::error::{EngineError, SourceError};
+use crate::event::{Event, SymbolId};
+use crate::feed::{Feed, Inputs, Timed};
+use crate::models::{FeeModel, FillModel, NextOpen, NoFees, NoSlippage, SlippageModel};
+use crate::order::{Bracket, OrderRequest};
+use crate::portfolio::Portfolio;
+use crate::result::{BacktestResult, Counts, EquityPoint, Fill, Halt, OpenPosition};
+use crate::strategy::{Context, Strategy};
+
+pub use risk::RiskState;
+
+/// An order waiting for a bar: decided at `decided_at`, eligible on bars opening at or after it.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkingOrder {
+    pub request: OrderRequest,
+    pub decided_at: UnixNanos,
+}
+
+/// Stop and take-profit levels guarding one symbol's position.
+#[derive(Debug, Clone, Copy)]
+struct ActiveBracket {
+    stop: Option<Price>,
+    take_profit: Option<Price>,
+    /// Bars opening before this cannot trigger it (an entry filled inside a bar waits a bar).
+    active_from: UnixNanos,
+}
+
+#[derive(Debug, Default)]
+struct SymbolState {
+    bracket: Option<ActiveBracket>,
+    /// Finer bars since the last bar of the run's timeframe (`intrabar: finer_bars`).
+    finer: Vec<Bar>,
+}
+
+pub struct Engine {
+    cfg: EngineConfig,
+    rule: WindowRule,
+    default_bracket: Option<Bracket>,
+    strategy: Box<dyn Strategy>,
+    fill_model: Box<dyn FillModel>,
+    fees: Box<dyn FeeModel>,
+    slippage: Box<dyn SlippageModel>,
+    clock: Clock,
+    book: Portfolio,
+    symbols: Vec<SymbolState>,
+    working: Vec<WorkingOrder>,
+    out: Vec<OrderRequest>,
+    fills: Vec<Fill>,
+    equity: Vec<EquityPoint>,
+    group: Option<UnixNanos>,
+    first_bar: Option<UnixNanos>,
+    counts: Counts,
+    risk: RiskState,
+    halt: Option<Halt>,
+}
+
+impl Engine {
+    /// An engine with the default models: [`NextOpen`] fills, no fees, no slippage.
+    pub fn new(cfg: EngineConfig, strategy: Box<dyn Strategy>) -> Result<Self, EngineError> {
+        cfg.validate()?;
+        let n = cfg.symbols.len();
+        Ok(Self {
+            rule: WindowRule::new(cfg.timeframe),
+            default_bracket: cfg.risk.default_bracket(),
+            book: Portfolio::new(cfg.initial_capital, n),
+            symbols: (0..n).map(|_| SymbolState::default()).collect(),
+            risk: RiskState::new(&cfg),
+            cfg,
+            strategy,
+            fill_model: Box::new(NextOpen),
+            fees: Box::new(NoFees),
+            slippage: Box::new(NoSlippage),
+            clock: Clock::new(),
+            working: Vec::new(),
+            out: Vec::with_capacity(8),
+            fills: Vec::new(),
+            equity: Vec::new(),
+            group: None,
+            first_bar: None,
+            counts: Counts::default(),
+            halt: None,
+        })
+    }
+
+    pub fn with_fill_model(mut self, m: Box<dyn FillModel>) -> Self {
+        self.fill_model = m;
+        self
+    }
+    pub fn with_fees(mut self, m: Box<dyn FeeModel>) -> Self {
+        self.fees = m;
+        self
+    }
+    pub fn with_slippage(mut self, m: Box<dyn SlippageModel>) -> Self {
+        self.slippage = m;
+        self
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.cfg
+    }
+    pub fn portfolio(&self) -> &Portfolio {
+        &self.book
+    }
+    pub fn fills(&self) -> &[Fill] {
+        &self.fills
+    }
+    pub fn now(&self) -> Option<UnixNanos> {
+        self.clock.now()
+    }
+
+    /// The id of `symbol` in this run, for building [`Event`]s by hand.
+    pub fn symbol_id(&self, symbol: &Symbol) -> Option<SymbolId> {
+        self.cfg
+            .symbols
+            .iter()
+            .position(|s| s == symbol)
+            .map(|i| SymbolId(i as u32))
+    }
+
+    /// Merges `inputs`, processes every event and returns the result.
+    pub fn run<E: Into<SourceError>>(
+        mut self,
+        inputs: Inputs<'_, E>,
+    ) -> Result<BacktestResult, EngineError> {
+        let feed = Feed::new(&self.cfg.symbols, self.cfg.timeframe, inputs)?;
+        for item in feed {
+            self.process_timed(item?)?;
+        }
+        self.finish()
+    }
+
+    /// Handles one event. Bars must arrive in close-time order (the clock refuses older ones).
+    pub fn process(&mut self, event: Event) -> Result<(), EngineError> {
+        let (time, open) = match &event {
+            Event::Bar { timeframe, bar, .. } => {
+                let w = if *timeframe == self.cfg.timeframe {
+                    self.rule.window(bar.ts)
+                } else {
+                    WindowRule::new(*timeframe).window(bar.ts)
+                };
+                (w.close, w.open)
+            }
+            Event::Sentiment(r) => (r.ts, r.ts),
+        };
+        self.process_timed(Timed { time, open, event })
+    }
+
+    #[inline]
+    fn process_timed(&mut self, t: Timed) -> Result<(), EngineError> {
+        self.clock.advance(t.time)?;
+        match t.event {
+            Event::Bar {
+                symbol,
+                timeframe,
+                bar,
+            } => {
+                if symbol.index() >= self.cfg.symbols.len() {
+                    return Err(self.unknown("bars", format!("#{}", symbol.0)));
+                }
+                if timeframe == self.cfg.timeframe {
+                    self.on_bar(symbol, bar, t.open, t.time);
+                } else {
+                    self.counts.finer_bars += 1;
+                    if self.cfg.intrabar == IntrabarPolicy::FinerBars {
+                        self.symbols[symbol.index()].finer.push(bar);
+                    }
+                }
+            }
+            Event::Sentiment(record) => self.on_sentiment(record, t.time)?,
+        }
+        Ok(())
+    }
+
+    fn unknown(&self, what: &'static str, symbol: String) -> EngineError {
+        EngineError::UnknownSymbol {
+            what,
+            symbol,
+            known: self
+                .cfg
+                .symbols
+                .iter()
+                .map(Symbol::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
+    #[inline]
+    fn on_bar(&mut self, s: SymbolId, bar: Bar, open: UnixNanos, close: UnixNanos) {
+        let i = s.index();
+        if self.group != Some(bar.ts) {
+            self.flush_equity();
+            self.group = Some(bar.ts);
+        }
+        self.first_bar.get_or_insert(bar.ts);
+        self.counts.bars += 1;
+        let sessions = self.risk.tracks_sessions();
+        if sessions {
+            self.roll_session(open);
+            self.flatten_outside_session(i, &bar, open);
+        }
+        if !self.working.is_empty() && (!sessions || self.may_fill(open)) {
+            self.fill_working(i, &bar, open);
+        }
+        if self.symbols[i].bracket.is_some() {
+            self.check_bracket(i, &bar, open, close);
+        }
+        self.book.set_mark(i, bar.close);
+        if self.risk.has_limits() {
+            self.check_limits(bar.ts, close);
+        }
+        let ctx = Context {
+            now: close,
+            symbols: &self.cfg.symbols,
+            book: &self.book,
+            working: &self.working,
+            allow_short: self.cfg.allow_short,
+            halted: self.risk.halted(),
+        };
+        self.strategy.on_bar(&ctx, s, &bar, &mut self.out);
+        if !self.out.is_empty() {
+            self.submit(close);
+        }
+        if sessions {
+            self.flatten_at_close(i, &bar, open, close);
+        }
+        if !self.symbols[i].finer.is_empty() {
+            self.symbols[i].finer.clear();
+        }
+    }
+
+    fn on_sentiment(&mut self, record: SentimentRecord, now: UnixNanos) -> Result<(), EngineError> {
+        let Some(s) = self.symbol_id(&record.symbol) else {
+            return Err(self.unknown("sentiment record", record.symbol.to_string()));
+        };
+        self.counts.sentiment += 1;
+        let ctx = Context {
+            now,
+            symbols: &self.cfg.symbols,
+            book: &self.book,
+            working: &self.working,
+            allow_short: self.cfg.allow_short,
+            halted: self.risk.halted(),
+        };
+        self.strategy.on_sentiment(&ctx, s, &record, &mut self.out);
+        if !self.out.is_empty() {
+            self.submit(now);
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn flush_equity(&mut self) {
+        if let Some(ts) = self.group {
+            self.equity.push(EquityPoint {
+                timestamp: ts,
+                equity: self.book.equity(),
+                cash: self.book.cash(),
+            });
+        }
+    }
+
+    /// Ends the run: records the last equity point, drops orders that never filled and values
+    /// open positions at their last close (they are not closed).
+    pub fn finish(mut self) -> Result<BacktestResult, EngineError> {
+        let (Some(start), Some(end)) = (self.first_bar, self.group) else {
+            return Err(EngineError::NoBars {
+                symbol: self
+                    .cfg
+                    .symbols
+                    .iter()
+                    .map(Symbol::as_str)
+                    .collect::<Vec<_>>()
+                    .join(","),
+                timeframe: self.cfg.timeframe,
+            });
+        };
+        self.flush_equity();
+        self.counts.unfilled += self.working.len() as u64;
+        let open_positions = self
+            .book
+            .positions()
+            .iter()
+            .zip(&self.cfg.symbols)
+            .filter(|(p, _)| !p.qty.is_zero())
+            .map(|(p, s)| OpenPosition {
+                symbol: s.clone(),
+                quantity: p.qty,
+                cost: p.cost,
+                mark: p.mark.unwrap_or_default(),
+                market_value: p.market_value(),
+            })
+            .collect();
+        Ok(BacktestResult {
+            symbols: self.cfg.symbols.clone(),
+            timeframe: self.cfg.timeframe,
+            start,
+            end,
+            initial_capital: self.book.initial(),
+            final_equity: self.book.equity(),
+            final_cash: self.book.cash(),
+            realized_pnl: self.book.realized(),
+            unrealized_pnl: self.book.unrealized(),
+            total_commission: self.book.fees(),
+            counts: self.counts,
+            halted: self.halt,
+            open_positions,
+            strategy: self.strategy.diagnostics(),
+            fills: self.fills,
+            equity: self.equity,
+        })
+    }
+}

@@ -1,0 +1,95 @@
+//! Exact percentages for stops, sizing, fees and slippage. `Pct` holds the percent number itself
+//! (`2.5` means 2.5 %) as a fixed-point decimal with nine places, so `stop_loss_pct: 2.5` in an
+//! agent file is applied exactly, with one half-to-even rounding at the last price unit.
+
+use std::fmt;
+
+use domain::{Money, Price};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pct(Price);
+
+/// 100 % in raw units.
+const HUNDRED: i64 = 100 * Price::UNIT;
+
+impl Pct {
+    pub const ZERO: Self = Self(Price::ZERO);
+
+    /// Parses `"2.5"` as 2.5 %; panics on bad text (tests and constants).
+    pub fn lit(text: &str) -> Self {
+        Self(Price::lit(text))
+    }
+
+    pub fn from_percent(p: Price) -> Self {
+        Self(p)
+    }
+
+    pub fn as_percent(self) -> Price {
+        self.0
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0.is_zero()
+    }
+
+    /// `m × pct / 100`.
+    pub fn of_money(self, m: Money) -> Money {
+        m.mul_ratio(i128::from(self.0.raw()), i128::from(HUNDRED))
+    }
+
+    /// `p × pct / 100`.
+    pub fn of_price(self, p: Price) -> Price {
+        p.mul_ratio(self.0.raw(), HUNDRED)
+    }
+
+    /// `p × (1 + pct/100)`.
+    pub fn above(self, p: Price) -> Price {
+        p.mul_ratio(HUNDRED + self.0.raw(), HUNDRED)
+    }
+
+    /// `p × (1 − pct/100)`.
+    pub fn below(self, p: Price) -> Price {
+        p.mul_ratio(HUNDRED - self.0.raw(), HUNDRED)
+    }
+
+    pub fn to_f64(self) -> f64 {
+        self.0.to_f64()
+    }
+}
+
+impl fmt::Display for Pct {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}%", self.0)
+    }
+}
+
+impl Serialize for Pct {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Pct {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Price::deserialize(d).map(Self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_percentages() {
+        let p = Pct::lit("2.5");
+        assert_eq!(p.below(Price::lit("100")), Price::lit("97.5"));
+        assert_eq!(p.above(Price::lit("100")), Price::lit("102.5"));
+        assert_eq!(p.of_money(Money::lit("1000")), Money::lit("25"));
+        assert_eq!(
+            Pct::lit("0.01").of_price(Price::lit("167.65")),
+            Price::lit("0.016765")
+        );
+        assert_eq!(p.to_string(), "2.5%");
+    }
+}

@@ -1,0 +1,124 @@
+//! What a run produces. Field for field, [`Fill`] and [`EquityPoint`] mirror the store's
+//! `RunTrade` and `EquityPoint` (this crate does not depend on the store). Serialized with
+//! exact decimal strings and no maps, so the same run always gives byte-identical JSON.
+
+use domain::{Money, Price, Quantity, Symbol, Timeframe, UnixNanos};
+use serde::Serialize;
+
+/// What a fill did to the position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Opened or added to a long.
+    Buy,
+    /// Reduced or closed a long.
+    Sell,
+    /// Opened or added to a short.
+    Short,
+    /// Reduced or closed a short.
+    Cover,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Buy => "buy",
+            Self::Sell => "sell",
+            Self::Short => "short",
+            Self::Cover => "cover",
+        }
+    }
+}
+
+/// One execution. `timestamp` is the stamp (start) of the bar it filled in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fill {
+    pub timestamp: UnixNanos,
+    pub symbol: Symbol,
+    pub action: Action,
+    pub quantity: Quantity,
+    pub price: Price,
+    pub commission: Money,
+    /// Realized P&L of a closing fill, before its commission; `None` on an opening one.
+    pub pnl: Option<Money>,
+    /// `signal`, `stop_loss`, `take_profit`, `session_close`, `max_daily_loss`, `max_drawdown`
+    /// or a custom strategy's label.
+    pub reason: String,
+}
+
+/// Equity and cash after each bar close (after each timestamp group when several symbols share
+/// a bar stamp). `timestamp` is the bar stamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct EquityPoint {
+    pub timestamp: UnixNanos,
+    pub equity: Money,
+    pub cash: Money,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Bars of the run's timeframe processed.
+    pub bars: u64,
+    pub finer_bars: u64,
+    pub sentiment: u64,
+    /// Requests the strategy (or a risk rule) made, cancellations excluded.
+    pub orders: u64,
+    /// Requests refused: while halted, shorting without `allow_short`, or sized to zero.
+    pub rejected: u64,
+    /// Requests still working when the data ended (e.g. a signal on the last bar).
+    pub unfilled: u64,
+    pub fills: u64,
+    pub closing_fills: u64,
+    /// Closing fills with positive / negative realized P&L.
+    pub winning: u64,
+    pub losing: u64,
+    /// Bars where both bracket legs were reachable.
+    pub intrabar_ambiguous: u64,
+    /// Ambiguous bars that `finer_bars` could not resolve from finer data.
+    pub finer_fallbacks: u64,
+}
+
+/// Why trading stopped early.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Halt {
+    pub at: UnixNanos,
+    pub reason: String,
+}
+
+/// A position still open at the end, valued at its last close.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OpenPosition {
+    pub symbol: Symbol,
+    pub quantity: Quantity,
+    pub cost: Money,
+    pub mark: Price,
+    pub market_value: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BacktestResult {
+    pub symbols: Vec<Symbol>,
+    pub timeframe: Timeframe,
+    /// Stamps of the first and last bar of the run's timeframe.
+    pub start: UnixNanos,
+    pub end: UnixNanos,
+    pub initial_capital: Money,
+    pub final_equity: Money,
+    pub final_cash: Money,
+    pub realized_pnl: Money,
+    pub unrealized_pnl: Money,
+    pub total_commission: Money,
+    pub counts: Counts,
+    pub halted: Option<Halt>,
+    pub open_positions: Vec<OpenPosition>,
+    pub strategy: Option<serde_json::Value>,
+    pub fills: Vec<Fill>,
+    pub equity: Vec<EquityPoint>,
+}
+
+impl BacktestResult {
+    /// Compact JSON; identical inputs give identical bytes.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a result always serializes")
+    }
+}

@@ -1,0 +1,29 @@
+//! The benchmark: buy at the first opportunity (sized by the agent's rule) and hold to the end.
+//! With several symbols and `all_cash` sizing the first symbol takes all the cash; use
+//! `percent_equity` to split it.
+
+use domain::Bar;
+
+use crate::event::SymbolId;
+use crate::order::OrderRequest;
+use crate::strategy::{Context, Strategy};
+
+pub struct BuyAndHold {
+    entered: Vec<bool>,
+}
+
+impl BuyAndHold {
+    pub fn new(symbols: usize) -> Self {
+        Self {
+            entered: vec![false; symbols],
+        }
+    }
+}
+
+impl Strategy for BuyAndHold {
+    fn on_bar(&mut self, _ctx: &Context<'_>, s: SymbolId, _bar: &Bar, out: &mut Vec<OrderRequest>) {
+        if !std::mem::replace(&mut self.entered[s.index()], true) {
+            out.push(OrderRequest::buy(s));
+        }
+    }
+}

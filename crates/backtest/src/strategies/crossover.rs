@@ -1,0 +1,66 @@
+//! Moving-average crossovers. `sma_crossover` is the reference strategy: it compares the exact
+//! integer sums (`fast_sum × slow_n` vs `slow_sum × fast_n`), never float averages, so an exact
+//! tie is seen as a tie. The first possible signal is on bar `slow + 1`: a cross needs both bars'
+//! averages.
+
+use domain::Bar;
+use indicators::{Ema, ParamError, Sma};
+
+use super::signals::{Cross, CrossDetector, bearish, bullish};
+use crate::event::SymbolId;
+use crate::order::OrderRequest;
+use crate::strategy::{Context, Strategy};
+
+pub struct SmaCrossover {
+    state: Vec<(Sma, Sma, CrossDetector)>,
+}
+
+impl SmaCrossover {
+    pub fn new(fast: usize, slow: usize, symbols: usize) -> Result<Self, ParamError> {
+        let one = (Sma::new(fast)?, Sma::new(slow)?, CrossDetector::default());
+        Ok(Self {
+            state: vec![one; symbols],
+        })
+    }
+}
+
+impl Strategy for SmaCrossover {
+    #[inline]
+    fn on_bar(&mut self, ctx: &Context<'_>, s: SymbolId, bar: &Bar, out: &mut Vec<OrderRequest>) {
+        let (fast, slow, cross) = &mut self.state[s.index()];
+        fast.update(bar.close);
+        slow.update(bar.close);
+        match cross.update(fast.cmp_mean(slow)) {
+            Some(Cross::Up) => bullish(ctx, s, out),
+            Some(Cross::Down) => bearish(ctx, s, out),
+            None => {}
+        }
+    }
+}
+
+pub struct EmaCrossover {
+    state: Vec<(Ema, Ema, CrossDetector)>,
+}
+
+impl EmaCrossover {
+    pub fn new(fast: usize, slow: usize, symbols: usize) -> Result<Self, ParamError> {
+        let one = (Ema::new(fast)?, Ema::new(slow)?, CrossDetector::default());
+        Ok(Self {
+            state: vec![one; symbols],
+        })
+    }
+}
+
+impl Strategy for EmaCrossover {
+    fn on_bar(&mut self, ctx: &Context<'_>, s: SymbolId, bar: &Bar, out: &mut Vec<OrderRequest>) {
+        let (fast, slow, cross) = &mut self.state[s.index()];
+        let f = fast.update(bar.close);
+        let sl = slow.update(bar.close);
+        let cmp = f.zip(sl).and_then(|(f, s)| f.partial_cmp(&s));
+        match cross.update(cmp) {
+            Some(Cross::Up) => bullish(ctx, s, out),
+            Some(Cross::Down) => bearish(ctx, s, out),
+            None => {}
+        }
+    }
+}

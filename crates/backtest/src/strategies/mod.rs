@@ -1,0 +1,216 @@
+//! Built-in strategies and the configuration that selects one.
+//!
+//! - [`crossover`]: `sma_crossover` (the reference strategy, exact integer SMA sums) and
+//!   `ema_crossover`.
+//! - [`oscillators`]: `rsi_reversion`, `bollinger` (breakout or reversion), `macd`.
+//! - [`buy_and_hold`]: the benchmark.
+//! - [`technical_sentiment`]: an SMA cross confirmed or vetoed by the latest sentiment per source.
+//! - [`signals`]: how a bullish or bearish signal becomes orders, shared by all of the above.
+//!
+//! Every built-in decides at a bar's close from the position after that bar's fills and emits
+//! market orders sized by the agent's sizing rule; long-only unless the agent allows shorts.
+
+pub mod buy_and_hold;
+pub mod crossover;
+pub mod oscillators;
+pub mod signals;
+pub mod technical_sentiment;
+
+use serde::{Deserialize, Serialize};
+
+use crate::strategy::Strategy;
+
+pub use buy_and_hold::BuyAndHold;
+pub use crossover::{EmaCrossover, SmaCrossover};
+pub use oscillators::{BollingerMode, BollingerStrategy, MacdStrategy, RsiReversion};
+pub use technical_sentiment::{
+    SourceRule, SourceRules, TechnicalSentiment, TechnicalSentimentConfig,
+};
+
+/// The `strategy:` block of an agent file, selected by `kind`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum StrategyConfig {
+    SmaCrossover {
+        fast: usize,
+        slow: usize,
+    },
+    EmaCrossover {
+        fast: usize,
+        slow: usize,
+    },
+    RsiReversion {
+        #[serde(default = "rsi_period")]
+        period: usize,
+        #[serde(default = "oversold")]
+        oversold: f64,
+        #[serde(default = "overbought")]
+        overbought: f64,
+    },
+    Bollinger {
+        #[serde(default = "bb_period")]
+        period: usize,
+        #[serde(default = "bb_k")]
+        k: f64,
+        mode: BollingerMode,
+    },
+    Macd {
+        #[serde(default = "macd_fast")]
+        fast: usize,
+        #[serde(default = "macd_slow")]
+        slow: usize,
+        #[serde(default = "macd_signal")]
+        signal: usize,
+    },
+    BuyAndHold {},
+    TechnicalSentiment(TechnicalSentimentConfig),
+}
+
+fn rsi_period() -> usize {
+    14
+}
+fn oversold() -> f64 {
+    30.0
+}
+fn overbought() -> f64 {
+    70.0
+}
+fn bb_period() -> usize {
+    20
+}
+fn bb_k() -> f64 {
+    2.0
+}
+fn macd_fast() -> usize {
+    12
+}
+fn macd_slow() -> usize {
+    26
+}
+fn macd_signal() -> usize {
+    9
+}
+
+/// A parameter that makes no sense, named by its field under `strategy`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadParam {
+    pub field: &'static str,
+    pub message: String,
+}
+
+fn bad(field: &'static str, message: impl Into<String>) -> BadParam {
+    BadParam {
+        field,
+        message: message.into(),
+    }
+}
+
+fn periods(fast: usize, slow: usize) -> Result<(), BadParam> {
+    if fast == 0 {
+        return Err(bad("fast", "must be at least 1"));
+    }
+    if fast >= slow {
+        return Err(bad(
+            "fast",
+            format!("fast ({fast}) must be below slow ({slow})"),
+        ));
+    }
+    if slow > 100_000 {
+        return Err(bad("slow", format!("{slow} is above 100000")));
+    }
+    Ok(())
+}
+
+impl StrategyConfig {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::SmaCrossover { .. } => "sma_crossover",
+            Self::EmaCrossover { .. } => "ema_crossover",
+            Self::RsiReversion { .. } => "rsi_reversion",
+            Self::Bollinger { .. } => "bollinger",
+            Self::Macd { .. } => "macd",
+            Self::BuyAndHold {} => "buy_and_hold",
+            Self::TechnicalSentiment(_) => "technical_sentiment",
+        }
+    }
+
+    /// Checks parameters without building anything.
+    pub fn validate(&self) -> Result<(), BadParam> {
+        match *self {
+            Self::SmaCrossover { fast, slow } | Self::EmaCrossover { fast, slow } => {
+                periods(fast, slow)
+            }
+            Self::RsiReversion {
+                period,
+                oversold,
+                overbought,
+            } => {
+                if !(2..=100_000).contains(&period) {
+                    return Err(bad("period", format!("{period} is outside 2..=100000")));
+                }
+                if !(oversold > 0.0 && oversold < 100.0) {
+                    return Err(bad("oversold", format!("{oversold} is outside 0..100")));
+                }
+                if !(overbought > oversold && overbought < 100.0) {
+                    return Err(bad(
+                        "overbought",
+                        format!("{overbought} must be above oversold ({oversold}) and below 100"),
+                    ));
+                }
+                Ok(())
+            }
+            Self::Bollinger { period, k, .. } => {
+                if !(2..=100_000).contains(&period) {
+                    return Err(bad("period", format!("{period} is outside 2..=100000")));
+                }
+                if !(k.is_finite() && k > 0.0) {
+                    return Err(bad("k", format!("{k} must be a positive number")));
+                }
+                Ok(())
+            }
+            Self::Macd { fast, slow, signal } => {
+                if fast < 2 {
+                    return Err(bad("fast", "must be at least 2"));
+                }
+                periods(fast, slow)?;
+                if signal == 0 || signal > 100_000 {
+                    return Err(bad("signal", format!("{signal} is outside 1..=100000")));
+                }
+                Ok(())
+            }
+            Self::BuyAndHold {} => Ok(()),
+            Self::TechnicalSentiment(ref c) => c.validate(),
+        }
+    }
+
+    /// Builds the strategy for a run over `symbols` symbols.
+    pub fn build(&self, symbols: usize) -> Result<Box<dyn Strategy>, BadParam> {
+        self.validate()?;
+        let to_bad = |e: indicators::ParamError| bad(e.param, e.reason);
+        Ok(match *self {
+            Self::SmaCrossover { fast, slow } => {
+                Box::new(SmaCrossover::new(fast, slow, symbols).map_err(to_bad)?)
+            }
+            Self::EmaCrossover { fast, slow } => {
+                Box::new(EmaCrossover::new(fast, slow, symbols).map_err(to_bad)?)
+            }
+            Self::RsiReversion {
+                period,
+                oversold,
+                overbought,
+            } => {
+                Box::new(RsiReversion::new(period, oversold, overbought, symbols).map_err(to_bad)?)
+            }
+            Self::Bollinger { period, k, mode } => {
+                Box::new(BollingerStrategy::new(period, k, mode, symbols).map_err(to_bad)?)
+            }
+            Self::Macd { fast, slow, signal } => {
+                Box::new(MacdStrategy::new(fast, slow, signal, symbols).map_err(to_bad)?)
+            }
+            Self::BuyAndHold {} => Box::new(BuyAndHold::new(symbols)),
+            Self::TechnicalSentiment(ref c) => {
+                Box::new(TechnicalSentiment::new(c.clone(), symbols).map_err(to_bad)?)
+            }
+        })
+    }
+}

@@ -1,0 +1,99 @@
+//! Turning a view into orders, one rule for every built-in:
+//!
+//! - bullish: if flat or short, buy (a sized buy covers a short first);
+//! - bearish: with `allow_short`, if flat or long, sell short (closing the long first);
+//!   without it, close a long;
+//! - exits close one side only.
+//!
+//! Nothing is sent while the symbol still has a working order, so a signal repeated before its
+//! fill does not double up.
+
+use crate::event::SymbolId;
+use crate::order::{OrderRequest, Reason};
+use crate::strategy::Context;
+
+pub fn bullish(ctx: &Context<'_>, s: SymbolId, out: &mut Vec<OrderRequest>) {
+    if !ctx.has_working_orders(s) && ctx.position(s).raw() <= 0 {
+        out.push(OrderRequest::buy(s));
+    }
+}
+
+pub fn bearish(ctx: &Context<'_>, s: SymbolId, out: &mut Vec<OrderRequest>) {
+    if ctx.has_working_orders(s) {
+        return;
+    }
+    let pos = ctx.position(s).raw();
+    if ctx.allow_short() {
+        if pos >= 0 {
+            out.push(OrderRequest::sell_short(s));
+        }
+    } else if pos > 0 {
+        out.push(OrderRequest::close(s));
+    }
+}
+
+pub fn exit_long(ctx: &Context<'_>, s: SymbolId, out: &mut Vec<OrderRequest>, reason: Reason) {
+    if !ctx.has_working_orders(s) && ctx.position(s).raw() > 0 {
+        out.push(OrderRequest::close(s).because(reason));
+    }
+}
+
+pub fn exit_short(ctx: &Context<'_>, s: SymbolId, out: &mut Vec<OrderRequest>, reason: Reason) {
+    if !ctx.has_working_orders(s) && ctx.position(s).raw() < 0 {
+        out.push(OrderRequest::close(s).because(reason));
+    }
+}
+
+/// Detects a sign change of `fast − slow`: up when it goes from ≤ 0 to > 0, down when it goes
+/// from ≥ 0 to < 0. An exact tie is neither, and the first comparison only primes the state.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CrossDetector {
+    prev: Option<std::cmp::Ordering>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cross {
+    Up,
+    Down,
+}
+
+impl CrossDetector {
+    #[inline]
+    pub fn update(&mut self, now: Option<std::cmp::Ordering>) -> Option<Cross> {
+        use std::cmp::Ordering::{Greater, Less};
+        let now = now?;
+        let cross = match self.prev {
+            Some(p) if p != Greater && now == Greater => Some(Cross::Up),
+            Some(p) if p != Less && now == Less => Some(Cross::Down),
+            _ => None,
+        };
+        self.prev = Some(now);
+        cross
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cmp::Ordering::{Equal, Greater, Less};
+
+    #[test]
+    fn a_tie_is_neither_side() {
+        let mut c = CrossDetector::default();
+        let seq = [
+            (None, None),
+            (Some(Less), None),
+            (Some(Equal), None),
+            (Some(Greater), Some(Cross::Up)),
+            (Some(Greater), None),
+            (Some(Equal), None),
+            // 0 → positive is a cross up: "from ≤ 0 to > 0" holds bar to bar.
+            (Some(Greater), Some(Cross::Up)),
+            (Some(Less), Some(Cross::Down)),
+            (Some(Greater), Some(Cross::Up)),
+        ];
+        for (input, want) in seq {
+            assert_eq!(c.update(input), want, "{input:?}");
+        }
+    }
+}

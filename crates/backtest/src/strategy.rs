@@ -1,0 +1,106 @@
+//! A strategy is a function from what it has seen to order requests (barter style).
+//!
+//! It is called at each bar's close with a read-only [`Context`]: the position after that bar's
+//! fills, cash, equity, marks, its symbols. It has no clock, no database and no future: the
+//! engine delivers only data stamped at or before the event, and whatever it asks for fills on a
+//! later bar. Requests go into an out-buffer the engine owns and reuses, so a strategy that
+//! does nothing allocates nothing.
+
+use domain::{Bar, Money, Price, Quantity, SentimentRecord, Symbol, UnixNanos};
+
+use crate::event::SymbolId;
+use crate::order::OrderRequest;
+use crate::portfolio::Portfolio;
+
+pub trait Strategy: Send {
+    /// At the close of a bar of the run's timeframe.
+    fn on_bar(
+        &mut self,
+        ctx: &Context<'_>,
+        symbol: SymbolId,
+        bar: &Bar,
+        orders: &mut Vec<OrderRequest>,
+    );
+
+    /// When a sentiment record about one of the run's symbols arrives. Orders placed here fill
+    /// on that symbol's next bar that opens at or after the record.
+    fn on_sentiment(
+        &mut self,
+        _ctx: &Context<'_>,
+        _symbol: SymbolId,
+        _record: &SentimentRecord,
+        _orders: &mut Vec<OrderRequest>,
+    ) {
+    }
+
+    /// Counters worth reporting with the result (e.g. signals vetoed), as JSON.
+    fn diagnostics(&self) -> Option<serde_json::Value> {
+        None
+    }
+}
+
+/// What a strategy may read. Built by the engine for each call; cheap (a few references).
+pub struct Context<'a> {
+    pub(crate) now: UnixNanos,
+    pub(crate) symbols: &'a [Symbol],
+    pub(crate) book: &'a Portfolio,
+    pub(crate) working: &'a [crate::engine::WorkingOrder],
+    pub(crate) allow_short: bool,
+    pub(crate) halted: bool,
+}
+
+impl<'a> Context<'a> {
+    /// The time of the event being handled (a bar's close, a record's stamp).
+    pub fn now(&self) -> UnixNanos {
+        self.now
+    }
+
+    pub fn symbols(&self) -> &'a [Symbol] {
+        self.symbols
+    }
+
+    pub fn symbol(&self, id: SymbolId) -> &'a Symbol {
+        &self.symbols[id.index()]
+    }
+
+    pub fn symbol_id(&self, symbol: &Symbol) -> Option<SymbolId> {
+        self.symbols
+            .iter()
+            .position(|s| s == symbol)
+            .map(|i| SymbolId(i as u32))
+    }
+
+    /// Signed position (negative when short) after this bar's fills.
+    #[inline]
+    pub fn position(&self, id: SymbolId) -> Quantity {
+        self.book.position(id.index()).qty
+    }
+
+    /// The last close seen for `id`.
+    pub fn mark(&self, id: SymbolId) -> Option<Price> {
+        self.book.position(id.index()).mark
+    }
+
+    pub fn cash(&self) -> Money {
+        self.book.cash()
+    }
+
+    pub fn equity(&self) -> Money {
+        self.book.equity()
+    }
+
+    /// Whether `id` has orders waiting to fill.
+    #[inline]
+    pub fn has_working_orders(&self, id: SymbolId) -> bool {
+        self.working.iter().any(|w| w.request.symbol == id)
+    }
+
+    pub fn allow_short(&self) -> bool {
+        self.allow_short
+    }
+
+    /// True while a risk limit blocks new entries (exits still go through).
+    pub fn trading_halted(&self) -> bool {
+        self.halted
+    }
+}
