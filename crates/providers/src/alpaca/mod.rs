@@ -2,9 +2,10 @@
 //!
 //! - [`AlpacaConfig`]: base URL (config > `ZTRADE_ALPACA_DATA_URL` > default), key pair,
 //!   transport ([`HttpConfig`], 200 requests/min by default), invalid-record policy.
-//! - [`AlpacaClient`]: the [`Provider`] implementation. Endpoints: v2 stock bars (single-symbol
-//!   `/v2/stocks/{s}/bars` for one symbol, multi `/v2/stocks/bars?symbols=` otherwise), trades,
-//!   quotes; v1beta1 news; v1beta1 option chain snapshots. The cursor is `next_page_token`.
+//! - [`AlpacaClient`]: the [`Provider`] implementation. Endpoints: v2 stock bars, trades and
+//!   quotes (multi-symbol `/v2/stocks/bars?symbols=`, or single-symbol `/v2/stocks/{s}/bars`
+//!   when configured); v1beta1 news; v1beta1 option chain snapshots. The cursor is
+//!   `next_page_token`.
 //! - `wire`: response shapes and their conversion.
 
 mod wire;
@@ -44,6 +45,9 @@ pub struct AlpacaConfig {
     pub credentials: AlpacaCredentials,
     pub http: HttpConfig,
     pub on_invalid: OnInvalidRecord,
+    /// Ask for one symbol's bars, trades and quotes at `/v2/stocks/{symbol}/…` instead of
+    /// `/v2/stocks/…?symbols=` (the SDKs' choice, and the default).
+    pub single_symbol_endpoint: bool,
 }
 
 impl AlpacaConfig {
@@ -54,6 +58,7 @@ impl AlpacaConfig {
             credentials,
             http: HttpConfig::with_rate(ALPACA_DEFAULT_REQUESTS_PER_MINUTE),
             on_invalid: OnInvalidRecord::Fail,
+            single_symbol_endpoint: false,
         }
     }
 
@@ -83,6 +88,7 @@ pub struct AlpacaClient {
     base: Url,
     headers: HeaderMap,
     on_invalid: OnInvalidRecord,
+    single_symbol_endpoint: bool,
 }
 
 impl AlpacaClient {
@@ -110,6 +116,7 @@ impl AlpacaClient {
             base: config.base_url,
             headers,
             on_invalid: config.on_invalid,
+            single_symbol_endpoint: config.single_symbol_endpoint,
         })
     }
 
@@ -121,9 +128,9 @@ impl AlpacaClient {
         &self.base
     }
 
-    /// Single-symbol endpoint for one symbol, multi-symbol otherwise.
+    /// The multi-symbol endpoint, or the single-symbol one when configured and possible.
     fn stocks_url(&self, kind: &str, symbols: &[Symbol]) -> (Url, Option<Symbol>) {
-        if let [one] = symbols {
+        if let ([one], true) = (symbols, self.single_symbol_endpoint) {
             let u = endpoint(&self.base, &["v2", "stocks", one.as_str(), kind]);
             (u, Some(one.clone()))
         } else {

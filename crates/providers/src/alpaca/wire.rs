@@ -2,14 +2,18 @@
 //!
 //! Bodies are decoded into borrowed structs whose numbers stay `RawValue` text, then each row
 //! is converted and validated once. Multi-symbol bodies key rows by symbol (`{"bars": {"AAPL":
-//! [...]}}`); single-symbol ones hold a list (`{"bars": [...], "symbol": "AAPL"}`); both give
-//! rows in symbol order, which `position` in issues and errors counts.
+//! [...]}}`); single-symbol ones hold a list (`{"bars": [...], "symbol": "AAPL"}`); either is
+//! accepted from either endpoint. Rows are flattened in body order, which `position` in issues
+//! and errors counts.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
 
 use domain::{Bar, DomainError, OptionQuote, QuoteTick, Symbol, TradeTick, UnixNanos};
 use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::error::ProviderError;
@@ -18,24 +22,54 @@ use crate::news::NewsItem;
 use crate::page::{Cursor, Issue, OnInvalidRecord, Page, PageBuilder};
 use crate::parse::{self, Code, Codes};
 
-/// `{"bars"|"trades"|"quotes": {SYMBOL: [row…]}, "next_page_token": …}`
+/// `{"bars"|"trades"|"quotes": {SYMBOL: [row…]} | [row…], "symbol": …, "next_page_token": …}`:
+/// the multi-symbol endpoint keys rows by symbol, the single-symbol one lists them.
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
-struct Multi<T> {
+struct Body<T> {
     #[serde(alias = "bars", alias = "trades", alias = "quotes", default)]
-    data: Option<BTreeMap<String, Vec<T>>>,
+    data: Option<Rows<T>>,
+    #[serde(default)]
+    symbol: Option<String>,
+    /// Present when prices are converted (`currency=` parameter); we never ask, so anything
+    /// but USD means the numbers are not what the caller thinks.
+    #[serde(default)]
+    currency: Option<String>,
     #[serde(default)]
     next_page_token: Option<String>,
 }
 
-/// `{"bars"|"trades"|"quotes": [row…], "symbol": …, "next_page_token": …}`
-#[derive(Deserialize)]
-#[serde(bound(deserialize = "T: Deserialize<'de>"))]
-struct Single<T> {
-    #[serde(alias = "bars", alias = "trades", alias = "quotes", default)]
-    data: Option<Vec<T>>,
-    #[serde(default)]
-    next_page_token: Option<String>,
+enum Rows<T> {
+    BySymbol(Vec<(String, Vec<T>)>),
+    List(Vec<T>),
+}
+
+/// Either shape, keeping the body's symbol order (so the same body always gives the same page).
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Rows<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Rows<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("rows keyed by symbol, or a list of rows")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Rows<T>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = m.next_entry::<String, Vec<T>>()? {
+                    out.push(entry);
+                }
+                Ok(Rows::BySymbol(out))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Rows<T>, A::Error> {
+                let mut out = Vec::with_capacity(s.size_hint().unwrap_or(0));
+                while let Some(row) = s.next_element()? {
+                    out.push(row);
+                }
+                Ok(Rows::List(out))
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
 }
 
 #[derive(Deserialize)]
@@ -96,27 +130,44 @@ struct RawQuote<'a> {
     c: Codes,
 }
 
-/// Where the rows of a bars/trades/quotes body go, symbol by symbol.
+/// The rows of a bars/trades/quotes body, symbol by symbol. A listed body takes its symbol from
+/// the body, else from the request (`single`).
 fn groups<'a, T: Deserialize<'a>>(
     core: &HttpCore,
     fetched: &'a Fetched,
     single: Option<&Symbol>,
 ) -> Result<(Vec<(String, Vec<T>)>, Option<Cursor>), ProviderError> {
-    let (groups, token) = match single {
-        Some(sym) => {
-            let b: Single<T> = parse::decode(core, &fetched.request, &fetched.body)?;
-            let rows = b.data.unwrap_or_default();
-            (vec![(sym.to_string(), rows)], b.next_page_token)
-        }
-        None => {
-            let b: Multi<T> = parse::decode(core, &fetched.request, &fetched.body)?;
-            (
-                b.data.unwrap_or_default().into_iter().collect(),
-                b.next_page_token,
-            )
+    let b: Body<T> = parse::decode(core, &fetched.request, &fetched.body)?;
+    if let Some(c) = b
+        .currency
+        .as_deref()
+        .filter(|c| !c.eq_ignore_ascii_case("USD"))
+    {
+        return Err(ProviderError::Malformed {
+            request: fetched.request.clone(),
+            reason: format!("prices are in {c}, not USD"),
+            excerpt: core.excerpt(&fetched.body),
+        });
+    }
+    let groups = match b.data {
+        None => Vec::new(),
+        Some(Rows::BySymbol(g)) => g,
+        Some(Rows::List(rows)) => {
+            let symbol = match (b.symbol, single) {
+                (Some(s), _) => s,
+                (None, Some(s)) => s.to_string(),
+                (None, None) => {
+                    return Err(ProviderError::Malformed {
+                        request: fetched.request.clone(),
+                        reason: "a list of rows with no symbol".into(),
+                        excerpt: core.excerpt(&fetched.body),
+                    });
+                }
+            };
+            vec![(symbol, rows)]
         }
     };
-    Ok((groups, next_cursor(token)))
+    Ok((groups, next_cursor(b.next_page_token)))
 }
 
 pub(super) fn next_cursor(token: Option<String>) -> Option<Cursor> {
