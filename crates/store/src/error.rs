@@ -23,13 +23,33 @@ pub enum StoreError {
     /// A requested thing does not exist (run id, series).
     #[error("{0}")]
     NotFound(String),
+    /// The caller handed the store something it cannot keep (duplicate keys in one batch, a
+    /// count beyond i64); nothing was written.
+    #[error("{0}")]
+    Invalid(String),
     /// A row read back could not become a domain value (corrupt or hand-edited data).
     #[error("bad stored row in {table}: {reason}")]
     Corrupt { table: &'static str, reason: String },
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("postgres: {0}")]
+    #[error("postgres: {}", pg_message(.0))]
     Postgres(#[from] postgres::Error),
+}
+
+/// The server's message (with DETAIL and HINT) where there is one; the driver's own Display
+/// says only "db error".
+pub fn pg_message(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return db.to_string();
+    }
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

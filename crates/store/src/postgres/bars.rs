@@ -1,0 +1,211 @@
+//! Bars and quote bars in PostgreSQL: binary COPY ingest with exact counts, keyset pages.
+//!
+//! A batch runs in one transaction holding an advisory lock on its series, so two writers of the
+//! same series take turns. If no row of the series lies in the batch's [first, last], the rows are
+//! COPYed straight into the table (all inserted). Otherwise they are COPYed into a temporary
+//! staging table and merged with `INSERT … ON CONFLICT DO UPDATE … WHERE <a column differs>`;
+//! `RETURNING (xmax = 0)` tells inserted rows from updated ones, and rows the WHERE left alone
+//! are the unchanged ones.
+
+use domain::{Symbol, Timeframe, UnixNanos};
+use postgres::{Client, Row, Transaction};
+
+use super::copy::BinaryCopy;
+use crate::rows::{
+    SeriesRow, page_bounds, parse_symbol, parse_tf, sort_series, sorted_unique, tf_key,
+};
+use crate::{BarQuery, SeriesStatus, StoreError, UpsertCounts};
+
+/// The symbol's id, created if new, inside the caller's transaction.
+pub(super) fn intern(tx: &mut Transaction<'_>, symbol: &Symbol) -> Result<i32, StoreError> {
+    tx.execute(
+        "INSERT INTO symbols (symbol) VALUES ($1) ON CONFLICT (symbol) DO NOTHING",
+        &[&symbol.as_str()],
+    )?;
+    Ok(tx
+        .query_one(
+            "SELECT id FROM symbols WHERE symbol = $1",
+            &[&symbol.as_str()],
+        )?
+        .get(0))
+}
+
+fn write_rows<R: SeriesRow>(
+    copy: &mut BinaryCopy<'_>,
+    rows: &[R],
+    key: Option<(i32, &str)>,
+) -> Result<(), StoreError> {
+    let fields = (1 + R::COLUMNS.len() + if key.is_some() { 2 } else { 0 }) as i16;
+    for row in rows {
+        copy.row(fields);
+        if let Some((sid, tf)) = key {
+            copy.i32(sid);
+            copy.text(tf);
+        }
+        copy.i64(row.ts().as_i64());
+        for v in row.values()?.as_ref() {
+            copy.opt_i64(*v);
+        }
+        copy.maybe_flush()?;
+    }
+    Ok(())
+}
+
+pub(super) fn upsert<R: SeriesRow>(
+    client: &mut Client,
+    lock_key: &str,
+    symbol: &Symbol,
+    tf: Timeframe,
+    rows: &[R],
+) -> Result<UpsertCounts, StoreError> {
+    if rows.is_empty() {
+        return Ok(UpsertCounts::default());
+    }
+    let rows = sorted_unique(rows, R::ts, R::WHAT)?;
+    let first = rows[0].ts().as_i64();
+    let last = rows[rows.len() - 1].ts().as_i64();
+    let n = rows.len() as u64;
+    let tf = tf_key(tf);
+    let table = R::TABLE;
+    let cols = R::COLUMNS.join(", ");
+
+    let mut tx = client.transaction()?;
+    let sid = intern(&mut tx, symbol)?;
+    let lock = format!("{lock_key}:{table}:{sid}:{tf}");
+    tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&lock])?;
+    let occupied: bool = tx
+        .query_one(
+            &format!(
+                "SELECT EXISTS (SELECT 1 FROM {table}
+                 WHERE symbol_id = $1 AND timeframe = $2 AND ts BETWEEN $3 AND $4)"
+            ),
+            &[&sid, &tf, &first, &last],
+        )?
+        .get(0);
+    let counts = if !occupied {
+        let sink = tx.copy_in(&format!(
+            "COPY {table} (symbol_id, timeframe, ts, {cols}) FROM STDIN (FORMAT binary)"
+        ))?;
+        let mut copy = BinaryCopy::new(sink);
+        write_rows(&mut copy, &rows, Some((sid, &tf)))?;
+        let copied = copy.finish()?;
+        UpsertCounts {
+            inserted: copied,
+            ..Default::default()
+        }
+    } else {
+        let col_defs: Vec<String> = R::COLUMNS.iter().map(|c| format!("{c} BIGINT")).collect();
+        tx.batch_execute(&format!(
+            "CREATE TEMP TABLE stage_{table} (ts BIGINT, {}) ON COMMIT DROP",
+            col_defs.join(", ")
+        ))?;
+        let sink = tx.copy_in(&format!(
+            "COPY stage_{table} (ts, {cols}) FROM STDIN (FORMAT binary)"
+        ))?;
+        let mut copy = BinaryCopy::new(sink);
+        write_rows(&mut copy, &rows, None)?;
+        copy.finish()?;
+        let set: Vec<String> = R::COLUMNS
+            .iter()
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect();
+        let old: Vec<String> = R::COLUMNS.iter().map(|c| format!("t.{c}")).collect();
+        let new: Vec<String> = R::COLUMNS.iter().map(|c| format!("excluded.{c}")).collect();
+        let row = tx.query_one(
+            &format!(
+                "WITH merged AS (
+                     INSERT INTO {table} AS t (symbol_id, timeframe, ts, {cols})
+                     SELECT $1, $2, ts, {cols} FROM stage_{table} ORDER BY ts
+                     ON CONFLICT (symbol_id, timeframe, ts) DO UPDATE SET {set}
+                     WHERE ({old}) IS DISTINCT FROM ({new})
+                     RETURNING (xmax = 0) AS inserted
+                 )
+                 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)
+                 FROM merged",
+                set = set.join(", "),
+                old = old.join(", "),
+                new = new.join(", "),
+            ),
+            &[&sid, &tf],
+        )?;
+        let inserted = row.get::<_, i64>(0) as u64;
+        let updated = row.get::<_, i64>(1) as u64;
+        UpsertCounts {
+            inserted,
+            updated,
+            unchanged: n - inserted - updated,
+            skipped: 0,
+        }
+    };
+    if counts.inserted > 0 {
+        tx.execute(
+            "INSERT INTO series_stats (kind, symbol_id, timeframe, rows, first_ts, last_ts)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (kind, symbol_id, timeframe) DO UPDATE SET
+                 rows = series_stats.rows + excluded.rows,
+                 first_ts = least(series_stats.first_ts, excluded.first_ts),
+                 last_ts = greatest(series_stats.last_ts, excluded.last_ts)",
+            &[&table, &sid, &tf, &(counts.inserted as i64), &first, &last],
+        )?;
+    }
+    tx.commit()?;
+    Ok(counts)
+}
+
+pub(super) fn page<R: SeriesRow>(
+    client: &mut Client,
+    q: &BarQuery,
+    after: Option<UnixNanos>,
+    limit: usize,
+) -> Result<Vec<R>, StoreError> {
+    let Some((lo, hi)) = page_bounds(q, after) else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "SELECT ts, {} FROM {}
+         WHERE symbol_id = (SELECT id FROM symbols WHERE symbol = $1)
+           AND timeframe = $2 AND ts BETWEEN $3 AND $4
+         ORDER BY ts LIMIT $5",
+        R::COLUMNS.join(", "),
+        R::TABLE
+    );
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = client.query(
+        &sql,
+        &[&q.symbol.as_str(), &tf_key(q.timeframe), &lo, &hi, &limit],
+    )?;
+    let ncols = R::COLUMNS.len();
+    let mut vals = [None; 16];
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let ts: i64 = row.try_get(0)?;
+        for (c, v) in vals.iter_mut().enumerate().take(ncols) {
+            *v = row.try_get(c + 1)?;
+        }
+        out.push(R::from_values(ts, &vals[..ncols])?);
+    }
+    Ok(out)
+}
+
+pub(super) fn series(client: &mut Client, kind: &str) -> Result<Vec<SeriesStatus>, StoreError> {
+    let rows = client.query(
+        "SELECT s.symbol, st.timeframe, st.rows, st.first_ts, st.last_ts
+         FROM series_stats st JOIN symbols s ON s.id = st.symbol_id
+         WHERE st.kind = $1",
+        &[&kind],
+    )?;
+    let mut out = rows
+        .iter()
+        .map(|r: &Row| {
+            Ok(SeriesStatus {
+                symbol: parse_symbol(r.get(0), "series_stats")?,
+                timeframe: parse_tf(r.get(1), "series_stats")?,
+                rows: r.get::<_, i64>(2) as u64,
+                first: UnixNanos::new(r.get(3)),
+                last: UnixNanos::new(r.get(4)),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    sort_series(&mut out);
+    Ok(out)
+}

@@ -1,0 +1,200 @@
+//! Backtest runs in PostgreSQL: the run row, then its fills and equity curve by text COPY (an
+//! equity curve can hold 100k+ points), all in one transaction. Money, prices and quantities are
+//! NUMERIC, written and read as exact decimal text.
+
+use domain::UnixNanos;
+use postgres::{Client, Row};
+
+use super::RFC3339;
+use super::copy::TextCopy;
+use crate::rows::{
+    count_to_i64, i64_to_count, parse_json, parse_money, parse_price, parse_quantity, parse_symbol,
+};
+use crate::{EquityPoint, NewRun, RunFilter, RunSummary, RunTrade, StoreError, StoredRun};
+
+fn summary_columns() -> String {
+    format!(
+        "id, agent_id, start_date, end_date, initial_capital::text, final_capital::text,
+         total_trades, winning_trades, losing_trades, max_drawdown, sharpe_ratio,
+         to_char(created_at AT TIME ZONE 'UTC', {RFC3339})"
+    )
+}
+
+fn json_text(v: &serde_json::Value, field: &str) -> Result<String, StoreError> {
+    serde_json::to_string(v).map_err(|e| StoreError::Invalid(format!("run {field}: {e}")))
+}
+
+pub(super) fn save(client: &mut Client, run: &NewRun) -> Result<i64, StoreError> {
+    let mut tx = client.transaction()?;
+    let id: i64 = tx
+        .query_one(
+            "INSERT INTO backtest_runs (agent_id, start_date, end_date, initial_capital,
+                 final_capital, total_trades, winning_trades, losing_trades, max_drawdown,
+                 sharpe_ratio, config, metrics, data_fingerprint, engine_version)
+             VALUES ($1, $2, $3, $4::text::numeric, $5::text::numeric, $6, $7, $8, $9, $10,
+                     $11::text::jsonb, $12::text::jsonb, $13, $14)
+             RETURNING id",
+            &[
+                &run.agent_id,
+                &run.start.as_i64(),
+                &run.end.as_i64(),
+                &run.initial_capital.to_string(),
+                &run.final_capital.to_string(),
+                &count_to_i64(run.total_trades, "total_trades")?,
+                &count_to_i64(run.winning_trades, "winning_trades")?,
+                &count_to_i64(run.losing_trades, "losing_trades")?,
+                &run.max_drawdown,
+                &run.sharpe_ratio,
+                &json_text(&run.config, "config")?,
+                &json_text(&run.metrics, "metrics")?,
+                &run.data_fingerprint,
+                &run.engine_version,
+            ],
+        )?
+        .get(0);
+    if !run.trades.is_empty() {
+        let mut copy = TextCopy::new(tx.copy_in(
+            "COPY backtest_trades (run_id, timestamp, action, symbol, quantity, price,
+                 commission, pnl, reason) FROM STDIN",
+        )?);
+        for t in &run.trades {
+            copy.plain(id);
+            copy.plain(t.timestamp.as_i64());
+            copy.text(&t.action);
+            copy.text(t.symbol.as_str());
+            copy.plain(t.quantity);
+            copy.plain(t.price);
+            copy.plain(t.commission);
+            copy.opt_plain(t.pnl);
+            copy.text(&t.reason);
+            copy.end_row()?;
+        }
+        copy.finish()?;
+    }
+    if !run.equity.is_empty() {
+        let mut copy = TextCopy::new(
+            tx.copy_in("COPY backtest_equity (run_id, seq, timestamp, equity, cash) FROM STDIN")?,
+        );
+        for (seq, p) in run.equity.iter().enumerate() {
+            copy.plain(id);
+            copy.plain(seq);
+            copy.plain(p.timestamp.as_i64());
+            copy.plain(p.equity);
+            copy.plain(p.cash);
+            copy.end_row()?;
+        }
+        copy.finish()?;
+    }
+    tx.commit()?;
+    Ok(id)
+}
+
+fn summary(r: &Row) -> Result<RunSummary, StoreError> {
+    const T: &str = "backtest_runs";
+    Ok(RunSummary {
+        id: r.try_get(0)?,
+        agent_id: r.try_get(1)?,
+        start: UnixNanos::new(r.try_get(2)?),
+        end: UnixNanos::new(r.try_get(3)?),
+        initial_capital: parse_money(r.try_get(4)?, T, "initial_capital")?,
+        final_capital: parse_money(r.try_get(5)?, T, "final_capital")?,
+        total_trades: i64_to_count(r.try_get(6)?, T, "total_trades")?,
+        winning_trades: i64_to_count(r.try_get(7)?, T, "winning_trades")?,
+        losing_trades: i64_to_count(r.try_get(8)?, T, "losing_trades")?,
+        max_drawdown: r.try_get(9)?,
+        sharpe_ratio: r.try_get(10)?,
+        created_at: r.try_get(11)?,
+    })
+}
+
+pub(super) fn list(client: &mut Client, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError> {
+    let limit = filter.limit.map(|n| count_to_i64(n, "limit")).transpose()?;
+    let rows = client.query(
+        &format!(
+            "SELECT {} FROM backtest_runs
+             WHERE $1::text IS NULL OR agent_id = $1
+             ORDER BY created_at DESC, id DESC
+             LIMIT $2",
+            summary_columns()
+        ),
+        &[&filter.agent_id, &limit],
+    )?;
+    rows.iter().map(summary).collect()
+}
+
+pub(super) fn get(client: &mut Client, id: i64) -> Result<StoredRun, StoreError> {
+    const T: &str = "backtest_runs";
+    let row = client
+        .query_opt(
+            &format!(
+                "SELECT {}, config::text, metrics::text, data_fingerprint, engine_version
+                 FROM backtest_runs WHERE id = $1",
+                summary_columns()
+            ),
+            &[&id],
+        )?
+        .ok_or_else(|| StoreError::NotFound(format!("no backtest run with id {id}")))?;
+    let summary = summary(&row)?;
+    let config = parse_json(row.try_get(12)?, T, "config")?;
+    let metrics = parse_json(row.try_get(13)?, T, "metrics")?;
+
+    const TT: &str = "backtest_trades";
+    let trades = client
+        .query(
+            "SELECT timestamp, symbol, action, quantity::text, price::text, commission::text,
+                    pnl::text, reason
+             FROM backtest_trades WHERE run_id = $1 ORDER BY id",
+            &[&id],
+        )?
+        .iter()
+        .map(|r| {
+            let pnl: Option<&str> = r.try_get(6)?;
+            Ok(RunTrade {
+                timestamp: UnixNanos::new(r.try_get(0)?),
+                symbol: parse_symbol(r.try_get(1)?, TT)?,
+                action: r.try_get(2)?,
+                quantity: parse_quantity(r.try_get(3)?, TT, "quantity")?,
+                price: parse_price(r.try_get(4)?, TT, "price")?,
+                commission: parse_money(r.try_get(5)?, TT, "commission")?,
+                pnl: pnl.map(|p| parse_money(p, TT, "pnl")).transpose()?,
+                reason: r.try_get(7)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+
+    const TE: &str = "backtest_equity";
+    let equity = client
+        .query(
+            "SELECT timestamp, equity::text, cash::text FROM backtest_equity
+             WHERE run_id = $1 ORDER BY seq",
+            &[&id],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(EquityPoint {
+                timestamp: UnixNanos::new(r.try_get(0)?),
+                equity: parse_money(r.try_get(1)?, TE, "equity")?,
+                cash: parse_money(r.try_get(2)?, TE, "cash")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(StoredRun {
+        summary,
+        config,
+        metrics,
+        data_fingerprint: row.try_get(14)?,
+        engine_version: row.try_get(15)?,
+        trades,
+        equity,
+    })
+}
+
+pub(super) fn delete(client: &mut Client, id: i64) -> Result<(), StoreError> {
+    let n = client.execute("DELETE FROM backtest_runs WHERE id = $1", &[&id])?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!(
+            "no backtest run with id {id}"
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,107 @@
+//! Sentiment records in PostgreSQL: a batch is one statement over `unnest`ed arrays, so it costs
+//! one round trip however many records it holds.
+
+use domain::{SentimentLabel, SentimentRecord, SentimentSource, Symbol, UnixNanos};
+use postgres::Client;
+
+use crate::rows::{inclusive_bounds, parse_json, parse_symbol};
+use crate::sqlite::check_unique;
+use crate::{StoreError, UpsertCounts};
+
+pub(super) fn upsert(
+    client: &mut Client,
+    records: &[SentimentRecord],
+) -> Result<UpsertCounts, StoreError> {
+    if records.is_empty() {
+        return Ok(UpsertCounts::default());
+    }
+    // ON CONFLICT may not touch one row twice in a statement; refuse such a batch up front with
+    // the same message as SQLite.
+    check_unique(records)?;
+    let symbols: Vec<&str> = records.iter().map(|r| r.symbol.as_str()).collect();
+    let ts: Vec<i64> = records.iter().map(|r| r.ts.as_i64()).collect();
+    let sources: Vec<&str> = records.iter().map(|r| r.source.as_str()).collect();
+    let labels: Vec<&str> = records.iter().map(|r| r.label.as_str()).collect();
+    let scores: Vec<f64> = records.iter().map(|r| r.score).collect();
+    let confidences: Vec<f64> = records.iter().map(|r| r.confidence).collect();
+    let metadata: Vec<String> = records
+        .iter()
+        .map(|r| serde_json::to_string(&r.metadata))
+        .collect::<Result<_, _>>()
+        .map_err(|e| StoreError::Invalid(format!("sentiment metadata: {e}")))?;
+    let mut tx = client.transaction()?;
+    let row = tx.query_one(
+        "WITH merged AS (
+             INSERT INTO sentiment_history AS h
+                 (symbol, timestamp, source, sentiment, score, confidence, metadata)
+             SELECT s, t, src, l, sc, c, m::jsonb
+             FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::float8[],
+                         $6::float8[], $7::text[]) AS i(s, t, src, l, sc, c, m)
+             ON CONFLICT (symbol, source, timestamp) DO UPDATE SET
+                 sentiment = excluded.sentiment, score = excluded.score,
+                 confidence = excluded.confidence, metadata = excluded.metadata
+             WHERE (h.sentiment, h.score, h.confidence, h.metadata)
+                   IS DISTINCT FROM (excluded.sentiment, excluded.score, excluded.confidence,
+                                     excluded.metadata)
+             RETURNING (xmax = 0) AS inserted
+         )
+         SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)
+         FROM merged",
+        &[
+            &symbols,
+            &ts,
+            &sources,
+            &labels,
+            &scores,
+            &confidences,
+            &metadata,
+        ],
+    )?;
+    tx.commit()?;
+    let inserted = row.get::<_, i64>(0) as u64;
+    let updated = row.get::<_, i64>(1) as u64;
+    Ok(UpsertCounts {
+        inserted,
+        updated,
+        unchanged: records.len() as u64 - inserted - updated,
+        skipped: 0,
+    })
+}
+
+pub(super) fn range(
+    client: &mut Client,
+    symbols: &[Symbol],
+    start: Option<UnixNanos>,
+    end: Option<UnixNanos>,
+) -> Result<Vec<SentimentRecord>, StoreError> {
+    let Some((lo, hi)) = inclusive_bounds(start, end, None) else {
+        return Ok(Vec::new());
+    };
+    let list: Option<Vec<&str>> =
+        (!symbols.is_empty()).then(|| symbols.iter().map(|s| s.as_str()).collect());
+    let rows = client.query(
+        "SELECT symbol, timestamp, source, sentiment, score, confidence, metadata::text
+         FROM sentiment_history
+         WHERE ($1::text[] IS NULL OR symbol = ANY($1))
+           AND timestamp BETWEEN $2 AND $3
+         ORDER BY timestamp, symbol, source",
+        &[&list, &lo, &hi],
+    )?;
+    let bad = |e: domain::DomainError| StoreError::Corrupt {
+        table: "sentiment_history",
+        reason: e.to_string(),
+    };
+    rows.iter()
+        .map(|r| {
+            Ok(SentimentRecord {
+                symbol: parse_symbol(r.try_get(0)?, "sentiment_history")?,
+                ts: UnixNanos::new(r.try_get(1)?),
+                source: SentimentSource::parse(r.try_get(2)?).map_err(bad)?,
+                label: SentimentLabel::parse(r.try_get(3)?).map_err(bad)?,
+                score: r.try_get(4)?,
+                confidence: r.try_get(5)?,
+                metadata: parse_json(r.try_get(6)?, "sentiment_history", "metadata")?,
+            })
+        })
+        .collect()
+}

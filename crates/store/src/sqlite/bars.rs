@@ -1,0 +1,285 @@
+//! Bars and quote bars in SQLite: upserts with exact counts, and keyset pages.
+//!
+//! Ingest speed comes from: one IMMEDIATE transaction per batch; cached statements inserting
+//! [`CHUNK`] rows each, with integer binds only (symbol id, timeframe and created_at are bound
+//! once, as `?1..?3`, and reused by every row of the statement); and, when the batch's time range
+//! holds no rows yet (the usual import or backfill), a plain INSERT instead of an upsert.
+//!
+//! Counts on the upsert path: rows in [first, last] before and after give `inserted`; the
+//! statement's `changes()` counts inserts plus updates, and `DO UPDATE … WHERE <a column differs>`
+//! keeps identical rows out of it, so `updated` and `unchanged` are exact too.
+
+use domain::{Symbol, Timeframe, UnixNanos};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, Row, Statement, TransactionBehavior, params};
+
+use crate::rows::{
+    SeriesRow, page_bounds, parse_symbol, parse_tf, sort_series, sorted_unique, tf_key,
+};
+use crate::{BarQuery, SeriesStatus, StoreError, UpsertCounts};
+
+/// Rows per multi-row INSERT. Measured: 32 rows per statement run about 1.5× the speed of one;
+/// beyond that the gain is flat.
+const CHUNK: usize = 32;
+
+/// Number of leading parameters shared by every row: symbol_id, timeframe, created_at.
+const SHARED: usize = 3;
+
+fn insert_sql<R: SeriesRow>(rows: usize, upsert: bool) -> String {
+    let cols = R::COLUMNS;
+    let per_row = 1 + cols.len();
+    let mut sql = format!(
+        "INSERT INTO {} (symbol_id, timeframe, created_at, ts, {}) VALUES ",
+        R::TABLE,
+        cols.join(", ")
+    );
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str("(?1, ?2, ?3");
+        for c in 0..per_row {
+            sql.push_str(&format!(", ?{}", SHARED + 1 + r * per_row + c));
+        }
+        sql.push(')');
+    }
+    if upsert {
+        let set: Vec<String> = cols.iter().map(|c| format!("{c} = excluded.{c}")).collect();
+        let differs: Vec<String> = cols
+            .iter()
+            .map(|c| format!("{c} IS NOT excluded.{c}"))
+            .collect();
+        sql.push_str(&format!(
+            " ON CONFLICT (symbol_id, timeframe, ts) DO UPDATE SET {} WHERE {}",
+            set.join(", "),
+            differs.join(" OR ")
+        ));
+    }
+    sql
+}
+
+/// The symbol's id, created if new (inside the caller's transaction, so a failed batch leaves no
+/// orphan symbol behind either).
+pub(super) fn intern(conn: &Connection, symbol: &Symbol) -> Result<i64, StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO symbols (symbol) VALUES (?1) ON CONFLICT (symbol) DO NOTHING",
+    )?
+    .execute([symbol.as_str()])?;
+    Ok(conn
+        .prepare_cached("SELECT id FROM symbols WHERE symbol = ?1")?
+        .query_row([symbol.as_str()], |r| r.get(0))?)
+}
+
+fn count_range(
+    conn: &Connection,
+    table: &str,
+    sid: i64,
+    tf: &str,
+    first: i64,
+    last: i64,
+) -> Result<u64, StoreError> {
+    let sql = format!(
+        "SELECT count(*) FROM {table} WHERE symbol_id = ?1 AND timeframe = ?2 AND ts BETWEEN ?3 AND ?4"
+    );
+    let n: i64 = conn
+        .prepare_cached(&sql)?
+        .query_row(params![sid, tf, first, last], |r| r.get(0))?;
+    Ok(n as u64)
+}
+
+/// Writes all rows with the CHUNK-row statement and a one-row statement for the tail; returns
+/// the summed `changes()`.
+fn write_rows<R: SeriesRow>(
+    conn: &Connection,
+    upsert: bool,
+    shared: (i64, &str, i64),
+    rows: &[R],
+) -> Result<u64, StoreError> {
+    let mut many = conn.prepare_cached(&insert_sql::<R>(CHUNK, upsert))?;
+    let mut one = conn.prepare_cached(&insert_sql::<R>(1, upsert))?;
+    for stmt in [&mut *many, &mut *one] {
+        stmt.raw_bind_parameter(1, shared.0)?;
+        stmt.raw_bind_parameter(2, shared.1)?;
+        stmt.raw_bind_parameter(3, shared.2)?;
+    }
+    let mut changed = 0u64;
+    let mut chunks = rows.chunks_exact(CHUNK);
+    for chunk in &mut chunks {
+        let mut i = SHARED + 1;
+        for row in chunk {
+            bind_row(&mut many, &mut i, row)?;
+        }
+        changed += many.raw_execute()? as u64;
+    }
+    for row in chunks.remainder() {
+        let mut i = SHARED + 1;
+        bind_row(&mut one, &mut i, row)?;
+        changed += one.raw_execute()? as u64;
+    }
+    Ok(changed)
+}
+
+#[inline]
+fn bind_row<R: SeriesRow>(
+    stmt: &mut Statement<'_>,
+    i: &mut usize,
+    row: &R,
+) -> Result<(), StoreError> {
+    stmt.raw_bind_parameter(*i, row.ts().as_i64())?;
+    *i += 1;
+    for v in row.values()?.as_ref() {
+        stmt.raw_bind_parameter(*i, *v)?;
+        *i += 1;
+    }
+    Ok(())
+}
+
+pub(super) fn upsert<R: SeriesRow>(
+    conn: &mut Connection,
+    symbol: &Symbol,
+    tf: Timeframe,
+    rows: &[R],
+) -> Result<UpsertCounts, StoreError> {
+    if rows.is_empty() {
+        return Ok(UpsertCounts::default());
+    }
+    let rows = sorted_unique(rows, R::ts, R::WHAT)?;
+    let first = rows[0].ts().as_i64();
+    let last = rows[rows.len() - 1].ts().as_i64();
+    let n = rows.len() as u64;
+    let tf = tf_key(tf);
+    let now = unix_seconds();
+
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let sid = intern(&tx, symbol)?;
+    let before = count_range(&tx, R::TABLE, sid, &tf, first, last)?;
+    let counts = if before == 0 {
+        // Nothing in the range: every row is new, and a plain INSERT skips the conflict logic.
+        write_rows(&tx, false, (sid, &tf, now), &rows)?;
+        UpsertCounts {
+            inserted: n,
+            ..Default::default()
+        }
+    } else {
+        let changed = write_rows(&tx, true, (sid, &tf, now), &rows)?;
+        let after = count_range(&tx, R::TABLE, sid, &tf, first, last)?;
+        let inserted = after - before;
+        UpsertCounts {
+            inserted,
+            updated: changed - inserted,
+            unchanged: n - changed,
+            skipped: 0,
+        }
+    };
+    if counts.inserted > 0 {
+        tx.prepare_cached(
+            "INSERT INTO series_stats (kind, symbol_id, timeframe, rows, first_ts, last_ts)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (kind, symbol_id, timeframe) DO UPDATE SET
+                 rows = rows + excluded.rows,
+                 first_ts = min(first_ts, excluded.first_ts),
+                 last_ts = max(last_ts, excluded.last_ts)",
+        )?
+        .execute(params![
+            R::TABLE,
+            sid,
+            tf,
+            counts.inserted as i64,
+            first,
+            last
+        ])?;
+    }
+    tx.commit()?;
+    Ok(counts)
+}
+
+fn unix_seconds() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+pub(super) fn page<R: SeriesRow>(
+    conn: &Connection,
+    q: &BarQuery,
+    after: Option<UnixNanos>,
+    limit: usize,
+) -> Result<Vec<R>, StoreError> {
+    let Some((lo, hi)) = page_bounds(q, after) else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "SELECT ts, {} FROM {} \
+         WHERE symbol_id = (SELECT id FROM symbols WHERE symbol = ?1) \
+           AND timeframe = ?2 AND ts BETWEEN ?3 AND ?4 \
+         ORDER BY ts LIMIT ?5",
+        R::COLUMNS.join(", "),
+        R::TABLE
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut rows = stmt.query(params![
+        q.symbol.as_str(),
+        tf_key(q.timeframe),
+        lo,
+        hi,
+        limit
+    ])?;
+    let mut out = Vec::with_capacity(limit.clamp(0, 1 << 16) as usize);
+    let ncols = R::COLUMNS.len();
+    let mut vals = [None; 16];
+    while let Some(row) = rows.next()? {
+        let ts = int(row, 0, R::TABLE)?;
+        for (c, v) in vals.iter_mut().enumerate().take(ncols) {
+            *v = opt_int(row, c + 1, R::TABLE)?;
+        }
+        out.push(R::from_values(ts, &vals[..ncols])?);
+    }
+    Ok(out)
+}
+
+#[inline]
+fn opt_int(row: &Row<'_>, i: usize, table: &'static str) -> Result<Option<i64>, StoreError> {
+    match row.get_ref_unwrap(i) {
+        ValueRef::Integer(v) => Ok(Some(v)),
+        ValueRef::Null => Ok(None),
+        other => Err(StoreError::Corrupt {
+            table,
+            reason: format!("column {i} holds {:?}, not an integer", other.data_type()),
+        }),
+    }
+}
+
+#[inline]
+fn int(row: &Row<'_>, i: usize, table: &'static str) -> Result<i64, StoreError> {
+    opt_int(row, i, table)?.ok_or_else(|| StoreError::Corrupt {
+        table,
+        reason: format!("column {i} is NULL"),
+    })
+}
+
+pub(super) fn series(
+    conn: &Connection,
+    kind: &'static str,
+) -> Result<Vec<SeriesStatus>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.symbol, st.timeframe, st.rows, st.first_ts, st.last_ts
+         FROM series_stats st JOIN symbols s ON s.id = st.symbol_id
+         WHERE st.kind = ?1",
+    )?;
+    let mut rows = stmt.query([kind])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let symbol: String = r.get(0)?;
+        let tf: String = r.get(1)?;
+        out.push(SeriesStatus {
+            symbol: parse_symbol(&symbol, "series_stats")?,
+            timeframe: parse_tf(&tf, "series_stats")?,
+            rows: r.get::<_, i64>(2)? as u64,
+            first: UnixNanos::new(r.get(3)?),
+            last: UnixNanos::new(r.get(4)?),
+        });
+    }
+    sort_series(&mut out);
+    Ok(out)
+}

@@ -1,0 +1,198 @@
+//! Backtest runs in SQLite: the run row, its fills and its equity curve, written in one
+//! transaction. Money, prices and quantities are exact decimal text.
+
+use domain::UnixNanos;
+use rusqlite::{Connection, Row, TransactionBehavior, params};
+
+use crate::rows::{
+    count_to_i64, i64_to_count, now_rfc3339, parse_json, parse_money, parse_price, parse_quantity,
+    parse_symbol,
+};
+use crate::{EquityPoint, NewRun, RunFilter, RunSummary, RunTrade, StoreError, StoredRun};
+
+const SUMMARY_COLUMNS: &str = "id, agent_id, start_date, end_date, initial_capital, final_capital, \
+     total_trades, winning_trades, losing_trades, max_drawdown, sharpe_ratio, created_at";
+
+fn json_text(v: &serde_json::Value, field: &str) -> Result<String, StoreError> {
+    serde_json::to_string(v).map_err(|e| StoreError::Invalid(format!("run {field}: {e}")))
+}
+
+pub(super) fn save(conn: &mut Connection, run: &NewRun) -> Result<i64, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let id: i64 = tx.query_row(
+        "INSERT INTO backtest_runs (agent_id, start_date, end_date, initial_capital, final_capital,
+             total_trades, winning_trades, losing_trades, max_drawdown, sharpe_ratio, config,
+             metrics, data_fingerprint, engine_version, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+         RETURNING id",
+        params![
+            run.agent_id,
+            run.start.as_i64(),
+            run.end.as_i64(),
+            run.initial_capital.to_string(),
+            run.final_capital.to_string(),
+            count_to_i64(run.total_trades, "total_trades")?,
+            count_to_i64(run.winning_trades, "winning_trades")?,
+            count_to_i64(run.losing_trades, "losing_trades")?,
+            run.max_drawdown,
+            run.sharpe_ratio,
+            json_text(&run.config, "config")?,
+            json_text(&run.metrics, "metrics")?,
+            run.data_fingerprint,
+            run.engine_version,
+            now_rfc3339(),
+        ],
+        |r| r.get(0),
+    )?;
+    {
+        let mut trade = tx.prepare_cached(
+            "INSERT INTO backtest_trades (run_id, timestamp, action, symbol, quantity, price,
+                 commission, pnl, reason, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        let now = now_rfc3339();
+        for t in &run.trades {
+            trade.execute(params![
+                id,
+                t.timestamp.as_i64(),
+                t.action,
+                t.symbol.as_str(),
+                t.quantity.to_string(),
+                t.price.to_string(),
+                t.commission.to_string(),
+                t.pnl.map(|p| p.to_string()),
+                t.reason,
+                now,
+            ])?;
+        }
+        let mut point = tx.prepare_cached(
+            "INSERT INTO backtest_equity (run_id, seq, timestamp, equity, cash)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for (seq, p) in run.equity.iter().enumerate() {
+            point.execute(params![
+                id,
+                seq as i64,
+                p.timestamp.as_i64(),
+                p.equity.to_string(),
+                p.cash.to_string()
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(id)
+}
+
+fn summary(r: &Row<'_>) -> Result<RunSummary, StoreError> {
+    const T: &str = "backtest_runs";
+    Ok(RunSummary {
+        id: r.get(0)?,
+        agent_id: r.get(1)?,
+        start: UnixNanos::new(r.get(2)?),
+        end: UnixNanos::new(r.get(3)?),
+        initial_capital: parse_money(&r.get::<_, String>(4)?, T, "initial_capital")?,
+        final_capital: parse_money(&r.get::<_, String>(5)?, T, "final_capital")?,
+        total_trades: i64_to_count(r.get(6)?, T, "total_trades")?,
+        winning_trades: i64_to_count(r.get(7)?, T, "winning_trades")?,
+        losing_trades: i64_to_count(r.get(8)?, T, "losing_trades")?,
+        max_drawdown: r.get(9)?,
+        sharpe_ratio: r.get(10)?,
+        created_at: r.get(11)?,
+    })
+}
+
+pub(super) fn list(conn: &Connection, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM backtest_runs
+         WHERE ?1 IS NULL OR agent_id = ?1
+         ORDER BY created_at DESC, id DESC
+         LIMIT ?2"
+    );
+    let limit = match filter.limit {
+        Some(n) => count_to_i64(n, "limit")?,
+        None => -1,
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params![filter.agent_id, limit])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(summary(r)?);
+    }
+    Ok(out)
+}
+
+pub(super) fn get(conn: &Connection, id: i64) -> Result<StoredRun, StoreError> {
+    const T: &str = "backtest_runs";
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS}, config, metrics, data_fingerprint, engine_version
+         FROM backtest_runs WHERE id = ?1"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([id])?;
+    let Some(r) = rows.next()? else {
+        return Err(StoreError::NotFound(format!(
+            "no backtest run with id {id}"
+        )));
+    };
+    let summary = summary(r)?;
+    let config = parse_json(&r.get::<_, String>(12)?, T, "config")?;
+    let metrics = parse_json(&r.get::<_, String>(13)?, T, "metrics")?;
+    let data_fingerprint: String = r.get(14)?;
+    let engine_version: String = r.get(15)?;
+    drop(rows);
+
+    const TT: &str = "backtest_trades";
+    let mut trades = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT timestamp, symbol, action, quantity, price, commission, pnl, reason
+         FROM backtest_trades WHERE run_id = ?1 ORDER BY id",
+    )?;
+    let mut rows = stmt.query([id])?;
+    while let Some(r) = rows.next()? {
+        let symbol: String = r.get(1)?;
+        let pnl: Option<String> = r.get(6)?;
+        trades.push(RunTrade {
+            timestamp: UnixNanos::new(r.get(0)?),
+            symbol: parse_symbol(&symbol, TT)?,
+            action: r.get(2)?,
+            quantity: parse_quantity(&r.get::<_, String>(3)?, TT, "quantity")?,
+            price: parse_price(&r.get::<_, String>(4)?, TT, "price")?,
+            commission: parse_money(&r.get::<_, String>(5)?, TT, "commission")?,
+            pnl: pnl.map(|p| parse_money(&p, TT, "pnl")).transpose()?,
+            reason: r.get(7)?,
+        });
+    }
+
+    const TE: &str = "backtest_equity";
+    let mut equity = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT timestamp, equity, cash FROM backtest_equity WHERE run_id = ?1 ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([id])?;
+    while let Some(r) = rows.next()? {
+        equity.push(EquityPoint {
+            timestamp: UnixNanos::new(r.get(0)?),
+            equity: parse_money(&r.get::<_, String>(1)?, TE, "equity")?,
+            cash: parse_money(&r.get::<_, String>(2)?, TE, "cash")?,
+        });
+    }
+    Ok(StoredRun {
+        summary,
+        config,
+        metrics,
+        data_fingerprint,
+        engine_version,
+        trades,
+        equity,
+    })
+}
+
+pub(super) fn delete(conn: &mut Connection, id: i64) -> Result<(), StoreError> {
+    let n = conn.execute("DELETE FROM backtest_runs WHERE id = ?1", [id])?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!(
+            "no backtest run with id {id}"
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! Sentiment records in SQLite. Volumes are small (thousands a day), so rows go one by one
+//! through cached statements inside one transaction.
+
+use std::collections::HashSet;
+
+use domain::{SentimentLabel, SentimentRecord, SentimentSource, Symbol, UnixNanos};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use crate::rows::{inclusive_bounds, parse_json, parse_symbol};
+use crate::{StoreError, UpsertCounts};
+
+/// Refuses two records with one (symbol, source, timestamp) key in a batch.
+pub(crate) fn check_unique(records: &[SentimentRecord]) -> Result<(), StoreError> {
+    let mut seen = HashSet::with_capacity(records.len());
+    for r in records {
+        if !seen.insert((&r.symbol, r.source, r.ts)) {
+            return Err(StoreError::Invalid(format!(
+                "two sentiment records for {} from {} at {} in one batch",
+                r.symbol,
+                r.source.as_str(),
+                r.ts
+            )));
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn upsert(
+    conn: &mut Connection,
+    records: &[SentimentRecord],
+) -> Result<UpsertCounts, StoreError> {
+    check_unique(records)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut counts = UpsertCounts::default();
+    {
+        let mut exists = tx.prepare_cached(
+            "SELECT 1 FROM sentiment_history WHERE symbol = ?1 AND source = ?2 AND timestamp = ?3",
+        )?;
+        let mut write = tx.prepare_cached(
+            "INSERT INTO sentiment_history
+                 (symbol, timestamp, source, sentiment, score, confidence, metadata)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (symbol, source, timestamp) DO UPDATE SET
+                 sentiment = excluded.sentiment, score = excluded.score,
+                 confidence = excluded.confidence, metadata = excluded.metadata
+             WHERE sentiment IS NOT excluded.sentiment OR score IS NOT excluded.score
+                OR confidence IS NOT excluded.confidence OR metadata IS NOT excluded.metadata",
+        )?;
+        for r in records {
+            let (sym, src, ts) = (r.symbol.as_str(), r.source.as_str(), r.ts.as_i64());
+            let existed = exists
+                .query_row(params![sym, src, ts], |_| Ok(()))
+                .optional()?
+                .is_some();
+            let metadata = serde_json::to_string(&r.metadata)
+                .map_err(|e| StoreError::Invalid(format!("sentiment metadata: {e}")))?;
+            let changed = write.execute(params![
+                sym,
+                ts,
+                src,
+                r.label.as_str(),
+                r.score,
+                r.confidence,
+                metadata
+            ])?;
+            match (existed, changed) {
+                (false, _) => counts.inserted += 1,
+                (true, 0) => counts.unchanged += 1,
+                (true, _) => counts.updated += 1,
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(counts)
+}
+
+pub(super) fn range(
+    conn: &Connection,
+    symbols: &[Symbol],
+    start: Option<UnixNanos>,
+    end: Option<UnixNanos>,
+) -> Result<Vec<SentimentRecord>, StoreError> {
+    let Some((lo, hi)) = inclusive_bounds(start, end, None) else {
+        return Ok(Vec::new());
+    };
+    // The symbol list travels as one JSON array parameter, so the statement stays cacheable.
+    let list: Option<String> = (!symbols.is_empty()).then(|| {
+        serde_json::Value::from(symbols.iter().map(|s| s.as_str()).collect::<Vec<_>>()).to_string()
+    });
+    let mut stmt = conn.prepare_cached(
+        "SELECT symbol, timestamp, source, sentiment, score, confidence, metadata
+         FROM sentiment_history
+         WHERE (?1 IS NULL OR symbol IN (SELECT value FROM json_each(?1)))
+           AND timestamp BETWEEN ?2 AND ?3
+         ORDER BY timestamp, symbol, source",
+    )?;
+    let mut rows = stmt.query(params![list, lo, hi])?;
+    let mut out = Vec::new();
+    let bad = |e: domain::DomainError| StoreError::Corrupt {
+        table: "sentiment_history",
+        reason: e.to_string(),
+    };
+    while let Some(r) = rows.next()? {
+        let symbol: String = r.get(0)?;
+        let source: String = r.get(2)?;
+        let label: String = r.get(3)?;
+        let metadata: String = r.get(6)?;
+        out.push(SentimentRecord {
+            symbol: parse_symbol(&symbol, "sentiment_history")?,
+            ts: UnixNanos::new(r.get(1)?),
+            source: SentimentSource::parse(&source).map_err(bad)?,
+            label: SentimentLabel::parse(&label).map_err(bad)?,
+            score: r.get(4)?,
+            confidence: r.get(5)?,
+            metadata: parse_json(&metadata, "sentiment_history", "metadata")?,
+        });
+    }
+    Ok(out)
+}

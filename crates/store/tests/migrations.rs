@@ -1,0 +1,197 @@
+//! Schema conformance, run against SQLite and PostgreSQL: migrating from empty, status,
+//! re-migrating, migrating an older database forward, refusing a newer one, and URL handling.
+
+#[macro_use]
+mod common;
+
+use common::TestDb;
+use store::migrations::{self, Migration};
+use store::{Backend, StoreError};
+
+fn list(db: &TestDb) -> &'static [Migration] {
+    if db.is_postgres() {
+        migrations::POSTGRES
+    } else {
+        migrations::SQLITE
+    }
+}
+
+fn migrate_from_empty(db: &TestDb) {
+    let latest = migrations::latest(list(db));
+    let mut s = store::open(&db.url).unwrap();
+    let expected = if db.is_postgres() {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    };
+    assert_eq!(s.backend(), expected);
+    let before = s.schema_status().unwrap();
+    assert_eq!((before.current, before.latest), (0, latest));
+    assert!(before.migrations.iter().all(|m| m.applied_at.is_none()));
+    assert_eq!(before.migrations.len(), list(db).len());
+
+    let applied = s.migrate().unwrap();
+    assert_eq!(
+        applied.iter().map(|m| m.version).collect::<Vec<_>>(),
+        list(db).iter().map(|m| m.version).collect::<Vec<_>>()
+    );
+    let after = s.schema_status().unwrap();
+    assert_eq!(after.current, latest);
+    assert!(after.migrations.iter().all(|m| m.applied_at.is_some()));
+    // Every table and view of the issue exists.
+    for t in [
+        "symbols",
+        "bars",
+        "market_bars",
+        "quote_bars",
+        "market_quote_bars",
+        "market_trades",
+        "market_quotes",
+        "options_chain",
+        "corporate_actions",
+        "sentiment_history",
+        "latest_sentiment",
+        "backtest_runs",
+        "backtest_trades",
+        "backtest_equity",
+        "backtest_performance",
+    ] {
+        assert_eq!(db.count(&format!("SELECT count(*) FROM {t}")), 0, "{t}");
+    }
+    store::open_ready(&db.url).expect("ready after migrate");
+}
+
+fn remigrate_is_a_no_op(db: &TestDb) {
+    let mut s = store::open_migrated(&db.url).unwrap();
+    assert!(s.migrate().unwrap().is_empty());
+    let again = store::open_migrated(&db.url).unwrap();
+    assert_eq!(
+        again.schema_status().unwrap().current,
+        migrations::latest(list(db))
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM schema_migrations"),
+        list(db).len() as i64
+    );
+}
+
+fn newer_database_is_refused(db: &TestDb) {
+    store::open_migrated(&db.url).unwrap();
+    db.exec(
+        "INSERT INTO schema_migrations (version, name, applied_at)
+         VALUES (9999, 'from_the_future', '2030-01-01T00:00:00Z')",
+    );
+    let latest = migrations::latest(list(db));
+    for result in [
+        store::open(&db.url).map(|_| ()),
+        store::open_ready(&db.url).map(|_| ()),
+        store::open_migrated(&db.url).map(|_| ()),
+    ] {
+        let e = result.unwrap_err();
+        assert!(
+            matches!(e, StoreError::TooNew { found: 9999, known } if known == latest),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("upgrade ztrade"), "{e}");
+    }
+}
+
+fn unmigrated_is_not_ready(db: &TestDb) {
+    let e = store::open_ready(&db.url).map(|_| ()).unwrap_err();
+    assert!(
+        matches!(e, StoreError::NotMigrated { found: 0, .. }),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("ztrade db migrate"), "{e}");
+}
+
+/// A database left at version 1 by an older ztrade: not ready, shows what is pending, and is
+/// brought forward by migrate without touching its data.
+fn older_database_migrates_forward(db: &TestDb) {
+    let first = list(db)[0];
+    let applied_at = if db.is_postgres() {
+        "TIMESTAMPTZ"
+    } else {
+        "TEXT"
+    };
+    let bootstrap = format!(
+        "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, \
+         applied_at {applied_at} NOT NULL);"
+    );
+    db.exec(&format!(
+        "{bootstrap}\n{}\nINSERT INTO schema_migrations VALUES (1, '{}', '2024-01-01T00:00:00Z');
+         INSERT INTO symbols (symbol) VALUES ('OLD');",
+        first.sql, first.name
+    ));
+    let e = store::open_ready(&db.url).map(|_| ()).unwrap_err();
+    assert!(
+        matches!(e, StoreError::NotMigrated { found: 1, .. }),
+        "{e:?}"
+    );
+
+    let status = store::open(&db.url).unwrap().schema_status().unwrap();
+    assert_eq!(status.current, 1);
+    let pending: Vec<i64> = status
+        .migrations
+        .iter()
+        .filter(|m| m.applied_at.is_none())
+        .map(|m| m.version)
+        .collect();
+    assert_eq!(pending, (2..=status.latest).collect::<Vec<_>>());
+
+    let s = store::open_migrated(&db.url).unwrap();
+    assert_eq!(s.schema_status().unwrap().current, status.latest);
+    assert_eq!(
+        db.count("SELECT count(*) FROM symbols WHERE symbol = 'OLD'"),
+        1
+    );
+}
+
+fn location_is_the_url(db: &TestDb) {
+    let s = store::open(&db.url).unwrap();
+    assert_eq!(s.location(), db.url);
+}
+
+conformance!(
+    migrate_from_empty,
+    remigrate_is_a_no_op,
+    newer_database_is_refused,
+    unmigrated_is_not_ready,
+    older_database_migrates_forward,
+    location_is_the_url,
+);
+
+#[test]
+fn unreachable_postgres_error_has_no_password() {
+    let e = store::open("postgres://bob:hunter2@127.0.0.1:1/test")
+        .map(|_| ())
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Connect { .. }), "{e:?}");
+    let msg = e.to_string();
+    assert!(!msg.contains("hunter2"), "{msg}");
+    assert!(msg.contains("bob:***@127.0.0.1:1"), "{msg}");
+}
+
+#[test]
+fn bad_urls_are_named() {
+    let e = store::open("mysql://x").map(|_| ()).unwrap_err();
+    assert!(matches!(e, StoreError::BadUrl { .. }), "{e:?}");
+    let e = store::open("sqlite:///no/such/dir/x.db")
+        .map(|_| ())
+        .unwrap_err();
+    assert!(e.to_string().contains("/no/such/dir"), "{e}");
+}
+
+#[test]
+fn missing_sqlite_file_is_not_ready_and_not_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("absent.db");
+    let e = store::open_ready(&format!("sqlite://{}", path.display()))
+        .map(|_| ())
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::NotMigrated { found: 0, .. }),
+        "{e:?}"
+    );
+    assert!(!path.exists());
+}

@@ -1,0 +1,255 @@
+//! Sentiment and backtest-run conformance, run against SQLite and PostgreSQL.
+
+#[macro_use]
+mod common;
+
+use common::{TestDb, ts};
+use domain::{
+    Money, Price, Quantity, SentimentLabel, SentimentRecord, SentimentSource, Symbol, UnixNanos,
+};
+use serde_json::json;
+use store::{EquityPoint, NewRun, RunFilter, RunTrade, StoreError, UpsertCounts};
+
+fn rec(sym: &str, minute: i64, source: SentimentSource, score: f64) -> SentimentRecord {
+    SentimentRecord::new(
+        Symbol::lit(sym),
+        ts(minute),
+        source,
+        SentimentLabel::from_score(score, 0.05),
+        score,
+        0.75,
+        json!({"headline": format!("{sym} at {minute}"), "tickers": [sym], "n": minute}),
+    )
+    .unwrap()
+}
+
+fn sentiment_upserts_and_reads(db: &TestDb) {
+    use SentimentSource::*;
+    let mut s = store::open_migrated(&db.url).unwrap();
+    let batch = vec![
+        rec("SPY", 0, News, 0.5),
+        rec("SPY", 0, Reddit, -0.25),
+        rec("SPY", 10, News, 0.1),
+        rec("AAPL", 5, Sec, 0.0),
+        rec("AAPL", 20, News, -0.9),
+        rec("QQQ", 7, News, 0.3333333333333333),
+    ];
+    let n = |inserted, updated, unchanged| UpsertCounts {
+        inserted,
+        updated,
+        unchanged,
+        skipped: 0,
+    };
+    assert_eq!(s.upsert_sentiment(&batch).unwrap(), n(6, 0, 0));
+    assert_eq!(s.upsert_sentiment(&batch).unwrap(), n(0, 0, 6));
+    let mut changed = batch.clone();
+    changed[2].score = 0.2;
+    changed[4].metadata = json!({"headline": "revised"});
+    changed.push(rec("SPY", 30, Sec, 1.0));
+    assert_eq!(s.upsert_sentiment(&changed).unwrap(), n(1, 2, 4));
+
+    // All symbols, ordered by (ts, symbol, source).
+    let all = s.sentiment(&[], None, None).unwrap();
+    let key = |r: &SentimentRecord| (r.ts, r.symbol.to_string(), r.source);
+    let mut expected = changed.clone();
+    expected.sort_by_key(key);
+    assert_eq!(all, expected);
+    // A symbol filter and [start, end).
+    let spy = s
+        .sentiment(
+            &[Symbol::lit("SPY"), Symbol::lit("QQQ")],
+            Some(ts(0)),
+            Some(ts(30)),
+        )
+        .unwrap();
+    assert_eq!(
+        spy.iter().map(key).collect::<Vec<_>>(),
+        vec![
+            (ts(0), "SPY".into(), News),
+            (ts(0), "SPY".into(), Reddit),
+            (ts(7), "QQQ".into(), News),
+            (ts(10), "SPY".into(), News),
+        ]
+    );
+    assert_eq!(spy[3].score, 0.2);
+    assert!(
+        s.sentiment(&[Symbol::lit("DIA")], None, None)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        s.sentiment(&[], Some(ts(5)), Some(ts(5)))
+            .unwrap()
+            .is_empty()
+    );
+
+    // latest_sentiment: one row per (symbol, source), the newest.
+    let latest = db.column(
+        "SELECT symbol || ':' || source || ':' || CAST(timestamp AS TEXT) FROM latest_sentiment
+         ORDER BY symbol, source",
+    );
+    let t = |m: i64| ts(m).as_i64();
+    let expect: Vec<Option<String>> = [
+        format!("AAPL:news:{}", t(20)),
+        format!("AAPL:sec:{}", t(5)),
+        format!("QQQ:news:{}", t(7)),
+        format!("SPY:news:{}", t(10)),
+        format!("SPY:reddit:{}", t(0)),
+        format!("SPY:sec:{}", t(30)),
+    ]
+    .into_iter()
+    .map(Some)
+    .collect();
+    assert_eq!(latest, expect);
+
+    let dup = vec![rec("SPY", 0, News, 0.5), rec("SPY", 0, News, 0.6)];
+    let e = s.upsert_sentiment(&dup).unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
+}
+
+fn run(agent: &str, equity_points: usize) -> NewRun {
+    let m = Money::lit;
+    NewRun {
+        agent_id: agent.to_string(),
+        start: UnixNanos::parse_rfc3339("2024-01-02").unwrap(),
+        end: UnixNanos::parse_rfc3339("2024-06-28").unwrap(),
+        initial_capital: m("100000"),
+        final_capital: m("100123.45678901234567891"),
+        total_trades: 3,
+        winning_trades: 1,
+        losing_trades: 0,
+        max_drawdown: 0.0421,
+        sharpe_ratio: Some(1.2345678901234),
+        config: json!({"strategy": "sma_cross", "fast": 10, "slow": 30, "symbols": ["SPY"]}),
+        metrics: json!({"cagr": 0.0123, "sortino": null}),
+        data_fingerprint: "sha256:abc123".into(),
+        engine_version: "0.1.0".into(),
+        trades: vec![
+            RunTrade {
+                timestamp: ts(1),
+                symbol: Symbol::lit("SPY"),
+                action: "buy".into(),
+                quantity: Quantity::lit("596"),
+                price: Price::lit("167.65"),
+                commission: m("1.00000000000000001"),
+                pnl: None,
+                reason: "fast crossed\tabove slow\nline two \\ backslash".into(),
+            },
+            RunTrade {
+                timestamp: ts(90),
+                symbol: Symbol::lit("SPY"),
+                action: "sell".into(),
+                quantity: Quantity::lit("596"),
+                price: Price::lit("167.850000001"),
+                commission: m("1"),
+                pnl: Some(m("-0.00000000000000001")),
+                reason: String::new(),
+            },
+        ],
+        equity: (0..equity_points)
+            .map(|i| EquityPoint {
+                timestamp: ts(i as i64),
+                equity: m("100000") + Money::from_raw(i as i128),
+                cash: m("80.6"),
+            })
+            .collect(),
+    }
+}
+
+fn runs_save_list_get_delete(db: &TestDb) {
+    let mut s = store::open_migrated(&db.url).unwrap();
+    let a = s.save_run(&run("sma", 20_000)).unwrap();
+    let b = s.save_run(&run("rsi", 3)).unwrap();
+    let c = s.save_run(&run("sma", 0)).unwrap();
+
+    let ids =
+        |f: RunFilter| -> Vec<i64> { s.list_runs(&f).unwrap().iter().map(|r| r.id).collect() };
+    assert_eq!(ids(RunFilter::default()), vec![c, b, a]);
+    let sma = RunFilter {
+        agent_id: Some("sma".into()),
+        limit: None,
+    };
+    assert_eq!(ids(sma.clone()), vec![c, a]);
+    assert_eq!(
+        ids(RunFilter {
+            limit: Some(1),
+            ..sma
+        }),
+        vec![c]
+    );
+
+    let want = run("sma", 20_000);
+    let got = s.get_run(a).unwrap();
+    assert_eq!(got.summary.id, a);
+    assert_eq!(got.summary.agent_id, "sma");
+    assert_eq!((got.summary.start, got.summary.end), (want.start, want.end));
+    assert_eq!(got.summary.initial_capital, want.initial_capital);
+    assert_eq!(
+        got.summary.final_capital.to_string(),
+        "100123.45678901234567891"
+    );
+    assert_eq!(
+        (
+            got.summary.total_trades,
+            got.summary.winning_trades,
+            got.summary.losing_trades
+        ),
+        (3, 1, 0)
+    );
+    assert_eq!(got.summary.max_drawdown, want.max_drawdown);
+    assert_eq!(got.summary.sharpe_ratio, want.sharpe_ratio);
+    assert!(
+        UnixNanos::parse_rfc3339(&got.summary.created_at).is_ok(),
+        "{}",
+        got.summary.created_at
+    );
+    assert_eq!(got.config, want.config);
+    assert_eq!(got.metrics, want.metrics);
+    assert_eq!(got.data_fingerprint, want.data_fingerprint);
+    assert_eq!(got.engine_version, want.engine_version);
+    assert_eq!(got.trades, want.trades);
+    assert_eq!(got.equity, want.equity);
+    assert_eq!(s.list_runs(&RunFilter::default()).unwrap()[2], got.summary);
+
+    let perf = db.column(&format!(
+        "SELECT CAST(round(return_pct, 4) AS TEXT) FROM backtest_performance WHERE run_id = {a}"
+    ));
+    assert_eq!(perf[0].as_deref().unwrap().parse::<f64>().unwrap(), 0.1235);
+
+    let e = s.get_run(9_999_999).unwrap_err();
+    assert!(matches!(e, StoreError::NotFound(_)), "{e:?}");
+
+    s.delete_run(a).unwrap();
+    assert!(matches!(s.get_run(a), Err(StoreError::NotFound(_))));
+    assert!(matches!(s.delete_run(a), Err(StoreError::NotFound(_))));
+    for t in ["backtest_trades", "backtest_equity"] {
+        assert_eq!(
+            db.count(&format!("SELECT count(*) FROM {t} WHERE run_id = {a}")),
+            0,
+            "{t}"
+        );
+    }
+    assert_eq!(
+        db.count(&format!(
+            "SELECT count(*) FROM backtest_equity WHERE run_id = {b}"
+        )),
+        3
+    );
+}
+
+/// A run whose trades break the schema (an unknown action) is not stored at all.
+fn failed_run_is_not_stored(db: &TestDb) {
+    let mut s = store::open_migrated(&db.url).unwrap();
+    let mut bad = run("sma", 100);
+    bad.trades[1].action = "hold".into();
+    assert!(s.save_run(&bad).is_err());
+    assert!(s.list_runs(&RunFilter::default()).unwrap().is_empty());
+    assert_eq!(db.count("SELECT count(*) FROM backtest_equity"), 0);
+    assert!(s.save_run(&run("sma", 1)).is_ok());
+}
+
+conformance!(
+    sentiment_upserts_and_reads,
+    runs_save_list_get_delete,
+    failed_run_is_not_stored,
+);
