@@ -1,1 +1,27 @@
-//! Collection schedule (being written).
+//! The collection schedule.
+//!
+//! - [`config`]: stage one, the `collect --config FILE` file (TOML or YAML) and the agent
+//!   files' `symbols:` lists read into raw values; syntax errors carry the parser's line.
+//! - [`plan`]: stage two, raw values validated without IO into a [`Plan`] of [`Job`]s; errors
+//!   name the file and field.
+//! - [`next`]: [`next_due`], when a job runs next given the time (NYSE sessions, early closes,
+//!   holidays, DST), and the fetch window of a bars run.
+//! - [`gaps`]: [`missing_bars`], the bar ranges a stored series lacks, for backfill.
+//! - [`error`][mod@error]: [`ConfigError`].
+
+pub mod config;
+pub mod error;
+pub mod gaps;
+pub mod next;
+pub mod plan;
+
+#[cfg(test)]
+mod config_tests;
+#[cfg(test)]
+mod timing_tests;
+
+pub use config::{AgentSymbols, RawConfig, RawJob, parse_config, read_agents, read_config};
+pub use error::ConfigError;
+pub use gaps::{Gap, GapError, expected_bars, missing_bars};
+pub use next::{bars_window, next_due, next_run};
+pub use plan::{Hours, Job, Plan, Task, load_plan, resolve};

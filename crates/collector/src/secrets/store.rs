@@ -102,6 +102,39 @@ pub trait SecretStore {
     fn audit_log(&self) -> Result<Vec<AuditEntry>, StorageError>;
 }
 
+/// A vault can borrow its store, so the caller keeps it after the vault is dropped.
+impl<S: SecretStore + ?Sized> SecretStore for &mut S {
+    fn header(&self) -> Result<Option<VaultHeader>, StorageError> {
+        (**self).header()
+    }
+    fn init_header(&mut self, header: &VaultHeader) -> Result<(), StorageError> {
+        (**self).init_header(header)
+    }
+    fn put(
+        &mut self,
+        provider: Provider,
+        rows: &[SealedSecret],
+        audit: &AuditEntry,
+    ) -> Result<(), StorageError> {
+        (**self).put(provider, rows, audit)
+    }
+    fn get(&self, provider: Provider) -> Result<Vec<SealedSecret>, StorageError> {
+        (**self).get(provider)
+    }
+    fn list(&self) -> Result<Vec<KeyInfo>, StorageError> {
+        (**self).list()
+    }
+    fn delete(&mut self, provider: Provider, audit: &AuditEntry) -> Result<usize, StorageError> {
+        (**self).delete(provider, audit)
+    }
+    fn audit(&mut self, entry: &AuditEntry) -> Result<(), StorageError> {
+        (**self).audit(entry)
+    }
+    fn audit_log(&self) -> Result<Vec<AuditEntry>, StorageError> {
+        (**self).audit_log()
+    }
+}
+
 /// An in-memory [`SecretStore`] for tests and dry runs.
 #[derive(Debug, Default, Clone)]
 pub struct MemorySecretStore {

@@ -139,49 +139,13 @@ fn wrong_master_key_is_refused_not_garbage() {
 #[test]
 fn denied_open_is_audited() {
     let mut store = filled_vault().into_store();
-    // Keep a copy of the store to read the audit row the failed open wrote.
-    let err = {
-        let s = &mut store;
-        struct Borrowed<'a>(&'a mut MemorySecretStore);
-        impl SecretStore for Borrowed<'_> {
-            fn header(&self) -> Result<Option<VaultHeader>, StorageError> {
-                self.0.header()
-            }
-            fn init_header(&mut self, h: &VaultHeader) -> Result<(), StorageError> {
-                self.0.init_header(h)
-            }
-            fn put(
-                &mut self,
-                p: Provider,
-                r: &[SealedSecret],
-                a: &AuditEntry,
-            ) -> Result<(), StorageError> {
-                self.0.put(p, r, a)
-            }
-            fn get(&self, p: Provider) -> Result<Vec<SealedSecret>, StorageError> {
-                self.0.get(p)
-            }
-            fn list(&self) -> Result<Vec<KeyInfo>, StorageError> {
-                self.0.list()
-            }
-            fn delete(&mut self, p: Provider, a: &AuditEntry) -> Result<usize, StorageError> {
-                self.0.delete(p, a)
-            }
-            fn audit(&mut self, e: &AuditEntry) -> Result<(), StorageError> {
-                self.0.audit(e)
-            }
-            fn audit_log(&self) -> Result<Vec<AuditEntry>, StorageError> {
-                self.0.audit_log()
-            }
-        }
-        KeyVault::open(
-            Borrowed(s),
-            &master("not it at all"),
-            KdfParams::default(),
-            t(30),
-        )
-        .unwrap_err()
-    };
+    let err = KeyVault::open(
+        &mut store,
+        &master("not it at all"),
+        KdfParams::default(),
+        t(30),
+    )
+    .unwrap_err();
     assert!(matches!(err, VaultError::MasterKeyMismatch));
     let last = *store.audit_log().unwrap().last().unwrap();
     assert_eq!(

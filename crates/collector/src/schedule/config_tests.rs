@@ -1,0 +1,261 @@
+//! Config parsing and validation: the same plan from TOML and YAML, agent symbols, and errors
+//! that name the file and the field (or the parser's line).
+
+use std::path::Path;
+
+use domain::{Symbol, Timeframe};
+
+use crate::provider::Provider;
+use crate::schedule::*;
+
+const TOML: &str = r#"
+symbols = ["SPY", "qqq"]
+
+[[jobs]]
+kind = "bars"
+provider = "alpaca"
+every = "1m"
+timeframe = "1Min"
+lookback = "15m"
+
+[[jobs]]
+kind = "news"
+provider = "alpaca"
+sentiment = "15m"
+
+[[jobs]]
+name = "chains"
+kind = "options"
+provider = "polygon"
+every = "30m"
+symbols = ["SPY"]
+"#;
+
+const YAML: &str = r#"
+symbols: [SPY, qqq]
+jobs:
+  - kind: bars
+    provider: alpaca
+    every: 1m
+    timeframe: 1Min
+    lookback: 15m
+  - kind: news
+    provider: alpaca
+    sentiment: 15m
+  - name: chains
+    kind: options
+    provider: polygon
+    every: 30m
+    symbols: [SPY]
+"#;
+
+fn plan_of(text: &str, file: &str) -> Result<Plan, ConfigError> {
+    let file = Path::new(file);
+    resolve(parse_config(text, file)?, &[], file)
+}
+
+fn err_of(text: &str, file: &str) -> String {
+    plan_of(text, file).unwrap_err().to_string()
+}
+
+/// TOML with one job, `extra` appended to that job's table.
+fn one_job(extra: &str) -> String {
+    format!("symbols = [\"SPY\"]\n[[jobs]]\nkind = \"bars\"\nprovider = \"alpaca\"\n{extra}\n")
+}
+
+#[test]
+fn toml_and_yaml_give_the_same_plan() {
+    let t = plan_of(TOML, "collect.toml").unwrap();
+    let y = plan_of(YAML, "collect.yaml").unwrap();
+    assert_eq!(t.jobs, y.jobs);
+    assert_eq!(t.symbols, [Symbol::lit("SPY"), Symbol::lit("QQQ")]);
+    let names: Vec<_> = t.jobs.iter().map(|j| j.name.as_str()).collect();
+    assert_eq!(names, ["bars-alpaca", "news-alpaca", "chains"]);
+    let bars = &t.jobs[0];
+    assert_eq!(bars.hours, Hours::Market);
+    assert_eq!(
+        bars.task,
+        Task::Bars {
+            timeframe: Timeframe::M1,
+            lookback: Timeframe::M15
+        }
+    );
+    let news = &t.jobs[1];
+    assert_eq!((news.every, news.hours), (Timeframe::M15, Hours::Always));
+    assert_eq!(
+        news.task,
+        Task::News {
+            sentiment: Some(Timeframe::M15)
+        }
+    );
+    assert_eq!(t.jobs[2].provider, Provider::Polygon);
+    assert_eq!(t.jobs[2].symbols, [Symbol::lit("SPY")]);
+    assert_eq!(t.jobs[2].every, Timeframe::parse("30m").unwrap());
+}
+
+#[test]
+fn agent_files_add_symbols() {
+    let dir = tempfile::tempdir().unwrap();
+    let agents = dir.path().join("agents");
+    std::fs::create_dir(&agents).unwrap();
+    std::fs::write(
+        agents.join("b_momentum.yaml"),
+        "name: momo\nsymbols: [AAPL, spy]\nparams: {fast: 5}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        agents.join("a_meanrev.yml"),
+        "name: mr\nsymbols:\n  - MSFT\n",
+    )
+    .unwrap();
+    std::fs::write(agents.join("c_nosymbols.yaml"), "name: none\n").unwrap();
+    std::fs::write(agents.join("notes.txt"), "symbols: [NOPE]\n").unwrap();
+    let cfg = dir.path().join("collect.toml");
+    std::fs::write(&cfg, format!("agents_dir = \"agents\"\n{}", one_job(""))).unwrap();
+    let plan = load_plan(&cfg).unwrap();
+    let syms: Vec<_> = plan.symbols.iter().map(Symbol::as_str).collect();
+    assert_eq!(
+        syms,
+        ["SPY", "MSFT", "AAPL"],
+        "config first, then agents in file-name order"
+    );
+    assert_eq!(plan.jobs[0].symbols, plan.symbols);
+
+    std::fs::write(agents.join("d_bad.yaml"), "symbols: [AAPL, \"BR K\"]\n").unwrap();
+    let err = load_plan(&cfg).unwrap_err();
+    assert_eq!(err.field(), Some("symbols[1]"));
+    assert!(
+        err.to_string()
+            .contains("d_bad.yaml: symbols[1]: \"BR K\" contains ' '"),
+        "{err}"
+    );
+
+    std::fs::write(agents.join("d_bad.yaml"), "symbols: [AAPL\n").unwrap();
+    let err = load_plan(&cfg).unwrap_err();
+    assert!(
+        matches!(err, ConfigError::Parse { line: Some(_), .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("d_bad.yaml:"), "{err}");
+}
+
+#[test]
+fn parse_errors_carry_the_line() {
+    let text = one_job("evry = \"1m\"");
+    let err = plan_of(&text, "collect.toml").unwrap_err();
+    let ConfigError::Parse { line, message, .. } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(*line, Some(5));
+    assert!(message.contains("unknown field `evry`"), "{message}");
+    assert!(err.to_string().starts_with("collect.toml:5:"), "{err}");
+
+    let err = err_of(
+        "jobs:\n  - kind: bars\n    provider: alpaca\n    evry: 1m\n",
+        "c.yaml",
+    );
+    assert!(err.starts_with("c.yaml:4:"), "{err}");
+    assert!(err.contains("unknown field `evry`"), "{err}");
+
+    let err = err_of("symbols = [\"SPY\"\n", "c.toml");
+    assert!(err.starts_with("c.toml:"), "{err}");
+    assert!(matches!(
+        plan_of("x", "c.json"),
+        Err(ConfigError::Format { .. })
+    ));
+}
+
+#[test]
+fn invalid_values_name_the_field() {
+    let cases = [
+        (
+            one_job("every = \"7m\""),
+            "c.toml: jobs[0].every: 7m does not divide a day evenly",
+        ),
+        (
+            one_job("every = \"1mo\""),
+            "c.toml: jobs[0].every: 1mo is not between 1s and 1d",
+        ),
+        (
+            one_job("every = \"4h\""),
+            "c.toml: jobs[0].every: 4h is longer than 3h",
+        ),
+        (
+            one_job("lookback = \"30s\""),
+            "c.toml: jobs[0].lookback: 30s is shorter than every (1m)",
+        ),
+        (
+            one_job("timeframe = \"1s\""),
+            "c.toml: jobs[0].timeframe: Alpaca has no second bars",
+        ),
+        (
+            one_job("timeframe = \"7x\""),
+            "c.toml: jobs[0].timeframe: \"7x\" is not a timeframe",
+        ),
+        (
+            one_job("hours = \"lunch\""),
+            "c.toml: jobs[0].hours: \"lunch\" is not market or always",
+        ),
+        (
+            one_job("sentiment = true"),
+            "c.toml: jobs[0].sentiment: only news jobs take `sentiment`",
+        ),
+        (
+            one_job("symbols = [\"SPY\", \"spy\"]"),
+            "c.toml: jobs[0].symbols[1]: SPY is listed twice",
+        ),
+        (
+            one_job("").replace("alpaca", "iex"),
+            "c.toml: jobs[0].provider: \"iex\" is not a provider",
+        ),
+        (
+            one_job("").replace("bars", "quotes"),
+            "c.toml: jobs[0].kind: \"quotes\" is not bars, news or options",
+        ),
+        (
+            one_job("").replace("\"SPY\"", "\"S&P\""),
+            "c.toml: symbols[0]: \"S&P\" contains '&'",
+        ),
+        (
+            one_job("").replace("symbols = [\"SPY\"]", ""),
+            "c.toml: jobs[0].symbols: no symbols",
+        ),
+        (
+            "symbols = [\"SPY\"]\n[[jobs]]\nkind = \"options\"\nprovider = \"polygon\"\n"
+                .to_string(),
+            "c.toml: jobs[0].every: options jobs need an interval",
+        ),
+        ("symbols = [\"SPY\"]\n".to_string(), "c.toml: jobs: no jobs"),
+        (
+            format!(
+                "{}[[jobs]]\nkind = \"bars\"\nprovider = \"alpaca\"\n",
+                one_job("")
+            ),
+            "c.toml: jobs[1].name: \"bars-alpaca\" is already the name of jobs[0]",
+        ),
+    ];
+    for (text, want) in cases {
+        let got = err_of(&text, "c.toml");
+        assert!(
+            got.starts_with(want),
+            "\n got: {got}\nwant: {want}…\nconfig:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn defaults_and_switches() {
+    let plan = plan_of(&one_job(""), "c.toml").unwrap();
+    assert_eq!(plan.jobs[0].every, Timeframe::M1);
+    assert_eq!(
+        plan.jobs[0].task,
+        Task::Bars {
+            timeframe: Timeframe::M1,
+            lookback: Timeframe::M15
+        }
+    );
+    let text = "symbols = [\"SPY\"]\n[[jobs]]\nkind = \"news\"\nprovider = \"polygon\"\nsentiment = false\nhours = \"market\"\n";
+    let plan = plan_of(text, "c.toml").unwrap();
+    assert_eq!(plan.jobs[0].task, Task::News { sentiment: None });
+    assert_eq!(plan.jobs[0].hours, Hours::Market);
+}
