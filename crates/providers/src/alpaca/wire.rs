@@ -130,13 +130,16 @@ struct RawQuote<'a> {
     c: Codes,
 }
 
+/// Rows grouped by the symbol they belong to, in body order.
+type Groups<T> = Vec<(String, Vec<T>)>;
+
 /// The rows of a bars/trades/quotes body, symbol by symbol. A listed body takes its symbol from
 /// the body, else from the request (`single`).
 fn groups<'a, T: Deserialize<'a>>(
     core: &HttpCore,
     fetched: &'a Fetched,
     single: Option<&Symbol>,
-) -> Result<(Vec<(String, Vec<T>)>, Option<Cursor>), ProviderError> {
+) -> Result<(Groups<T>, Option<Cursor>), ProviderError> {
     let b: Body<T> = parse::decode(core, &fetched.request, &fetched.body)?;
     if let Some(c) = b
         .currency
@@ -175,10 +178,10 @@ pub(super) fn next_cursor(token: Option<String>) -> Option<Cursor> {
 }
 
 /// Runs `convert` over every row, symbol by symbol, into a page under `policy`.
-fn flatten<'r, T, U>(
-    fetched: &'r Fetched,
+fn flatten<T, U>(
+    fetched: &Fetched,
     policy: OnInvalidRecord,
-    groups: Vec<(String, Vec<T>)>,
+    groups: Groups<T>,
     next: Option<Cursor>,
     mut convert: impl FnMut(&Symbol, &T, &mut Vec<Issue>) -> Result<Option<U>, DomainError>,
 ) -> Result<Page<(Symbol, U)>, ProviderError> {
