@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::EngineError;
 use crate::order::{Bracket, Offset};
 use crate::pct::Pct;
+use crate::serde_exact::decimal_opt;
 use crate::sizing::{QuantityMode, Sizing};
 
 /// Which bracket leg wins when one bar reaches both.
@@ -27,25 +28,53 @@ pub enum IntrabarPolicy {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RiskConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "decimal_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub stop_loss_pct: Option<Pct>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "decimal_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub take_profit_pct: Option<Pct>,
     /// Stop-loss as an absolute price distance from the entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "decimal_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub stop_loss_abs: Option<Price>,
     /// Take-profit as an absolute price distance from the entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "decimal_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub take_profit_abs: Option<Price>,
     /// A position's notional may not exceed this share of equity when it is opened or added to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "decimal_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_position_pct: Option<Pct>,
     /// Losing this share of the session's opening equity closes everything and blocks entries
     /// until the next session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "decimal_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_daily_loss_pct: Option<Pct>,
     /// Falling this far below the equity peak closes everything and ends trading for the run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "decimal_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_drawdown_pct: Option<Pct>,
     /// Close every position at the regular NYSE session close and fill orders only in session.
     #[serde(default)]

@@ -32,6 +32,7 @@ pub mod order;
 pub mod pct;
 pub mod portfolio;
 pub mod result;
+pub mod serde_exact;
 pub mod sizing;
 pub mod strategies;
 pub mod strategy;

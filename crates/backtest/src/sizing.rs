@@ -10,8 +10,8 @@ use crate::models::FeeModel;
 use crate::pct::Pct;
 
 /// The agent's sizing rule.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Sizing {
     /// Every unit of available cash (for a short: notional up to equity).
     #[default]

@@ -10,6 +10,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::AgentConfig;
+use super::raw::RawAgent;
 
 /// A bad agent file. Displays as `FILE:LINE: FIELD: message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +52,7 @@ impl AgentConfig {
 
     /// [`AgentConfig::load`] on text already read (`path` is used for messages and the id).
     pub fn parse_file(path: &Path, text: &str) -> Result<Self, AgentError> {
-        let cfg: AgentConfig =
+        let raw: RawAgent =
             serde_yaml_ng::from_str(text).map_err(|e| yaml_error(path, text, &e))?;
         let at = |field: String, message: String| AgentError {
             file: path.to_owned(),
@@ -59,8 +60,10 @@ impl AgentConfig {
             field,
             message,
         };
-        cfg.validate().map_err(|inv| at(inv.field, inv.message))?;
+        let cfg = raw.resolve().map_err(|inv| at(inv.field, inv.message))?;
+        // `from_yaml` passes a name without extension: there is no file name to match.
         if let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+            && path.extension().is_some()
             && stem != cfg.id
         {
             return Err(at(

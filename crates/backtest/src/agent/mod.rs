@@ -17,6 +17,7 @@
 //! ```
 
 pub mod load;
+mod raw;
 
 use domain::{Money, Price, Symbol, Timeframe};
 use serde::{Deserialize, Serialize};
@@ -29,6 +30,7 @@ use crate::models::{
     TickSlippage,
 };
 use crate::pct::Pct;
+use crate::serde_exact::decimal;
 use crate::sizing::{QuantityMode, Sizing};
 use crate::strategies::StrategyConfig;
 
@@ -38,21 +40,21 @@ pub use load::{AgentError, Scanned, load_dir, scan_dir};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Costs {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "decimal")]
     pub commission_per_share: Price,
     /// Minimum commission per fill for the per-share schedule.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "decimal")]
     pub commission_min: Money,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "decimal")]
     pub commission_per_trade: Money,
     /// Percent of notional (0.1 = 0.1 %).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "decimal")]
     pub commission_pct: Pct,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "decimal")]
     pub slippage_bps: Price,
     #[serde(default)]
     pub slippage_ticks: u32,
-    #[serde(default = "cent")]
+    #[serde(default = "cent", deserialize_with = "decimal")]
     pub tick_size: Price,
 }
 
@@ -150,9 +152,11 @@ pub enum FillTiming {
     NextOpen,
 }
 
-/// An agent file as written.
+/// A validated agent. Read it with [`AgentConfig::load`] or [`AgentConfig::from_yaml`] (or any
+/// serde format: it deserializes through the same strict file schema); it serializes back to
+/// that schema, so a stored snapshot reads back into the same agent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "raw::RawAgent")]
 pub struct AgentConfig {
     /// Must equal the file name without `.yaml`.
     pub id: String,
@@ -195,9 +199,10 @@ impl std::fmt::Display for Invalid {
 }
 
 impl AgentConfig {
-    /// Parses YAML text (no file name; see [`AgentConfig::load`] for errors with lines).
-    pub fn from_yaml(text: &str) -> Result<Self, serde_yaml_ng::Error> {
-        serde_yaml_ng::from_str(text)
+    /// Parses and validates YAML text; errors name the field and, when it can be found, the
+    /// line (no file: see [`AgentConfig::load`]).
+    pub fn from_yaml(text: &str) -> Result<Self, AgentError> {
+        Self::parse_file(std::path::Path::new("<agent>"), text)
     }
 
     /// Checks everything that can be checked without data.

@@ -16,7 +16,7 @@ pub mod oscillators;
 pub mod signals;
 pub mod technical_sentiment;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::strategy::Strategy;
 
@@ -27,9 +27,10 @@ pub use technical_sentiment::{
     SourceRule, SourceRules, TechnicalSentiment, TechnicalSentimentConfig,
 };
 
-/// The `strategy:` block of an agent file, selected by `kind`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+/// A built-in strategy and its parameters: the `strategy:` block of an agent file once resolved
+/// (defaults filled in). Serializes back to that block.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StrategyConfig {
     SmaCrossover {
         fast: usize,
@@ -40,55 +41,22 @@ pub enum StrategyConfig {
         slow: usize,
     },
     RsiReversion {
-        #[serde(default = "rsi_period")]
         period: usize,
-        #[serde(default = "oversold")]
         oversold: f64,
-        #[serde(default = "overbought")]
         overbought: f64,
     },
     Bollinger {
-        #[serde(default = "bb_period")]
         period: usize,
-        #[serde(default = "bb_k")]
         k: f64,
         mode: BollingerMode,
     },
     Macd {
-        #[serde(default = "macd_fast")]
         fast: usize,
-        #[serde(default = "macd_slow")]
         slow: usize,
-        #[serde(default = "macd_signal")]
         signal: usize,
     },
     BuyAndHold {},
     TechnicalSentiment(TechnicalSentimentConfig),
-}
-
-fn rsi_period() -> usize {
-    14
-}
-fn oversold() -> f64 {
-    30.0
-}
-fn overbought() -> f64 {
-    70.0
-}
-fn bb_period() -> usize {
-    20
-}
-fn bb_k() -> f64 {
-    2.0
-}
-fn macd_fast() -> usize {
-    12
-}
-fn macd_slow() -> usize {
-    26
-}
-fn macd_signal() -> usize {
-    9
 }
 
 /// A parameter that makes no sense, named by its field under `strategy`.

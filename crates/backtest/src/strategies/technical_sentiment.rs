@@ -74,24 +74,19 @@ impl SourceRules {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TechnicalSentimentConfig {
     pub fast: usize,
     pub slow: usize,
-    /// Blended score an entry needs (long: ≥ min_score, short: ≤ −min_score).
-    #[serde(default)]
+    /// Blended score an entry needs (long: ≥ min_score, short: ≤ −min_score). Default 0.
     pub min_score: f64,
-    /// Records below this confidence are ignored (unless a source sets its own).
-    #[serde(default)]
+    /// Records below this confidence are ignored (unless a source sets its own). Default 0.
     pub min_confidence: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exit_score: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_age_hours: Option<u32>,
-    #[serde(default)]
     pub require_sentiment: bool,
-    #[serde(default)]
     pub sources: SourceRules,
 }
 
