@@ -1,9 +1,9 @@
 //! [`KeyVault`]: the operations behind `ztrade keys`, over any [`SecretStore`].
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::aead::rand_core::RngCore;
+use aes_gcm::aead::{Aead, KeyInit, OsRng, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 use domain::UnixNanos;
-use rand::Rng;
 use zeroize::Zeroizing;
 
 use crate::provider::Provider;
@@ -41,7 +41,7 @@ impl<S: SecretStore> KeyVault<S> {
     ) -> Result<Self, VaultError> {
         let Some(header) = store.header()? else {
             let mut salt = vec![0u8; 16];
-            rand::rng().fill_bytes(&mut salt);
+            OsRng.fill_bytes(&mut salt);
             let cipher = cipher_for(master, &salt, new_params)?;
             let check_nonce = random_nonce();
             let check = cipher
@@ -241,9 +241,10 @@ fn cipher_for(master: &MasterKey, salt: &[u8], params: KdfParams) -> Result<Aes2
     Ok(Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&key[..])))
 }
 
+/// Salts and nonces come from the operating system's CSPRNG, never from a seeded generator.
 fn random_nonce() -> [u8; 12] {
     let mut n = [0u8; 12];
-    rand::rng().fill_bytes(&mut n);
+    OsRng.fill_bytes(&mut n);
     n
 }
 
