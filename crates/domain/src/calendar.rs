@@ -90,8 +90,8 @@ impl NyseCalendar {
         }
         let mon_to_thu = !matches!(d.weekday(), Weekday::Fri | Weekday::Sat | Weekday::Sun);
         let y = d.year();
-        (d == ymd(y, 7, 3) && mon_to_thu)
-            || (d == ymd(y, 12, 24) && mon_to_thu)
+        let eve = d == ymd(y, 7, 3) || d == ymd(y, 12, 24);
+        (eve && mon_to_thu)
             || nth_weekday(y, 11, Weekday::Thu, 4).map(|t| t + Duration::days(1)) == Some(d)
     }
 
