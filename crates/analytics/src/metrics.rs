@@ -215,3 +215,137 @@ fn config_err(field: &'static str, reason: &str) -> AnalyticsError {
         reason: reason.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::Price;
+
+    fn day(d: &str) -> UnixNanos {
+        UnixNanos::parse_rfc3339(d).unwrap()
+    }
+
+    fn money(v: i64) -> Money {
+        Money::from_price(Price::from_int(v))
+    }
+
+    #[test]
+    fn full_report_with_trades_exposure_and_benchmark() {
+        let equity = [
+            (day("2024-01-02"), money(100_000)),
+            (day("2024-01-03"), money(101_000)),
+            (day("2024-01-04"), money(99_000)),
+            (day("2024-01-05"), money(102_000)),
+            (day("2024-02-01"), money(103_000)),
+        ];
+        // The benchmark misses 01-04 and has an extra date: alpha/beta use the common dates.
+        let bench = [
+            (day("2024-01-02"), money(50)),
+            (day("2024-01-03"), money(51)),
+            (day("2024-01-05"), money(52)),
+            (day("2024-01-08"), money(53)),
+            (day("2024-02-01"), money(54)),
+        ];
+        let trades = [ClosedTrade {
+            entry_time: day("2024-01-02"),
+            exit_time: day("2024-02-01"),
+            pnl: money(3_000),
+        }];
+        let mut input = MetricsInput::new(&equity);
+        input.trades = &trades;
+        input.exposure = Some(BarExposure {
+            bars_in_market: 4,
+            total_bars: 5,
+        });
+        input.benchmark = Some(&bench);
+        let m = compute(&input).unwrap();
+        assert_eq!(m.periods, 4);
+        assert!((m.total_return.unwrap() - 0.03).abs() < 1e-15);
+        assert_eq!(m.max_drawdown_amount, money(2_000));
+        let span = m.max_drawdown_duration.unwrap();
+        assert_eq!(
+            (span.periods, span.calendar_days, span.recovered),
+            (2, 2, true)
+        );
+        assert_eq!(m.exposure, Some(0.8));
+        assert_eq!(m.trades.count, 1);
+        let b = m.benchmark.as_ref().unwrap();
+        // Strategy return dates 01-03, 01-04, 01-05, 02-01; benchmark 01-03, 01-05, 01-08, 02-01.
+        assert_eq!(b.aligned_periods, 3);
+        assert!((b.total_return.unwrap() - 0.08).abs() < 1e-15);
+        assert!(b.beta.is_some() && b.alpha.is_some());
+        assert_eq!(m.monthly_returns.len(), 1);
+        assert!((m.monthly_returns[0].months[0].unwrap() - 0.02).abs() < 1e-15);
+        assert!((m.monthly_returns[0].months[1].unwrap() - 1.0 / 102.0).abs() < 1e-15);
+        // serde_json reads floats to within an ulp, so compare the exact parts.
+        let back: Metrics = serde_json::from_str(&m.to_json()).unwrap();
+        assert_eq!(back.trades, m.trades);
+        assert_eq!(back.max_drawdown_duration, m.max_drawdown_duration);
+        assert_eq!((back.start, back.end_equity), (m.start, m.end_equity));
+    }
+
+    #[test]
+    fn a_single_point_gives_nulls_not_nan() {
+        let equity = [(day("2024-01-02"), money(100))];
+        let m = compute(&MetricsInput::new(&equity)).unwrap();
+        assert_eq!(m.periods, 0);
+        assert_eq!((m.sharpe, m.cagr, m.max_drawdown), (None, None, None));
+        let v: serde_json::Value = serde_json::from_str(&m.to_json()).unwrap();
+        assert!(v["sharpe"].is_null() && v["calmar"].is_null());
+    }
+
+    #[test]
+    fn bad_config_and_inputs_are_named() {
+        let equity = [(day("2024-01-02"), money(100))];
+        let mut input = MetricsInput::new(&equity);
+        input.config.periods_per_year = 0;
+        let err = compute(&input).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "config: periods_per_year: must be positive"
+        );
+        input.config = MetricsConfig {
+            risk_free_annual: f64::NAN,
+            ..MetricsConfig::default()
+        };
+        assert!(
+            compute(&input)
+                .unwrap_err()
+                .to_string()
+                .contains("risk_free_annual")
+        );
+        input.config = MetricsConfig::default();
+        input.exposure = Some(BarExposure {
+            bars_in_market: 2,
+            total_bars: 1,
+        });
+        assert!(matches!(
+            compute(&input),
+            Err(AnalyticsError::Exposure { .. })
+        ));
+        assert!(matches!(
+            compute(&MetricsInput::new(&[])),
+            Err(AnalyticsError::EmptyCurve { curve: "equity" })
+        ));
+    }
+
+    #[test]
+    fn risk_free_rate_lowers_sharpe() {
+        let equity: Vec<(UnixNanos, Money)> = [100, 101, 103, 102, 105, 107]
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                (
+                    UnixNanos::new(i as i64 * domain::time::NANOS_PER_DAY),
+                    money(*v),
+                )
+            })
+            .collect();
+        let base = compute(&MetricsInput::new(&equity)).unwrap();
+        let mut input = MetricsInput::new(&equity);
+        input.config.risk_free_annual = 0.05;
+        let with_rf = compute(&input).unwrap();
+        assert!(with_rf.sharpe.unwrap() < base.sharpe.unwrap());
+        assert_eq!(with_rf.cagr, base.cagr);
+    }
+}
