@@ -117,6 +117,40 @@ async fn bars_follow_page_tokens_with_the_documented_parameters() {
 }
 
 #[tokio::test]
+async fn get_bars_token_is_sent_back_verbatim() {
+    let mock = Mock::start(vec![
+        Reply::fixture("alpaca/v2_stocks_bars__get_bars.json"),
+        Reply::fixture("alpaca/v2_stocks_bars__get_bars_multi_empty_response.json"),
+    ])
+    .await;
+    let client = alpaca(&mock);
+    // The fixture's own request: symbols=AAPL, start=2022-02-01, timeframe=1Day, limit=2.
+    let mut req = BarsRequest::new(
+        vec![Symbol::lit("AAPL")],
+        Timeframe::D1,
+        t("2022-02-01T00:00:00+00:00"),
+        t("2022-02-04T00:00:00Z"),
+    );
+    req.limit = Some(2);
+    let pages = drain!(|c| client.fetch_bars(&req, c));
+    let seen = mock.seen();
+    assert_eq!(pages.len(), 2);
+    assert_eq!(
+        (
+            seen[0].param("symbols"),
+            seen[0].param("timeframe"),
+            seen[0].param("limit")
+        ),
+        (Some("AAPL"), Some("1Day"), Some("2"))
+    );
+    assert_eq!(
+        seen[1].param("page_token"),
+        Some("QUFQTHxEfDIwMjItMDItMDJUMDU6MDA6MDAuMDAwMDAwMDAwWg==")
+    );
+    assert_eq!(items(&pages).len(), 2);
+}
+
+#[tokio::test]
 async fn several_symbols_share_one_request() {
     let mock = Mock::start(vec![Reply::fixture(
         "alpaca/v2_stocks_bars__multisymbol_get_bars.json",

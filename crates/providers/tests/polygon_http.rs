@@ -99,12 +99,21 @@ async fn bearer_header_instead_of_query_key() {
 async fn a_cursor_from_another_endpoint_is_refused() {
     let mock = Mock::start(vec![]).await;
     let req = TicksRequest::new(vec![Symbol::lit("AAPL")], t("2022-05-10"), t("2022-05-11"));
-    let foreign = Cursor::new("/v3/trades/MSFT?cursor=abc");
-    let e = polygon(&mock)
-        .fetch_quotes(&req, Some(&foreign))
-        .await
-        .unwrap_err();
-    assert!(matches!(e, ProviderError::InvalidRequest(_)), "{e}");
+    for foreign in [
+        "/v3/trades/AAPL?cursor=abc",
+        "/v3/quotes/AAPLX?cursor=abc",
+        "/v3/quotes",
+    ] {
+        let c = Cursor::new(foreign);
+        let e = polygon(&mock)
+            .fetch_quotes(&req, Some(&c))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, ProviderError::InvalidRequest(_)),
+            "{foreign}: {e}"
+        );
+    }
     assert!(mock.seen().is_empty());
 }
 
@@ -140,6 +149,47 @@ async fn daily_aggregates_path_and_midnight_stamps() {
     assert_eq!(b.volume, Quantity::from_int(642_646_396));
     assert_eq!(b.vwap, Some(Price::lit("1.469")));
     assert_eq!(b.trade_count, Some(82_132));
+}
+
+#[tokio::test]
+async fn aggregates_follow_next_url_with_moved_bounds() {
+    // No aggregates fixture has next_url; Polygon's moves `from` past the last bar returned.
+    let mut p1 = fixture_json("polygon/v2_aggs_ticker_AAPL_range_1_day_2005-04-01_2005-04-04.json");
+    p1["next_url"] = serde_json::json!(
+        "https://api.polygon.io/v2/aggs/ticker/AAPL/range/1/day/1112587200001/1112673599999?cursor=bGltaXQ9MiZzb3J0PWFzYw"
+    );
+    let mock = Mock::start(vec![
+        Reply::json(p1.to_string()),
+        Reply::json(
+            r#"{"ticker":"AAPL","queryCount":0,"resultsCount":0,"adjusted":false,"status":"OK"}"#,
+        ),
+    ])
+    .await;
+    let client = polygon(&mock);
+    let req = BarsRequest::new(
+        vec![Symbol::lit("AAPL")],
+        Timeframe::D1,
+        t("2005-04-01"),
+        t("2005-04-06"),
+    );
+    let page = client.fetch_bars(&req, None).await.unwrap();
+    let last = client.fetch_bars(&req, page.next.as_ref()).await.unwrap();
+    assert!(last.items.is_empty() && last.is_last());
+    let s = &mock.seen()[1];
+    assert_eq!(
+        s.path,
+        "/v2/aggs/ticker/AAPL/range/1/day/1112587200001/1112673599999"
+    );
+    assert_eq!(s.param_names(), ["apiKey", "cursor"]);
+    assert_eq!(s.param("cursor"), Some("bGltaXQ9MiZzb3J0PWFzYw"));
+    // A cursor for another timeframe's aggregates does not continue this request.
+    let mut other = req.clone();
+    other.timeframe = Timeframe::H1;
+    let e = client
+        .fetch_bars(&other, page.next.as_ref())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ProviderError::InvalidRequest(_)), "{e}");
 }
 
 #[tokio::test]

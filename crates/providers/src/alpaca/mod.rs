@@ -6,8 +6,10 @@
 //!   quotes (multi-symbol `/v2/stocks/bars?symbols=`, or single-symbol `/v2/stocks/{s}/bars`
 //!   when configured); v1beta1 news; v1beta1 option chain snapshots. The cursor is
 //!   `next_page_token`.
-//! - `wire`: response shapes and their conversion.
+//! - `wire` (bars, trades, quotes), `news`, `options`: response shapes and their conversion.
 
+mod news;
+mod options;
 mod wire;
 
 use async_trait::async_trait;
@@ -289,7 +291,7 @@ impl Provider for AlpacaClient {
         }
         common(&mut url, limit, None, req.sort.as_str(), cursor);
         let fetched = self.core.get(url, &self.headers).await?;
-        wire::news_page(&self.core, &fetched, self.on_invalid)
+        news::news_page(&self.core, &fetched, self.on_invalid)
     }
 
     async fn fetch_option_chain(
@@ -328,7 +330,7 @@ impl Provider for AlpacaClient {
             }
         }
         let fetched = self.core.get(url, &self.headers).await?;
-        wire::option_chain_page(&self.core, &fetched, &req.underlying, self.on_invalid)
+        options::option_chain_page(&self.core, &fetched, &req.underlying, self.on_invalid)
     }
 }
 

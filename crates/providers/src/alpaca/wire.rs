@@ -7,18 +7,16 @@
 //! and errors counts.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use domain::{Bar, DomainError, OptionQuote, QuoteTick, Symbol, TradeTick, UnixNanos};
+use domain::{Bar, DomainError, QuoteTick, Symbol, TradeTick, UnixNanos};
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::error::ProviderError;
 use crate::http::{Fetched, HttpCore};
-use crate::news::NewsItem;
 use crate::page::{Cursor, Issue, OnInvalidRecord, Page, PageBuilder};
 use crate::parse::{self, Code, Codes};
 
@@ -85,7 +83,7 @@ pub(super) struct RawBar<'a> {
     #[serde(borrow)]
     c: &'a RawValue,
     #[serde(borrow)]
-    v: &'a RawValue,
+    pub(super) v: &'a RawValue,
     #[serde(borrow, default)]
     n: Option<&'a RawValue>,
     #[serde(borrow, default)]
@@ -298,203 +296,4 @@ pub(super) fn quotes_page(
         }
         Ok(Some(q))
     })
-}
-
-#[derive(Deserialize)]
-struct NewsBody {
-    #[serde(default)]
-    news: Option<Vec<RawNews>>,
-    #[serde(default)]
-    next_page_token: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RawNews {
-    id: Code,
-    #[serde(default)]
-    headline: String,
-    #[serde(default)]
-    summary: String,
-    #[serde(default)]
-    author: Option<String>,
-    created_at: String,
-    #[serde(default)]
-    updated_at: Option<String>,
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default)]
-    source: String,
-    #[serde(default)]
-    symbols: Vec<String>,
-}
-
-pub(super) fn news_page(
-    core: &HttpCore,
-    fetched: &Fetched,
-    policy: OnInvalidRecord,
-) -> Result<Page<NewsItem>, ProviderError> {
-    let body: NewsBody = parse::decode(core, &fetched.request, &fetched.body)?;
-    let rows = body.news.unwrap_or_default();
-    let mut page = PageBuilder::new(policy, &fetched.request, rows.len());
-    for (position, n) in rows.into_iter().enumerate() {
-        let id = n.id.0;
-        let mut symbols = Vec::with_capacity(n.symbols.len());
-        for s in &n.symbols {
-            match Symbol::new(s) {
-                Ok(sym) => symbols.push(sym),
-                Err(_) => page.issues.push(Issue::BadSymbol {
-                    item: id.clone(),
-                    text: s.clone(),
-                }),
-            }
-        }
-        let item = (|| {
-            Ok(NewsItem {
-                symbols,
-                headline: n.headline,
-                summary: n.summary,
-                source: n.source,
-                author: n.author.filter(|a| !a.is_empty()),
-                url: n.url.unwrap_or_default(),
-                created_at: parse::timestamp(&n.created_at, "created_at")?,
-                updated_at: n
-                    .updated_at
-                    .as_deref()
-                    .map(|t| parse::timestamp(t, "updated_at"))
-                    .transpose()?,
-                provider_sentiment: None,
-                id: id.clone(),
-            })
-        })();
-        page.push(&id, position, item)?;
-    }
-    Ok(page.finish(next_cursor(body.next_page_token)))
-}
-
-#[derive(Deserialize)]
-struct SnapshotsBody<'a> {
-    #[serde(borrow, default)]
-    snapshots: Option<BTreeMap<String, RawSnapshot<'a>>>,
-    #[serde(default)]
-    next_page_token: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RawSnapshot<'a> {
-    #[serde(borrow, default)]
-    greeks: Option<RawGreeks<'a>>,
-    #[serde(borrow, default, rename = "impliedVolatility")]
-    iv: Option<&'a RawValue>,
-    #[serde(borrow, default, rename = "latestQuote")]
-    quote: Option<RawQuoteOpt<'a>>,
-    #[serde(borrow, default, rename = "latestTrade")]
-    trade: Option<RawTradeOpt<'a>>,
-    #[serde(borrow, default, rename = "dailyBar")]
-    daily: Option<RawBar<'a>>,
-}
-
-#[derive(Deserialize)]
-struct RawGreeks<'a> {
-    #[serde(borrow, default)]
-    delta: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    gamma: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    theta: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    vega: Option<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-struct RawQuoteOpt<'a> {
-    #[serde(borrow)]
-    t: Cow<'a, str>,
-    #[serde(borrow)]
-    ap: &'a RawValue,
-    #[serde(borrow)]
-    bp: &'a RawValue,
-}
-
-#[derive(Deserialize)]
-struct RawTradeOpt<'a> {
-    #[serde(borrow)]
-    t: Cow<'a, str>,
-    #[serde(borrow)]
-    p: &'a RawValue,
-}
-
-/// `underlying` is the chain's: an adjusted contract's OCC root (`AAPL1`) is not a ticker.
-fn option_quote(
-    underlying: &Symbol,
-    contract: &str,
-    s: &RawSnapshot,
-) -> Result<OptionQuote, DomainError> {
-    let (_root, expiry, right, strike) = OptionQuote::parse_occ(contract)?;
-    let quote_ts = s
-        .quote
-        .as_ref()
-        .map(|q| parse::timestamp(&q.t, "ts"))
-        .transpose()?;
-    let trade_ts = s
-        .trade
-        .as_ref()
-        .map(|t| parse::timestamp(&t.t, "ts"))
-        .transpose()?;
-    // The snapshot is as of its latest quote or trade, whichever is later.
-    let ts = quote_ts
-        .max(trade_ts)
-        .ok_or_else(|| DomainError::new("ts", "snapshot has neither a quote nor a trade"))?;
-    let greek = |v: Option<&RawValue>, f| v.map(|v| parse::float(v, f)).transpose();
-    let g = s.greeks.as_ref();
-    let q = OptionQuote {
-        ts,
-        contract: Symbol::new(contract)?,
-        underlying: underlying.clone(),
-        expiry,
-        strike,
-        right,
-        bid: s
-            .quote
-            .as_ref()
-            .map(|q| parse::price(q.bp, "bid"))
-            .transpose()?,
-        ask: s
-            .quote
-            .as_ref()
-            .map(|q| parse::price(q.ap, "ask"))
-            .transpose()?,
-        last: s
-            .trade
-            .as_ref()
-            .map(|t| parse::price(t.p, "last"))
-            .transpose()?,
-        volume: s
-            .daily
-            .as_ref()
-            .map(|d| parse::quantity(d.v, "volume"))
-            .transpose()?,
-        open_interest: None,
-        iv: greek(s.iv, "iv")?,
-        delta: greek(g.and_then(|g| g.delta), "delta")?,
-        gamma: greek(g.and_then(|g| g.gamma), "gamma")?,
-        theta: greek(g.and_then(|g| g.theta), "theta")?,
-        vega: greek(g.and_then(|g| g.vega), "vega")?,
-    };
-    q.validate()?;
-    Ok(q)
-}
-
-pub(super) fn option_chain_page(
-    core: &HttpCore,
-    fetched: &Fetched,
-    underlying: &Symbol,
-    policy: OnInvalidRecord,
-) -> Result<Page<OptionQuote>, ProviderError> {
-    let body: SnapshotsBody = parse::decode(core, &fetched.request, &fetched.body)?;
-    let snaps = body.snapshots.unwrap_or_default();
-    let mut page = PageBuilder::new(policy, &fetched.request, snaps.len());
-    for (position, (contract, s)) in snaps.iter().enumerate() {
-        page.push(contract, position, option_quote(underlying, contract, s))?;
-    }
-    Ok(page.finish(next_cursor(body.next_page_token)))
 }

@@ -13,7 +13,8 @@ pub struct RetryPolicy {
     pub max_retries: u32,
     pub base_delay: Duration,
     pub max_delay: Duration,
-    /// The longest `Retry-After` honoured; a longer request fails the call instead of hanging it.
+    /// Cap on a server's `Retry-After`: a longer request is waited only this long before the
+    /// retry, so one response cannot park a worker for hours.
     pub max_retry_after: Duration,
 }
 

@@ -5,10 +5,14 @@
 //!   paid plans), invalid-record policy.
 //! - [`PolygonClient`]: the [`Provider`] implementation. Endpoints: v2 aggregates, v3 trades and
 //!   quotes, v2 reference news, v3 option chain snapshot. One ticker per request.
+//! - `wire` (list bodies, cursors, aggregates, trades, quotes), `news`, `options`: response
+//!   shapes and their conversion.
 //! - Pagination follows `next_url`. The cursor is its path and query (host and `apiKey`
 //!   dropped); following it re-bases it on the configured URL and adds the key again, so the key
 //!   only ever goes to the configured host.
 
+mod news;
+mod options;
 mod wire;
 
 use async_trait::async_trait;
@@ -150,7 +154,9 @@ impl PolygonClient {
                 let mut u = self.base.clone();
                 u.set_path(&format!("{base_path}{path}"));
                 u.set_query((!query.is_empty()).then_some(query));
-                if !u.path().starts_with(expected.path()) {
+                let inside = u.path() == expected.path()
+                    || u.path().starts_with(&format!("{}/", expected.path()));
+                if !inside {
                     return Err(ProviderError::InvalidRequest(format!(
                         "cursor {c} does not continue {}",
                         expected.path()
@@ -341,7 +347,7 @@ impl Provider for PolygonClient {
             cursor,
         )?;
         let fetched = self.core.get(url, &self.headers).await?;
-        wire::news_page(&self.core, &fetched, self.on_invalid)
+        news::news_page(&self.core, &fetched, self.on_invalid)
     }
 
     async fn fetch_option_chain(
@@ -378,7 +384,7 @@ impl Provider for PolygonClient {
             cursor,
         )?;
         let fetched = self.core.get(url, &self.headers).await?;
-        wire::option_chain_page(&self.core, &fetched, self.on_invalid)
+        options::option_chain_page(&self.core, &fetched, self.on_invalid)
     }
 }
 

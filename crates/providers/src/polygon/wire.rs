@@ -4,18 +4,12 @@
 //! `results` is an empty page. Times are epoch numbers read exactly from their text: aggregates
 //! in milliseconds (`t`), ticks and snapshots in nanoseconds (`sip_timestamp`, `last_updated`).
 
-use std::borrow::Cow;
-
-use domain::{
-    Bar, DomainError, OptionQuote, OptionRight, QuoteTick, SentimentLabel, Symbol, TradeTick,
-    UnixNanos,
-};
+use domain::{Bar, DomainError, QuoteTick, Symbol, TradeTick, UnixNanos};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::error::ProviderError;
 use crate::http::{Fetched, HttpCore};
-use crate::news::{NewsItem, TickerSentiment};
 use crate::page::{Cursor, Issue, OnInvalidRecord, Page, PageBuilder};
 use crate::parse::{self, Code, Codes, Epoch};
 
@@ -33,7 +27,7 @@ struct Body<T> {
 }
 
 /// Decodes a list body; a 200 whose `status` says the request failed is still a failure.
-fn decode<'a, T: Deserialize<'a>>(
+pub(super) fn decode<'a, T: Deserialize<'a>>(
     core: &HttpCore,
     fetched: &'a Fetched,
 ) -> Result<(Vec<T>, Option<Cursor>), ProviderError> {
@@ -259,236 +253,6 @@ pub(super) fn quotes_page(
             });
         }
         page.push(symbol.as_str(), i, q.map(|q| (symbol.clone(), q)))?;
-    }
-    Ok(page.finish(next))
-}
-
-#[derive(Deserialize)]
-struct RawNews {
-    id: Code,
-    #[serde(default)]
-    publisher: Option<Publisher>,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    author: Option<String>,
-    published_utc: String,
-    #[serde(default)]
-    article_url: String,
-    #[serde(default)]
-    tickers: Vec<String>,
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    insights: Option<Vec<Insight>>,
-}
-
-#[derive(Deserialize)]
-struct Publisher {
-    #[serde(default)]
-    name: String,
-}
-
-#[derive(Deserialize)]
-struct Insight {
-    ticker: String,
-    sentiment: String,
-    #[serde(default)]
-    sentiment_reasoning: Option<String>,
-}
-
-fn news_item(n: RawNews, issues: &mut Vec<Issue>) -> Result<NewsItem, DomainError> {
-    let id = n.id.0;
-    let mut symbols = Vec::with_capacity(n.tickers.len());
-    for t in &n.tickers {
-        match Symbol::new(t) {
-            Ok(s) => symbols.push(s),
-            Err(_) => issues.push(Issue::BadSymbol {
-                item: id.clone(),
-                text: t.clone(),
-            }),
-        }
-    }
-    let sentiment = n
-        .insights
-        .map(|ins| {
-            ins.into_iter()
-                .map(|i| {
-                    Ok(TickerSentiment {
-                        symbol: Symbol::new(&i.ticker)?,
-                        label: SentimentLabel::parse(&i.sentiment)?,
-                        reasoning: i.sentiment_reasoning,
-                    })
-                })
-                .collect::<Result<Vec<_>, DomainError>>()
-        })
-        .transpose()?;
-    Ok(NewsItem {
-        created_at: parse::timestamp(&n.published_utc, "created_at")?,
-        id,
-        symbols,
-        headline: n.title,
-        summary: n.description.unwrap_or_default(),
-        source: n.publisher.map(|p| p.name).unwrap_or_default(),
-        author: n.author.filter(|a| !a.is_empty()),
-        url: n.article_url,
-        updated_at: None,
-        provider_sentiment: sentiment,
-    })
-}
-
-pub(super) fn news_page(
-    core: &HttpCore,
-    fetched: &Fetched,
-    policy: OnInvalidRecord,
-) -> Result<Page<NewsItem>, ProviderError> {
-    let (rows, next) = decode::<RawNews>(core, fetched)?;
-    let mut page = PageBuilder::new(policy, &fetched.request, rows.len());
-    for (i, n) in rows.into_iter().enumerate() {
-        let id = n.id.0.clone();
-        let item = news_item(n, &mut page.issues);
-        page.push(&id, i, item)?;
-    }
-    Ok(page.finish(next))
-}
-
-#[derive(Deserialize)]
-struct RawSnapshot<'a> {
-    #[serde(borrow, default)]
-    day: Option<RawDay<'a>>,
-    details: RawDetails<'a>,
-    #[serde(borrow, default)]
-    greeks: Option<RawGreeks<'a>>,
-    #[serde(borrow, default)]
-    implied_volatility: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    last_quote: Option<RawLastQuote<'a>>,
-    #[serde(borrow, default)]
-    last_trade: Option<RawLastTrade<'a>>,
-    #[serde(borrow, default)]
-    open_interest: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    underlying_asset: Option<RawUnderlying<'a>>,
-}
-
-#[derive(Deserialize)]
-struct RawDay<'a> {
-    #[serde(borrow, default)]
-    volume: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    last_updated: Option<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-struct RawDetails<'a> {
-    #[serde(borrow)]
-    ticker: Cow<'a, str>,
-    #[serde(default)]
-    contract_type: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RawGreeks<'a> {
-    #[serde(borrow, default)]
-    delta: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    gamma: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    theta: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    vega: Option<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-struct RawLastQuote<'a> {
-    #[serde(borrow, default)]
-    bid: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    ask: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    last_updated: Option<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-struct RawLastTrade<'a> {
-    #[serde(borrow, default)]
-    price: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    sip_timestamp: Option<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-struct RawUnderlying<'a> {
-    #[serde(borrow, default)]
-    ticker: Option<Cow<'a, str>>,
-}
-
-fn option_quote(s: &RawSnapshot) -> Result<OptionQuote, DomainError> {
-    let occ = s.details.ticker.trim_start_matches("O:");
-    let (root, expiry, occ_right, strike) = OptionQuote::parse_occ(occ)?;
-    let right = match &s.details.contract_type {
-        Some(t) => OptionRight::parse(t)?,
-        None => occ_right,
-    };
-    let nanos = |v: Option<&RawValue>| v.map(|v| parse::epoch(v, Epoch::Nanos, "ts")).transpose();
-    let quote_ts = nanos(s.last_quote.as_ref().and_then(|q| q.last_updated))?;
-    let trade_ts = nanos(s.last_trade.as_ref().and_then(|t| t.sip_timestamp))?;
-    let day_ts = nanos(s.day.as_ref().and_then(|d| d.last_updated))?;
-    // As of the latest quote or trade; the day aggregate's time only when neither is given.
-    let ts = quote_ts
-        .max(trade_ts)
-        .or(day_ts)
-        .ok_or_else(|| DomainError::new("ts", "snapshot has no quote, trade or day time"))?;
-    let underlying = match s
-        .underlying_asset
-        .as_ref()
-        .and_then(|u| u.ticker.as_deref())
-    {
-        Some(t) => Symbol::new(t)?,
-        None => root,
-    };
-    let p = |v: Option<&RawValue>, f| v.map(|v| parse::price(v, f)).transpose();
-    let g = |v: Option<&RawValue>, f| v.map(|v| parse::float(v, f)).transpose();
-    let greeks = s.greeks.as_ref();
-    let q = OptionQuote {
-        ts,
-        contract: Symbol::new(occ)?,
-        underlying,
-        expiry,
-        strike,
-        right,
-        bid: p(s.last_quote.as_ref().and_then(|q| q.bid), "bid")?,
-        ask: p(s.last_quote.as_ref().and_then(|q| q.ask), "ask")?,
-        last: p(s.last_trade.as_ref().and_then(|t| t.price), "last")?,
-        volume: s
-            .day
-            .as_ref()
-            .and_then(|d| d.volume)
-            .map(|v| parse::quantity(v, "volume"))
-            .transpose()?,
-        open_interest: s
-            .open_interest
-            .map(|v| parse::quantity(v, "open_interest"))
-            .transpose()?,
-        iv: g(s.implied_volatility, "iv")?,
-        delta: g(greeks.and_then(|x| x.delta), "delta")?,
-        gamma: g(greeks.and_then(|x| x.gamma), "gamma")?,
-        theta: g(greeks.and_then(|x| x.theta), "theta")?,
-        vega: g(greeks.and_then(|x| x.vega), "vega")?,
-    };
-    q.validate()?;
-    Ok(q)
-}
-
-pub(super) fn option_chain_page(
-    core: &HttpCore,
-    fetched: &Fetched,
-    policy: OnInvalidRecord,
-) -> Result<Page<OptionQuote>, ProviderError> {
-    let (rows, next) = decode::<RawSnapshot>(core, fetched)?;
-    let mut page = PageBuilder::new(policy, &fetched.request, rows.len());
-    for (i, s) in rows.iter().enumerate() {
-        page.push(&s.details.ticker, i, option_quote(s))?;
     }
     Ok(page.finish(next))
 }

@@ -206,3 +206,4 @@ pub fn polygon_config(mock: &Mock, auth: PolygonAuth) -> PolygonConfig {
 pub fn polygon(mock: &Mock) -> PolygonClient {
     PolygonClient::new(polygon_config(mock, PolygonAuth::QueryParam)).unwrap()
 }
+pub mod table;

@@ -1,0 +1,143 @@
+//! Alpaca v1beta1 option chain snapshots: `{"snapshots": {OCC: {...}}, "next_page_token": …}`
+//! → [`OptionQuote`]s, with greeks and IV where Alpaca computed them.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use domain::{DomainError, OptionQuote, Symbol};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::wire::{RawBar, next_cursor};
+use crate::error::ProviderError;
+use crate::http::{Fetched, HttpCore};
+use crate::page::{OnInvalidRecord, Page, PageBuilder};
+use crate::parse;
+
+#[derive(Deserialize)]
+struct SnapshotsBody<'a> {
+    #[serde(borrow, default)]
+    snapshots: Option<BTreeMap<String, RawSnapshot<'a>>>,
+    #[serde(default)]
+    next_page_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawSnapshot<'a> {
+    #[serde(borrow, default)]
+    greeks: Option<RawGreeks<'a>>,
+    #[serde(borrow, default, rename = "impliedVolatility")]
+    iv: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "latestQuote")]
+    quote: Option<RawQuoteOpt<'a>>,
+    #[serde(borrow, default, rename = "latestTrade")]
+    trade: Option<RawTradeOpt<'a>>,
+    #[serde(borrow, default, rename = "dailyBar")]
+    daily: Option<RawBar<'a>>,
+}
+
+#[derive(Deserialize)]
+struct RawGreeks<'a> {
+    #[serde(borrow, default)]
+    delta: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    gamma: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    theta: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    vega: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct RawQuoteOpt<'a> {
+    #[serde(borrow)]
+    t: Cow<'a, str>,
+    #[serde(borrow)]
+    ap: &'a RawValue,
+    #[serde(borrow)]
+    bp: &'a RawValue,
+}
+
+#[derive(Deserialize)]
+struct RawTradeOpt<'a> {
+    #[serde(borrow)]
+    t: Cow<'a, str>,
+    #[serde(borrow)]
+    p: &'a RawValue,
+}
+
+/// `underlying` is the chain's: an adjusted contract's OCC root (`AAPL1`) is not a ticker.
+fn option_quote(
+    underlying: &Symbol,
+    contract: &str,
+    s: &RawSnapshot,
+) -> Result<OptionQuote, DomainError> {
+    let (_root, expiry, right, strike) = OptionQuote::parse_occ(contract)?;
+    let quote_ts = s
+        .quote
+        .as_ref()
+        .map(|q| parse::timestamp(&q.t, "ts"))
+        .transpose()?;
+    let trade_ts = s
+        .trade
+        .as_ref()
+        .map(|t| parse::timestamp(&t.t, "ts"))
+        .transpose()?;
+    // The snapshot is as of its latest quote or trade, whichever is later.
+    let ts = quote_ts
+        .max(trade_ts)
+        .ok_or_else(|| DomainError::new("ts", "snapshot has neither a quote nor a trade"))?;
+    let greek = |v: Option<&RawValue>, f| v.map(|v| parse::float(v, f)).transpose();
+    let g = s.greeks.as_ref();
+    let q = OptionQuote {
+        ts,
+        contract: Symbol::new(contract)?,
+        underlying: underlying.clone(),
+        expiry,
+        strike,
+        right,
+        bid: s
+            .quote
+            .as_ref()
+            .map(|q| parse::price(q.bp, "bid"))
+            .transpose()?,
+        ask: s
+            .quote
+            .as_ref()
+            .map(|q| parse::price(q.ap, "ask"))
+            .transpose()?,
+        last: s
+            .trade
+            .as_ref()
+            .map(|t| parse::price(t.p, "last"))
+            .transpose()?,
+        volume: s
+            .daily
+            .as_ref()
+            .map(|d| parse::quantity(d.v, "volume"))
+            .transpose()?,
+        open_interest: None,
+        iv: greek(s.iv, "iv")?,
+        delta: greek(g.and_then(|g| g.delta), "delta")?,
+        gamma: greek(g.and_then(|g| g.gamma), "gamma")?,
+        theta: greek(g.and_then(|g| g.theta), "theta")?,
+        vega: greek(g.and_then(|g| g.vega), "vega")?,
+    };
+    q.validate()?;
+    Ok(q)
+}
+
+pub(super) fn option_chain_page(
+    core: &HttpCore,
+    fetched: &Fetched,
+    underlying: &Symbol,
+    policy: OnInvalidRecord,
+) -> Result<Page<OptionQuote>, ProviderError> {
+    let body: SnapshotsBody = parse::decode(core, &fetched.request, &fetched.body)?;
+    let snaps = body.snapshots.unwrap_or_default();
+    let mut page = PageBuilder::new(policy, &fetched.request, snaps.len());
+    for (position, (contract, s)) in snaps.iter().enumerate() {
+        page.push(contract, position, option_quote(underlying, contract, s))?;
+    }
+    Ok(page.finish(next_cursor(body.next_page_token)))
+}
