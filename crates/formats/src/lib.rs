@@ -1,1 +1,15 @@
-//! formats (being written).
+//! ztrade's files: what users bring in, what they take out, and made-up data for demos.
+//!
+//! - [`import`]: bar and quote-bar CSV files (plain or gzipped, the layouts of LEAN, Yahoo,
+//!   pandas, backtrader…) into validated [`domain::Bar`]s; errors read `FILE:LINE: field: reason`.
+//! - [`export`]: bars out as CSV, JSON or Parquet (readable by pandas and polars), streamed from
+//!   an iterator so memory stays flat.
+//! - [`synth`]: deterministic synthetic bars and sentiment on the NYSE calendar.
+//! - [`bench`]: the import speed measurement that `ztrade bench` runs.
+//! - [`civil`]: integer date arithmetic shared by the fast paths.
+
+pub mod bench;
+pub mod civil;
+pub mod export;
+pub mod import;
+pub mod synth;

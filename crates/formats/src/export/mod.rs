@@ -1,0 +1,156 @@
+//! Bars out: CSV, JSON or Parquet, streamed from an iterator so memory stays flat.
+//!
+//! - [`write_csv`], [`write_json`], [`write_parquet`]: to any writer, from an iterator of
+//!   `Result<Bar, E>` (the store's `BarStream`); they return the number of bars written.
+//! - [`export_file`]: to a path through a temporary file renamed at the end, so a failed export
+//!   leaves nothing half-written.
+//! - [`text`]: the number and time formatting the text writers share.
+//!
+//! Times are RFC 3339 UTC (`2013-10-04T08:06:00Z`), or the exchange date (`2013-10-04`) for
+//! daily-or-longer timeframes. Prices are written from their exact decimal text, except in
+//! Parquet, whose DOUBLE columns hold the nearest float (what pandas and polars compute with).
+
+mod csv;
+mod json;
+#[cfg(feature = "parquet")]
+mod parquet;
+pub mod text;
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use domain::{Bar, Timeframe};
+use thiserror::Error;
+
+pub use self::csv::{CSV_HEADER, write_csv};
+pub use self::json::write_json;
+#[cfg(feature = "parquet")]
+pub use self::parquet::write_parquet;
+
+/// An error from the iterator being exported (a store error, say).
+pub type SourceError = Box<dyn std::error::Error + Send + Sync>;
+
+#[derive(Debug, Error)]
+pub enum ExportError {
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    #[error("{}: {source}", file.display())]
+    File {
+        file: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    /// The bars could not be read; nothing is left at the destination.
+    #[error("{0}")]
+    Source(SourceError),
+    #[error("parquet: {0}")]
+    Parquet(String),
+    #[error("this build has no Parquet support (enable the `parquet` feature)")]
+    ParquetDisabled,
+    #[error("{0:?} is not an export format (csv, json or parquet)")]
+    UnknownFormat(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+    Parquet,
+}
+
+impl Format {
+    /// `csv`, `json` or `parquet`, case-insensitively.
+    pub fn parse(text: &str) -> Result<Self, ExportError> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "csv" => Ok(Self::Csv),
+            "json" => Ok(Self::Json),
+            "parquet" | "pq" => Ok(Self::Parquet),
+            _ => Err(ExportError::UnknownFormat(text.to_string())),
+        }
+    }
+
+    /// From the file extension (`.csv`, `.json`, `.parquet`/`.pq`).
+    pub fn from_path(path: &Path) -> Option<Self> {
+        Self::parse(path.extension()?.to_str()?).ok()
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Json => "json",
+            Self::Parquet => "parquet",
+        }
+    }
+}
+
+/// Writes `bars` in `format` to `out`; returns how many were written.
+pub fn write_to<W, I, E>(
+    out: W,
+    format: Format,
+    timeframe: Timeframe,
+    bars: I,
+) -> Result<u64, ExportError>
+where
+    W: Write + Send,
+    I: IntoIterator<Item = Result<Bar, E>>,
+    E: Into<SourceError>,
+{
+    match format {
+        Format::Csv => write_csv(out, timeframe, bars),
+        Format::Json => write_json(out, timeframe, bars),
+        #[cfg(feature = "parquet")]
+        Format::Parquet => write_parquet(out, timeframe, bars),
+        #[cfg(not(feature = "parquet"))]
+        Format::Parquet => {
+            let _ = (out, bars);
+            Err(ExportError::ParquetDisabled)
+        }
+    }
+}
+
+/// Writes `bars` to `path` atomically: into `.NAME.partial` beside it, renamed over `path` only
+/// when every bar was written. On error the partial file is removed.
+pub fn export_file<I, E>(
+    path: &Path,
+    format: Format,
+    timeframe: Timeframe,
+    bars: I,
+) -> Result<u64, ExportError>
+where
+    I: IntoIterator<Item = Result<Bar, E>>,
+    E: Into<SourceError>,
+{
+    let file_err = |source| ExportError::File {
+        file: path.to_path_buf(),
+        source,
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| file_err(io::Error::other("not a file name")))?;
+    let tmp = path.with_file_name(format!(".{}.partial", name.to_string_lossy()));
+    let result = File::create(&tmp)
+        .map_err(ExportError::Io)
+        .and_then(|f| {
+            let mut w = BufWriter::with_capacity(1 << 16, f);
+            let n = write_to(&mut w, format, timeframe, bars)?;
+            let f = w.into_inner().map_err(|e| e.into_error())?;
+            f.sync_all()?;
+            Ok(n)
+        })
+        .and_then(|n| {
+            std::fs::rename(&tmp, path)
+                .map(|_| n)
+                .map_err(ExportError::Io)
+        });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(|e| match e {
+        ExportError::Io(source) => file_err(source),
+        e => e,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,311 @@
+//! One row's fields → a validated [`Bar`] or [`QuoteBar`], and the per-file order checks.
+//!
+//! - [`RowParser`] converts fields; every failure is `(field, reason)` so the reader can prefix
+//!   `FILE:LINE:`. Field names are the canonical ones (`open`, `bid_low`, `timestamp`) whatever the
+//!   header spelt, matching the domain's validation errors.
+//! - [`Collector`] keeps rows with their line numbers, drops exact duplicates, refuses conflicting
+//!   ones, and sorts a file whose timestamps go backwards (a stable sort, so the first of two
+//!   conflicting rows in the file is the one kept when rows are skipped).
+
+use chrono_tz::Tz;
+use domain::fixed::ParseFixedError;
+use domain::time::NANOS_PER_DAY;
+use domain::{Bar, Ohlc, QuoteBar, UnixNanos};
+
+use super::columns::{Kind, Layout, QUOTE_FIELDS, TsSource};
+use super::numbers;
+use super::split::Fields;
+use super::timestamp::{LocalZone, Stamp, StampReader};
+
+/// `(field, reason)` of a bad row.
+pub type FieldError = (&'static str, String);
+
+pub struct RowParser {
+    layout: Layout,
+    zone: LocalZone,
+    daily: bool,
+    joined: Vec<u8>,
+    stamps: StampReader,
+}
+
+fn num_err(field: &'static str, text: &[u8], e: ParseFixedError) -> FieldError {
+    match e {
+        ParseFixedError::Empty => (field, "empty value".into()),
+        e => (field, format!("{:?}: {e}", String::from_utf8_lossy(text))),
+    }
+}
+
+impl RowParser {
+    pub fn new(layout: Layout, tz: Tz, daily: bool) -> Self {
+        Self {
+            layout,
+            zone: LocalZone::new(tz),
+            daily,
+            joined: Vec::new(),
+            stamps: StampReader::default(),
+        }
+    }
+
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    #[inline]
+    fn ts(&mut self, f: &Fields) -> Result<UnixNanos, FieldError> {
+        let stamp = match self.layout.ts {
+            TsSource::One(i) => self.stamps.parse(f.get(i)),
+            TsSource::DateTime { date, time } => {
+                self.joined.clear();
+                self.joined.extend_from_slice(f.get(date).trim_ascii());
+                self.joined.push(b' ');
+                self.joined.extend_from_slice(f.get(time).trim_ascii());
+                self.stamps.parse(&self.joined)
+            }
+        }
+        .map_err(|r| ("timestamp", r))?;
+        let range = || ("timestamp", "outside the years 1677..2262".to_string());
+        if self.daily {
+            // Daily bars are keyed by the exchange date as written, whatever time or offset follows it.
+            let days = match stamp.written_date() {
+                Some(d) => d,
+                None => {
+                    let Stamp::Instant { nanos, .. } = stamp else {
+                        unreachable!("only instants lack a written date")
+                    };
+                    let local = UnixNanos::new(nanos)
+                        .to_datetime()
+                        .with_timezone(&self.zone.tz());
+                    return Ok(UnixNanos::from_date(local.date_naive()));
+                }
+            };
+            return days
+                .checked_mul(NANOS_PER_DAY)
+                .map(UnixNanos::new)
+                .ok_or_else(range);
+        }
+        let nanos = match stamp {
+            Stamp::Instant { nanos, .. } => nanos,
+            Stamp::Date { days } => self.zone.to_utc(days, 0, 0).map_err(|r| ("timestamp", r))?,
+            Stamp::Naive { days, secs, nanos } => self
+                .zone
+                .to_utc(days, secs, nanos)
+                .map_err(|r| ("timestamp", r))?,
+        };
+        Ok(UnixNanos::new(nanos))
+    }
+
+    #[inline]
+    pub fn bar(&mut self, f: &Fields) -> Result<Bar, FieldError> {
+        let Kind::Bars {
+            open,
+            high,
+            low,
+            close,
+            volume,
+            vwap,
+            trade_count,
+        } = self.layout.kind
+        else {
+            unreachable!("bar() on a quote layout")
+        };
+        let ts = self.ts(f)?;
+        let price = |i: usize, name: &'static str| {
+            let t = f.get(i);
+            numbers::price(t).map_err(|e| num_err(name, t, e))
+        };
+        let (o, h, l, c) = (
+            price(open, "open")?,
+            price(high, "high")?,
+            price(low, "low")?,
+            price(close, "close")?,
+        );
+        let v = match volume {
+            Some(i) => numbers::quantity(f.get(i)).map_err(|e| num_err("volume", f.get(i), e))?,
+            None => domain::Quantity::ZERO,
+        };
+        let vwap = match vwap.map(|i| f.get(i)) {
+            Some(t) if !t.trim_ascii().is_empty() => {
+                Some(numbers::price_rounded(t).map_err(|e| num_err("vwap", t, e))?)
+            }
+            _ => None,
+        };
+        let trade_count = match trade_count.map(|i| f.get(i)) {
+            Some(t) if !t.trim_ascii().is_empty() => {
+                Some(numbers::count(t).map_err(|r| ("trade_count", r))?)
+            }
+            _ => None,
+        };
+        Bar::new(ts, o, h, l, c, v, vwap, trade_count).map_err(|e| (e.field, e.reason))
+    }
+
+    pub fn quote(&mut self, f: &Fields) -> Result<QuoteBar, FieldError> {
+        let Kind::Quotes { fields } = self.layout.kind else {
+            unreachable!("quote() on a bar layout")
+        };
+        let ts = self.ts(f)?;
+        let side = |k: usize| -> Result<(Option<Ohlc>, domain::Quantity), FieldError> {
+            let names = |j: usize| QUOTE_FIELDS[k + j];
+            let text: [&[u8]; 5] = std::array::from_fn(|j| f.get(fields[k + j]).trim_ascii());
+            let size = if text[4].is_empty() {
+                domain::Quantity::ZERO
+            } else {
+                numbers::quantity(text[4]).map_err(|e| num_err(names(4), text[4], e))?
+            };
+            if text[..4].iter().all(|t| t.is_empty()) {
+                return Ok((None, size)); // the side had no quote in this period
+            }
+            let mut p = [domain::Price::ZERO; 4];
+            for j in 0..4 {
+                p[j] = numbers::price(text[j]).map_err(|e| num_err(names(j), text[j], e))?;
+            }
+            let ohlc = Ohlc {
+                open: p[0],
+                high: p[1],
+                low: p[2],
+                close: p[3],
+            };
+            Ok((Some(ohlc), size))
+        };
+        let (bid, bid_size) = side(0)?;
+        let (ask, ask_size) = side(5)?;
+        let q = QuoteBar {
+            ts,
+            bid,
+            ask,
+            bid_size,
+            ask_size,
+        };
+        q.validate().map_err(|e| (e.field, e.reason))?;
+        Ok(q)
+    }
+}
+
+/// A row type the collector can order.
+pub trait Keyed: Copy + PartialEq {
+    fn key(&self) -> UnixNanos;
+}
+impl Keyed for Bar {
+    fn key(&self) -> UnixNanos {
+        self.ts
+    }
+}
+impl Keyed for QuoteBar {
+    fn key(&self) -> UnixNanos {
+        self.ts
+    }
+}
+
+/// Rows in file order with their line numbers.
+pub struct Collector<T> {
+    rows: Vec<T>,
+    /// Line of each row; left empty while rows sit on consecutive lines from `first_line`
+    /// (the usual case), which saves a vector as long as the file.
+    lines: Vec<u64>,
+    first_line: u64,
+    unsorted: bool,
+    pub duplicates: u64,
+}
+
+/// A conflicting duplicate: `(line of the later row, reason)`.
+pub type Conflict = (u64, String);
+
+fn conflict_reason(ts: UnixNanos, first_line: u64) -> String {
+    format!("duplicate timestamp {ts} (line {first_line}) with different values")
+}
+
+impl<T> Default for Collector<T> {
+    fn default() -> Self {
+        Self {
+            rows: Vec::new(),
+            lines: Vec::new(),
+            first_line: 0,
+            unsorted: false,
+            duplicates: 0,
+        }
+    }
+}
+
+impl<T: Keyed> Collector<T> {
+    pub fn reserve(&mut self, n: usize) {
+        self.rows.reserve(n);
+    }
+
+    fn line_of(&self, i: usize) -> u64 {
+        if self.lines.is_empty() {
+            self.first_line + i as u64
+        } else {
+            self.lines[i]
+        }
+    }
+
+    fn last_line(&self) -> u64 {
+        self.line_of(self.rows.len() - 1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Adds a row; an exact repeat of the previous row is dropped, a different row at the same
+    /// time is refused with the reason.
+    #[inline]
+    pub fn push(&mut self, row: T, line: u64) -> Result<(), String> {
+        if let Some(last) = self.rows.last() {
+            if row.key() == last.key() {
+                if row == *last {
+                    self.duplicates += 1;
+                    return Ok(());
+                }
+                return Err(conflict_reason(row.key(), self.last_line()));
+            }
+            self.unsorted |= row.key() < last.key();
+        } else {
+            self.first_line = line;
+        }
+        if self.lines.is_empty() && line != self.first_line + self.rows.len() as u64 {
+            self.lines = (0..self.rows.len())
+                .map(|i| self.first_line + i as u64)
+                .collect();
+        }
+        if !self.lines.is_empty() {
+            self.lines.push(line);
+        }
+        self.rows.push(row);
+        Ok(())
+    }
+
+    /// Rows in time order, whether the file was out of order, and the conflicts found by sorting
+    /// (in line order).
+    pub fn finish(mut self) -> (Vec<T>, bool, Vec<Conflict>, u64) {
+        if !self.unsorted {
+            return (self.rows, false, Vec::new(), self.duplicates);
+        }
+        let mut order: Vec<usize> = (0..self.rows.len()).collect();
+        order.sort_by_key(|&i| self.rows[i].key()); // stable: file order among equal times
+        let mut out: Vec<T> = Vec::with_capacity(self.rows.len());
+        let mut out_line = 0u64;
+        let mut conflicts = Vec::new();
+        for i in order {
+            let row = self.rows[i];
+            match out.last() {
+                Some(prev) if prev.key() == row.key() => {
+                    if *prev == row {
+                        self.duplicates += 1;
+                    } else {
+                        conflicts.push((self.line_of(i), conflict_reason(row.key(), out_line)));
+                    }
+                }
+                _ => {
+                    out.push(row);
+                    out_line = self.line_of(i);
+                }
+            }
+        }
+        conflicts.sort_by_key(|c| c.0);
+        (out, true, conflicts, self.duplicates)
+    }
+}
