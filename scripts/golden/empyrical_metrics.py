@@ -154,6 +154,27 @@ def intraday_case():
     return r, equity, exp_daily
 
 
+def quantstats_agrees(r: pd.Series) -> None:
+    """quantstats defines the same statistics; say so when it is installed (not written anywhere)."""
+    try:
+        import warnings
+
+        warnings.filterwarnings("ignore")
+        import quantstats as qs
+    except ImportError:
+        return
+    pairs = {
+        "sharpe": (qs.stats.sharpe(r), ep.sharpe_ratio(r)),
+        "sortino": (qs.stats.sortino(r), ep.sortino_ratio(r)),
+        "max_drawdown": (qs.stats.max_drawdown(r), ep.max_drawdown(r)),
+        "cagr": (qs.stats.cagr(r), ep.annual_return(r)),
+        "volatility": (qs.stats.volatility(r), ep.annual_volatility(r)),
+        "calmar": (qs.stats.calmar(r), ep.calmar_ratio(r)),
+    }
+    worst = max(abs(a - b) / max(1.0, abs(b)) for a, b in pairs.values())
+    print(f"quantstats {qs.__version__} vs empyrical on SPY daily: largest relative difference {worst:.1e}")
+
+
 def main() -> int:
     spy = load_daily("lean_spy_daily.csv")
     aapl = load_daily("lean_aapl_daily.csv")
@@ -200,6 +221,8 @@ def main() -> int:
 
     zeros = pd.Series([0.0] * 10, index=pd.bdate_range("2020-01-01", periods=10))
     case("zeros", "Ten zero returns: Sharpe 0/0, no drawdown, Calmar undefined.", zeros)
+
+    quantstats_agrees(pct(spy))
 
     r, equity, daily = intraday_case()
     case(
