@@ -196,6 +196,17 @@ where
         Ok(feed)
     }
 
+    /// At least this many distinct bar stamps lie ahead (the longest primary stream's lower
+    /// size hint), so the engine can size its equity curve once.
+    pub fn bar_stamps_hint(&self) -> usize {
+        self.streams
+            .iter()
+            .filter(|s| s.rank == EventRank::Bar)
+            .map(|s| s.iter.size_hint().0 + usize::from(s.head.is_some()))
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Reads stream `i`'s next bar into its head and returns its heap key.
     fn pull(&mut self, i: usize) -> Result<Option<Key>, EngineError> {
         let s = &mut self.streams[i];

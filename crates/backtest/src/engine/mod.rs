@@ -144,6 +144,7 @@ impl Engine {
         inputs: Inputs<'_, E>,
     ) -> Result<BacktestResult, EngineError> {
         let feed = Feed::new(&self.cfg.symbols, self.cfg.timeframe, inputs)?;
+        self.equity.reserve(feed.bar_stamps_hint());
         for item in feed {
             self.process_timed(item?)?;
         }
