@@ -50,6 +50,11 @@ impl AgentConfig {
         Self::parse_file(path, &text)
     }
 
+    /// Every agent in `dir` (see [`load_dir`]).
+    pub fn load_dir(dir: impl AsRef<Path>) -> Result<Vec<Self>, AgentError> {
+        load_dir(dir)
+    }
+
     /// [`AgentConfig::load`] on text already read (`path` is used for messages and the id).
     pub fn parse_file(path: &Path, text: &str) -> Result<Self, AgentError> {
         let raw: RawAgent =

@@ -2,8 +2,8 @@
 //!
 //! - this file: [`Engine`] construction, [`Engine::run`] (feed → process loop) and
 //!   [`Engine::process`], the per-bar sequence, and [`Engine::finish`].
-//! - [`exec`]: working orders and brackets against a bar, sizing, booking fills.
-//! - [`risk`]: session tracking, daily-loss and drawdown halts, flatten at the close.
+//! - `exec`: working orders and brackets against a bar, sizing, booking fills.
+//! - `risk`: session tracking, daily-loss and drawdown halts, flatten at the close.
 //!
 //! Per bar of the run's timeframe, in this order: flush the previous timestamp group's equity
 //! point; roll the session; fill working orders decided before the bar opened; check the
