@@ -15,7 +15,11 @@ pub fn bar(total: u64, unit: Unit, message: &str) -> ProgressBar {
         Unit::Items => "{msg} [{bar:30}] {pos}/{len} {per_sec} eta {eta}",
     };
     let pb = ProgressBar::new(total);
-    pb.set_style(ProgressStyle::with_template(template).expect("valid template").progress_chars("=> "));
+    pb.set_style(
+        ProgressStyle::with_template(template)
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
     pb.set_message(message.to_string());
     pb
 }

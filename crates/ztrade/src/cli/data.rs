@@ -78,7 +78,13 @@ pub enum ExportFormat {
 
 pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
     match cmd {
-        DataCommand::Import { file, symbol, timeframe, tz, skip_invalid } => {
+        DataCommand::Import {
+            file,
+            symbol,
+            timeframe,
+            tz,
+            skip_invalid,
+        } => {
             let counts = import(g, &file, &symbol, timeframe, tz, skip_invalid)?;
             if g.json {
                 output::json(&counts)
@@ -90,11 +96,22 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
                 Ok(())
             }
         }
-        DataCommand::Export { symbol, timeframe, start, end, format, out } => {
-            export(g, symbol, timeframe, start, end, format, &out)
-        }
+        DataCommand::Export {
+            symbol,
+            timeframe,
+            start,
+            end,
+            format,
+            out,
+        } => export(g, symbol, timeframe, start, end, format, &out),
         DataCommand::Status => status::run(g),
-        DataCommand::Seed { symbols, days, end, timeframe, seed } => {
+        DataCommand::Seed {
+            symbols,
+            days,
+            end,
+            timeframe,
+            seed,
+        } => {
             let summary = seed_store(&g.db_url(), &symbols, days, end, timeframe, seed)?;
             if g.json {
                 output::json(&summary)
@@ -103,8 +120,14 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
                     "seeded {} bars ({} inserted) and {} sentiment records for {} at {timeframe}",
                     summary.bars.inserted + summary.bars.updated + summary.bars.unchanged,
                     summary.bars.inserted,
-                    summary.sentiment.inserted + summary.sentiment.updated + summary.sentiment.unchanged,
-                    symbols.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
+                    summary.sentiment.inserted
+                        + summary.sentiment.updated
+                        + summary.sentiment.unchanged,
+                    symbols
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(",")
                 );
                 Ok(())
             }
@@ -120,10 +143,16 @@ fn import(
     tz: chrono_tz::Tz,
     skip_invalid: bool,
 ) -> anyhow::Result<UpsertCounts> {
-    let size = std::fs::metadata(file).with_context(|| format!("cannot read {}", file.display()))?.len();
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("cannot read {}", file.display()))?
+        .len();
     let mut store = store::open_migrated(&g.db_url())?;
     let pb = progress::bar(size, Unit::Bytes, &format!("importing {}", file.display()));
-    let opts = formats::import::ReadOptions { timeframe, tz, skip_invalid };
+    let opts = formats::import::ReadOptions {
+        timeframe,
+        tz,
+        skip_invalid,
+    };
     let read = formats::import::read_file(file, &opts, &mut |bytes| pb.set_position(bytes))?;
     pb.finish_and_clear();
     for skipped in &read.skipped {
@@ -141,7 +170,11 @@ fn import(
 pub fn parse_bound(text: &str, is_end: bool) -> anyhow::Result<UnixNanos> {
     let t = UnixNanos::parse_rfc3339(text).map_err(|e| anyhow::anyhow!("{e}"))?;
     let date_only = text.trim().len() == 10;
-    Ok(if is_end && date_only { t.plus(domain::time::NANOS_PER_DAY) } else { t })
+    Ok(if is_end && date_only {
+        t.plus(domain::time::NANOS_PER_DAY)
+    } else {
+        t
+    })
 }
 
 fn export(
@@ -157,15 +190,19 @@ fn export(
     let query = BarQuery {
         symbol: symbol.clone(),
         timeframe,
-        start: start.as_deref().map(|s| parse_bound(s, false)).transpose()?,
+        start: start
+            .as_deref()
+            .map(|s| parse_bound(s, false))
+            .transpose()?,
         end: end.as_deref().map(|s| parse_bound(s, true)).transpose()?,
     };
-    let stream = store.bars(query);
-    let written = match format {
-        ExportFormat::Csv => formats::export::write_csv(out, timeframe, stream)?,
-        ExportFormat::Json => formats::export::write_json(out, timeframe, stream)?,
-        ExportFormat::Parquet => write_parquet(out, timeframe, stream)?,
+    let format = match format {
+        ExportFormat::Csv => formats::export::Format::Csv,
+        ExportFormat::Json => formats::export::Format::Json,
+        ExportFormat::Parquet => formats::export::Format::Parquet,
     };
+    // Written beside `out` and renamed into place only when complete.
+    let written = formats::export::export_file(out, format, timeframe, store.bars(query))?;
     if written == 0 {
         anyhow::bail!("no {symbol} {timeframe} bars in that range; see `ztrade data status`");
     }
@@ -175,16 +212,6 @@ fn export(
         println!("wrote {written} bars to {}", out.display());
         Ok(())
     }
-}
-
-#[cfg(feature = "parquet")]
-fn write_parquet(out: &std::path::Path, tf: Timeframe, stream: store::BarStream<'_>) -> anyhow::Result<u64> {
-    Ok(formats::export::write_parquet(out, tf, stream)?)
-}
-
-#[cfg(not(feature = "parquet"))]
-fn write_parquet(_: &std::path::Path, _: Timeframe, _: store::BarStream<'_>) -> anyhow::Result<u64> {
-    anyhow::bail!("this ztrade was built without Parquet; rebuild with `cargo install --features parquet`")
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -209,15 +236,23 @@ pub fn seed_store(
     let sessions = last_sessions(end, days);
     let first_day = sessions.first().context("no sessions to seed")?.date;
     let pb = progress::bar(symbols.len() as u64, Unit::Items, "seeding");
-    let mut summary = SeedSummary { bars: UpsertCounts::default(), sentiment: UpsertCounts::default(), first: None, last: None };
+    let mut summary = SeedSummary {
+        bars: UpsertCounts::default(),
+        sentiment: UpsertCounts::default(),
+        first: None,
+        last: None,
+    };
     for symbol in symbols {
-        let bars = formats::synth::generate_bars(symbol, first_day, days, tf, seed);
-        summary.first = summary.first.min(bars.first().map(|b| b.ts)).or(bars.first().map(|b| b.ts));
+        let bars = formats::synth::generate_bars(symbol, first_day, days as usize, tf, seed);
+        summary.first = summary
+            .first
+            .min(bars.first().map(|b| b.ts))
+            .or(bars.first().map(|b| b.ts));
         summary.last = summary.last.max(bars.last().map(|b| b.ts));
         summary.bars += store.upsert_bars(symbol, tf, &bars)?;
         pb.inc(1);
     }
-    let sentiment = formats::synth::generate_sentiment(symbols, &sessions, seed);
+    let sentiment = formats::synth::generate_sentiment(symbols, first_day, days as usize, seed);
     summary.sentiment += store.upsert_sentiment(&sentiment)?;
     pb.finish_and_clear();
     Ok(summary)
@@ -226,7 +261,12 @@ pub fn seed_store(
 /// The `n` NYSE sessions ending on or before `end`, oldest first.
 fn last_sessions(end: chrono::NaiveDate, n: u32) -> Vec<domain::calendar::Session> {
     let cal = domain::calendar::NyseCalendar;
-    let mut out: Vec<_> = end.iter_days().rev().filter_map(|d| cal.session(d)).take(n as usize).collect();
+    let mut out: Vec<_> = end
+        .iter_days()
+        .rev()
+        .filter_map(|d| cal.session(d))
+        .take(n as usize)
+        .collect();
     out.reverse();
     out
 }

@@ -24,7 +24,10 @@ pub fn run(cmd: DbCommand, g: &GlobalArgs) -> anyhow::Result<()> {
                 return output::json(&serde_json::json!({ "applied": applied, "status": status }));
             }
             if applied.is_empty() {
-                println!("{} store is up to date at version {}", status.backend, status.current);
+                println!(
+                    "{} store is up to date at version {}",
+                    status.backend, status.current
+                );
             } else {
                 for m in &applied {
                     println!("applied {:04} {}", m.version, m.name);
@@ -38,9 +41,16 @@ pub fn run(cmd: DbCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             if g.json {
                 return output::json(&status);
             }
-            println!("backend: {}  version: {} (this ztrade knows {})", status.backend, status.current, status.latest);
+            println!(
+                "backend: {}  version: {} (this ztrade knows {})",
+                status.backend, status.current, status.latest
+            );
             let rows = status.migrations.iter().map(|m| {
-                vec![format!("{:04}", m.version), m.name.clone(), m.applied_at.clone().unwrap_or_else(|| "pending".into())]
+                vec![
+                    format!("{:04}", m.version),
+                    m.name.clone(),
+                    m.applied_at.clone().unwrap_or_else(|| "pending".into()),
+                ]
             });
             println!("{}", output::table(&["version", "name", "applied"], rows));
         }

@@ -2,9 +2,15 @@
 //!
 //! - [`db`]: `db migrate`, `db status`
 //! - [`data`]: `data import|export|status|seed`
+//! - [`agent`]: `agent list|show|validate`
+//! - [`backtest`]: `backtest run|list|show|compare|sweep`
+//! - [`demo`]: the whole job on the embedded default
 
+mod agent;
+mod backtest;
 mod data;
 mod db;
+mod demo;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -52,11 +58,22 @@ pub enum Command {
     /// Import, export, inspect and generate market data.
     #[command(subcommand)]
     Data(data::DataCommand),
+    /// List, show and validate YAML agents.
+    #[command(subcommand)]
+    Agent(agent::AgentCommand),
+    /// Run agents over stored data; list, show, compare and sweep runs.
+    #[command(subcommand)]
+    Backtest(backtest::BacktestCommand),
+    /// Seed an embedded store, write sample agents, backtest them and compare the results.
+    Demo(demo::DemoArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Db(cmd) => db::run(cmd, &cli.global),
         Command::Data(cmd) => data::run(cmd, &cli.global),
+        Command::Agent(cmd) => agent::run(cmd, &cli.global),
+        Command::Backtest(cmd) => backtest::run(cmd, &cli.global),
+        Command::Demo(args) => demo::run(args, &cli.global),
     }
 }

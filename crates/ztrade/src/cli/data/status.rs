@@ -31,7 +31,12 @@ pub fn run(g: &GlobalArgs) -> anyhow::Result<()> {
     let store = store::open_ready(&g.db_url())?;
     let mut rows = Vec::new();
     for s in store.series()? {
-        let q = BarQuery { symbol: s.symbol.clone(), timeframe: s.timeframe, start: None, end: None };
+        let q = BarQuery {
+            symbol: s.symbol.clone(),
+            timeframe: s.timeframe,
+            start: None,
+            end: None,
+        };
         let mut stamps = Vec::with_capacity(s.rows as usize);
         for bar in store.bars(q) {
             stamps.push(bar?.ts);
@@ -42,7 +47,9 @@ pub fn run(g: &GlobalArgs) -> anyhow::Result<()> {
         return output::json(&rows);
     }
     if rows.is_empty() {
-        println!("the store holds no bars yet; try `ztrade data seed` or `ztrade data import FILE`");
+        println!(
+            "the store holds no bars yet; try `ztrade data seed` or `ztrade data import FILE`"
+        );
         return Ok(());
     }
     let table = output::table(
@@ -64,7 +71,13 @@ pub fn run(g: &GlobalArgs) -> anyhow::Result<()> {
 
 fn row(s: &SeriesStatus, stamps: &[UnixNanos]) -> Row {
     let daily = s.timeframe.is_daily_or_longer();
-    let show = |t: UnixNanos| if daily { t.utc_date().to_string() } else { t.to_rfc3339() };
+    let show = |t: UnixNanos| {
+        if daily {
+            t.utc_date().to_string()
+        } else {
+            t.to_rfc3339()
+        }
+    };
     Row {
         symbol: s.symbol.to_string(),
         timeframe: s.timeframe.to_string(),
@@ -88,7 +101,12 @@ pub fn missing(tf: Timeframe, stamps: &[UnixNanos]) -> Option<u64> {
         TimeUnit::Second | TimeUnit::Minute | TimeUnit::Hour => {
             let step = tf.nanos()?;
             let sessions = cal.sessions(first.exchange_date(), last.exchange_date());
-            Some(sessions.iter().map(|s| session_missing(s, step, first, last, stamps)).sum())
+            Some(
+                sessions
+                    .iter()
+                    .map(|s| session_missing(s, step, first, last, stamps))
+                    .sum(),
+            )
         }
         _ => None,
     }
@@ -96,12 +114,21 @@ pub fn missing(tf: Timeframe, stamps: &[UnixNanos]) -> Option<u64> {
 
 /// Slots of one session inside `[first, last]` with no stamp, aligned to the open. A bar that
 /// starts before the open but runs into it (LEAN's hourly bar labelled 09:00) fills slot 0.
-fn session_missing(s: &Session, step: i64, first: UnixNanos, last: UnixNanos, stamps: &[UnixNanos]) -> u64 {
+fn session_missing(
+    s: &Session,
+    step: i64,
+    first: UnixNanos,
+    last: UnixNanos,
+    stamps: &[UnixNanos],
+) -> u64 {
     let open = s.open.as_i64();
     let close = s.close.as_i64();
     let lo = stamps.partition_point(|t| t.as_i64() <= open - step);
     let hi = stamps.partition_point(|t| t.as_i64() < close);
-    let filled: HashSet<i64> = stamps[lo..hi].iter().map(|t| (t.as_i64() - open).max(0) / step).collect();
+    let filled: HashSet<i64> = stamps[lo..hi]
+        .iter()
+        .map(|t| (t.as_i64() - open).max(0) / step)
+        .collect();
     let slots = (close - open + step - 1) / step;
     (0..slots)
         .filter(|k| {
@@ -132,7 +159,9 @@ mod tests {
     fn minute_gaps_count_within_sessions_only() {
         // 2024-11-29 is an early close (13:00): 210 one-minute slots.
         let open = ts("2024-11-29T14:30:00Z").as_i64();
-        let all: Vec<_> = (0..210).map(|k| UnixNanos::new(open + k * 60_000_000_000)).collect();
+        let all: Vec<_> = (0..210)
+            .map(|k| UnixNanos::new(open + k * 60_000_000_000))
+            .collect();
         assert_eq!(missing(Timeframe::M1, &all), Some(0));
         let mut holes = all.clone();
         holes.remove(100);
