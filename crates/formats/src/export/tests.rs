@@ -252,3 +252,13 @@ fn parquet_reads_back() {
     assert_eq!(second[6], Field::Null);
     assert_eq!(second[7], Field::Long(bars[1].trade_count.unwrap() as i64));
 }
+
+#[cfg(not(feature = "parquet"))]
+#[test]
+fn parquet_needs_the_feature() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bars.parquet");
+    let e = export_file(&path, Format::Parquet, Timeframe::M1, ok(&two())).unwrap_err();
+    assert!(matches!(e, ExportError::ParquetDisabled));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}

@@ -3,7 +3,8 @@
 //! - [`read_file`] / [`read_from`]: the entry points; [`ReadOptions`] in, [`ReadResult`] out.
 //! - [`columns`]: header names → field positions (any order, any case, known aliases).
 //! - [`split`]: a line → its fields without per-row allocation.
-//! - [`timestamp`]: the timestamp layouts, with a per-day UTC-offset cache for naive times.
+//! - [`timestamp`]: the timestamp layouts; `zone`: naive times → instants, with a per-day
+//!   UTC-offset cache.
 //! - [`numbers`]: exact decimal fields (integer arithmetic; the domain parser for odd text).
 //! - [`rows`]: fields → [`Bar`] / [`QuoteBar`], duplicate and order checks.
 //!
@@ -15,6 +16,7 @@ mod reader;
 pub mod rows;
 pub mod split;
 pub mod timestamp;
+mod zone;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

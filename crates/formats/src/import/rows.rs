@@ -15,7 +15,8 @@ use domain::{Bar, Ohlc, QuoteBar, UnixNanos};
 use super::columns::{Kind, Layout, QUOTE_FIELDS, TsSource};
 use super::numbers;
 use super::split::Fields;
-use super::timestamp::{LocalZone, Stamp, StampReader};
+use super::timestamp::{Stamp, StampReader};
+use super::zone::LocalZone;
 
 /// `(field, reason)` of a bad row.
 pub type FieldError = (&'static str, String);
@@ -85,10 +86,13 @@ impl RowParser {
         }
         let nanos = match stamp {
             Stamp::Instant { nanos, .. } => nanos,
-            Stamp::Date { days } => self.zone.to_utc(days, 0, 0).map_err(|r| ("timestamp", r))?,
+            Stamp::Date { days } => self
+                .zone
+                .instant(days, 0, 0)
+                .map_err(|r| ("timestamp", r))?,
             Stamp::Naive { days, secs, nanos } => self
                 .zone
-                .to_utc(days, secs, nanos)
+                .instant(days, secs, nanos)
                 .map_err(|r| ("timestamp", r))?,
         };
         Ok(UnixNanos::new(nanos))

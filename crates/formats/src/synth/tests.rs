@@ -234,3 +234,17 @@ proptest! {
         }
     }
 }
+
+/// Pins the generator: a change here changes every seeded demo database.
+#[test]
+fn golden_daily_bars() {
+    let bars = generate_bars(&sym("SPY"), ymd(2024, 1, 2), 3, Timeframe::D1, 42);
+    let text = String::from_utf8(csv(&bars, Timeframe::D1)).unwrap();
+    assert_eq!(
+        text,
+        "timestamp,open,high,low,close,volume,vwap,trade_count\n\
+         2024-01-02,450,456.87,449.51,451.29,84435856,452.8532,707025\n\
+         2024-01-03,450.54,455.82,449.45,452.8,95872316,453.4202,828974\n\
+         2024-01-04,451.96,455.98,449.28,455.78,159150873,451.9443,1325210\n"
+    );
+}
