@@ -5,7 +5,7 @@
 //! - [`export`]: bars out as CSV, JSON or Parquet (readable by pandas and polars), streamed from
 //!   an iterator so memory stays flat.
 //! - [`synth`]: deterministic synthetic bars and sentiment on the NYSE calendar.
-//! - [`bench`]: the import speed measurement that `ztrade bench` runs.
+//! - [`mod@bench`]: the import speed measurement that `ztrade bench` runs.
 //! - [`civil`]: integer date arithmetic shared by the fast paths.
 
 pub mod bench;

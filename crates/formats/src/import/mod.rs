@@ -1,20 +1,20 @@
 //! Bar files in: the CSV layouts users have, plain or gzipped, into validated bars.
 //!
 //! - [`read_file`] / [`read_from`]: the entry points; [`ReadOptions`] in, [`ReadResult`] out.
-//! - [`columns`]: header names → field positions (any order, any case, known aliases).
-//! - [`split`]: a line → its fields without per-row allocation.
+//! - `columns`: header names → field positions (any order, any case, known aliases).
+//! - `split`: a line → its fields without per-row allocation.
 //! - [`timestamp`]: the timestamp layouts; `zone`: naive times → instants, with a per-day
 //!   UTC-offset cache.
-//! - [`numbers`]: exact decimal fields (integer arithmetic; the domain parser for odd text).
-//! - [`rows`]: fields → [`Bar`] / [`QuoteBar`], duplicate and order checks.
+//! - `numbers`: exact decimal fields (integer arithmetic; the domain parser for odd text).
+//! - `rows`: fields → [`Bar`] / [`QuoteBar`], duplicate and order checks.
 //!
 //! Errors always read `FILE:LINE: field: reason`, LINE counting the header as line 1.
 
-pub mod columns;
-pub mod numbers;
+mod columns;
+mod numbers;
 mod reader;
-pub mod rows;
-pub mod split;
+mod rows;
+mod split;
 pub mod timestamp;
 mod zone;
 

@@ -250,10 +250,6 @@ impl<T: Keyed> Collector<T> {
         self.rows.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
     /// Adds a row; an exact repeat of the previous row is dropped, a different row at the same
     /// time is refused with the reason.
     #[inline]

@@ -25,9 +25,6 @@ impl Fields<'_> {
     pub fn len(&self) -> usize {
         self.ranges.len()
     }
-    pub fn is_empty(&self) -> bool {
-        self.ranges.is_empty()
-    }
     #[inline]
     pub fn get(&self, i: usize) -> &[u8] {
         let (a, b) = self.ranges[i];

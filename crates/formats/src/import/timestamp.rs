@@ -7,7 +7,7 @@
 //! - [`StampReader`]: the same answers with a shortcut for the commonest layouts, for the import
 //!   loop.
 //!
-//! Naive results become instants in [`super::zone`].
+//! Naive results become instants in the importer's `zone` module (a per-day offset cache).
 
 use chrono::{NaiveDate, NaiveDateTime};
 
