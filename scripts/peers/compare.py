@@ -18,20 +18,25 @@ from __future__ import annotations
 import bisect
 import difflib
 import importlib.metadata as md
+import subprocess
 
 import reference
 
 CAUSES = ["tie", "float", "state", "sizing", "cash", "price"]
 
 
-def versions(peers: list[str]) -> dict:
-    names = {"backtrader": "backtrader", "backtesting": "backtesting", "vectorbt": "vectorbt"}
+def versions(peers: list[str], nautilus_python: str) -> dict:
     out = {}
-    for p in peers + ["numpy", "pandas", "numba"]:
+    for p in [x for x in peers if x != "nautilus"] + ["numpy", "pandas", "numba"]:
         try:
-            out[p] = md.version(names.get(p, p))
+            out[p] = md.version(p)
         except md.PackageNotFoundError:
             out[p] = "not installed"
+    if "nautilus" in peers:
+        code = "import importlib.metadata as m; print(m.version('nautilus_trader'), m.version('pandas'))"
+        r = subprocess.run([nautilus_python, "-c", code], capture_output=True, text=True)
+        nt, pd_version = (r.stdout.split() + ["?", "?"])[:2]
+        out["nautilus_trader"] = f"{nt} (own venv, pandas {pd_version})"
     return out
 
 
@@ -133,15 +138,20 @@ WHY = """## Why the peers differ
    has fewer fills. backtrader's `CrossOver` compares with the last non-zero difference and
    vectorbt's `crossed_above` remembers having been below across ties; both agree with the
    reference's `≤ 0 → > 0` rule whenever their floats tie exactly.
+   nautilus_trader has no crossover helper; its strategy compares `fast.value − slow.value` with the
+   reference's rule, so it differs only where its float SMAs miss an exact tie.
 3. **Sizing.** Each peer was set up to buy floor(cash / next open): backtrader sizes in
-   `next_open` with cheat-on-open; vectorbt uses `size=inf, size_granularity=1`; backtesting.py
+   `next_open` with cheat-on-open; vectorbt uses `size=inf, size_granularity=1`; nautilus sizes
+   from free cash when the next bar's open arrives (fed as a trade tick, see `peer_nautilus.py`,
+   since its bar simulation would otherwise fill at the signal bar's close); backtesting.py
    can only take a fraction < 1 of its margin, so 1 − 1e-9 is passed (its default 0.9999 would buy
    up to 0.01% fewer shares). With the same cash no peer sized differently (`sizing` = 0).
 4. **Follow-ons.** After one different trade the cash differs, so later quantities differ by a
    share or two (`cash`) and later signals can meet a different position (`state`). These are
    consequences, not new causes: read the **tie** and **float** columns for root causes.
 5. **Speed.** The reference is a plain integer loop; backtrader and backtesting.py are
-   per-bar Python event loops; vectorbt is vectorized with numba, whose first run in a process
+   per-bar Python event loops; nautilus_trader is a compiled (Cython/Rust) event engine, and its
+   load includes building two Python objects per bar (the open tick and the bar); vectorbt is vectorized with numba, whose first run in a process
    compiles (`run s`) and whose second run in the same process (`warm run s`) shows the
    vectorized cost."""
 
@@ -163,6 +173,20 @@ def results_markdown(reports: list[dict], env: dict) -> str:
         "",
         f"Environment: Python {env['python']}, {env['machine']}; "
         + ", ".join(f"{k} {v}" for k, v in env["versions"].items()),
+        "",
+        "## Summary",
+        "",
+    ]
+    for rep in reports:
+        rows = {p: r for p, r in rep["rows"].items() if "error" not in r}
+        same = [p for p, r in rows.items() if not r["differences"]]
+        roots = ", ".join(f"{p} {r['causes']['tie'] + r['causes']['float']}" for p, r in rows.items() if r["differences"])
+        out.append(
+            f"- **{rep['name']}** ({rep['summary']['bars']} bars, {rep['summary']['exact_ties']} exact SMA ties): "
+            + (f"fill for fill identical: {', '.join(same)}. " if same else "no peer identical. ")
+            + (f"Root-cause differences (tie + float): {roots}." if roots else "")
+        )
+    out += [
         "",
         "## Conformance",
         "",

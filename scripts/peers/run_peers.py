@@ -42,6 +42,7 @@ DATASETS = {
     "synth_1m": 1_000_000,
 }
 MAX_GOLDEN_BYTES = 5 * 1024 * 1024
+NAUTILUS_PYTHON = os.environ.get("NAUTILUS_PYTHON", "/work/venv-nt/bin/python")
 
 
 def sha256_file(path: Path) -> str:
@@ -80,6 +81,11 @@ def child(kind: str, path: str, out: str) -> int:
             "load_seconds": t1 - t0,
             "run_seconds": t2 - t1,
         }
+    elif kind == "nautilus":
+        import peer_nautilus
+
+        res = peer_nautilus.run_nautilus(path)
+        res["fills"] = [(int(i), a, float(q), float(p)) for i, a, q, p in res["fills"]]
     else:
         import peers
 
@@ -91,12 +97,17 @@ def child(kind: str, path: str, out: str) -> int:
     return 0
 
 
+def interpreter(kind: str) -> str:
+    """nautilus_trader needs pandas < 3, vectorbt pandas >= 3: nautilus runs from its own venv."""
+    return NAUTILUS_PYTHON if kind == "nautilus" else sys.executable
+
+
 def measure(kind: str, path: Path, cache: Path, timeout: int, reuse: bool = False) -> dict:
     out = cache / f"result_{kind}_{path.stem}.json"
     if reuse and out.exists():
         return json.loads(out.read_text())
     out.unlink(missing_ok=True)
-    cmd = [sys.executable, str(HERE / "run_peers.py"), "--child", kind, str(path), str(out)]
+    cmd = [interpreter(kind), str(HERE / "run_peers.py"), "--child", kind, str(path), str(out)]
     t0 = time.perf_counter()
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
@@ -140,7 +151,8 @@ def main() -> int:
         return child(*sys.argv[2:5])
     ap = argparse.ArgumentParser(description="peer conformance and speed")
     ap.add_argument("--datasets", default=",".join(DATASETS))
-    ap.add_argument("--peers", default="backtrader,backtesting,vectorbt")
+    default_peers = "backtrader,backtesting,vectorbt" + (",nautilus" if Path(NAUTILUS_PYTHON).exists() else "")
+    ap.add_argument("--peers", default=default_peers)
     ap.add_argument("--cache", default="/tmp/ztrade-peers")
     ap.add_argument("--timeout", type=int, default=3600)
     ap.add_argument("--results", default=str(HERE / "RESULTS.md"))
@@ -163,7 +175,7 @@ def main() -> int:
     env = {
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
-        "versions": compare.versions(peers_list),
+        "versions": compare.versions(peers_list, NAUTILUS_PYTHON),
     }
     Path(a.results).write_text(compare.results_markdown(report, env))
     print(f"wrote {a.results}")
