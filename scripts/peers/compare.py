@@ -171,6 +171,12 @@ def results_markdown(reports: list[dict], env: dict) -> str:
         "error without a tie), **state** (follow-on: position already differed), **sizing**,",
         "**cash** (quantity follow-on of an earlier difference).",
         "",
+        "Reproduce (setup in scripts/peers/README.md; about 7 minutes on 2 cores):",
+        "",
+        "```sh",
+        "/work/venv/bin/python scripts/peers/run_peers.py",
+        "```",
+        "",
         f"Environment: Python {env['python']}, {env['machine']}; "
         + ", ".join(f"{k} {v}" for k, v in env["versions"].items()),
         "",
