@@ -147,21 +147,29 @@ impl BarExposure {
         }
     }
 
-    /// From bar start times (sorted) and trades whose fills are stamped with the time of the bar
+    /// From bar start times (sorted ascending) and trades whose fills are stamped with the time of the bar
     /// they filled in: a bar at `t` is in the market when some trade has `entry ≤ t < exit`. With
     /// fills at the next bar's open, that is the entry bar up to the bar before the exit bar.
     /// Overlapping trades count a bar once.
     pub fn from_trades(bar_times: &[UnixNanos], trades: &[ClosedTrade]) -> Self {
-        let mut spans: Vec<(UnixNanos, UnixNanos)> =
-            trades.iter().map(|t| (t.entry_time, t.exit_time)).collect();
-        spans.sort_unstable();
-        let mut k = 0;
+        // A sweep over sorted entries and exits counts the trades open at each bar in
+        // O((bars + trades) log trades), however many trades overlap.
+        let live = trades.iter().filter(|t| t.exit_time > t.entry_time);
+        let mut entries: Vec<UnixNanos> = live.clone().map(|t| t.entry_time).collect();
+        let mut exits: Vec<UnixNanos> = live.map(|t| t.exit_time).collect();
+        entries.sort_unstable();
+        exits.sort_unstable();
+        let (mut i, mut j, mut open) = (0, 0, 0i64);
         Self::from_flags(bar_times.iter().map(|&t| {
-            while k < spans.len() && spans[k].1 <= t {
-                k += 1;
+            while i < entries.len() && entries[i] <= t {
+                open += 1;
+                i += 1;
             }
-            // Spans sorted by entry; any span with entry ≤ t and exit > t at or after k counts.
-            spans[k..].iter().take_while(|s| s.0 <= t).any(|s| s.1 > t)
+            while j < exits.len() && exits[j] <= t {
+                open -= 1;
+                j += 1;
+            }
+            open > 0
         }))
     }
 
@@ -180,6 +188,7 @@ impl BarExposure {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn trade(entry: i64, exit: i64, pnl: &str) -> ClosedTrade {
         ClosedTrade {
@@ -242,5 +251,26 @@ mod tests {
         };
         assert!(bad.fraction().is_err());
         assert_eq!(BarExposure::from_flags([]).fraction().unwrap(), None);
+    }
+
+    proptest! {
+        #[test]
+        fn exposure_sweep_matches_the_definition(
+            spans in prop::collection::vec((0i64..200, 0i64..60), 0..20),
+            step in 1i64..5,
+        ) {
+            let trades: Vec<ClosedTrade> = spans
+                .iter()
+                .map(|&(a, len)| trade(a, a + len, "0"))
+                .collect();
+            let bars: Vec<UnixNanos> = (0..300).step_by(step as usize).map(UnixNanos::from_secs).collect();
+            let want = bars
+                .iter()
+                .filter(|&&t| trades.iter().any(|x| x.entry_time <= t && t < x.exit_time))
+                .count() as u64;
+            let got = BarExposure::from_trades(&bars, &trades);
+            prop_assert_eq!(got.bars_in_market, want);
+            prop_assert_eq!(got.total_bars, bars.len() as u64);
+        }
     }
 }
