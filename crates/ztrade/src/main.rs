@@ -11,11 +11,28 @@ use clap::Parser;
 fn main() -> std::process::ExitCode {
     let args = cli::Cli::parse();
     logging::init(args.global.log_format);
-    match cli::run(args) {
+    let result = cli::run(args);
+    report_peak_rss();
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// With `ZTRADE_REPORT_PEAK_RSS=1`, prints the process's peak resident memory to stderr on exit
+/// (read by `ztrade bench`, which runs ztrade as a user would).
+fn report_peak_rss() {
+    if std::env::var_os("ZTRADE_REPORT_PEAK_RSS").is_none() {
+        return;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    if let Some(kib) = status.lines().find_map(|l| l.strip_prefix("VmHWM:")) {
+        eprintln!(
+            "ztrade peak rss kib: {}",
+            kib.trim().trim_end_matches(" kB")
+        );
     }
 }

@@ -122,8 +122,14 @@ fn for_symbol(sym: &Symbol, path: &[Day], seed: u64, out: &mut Vec<SentimentReco
         } else {
             path[i - 1].session.close.as_i64() + 2 * hour
         };
+        // (symbol, time, source) is a record's key, so two items never share a minute.
+        let mut taken: Vec<UnixNanos> = Vec::new();
         for _ in 0..rng.poisson(4.0 * buzz) {
-            let ts = minute(&mut rng, from, open);
+            let mut ts = minute(&mut rng, from, open);
+            while taken.contains(&ts) {
+                ts = ts.plus(NANOS_PER_MINUTE);
+            }
+            taken.push(ts);
             let s = score(&mut rng, Some(day.z()));
             let meta = json!({
                 "headline": headline(&mut rng, name, s.0),

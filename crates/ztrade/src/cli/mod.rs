@@ -5,9 +5,11 @@
 //! - [`agent`]: `agent list|show|validate`
 //! - [`backtest`]: `backtest run|list|show|compare|sweep`
 //! - [`demo`]: the whole job on the embedded default
+//! - [`bench`]: the speed claims, each against a baseline in the same run
 
 mod agent;
 mod backtest;
+mod bench;
 mod data;
 mod db;
 mod demo;
@@ -66,6 +68,9 @@ pub enum Command {
     Backtest(backtest::BacktestCommand),
     /// Seed an embedded store, write sample agents, backtest them and compare the results.
     Demo(demo::DemoArgs),
+    /// Measure speed against baselines (sqlite3 .import, psql \copy, a hand-written loop).
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -75,5 +80,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Agent(cmd) => agent::run(cmd, &cli.global),
         Command::Backtest(cmd) => backtest::run(cmd, &cli.global),
         Command::Demo(args) => demo::run(args, &cli.global),
+        Command::Bench(cmd) => bench::run(cmd, &cli.global),
     }
 }
