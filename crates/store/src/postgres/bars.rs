@@ -3,9 +3,11 @@
 //! A batch runs in one transaction holding an advisory lock on its series, so two writers of the
 //! same series take turns. If no row of the series lies in the batch's [first, last], the rows are
 //! COPYed straight into the table (all inserted). Otherwise they are COPYed into a temporary
-//! staging table and merged with `INSERT … ON CONFLICT DO UPDATE … WHERE <a column differs>`;
-//! `RETURNING (xmax = 0)` tells inserted rows from updated ones, and rows the WHERE left alone
-//! are the unchanged ones.
+//! staging table and merged by two joins: an UPDATE of the rows where a column differs, then an
+//! INSERT of the rows not yet there; their row counts are `updated` and `inserted`, the rest are
+//! unchanged. (The first version used `INSERT … ON CONFLICT DO UPDATE … WHERE differs`, which
+//! locks, and so writes, every conflicting row even when nothing changed: re-upserting 1M
+//! identical bars took 1.7× a `\copy` of them. The advisory lock makes the two-step merge safe.)
 
 use domain::{Symbol, Timeframe, UnixNanos};
 use postgres::{Client, Row, Transaction};
@@ -105,31 +107,38 @@ pub(super) fn upsert<R: SeriesRow>(
         let mut copy = BinaryCopy::new(sink);
         write_rows(&mut copy, &rows, None)?;
         copy.finish()?;
-        let set: Vec<String> = R::COLUMNS
-            .iter()
-            .map(|c| format!("{c} = excluded.{c}"))
-            .collect();
+        // Planner statistics for the staging table, so a large merge joins by hash or merge
+        // instead of probing the index once per row.
+        if rows.len() > 10_000 {
+            tx.batch_execute(&format!("ANALYZE stage_{table}"))?;
+        }
+        let set: Vec<String> = R::COLUMNS.iter().map(|c| format!("{c} = s.{c}")).collect();
         let old: Vec<String> = R::COLUMNS.iter().map(|c| format!("t.{c}")).collect();
-        let new: Vec<String> = R::COLUMNS.iter().map(|c| format!("excluded.{c}")).collect();
-        let row = tx.query_one(
+        let new: Vec<String> = R::COLUMNS.iter().map(|c| format!("s.{c}")).collect();
+        let updated = tx.execute(
             &format!(
-                "WITH merged AS (
-                     INSERT INTO {table} AS t (symbol_id, timeframe, ts, {cols})
-                     SELECT $1, $2, ts, {cols} FROM stage_{table} ORDER BY ts
-                     ON CONFLICT (symbol_id, timeframe, ts) DO UPDATE SET {set}
-                     WHERE ({old}) IS DISTINCT FROM ({new})
-                     RETURNING (xmax = 0) AS inserted
-                 )
-                 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)
-                 FROM merged",
+                "UPDATE {table} AS t SET {set}
+                 FROM stage_{table} AS s
+                 WHERE t.symbol_id = $1 AND t.timeframe = $2 AND t.ts BETWEEN $3 AND $4
+                   AND t.ts = s.ts AND ({old}) IS DISTINCT FROM ({new})",
                 set = set.join(", "),
                 old = old.join(", "),
                 new = new.join(", "),
             ),
-            &[&sid, &tf],
+            &[&sid, &tf, &first, &last],
         )?;
-        let inserted = row.get::<_, i64>(0) as u64;
-        let updated = row.get::<_, i64>(1) as u64;
+        let inserted = tx.execute(
+            &format!(
+                "INSERT INTO {table} (symbol_id, timeframe, ts, {cols})
+                 SELECT $1, $2, s.ts, {new} FROM stage_{table} AS s
+                 WHERE NOT EXISTS (SELECT 1 FROM {table} AS t
+                                   WHERE t.symbol_id = $1 AND t.timeframe = $2
+                                     AND t.ts BETWEEN $3 AND $4 AND t.ts = s.ts)
+                 ORDER BY s.ts",
+                new = new.join(", "),
+            ),
+            &[&sid, &tf, &first, &last],
+        )?;
         UpsertCounts {
             inserted,
             updated,
@@ -169,6 +178,9 @@ pub(super) fn page<R: SeriesRow>(
         R::COLUMNS.join(", "),
         R::TABLE
     );
+    // Pages come through the row protocol. A binary `COPY (SELECT …) TO STDOUT` decoded here was
+    // tried and was no faster: the sync driver spends its time per message either way (about
+    // 0.5 µs of client CPU a bar; the server's index scan is the other half).
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let rows = client.query(
         &sql,

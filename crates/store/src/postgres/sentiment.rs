@@ -4,8 +4,7 @@
 use domain::{SentimentLabel, SentimentRecord, SentimentSource, Symbol, UnixNanos};
 use postgres::Client;
 
-use crate::rows::{inclusive_bounds, parse_json, parse_symbol};
-use crate::sqlite::check_unique;
+use crate::rows::{check_unique, inclusive_bounds, parse_json, parse_symbol};
 use crate::{StoreError, UpsertCounts};
 
 pub(super) fn upsert(

@@ -10,8 +10,9 @@
 //! keeps identical rows out of it, so `updated` and `unchanged` are exact too.
 
 use domain::{Symbol, Timeframe, UnixNanos};
-use rusqlite::types::ValueRef;
-use rusqlite::{Connection, Row, Statement, TransactionBehavior, params};
+use rusqlite::{Connection, Statement, TransactionBehavior, params};
+
+use super::raw::RawStatement;
 
 use crate::rows::{
     SeriesRow, page_bounds, parse_symbol, parse_tf, sort_series, sorted_unique, tf_key,
@@ -216,46 +217,29 @@ pub(super) fn page<R: SeriesRow>(
         R::COLUMNS.join(", "),
         R::TABLE
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let mut rows = stmt.query(params![
-        q.symbol.as_str(),
-        tf_key(q.timeframe),
-        lo,
-        hi,
-        limit
-    ])?;
-    let mut out = Vec::with_capacity(limit.clamp(0, 1 << 16) as usize);
+    let mut stmt = RawStatement::prepare(conn, &sql)?;
+    stmt.bind_text(1, q.symbol.as_str())?;
+    stmt.bind_text(2, &tf_key(q.timeframe))?;
+    stmt.bind_i64(3, lo)?;
+    stmt.bind_i64(4, hi)?;
+    stmt.bind_i64(5, i64::try_from(limit).unwrap_or(i64::MAX))?;
     let ncols = R::COLUMNS.len();
+    debug_assert_eq!(stmt.column_count() as usize, ncols + 1);
+    let mut out = Vec::with_capacity(limit.min(1 << 16));
     let mut vals = [None; 16];
-    while let Some(row) = rows.next()? {
-        let ts = int(row, 0, R::TABLE)?;
+    while stmt.step()? {
+        let ts = stmt
+            .opt_i64(0, R::TABLE)?
+            .ok_or_else(|| StoreError::Corrupt {
+                table: R::TABLE,
+                reason: "NULL ts".into(),
+            })?;
         for (c, v) in vals.iter_mut().enumerate().take(ncols) {
-            *v = opt_int(row, c + 1, R::TABLE)?;
+            *v = stmt.opt_i64(c as i32 + 1, R::TABLE)?;
         }
         out.push(R::from_values(ts, &vals[..ncols])?);
     }
     Ok(out)
-}
-
-#[inline]
-fn opt_int(row: &Row<'_>, i: usize, table: &'static str) -> Result<Option<i64>, StoreError> {
-    match row.get_ref_unwrap(i) {
-        ValueRef::Integer(v) => Ok(Some(v)),
-        ValueRef::Null => Ok(None),
-        other => Err(StoreError::Corrupt {
-            table,
-            reason: format!("column {i} holds {:?}, not an integer", other.data_type()),
-        }),
-    }
-}
-
-#[inline]
-fn int(row: &Row<'_>, i: usize, table: &'static str) -> Result<i64, StoreError> {
-    opt_int(row, i, table)?.ok_or_else(|| StoreError::Corrupt {
-        table,
-        reason: format!("column {i} is NULL"),
-    })
 }
 
 pub(super) fn series(

@@ -4,13 +4,13 @@
 //! - [`bars`]: bar and quote-bar upserts (one transaction, prepared multi-row inserts, a plain
 //!   INSERT fast path for new ranges) and keyset page reads;
 //! - [`sentiment`]: sentiment upserts and range reads;
-//! - [`runs`]: backtest runs with their trades and equity curves.
+//! - [`runs`]: backtest runs with their trades and equity curves;
+//! - [`raw`]: the hot page-read loop on SQLite's C API.
 
 mod bars;
+mod raw;
 mod runs;
 mod sentiment;
-
-pub(crate) use sentiment::check_unique;
 
 use std::time::Duration;
 
@@ -101,6 +101,20 @@ impl SqliteStore {
             .prepare("SELECT version, name, applied_at FROM schema_migrations ORDER BY version")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// SQLite's advice for connections that are about to close: refresh planner statistics where
+/// tables grew a lot (bounded by an automatic analysis limit, so it takes milliseconds). With
+/// them the planner answers "every 1m bar in this time range" by skip-scanning the primary key.
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        if let Err(e) = self
+            .conn
+            .execute_batch("PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002")
+        {
+            tracing::debug!(error = %e, "PRAGMA optimize failed");
+        }
     }
 }
 

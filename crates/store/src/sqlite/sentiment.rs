@@ -1,29 +1,11 @@
 //! Sentiment records in SQLite. Volumes are small (thousands a day), so rows go one by one
 //! through cached statements inside one transaction.
 
-use std::collections::HashSet;
-
 use domain::{SentimentLabel, SentimentRecord, SentimentSource, Symbol, UnixNanos};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use crate::rows::{inclusive_bounds, parse_json, parse_symbol};
+use crate::rows::{check_unique, inclusive_bounds, parse_json, parse_symbol};
 use crate::{StoreError, UpsertCounts};
-
-/// Refuses two records with one (symbol, source, timestamp) key in a batch.
-pub(crate) fn check_unique(records: &[SentimentRecord]) -> Result<(), StoreError> {
-    let mut seen = HashSet::with_capacity(records.len());
-    for r in records {
-        if !seen.insert((&r.symbol, r.source, r.ts)) {
-            return Err(StoreError::Invalid(format!(
-                "two sentiment records for {} from {} at {} in one batch",
-                r.symbol,
-                r.source.as_str(),
-                r.ts
-            )));
-        }
-    }
-    Ok(())
-}
 
 pub(super) fn upsert(
     conn: &mut Connection,
