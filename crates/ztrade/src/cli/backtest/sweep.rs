@@ -89,6 +89,9 @@ impl RankBy {
     }
 }
 
+/// One combination: each swept field's dotted path and value, and the agent it gives.
+pub(super) type Combo = (Vec<(String, Price)>, AgentConfig);
+
 /// One parameter: its path in the agent's JSON and the exact values to try.
 #[derive(Debug, Clone)]
 struct Param {
@@ -125,10 +128,7 @@ fn parse_param(text: &str) -> anyhow::Result<Param> {
 }
 
 /// Every combination, as (label, agent). Invalid combinations (fast ≥ slow) are dropped and counted.
-fn combinations(
-    base: &AgentConfig,
-    params: &[Param],
-) -> anyhow::Result<(Vec<(Vec<(String, Price)>, AgentConfig)>, usize)> {
+fn combinations(base: &AgentConfig, params: &[Param]) -> anyhow::Result<(Vec<Combo>, usize)> {
     let mut combos: Vec<Vec<(String, Price)>> = vec![vec![]];
     for p in params {
         combos = combos
@@ -239,7 +239,7 @@ pub(super) fn label(combo: &[(String, Price)]) -> serde_json::Map<String, serde_
 /// Runs every agent in parallel on the preloaded data, in input order.
 pub(super) fn run_all(
     pre: &Preloaded,
-    combos: &[(Vec<(String, Price)>, AgentConfig)],
+    combos: &[Combo],
     window: RunWindow,
     what: &str,
 ) -> anyhow::Result<Vec<Outcome>> {

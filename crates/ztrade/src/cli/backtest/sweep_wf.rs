@@ -2,14 +2,13 @@
 //! out-of-sample window, roll forward by the test length. Only out-of-sample results say
 //! anything about the future; they are printed per window and compounded.
 
-use backtest::AgentConfig;
+use domain::UnixNanos;
 use domain::time::NANOS_PER_DAY;
-use domain::{Price, UnixNanos};
 use serde::Serialize;
 
 use super::GlobalArgs;
 use super::runner::{Preloaded, RunWindow};
-use super::sweep::{RankBy, label, run_all};
+use super::sweep::{Combo, RankBy, label, run_all};
 use crate::output;
 
 #[derive(Debug, Serialize)]
@@ -24,7 +23,7 @@ struct Window {
 
 pub fn walk_forward(
     pre: &Preloaded,
-    combos: &[(Vec<(String, Price)>, AgentConfig)],
+    combos: &[Combo],
     metric: RankBy,
     outer: RunWindow,
     train_days: i64,

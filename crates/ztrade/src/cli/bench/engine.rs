@@ -4,6 +4,7 @@
 //! - engine only: `Engine::run` over bars in memory vs the hand loop over the same bars;
 //! - 10 symbols × `--multi-rows` bars with technical_sentiment, end to end;
 //! - a 100-combination sweep (fast 5..14 × slow 20..65:5) over the N bars, stored.
+//!
 //! The hand loop's fills must equal ztrade's, or the bench fails.
 
 use std::time::Instant;

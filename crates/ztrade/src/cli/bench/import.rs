@@ -5,6 +5,7 @@
 //! - with `--pg URL`: `psql \copy` into a table of the same shape, vs `ztrade data import` into a
 //!   fresh PostgreSQL schema;
 //! - reading the N bars back in timestamp order through `BarStream`.
+//!
 //! Each figure is the best of `--repeat` runs.
 
 use std::process::Command;
