@@ -9,6 +9,12 @@ mod progress;
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    // Like other Unix tools, end quietly when the reader of stdout goes away (`ztrade … | head`)
+    // instead of panicking on a broken pipe.
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let args = cli::Cli::parse();
     logging::init(args.global.log_format);
     let result = cli::run(args);
