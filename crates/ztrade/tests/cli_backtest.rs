@@ -1,0 +1,209 @@
+//! `ztrade demo` and `ztrade backtest …` end to end through the binary: the main job from an
+//! empty folder, the `--json` contract, determinism, the reference strategy on real data
+//! through the store, stored runs, compare and sweep, and clear errors for missing data.
+
+mod common;
+
+use common::{Db, shared_data};
+use serde_json::Value;
+
+both_backends!(
+    demo_then_list,
+    reference_agent_on_real_spy_daily,
+    sweep_stores_ranked_runs
+);
+
+const REF_DAILY: &str = "id: ref_sma\nsymbols: [SPY]\ntimeframe: 1d\ninitial_capital: 100000\n\
+strategy: { kind: sma_crossover, fast: 10, slow: 30 }\nsizing: { kind: all_cash }\n\
+costs: { commission_per_share: 0, slippage_bps: 0 }\nfill: next_open\n";
+
+fn demo_then_list(backend: &str) {
+    let db = Db::of(backend, "demo");
+    let out = db.ok(&["demo"]);
+    assert!(
+        out.contains("demo_sma") && out.contains("demo_sentiment") && out.contains("demo_buy_hold"),
+        "{out}"
+    );
+    assert!(out.contains(" *"), "compare marks the best value: {out}");
+    for f in ["demo_sma.yaml", "demo_sentiment.yaml", "demo_buy_hold.yaml"] {
+        assert!(db.path("agents").join(f).exists(), "{f} not written");
+    }
+    let runs = db.json(&["backtest", "list"]);
+    assert_eq!(runs.as_array().unwrap().len(), 3, "{runs}");
+    let id = runs[0]["id"].as_i64().unwrap().to_string();
+    let shown = db.json(&["backtest", "show", &id, "--trades"]);
+    assert!(
+        shown["trades"].is_array() && shown["config"]["id"].is_string(),
+        "{shown}"
+    );
+    let ids: Vec<String> = runs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].to_string())
+        .collect();
+    let table = db.ok(&["backtest", "compare", &ids[0], &ids[1], &ids[2]]);
+    assert!(table.contains("Sharpe") && table.contains('*'), "{table}");
+    // The sentiment agent really reads sentiment: its strategy counters say so.
+    let v = db.json(&[
+        "backtest",
+        "run",
+        "demo_sentiment",
+        "--no-save",
+        "--agents-dir",
+        "agents",
+    ]);
+    assert_eq!(v["run_id"], Value::Null);
+    assert!(!v["trades"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn same_inputs_give_byte_identical_results() {
+    let a = Db::sqlite();
+    let b = Db::sqlite();
+    a.ok(&["demo"]);
+    b.ok(&["demo"]);
+    let args = ["backtest", "run", "demo_sentiment", "--no-save", "--json"];
+    let (x, y) = (a.ok(&args), b.ok(&args));
+    assert_eq!(x, y, "two runs on the same seeded data differ");
+    let v: Value = serde_json::from_str(&x).unwrap();
+    for key in ["run_id", "agent_id", "final_equity", "metrics", "trades"] {
+        assert!(v.get(key).is_some(), "--json lacks {key}");
+    }
+    let t = &v["trades"][0];
+    for key in [
+        "timestamp",
+        "symbol",
+        "action",
+        "quantity",
+        "price",
+        "commission",
+        "pnl",
+        "reason",
+    ] {
+        assert!(t.get(key).is_some(), "trade lacks {key}: {t}");
+    }
+    assert!(["buy", "sell", "short", "cover"].contains(&t["action"].as_str().unwrap()));
+    assert!(t["timestamp"].as_str().unwrap().ends_with('Z'));
+}
+
+/// The issue's reference agent, as written, on LEAN SPY daily through import → store → engine:
+/// the fills and final equity the exact Python reference computed (scripts/peers/golden).
+fn reference_agent_on_real_spy_daily(backend: &str) {
+    let db = Db::of(backend, "refdaily");
+    let f = shared_data().join("daily/lean_spy_daily.csv");
+    db.ok(&[
+        "data",
+        "import",
+        f.to_str().unwrap(),
+        "--symbol",
+        "SPY",
+        "--timeframe",
+        "1d",
+    ]);
+    std::fs::create_dir_all(db.path("agents")).unwrap();
+    std::fs::write(db.path("agents/ref_sma.yaml"), REF_DAILY).unwrap();
+    let v = db.json(&["backtest", "run", "ref_sma"]);
+    let golden = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scripts/peers/golden/spy_daily.fills.csv"
+    ))
+    .unwrap();
+    let golden: Vec<Vec<String>> = golden
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect();
+    let trades = v["trades"].as_array().unwrap();
+    assert_eq!(trades.len(), golden.len());
+    for (t, g) in trades.iter().zip(&golden) {
+        assert_eq!(t["action"].as_str().unwrap(), g[2].to_lowercase());
+        assert_eq!(t["quantity"].to_string(), g[3]);
+        assert_eq!(t["price"].to_string(), g[4]);
+    }
+    assert_eq!(v["final_equity"].to_string(), "182091.18");
+    assert!(v["run_id"].as_i64().is_some());
+    // Missing data is an error, not an empty success.
+    std::fs::write(
+        db.path("agents/qqq.yaml"),
+        REF_DAILY
+            .replace("ref_sma", "qqq")
+            .replace("[SPY]", "[QQQ]"),
+    )
+    .unwrap();
+    let out = db.run(&["backtest", "run", "qqq"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no QQQ 1d bars"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = db.run(&["backtest", "run", "ref_sma", "--start", "2030-01-01"]);
+    assert!(!out.status.success(), "a range with no bars must fail");
+}
+
+fn sweep_stores_ranked_runs(backend: &str) {
+    let db = Db::of(backend, "sweep");
+    db.ok(&[
+        "data",
+        "seed",
+        "--symbols",
+        "SPY",
+        "--days",
+        "30",
+        "--timeframe",
+        "5m",
+    ]);
+    std::fs::create_dir_all(db.path("agents")).unwrap();
+    std::fs::write(
+        db.path("agents/s.yaml"),
+        REF_DAILY.replace("ref_sma", "s").replace("1d", "5m"),
+    )
+    .unwrap();
+    let v = db.json(&[
+        "backtest",
+        "sweep",
+        "s",
+        "--param",
+        "fast=5..7",
+        "--param",
+        "slow=10..30:10",
+        "--metric",
+        "total-return",
+    ]);
+    let runs = v["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 9);
+    let scores: Vec<f64> = runs
+        .iter()
+        .map(|r| r["score"].as_f64().unwrap_or(f64::NEG_INFINITY))
+        .collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "not sorted: {scores:?}"
+    );
+    assert_eq!(
+        db.json(&["backtest", "list", "--limit", "100"])
+            .as_array()
+            .unwrap()
+            .len(),
+        9
+    );
+    // fast ≥ slow combinations are rejected by the agent's own checks, not run.
+    let v = db.json(&[
+        "backtest",
+        "sweep",
+        "s",
+        "--param",
+        "fast=5..12",
+        "--param",
+        "slow=10..10",
+        "--no-save",
+    ]);
+    assert_eq!(
+        (
+            v["runs"].as_array().unwrap().len(),
+            v["invalid_combinations"].as_u64()
+        ),
+        (5, Some(3))
+    );
+}
