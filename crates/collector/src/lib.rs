@@ -7,14 +7,22 @@
 //!   aggregation of scored news into per-symbol, per-interval [`domain::SentimentRecord`]s.
 //! - [`schedule`]: `collect --config FILE` parsed into a validated plan, the pure `next_due`
 //!   computation over the NYSE calendar, and gap detection for backfill.
+//! - [`queue`]: [`queue::JobSpec`] (one run, id `name@due`) and the apalis queues: Redis for
+//!   scale-out, in-memory for the embedded mode.
+//! - [`runtime`]: the beat that queues due runs, the embedded one-process mode, the clock (the
+//!   only place the wall clock is read), lag, graceful shutdown.
+//! - [`worker`]: runs jobs from a queue (bars with gap backfill, news with sentiment, option
+//!   chains) into the store, recording each run in `collection_runs`.
 //!
-//! Nothing here talks to the network or a database: storage sits behind small traits
-//! ([`secrets::SecretStore`]) so the store crate can back them later, and every function that
-//! needs the time takes it as an argument.
+//! The modules above `queue` are pure: storage sits behind small traits
+//! ([`secrets::SecretStore`]) and every function that needs the time takes it as an argument.
 
 pub mod provider;
+pub mod queue;
+pub mod runtime;
 pub mod schedule;
 pub mod secrets;
 pub mod sentiment;
+pub mod worker;
 
 pub use provider::Provider;

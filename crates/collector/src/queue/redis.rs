@@ -1,0 +1,176 @@
+//! The scale-out queue on Redis, through apalis-redis.
+//!
+//! All keys live under the queue name (`ztrade:collect:active`, `…:inflight:WORKER`, …), so
+//! two deployments (or two tests) on one Redis never meet. Liveness: a worker heartbeats every
+//! `heartbeat`; one silent for `heartbeat × missed_heartbeats` is dead, and the next heartbeat
+//! of any other worker puts its in-flight runs back on the queue.
+
+use std::time::Duration;
+
+use apalis::prelude::{TaskBuilder, TaskId};
+use apalis_redis::{Config, ConnectionManager, RedisStorage, RedisTask};
+use async_trait::async_trait;
+
+use crate::queue::{JobSpec, QueueError};
+use crate::runtime::JobSink;
+
+pub const DEFAULT_REDIS_URL: &str = "redis://127.0.0.1:6379";
+pub const DEFAULT_QUEUE: &str = "ztrade:collect";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedisQueueConfig {
+    pub url: String,
+    /// Key prefix of every key the queue uses.
+    pub queue: String,
+    pub heartbeat: Duration,
+    pub missed_heartbeats: usize,
+    /// How long a run id is remembered after it is queued; a re-enqueue within it is ignored.
+    pub dedup_for: Duration,
+}
+
+impl Default for RedisQueueConfig {
+    fn default() -> Self {
+        Self {
+            url: DEFAULT_REDIS_URL.into(),
+            queue: DEFAULT_QUEUE.into(),
+            heartbeat: Duration::from_secs(5),
+            missed_heartbeats: 6,
+            dedup_for: Duration::from_secs(7 * 24 * 3600),
+        }
+    }
+}
+
+impl RedisQueueConfig {
+    fn apalis(&self) -> Config {
+        Config::default()
+            .queue(&self.queue)
+            // One run per fetch, so idle workers share the queue instead of one worker
+            // buffering runs it cannot start yet.
+            .batch_size(1)
+            // Whole seconds: apalis-redis compares heartbeats at second resolution.
+            .heartbeat_interval(Duration::from_secs(self.heartbeat.as_secs().max(1)))
+            .missed_heartbeats(self.missed_heartbeats.max(1))
+            .emit_events(false)
+            .idempotency_ttl(Some(self.dedup_for))
+    }
+}
+
+/// A connection to the queue: the beat pushes through it, workers take a [`RedisStorage`].
+#[derive(Clone)]
+pub struct RedisQueue {
+    conn: ConnectionManager,
+    config: RedisQueueConfig,
+}
+
+impl std::fmt::Debug for RedisQueue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisQueue")
+            .field("queue", &self.config.queue)
+            .finish()
+    }
+}
+
+impl RedisQueue {
+    pub async fn connect(config: RedisQueueConfig) -> Result<Self, QueueError> {
+        let conn = apalis_redis::connect(config.url.as_str())
+            .await
+            .map_err(|source| QueueError::Redis {
+                url: redact(&config.url),
+                source,
+            })?;
+        Ok(Self { conn, config })
+    }
+
+    pub fn config(&self) -> &RedisQueueConfig {
+        &self.config
+    }
+
+    /// The workers' end of the queue.
+    pub fn storage(&self) -> RedisStorage<JobSpec> {
+        RedisStorage::new(self.conn.clone()).with_config(self.config.apalis())
+    }
+
+    /// Queues `runs`; returns how many were new. The run id is both the task id and the
+    /// idempotency key: a run already queued (or done, within `dedup_for`) is not added.
+    pub async fn push(&mut self, runs: &[JobSpec]) -> Result<usize, QueueError> {
+        if runs.is_empty() {
+            return Ok(0);
+        }
+        let tasks: Vec<RedisTask> = runs
+            .iter()
+            .map(|r| {
+                Ok(TaskBuilder::new(serde_json::to_vec(r)?)
+                    .task_id(TaskId::from_string(r.id()))
+                    .idempotency_key(r.id())
+                    .build())
+            })
+            .collect::<Result<_, QueueError>>()?;
+        let (queued, scheduled) =
+            apalis_redis::queries::push_tasks(&mut self.conn, &self.config.apalis(), &tasks)
+                .await
+                .map_err(|e| QueueError::Push(e.to_string()))?;
+        Ok((queued + scheduled) as usize)
+    }
+
+    /// Runs waiting to be taken.
+    pub async fn pending(&mut self) -> Result<u64, QueueError> {
+        let key = self.config.apalis().active_jobs_list();
+        redis_cmd(&mut self.conn, &self.config.url, "LLEN", &key).await
+    }
+
+    /// Runs acknowledged as done.
+    pub async fn done(&mut self) -> Result<u64, QueueError> {
+        let key = self.config.apalis().done_jobs_set();
+        redis_cmd(&mut self.conn, &self.config.url, "SCARD", &key).await
+    }
+}
+
+async fn redis_cmd(
+    conn: &mut ConnectionManager,
+    url: &str,
+    cmd: &str,
+    key: &str,
+) -> Result<u64, QueueError> {
+    redis::cmd(cmd)
+        .arg(key)
+        .query_async::<u64>(conn)
+        .await
+        .map_err(|source| QueueError::Redis {
+            url: redact(url),
+            source,
+        })
+}
+
+#[async_trait]
+impl JobSink for RedisQueue {
+    async fn enqueue(&mut self, runs: Vec<JobSpec>) -> Result<usize, QueueError> {
+        self.push(&runs).await
+    }
+}
+
+/// The URL without its password (`redis://:secret@host` → `redis://:***@host`).
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s + 3 => {
+            let userinfo = &url[s + 3..at];
+            match userinfo.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &userinfo[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(redact("redis://127.0.0.1:6379"), "redis://127.0.0.1:6379");
+        assert_eq!(redact("redis://:pw@h:1/0"), "redis://:***@h:1/0");
+        assert_eq!(redact("redis://u:pw@h"), "redis://u:***@h");
+        assert_eq!(redact("redis://u@h"), "redis://u@h");
+    }
+}

@@ -1,0 +1,183 @@
+//! [`JobSpec`]: one run of one planned job, self-contained, so a worker needs no config file:
+//! only the store URL and provider keys.
+//!
+//! Its id is `name@due` (`bars-alpaca@2024-01-03T15:00:00Z`): the same run always gets the same
+//! id, so a scheduler that restarts and enqueues the same run again adds nothing.
+
+use domain::{Symbol, Timeframe, UnixNanos};
+use serde::{Deserialize, Serialize};
+
+use crate::provider::Provider;
+use crate::schedule::{Job, Task, bars_window, next_due};
+
+/// What a run fetches. Windows are half-open, `[start, end)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum RunTask {
+    /// Bars of `timeframe` in the lookback window, then a gap check of the stored series.
+    Bars {
+        timeframe: Timeframe,
+        start: UnixNanos,
+        end: UnixNanos,
+    },
+    /// News published in the window; with `sentiment`, aggregated per that interval.
+    News {
+        start: UnixNanos,
+        end: UnixNanos,
+        sentiment: Option<Timeframe>,
+    },
+    /// A snapshot of each symbol's option chain.
+    Options,
+}
+
+impl RunTask {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Bars { .. } => "bars",
+            Self::News { .. } => "news",
+            Self::Options => "options",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobSpec {
+    /// The plan's job name.
+    pub job: String,
+    pub provider: Provider,
+    /// The scheduled instant of this run (not when it was enqueued or started).
+    pub due: UnixNanos,
+    pub symbols: Vec<Symbol>,
+    pub task: RunTask,
+    /// The job's run after this one, for the run record (`collect status` shows it).
+    pub next_due: UnixNanos,
+}
+
+impl JobSpec {
+    /// The run of `job` due at `due`.
+    ///
+    /// News runs read `[due − max(every, sentiment interval), due)`: every sentiment interval
+    /// that ends by `due` is then whole in some run, and re-reading overlap is harmless because
+    /// both news and sentiment are upserts.
+    pub fn for_run(job: &Job, due: UnixNanos) -> Self {
+        let every = job.every.nanos().unwrap_or(0);
+        let task = match &job.task {
+            Task::Bars { timeframe, .. } => {
+                let (start, end) = bars_window(job, due).expect("bars job has a window");
+                RunTask::Bars {
+                    timeframe: *timeframe,
+                    start,
+                    end,
+                }
+            }
+            Task::News { sentiment } => {
+                let span = every.max(sentiment.and_then(|s| s.nanos()).unwrap_or(0));
+                RunTask::News {
+                    start: due.plus(-span),
+                    end: due,
+                    sentiment: *sentiment,
+                }
+            }
+            Task::Options => RunTask::Options,
+        };
+        Self {
+            job: job.name.clone(),
+            provider: job.provider,
+            due,
+            symbols: job.symbols.clone(),
+            task,
+            next_due: next_due(job, due),
+        }
+    }
+
+    /// `name@due`, the same for every enqueue of this run.
+    pub fn id(&self) -> String {
+        run_id(&self.job, self.due)
+    }
+}
+
+/// The id of the run of `job` due at `due`.
+pub fn run_id(job: &str, due: UnixNanos) -> String {
+    format!("{job}@{due}")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::schedule::{parse_config, resolve};
+
+    fn plan() -> Vec<Job> {
+        let text = r#"
+            symbols = ["SPY", "QQQ"]
+            [[jobs]]
+            kind = "bars"
+            provider = "alpaca"
+            lookback = "5m"
+            [[jobs]]
+            kind = "news"
+            provider = "alpaca"
+            every = "15m"
+            sentiment = "1h"
+            [[jobs]]
+            kind = "options"
+            provider = "polygon"
+            every = "30m"
+        "#;
+        let file = Path::new("collect.toml");
+        resolve(parse_config(text, file).unwrap(), &[], file)
+            .unwrap()
+            .jobs
+    }
+
+    fn t(s: &str) -> UnixNanos {
+        UnixNanos::parse_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn windows_follow_the_job() {
+        let jobs = plan();
+        let due = t("2024-01-03T15:00:00Z");
+        let bars = JobSpec::for_run(&jobs[0], due);
+        assert_eq!(
+            bars.task,
+            RunTask::Bars {
+                timeframe: Timeframe::M1,
+                start: t("2024-01-03T14:55:00Z"),
+                end: due
+            }
+        );
+        assert_eq!(bars.symbols, Symbol::parse_list("SPY,QQQ").unwrap());
+        assert_eq!(bars.next_due, t("2024-01-03T15:01:00Z"));
+        // The sentiment interval (1h) is longer than `every` (15m), so the window is an hour.
+        let news = JobSpec::for_run(&jobs[1], due);
+        assert_eq!(
+            news.task,
+            RunTask::News {
+                start: t("2024-01-03T14:00:00Z"),
+                end: due,
+                sentiment: Some(Timeframe::H1)
+            }
+        );
+        assert_eq!(JobSpec::for_run(&jobs[2], due).task, RunTask::Options);
+    }
+
+    #[test]
+    fn id_is_deterministic_and_json_round_trips() {
+        let jobs = plan();
+        let a = JobSpec::for_run(&jobs[0], t("2024-01-03T15:00:00Z"));
+        let b = JobSpec::for_run(&jobs[0], t("2024-01-03T15:00:00Z"));
+        assert_eq!(a.id(), "bars-alpaca@2024-01-03T15:00:00Z");
+        assert_eq!(a.id(), b.id());
+        assert_ne!(
+            a.id(),
+            JobSpec::for_run(&jobs[0], t("2024-01-03T15:01:00Z")).id()
+        );
+        for job in &jobs {
+            let spec = JobSpec::for_run(job, t("2024-01-03T15:00:00Z"));
+            let json = serde_json::to_string(&spec).unwrap();
+            assert_eq!(serde_json::from_str::<JobSpec>(&json).unwrap(), spec);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! Workers: take [`JobSpec`]s off a queue, run them, record each run in `collection_runs`.
+//!
+//! - [`JobRunner`]: the seam between the queue and the work. [`CollectRunner`] is the real one
+//!   (providers → store); tests plug in fakes.
+//! - [`collect`]: [`CollectRunner`], which dispatches by kind to [`bars`] (window fetch, then the
+//!   gap check against the NYSE calendar and a backfill of what is missing) and [`news`] (news
+//!   with sentiment, option chains).
+//! - [`run`]: the apalis worker around a runner, on the Redis queue or the embedded in-memory
+//!   one: concurrency, graceful shutdown, the run record.
+//! - [`store_handle`]: [`StoreHandle`], the process's store connection, used from async code.
+//!
+//! Delivery is at least once (a worker killed mid-run leaves the run to another worker), and
+//! every write is an upsert on the data's natural key, so a run done twice stores nothing twice.
+
+pub mod bars;
+pub mod collect;
+pub mod news;
+pub mod run;
+pub mod store_handle;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::queue::JobSpec;
+
+pub use collect::{Clients, CollectOptions, CollectRunner};
+pub use run::{
+    RunRecorder, StoreRecorder, WorkerOptions, WorkerStats, run_memory_worker, run_redis_worker,
+};
+pub use store_handle::StoreHandle;
+
+/// What one run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobReport {
+    /// Rows inserted or changed (news, sentiment, bars, option snapshots).
+    pub rows_written: u64,
+    /// Rows offered that were already stored as they are.
+    pub rows_unchanged: u64,
+    /// Provider requests (pages) made.
+    pub requests: u64,
+    /// Bars jobs: expected bars missing before the backfill, and still missing after it
+    /// (the provider has none for them, e.g. a minute without trades).
+    pub gap_bars: u64,
+    pub gap_bars_left: u64,
+    /// Parts that failed without failing the run (one symbol of several), with their messages.
+    pub errors: Vec<String>,
+    /// How far the newest stored row trails the run's due time, in seconds (bars: the end of
+    /// the newest bar; other kinds: 0 once the window is fetched).
+    pub lag_seconds: Option<i64>,
+}
+
+impl JobReport {
+    pub fn add_counts(&mut self, c: store::UpsertCounts) {
+        self.rows_written += c.inserted + c.updated;
+        self.rows_unchanged += c.unchanged;
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum JobError {
+    #[error(transparent)]
+    Provider(#[from] providers::ProviderError),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    /// The run cannot be done as configured (e.g. no keys for its provider).
+    #[error("{0}")]
+    Config(String),
+}
+
+/// Runs one job. Implementations must be idempotent: the queue may deliver a run twice.
+#[async_trait]
+pub trait JobRunner: Send + Sync + 'static {
+    async fn run(&self, job: &JobSpec) -> Result<JobReport, JobError>;
+}
