@@ -7,11 +7,16 @@
 //! - [`postgres`]: the production store; binary COPY ingest, TimescaleDB when installed.
 //! - [`migrations`]: the embedded SQL per backend and how `schema_migrations` is read.
 //! - [`types`]: rows that cross the trait: upsert counts, series status, stored runs.
+//! - [`collection`]: rows of the collector's tables: sequenced ticks, news, backfill
+//!   checkpoints, job runs.
+//! - [`keys`]: rows of the encrypted key tables (ciphertext only).
 //! - [`stream`]: [`BarStream`] and [`QuoteBarStream`], keyset-paged reads in timestamp order, so a
 //!   long replay never holds a whole series in memory.
 //! - [`url`]: URL parsing and password redaction.
 
+pub mod collection;
 pub mod error;
+pub mod keys;
 pub mod migrations;
 pub mod postgres;
 mod rows;
@@ -20,11 +25,15 @@ pub mod stream;
 pub mod types;
 pub mod url;
 
+pub use collection::*;
 pub use error::StoreError;
+pub use keys::{ApiKeyRow, KeyAuditRow, VaultHeaderRow};
 pub use stream::{BarStream, QuoteBarStream};
 pub use types::*;
 
-use domain::{Bar, QuoteBar, SentimentRecord, Symbol, Timeframe, UnixNanos};
+use domain::{
+    Bar, OptionQuote, QuoteBar, QuoteTick, SentimentRecord, Symbol, Timeframe, TradeTick, UnixNanos,
+};
 
 use crate::url::{StoreUrl, redact};
 
@@ -107,6 +116,117 @@ pub trait Store: Send {
     fn get_run(&self, id: i64) -> Result<StoredRun, StoreError>;
     /// Deletes a run with its trades and equity (cascade). `StoreError::NotFound` if unknown.
     fn delete_run(&mut self, id: i64) -> Result<(), StoreError>;
+
+    // --- Collection: every upsert below takes an optional checkpoint, written in the same
+    // transaction as the rows, so a backfill killed at any moment resumes with no gap and no
+    // duplicate. A batch with no rows still writes its checkpoint.
+
+    /// [`Store::upsert_bars`] and the checkpoint, in one transaction.
+    fn upsert_bars_with_checkpoint(
+        &mut self,
+        symbol: &Symbol,
+        tf: Timeframe,
+        bars: &[Bar],
+        checkpoint: &Checkpoint,
+    ) -> Result<UpsertCounts, StoreError>;
+    /// Upserts trades on (symbol, ts, seq). Two trades with one (ts, seq) in a batch are refused.
+    fn upsert_trades(
+        &mut self,
+        symbol: &Symbol,
+        trades: &[Seq<TradeTick>],
+        checkpoint: Option<&Checkpoint>,
+    ) -> Result<UpsertCounts, StoreError>;
+    /// Upserts quotes on (symbol, ts, seq). Crossed quotes (ask below bid) are stored as sent.
+    fn upsert_quotes(
+        &mut self,
+        symbol: &Symbol,
+        quotes: &[Seq<QuoteTick>],
+        checkpoint: Option<&Checkpoint>,
+    ) -> Result<UpsertCounts, StoreError>;
+    /// Trades of `symbol` with `start ≤ ts < end`, ordered by (ts, seq).
+    fn trades(
+        &self,
+        symbol: &Symbol,
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<Seq<TradeTick>>, StoreError>;
+    /// Quotes of `symbol` with `start ≤ ts < end`, ordered by (ts, seq).
+    fn quotes(
+        &self,
+        symbol: &Symbol,
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<Seq<QuoteTick>>, StoreError>;
+    /// Upserts option snapshots on (contract, ts). Two with one key in a batch are refused.
+    fn upsert_options(
+        &mut self,
+        quotes: &[OptionQuote],
+        checkpoint: Option<&Checkpoint>,
+    ) -> Result<UpsertCounts, StoreError>;
+    /// Snapshots of `underlying`'s contracts with `start ≤ ts < end`, ordered by (ts, contract).
+    fn options(
+        &self,
+        underlying: &Symbol,
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<OptionQuote>, StoreError>;
+    /// Upserts articles on (provider, id) and `sentiment` (derived from them) on its own key,
+    /// with the checkpoint, in one transaction. Two articles with one key are refused.
+    fn upsert_news(
+        &mut self,
+        items: &[NewsRecord],
+        sentiment: &[SentimentRecord],
+        checkpoint: Option<&Checkpoint>,
+    ) -> Result<NewsCounts, StoreError>;
+    /// Articles about any of `symbols` (all when empty) published `start ≤ created_at < end`,
+    /// ordered by (created_at, provider, id), each once.
+    fn news(
+        &self,
+        symbols: &[Symbol],
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<NewsRecord>, StoreError>;
+    /// Rows and range of trades, quotes, options (per underlying) and news (per symbol).
+    fn collected(&self) -> Result<Vec<CollectedSeries>, StoreError>;
+
+    fn checkpoint(&self, key: &CheckpointKey) -> Result<Option<Checkpoint>, StoreError>;
+    /// Every checkpoint, ordered by provider, symbol, kind and timeframe.
+    fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError>;
+    /// Writes a checkpoint alone (a chunk that ended without rows, a finished range).
+    fn save_checkpoint(&mut self, checkpoint: &Checkpoint) -> Result<(), StoreError>;
+
+    /// Records a finished job run; returns its id.
+    fn record_collection_run(&mut self, run: &CollectionRun) -> Result<i64, StoreError>;
+    /// Runs of `job` (all jobs when `None`), newest first (by started_at, then id).
+    fn collection_runs(
+        &self,
+        job: Option<&str>,
+        limit: Option<u64>,
+    ) -> Result<Vec<StoredCollectionRun>, StoreError>;
+    /// One line per job that has run, ordered by job name.
+    fn collection_status(&self) -> Result<Vec<JobStatus>, StoreError>;
+
+    // --- Encrypted keys (ciphertext only; see `collector::secrets`).
+
+    fn vault_header(&self) -> Result<Option<VaultHeaderRow>, StoreError>;
+    /// Fails (`StoreError::Invalid`) if the vault already has a header.
+    fn init_vault_header(&mut self, header: &VaultHeaderRow) -> Result<(), StoreError>;
+    /// Replaces all key rows of `provider` with `rows`, and writes `audit`, in one transaction.
+    fn put_api_keys(
+        &mut self,
+        provider: &str,
+        rows: &[ApiKeyRow],
+        audit: &KeyAuditRow,
+    ) -> Result<(), StoreError>;
+    /// Key rows of `provider` (every provider when `None`), ordered by provider and name.
+    fn api_keys(&self, provider: Option<&str>) -> Result<Vec<ApiKeyRow>, StoreError>;
+    /// Deletes the key rows of `provider` and writes `audit`, in one transaction; returns how
+    /// many rows there were.
+    fn delete_api_keys(&mut self, provider: &str, audit: &KeyAuditRow)
+    -> Result<usize, StoreError>;
+    fn add_key_audit(&mut self, audit: &KeyAuditRow) -> Result<(), StoreError>;
+    /// The audit trail, oldest first.
+    fn key_audit(&self) -> Result<Vec<KeyAuditRow>, StoreError>;
 }
 
 impl dyn Store + '_ {

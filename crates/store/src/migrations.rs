@@ -35,6 +35,8 @@ pub const SQLITE: &[Migration] = &[
     ),
     m!(3, "sentiment", "sqlite/0003_sentiment.sql"),
     m!(4, "backtests", "sqlite/0004_backtests.sql"),
+    m!(5, "collection", "sqlite/0005_collection.sql"),
+    m!(6, "api_keys", "sqlite/0006_api_keys.sql"),
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -46,6 +48,8 @@ pub const POSTGRES: &[Migration] = &[
     ),
     m!(3, "sentiment", "postgres/0003_sentiment.sql"),
     m!(4, "backtests", "postgres/0004_backtests.sql"),
+    m!(5, "collection", "postgres/0005_collection.sql"),
+    m!(6, "api_keys", "postgres/0006_api_keys.sql"),
 ];
 
 /// Highest version this binary knows.

@@ -55,6 +55,13 @@ fn migrate_from_empty(db: &TestDb) {
         "backtest_trades",
         "backtest_equity",
         "backtest_performance",
+        "news",
+        "news_symbols",
+        "collection_checkpoints",
+        "collection_runs",
+        "key_vault",
+        "api_keys",
+        "key_audit",
     ] {
         assert_eq!(db.count(&format!("SELECT count(*) FROM {t}")), 0, "{t}");
     }

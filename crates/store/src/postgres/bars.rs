@@ -16,7 +16,7 @@ use super::copy::BinaryCopy;
 use crate::rows::{
     SeriesRow, page_bounds, parse_symbol, parse_tf, sort_series, sorted_unique, tf_key,
 };
-use crate::{BarQuery, SeriesStatus, StoreError, UpsertCounts};
+use crate::{BarQuery, Checkpoint, SeriesStatus, StoreError, UpsertCounts};
 
 /// The symbol's id, created if new, inside the caller's transaction.
 pub(super) fn intern(tx: &mut Transaction<'_>, symbol: &Symbol) -> Result<i32, StoreError> {
@@ -53,14 +53,19 @@ fn write_rows<R: SeriesRow>(
     Ok(())
 }
 
+/// Upserts one series' rows, and writes `checkpoint` (if any) in the same transaction.
 pub(super) fn upsert<R: SeriesRow>(
     client: &mut Client,
     lock_key: &str,
     symbol: &Symbol,
     tf: Timeframe,
     rows: &[R],
+    checkpoint: Option<&Checkpoint>,
 ) -> Result<UpsertCounts, StoreError> {
     if rows.is_empty() {
+        if let Some(cp) = checkpoint {
+            super::collect::save_checkpoint(client, cp)?;
+        }
         return Ok(UpsertCounts::default());
     }
     let rows = sorted_unique(rows, R::ts, R::WHAT)?;
@@ -156,6 +161,9 @@ pub(super) fn upsert<R: SeriesRow>(
                  last_ts = greatest(series_stats.last_ts, excluded.last_ts)",
             &[&table, &sid, &tf, &(counts.inserted as i64), &first, &last],
         )?;
+    }
+    if let Some(cp) = checkpoint {
+        super::collect::write_checkpoint(&mut tx, cp)?;
     }
     tx.commit()?;
     Ok(counts)

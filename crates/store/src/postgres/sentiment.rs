@@ -2,7 +2,7 @@
 //! one round trip however many records it holds.
 
 use domain::{SentimentLabel, SentimentRecord, SentimentSource, Symbol, UnixNanos};
-use postgres::Client;
+use postgres::{Client, Transaction};
 
 use crate::rows::{check_unique, inclusive_bounds, parse_json, parse_symbol};
 use crate::{StoreError, UpsertCounts};
@@ -17,6 +17,21 @@ pub(super) fn upsert(
     // ON CONFLICT may not touch one row twice in a statement; refuse such a batch up front with
     // the same message as SQLite.
     check_unique(records)?;
+    let mut tx = client.transaction()?;
+    let counts = upsert_in(&mut tx, records)?;
+    tx.commit()?;
+    Ok(counts)
+}
+
+/// The upsert inside the caller's transaction (news writes its derived sentiment with it).
+/// The caller has checked the batch for repeated keys.
+pub(super) fn upsert_in(
+    tx: &mut Transaction<'_>,
+    records: &[SentimentRecord],
+) -> Result<UpsertCounts, StoreError> {
+    if records.is_empty() {
+        return Ok(UpsertCounts::default());
+    }
     let symbols: Vec<&str> = records.iter().map(|r| r.symbol.as_str()).collect();
     let ts: Vec<i64> = records.iter().map(|r| r.ts.as_i64()).collect();
     let sources: Vec<&str> = records.iter().map(|r| r.source.as_str()).collect();
@@ -28,7 +43,6 @@ pub(super) fn upsert(
         .map(|r| serde_json::to_string(&r.metadata))
         .collect::<Result<_, _>>()
         .map_err(|e| StoreError::Invalid(format!("sentiment metadata: {e}")))?;
-    let mut tx = client.transaction()?;
     let row = tx.query_one(
         "WITH merged AS (
              INSERT INTO sentiment_history AS h
@@ -56,7 +70,6 @@ pub(super) fn upsert(
             &metadata,
         ],
     )?;
-    tx.commit()?;
     let inserted = row.get::<_, i64>(0) as u64;
     let updated = row.get::<_, i64>(1) as u64;
     Ok(UpsertCounts {

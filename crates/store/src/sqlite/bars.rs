@@ -17,7 +17,7 @@ use super::raw::RawStatement;
 use crate::rows::{
     SeriesRow, page_bounds, parse_symbol, parse_tf, sort_series, sorted_unique, tf_key,
 };
-use crate::{BarQuery, SeriesStatus, StoreError, UpsertCounts};
+use crate::{BarQuery, Checkpoint, SeriesStatus, StoreError, UpsertCounts};
 
 /// Rows per multi-row INSERT. Measured: 32 rows per statement run about 1.5× the speed of one;
 /// beyond that the gain is flat.
@@ -135,13 +135,18 @@ fn bind_row<R: SeriesRow>(
     Ok(())
 }
 
+/// Upserts one series' rows, and writes `checkpoint` (if any) in the same transaction.
 pub(super) fn upsert<R: SeriesRow>(
     conn: &mut Connection,
     symbol: &Symbol,
     tf: Timeframe,
     rows: &[R],
+    checkpoint: Option<&Checkpoint>,
 ) -> Result<UpsertCounts, StoreError> {
     if rows.is_empty() {
+        if let Some(cp) = checkpoint {
+            super::collect::save_checkpoint(conn, cp)?;
+        }
         return Ok(UpsertCounts::default());
     }
     let rows = sorted_unique(rows, R::ts, R::WHAT)?;
@@ -189,6 +194,9 @@ pub(super) fn upsert<R: SeriesRow>(
             first,
             last
         ])?;
+    }
+    if let Some(cp) = checkpoint {
+        super::collect::write_checkpoint(&tx, cp)?;
     }
     tx.commit()?;
     Ok(counts)

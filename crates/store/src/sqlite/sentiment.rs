@@ -13,6 +13,16 @@ pub(super) fn upsert(
 ) -> Result<UpsertCounts, StoreError> {
     check_unique(records)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let counts = upsert_in(&tx, records)?;
+    tx.commit()?;
+    Ok(counts)
+}
+
+/// The upsert inside the caller's transaction (news writes its derived sentiment with it).
+pub(super) fn upsert_in(
+    tx: &Connection,
+    records: &[SentimentRecord],
+) -> Result<UpsertCounts, StoreError> {
     let mut counts = UpsertCounts::default();
     {
         let mut exists = tx.prepare_cached(
@@ -52,7 +62,6 @@ pub(super) fn upsert(
             }
         }
     }
-    tx.commit()?;
     Ok(counts)
 }
 

@@ -1,0 +1,39 @@
+//! Rows of the key tables (migration 0006: `key_vault`, `api_keys`, `key_audit`). The store only
+//! ever holds ciphertext; sealing and opening is `collector::secrets`, which adapts its
+//! `SecretStore` trait onto the [`crate::Store`] methods that take these rows.
+
+use domain::UnixNanos;
+use serde::{Deserialize, Serialize};
+
+/// The one row of `key_vault`: how the AES key is derived, and a sealed check value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultHeaderRow {
+    pub kdf: String,
+    pub salt: Vec<u8>,
+    pub m_cost_kib: u32,
+    pub t_cost: u32,
+    pub p_cost: u32,
+    pub check_nonce: Vec<u8>,
+    pub check_value: Vec<u8>,
+    pub created_at: UnixNanos,
+}
+
+/// One row of `api_keys`: a sealed secret. `provider` is `alpaca` or `polygon`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKeyRow {
+    pub provider: String,
+    pub name: String,
+    pub nonce: Vec<u8>,
+    pub ciphertext: Vec<u8>,
+    pub created_at: UnixNanos,
+    pub rotated_at: Option<UnixNanos>,
+}
+
+/// One row of `key_audit`; `provider` is `None` for vault-wide actions. `action` is one of
+/// set, rotate, delete, list, read, denied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyAuditRow {
+    pub at: UnixNanos,
+    pub provider: Option<String>,
+    pub action: String,
+}

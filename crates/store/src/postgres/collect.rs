@@ -1,0 +1,270 @@
+//! Backfill checkpoints, the job-run log and collection summaries in PostgreSQL.
+//! [`write_checkpoint`] runs inside the caller's transaction, so data and checkpoint commit
+//! together.
+
+use domain::UnixNanos;
+use postgres::{Client, GenericClient, Row, Transaction};
+
+use crate::collection::{covered_json, parse_covered, parse_tf_column, tf_column};
+use crate::rows::{count_to_i64, i64_to_count, parse_symbol};
+use crate::{
+    Checkpoint, CheckpointKey, ChunkProgress, CollectedSeries, CollectionRun, DataKind, JobStatus,
+    StoreError, StoredCollectionRun,
+};
+
+pub(super) fn write_checkpoint(
+    tx: &mut Transaction<'_>,
+    cp: &Checkpoint,
+) -> Result<(), StoreError> {
+    let k = &cp.key;
+    let c = cp.chunk.as_ref();
+    tx.execute(
+        "INSERT INTO collection_checkpoints (provider, symbol, kind, timeframe, covered,
+             chunk_start, chunk_end, cursor, tick_ts, tick_seq, rows, pages, updated_at)
+         VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (provider, symbol, kind, timeframe) DO UPDATE SET
+             covered = excluded.covered, chunk_start = excluded.chunk_start,
+             chunk_end = excluded.chunk_end, cursor = excluded.cursor,
+             tick_ts = excluded.tick_ts, tick_seq = excluded.tick_seq, rows = excluded.rows,
+             pages = excluded.pages, updated_at = excluded.updated_at",
+        &[
+            &k.provider,
+            &k.symbol.as_str(),
+            &k.kind.as_str(),
+            &tf_column(k.timeframe),
+            &covered_json(&cp.covered),
+            &c.map(|c| c.start.as_i64()),
+            &c.map(|c| c.end.as_i64()),
+            &c.and_then(|c| c.cursor.clone()),
+            &c.and_then(|c| c.tick_ts).map(UnixNanos::as_i64),
+            &c.map_or(0, |c| i64::from(c.tick_seq)),
+            &count_to_i64(cp.rows, "rows")?,
+            &count_to_i64(cp.pages, "pages")?,
+            &cp.updated_at.as_i64(),
+        ],
+    )?;
+    Ok(())
+}
+
+pub(super) fn save_checkpoint(client: &mut Client, cp: &Checkpoint) -> Result<(), StoreError> {
+    let mut tx = client.transaction()?;
+    write_checkpoint(&mut tx, cp)?;
+    tx.commit()?;
+    Ok(())
+}
+
+const CHECKPOINT_COLUMNS: &str = "provider, symbol, kind, timeframe, covered::text, \
+     chunk_start, chunk_end, cursor, tick_ts, tick_seq, rows, pages, updated_at";
+
+fn checkpoint_row(r: &Row) -> Result<Checkpoint, StoreError> {
+    const T: &str = "collection_checkpoints";
+    let chunk = match (
+        r.try_get::<_, Option<i64>>(5)?,
+        r.try_get::<_, Option<i64>>(6)?,
+    ) {
+        (Some(start), Some(end)) => Some(ChunkProgress {
+            start: UnixNanos::new(start),
+            end: UnixNanos::new(end),
+            cursor: r.try_get(7)?,
+            tick_ts: r.try_get::<_, Option<i64>>(8)?.map(UnixNanos::new),
+            tick_seq: u32::try_from(r.try_get::<_, i64>(9)?).map_err(|_| StoreError::Corrupt {
+                table: T,
+                reason: "tick_seq beyond u32".into(),
+            })?,
+        }),
+        _ => None,
+    };
+    Ok(Checkpoint {
+        key: CheckpointKey {
+            provider: r.try_get(0)?,
+            symbol: parse_symbol(r.try_get(1)?, T)?,
+            kind: DataKind::parse(r.try_get(2)?).map_err(|e| StoreError::Corrupt {
+                table: T,
+                reason: e.to_string(),
+            })?,
+            timeframe: parse_tf_column(r.try_get(3)?)?,
+        },
+        covered: parse_covered(r.try_get(4)?)?,
+        chunk,
+        rows: i64_to_count(r.try_get(10)?, T, "rows")?,
+        pages: i64_to_count(r.try_get(11)?, T, "pages")?,
+        updated_at: UnixNanos::new(r.try_get(12)?),
+    })
+}
+
+pub(super) fn checkpoint(
+    client: &mut Client,
+    key: &CheckpointKey,
+) -> Result<Option<Checkpoint>, StoreError> {
+    let row = client.query_opt(
+        &format!(
+            "SELECT {CHECKPOINT_COLUMNS} FROM collection_checkpoints
+             WHERE provider = $1 AND symbol = $2 AND kind = $3 AND timeframe = $4"
+        ),
+        &[
+            &key.provider,
+            &key.symbol.as_str(),
+            &key.kind.as_str(),
+            &tf_column(key.timeframe),
+        ],
+    )?;
+    row.as_ref().map(checkpoint_row).transpose()
+}
+
+pub(super) fn checkpoints(client: &mut Client) -> Result<Vec<Checkpoint>, StoreError> {
+    client
+        .query(
+            &format!(
+                "SELECT {CHECKPOINT_COLUMNS} FROM collection_checkpoints
+                 ORDER BY provider, symbol, kind, timeframe"
+            ),
+            &[],
+        )?
+        .iter()
+        .map(checkpoint_row)
+        .collect()
+}
+
+pub(super) fn record_run(client: &mut Client, run: &CollectionRun) -> Result<i64, StoreError> {
+    if run.finished_at < run.started_at {
+        return Err(StoreError::Invalid(format!(
+            "run of {} finished at {} before it started at {}",
+            run.job, run.finished_at, run.started_at
+        )));
+    }
+    Ok(client
+        .query_one(
+            "INSERT INTO collection_runs (job, started_at, finished_at, rows_written, errors,
+                 last_error, lag_seconds, next_run)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            &[
+                &run.job,
+                &run.started_at.as_i64(),
+                &run.finished_at.as_i64(),
+                &count_to_i64(run.rows_written, "rows_written")?,
+                &count_to_i64(run.errors, "errors")?,
+                &run.last_error,
+                &run.lag_seconds,
+                &run.next_run.map(UnixNanos::as_i64),
+            ],
+        )?
+        .get(0))
+}
+
+const RUN_COLUMNS: &str =
+    "id, job, started_at, finished_at, rows_written, errors, last_error, lag_seconds, next_run";
+
+fn run_row(r: &Row) -> Result<StoredCollectionRun, StoreError> {
+    const T: &str = "collection_runs";
+    Ok(StoredCollectionRun {
+        id: r.try_get(0)?,
+        run: CollectionRun {
+            job: r.try_get(1)?,
+            started_at: UnixNanos::new(r.try_get(2)?),
+            finished_at: UnixNanos::new(r.try_get(3)?),
+            rows_written: i64_to_count(r.try_get(4)?, T, "rows_written")?,
+            errors: i64_to_count(r.try_get(5)?, T, "errors")?,
+            last_error: r.try_get(6)?,
+            lag_seconds: r.try_get(7)?,
+            next_run: r.try_get::<_, Option<i64>>(8)?.map(UnixNanos::new),
+        },
+    })
+}
+
+pub(super) fn runs(
+    client: &mut Client,
+    job: Option<&str>,
+    limit: Option<u64>,
+) -> Result<Vec<StoredCollectionRun>, StoreError> {
+    let limit: Option<i64> = limit.map(|l| i64::try_from(l).unwrap_or(i64::MAX));
+    client
+        .query(
+            &format!(
+                "SELECT {RUN_COLUMNS} FROM collection_runs WHERE ($1::text IS NULL OR job = $1)
+                 ORDER BY started_at DESC, id DESC LIMIT $2"
+            ),
+            &[&job, &limit],
+        )?
+        .iter()
+        .map(run_row)
+        .collect()
+}
+
+pub(super) fn status(client: &mut Client) -> Result<Vec<JobStatus>, StoreError> {
+    const T: &str = "collection_runs";
+    let totals = client.query(
+        "SELECT job, count(*), sum(rows_written)::bigint, sum(errors)::bigint,
+                max(finished_at) FILTER (WHERE errors = 0)
+         FROM collection_runs GROUP BY job ORDER BY job",
+        &[],
+    )?;
+    let mut out = Vec::with_capacity(totals.len());
+    for r in &totals {
+        let job: String = r.try_get(0)?;
+        let newest = run_row(&client.query_one(
+            &format!(
+                "SELECT {RUN_COLUMNS} FROM collection_runs WHERE job = $1
+                 ORDER BY started_at DESC, id DESC LIMIT 1"
+            ),
+            &[&job],
+        )?)?
+        .run;
+        let err = client.query_opt(
+            "SELECT last_error, finished_at FROM collection_runs
+             WHERE job = $1 AND last_error IS NOT NULL ORDER BY started_at DESC, id DESC LIMIT 1",
+            &[&job],
+        )?;
+        let err: Option<(String, i64)> = err
+            .map(|e| Ok::<_, StoreError>((e.try_get(0)?, e.try_get(1)?)))
+            .transpose()?;
+        out.push(JobStatus {
+            runs: i64_to_count(r.try_get(1)?, T, "count")?,
+            total_rows_written: i64_to_count(r.try_get(2)?, T, "rows_written")?,
+            total_errors: i64_to_count(r.try_get(3)?, T, "errors")?,
+            last_success_at: r.try_get::<_, Option<i64>>(4)?.map(UnixNanos::new),
+            last_started_at: newest.started_at,
+            last_finished_at: newest.finished_at,
+            last_rows_written: newest.rows_written,
+            last_errors: newest.errors,
+            last_error_at: err.as_ref().map(|(_, at)| UnixNanos::new(*at)),
+            last_error: err.map(|(e, _)| e),
+            lag_seconds: newest.lag_seconds,
+            next_run: newest.next_run,
+            job,
+        });
+    }
+    Ok(out)
+}
+
+pub(super) fn collected(
+    client: &mut impl GenericClient,
+) -> Result<Vec<CollectedSeries>, StoreError> {
+    let rows = client.query(
+        "SELECT 'trades', s.symbol, count(*), min(t.ts), max(t.ts)
+           FROM market_trades t JOIN symbols s ON s.id = t.symbol_id GROUP BY s.symbol
+         UNION ALL
+         SELECT 'quotes', s.symbol, count(*), min(q.ts), max(q.ts)
+           FROM market_quotes q JOIN symbols s ON s.id = q.symbol_id GROUP BY s.symbol
+         UNION ALL
+         SELECT 'options', s.symbol, count(*), min(o.ts), max(o.ts)
+           FROM options_chain o JOIN symbols s ON s.id = o.underlying_id GROUP BY s.symbol
+         UNION ALL
+         SELECT 'news', symbol, count(*), min(created_at), max(created_at)
+           FROM news_symbols GROUP BY symbol",
+        &[],
+    )?;
+    let mut out = rows
+        .iter()
+        .map(|r| {
+            Ok(CollectedSeries {
+                kind: DataKind::parse(r.try_get(0)?)?,
+                symbol: parse_symbol(r.try_get(1)?, "symbols")?,
+                rows: i64_to_count(r.try_get(2)?, "collected", "count")?,
+                first: UnixNanos::new(r.try_get(3)?),
+                last: UnixNanos::new(r.try_get(4)?),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    out.sort_by(|a, b| (&a.symbol, a.kind).cmp(&(&b.symbol, b.kind)));
+    Ok(out)
+}
