@@ -11,12 +11,17 @@
 //!   scale-out, in-memory for the embedded mode.
 //! - [`runtime`]: the beat that queues due runs, the embedded one-process mode, the clock (the
 //!   only place the wall clock is read), lag, graceful shutdown.
+//! - [`backfill`]: resumable, idempotent backfill of bars, trades, quotes, news and option
+//!   chains, each page written with its checkpoint ([`backfill::run_backfill`]).
+//! - [`news_ingest`]: provider articles into store rows, and their per-interval sentiment.
 //! - [`worker`]: runs jobs from a queue (bars with gap backfill, news with sentiment, option
 //!   chains) into the store, recording each run in `collection_runs`.
 //!
 //! The modules above `queue` are pure: storage sits behind small traits
 //! ([`secrets::SecretStore`]) and every function that needs the time takes it as an argument.
 
+pub mod backfill;
+pub mod news_ingest;
 pub mod provider;
 pub mod queue;
 pub mod runtime;

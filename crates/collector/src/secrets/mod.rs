@@ -5,8 +5,10 @@
 //! - [`master`]: the [`MasterKey`] from `ZTRADE_MASTER_KEY` or a 0600 key file, and Argon2id
 //!   [`KdfParams`].
 //! - [`store`]: the [`SecretStore`] trait the database backends implement (tables `key_vault`,
-//!   `api_keys`, `key_audit`; see `crates/collector/sql/`), and [`MemorySecretStore`] for tests.
+//!   `api_keys`, `key_audit`; store migration 0006), and [`MemorySecretStore`] for tests.
 //! - [`vault`]: [`KeyVault`], set / list / rotate / delete / get, each writing an audit row.
+//! - [`db`]: [`StoreSecrets`], the [`SecretStore`] over the store's key tables, and
+//!   [`vault_lookup`], stored keys layered under the environment.
 //! - [`env`]: `APCA_API_KEY_ID`, `APCA_API_SECRET_KEY` and `POLYGON_API_KEY` take precedence
 //!   over stored keys.
 //! - [`error`]: [`VaultError`]; no message ever contains a secret.
@@ -17,6 +19,7 @@
 //! master key fails on that check with [`VaultError::MasterKeyMismatch`] instead of yielding
 //! garbage.
 
+pub mod db;
 pub mod env;
 pub mod error;
 pub mod master;
@@ -30,6 +33,7 @@ mod vault_tests;
 #[cfg(test)]
 mod sql_tests;
 
+pub use db::{StoreSecrets, vault_lookup};
 pub use env::{KeySource, Resolved, credentials_from_env, resolve};
 pub use error::{StorageError, VaultError};
 pub use master::{KdfParams, MASTER_KEY_ENV, MasterKey};

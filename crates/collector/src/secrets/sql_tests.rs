@@ -1,4 +1,4 @@
-//! The proposed tables (`crates/collector/sql/`) on real databases: the whole vault over a
+//! The key tables (store migration 0006) on real databases: the whole vault over a
 //! SQLite [`SecretStore`] written against them (a reference for the store crate's), and the
 //! PostgreSQL dialect applied and round-tripped inside a rolled-back transaction.
 
@@ -8,8 +8,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::provider::Provider;
 use crate::secrets::*;
 
-const SQLITE_SQL: &str = include_str!("../../sql/sqlite/0005_api_keys.sql");
-const POSTGRES_SQL: &str = include_str!("../../sql/postgres/0005_api_keys.sql");
+const SQLITE_SQL: &str = include_str!("../../../store/migrations/sqlite/0006_api_keys.sql");
+const POSTGRES_SQL: &str = include_str!("../../../store/migrations/postgres/0006_api_keys.sql");
 
 struct SqliteKeys(Connection);
 

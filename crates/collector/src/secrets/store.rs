@@ -1,5 +1,5 @@
 //! Where sealed keys live. The database backends implement [`SecretStore`] over the tables in
-//! `crates/collector/sql/` (`key_vault`, `api_keys`, `key_audit`); [`MemorySecretStore`] backs
+//! the store's migration 0006 (`key_vault`, `api_keys`, `key_audit`); [`MemorySecretStore`] backs
 //! the tests. A store only ever sees ciphertext.
 
 use std::collections::BTreeMap;
