@@ -112,10 +112,14 @@ impl RedisQueue {
         Ok((queued + scheduled) as usize)
     }
 
-    /// Runs waiting to be taken.
+    /// Runs waiting to be taken (apalis-redis files new runs as scheduled for "now" and
+    /// moves them to the active list when a worker fetches).
     pub async fn pending(&mut self) -> Result<u64, QueueError> {
-        let key = self.config.apalis().active_jobs_list();
-        redis_cmd(&mut self.conn, &self.config.url, "LLEN", &key).await
+        let c = self.config.apalis();
+        let (active, scheduled) = (c.active_jobs_list(), c.scheduled_jobs_set());
+        let a = redis_cmd(&mut self.conn, &self.config.url, "LLEN", &active).await?;
+        let s = redis_cmd(&mut self.conn, &self.config.url, "ZCARD", &scheduled).await?;
+        Ok(a + s)
     }
 
     /// Runs acknowledged as done.

@@ -79,10 +79,7 @@ pub async fn run_beat(
     // `- 1` so that a run due exactly at `start` is included.
     let mut after = start.plus(-catch_up.max(0) - 1);
     tracing::info!(jobs = plan.jobs.len(), start = %start, "beat started");
-    loop {
-        let Some((due, jobs)) = next_run(plan, after) else {
-            break;
-        };
+    while let Some((due, jobs)) = next_run(plan, after) {
         if stop.until.is_some_and(|u| due > u) {
             break;
         }

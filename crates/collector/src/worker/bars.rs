@@ -1,23 +1,29 @@
 //! A bars run: fetch the lookback window, upsert it, then check the stored series against the
 //! NYSE calendar and backfill what is missing.
 //!
+//! The window is fetched for all the job's symbols at once (up to the provider's per-request
+//! limit), so a minute job costs one request however many symbols it has.
+//!
 //! The gap check covers `[start − gap_window, start)`: the part of the recent past this run did
 //! not just fetch (a bar missing inside the window was just asked for; asking again at once
-//! would get the same answer). Each gap is asked for once per process: a gap that survives its
-//! backfill is a minute the provider has no bar for (no trades), and [`GapMemo`] keeps the
-//! worker from asking every minute. Per symbol, all its gaps go in one request spanning them.
+//! would get the same answer). Per symbol, the span from its first gap to its last goes to the
+//! backfill engine ([`crate::backfill`]), which skips what its checkpoint already covers. A gap
+//! that survives its backfill is a minute the provider has no bar for (no trades): the
+//! checkpoint (once the data is settled) and [`GapMemo`] (within the process) keep the worker
+//! from asking for it every minute.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Mutex;
 
 use domain::calendar::NyseCalendar;
 use domain::{Bar, Symbol, Timeframe, UnixNanos};
 use providers::{BarsRequest, Dedup, Provider as Source};
-use store::BarQuery;
+use store::{BarQuery, DataKind};
 
+use crate::backfill::{BackfillSpec, run_backfill_with};
 use crate::queue::JobSpec;
 use crate::schedule::{Gap, expected_bars, missing_bars};
-use crate::worker::{JobError, JobReport, StoreHandle};
+use crate::worker::{Clients, JobError, JobReport, StoreHandle};
 
 /// Gaps already backfilled by this process, by (symbol, timeframe, start, end).
 #[derive(Debug, Default)]
@@ -111,17 +117,15 @@ async fn stored_times(
 }
 
 /// Runs a bars job: window, gap check, backfill.
-#[allow(clippy::too_many_arguments)]
 pub async fn run_bars(
-    client: &dyn Source,
+    clients: &Clients,
     store: &StoreHandle,
     spec: &JobSpec,
-    tf: Timeframe,
-    start: UnixNanos,
-    end: UnixNanos,
-    gap_window: i64,
-    memo: &GapMemo,
+    window: (Timeframe, UnixNanos, UnixNanos),
+    gaps: &GapCheck<'_>,
 ) -> Result<JobReport, JobError> {
+    let (tf, start, end) = window;
+    let client = clients.get(spec.provider)?.as_ref();
     let mut report = JobReport::default();
     let per_request = client.limits().max_symbols_per_request.max(1);
     let mut fetched: BTreeMap<Symbol, Vec<Bar>> = BTreeMap::new();
@@ -132,70 +136,80 @@ pub async fn run_bars(
     }
     report.lag_seconds = Some(lag_seconds(&spec.symbols, &fetched, tf, start, end)?);
 
-    if gap_window > 0 {
-        let gap_start = start.plus(-gap_window);
-        memo.prune(gap_start);
+    if gaps.window > 0 {
+        let gap_start = start.plus(-gaps.window);
+        gaps.memo.prune(gap_start);
         for symbol in &spec.symbols {
+            let range = (gap_start, start);
             // One symbol's failure is reported and the others still get their check.
-            if let Err(e) = backfill_symbol(
-                client,
-                store,
-                symbol,
-                tf,
-                gap_start,
-                start,
-                memo,
-                &mut report,
-            )
-            .await
+            if let Err(e) =
+                fill_gaps(clients, store, spec, symbol, tf, range, gaps, &mut report).await
             {
-                tracing::warn!(job = %spec.job, symbol = %symbol, "gap backfill failed: {e}");
-                report.errors.push(format!("{symbol}: gap backfill: {e}"));
+                tracing::warn!(job = %spec.job, symbol = %symbol, "gap check failed: {e}");
+                report.errors.push(format!("{symbol}: gap check: {e}"));
             }
         }
     }
     Ok(report)
 }
 
+/// The gap check of a bars run: how far back, the process's memo, and the time for the
+/// backfill's checkpoints.
+pub struct GapCheck<'a> {
+    pub window: i64,
+    pub memo: &'a GapMemo,
+    pub now: UnixNanos,
+}
+
 #[allow(clippy::too_many_arguments)]
-async fn backfill_symbol(
-    client: &dyn Source,
+async fn fill_gaps(
+    clients: &Clients,
     store: &StoreHandle,
+    spec: &JobSpec,
     symbol: &Symbol,
     tf: Timeframe,
-    start: UnixNanos,
-    end: UnixNanos,
-    memo: &GapMemo,
+    (start, end): (UnixNanos, UnixNanos),
+    check: &GapCheck<'_>,
     report: &mut JobReport,
 ) -> Result<(), JobError> {
     let cal = NyseCalendar;
     let have = stored_times(store, symbol, tf, start, end).await?;
-    let gaps =
-        missing_bars(&cal, tf, start, end, &have).map_err(|e| JobError::Config(e.to_string()))?;
+    let gaps = missing_bars(&cal, tf, start, end, &have)?;
     let missing: u64 = gaps.iter().map(|g| g.bars).sum();
     report.gap_bars += missing;
-    let todo: Vec<Gap> = gaps
-        .into_iter()
-        .filter(|g| memo.first_try(symbol, tf, g))
+    let todo: Vec<&Gap> = gaps
+        .iter()
+        .filter(|g| check.memo.first_try(symbol, tf, g))
         .collect();
     let (Some(first), Some(last)) = (todo.first(), todo.last()) else {
         report.gap_bars_left += missing;
         return Ok(());
     };
-    tracing::info!(symbol = %symbol, gaps = todo.len(), from = %first.start, to = %last.end, "backfilling gaps");
-    let req = BarsRequest::new(vec![symbol.clone()], tf, first.start, last.end);
-    let rows = fetch_all_bars(client, &req, report).await?;
-    let stored = store_bars(store, tf, rows, report).await?;
-    let mut wanted: BTreeSet<UnixNanos> = BTreeSet::new();
-    for g in &todo {
-        wanted.extend(
-            expected_bars(&cal, tf, g.start, g.end).map_err(|e| JobError::Config(e.to_string()))?,
-        );
+    tracing::info!(symbol = %symbol, gaps = todo.len(), bars = missing, from = %first.start, to = %last.end, "backfilling gaps");
+    let mut bf = BackfillSpec::new(
+        spec.provider,
+        vec![symbol.clone()],
+        DataKind::Bars,
+        tf,
+        first.start,
+        last.end,
+        check.now,
+    );
+    bf.concurrency = 1;
+    let done = run_backfill_with(&bf, store, clients, &|_| {})
+        .await
+        .map_err(|e| JobError::Failed(format!("gap backfill: {e}")))?;
+    report.requests += done.pages;
+    report.add_counts(done.rows);
+    if let Some(e) = done.symbols.iter().flat_map(|s| &s.errors).next() {
+        report.errors.push(format!("{symbol}: gap backfill: {e}"));
     }
-    let filled = stored.get(symbol).map_or(0, |bars| {
-        bars.iter().filter(|b| wanted.contains(&b.ts)).count() as u64
-    });
-    report.gap_bars_left += missing - filled.min(missing);
+    let have = stored_times(store, symbol, tf, start, end).await?;
+    let left: u64 = missing_bars(&cal, tf, start, end, &have)?
+        .iter()
+        .map(|g| g.bars)
+        .sum();
+    report.gap_bars_left += left;
     Ok(())
 }
 

@@ -9,7 +9,8 @@ use providers::{
 
 use crate::provider::Provider;
 use crate::queue::{JobSpec, RunTask};
-use crate::worker::bars::{GapMemo, run_bars};
+use crate::runtime::Clock;
+use crate::worker::bars::{GapCheck, GapMemo, run_bars};
 use crate::worker::news::{run_news, run_options};
 use crate::worker::{JobError, JobReport, JobRunner, StoreHandle};
 
@@ -60,16 +61,19 @@ impl Clients {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct CollectOptions {
     /// How far back before a bars window the gap check looks, in nanoseconds (0: no check).
     pub gap_window: i64,
+    /// The time the gap backfill stamps its checkpoints with (and judges data settled by).
+    pub clock: Clock,
 }
 
 impl Default for CollectOptions {
     fn default() -> Self {
         Self {
             gap_window: domain::time::NANOS_PER_DAY,
+            clock: Clock::System,
         }
     }
 }
@@ -102,15 +106,17 @@ impl JobRunner for CollectRunner {
                 start,
                 end,
             } => {
+                let gaps = GapCheck {
+                    window: self.options.gap_window,
+                    memo: &self.memo,
+                    now: self.options.clock.now(),
+                };
                 run_bars(
-                    client,
+                    &self.clients,
                     &self.store,
                     job,
-                    *timeframe,
-                    *start,
-                    *end,
-                    self.options.gap_window,
-                    &self.memo,
+                    (*timeframe, *start, *end),
+                    &gaps,
                 )
                 .await
             }

@@ -63,9 +63,14 @@ pub enum JobError {
     Provider(#[from] providers::ProviderError),
     #[error(transparent)]
     Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Gap(#[from] crate::schedule::GapError),
     /// The run cannot be done as configured (e.g. no keys for its provider).
     #[error("{0}")]
     Config(String),
+    /// The run failed as a whole (e.g. every symbol's option chain failed).
+    #[error("{0}")]
+    Failed(String),
 }
 
 /// Runs one job. Implementations must be idempotent: the queue may deliver a run twice.

@@ -1,9 +1,10 @@
 //! News runs (articles, then sentiment per interval) and option-chain runs.
 //!
-//! Sentiment is written only for intervals wholly inside the run's window: the record stamped
-//! at an interval's end must count every article of the interval, and the window
-//! (`[due − max(every, interval), due)`, see [`JobSpec::for_run`]) makes each interval whole in
-//! some run. Articles and records are upserts, so the overlap between runs costs nothing.
+//! Sentiment follows the backfill's rule ([`news_ingest`]): a symbol's record for an interval
+//! is recomputed from every stored article of that interval plus the run's, so a record written
+//! by a run that saw part of an interval is corrected by the run that sees the rest, and a
+//! scheduled run and a backfill write the same record. Articles and records are upserts, so
+//! the overlap between runs (the window is `[due − max(every, interval), due)`) costs nothing.
 
 use std::collections::BTreeMap;
 
@@ -11,8 +12,8 @@ use domain::{OptionQuote, SentimentRecord, Symbol, Timeframe, UnixNanos};
 use providers::{NewsItem, NewsRequest, OptionChainRequest, Provider as Source};
 use store::NewsRecord;
 
+use crate::news_ingest;
 use crate::queue::JobSpec;
-use crate::sentiment::{self, Scorer};
 use crate::worker::{JobError, JobReport, StoreHandle};
 
 /// Every article about `symbols` published in `[start, end)`, once each, by id.
@@ -48,65 +49,6 @@ async fn fetch_news(
     Ok(out)
 }
 
-fn record(provider: &str, n: &NewsItem) -> NewsRecord {
-    let provider_sentiment = n.provider_sentiment.as_ref().map(|list| {
-        serde_json::Value::Array(
-            list.iter()
-                .map(|t| {
-                    serde_json::json!({
-                        "symbol": t.symbol.as_str(),
-                        "label": t.label.as_str(),
-                        "reasoning": t.reasoning,
-                    })
-                })
-                .collect(),
-        )
-    });
-    NewsRecord {
-        provider: provider.to_string(),
-        id: n.id.clone(),
-        symbols: n.symbols.clone(),
-        headline: n.headline.clone(),
-        summary: n.summary.clone(),
-        source: n.source.clone(),
-        author: n.author.clone(),
-        url: n.url.clone(),
-        created_at: n.created_at,
-        updated_at: n.updated_at,
-        provider_sentiment,
-    }
-}
-
-/// Sentiment of `symbols` per `interval`, for the intervals wholly inside `[start, end)`.
-pub fn window_sentiment(
-    items: &[NewsItem],
-    symbols: &[Symbol],
-    interval: Timeframe,
-    start: UnixNanos,
-    end: UnixNanos,
-) -> Result<Vec<SentimentRecord>, JobError> {
-    let iv = interval
-        .nanos()
-        .ok_or_else(|| JobError::Config(format!("sentiment interval {interval} has no length")))?;
-    let plain: Vec<sentiment::NewsItem> = items
-        .iter()
-        .map(|n| sentiment::NewsItem {
-            id: n.id.clone(),
-            published: n.created_at,
-            symbols: n.symbols.clone(),
-            headline: n.headline.clone(),
-            summary: Some(n.summary.clone()).filter(|s| !s.trim().is_empty()),
-        })
-        .collect();
-    let scored = sentiment::score_items(&Scorer::default(), &plain);
-    let records =
-        sentiment::aggregate(&scored, interval).map_err(|e| JobError::Config(e.to_string()))?;
-    Ok(records
-        .into_iter()
-        .filter(|r| r.ts.plus(-iv) >= start && r.ts <= end && symbols.contains(&r.symbol))
-        .collect())
-}
-
 pub async fn run_news(
     client: &dyn Source,
     store: &StoreHandle,
@@ -116,15 +58,17 @@ pub async fn run_news(
     interval: Option<Timeframe>,
 ) -> Result<JobReport, JobError> {
     let mut report = JobReport::default();
-    let items: Vec<NewsItem> = fetch_news(client, &spec.symbols, start, end, &mut report)
+    let records: Vec<NewsRecord> = fetch_news(client, &spec.symbols, start, end, &mut report)
         .await?
-        .into_values()
+        .values()
+        .map(|n| news_ingest::record(client.name(), n))
         .collect();
-    let sentiment = match interval {
-        Some(iv) => window_sentiment(&items, &spec.symbols, iv, start, end)?,
-        None => Vec::new(),
-    };
-    let records: Vec<NewsRecord> = items.iter().map(|n| record(client.name(), n)).collect();
+    let mut sentiment = Vec::new();
+    if let Some(iv) = interval {
+        for symbol in &spec.symbols {
+            sentiment.extend(symbol_sentiment(store, symbol, &records, iv).await?);
+        }
+    }
     let counts = store
         .call(move |st| st.upsert_news(&records, &sentiment, None))
         .await?;
@@ -132,6 +76,25 @@ pub async fn run_news(
     report.add_counts(counts.sentiment);
     report.lag_seconds = Some(0);
     Ok(report)
+}
+
+/// `symbol`'s records for the intervals `page` touches, each from every stored article of the
+/// interval plus the page's (the same rule as the backfill, so both write the same record).
+async fn symbol_sentiment(
+    store: &StoreHandle,
+    symbol: &Symbol,
+    page: &[NewsRecord],
+    interval: Timeframe,
+) -> Result<Vec<SentimentRecord>, JobError> {
+    let Some((from, to)) = news_ingest::touched_range(symbol, page, interval) else {
+        return Ok(Vec::new());
+    };
+    let s = symbol.clone();
+    let stored = store
+        .call(move |st| st.news(std::slice::from_ref(&s), Some(from), Some(to)))
+        .await?;
+    news_ingest::interval_sentiment(symbol, &stored, page, interval)
+        .map_err(|e| JobError::Config(e.to_string()))
 }
 
 /// One snapshot of each symbol's chain. A symbol whose chain fails is reported; the others
@@ -159,7 +122,7 @@ pub async fn run_options(
         }
     }
     if failed == spec.symbols.len() && failed > 0 {
-        return Err(JobError::Config(format!(
+        return Err(JobError::Failed(format!(
             "every option chain failed; first: {}",
             report.errors[0]
         )));

@@ -6,10 +6,12 @@
 //! - [`backtest`]: `backtest run|list|show|compare|sweep`
 //! - [`demo`]: the whole job on the embedded default
 //! - [`bench`]: the speed claims, each against a baseline in the same run
+//! - [`collect`]: `collect` (embedded), `collect status`, `scheduler`, `worker`
 
 mod agent;
 mod backtest;
 mod bench;
+mod collect;
 mod data;
 mod db;
 mod demo;
@@ -71,6 +73,12 @@ pub enum Command {
     /// Measure speed against baselines (sqlite3 .import, psql \copy, a hand-written loop).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Collect on a schedule in one process (`--config FILE`), or show its health (`status`).
+    Collect(collect::CollectArgs),
+    /// Scale-out: put due collection runs on the Redis queue (run exactly one).
+    Scheduler(collect::SchedulerArgs),
+    /// Scale-out: take collection runs from the Redis queue into the store (run any number).
+    Worker(collect::WorkerArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -81,5 +89,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backtest(cmd) => backtest::run(cmd, &cli.global),
         Command::Demo(args) => demo::run(args, &cli.global),
         Command::Bench(cmd) => bench::run(cmd, &cli.global),
+        Command::Collect(args) => collect::run(args, &cli.global),
+        Command::Scheduler(args) => collect::scheduler(args, &cli.global),
+        Command::Worker(args) => collect::worker(args, &cli.global),
     }
 }
