@@ -24,6 +24,22 @@ pub fn bar(total: u64, unit: Unit, message: &str) -> ProgressBar {
     pb
 }
 
+/// A bar over a time range (position in seconds covered, for the ETA) whose message the caller
+/// keeps at "N rows, R rows/s" (backfill); hidden off a terminal.
+pub fn span_bar(total_secs: u64, message: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(total_secs);
+    pb.set_style(
+        ProgressStyle::with_template("{prefix} [{bar:30}] {percent}% {msg} eta {eta}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    pb.set_prefix(message.to_string());
+    pb
+}
+
 #[derive(Debug, Clone, Copy)]
 pub enum Unit {
     Bytes,

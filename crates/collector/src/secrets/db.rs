@@ -18,6 +18,9 @@ use crate::secrets::store::{
 };
 use crate::secrets::vault::KeyVault;
 
+/// A configuration lookup (variable name → value), e.g. for `Clients::from_lookup`.
+pub type Lookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
 /// The store's key tables as a [`SecretStore`].
 pub struct StoreSecrets<'a>(pub &'a mut dyn Store);
 
@@ -170,34 +173,37 @@ impl SecretStore for StoreSecrets<'_> {
 }
 
 /// The provider variables (`APCA_API_KEY_ID`, `APCA_API_SECRET_KEY`, `POLYGON_API_KEY`) from
-/// `env` where set, else from the vault; every other variable from `env`. A provider whose
-/// variables are all unset in `env` is read from the vault (and the read audited).
+/// `env` where set, else from the vault; every other variable from `env`. Of `providers`, each
+/// whose variables are all unset in `env` is read from the vault (and the read audited).
 pub fn vault_lookup<S: SecretStore>(
-    env: impl Fn(&str) -> Option<String>,
+    env: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
     vault: &mut KeyVault<S>,
+    providers: &[Provider],
     at: UnixNanos,
-) -> Result<impl Fn(&str) -> Option<String>, VaultError> {
+) -> Result<Lookup, VaultError> {
     let set = |k: &str| env(k).is_some_and(|v| !v.trim().is_empty());
     // Held as Secrets: wiped when the lookup is dropped.
     let mut stored: Vec<(&'static str, Secret)> = Vec::new();
-    if !set(APCA_API_KEY_ID)
+    if providers.contains(&Provider::Alpaca)
+        && !set(APCA_API_KEY_ID)
         && !set(APCA_API_SECRET_KEY)
         && let Some(Credentials::Alpaca { key_id, secret_key }) = vault.get(Provider::Alpaca, at)?
     {
         stored.push((APCA_API_KEY_ID, key_id));
         stored.push((APCA_API_SECRET_KEY, secret_key));
     }
-    if !set(POLYGON_API_KEY)
+    if providers.contains(&Provider::Polygon)
+        && !set(POLYGON_API_KEY)
         && let Some(Credentials::Polygon { api_key }) = vault.get(Provider::Polygon, at)?
     {
         stored.push((POLYGON_API_KEY, api_key));
     }
-    Ok(move |k: &str| {
+    Ok(Box::new(move |k: &str| {
         env(k).filter(|v| !v.trim().is_empty()).or_else(|| {
             stored
                 .iter()
                 .find(|(name, _)| *name == k)
                 .map(|(_, v)| v.expose().to_string())
         })
-    })
+    }))
 }

@@ -33,7 +33,7 @@ mod vault_tests;
 #[cfg(test)]
 mod sql_tests;
 
-pub use db::{StoreSecrets, vault_lookup};
+pub use db::{Lookup, StoreSecrets, vault_lookup};
 pub use env::{KeySource, Resolved, credentials_from_env, resolve};
 pub use error::{StorageError, VaultError};
 pub use master::{KdfParams, MASTER_KEY_ENV, MasterKey};

@@ -53,6 +53,8 @@ pub struct Sim {
     /// Pages served whole (no fault), per endpoint.
     pages: Mutex<HashMap<String, u64>>,
     seen: Mutex<Vec<String>>,
+    /// The `apca-api-key-id` header of each request.
+    key_ids: Mutex<Vec<String>>,
 }
 
 impl Default for Sim {
@@ -71,6 +73,7 @@ impl Sim {
             requests: AtomicU64::new(0),
             pages: Mutex::new(HashMap::new()),
             seen: Mutex::new(Vec::new()),
+            key_ids: Mutex::new(Vec::new()),
         }
     }
 
@@ -125,6 +128,10 @@ impl Sim {
 
     pub fn seen(&self) -> Vec<String> {
         self.seen.lock().unwrap().clone()
+    }
+
+    pub fn key_ids(&self) -> Vec<String> {
+        self.key_ids.lock().unwrap().clone()
     }
 
     /// Serves on a task of the current runtime; returns the base URL.
@@ -199,6 +206,13 @@ async fn handle(State(sim): State<Arc<Sim>>, req: Request) -> Response {
             .map(|p| p.to_string())
             .unwrap_or_default(),
     );
+    let key_id = req
+        .headers()
+        .get("apca-api-key-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    sim.key_ids.lock().unwrap().push(key_id);
     let endpoint = match path.as_str() {
         "/v2/stocks/bars" => "bars",
         "/v2/stocks/trades" => "trades",

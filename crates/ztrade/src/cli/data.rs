@@ -1,4 +1,5 @@
-//! `ztrade data import|export|status|seed`: files in and out of the store, and what it holds.
+//! `ztrade data import|export|status|seed|backfill`: files in and out of the store, what it
+//! holds, and history from a provider ([`super::backfill`]).
 
 use std::path::PathBuf;
 
@@ -67,6 +68,9 @@ pub enum DataCommand {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Fetch history from Alpaca or Polygon into the store: resumable (rerun after any failure,
+    /// `kill -9` included) and idempotent (a range already stored is a quick no-op).
+    Backfill(super::backfill::BackfillArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -105,6 +109,7 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             out,
         } => export(g, symbol, timeframe, start, end, format, &out),
         DataCommand::Status => status::run(g),
+        DataCommand::Backfill(args) => super::backfill::run(args, g),
         DataCommand::Seed {
             symbols,
             days,

@@ -1,7 +1,8 @@
 //! The command line. Global options first, then one module per command group:
 //!
 //! - [`db`]: `db migrate`, `db status`
-//! - [`data`]: `data import|export|status|seed`
+//! - [`data`]: `data import|export|status|seed|backfill` ([`backfill`])
+//! - [`keys`]: `keys set|list|rotate|delete|audit`, provider keys encrypted in the store
 //! - [`agent`]: `agent list|show|validate`
 //! - [`backtest`]: `backtest run|list|show|compare|sweep`
 //! - [`demo`]: the whole job on the embedded default
@@ -9,12 +10,14 @@
 //! - [`collect`]: `collect` (embedded), `collect status`, `scheduler`, `worker`
 
 mod agent;
+mod backfill;
 mod backtest;
 mod bench;
 mod collect;
 mod data;
 mod db;
 mod demo;
+mod keys;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -70,6 +73,8 @@ pub enum Command {
     Backtest(backtest::BacktestCommand),
     /// Seed an embedded store, write sample agents, backtest them and compare the results.
     Demo(demo::DemoArgs),
+    /// Store, list, rotate and delete provider API keys, encrypted in the store.
+    Keys(keys::KeysArgs),
     /// Measure speed against baselines (sqlite3 .import, psql \copy, a hand-written loop).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -89,6 +94,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backtest(cmd) => backtest::run(cmd, &cli.global),
         Command::Demo(args) => demo::run(args, &cli.global),
         Command::Bench(cmd) => bench::run(cmd, &cli.global),
+        Command::Keys(args) => keys::run(args, &cli.global),
         Command::Collect(args) => collect::run(args, &cli.global),
         Command::Scheduler(args) => collect::scheduler(args, &cli.global),
         Command::Worker(args) => collect::worker(args, &cli.global),

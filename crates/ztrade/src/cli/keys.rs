@@ -1,0 +1,255 @@
+//! `ztrade keys set|list|rotate|delete|audit`: provider API keys, encrypted in the store.
+//!
+//! Secrets are read without echo on a terminal (rpassword), or one per line from stdin
+//! otherwise (Alpaca: key id, then secret key). They are sealed with AES-256-GCM under a key
+//! derived (Argon2id) from the master key: `--key-file` (mode 0600) or `ZTRADE_MASTER_KEY`.
+//! Nothing here prints, logs or serializes a secret; every operation writes an audit row.
+//! `list`, `delete` and `audit` need no master key: they never decrypt.
+//!
+//! [`provider_lookup`] is how commands that call a provider find its keys: the environment
+//! first, then the vault.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand, ValueEnum};
+use collector::Provider;
+use collector::secrets::{
+    AuditAction, AuditEntry, Credentials, KdfParams, KeyVault, Lookup, MasterKey, Secret,
+    SecretStore, StoreSecrets, VaultError, vault_lookup,
+};
+use domain::UnixNanos;
+
+use super::GlobalArgs;
+use crate::output;
+
+#[derive(Debug, Args)]
+pub struct KeysArgs {
+    #[command(subcommand)]
+    command: KeysCommand,
+    #[command(flatten)]
+    master: MasterArgs,
+}
+
+/// Where the master key comes from.
+#[derive(Debug, Args, Clone, Default)]
+pub struct MasterArgs {
+    /// File holding the master key (must be mode 0600). Without it, $ZTRADE_MASTER_KEY.
+    #[arg(
+        long,
+        global = true,
+        env = "ZTRADE_MASTER_KEY_FILE",
+        value_name = "PATH"
+    )]
+    pub key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ProviderArg {
+    Alpaca,
+    Polygon,
+}
+
+impl From<ProviderArg> for Provider {
+    fn from(p: ProviderArg) -> Self {
+        match p {
+            ProviderArg::Alpaca => Provider::Alpaca,
+            ProviderArg::Polygon => Provider::Polygon,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Store a provider's keys (prompted without echo, or read from stdin one per line).
+    Set { provider: ProviderArg },
+    /// Provider, key names and when they were stored and rotated; never the secrets.
+    List,
+    /// Replace a provider's stored keys (same input as `set`).
+    Rotate { provider: ProviderArg },
+    /// Remove a provider's stored keys.
+    Delete { provider: ProviderArg },
+    /// The audit trail: what was done to which provider's keys, and when.
+    Audit,
+}
+
+fn now() -> UnixNanos {
+    collector::runtime::Clock::System.now()
+}
+
+pub fn run(args: KeysArgs, g: &GlobalArgs) -> anyhow::Result<()> {
+    let mut store = store::open_migrated(&g.db_url())?;
+    let at = now();
+    let (provider, action) = match args.command {
+        KeysCommand::Set { provider } | KeysCommand::Rotate { provider } => {
+            let rotate = matches!(args.command, KeysCommand::Rotate { .. });
+            let p = Provider::from(provider);
+            let creds = read_credentials(p)?;
+            let master = master_key(args.master.key_file.as_deref())?;
+            let mut vault = open_vault(store.as_mut(), &master, at)?;
+            if rotate {
+                vault.rotate(&creds, at)?;
+            } else {
+                vault.set(&creds, at)?;
+            }
+            (p, if rotate { "rotated" } else { "stored" })
+        }
+        KeysCommand::Delete { provider } => {
+            let p = Provider::from(provider);
+            let mut secrets = StoreSecrets(store.as_mut());
+            if secrets.get(p)?.is_empty() {
+                return Err(VaultError::NotStored { provider: p }.into());
+            }
+            secrets.delete(p, &entry(at, Some(p), AuditAction::Delete))?;
+            (p, "deleted")
+        }
+        KeysCommand::List => return list(store.as_mut(), at, g.json),
+        KeysCommand::Audit => return audit(store.as_mut(), g.json),
+    };
+    if g.json {
+        output::json(&serde_json::json!({ "provider": provider, "action": action }))
+    } else {
+        println!("{action} {provider} keys in {}", store.location());
+        Ok(())
+    }
+}
+
+fn entry(at: UnixNanos, provider: Option<Provider>, action: AuditAction) -> AuditEntry {
+    AuditEntry {
+        at,
+        provider,
+        action,
+    }
+}
+
+fn list(store: &mut dyn store::Store, at: UnixNanos, json: bool) -> anyhow::Result<()> {
+    let mut secrets = StoreSecrets(store);
+    let keys = secrets.list()?;
+    secrets.audit(&entry(at, None, AuditAction::List))?;
+    if json {
+        return output::json(&keys);
+    }
+    if keys.is_empty() {
+        println!("no keys stored; add some with `ztrade keys set alpaca|polygon`");
+        return Ok(());
+    }
+    let rows = keys.iter().map(|k| {
+        vec![
+            k.provider.to_string(),
+            k.name.clone(),
+            k.created_at.to_rfc3339(),
+            k.rotated_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        ]
+    });
+    println!(
+        "{}",
+        output::table(&["provider", "key", "created", "rotated"], rows)
+    );
+    Ok(())
+}
+
+fn audit(store: &mut dyn store::Store, json: bool) -> anyhow::Result<()> {
+    let log = StoreSecrets(store).audit_log()?;
+    if json {
+        return output::json(&log);
+    }
+    let rows = log.iter().map(|a| {
+        vec![
+            a.at.to_rfc3339(),
+            a.provider.map(|p| p.to_string()).unwrap_or_default(),
+            a.action.as_str().to_string(),
+        ]
+    });
+    println!("{}", output::table(&["at", "provider", "action"], rows));
+    Ok(())
+}
+
+/// The master key from `key_file`, else `ZTRADE_MASTER_KEY`.
+pub fn master_key(key_file: Option<&Path>) -> anyhow::Result<MasterKey> {
+    MasterKey::resolve(key_file, |k| std::env::var(k).ok()).map_err(|e| match e {
+        VaultError::NoMasterKey => anyhow::anyhow!(
+            "no master key: set ZTRADE_MASTER_KEY or pass --key-file (a file of mode 0600)"
+        ),
+        other => other.into(),
+    })
+}
+
+fn open_vault<'a>(
+    store: &'a mut dyn store::Store,
+    master: &MasterKey,
+    at: UnixNanos,
+) -> anyhow::Result<KeyVault<StoreSecrets<'a>>> {
+    Ok(KeyVault::open(
+        StoreSecrets(store),
+        master,
+        KdfParams::default(),
+        at,
+    )?)
+}
+
+/// The provider's secrets: prompted without echo on a terminal, else one per line on stdin.
+fn read_credentials(p: Provider) -> anyhow::Result<Credentials> {
+    let names: &[&str] = match p {
+        Provider::Alpaca => &["Alpaca key id", "Alpaca secret key"],
+        Provider::Polygon => &["Polygon API key"],
+    };
+    let mut values = Vec::with_capacity(names.len());
+    if std::io::stdin().is_terminal() {
+        for n in names {
+            let v = rpassword::prompt_password(format!("{n}: "))
+                .with_context(|| format!("reading the {n}"))?;
+            values.push(Secret::new(v.trim()));
+        }
+    } else {
+        let stdin = std::io::stdin();
+        let mut lines = stdin.lock();
+        for n in names {
+            let mut line = String::new();
+            lines
+                .read_line(&mut line)
+                .with_context(|| format!("reading the {n} from stdin"))?;
+            if line.trim().is_empty() {
+                bail!("stdin ended before the {n} (give one value per line)");
+            }
+            values.push(Secret::new(line.trim()));
+        }
+    }
+    let mut v = values.into_iter();
+    let mut next = || v.next().expect("one value per name");
+    Ok(match p {
+        Provider::Alpaca => Credentials::alpaca(next(), next())?,
+        Provider::Polygon => Credentials::polygon(next())?,
+    })
+}
+
+/// A lookup for provider configuration: the environment, with the keys of `providers` that the
+/// environment lacks taken from the vault in the store at `db_url` when it has one. Without a
+/// master key, or without a vault, it is the environment alone (and a missing key is reported
+/// by the provider config, naming the variables).
+pub fn provider_lookup(
+    db_url: &str,
+    key_file: Option<&Path>,
+    providers: &[Provider],
+) -> anyhow::Result<Lookup> {
+    let env = |k: &str| std::env::var(k).ok();
+    let mut store = store::open_migrated(db_url)?;
+    let secrets = StoreSecrets(store.as_mut());
+    let in_env = |p: &Provider| match p {
+        Provider::Alpaca => env("APCA_API_KEY_ID").is_some_and(|v| !v.is_empty()),
+        Provider::Polygon => env("POLYGON_API_KEY").is_some_and(|v| !v.is_empty()),
+    };
+    let needed: Vec<Provider> = providers.iter().copied().filter(|p| !in_env(p)).collect();
+    let mut stored = false;
+    for p in &needed {
+        stored |= !secrets.get(*p)?.is_empty();
+    }
+    if !stored {
+        return Ok(Box::new(env));
+    }
+    let master = master_key(key_file).context(
+        "keys are stored in the vault but cannot be opened; or set the provider's variables",
+    )?;
+    let mut vault = KeyVault::open(secrets, &master, KdfParams::default(), now())?;
+    Ok(vault_lookup(env, &mut vault, &needed, now())?)
+}

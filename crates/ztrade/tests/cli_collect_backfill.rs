@@ -1,0 +1,214 @@
+//! `ztrade data backfill` through the binary, against a local Alpaca-shaped server, on SQLite
+//! and PostgreSQL: two symbols land exactly; a rerun is a no-op; a missing key is a clear error;
+//! and `kill -9` in the middle of a slowed backfill, then a rerun, gives the same store as an
+//! uninterrupted run, the rerun starting from the checkpoint.
+
+#[path = "../../collector/tests/support/alpaca_sim.rs"]
+mod alpaca_sim;
+mod common;
+
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use alpaca_sim::{Sim, minute_bars};
+use common::Db;
+use domain::{Bar, Symbol, Timeframe};
+use serde_json::Value;
+use store::{BarQuery, CheckpointKey, DataKind, Store};
+
+both_backends!(
+    two_symbols_land_exactly_and_a_rerun_is_a_no_op,
+    kill_9_then_rerun_equals_an_uninterrupted_run,
+);
+
+const KEY_ID: &str = "PKCLITESTKEY";
+const SECRET: &str = "cli-test-secret-value";
+
+fn backfill(db: &Db, base: &str, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ztrade"));
+    c.arg("--db")
+        .arg(&db.url)
+        .args(["data", "backfill", "--provider", "alpaca"])
+        .args(args)
+        .current_dir(db.dir.path())
+        .env("ZTRADE_ALPACA_DATA_URL", base)
+        .env("APCA_API_KEY_ID", KEY_ID)
+        .env("APCA_API_SECRET_KEY", SECRET)
+        .env_remove("RUST_LOG")
+        .env_remove("ZTRADE_MASTER_KEY")
+        .stdin(Stdio::null());
+    c
+}
+
+fn ok(out: Output) -> Value {
+    assert!(
+        out.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn bars(url: &str, symbol: &str) -> Vec<Bar> {
+    let st = store::open_ready(url).unwrap();
+    let st: &dyn Store = st.as_ref();
+    st.bars(BarQuery {
+        symbol: Symbol::lit(symbol),
+        timeframe: Timeframe::M1,
+        start: None,
+        end: None,
+    })
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+fn symbol<'a>(report: &'a Value, s: &str) -> &'a Value {
+    report["symbols"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["symbol"] == s)
+        .unwrap()
+}
+
+fn two_symbols_land_exactly_and_a_rerun_is_a_no_op(backend: &str) {
+    let db = Db::of(backend, "bf_two");
+    let (spy_rows, spy) = minute_bars("2024-01-02T14:30:00Z", 1_200, 11);
+    let (qqq_rows, qqq) = minute_bars("2024-01-02T14:30:00Z", 900, 12);
+    let (base, sim) = Sim::new()
+        .page_size(250)
+        .rows("bars", "SPY", spy_rows)
+        .rows("bars", "QQQ", qqq_rows)
+        .start_thread();
+    let args = [
+        "--symbols",
+        "SPY,QQQ",
+        "--timeframe",
+        "1m",
+        "--start",
+        "2024-01-02",
+        "--end",
+        "2024-01-03",
+        "--json",
+    ];
+    let report = ok(backfill(&db, &base, &args).output().unwrap());
+    assert_eq!(report["failed"], 0);
+    assert_eq!(symbol(&report, "SPY")["rows"]["inserted"], 1_200);
+    assert_eq!(symbol(&report, "QQQ")["rows"]["inserted"], 900);
+    assert_eq!(symbol(&report, "SPY")["pages"], 5);
+    assert_eq!(bars(&db.url, "SPY"), spy);
+    assert_eq!(bars(&db.url, "QQQ"), qqq);
+    assert!(sim.key_ids().iter().all(|k| k == KEY_ID));
+
+    let requests = sim.requests();
+    let again = ok(backfill(&db, &base, &args).output().unwrap());
+    assert_eq!(sim.requests(), requests, "a covered range asks for nothing");
+    assert_eq!(symbol(&again, "SPY")["up_to_date"], true);
+    assert_eq!(again["rows"]["inserted"], 0);
+
+    // Without keys: a clear error naming the variables and `ztrade keys set`.
+    let out = backfill(&db, &base, &args)
+        .env_remove("APCA_API_KEY_ID")
+        .env_remove("APCA_API_SECRET_KEY")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    for needle in [
+        "APCA_API_KEY_ID",
+        "APCA_API_SECRET_KEY",
+        "ztrade keys set alpaca",
+    ] {
+        assert!(err.contains(needle), "{err}");
+    }
+}
+
+fn kill_9_then_rerun_equals_an_uninterrupted_run(backend: &str) {
+    let (rows, expected) = minute_bars("2024-01-02T14:30:00Z", 4_000, 21);
+    let args = [
+        "--symbols",
+        "SPY",
+        "--start",
+        "2024-01-02",
+        "--end",
+        "2024-01-05",
+        "--json",
+    ];
+    const PAGES: u64 = 4_000 / 200;
+
+    // The uninterrupted run, for comparison.
+    let whole = Db::of(backend, "bf_whole");
+    let (base, sim) = Sim::new()
+        .page_size(200)
+        .rows("bars", "SPY", rows.clone())
+        .start_thread();
+    ok(backfill(&whole, &base, &args).output().unwrap());
+    assert_eq!(sim.pages("bars"), PAGES);
+
+    // Slowed pages; killed once a few pages are stored.
+    let db = Db::of(backend, "bf_kill");
+    let (base, sim) = Sim::new()
+        .page_size(200)
+        .page_delay(Duration::from_millis(150))
+        .rows("bars", "SPY", rows)
+        .start_thread();
+    let mut child = backfill(&db, &base, &args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let stored = |url: &str| {
+        store::open_ready(url)
+            .ok()
+            .and_then(|st| st.series().ok())
+            .and_then(|s| s.first().map(|s| s.rows))
+            .unwrap_or(0)
+    };
+    while stored(&db.url) < 1_000 {
+        assert!(Instant::now() < deadline, "the backfill did not progress");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "it finished before the kill"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let at_kill = stored(&db.url);
+    assert!(at_kill < 4_000, "killed too late: {at_kill} rows");
+    assert_eq!(at_kill % 200, 0, "pages land whole: {at_kill}");
+    let served = sim.pages("bars");
+
+    let report = ok(backfill(&db, &base, &args).output().unwrap());
+    let r = symbol(&report, "SPY");
+    assert_eq!(r["resumed"], true);
+    assert_eq!(r["rows"]["updated"], 0);
+    let rerun_pages = sim.pages("bars") - served;
+    assert!(rerun_pages < PAGES, "the rerun fetched {rerun_pages} pages");
+    // The rerun starts at the first page not stored: at most the page in flight is fetched twice.
+    assert!(rerun_pages <= PAGES - at_kill / 200 + 1, "{rerun_pages}");
+    assert_eq!(r["rows"]["inserted"].as_u64().unwrap(), 4_000 - at_kill);
+
+    assert_eq!(bars(&db.url, "SPY"), expected);
+    assert_eq!(bars(&whole.url, "SPY"), expected);
+    let key = CheckpointKey {
+        provider: "alpaca".into(),
+        symbol: Symbol::lit("SPY"),
+        kind: DataKind::Bars,
+        timeframe: Some(Timeframe::M1),
+    };
+    let cp = |url: &str| {
+        store::open_ready(url)
+            .unwrap()
+            .checkpoint(&key)
+            .unwrap()
+            .unwrap()
+    };
+    let (a, b) = (cp(&db.url), cp(&whole.url));
+    assert_eq!(
+        (&a.covered, &a.chunk, a.rows),
+        (&b.covered, &b.chunk, b.rows)
+    );
+}
