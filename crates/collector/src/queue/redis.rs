@@ -122,6 +122,39 @@ impl RedisQueue {
         Ok(a + s)
     }
 
+    /// Deletes every key of the queue (runs, results, worker records); returns how many.
+    pub async fn purge(&mut self) -> Result<u64, QueueError> {
+        let err = |source| QueueError::Redis {
+            url: redact(&self.config.url),
+            source,
+        };
+        let pattern = format!("{}:*", self.config.queue);
+        let mut deleted = 0;
+        let mut cursor: u64 = 0;
+        loop {
+            let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(&pattern)
+                .arg("COUNT")
+                .arg(500)
+                .query_async(&mut self.conn)
+                .await
+                .map_err(err)?;
+            if !keys.is_empty() {
+                deleted += redis::cmd("DEL")
+                    .arg(&keys)
+                    .query_async::<u64>(&mut self.conn)
+                    .await
+                    .map_err(err)?;
+            }
+            if next == 0 {
+                return Ok(deleted);
+            }
+            cursor = next;
+        }
+    }
+
     /// Runs acknowledged as done.
     pub async fn done(&mut self) -> Result<u64, QueueError> {
         let key = self.config.apalis().done_jobs_set();

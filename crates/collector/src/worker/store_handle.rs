@@ -2,18 +2,45 @@
 //!
 //! The store is synchronous (rusqlite, the blocking postgres client, which must not run on an
 //! async worker thread), so every call hops to Tokio's blocking pool and takes a mutex: runs in
-//! one process write one after another, each write one transaction.
+//! one process write one after another, each write one transaction. For the same reason the
+//! connection is closed on a thread of its own when the last handle goes.
 
 use std::sync::{Arc, Mutex};
 
 use store::{Store, StoreError};
 
 #[derive(Clone)]
-pub struct StoreHandle(Arc<Mutex<Box<dyn Store>>>);
+pub struct StoreHandle(Arc<Mutex<Owned>>);
+
+/// The store, closed off the async threads: the blocking postgres client's `Drop` runs its own
+/// runtime, which panics on a thread that is driving one.
+struct Owned(Option<Box<dyn Store>>);
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        let Some(store) = self.0.take() else { return };
+        if tokio::runtime::Handle::try_current().is_ok() {
+            let _ = std::thread::spawn(move || drop(store)).join();
+        }
+    }
+}
+
+impl std::ops::Deref for Owned {
+    type Target = dyn Store;
+    fn deref(&self) -> &Self::Target {
+        self.0.as_deref().expect("present until dropped")
+    }
+}
+
+impl std::ops::DerefMut for Owned {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.0.as_deref_mut().expect("present until dropped")
+    }
+}
 
 impl StoreHandle {
     pub fn new(store: Box<dyn Store>) -> Self {
-        Self(Arc::new(Mutex::new(store)))
+        Self(Arc::new(Mutex::new(Owned(Some(store)))))
     }
 
     /// Opens `url` (migrating a fresh or older schema) on the blocking pool.
@@ -36,7 +63,7 @@ impl StoreHandle {
             // A panic in another call poisons the mutex; the connection itself is still usable
             // because every write is its own transaction.
             let mut guard = inner.lock().unwrap_or_else(|p| p.into_inner());
-            f(guard.as_mut())
+            f(&mut **guard)
         })
         .await
         .map_err(|e| StoreError::Invalid(format!("store task failed: {e}")))?
