@@ -252,4 +252,8 @@ async fn a_dead_workers_run_goes_to_another_worker() {
     let mut q2 = queue(&ns.0, 1, 2).await;
     assert_eq!(q2.pending().await.unwrap(), 0);
     assert_eq!(q2.done().await.unwrap(), 4);
+    // Housekeeping forgets finished runs, but their ids still block a re-enqueue.
+    assert_eq!(q2.vacuum(Duration::ZERO).await.unwrap(), 4);
+    assert_eq!(q2.done().await.unwrap(), 0);
+    assert_eq!(q2.push(&specs).await.unwrap(), 0);
 }

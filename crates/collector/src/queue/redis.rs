@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use apalis::prelude::{TaskBuilder, TaskId};
+use apalis_core::backend::Vacuum;
 use apalis_redis::{Config, ConnectionManager, RedisStorage, RedisTask};
 use async_trait::async_trait;
 
@@ -153,6 +154,53 @@ impl RedisQueue {
             }
             cursor = next;
         }
+    }
+
+    /// Forgets runs that finished more than `older_than` ago (their payloads, results and
+    /// entries in the done/dead sets); returns how many. A forgotten run's id still blocks a
+    /// re-enqueue until its idempotency key expires (`dedup_for`).
+    pub async fn vacuum(&mut self, older_than: Duration) -> Result<u64, QueueError> {
+        let mut storage = self.storage();
+        let n = Vacuum::vacuum_before(&mut storage, older_than)
+            .await
+            .map_err(|e| QueueError::Push(format!("vacuum: {e}")))?;
+        // apalis-redis leaves the ids in the done and dead sets: drop those whose payload is gone.
+        let c = self.config.apalis();
+        let data = c.job_data_hash();
+        for set in [c.done_jobs_set(), c.dead_jobs_set()] {
+            let err = |source| QueueError::Redis {
+                url: redact(&self.config.url),
+                source,
+            };
+            let ids: Vec<String> = redis::cmd("SMEMBERS")
+                .arg(&set)
+                .query_async(&mut self.conn)
+                .await
+                .map_err(err)?;
+            for chunk in ids.chunks(500) {
+                let payloads: Vec<Option<Vec<u8>>> = redis::cmd("HMGET")
+                    .arg(&data)
+                    .arg(chunk)
+                    .query_async(&mut self.conn)
+                    .await
+                    .map_err(err)?;
+                let gone: Vec<&String> = chunk
+                    .iter()
+                    .zip(&payloads)
+                    .filter(|(_, p)| p.is_none())
+                    .map(|(id, _)| id)
+                    .collect();
+                if !gone.is_empty() {
+                    redis::cmd("SREM")
+                        .arg(&set)
+                        .arg(gone)
+                        .query_async::<u64>(&mut self.conn)
+                        .await
+                        .map_err(err)?;
+                }
+            }
+        }
+        Ok(n as u64)
     }
 
     /// Runs acknowledged as done.

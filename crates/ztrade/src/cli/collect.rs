@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
+use collector::Provider;
 use collector::queue::{RedisQueue, RedisQueueConfig};
 use collector::runtime::{Clock, EmbeddedOptions, Shutdown, StopAt, run_beat, run_embedded};
 use collector::schedule::{Plan, load_plan};
@@ -26,6 +27,7 @@ use collector::worker::{
 use domain::{Timeframe, UnixNanos};
 
 use super::GlobalArgs;
+use super::keys::{MasterArgs, provider_lookup};
 use crate::output;
 
 #[derive(Debug, Args)]
@@ -105,6 +107,9 @@ pub struct RunnerArgs {
     /// calendar and backfill missing bars (0 turns the check off).
     #[arg(long, default_value = "1d", value_name = "DURATION", value_parser = parse_span)]
     gap_window: i64,
+    /// Provider keys: the environment first, then the vault in the store (`ztrade keys`).
+    #[command(flatten)]
+    master: MasterArgs,
 }
 
 #[derive(Debug, Args)]
@@ -191,10 +196,14 @@ fn embedded(args: EmbeddedArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     };
     let plan = load_plan(config)?;
     let url = g.db_url();
+    let mut providers: Vec<Provider> = plan.jobs.iter().map(|j| j.provider).collect();
+    providers.sort();
+    providers.dedup();
+    let clients = clients(&url, &args.runner, &providers)?;
     runtime()?.block_on(async {
         let store = StoreHandle::open(&url).await?;
         let clock = args.clock.clock();
-        let runner = collect_runner(&plan, store.clone(), &args.runner, clock)?;
+        let runner = collect_runner(&plan, clients, store.clone(), &args.runner, clock);
         let (trigger, shutdown) = Shutdown::new();
         trigger.on_signals();
         eprintln!(
@@ -250,6 +259,7 @@ pub fn scheduler(args: SchedulerArgs, g: &GlobalArgs) -> anyhow::Result<()> {
             plan.jobs.len(),
             args.queue.queue
         );
+        let housekeeping = tokio::spawn(housekeeping(queue.clone()));
         let s = run_beat(
             &plan,
             args.clock.clock(),
@@ -258,7 +268,9 @@ pub fn scheduler(args: SchedulerArgs, g: &GlobalArgs) -> anyhow::Result<()> {
             &mut queue,
             &shutdown,
         )
-        .await?;
+        .await;
+        housekeeping.abort();
+        let s = s?;
         if g.json {
             return output::json(&serde_json::json!({
                 "runs": s.runs, "enqueued": s.enqueued, "last_due": s.last_due,
@@ -272,6 +284,8 @@ pub fn scheduler(args: SchedulerArgs, g: &GlobalArgs) -> anyhow::Result<()> {
 pub fn worker(args: WorkerArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     let url = g.db_url();
     let name = args.name.clone().unwrap_or_else(default_worker_name);
+    // A worker may be handed any job: both providers, each if configured.
+    let clients = clients(&url, &args.runner, &Provider::ALL)?;
     runtime()?.block_on(async {
         let queue = RedisQueue::connect(args.queue.config()).await?;
         // Workers do not migrate: several starting at once would race; `ztrade db migrate` first.
@@ -279,7 +293,6 @@ pub fn worker(args: WorkerArgs, g: &GlobalArgs) -> anyhow::Result<()> {
             let url = url.clone();
             StoreHandle::new(tokio::task::spawn_blocking(move || store::open_ready(&url)).await??)
         };
-        let clients = Clients::from_lookup(|k| std::env::var(k).ok())?;
         let runner = Arc::new(CollectRunner::new(
             clients,
             store.clone(),
@@ -326,28 +339,47 @@ pub fn worker(args: WorkerArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     })
 }
 
+/// Hourly, forgets queued runs that finished more than a day ago, so Redis does not grow with
+/// the schedule.
+async fn housekeeping(mut queue: RedisQueue) {
+    loop {
+        match queue.vacuum(Duration::from_secs(24 * 3600)).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(runs = n, "forgot finished runs"),
+            Err(e) => tracing::warn!("queue housekeeping: {e}"),
+        }
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+    }
+}
+
+/// Clients for `providers`, keys from the environment, then the store's vault.
+fn clients(url: &str, args: &RunnerArgs, providers: &[Provider]) -> anyhow::Result<Clients> {
+    let lookup = provider_lookup(url, args.master.key_file.as_deref(), providers)?;
+    Ok(Clients::from_lookup(|k| lookup(k))?)
+}
+
 /// The real runner, with a warning for jobs whose provider has no keys (they will fail).
 fn collect_runner(
     plan: &Plan,
+    clients: Clients,
     store: StoreHandle,
     args: &RunnerArgs,
     clock: Clock,
-) -> anyhow::Result<Arc<CollectRunner>> {
-    let clients = Clients::from_lookup(|k| std::env::var(k).ok())?;
+) -> Arc<CollectRunner> {
     for job in &plan.jobs {
         if let Err(e) = clients.get(job.provider) {
             tracing::warn!(job = %job.name, "{e}");
             eprintln!("warning: job {}: {e}", job.name);
         }
     }
-    Ok(Arc::new(CollectRunner::new(
+    Arc::new(CollectRunner::new(
         clients,
         store,
         CollectOptions {
             gap_window: args.gap_window,
             clock,
         },
-    )))
+    ))
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
