@@ -114,12 +114,20 @@ pub fn run(args: StatusArgs, g: &GlobalArgs) -> anyhow::Result<()> {
                 secs(h.lag_seconds),
                 secs(h.behind_seconds),
                 time(h.next_run),
-                h.last_error.clone().unwrap_or_default(),
+                h.last_error.as_deref().map(short).unwrap_or_default(),
             ]
         }),
     );
     println!("{table}");
     Ok(())
+}
+
+/// The first 100 characters of an error, for the table (`--json` has it whole).
+fn short(e: &str) -> String {
+    match e.char_indices().nth(100) {
+        Some((i, _)) => format!("{}…", &e[..i]),
+        None => e.to_string(),
+    }
 }
 
 fn from_status(s: JobStatus) -> JobHealth {
