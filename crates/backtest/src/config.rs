@@ -1,5 +1,5 @@
 //! What the engine is told, resolved and validated: the run's symbols and timeframe, capital,
-//! sizing, risk limits and the intrabar policy. Agents ([`crate::agent`]) produce one of these;
+//! sizing, risk limits, the intrabar policy and how finely the equity curve is recorded. Agents ([`crate::agent`]) produce one of these;
 //! custom callers can build it directly.
 
 use domain::{Money, Price, Symbol, Timeframe};
@@ -22,6 +22,24 @@ pub enum IntrabarPolicy {
     /// Replay the symbol's finer bars (given as extra inputs) to see which came first; stop first
     /// if they are missing or one finer bar reaches both.
     FinerBars,
+}
+
+/// Which points of the equity curve a run records in [`crate::BacktestResult::equity`].
+///
+/// Every metric is computed on daily returns (the analytics resample to the last equity of each
+/// New York exchange date), so an intraday run needs one point per date, not one per bar: a
+/// million one-minute bars would otherwise store a million points (≈ 48 MB) only to throw them
+/// away. On daily and longer timeframes both settings record every bar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EquityCurve {
+    /// The first bar (the baseline the first date's return is measured from), the last bar of
+    /// each New York exchange date ([`domain::UnixNanos::exchange_date`] of the bar stamp) and
+    /// the final bar. Resampling it to dates gives the same daily curve as `bar`.
+    #[default]
+    Session,
+    /// Every bar (every timestamp group when several symbols share a stamp).
+    Bar,
 }
 
 /// Risk limits. Percentages are of the entry price (stops) or of equity (the rest).
@@ -161,10 +179,11 @@ pub struct EngineConfig {
     pub sizing: Sizing,
     pub risk: RiskConfig,
     pub intrabar: IntrabarPolicy,
+    pub equity_curve: EquityCurve,
 }
 
 impl EngineConfig {
-    /// A long-only, all-cash, whole-share, cost-free configuration.
+    /// A long-only, all-cash, whole-share, cost-free configuration recording a `session` curve.
     pub fn new(symbols: Vec<Symbol>, timeframe: Timeframe, initial_capital: Money) -> Self {
         Self {
             symbols,
@@ -175,6 +194,7 @@ impl EngineConfig {
             sizing: Sizing::AllCash,
             risk: RiskConfig::default(),
             intrabar: IntrabarPolicy::StopFirst,
+            equity_curve: EquityCurve::Session,
         }
     }
 

@@ -1,7 +1,8 @@
 //! ztrade's backtesting engine: deterministic, event-driven, exact.
 //!
-//! Data flow: [`Inputs`] (one bar iterator per symbol, optional finer bars and sentiment) →
-//! [`feed`] (time-ordered heap merge) → [`Engine::process`] (one [`Event`] at a time) →
+//! Data flow: [`Inputs`] (one bar iterator or slice per symbol, optional finer bars and
+//! sentiment) → [`feed`] (time-ordered heap merge; none for a single stream) →
+//! [`Engine::process`] (one [`Event`] at a time) →
 //! [`Strategy`] (state → [`OrderRequest`]s) → [`models`] (fill, fee, slippage) → [`portfolio`]
 //! → [`BacktestResult`].
 //!
@@ -14,7 +15,8 @@
 //! - [`strategy`]: the [`Strategy`] trait and its read-only [`Context`].
 //! - [`strategies`]: the built-in strategies.
 //! - [`agent`]: YAML agent files → [`AgentConfig`] → a ready [`Engine`].
-//! - [`result`]: fills, the equity curve, counts.
+//! - [`result`]: fills, the equity curve (one point per exchange date by default, see
+//!   [`EquityCurve`]), counts.
 //!
 //! Nothing here reads the wall clock or draws random numbers: the same inputs give a
 //! byte-identical [`BacktestResult::to_json`].
@@ -38,7 +40,7 @@ pub mod strategies;
 pub mod strategy;
 
 pub use agent::{AgentConfig, AgentError};
-pub use config::{EngineConfig, IntrabarPolicy, RiskConfig};
+pub use config::{EngineConfig, EquityCurve, IntrabarPolicy, RiskConfig};
 pub use engine::Engine;
 pub use error::EngineError;
 pub use event::{Event, SymbolId};

@@ -40,6 +40,8 @@ pub struct Portfolio {
     fees: Money,
     realized: Money,
     positions: Vec<Position>,
+    /// Positions with a non-zero quantity, so a flat book skips the marking arithmetic.
+    open: usize,
 }
 
 impl Portfolio {
@@ -50,6 +52,7 @@ impl Portfolio {
             fees: Money::ZERO,
             realized: Money::ZERO,
             positions: vec![Position::default(); symbols],
+            open: 0,
         }
     }
 
@@ -79,9 +82,18 @@ impl Portfolio {
         self.positions[i].mark = Some(price);
     }
 
+    /// Whether any position is open.
+    #[inline]
+    pub fn has_positions(&self) -> bool {
+        self.open > 0
+    }
+
     /// Cash plus every position at its mark.
     #[inline]
     pub fn equity(&self) -> Money {
+        if self.open == 0 {
+            return self.cash;
+        }
         let mut e = self.cash;
         for p in &self.positions {
             e += p.market_value();
@@ -110,6 +122,13 @@ impl Portfolio {
         let before = p.qty;
         let after = before + delta;
         let reducing = !before.is_zero() && (before.raw() > 0) != (delta.raw() > 0);
+        if before.is_zero() != after.is_zero() {
+            if before.is_zero() {
+                self.open += 1;
+            } else {
+                self.open -= 1;
+            }
+        }
         if !reducing {
             p.qty = after;
             p.cost += flow;
@@ -151,10 +170,12 @@ mod tests {
     #[test]
     fn long_round_trip() {
         let mut p = Portfolio::new(Money::lit("1000"), 1);
+        assert!(!p.has_positions());
         assert_eq!(
             p.apply_fill(0, q(5), Price::lit("100"), Money::lit("1")),
             None
         );
+        assert!(p.has_positions());
         p.set_mark(0, Price::lit("110"));
         assert_eq!(p.cash(), Money::lit("499"));
         assert_eq!(p.equity(), Money::lit("1049"));
@@ -167,6 +188,7 @@ mod tests {
             .apply_fill(0, q(-3), Price::lit("90"), Money::ZERO)
             .unwrap();
         assert_eq!(pnl, Money::lit("-30"));
+        assert!(!p.has_positions());
         assert_eq!(p.position(0).cost, Money::ZERO);
         assert_eq!(p.equity(), Money::lit("989"));
         assert_eq!(p.identity_gap(), Money::ZERO);
@@ -174,8 +196,12 @@ mod tests {
 
     #[test]
     fn short_round_trip() {
-        let mut p = Portfolio::new(Money::lit("1000"), 1);
+        let mut p = Portfolio::new(Money::lit("1000"), 2);
+        p.apply_fill(1, q(2), Price::lit("1"), Money::ZERO);
+        p.apply_fill(1, q(-2), Price::lit("1"), Money::ZERO);
+        assert!(!p.has_positions());
         p.apply_fill(0, q(-10), Price::lit("50"), Money::ZERO);
+        assert!(p.has_positions());
         p.set_mark(0, Price::lit("40"));
         assert_eq!(p.cash(), Money::lit("1500"));
         assert_eq!(p.equity(), Money::lit("1100"));

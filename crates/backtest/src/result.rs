@@ -46,8 +46,9 @@ pub struct Fill {
     pub reason: String,
 }
 
-/// Equity and cash after each bar close (after each timestamp group when several symbols share
-/// a bar stamp). `timestamp` is the bar stamp.
+/// Equity and cash after a bar close (after a timestamp group when several symbols share a bar
+/// stamp). `timestamp` is the bar stamp. Which bars get a point is the run's
+/// [`crate::EquityCurve`]; see [`BacktestResult::equity`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct EquityPoint {
     pub timestamp: UnixNanos,
@@ -59,6 +60,11 @@ pub struct EquityPoint {
 pub struct Counts {
     /// Bars of the run's timeframe processed.
     pub bars: u64,
+    /// Distinct bar stamps (timestamp groups): the length of a `bar` equity curve.
+    pub stamps: u64,
+    /// Stamps at whose close a position was held (after that stamp's fills): with `stamps`, the
+    /// time in the market by bar, whatever equity curve was recorded.
+    pub stamps_in_market: u64,
     pub finer_bars: u64,
     pub sentiment: u64,
     /// Requests the strategy (or a risk rule) made, cancellations excluded.
@@ -113,6 +119,10 @@ pub struct BacktestResult {
     pub open_positions: Vec<OpenPosition>,
     pub strategy: Option<serde_json::Value>,
     pub fills: Vec<Fill>,
+    /// Equity and cash after bar closes, in time order, as the run's [`crate::EquityCurve`]
+    /// chose: with `session` (the default) the first bar, the last bar of each New York exchange
+    /// date and the final bar; with `bar`, or on a daily-or-longer timeframe, every bar (one
+    /// point per timestamp group). Either resamples to the same daily curve.
     pub equity: Vec<EquityPoint>,
 }
 

@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use backtest::strategies::{SourceRules, StrategyConfig, TechnicalSentimentConfig};
 use backtest::{
-    AgentConfig, Context, Engine, EngineConfig, EngineError, Event, Inputs, OrderRequest, Strategy,
-    SymbolId,
+    AgentConfig, Context, Engine, EngineConfig, EngineError, EquityCurve, Event, Inputs,
+    OrderRequest, Strategy, SymbolId,
 };
 use common::*;
 use domain::{
@@ -164,11 +164,9 @@ fn symbols_replay_in_one_order_with_one_equity_point_per_timestamp() {
         (1, OrderRequest::buy(S0)),
     ]);
     let seen = script.seen.clone();
-    let e = Engine::new(
-        EngineConfig::new(vec![spy(), qqq()], Timeframe::M1, Money::lit("1000")),
-        Box::new(script),
-    )
-    .unwrap();
+    let mut cfg = EngineConfig::new(vec![spy(), qqq()], Timeframe::M1, Money::lit("1000"));
+    cfg.equity_curve = EquityCurve::Bar;
+    let e = Engine::new(cfg, Box::new(script)).unwrap();
     let mut inputs = Inputs::new();
     // Given in the "wrong" order: the run's symbol order breaks ties.
     inputs.bar_vec(qqq(), Timeframe::M1, qqq_bars.clone());
@@ -185,6 +183,7 @@ fn symbols_replay_in_one_order_with_one_equity_point_per_timestamp() {
     assert_eq!(order, sorted);
     assert_eq!(order.len(), 6);
     assert_eq!(r.equity.len(), 4);
+    assert_eq!(r.counts.stamps, 4);
     assert_eq!(r.equity[0].timestamp, spy_bars[0].ts);
     assert_eq!(r.equity[3].timestamp, qqq_bars[2].ts);
     // A buy of QQQ decided on SPY's first bar fills at QQQ's first bar (which opens after it).

@@ -5,7 +5,8 @@ mod common;
 
 use backtest::models::{BpsSlippage, PerShare};
 use backtest::{
-    Bracket, Engine, Inputs, IntrabarPolicy, Offset, OrderRequest, Pct, QuantityMode, Side, Sizing,
+    Bracket, Engine, EquityCurve, Inputs, IntrabarPolicy, Offset, OrderRequest, Pct, QuantityMode,
+    Side, Sizing,
 };
 use common::*;
 use domain::{Money, Price, Quantity, Timeframe};
@@ -23,8 +24,10 @@ fn market_orders_fill_at_the_next_open_and_a_last_bar_signal_never_fills() {
         ("11", "12", "10", "11.5"),
         ("12", "13", "11", "12"),
     ]);
+    let mut cfg = config("1000", Timeframe::M1);
+    cfg.equity_curve = EquityCurve::Bar;
     let r = run_plan(
-        config("1000", Timeframe::M1),
+        cfg,
         vec![(0, OrderRequest::buy(S0)), (2, OrderRequest::close(S0))],
         bars.clone(),
     );
@@ -251,6 +254,7 @@ fn shorts_need_allow_short() {
     assert_eq!(r.counts.rejected, 1);
     let mut cfg = config("1000", Timeframe::M1);
     cfg.allow_short = true;
+    cfg.equity_curve = EquityCurve::Bar;
     let r = run_plan(cfg, plan(), bars);
     assert_eq!(
         fills(&r),

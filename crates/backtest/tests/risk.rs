@@ -3,7 +3,7 @@
 
 mod common;
 
-use backtest::{OrderRequest, Pct};
+use backtest::{EquityCurve, OrderRequest, Pct};
 use common::*;
 use domain::{Bar, Money, Timeframe};
 
@@ -47,6 +47,7 @@ fn max_drawdown_halts_the_run() {
     );
     let mut cfg = config("10000", Timeframe::M1);
     cfg.risk.max_drawdown_pct = Some(Pct::lit("10"));
+    cfg.equity_curve = EquityCurve::Bar;
     let plan = vec![
         (0, OrderRequest::buy(S0)),
         (3, OrderRequest::buy(S0)),

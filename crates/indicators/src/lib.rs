@@ -3,6 +3,8 @@
 //!
 //! - [`sma`]: [`Sma`], a simple moving average kept as an **exact** integer sum of raw
 //!   [`domain::Price`] units, so crossovers compare sums without float rounding ([`Sma::cmp_mean`]).
+//! - [`sma_pair`]: [`SmaPair`], a fast and a slow SMA over one ring, for crossovers; exactly two
+//!   [`Sma`]s, at about half the bookkeeping.
 //! - [`ema`]: [`Ema`], exponential moving average seeded TA-Lib's way (SMA of the first `period`).
 //! - [`rsi`]: [`Rsi`], Wilder's relative strength index.
 //! - [`bollinger`]: [`Bollinger`], middle SMA ± k population standard deviations (exact variance).
@@ -18,12 +20,14 @@ pub mod ema;
 pub mod macd;
 pub mod rsi;
 pub mod sma;
+pub mod sma_pair;
 
 pub use bollinger::{Bands, Bollinger};
 pub use ema::Ema;
 pub use macd::{Macd, MacdValue};
 pub use rsi::Rsi;
 pub use sma::Sma;
+pub use sma_pair::SmaPair;
 
 use std::fmt;
 

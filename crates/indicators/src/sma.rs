@@ -93,9 +93,10 @@ impl Sma {
         if !(self.is_ready() && other.is_ready()) {
             return None;
         }
-        let a = self.sum * other.window.len() as i128;
-        let b = other.sum * self.window.len() as i128;
-        Some(a.cmp(&b))
+        // |sum| ≤ 100 000 × 2⁶³ and periods ≤ 100 000, so each product stays below 2⁹⁷ and the
+        // difference cannot overflow; its sign is one test where comparing two i128s is two.
+        let diff = self.sum * other.window.len() as i128 - other.sum * self.window.len() as i128;
+        Some(diff.cmp(&0))
     }
 }
 

@@ -14,7 +14,13 @@
 //! sizing: { kind: all_cash }
 //! costs: { commission_per_share: 0, slippage_bps: 0 }
 //! fill: next_open
+//! equity_curve: session   # or bar; optional, session by default
 //! ```
+//!
+//! `equity_curve` ([`EquityCurve`]) chooses what [`crate::BacktestResult::equity`] holds:
+//! `session` (the default) records the first bar, the last bar of each New York exchange date and
+//! the final bar, which is all the daily-return metrics read; `bar` records every bar. Daily and
+//! longer timeframes record every bar either way.
 
 pub mod load;
 mod raw;
@@ -22,7 +28,7 @@ mod raw;
 use domain::{Money, Price, Symbol, Timeframe};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{EngineConfig, IntrabarPolicy, RiskConfig};
+use crate::config::{EngineConfig, EquityCurve, IntrabarPolicy, RiskConfig};
 use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::models::{
@@ -180,6 +186,9 @@ pub struct AgentConfig {
     pub quantity: QuantityMode,
     #[serde(default)]
     pub intrabar: IntrabarPolicy,
+    /// Which equity points the result keeps (see [`EquityCurve`]).
+    #[serde(default)]
+    pub equity_curve: EquityCurve,
     /// Symbol to run `buy_and_hold` on for comparison.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub benchmark: Option<Symbol>,
@@ -298,6 +307,7 @@ impl AgentConfig {
             sizing: self.sizing,
             risk: self.risk,
             intrabar: self.intrabar,
+            equity_curve: self.equity_curve,
         }
     }
 
@@ -333,6 +343,7 @@ impl AgentConfig {
             allow_short: false,
             quantity: self.quantity,
             intrabar: self.intrabar,
+            equity_curve: self.equity_curve,
             benchmark: None,
         })
     }

@@ -7,7 +7,7 @@ use domain::{Money, Quantity, Symbol, Timeframe};
 use serde::Deserialize;
 
 use super::{AgentConfig, Costs, FillTiming, Invalid};
-use crate::config::{IntrabarPolicy, RiskConfig};
+use crate::config::{EquityCurve, IntrabarPolicy, RiskConfig};
 use crate::pct::Pct;
 use crate::serde_exact::{decimal, decimal_opt, symbol_opt, symbols, timeframe};
 use crate::sizing::{QuantityMode, Sizing};
@@ -40,6 +40,8 @@ pub struct RawAgent {
     quantity: QuantityMode,
     #[serde(default)]
     intrabar: IntrabarPolicy,
+    #[serde(default)]
+    equity_curve: EquityCurve,
     #[serde(default, deserialize_with = "symbol_opt")]
     benchmark: Option<Symbol>,
 }
@@ -275,6 +277,7 @@ impl RawAgent {
             allow_short: self.allow_short,
             quantity: self.quantity,
             intrabar: self.intrabar,
+            equity_curve: self.equity_curve,
             benchmark: self.benchmark,
         };
         cfg.validate()?;

@@ -2,17 +2,23 @@
 //!
 //! - this file: [`Engine`] construction, [`Engine::run`] (feed → process loop) and
 //!   [`Engine::process`], the per-bar sequence, and [`Engine::finish`].
+//! - `curve`: timestamp groups, the equity points kept ([`crate::EquityCurve`]), per-stamp counts.
 //! - `exec`: working orders and brackets against a bar, sizing, booking fills.
 //! - `risk`: session tracking, daily-loss and drawdown halts, flatten at the close.
 //!
-//! Per bar of the run's timeframe, in this order: flush the previous timestamp group's equity
-//! point; roll the session; fill working orders decided before the bar opened; check the
-//! position's bracket; mark to the close; apply risk limits; ask the strategy (which sees the
-//! position after this bar's fills); flatten at the session close if configured. The hot path
-//! allocates nothing except the equity curve's amortized growth.
+//! Per bar of the run's timeframe, in this order: close the previous timestamp group (its equity
+//! point, if the curve keeps it); roll the session; fill working orders decided before the bar
+//! opened; check the position's bracket; mark to the close; apply risk limits; ask the strategy
+//! (which sees the position after this bar's fills); flatten at the session close if configured.
+//! Each step that has nothing to do costs one predictable branch. A run over a single bar stream
+//! (one symbol, no finer bars, no sentiment) skips the feed's heap. The hot path allocates
+//! nothing except the equity curve's amortized growth.
 
+mod curve;
 mod exec;
 mod risk;
+#[cfg(test)]
+mod tests;
 
 use domain::{Bar, Price, SentimentRecord, Symbol, UnixNanos};
 
@@ -21,13 +27,14 @@ use crate::clock::Clock;
 use crate::config::{EngineConfig, IntrabarPolicy};
 use crate::error::{EngineError, SourceError};
 use crate::event::{Event, SymbolId};
-use crate::feed::{Feed, Inputs, Timed};
+use crate::feed::{Feed, Inputs, Route, Timed};
 use crate::models::{FeeModel, FillModel, NextOpen, NoFees, NoSlippage, SlippageModel};
 use crate::order::{Bracket, OrderRequest};
 use crate::portfolio::Portfolio;
-use crate::result::{BacktestResult, Counts, EquityPoint, Fill, Halt, OpenPosition};
+use crate::result::{BacktestResult, Counts, Fill, Halt, OpenPosition};
 use crate::strategy::{Context, Strategy};
 
+use curve::Groups;
 pub use risk::RiskState;
 
 /// An order waiting for a bar: decided at `decided_at`, eligible on bars opening at or after it.
@@ -67,12 +74,12 @@ pub struct Engine {
     working: Vec<WorkingOrder>,
     out: Vec<OrderRequest>,
     fills: Vec<Fill>,
-    equity: Vec<EquityPoint>,
-    group: Option<UnixNanos>,
-    first_bar: Option<UnixNanos>,
+    groups: Groups,
     counts: Counts,
     risk: RiskState,
     halt: Option<Halt>,
+    /// No session tracking, no book-wide limits, no finer bars: most runs, on a shorter path.
+    plain: bool,
 }
 
 impl Engine {
@@ -80,12 +87,17 @@ impl Engine {
     pub fn new(cfg: EngineConfig, strategy: Box<dyn Strategy>) -> Result<Self, EngineError> {
         cfg.validate()?;
         let n = cfg.symbols.len();
+        let risk = RiskState::new(&cfg);
         Ok(Self {
             rule: WindowRule::new(cfg.timeframe),
             default_bracket: cfg.risk.default_bracket(),
             book: Portfolio::new(cfg.initial_capital, n),
             symbols: (0..n).map(|_| SymbolState::default()).collect(),
-            risk: RiskState::new(&cfg),
+            plain: !risk.tracks_sessions()
+                && !risk.has_limits()
+                && cfg.intrabar != IntrabarPolicy::FinerBars,
+            risk,
+            groups: Groups::new(cfg.equity_curve, cfg.timeframe),
             cfg,
             strategy,
             fill_model: Box::new(NextOpen),
@@ -95,9 +107,6 @@ impl Engine {
             working: Vec::new(),
             out: Vec::with_capacity(8),
             fills: Vec::new(),
-            equity: Vec::new(),
-            group: None,
-            first_bar: None,
             counts: Counts::default(),
             halt: None,
         })
@@ -144,9 +153,20 @@ impl Engine {
         inputs: Inputs<'_, E>,
     ) -> Result<BacktestResult, EngineError> {
         let feed = Feed::new(&self.cfg.symbols, self.cfg.timeframe, inputs)?;
-        self.equity.reserve(feed.bar_stamps_hint());
-        for item in feed {
-            self.process_timed(item?)?;
+        if self.groups.keeps_every_group() {
+            self.groups.points.reserve(feed.bar_stamps_hint());
+        }
+        match feed.route() {
+            Route::Single(symbol, bars) => bars.try_for_each(|bar, w| {
+                self.clock.advance(w.close)?;
+                self.on_bar(symbol, bar, w.open, w.close);
+                Ok(())
+            })?,
+            Route::Merge(feed) => {
+                for item in feed {
+                    self.process_timed(item?)?;
+                }
+            }
         }
         self.finish()
     }
@@ -180,7 +200,7 @@ impl Engine {
                     return Err(self.unknown("bars", format!("#{}", symbol.0)));
                 }
                 if timeframe == self.cfg.timeframe {
-                    self.on_bar(symbol, bar, t.open, t.time);
+                    self.on_bar(symbol, &bar, t.open, t.time);
                 } else {
                     self.counts.finer_bars += 1;
                     if self.cfg.intrabar == IntrabarPolicy::FinerBars {
@@ -208,29 +228,51 @@ impl Engine {
     }
 
     #[inline]
-    fn on_bar(&mut self, s: SymbolId, bar: Bar, open: UnixNanos, close: UnixNanos) {
+    fn on_bar(&mut self, s: SymbolId, bar: &Bar, open: UnixNanos, close: UnixNanos) {
         let i = s.index();
-        if self.group != Some(bar.ts) {
-            self.flush_equity();
-            self.group = Some(bar.ts);
+        if self.groups.current != Some(bar.ts) {
+            self.next_group(bar.ts);
         }
-        self.first_bar.get_or_insert(bar.ts);
         self.counts.bars += 1;
+        if self.plain {
+            // The sequence below without the steps that have nothing to do in such a run.
+            if !self.working.is_empty() {
+                self.fill_working(i, bar, open);
+            }
+            if self.symbols[i].bracket.is_some() {
+                self.check_bracket(i, bar, open, close);
+            }
+            self.book.set_mark(i, bar.close);
+            self.decide(s, bar, close);
+            return;
+        }
         let sessions = self.risk.tracks_sessions();
         if sessions {
             self.roll_session(open);
-            self.flatten_outside_session(i, &bar, open);
+            self.flatten_outside_session(i, bar, open);
         }
         if !self.working.is_empty() && (!sessions || self.may_fill(open)) {
-            self.fill_working(i, &bar, open);
+            self.fill_working(i, bar, open);
         }
         if self.symbols[i].bracket.is_some() {
-            self.check_bracket(i, &bar, open, close);
+            self.check_bracket(i, bar, open, close);
         }
         self.book.set_mark(i, bar.close);
         if self.risk.has_limits() {
             self.check_limits(bar.ts, close);
         }
+        self.decide(s, bar, close);
+        if sessions {
+            self.flatten_at_close(i, bar, open, close);
+        }
+        if !self.symbols[i].finer.is_empty() {
+            self.symbols[i].finer.clear();
+        }
+    }
+
+    /// The strategy's turn at a bar's close; what it asks for starts working.
+    #[inline]
+    fn decide(&mut self, s: SymbolId, bar: &Bar, close: UnixNanos) {
         let ctx = Context {
             now: close,
             symbols: &self.cfg.symbols,
@@ -239,15 +281,9 @@ impl Engine {
             allow_short: self.cfg.allow_short,
             halted: self.risk.halted(),
         };
-        self.strategy.on_bar(&ctx, s, &bar, &mut self.out);
+        self.strategy.on_bar(&ctx, s, bar, &mut self.out);
         if !self.out.is_empty() {
             self.submit(close);
-        }
-        if sessions {
-            self.flatten_at_close(i, &bar, open, close);
-        }
-        if !self.symbols[i].finer.is_empty() {
-            self.symbols[i].finer.clear();
         }
     }
 
@@ -271,21 +307,10 @@ impl Engine {
         Ok(())
     }
 
-    #[inline]
-    fn flush_equity(&mut self) {
-        if let Some(ts) = self.group {
-            self.equity.push(EquityPoint {
-                timestamp: ts,
-                equity: self.book.equity(),
-                cash: self.book.cash(),
-            });
-        }
-    }
-
     /// Ends the run: records the last equity point, drops orders that never filled and values
     /// open positions at their last close (they are not closed).
     pub fn finish(mut self) -> Result<BacktestResult, EngineError> {
-        let (Some(start), Some(end)) = (self.first_bar, self.group) else {
+        let (Some(start), Some(end)) = (self.groups.first, self.groups.current) else {
             return Err(EngineError::NoBars {
                 symbol: self
                     .cfg
@@ -297,7 +322,7 @@ impl Engine {
                 timeframe: self.cfg.timeframe,
             });
         };
-        self.flush_equity();
+        self.close_group(end, true);
         self.counts.unfilled += self.working.len() as u64;
         let open_positions = self
             .book
@@ -329,7 +354,7 @@ impl Engine {
             open_positions,
             strategy: self.strategy.diagnostics(),
             fills: self.fills,
-            equity: self.equity,
+            equity: self.groups.points,
         })
     }
 }

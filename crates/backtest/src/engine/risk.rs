@@ -14,10 +14,10 @@
 //! arithmetic runs once per day, not once per bar.
 
 use domain::calendar::{NyseCalendar, Session};
-use domain::time::NEW_YORK;
 use domain::{Bar, Money, UnixNanos};
 
 use super::Engine;
+use super::curve::NyDay;
 use crate::config::EngineConfig;
 use crate::order::{Reason, Side};
 use crate::result::Halt;
@@ -26,8 +26,8 @@ use crate::result::Halt;
 pub struct RiskState {
     sessions: bool,
     limits: bool,
-    /// `[start, end)` of the cached New York calendar day.
-    day: (UnixNanos, UnixNanos),
+    /// The cached New York calendar day.
+    day: NyDay,
     session: Option<Session>,
     day_start_equity: Money,
     peak: Money,
@@ -41,7 +41,7 @@ impl RiskState {
         Self {
             sessions: r.flatten_at_close || r.max_daily_loss_pct.is_some(),
             limits: r.max_daily_loss_pct.is_some() || r.max_drawdown_pct.is_some(),
-            day: (UnixNanos::MAX, UnixNanos::MIN),
+            day: NyDay::NONE,
             session: None,
             day_start_equity: cfg.initial_capital,
             peak: cfg.initial_capital,
@@ -71,20 +71,11 @@ impl Engine {
     /// Moves the cached day forward when `open` leaves it; a new day resets the daily baseline.
     pub(super) fn roll_session(&mut self, open: UnixNanos) {
         let r = &mut self.risk;
-        if open >= r.day.0 && open < r.day.1 {
+        if r.day.contains(open) {
             return;
         }
-        let date = open.exchange_date();
-        let next = date.succ_opt().expect("date in range");
-        let start = UnixNanos::from_local(date.and_hms_opt(0, 0, 0).expect("midnight"), NEW_YORK);
-        let end = UnixNanos::from_local(next.and_hms_opt(0, 0, 0).expect("midnight"), NEW_YORK);
-        // New York midnight never falls in a DST gap; if a calendar ever said otherwise, fall
-        // back to re-checking every bar rather than guessing.
-        r.day = match (start, end) {
-            (Ok(s), Ok(e)) => (s, e),
-            _ => (UnixNanos::MAX, UnixNanos::MIN),
-        };
-        r.session = NyseCalendar.session(date);
+        r.day = NyDay::of(open);
+        r.session = NyseCalendar.session(open.exchange_date());
         r.day_start_equity = self.book.equity();
         r.day_halted = false;
     }

@@ -1,10 +1,10 @@
 //! Moving-average crossovers. `sma_crossover` is the reference strategy: it compares the exact
-//! integer sums (`fast_sum × slow_n` vs `slow_sum × fast_n`), never float averages, so an exact
-//! tie is seen as a tie. The first possible signal is on bar `slow + 1`: a cross needs both bars'
+//! integer sums (`fast_sum × slow_n` vs `slow_sum × fast_n`, both kept by one [`SmaPair`]), never
+//! float averages, so an exact tie is seen as a tie. The first possible signal is on bar `slow + 1`: a cross needs both bars'
 //! averages.
 
 use domain::Bar;
-use indicators::{Ema, ParamError, Sma};
+use indicators::{Ema, ParamError, SmaPair};
 
 use super::signals::{Cross, CrossDetector, bearish, bullish};
 use crate::event::SymbolId;
@@ -12,12 +12,12 @@ use crate::order::OrderRequest;
 use crate::strategy::{Context, Strategy};
 
 pub struct SmaCrossover {
-    state: Vec<(Sma, Sma, CrossDetector)>,
+    state: Vec<(SmaPair, CrossDetector)>,
 }
 
 impl SmaCrossover {
     pub fn new(fast: usize, slow: usize, symbols: usize) -> Result<Self, ParamError> {
-        let one = (Sma::new(fast)?, Sma::new(slow)?, CrossDetector::default());
+        let one = (SmaPair::new(fast, slow)?, CrossDetector::default());
         Ok(Self {
             state: vec![one; symbols],
         })
@@ -27,10 +27,9 @@ impl SmaCrossover {
 impl Strategy for SmaCrossover {
     #[inline]
     fn on_bar(&mut self, ctx: &Context<'_>, s: SymbolId, bar: &Bar, out: &mut Vec<OrderRequest>) {
-        let (fast, slow, cross) = &mut self.state[s.index()];
-        fast.update(bar.close);
-        slow.update(bar.close);
-        match cross.update(fast.cmp_mean(slow)) {
+        let (smas, cross) = &mut self.state[s.index()];
+        smas.update(bar.close);
+        match cross.update(smas.cmp_means()) {
             Some(Cross::Up) => bullish(ctx, s, out),
             Some(Cross::Down) => bearish(ctx, s, out),
             None => {}

@@ -18,7 +18,7 @@
 
 use domain::time::NANOS_PER_HOUR;
 use domain::{Bar, SentimentRecord, SentimentSource, UnixNanos};
-use indicators::{ParamError, Sma};
+use indicators::{ParamError, SmaPair};
 use serde::{Deserialize, Serialize};
 
 use super::signals::{Cross, CrossDetector, bearish, bullish, exit_long, exit_short};
@@ -150,18 +150,14 @@ struct Tally {
 
 pub struct TechnicalSentiment {
     cfg: TechnicalSentimentConfig,
-    sma: Vec<(Sma, Sma, CrossDetector)>,
+    sma: Vec<(SmaPair, CrossDetector)>,
     latest: Vec<[Option<Latest>; 3]>,
     tally: Tally,
 }
 
 impl TechnicalSentiment {
     pub fn new(cfg: TechnicalSentimentConfig, symbols: usize) -> Result<Self, ParamError> {
-        let one = (
-            Sma::new(cfg.fast)?,
-            Sma::new(cfg.slow)?,
-            CrossDetector::default(),
-        );
+        let one = (SmaPair::new(cfg.fast, cfg.slow)?, CrossDetector::default());
         Ok(Self {
             cfg,
             sma: vec![one; symbols],
@@ -210,10 +206,9 @@ impl TechnicalSentiment {
 
 impl Strategy for TechnicalSentiment {
     fn on_bar(&mut self, ctx: &Context<'_>, s: SymbolId, bar: &Bar, out: &mut Vec<OrderRequest>) {
-        let (fast, slow, cross) = &mut self.sma[s.index()];
-        fast.update(bar.close);
-        slow.update(bar.close);
-        let signal = cross.update(fast.cmp_mean(slow));
+        let (smas, cross) = &mut self.sma[s.index()];
+        smas.update(bar.close);
+        let signal = cross.update(smas.cmp_means());
         let blend = self.blend(s, ctx.now());
         let pos = ctx.position(s).raw();
         match signal {

@@ -5,11 +5,19 @@
 //! `(time, rank, symbol, stream)`, where a bar's time is its **close** ([`crate::bartime`]) and a
 //! sentiment record's time is its stamp, so every symbol and kind replays in one strict order and
 //! ties always break the same way. Streams are read lazily, one bar ahead, so a store can page
-//! through years of minutes in constant memory.
+//! through years of minutes in constant memory. A run with a single bar stream and no sentiment
+//! needs no merge: [`Feed::route`] hands that stream over, with the same checks, as [`Single`].
 //!
 //! Checks made here, each a clear error rather than a silent skip: a traded symbol without a
 //! stream, a stream for or a record about a symbol the run does not trade, a stream with no bars,
 //! a stream whose timestamps do not strictly increase, and bars of the wrong timeframe.
+//!
+//! - this file: [`Feed`], the merge.
+//! - `inputs`: [`Inputs`] and where bars come from (iterators, or memory, read ahead of use).
+//! - `single`: [`Route`] and [`Single`], the one-stream path.
+
+mod inputs;
+mod single;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -21,54 +29,10 @@ use crate::bartime::{BarWindow, WindowRule};
 use crate::error::{EngineError, SourceError};
 use crate::event::{Event, EventRank, SymbolId};
 
-/// One symbol's bars in time order, as the store streams them.
-pub type BarIter<'a, E> = Box<dyn Iterator<Item = Result<Bar, E>> + 'a>;
+pub use inputs::{BarIter, Inputs};
+pub use single::{Route, Single};
 
-/// Everything a run reads, keyed by symbol. Build it, then pass it to [`crate::Engine::run`].
-pub struct Inputs<'a, E> {
-    bars: Vec<(Symbol, Timeframe, BarIter<'a, E>)>,
-    sentiment: Vec<SentimentRecord>,
-}
-
-impl<E> Default for Inputs<'_, E> {
-    fn default() -> Self {
-        Self {
-            bars: Vec::new(),
-            sentiment: Vec::new(),
-        }
-    }
-}
-
-impl<'a, E> Inputs<'a, E> {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Bars of `symbol` in `timeframe`: the run's timeframe drives the strategy; a strictly finer
-    /// one supplies intrabar detail for `intrabar: finer_bars`.
-    pub fn bars(
-        &mut self,
-        symbol: Symbol,
-        timeframe: Timeframe,
-        iter: impl Iterator<Item = Result<Bar, E>> + 'a,
-    ) -> &mut Self {
-        self.bars.push((symbol, timeframe, Box::new(iter)));
-        self
-    }
-
-    /// Sentiment records in any order; the feed sorts them by time (stable for equal times).
-    pub fn sentiment(&mut self, records: impl IntoIterator<Item = SentimentRecord>) -> &mut Self {
-        self.sentiment.extend(records);
-        self
-    }
-}
-
-impl<'a> Inputs<'a, std::convert::Infallible> {
-    /// In-memory bars (tests, examples, files already read).
-    pub fn bar_vec(&mut self, symbol: Symbol, timeframe: Timeframe, bars: Vec<Bar>) -> &mut Self {
-        self.bars(symbol, timeframe, bars.into_iter().map(Ok))
-    }
-}
+use inputs::Source;
 
 /// An event with the times the engine needs: when it became known and, for a bar, when it opened.
 #[derive(Debug, Clone)]
@@ -90,7 +54,7 @@ struct Stream<'a, E> {
     symbol: SymbolId,
     rank: EventRank,
     rule: WindowRule,
-    iter: BarIter<'a, E>,
+    iter: Source<'a, E>,
     head: Option<(Bar, BarWindow)>,
     last_ts: Option<UnixNanos>,
 }
@@ -202,7 +166,7 @@ where
         self.streams
             .iter()
             .filter(|s| s.rank == EventRank::Bar)
-            .map(|s| s.iter.size_hint().0 + usize::from(s.head.is_some()))
+            .map(|s| s.iter.size_hint() + usize::from(s.head.is_some()))
             .max()
             .unwrap_or(0)
     }
@@ -210,39 +174,28 @@ where
     /// Reads stream `i`'s next bar into its head and returns its heap key.
     fn pull(&mut self, i: usize) -> Result<Option<Key>, EngineError> {
         let s = &mut self.streams[i];
-        let bar = match s.iter.next() {
-            None => {
-                s.head = None;
-                return Ok(None);
-            }
-            Some(Err(e)) => {
-                return Err(EngineError::Data {
-                    symbol: self.symbols[s.symbol.index()].to_string(),
-                    timeframe: s.rule.timeframe(),
-                    source: e.into(),
-                });
-            }
-            Some(Ok(bar)) => bar,
-        };
-        if let Some(prev) = s.last_ts
-            && bar.ts <= prev
-        {
-            return Err(EngineError::OutOfOrder {
-                symbol: self.symbols[s.symbol.index()].to_string(),
-                timeframe: s.rule.timeframe(),
-                previous: prev,
-                next: bar.ts,
-            });
-        }
-        s.last_ts = Some(bar.ts);
-        let window = s.rule.window(bar.ts);
-        s.head = Some((bar, window));
-        Ok(Some(Key {
+        s.head = s.read(&self.symbols)?;
+        Ok(s.head.as_ref().map(|(_, window)| Key {
             time: window.close.as_i64(),
             rank: s.rank,
             symbol: s.symbol.0,
             stream: i as u32,
         }))
+    }
+
+    /// [`Route::Single`] with one bar stream and no sentiment, else [`Route::Merge`].
+    pub fn route(mut self) -> Route<'a, E> {
+        if self.streams.len() != 1 || self.next_sentiment.is_some() {
+            return Route::Merge(self);
+        }
+        let stream = self.streams.pop().expect("one stream");
+        Route::Single(
+            stream.symbol,
+            Single {
+                symbols: self.symbols,
+                stream,
+            },
+        )
     }
 
     fn pull_sentiment(&mut self) -> Option<Key> {
@@ -253,6 +206,36 @@ where
             symbol: id.0,
             stream: SENTIMENT_STREAM,
         })
+    }
+}
+
+impl<E: Into<SourceError>> Stream<'_, E> {
+    /// The next bar and its window, after checking that stamps strictly increase.
+    #[inline]
+    fn read(&mut self, symbols: &[Symbol]) -> Result<Option<(Bar, BarWindow)>, EngineError> {
+        let bar = match self.iter.next() {
+            None => return Ok(None),
+            Some(Err(e)) => {
+                return Err(EngineError::Data {
+                    symbol: symbols[self.symbol.index()].to_string(),
+                    timeframe: self.rule.timeframe(),
+                    source: e.into(),
+                });
+            }
+            Some(Ok(bar)) => bar,
+        };
+        if let Some(prev) = self.last_ts
+            && bar.ts <= prev
+        {
+            return Err(EngineError::OutOfOrder {
+                symbol: symbols[self.symbol.index()].to_string(),
+                timeframe: self.rule.timeframe(),
+                previous: prev,
+                next: bar.ts,
+            });
+        }
+        self.last_ts = Some(bar.ts);
+        Ok(Some((bar, self.rule.window(bar.ts))))
     }
 }
 
