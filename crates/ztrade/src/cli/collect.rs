@@ -4,10 +4,12 @@
 //! - `collect status`: per job, last run, next run, rows, errors, lag (see [`status`]).
 //! - `scheduler --config FILE`: scale-out beat, puts due runs on the Redis queue (run one).
 //! - `worker`: scale-out worker, takes runs from the queue into the store (run any number).
+//! - [`args`]: the flags they share (queue, stop conditions, runner, clock).
 //!
 //! The testing aids `--now` and `--clock-speed` shift the runtime's clock so that jobs fall due
 //! inside market hours on any day; they change nothing else.
 
+mod args;
 mod status;
 
 use std::path::PathBuf;
@@ -17,18 +19,18 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use collector::Provider;
-use collector::queue::{RedisQueue, RedisQueueConfig};
-use collector::runtime::{Clock, EmbeddedOptions, Shutdown, StopAt, run_beat, run_embedded};
+use collector::queue::RedisQueue;
+use collector::runtime::{Clock, EmbeddedOptions, Shutdown, run_beat, run_embedded};
 use collector::schedule::{Plan, load_plan};
 use collector::worker::{
     Clients, CollectOptions, CollectRunner, StoreHandle, StoreRecorder, WorkerOptions, WorkerStats,
     run_redis_worker,
 };
-use domain::{Timeframe, UnixNanos};
 
 use super::GlobalArgs;
-use super::keys::{MasterArgs, provider_lookup};
+use super::keys::provider_lookup;
 use crate::output;
+use args::{ClockArgs, EmbeddedArgs, QueueArgs, RunnerArgs, StopArgs};
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -43,118 +45,6 @@ pub struct CollectArgs {
 enum CollectCommand {
     /// Per job: last run, next run, rows written, errors and lag, from `collection_runs`.
     Status(status::StatusArgs),
-}
-
-/// The runtime clock's testing aids.
-#[derive(Debug, Args, Clone)]
-#[command(next_help_heading = "Testing aids")]
-pub struct ClockArgs {
-    /// Start the runtime clock at this instant (RFC 3339) instead of the system time; it then
-    /// advances with real time. For tests and demos outside market hours.
-    #[arg(long, env = "ZTRADE_NOW", value_name = "TIME", value_parser = parse_time)]
-    now: Option<UnixNanos>,
-    /// With --now: simulated seconds per real second.
-    #[arg(
-        long,
-        env = "ZTRADE_CLOCK_SPEED",
-        default_value_t = 1,
-        value_name = "N",
-        requires = "now"
-    )]
-    clock_speed: u32,
-}
-
-impl ClockArgs {
-    fn clock(&self) -> Clock {
-        match self.now {
-            Some(t) => Clock::shifted(t, self.clock_speed),
-            None => Clock::System,
-        }
-    }
-}
-
-/// When a run of the schedule stops on its own; without any, it runs until Ctrl-C/SIGTERM.
-#[derive(Debug, Args, Clone)]
-pub struct StopArgs {
-    /// Stop before the first run due after TIME (RFC 3339), once the queued runs are done.
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
-    until: Option<UnixNanos>,
-    /// Stop after N runs.
-    #[arg(long, value_name = "N")]
-    max_runs: Option<u64>,
-    /// On start, also queue the runs due in this much of the past (a restart catches the run
-    /// it missed; a run already queued is not queued again).
-    #[arg(long, default_value = "2m", value_name = "DURATION", value_parser = parse_span)]
-    catch_up: i64,
-}
-
-impl StopArgs {
-    fn stop_at(&self) -> StopAt {
-        StopAt {
-            until: self.until,
-            max_runs: self.max_runs,
-        }
-    }
-}
-
-/// What a worker does with a run.
-#[derive(Debug, Args, Clone)]
-pub struct RunnerArgs {
-    /// Runs in progress at once in this process.
-    #[arg(long, default_value_t = 2, value_name = "N")]
-    concurrency: usize,
-    /// After each bars run, check this much history before its window against the NYSE
-    /// calendar and backfill missing bars (0 turns the check off).
-    #[arg(long, default_value = "1d", value_name = "DURATION", value_parser = parse_span)]
-    gap_window: i64,
-    /// Provider keys: the environment first, then the vault in the store (`ztrade keys`).
-    #[command(flatten)]
-    master: MasterArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct EmbeddedArgs {
-    /// The collection config (TOML or YAML): symbols, agents_dir, jobs.
-    #[arg(long, short, value_name = "FILE")]
-    config: Option<PathBuf>,
-    /// Run each job once, at its latest due time, and exit (for cron).
-    #[arg(long, conflicts_with_all = ["until", "max_runs"])]
-    once: bool,
-    #[command(flatten)]
-    stop: StopArgs,
-    #[command(flatten)]
-    runner: RunnerArgs,
-    #[command(flatten)]
-    clock: ClockArgs,
-}
-
-/// The Redis queue shared by `scheduler` and `worker`.
-#[derive(Debug, Args, Clone)]
-pub struct QueueArgs {
-    /// Redis URL of the job queue.
-    #[arg(long = "redis", env = "ZTRADE_REDIS_URL", default_value = collector::queue::redis::DEFAULT_REDIS_URL, hide_env_values = true, value_name = "URL")]
-    url: String,
-    /// Queue name; every Redis key it uses starts with it.
-    #[arg(long, env = "ZTRADE_QUEUE", default_value = collector::queue::redis::DEFAULT_QUEUE, value_name = "NAME")]
-    queue: String,
-    /// Worker heartbeat interval (whole seconds).
-    #[arg(long, default_value = "5s", value_name = "DURATION", value_parser = parse_span)]
-    heartbeat: i64,
-    /// Heartbeats a worker may miss before its runs go back on the queue.
-    #[arg(long, default_value_t = 6, value_name = "N")]
-    missed_heartbeats: usize,
-}
-
-impl QueueArgs {
-    fn config(&self) -> RedisQueueConfig {
-        RedisQueueConfig {
-            url: self.url.clone(),
-            queue: self.queue.clone(),
-            heartbeat: Duration::from_nanos(self.heartbeat.max(0) as u64),
-            missed_heartbeats: self.missed_heartbeats,
-            ..RedisQueueConfig::default()
-        }
-    }
 }
 
 #[derive(Debug, Args)]
@@ -288,11 +178,9 @@ pub fn worker(args: WorkerArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     let clients = clients(&url, &args.runner, &Provider::ALL)?;
     runtime()?.block_on(async {
         let queue = RedisQueue::connect(args.queue.config()).await?;
-        // Workers do not migrate: several starting at once would race; `ztrade db migrate` first.
-        let store = {
-            let url = url.clone();
-            StoreHandle::new(tokio::task::spawn_blocking(move || store::open_ready(&url)).await??)
-        };
+        // Migrated already by the key lookup above. Workers started together on a fresh
+        // database may race on that; deployments run `ztrade db migrate` first.
+        let store = StoreHandle::open(&url).await?;
         let runner = Arc::new(CollectRunner::new(
             clients,
             store.clone(),
@@ -397,35 +285,4 @@ fn default_worker_name() -> String {
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "worker".into());
     format!("{host}-{}", std::process::id())
-}
-
-fn parse_time(text: &str) -> Result<UnixNanos, String> {
-    UnixNanos::parse_rfc3339(text).map_err(|e| e.to_string())
-}
-
-/// `0`, or a length like `30s`, `2m`, `1h`, `1d`, in nanoseconds.
-fn parse_span(text: &str) -> Result<i64, String> {
-    if text.trim() == "0" {
-        return Ok(0);
-    }
-    Timeframe::parse(text)
-        .ok()
-        .and_then(Timeframe::nanos)
-        .ok_or_else(|| format!("{text:?} is not a duration like 30s, 2m, 1h or 1d"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn spans_and_times_parse() {
-        assert_eq!(parse_span("0").unwrap(), 0);
-        assert_eq!(parse_span("2m").unwrap(), 120_000_000_000);
-        assert_eq!(parse_span("1d").unwrap(), 86_400_000_000_000);
-        assert!(parse_span("1mo").unwrap_err().contains("not a duration"));
-        assert!(parse_span("soon").is_err());
-        assert!(parse_time("2024-01-03T15:00:00Z").is_ok());
-        assert!(parse_time("yesterday").is_err());
-    }
 }
