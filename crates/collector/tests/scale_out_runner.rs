@@ -30,6 +30,11 @@ fn plan() -> Plan {
         [[jobs]]
         kind = "news"
         provider = "alpaca"
+        [[jobs]]
+        kind = "options"
+        provider = "alpaca"
+        every = "30m"
+        symbols = ["AAPL", "MSFT"]
     "#;
     let file = Path::new("collect.toml");
     resolve(parse_config(text, file).unwrap(), &[], file).unwrap()
@@ -186,4 +191,23 @@ async fn a_news_run_stores_articles_and_sentiment() {
     // Redelivered: nothing changes.
     let again = runner.run(&spec).await.unwrap();
     assert_eq!((again.rows_written, again.rows_unchanged), (0, 5));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_options_run_stores_each_chain_snapshot() {
+    let server = Server::start();
+    let (runner, store, _dir) = runner(&server, 0).await;
+    let options = &plan().jobs[2];
+    let spec = JobSpec::for_run(options, t("2024-04-25T20:00:00Z"));
+    let r = runner.run(&spec).await.unwrap();
+    // AAPL's chain has one contract; MSFT's is empty.
+    assert_eq!((r.rows_written, r.requests), (1, 2), "{r:?}");
+    let stored = store
+        .call(|st| st.options(&Symbol::lit("AAPL"), None, None))
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].contract.as_str(), "AAPL240503P00155000");
+    let again = runner.run(&spec).await.unwrap();
+    assert_eq!((again.rows_written, again.rows_unchanged), (0, 1));
 }

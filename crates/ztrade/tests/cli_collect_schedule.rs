@@ -8,6 +8,7 @@ mod server;
 #[path = "cli_collect_schedule/support.rs"]
 mod support;
 
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::Db;
@@ -185,4 +186,52 @@ fn collect_explains_a_bad_invocation() {
         let help = db.ok(cmd);
         assert!(help.contains("Usage: ztrade"), "{help}");
     }
+}
+
+#[test]
+fn embedded_collect_stops_cleanly_on_sigint() {
+    let db = Db::sqlite();
+    let server = Server::start();
+    std::fs::write(db.path("collect.toml"), CONFIG).unwrap();
+    // 15:30:30 New York, real speed: the catch-up runs (bars 15:29 and 15:30, news 15:30) go
+    // at once, the next run is 30 s away.
+    let mut child = ztrade(
+        &db,
+        &server,
+        &[
+            "collect",
+            "--config",
+            "collect.toml",
+            "--now",
+            "2024-01-03T20:30:30Z",
+            "--gap-window",
+            "0",
+            "--json",
+        ],
+        "sigint.log",
+    )
+    .stdout(Stdio::piped())
+    .spawn()
+    .unwrap();
+    wait_until("the catch-up runs", Duration::from_secs(20), || {
+        recorded_runs(&db, "bars-alpaca") == 2 && recorded_runs(&db, "news-alpaca") == 1
+    });
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = wait_child(&mut child, Duration::from_secs(10));
+    let mut out = String::new();
+    std::io::Read::read_to_string(child.stdout.as_mut().unwrap(), &mut out).unwrap();
+    assert!(
+        status.success(),
+        "{status}: {out}\n{}",
+        std::fs::read_to_string(db.path("sigint.log")).unwrap_or_default()
+    );
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (summary["runs"].clone(), summary["ok"].clone()),
+        (3.into(), 3.into())
+    );
 }

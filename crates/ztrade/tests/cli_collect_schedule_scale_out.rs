@@ -12,7 +12,7 @@ mod server;
 mod support;
 
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::Db;
 use server::Server;
@@ -38,25 +38,6 @@ impl Drop for Proc {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn wait_until(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(
-            start.elapsed() < limit,
-            "timed out after {limit:?} waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn recorded_runs(db: &Db, job: &str) -> usize {
-    store::open_ready(&db.url)
-        .unwrap()
-        .collection_runs(Some(job), None)
-        .unwrap()
-        .len()
 }
 
 #[test]
@@ -204,20 +185,6 @@ fn scale_out_survives_a_killed_worker_with_complete_data_once() {
     );
     assert_eq!(j["rows_written_total"], 18);
     purge(&queue);
-}
-
-fn wait_child(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
-    let start = Instant::now();
-    loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            return s;
-        }
-        assert!(
-            start.elapsed() < limit,
-            "process did not exit within {limit:?}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 fn purge(queue: &str) {

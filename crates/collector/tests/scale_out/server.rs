@@ -4,6 +4,8 @@
 //!   requested window inside an NYSE session, prices derived from (symbol, minute), so every
 //!   fetch of a minute returns the same bar; paged by `limit` with an offset `page_token`.
 //! - `GET /v1beta1/news`: the articles of [`ARTICLES`] published in the window.
+//! - `GET /v1beta1/options/snapshots/AAPL`: the shared Alpaca fixture (one contract); other
+//!   underlyings have an empty chain.
 //!
 //! It records every request, and can hold the first request for one window (`slow`) to keep
 //! a worker busy while the test kills it. Shared by collector and ztrade tests (`#[path]`).
@@ -130,6 +132,12 @@ impl Server {
     }
 }
 
+fn fixture(rel: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures")
+        .join(rel)
+}
+
 /// The bar the server serves for (symbol, minute): deterministic, valid OHLC.
 pub fn bar_json(symbol: &str, ts: UnixNanos) -> serde_json::Value {
     let minute = ts.as_i64() / NANOS_PER_MINUTE;
@@ -187,6 +195,17 @@ async fn handle(State(script): State<Arc<Mutex<Script>>>, req: Request) -> Respo
     };
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
+    }
+    if let Some(underlying) = path.strip_prefix("/v1beta1/options/snapshots/") {
+        let body = if underlying == "AAPL" {
+            std::fs::read_to_string(fixture(
+                "alpaca/v1beta1_options_snapshots_AAPL__get_option_chain.json",
+            ))
+            .unwrap()
+        } else {
+            r#"{"snapshots": {}, "next_page_token": null}"#.to_string()
+        };
+        return ([("content-type", "application/json")], body).into_response();
     }
     let (Ok(start), Ok(end)) = (
         UnixNanos::parse_rfc3339(&seen.start),

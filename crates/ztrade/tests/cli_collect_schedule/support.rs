@@ -2,7 +2,8 @@
 //! JSON output, stored bars.
 #![allow(dead_code)]
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use domain::time::NANOS_PER_MINUTE;
 use domain::{Symbol, Timeframe, UnixNanos};
@@ -93,4 +94,34 @@ pub fn job<'a>(status: &'a serde_json::Value, name: &str) -> &'a serde_json::Val
         .iter()
         .find(|j| j["job"] == name)
         .unwrap_or_else(|| panic!("no {name} in {status}"))
+}
+
+pub fn wait_until(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !f() {
+        assert!(
+            start.elapsed() < limit,
+            "timed out after {limit:?} waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Runs of `job` in `collection_runs`; 0 before the store exists.
+pub fn recorded_runs(db: &Db, job: &str) -> usize {
+    store::open_ready(&db.url).map_or(0, |s| s.collection_runs(Some(job), None).unwrap().len())
+}
+
+pub fn wait_child(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        assert!(
+            start.elapsed() < limit,
+            "process did not exit within {limit:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
