@@ -119,7 +119,10 @@ pub trait Store: Send {
 
     // --- Collection: every upsert below takes an optional checkpoint, written in the same
     // transaction as the rows, so a backfill killed at any moment resumes with no gap and no
-    // duplicate. A batch with no rows still writes its checkpoint.
+    // duplicate. A batch with no rows still writes its checkpoint. On PostgreSQL a transaction
+    // with a checkpoint commits without waiting for its WAL flush (`synchronous_commit off`): a
+    // server crash may lose the last few, rows and checkpoint together, which the backfill
+    // then fetches again.
 
     /// [`Store::upsert_bars`] and the checkpoint, in one transaction.
     fn upsert_bars_with_checkpoint(

@@ -1,8 +1,8 @@
 //! One symbol's backfill: load its checkpoint, plan the chunks, page through each.
 //!
-//! Per page: fetch (the client retries transient failures), wait for the previous page's write,
-//! prepare the rows, then hand the rows and the checkpoint that points past them to the store
-//! as one transaction, and fetch the next page while it is written. The checkpoint only moves
+//! Per page: fetch (the client retries transient failures), prepare the rows, wait for the
+//! previous page's write, then hand the rows and the checkpoint that points past them to the
+//! store as one transaction, and fetch the next page while it is written. The checkpoint only moves
 //! when its page is stored, so stopping anywhere (an error, `kill -9`) loses nothing and the
 //! next run starts at the first page not stored.
 
@@ -154,11 +154,24 @@ async fn run_chunk(
             cursor.as_ref(),
         )
         .await;
+        // The page is prepared while the previous one is still being written.
+        let prepared = fetched.map(|f| {
+            let next = f.next().cloned();
+            let batch = fetcher.prepare(
+                f,
+                spec.provider.as_str(),
+                symbol,
+                spec.timeframe,
+                span,
+                report,
+            );
+            (next, batch)
+        });
         if let Some(p) = pending.take() {
             land(ctx, symbol, p, report).await?;
         }
-        let fetched = match fetched {
-            Ok(f) => f,
+        let (next, batch) = match prepared {
+            Ok(p) => p,
             Err(e) if may_restart && refused_cursor(&e) => {
                 // A stored cursor can expire; the chunk is re-fetched from its start, which
                 // rewrites the same rows.
@@ -172,21 +185,14 @@ async fn run_chunk(
             Err(e) => return Err(e.into()),
         };
         may_restart = false;
-        let next = fetched.next().cloned();
         if next.is_some() && next.as_ref() == cursor.as_ref() {
             return Err(SymbolError::Other(format!(
                 "the provider returned the cursor it was given ({}); stopping rather than looping",
                 cursor.expect("checked")
             )));
         }
-        let mut batch = fetcher.prepare(
-            fetched,
-            spec.provider.as_str(),
-            symbol,
-            spec.timeframe,
-            span,
-            report,
-        )?;
+        let mut batch = batch?;
+        // News sentiment reads the stored articles, the previous page's included: after landing.
         if let Batch::News(items, sentiment) = &mut batch {
             *sentiment = news_sentiment(ctx, symbol, items).await?;
         }

@@ -12,10 +12,22 @@ use crate::{
     StoreError, StoredCollectionRun,
 };
 
+/// Makes the caller's checkpointed transaction commit without waiting for its WAL flush. Safe
+/// because data and checkpoint commit together: a server crash can lose the last few such
+/// transactions whole, and the backfill then refetches exactly those pages. Measured
+/// (`collector` example `backfill_bench`, 1M bars in pages of 10,000, best of 3, two runs each,
+/// loaded 2-core machine): store alone 2.2 and 3.1 s with a WAL flush per page, 1.9 and 2.0 s
+/// without; the whole backfill 2.4 and 3.5 s against 2.0 and 2.2 s.
+pub(super) fn relax_commit(tx: &mut Transaction<'_>) -> Result<(), StoreError> {
+    tx.batch_execute("SET LOCAL synchronous_commit TO OFF")?;
+    Ok(())
+}
+
 pub(super) fn write_checkpoint(
     tx: &mut Transaction<'_>,
     cp: &Checkpoint,
 ) -> Result<(), StoreError> {
+    relax_commit(tx)?;
     let k = &cp.key;
     let c = cp.chunk.as_ref();
     tx.execute(
