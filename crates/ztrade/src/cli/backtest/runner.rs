@@ -57,7 +57,11 @@ impl Preloaded {
         }
         Ok(Self {
             bars,
-            sentiment: store.sentiment(&agent.symbols, w.start, w.end)?,
+            sentiment: if reads_sentiment(agent) {
+                store.sentiment(&agent.symbols, w.start, w.end)?
+            } else {
+                Vec::new()
+            },
         })
     }
 }
@@ -185,7 +189,11 @@ fn execute(
                     hashed(store.bars(query(&symbol, tf, w)), h),
                 );
             }
-            store.sentiment(&agent.symbols, w.start, w.end)?
+            if reads_sentiment(agent) {
+                store.sentiment(&agent.symbols, w.start, w.end)?
+            } else {
+                Vec::new()
+            }
         }
         Source::Memory(pre) => {
             for (symbol, tf, bars) in pre.bars.iter().filter(|(s, ..)| agent.symbols.contains(s)) {
@@ -218,6 +226,14 @@ fn execute(
         total.update(&h.digest128().to_le_bytes());
     }
     Ok((result, format!("xxh3-128:{:032x}", total.digest128())))
+}
+
+/// Only a strategy that reads sentiment is given it (and has it in its fingerprint).
+fn reads_sentiment(agent: &AgentConfig) -> bool {
+    matches!(
+        agent.strategy,
+        backtest::strategies::StrategyConfig::TechnicalSentiment(_)
+    )
 }
 
 /// The rows `backtest_runs`, `backtest_trades` and `backtest_equity` take.

@@ -50,31 +50,20 @@ pub fn round_trips(fills: &[Fill]) -> Vec<ClosedTrade> {
     out
 }
 
-/// Metrics of a run, against the benchmark run's equity when there is one. Positions still open
-/// at the end count as time in the market up to the last bar.
+/// Metrics of a run, against the benchmark run's equity when there is one. Time in the market
+/// comes from the engine's own count of bar stamps with a position held at the close (the stored
+/// curve may hold one point per session).
 pub fn metrics(r: &BacktestResult, benchmark: Option<&BacktestResult>) -> anyhow::Result<Metrics> {
     let curve: Vec<(UnixNanos, Money)> = r.equity.iter().map(|e| (e.timestamp, e.equity)).collect();
     let trades = round_trips(&r.fills);
-    let mut spans = trades.clone();
-    for p in &r.open_positions {
-        let entry = r
-            .fills
-            .iter()
-            .rev()
-            .find(|f| f.symbol == p.symbol)
-            .map_or(r.start, |f| f.timestamp);
-        spans.push(ClosedTrade {
-            entry_time: entry,
-            exit_time: UnixNanos::MAX,
-            pnl: Money::ZERO,
-        });
-    }
-    let stamps: Vec<UnixNanos> = curve.iter().map(|(t, _)| *t).collect();
     let bench: Option<Vec<(UnixNanos, Money)>> =
         benchmark.map(|b| b.equity.iter().map(|e| (e.timestamp, e.equity)).collect());
     let mut input = MetricsInput::new(&curve);
     input.trades = &trades;
-    input.exposure = Some(BarExposure::from_trades(&stamps, &spans));
+    input.exposure = Some(BarExposure {
+        bars_in_market: r.counts.stamps_in_market,
+        total_bars: r.counts.stamps,
+    });
     input.benchmark = bench.as_deref();
     Ok(analytics::compute(&input)?)
 }

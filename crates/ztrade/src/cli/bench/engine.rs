@@ -176,7 +176,7 @@ pub fn run(a: EngineArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Best of `n` engine runs over `bars`; the copy each run consumes is made outside the timer.
+/// Best of `n` engine runs over `bars`, lent to the engine without a copy.
 fn best_of_engine(
     n: usize,
     agent: &AgentConfig,
@@ -184,8 +184,8 @@ fn best_of_engine(
 ) -> anyhow::Result<(std::time::Duration, backtest::BacktestResult)> {
     let mut best: Option<(std::time::Duration, backtest::BacktestResult)> = None;
     for _ in 0..n.max(1) {
-        let mut inputs = Inputs::new();
-        inputs.bar_vec(Symbol::lit("BENCH"), Timeframe::M1, bars.to_vec());
+        let mut inputs: Inputs<'_, std::convert::Infallible> = Inputs::new();
+        inputs.bar_slice(Symbol::lit("BENCH"), Timeframe::M1, bars);
         let engine = agent.engine()?;
         let t = Instant::now();
         let r = engine.run(inputs)?;
