@@ -24,6 +24,7 @@ both_backends!(
     two_symbols_multi_page_equal_the_served_rows,
     faults_lose_and_duplicate_nothing,
     a_truncated_body_fails_its_symbol_and_the_rerun_completes_it,
+    a_failing_symbol_does_not_stop_the_others,
 );
 
 const T0: &str = "2024-01-02T14:30:00Z";
@@ -211,4 +212,31 @@ async fn a_truncated_body_fails_its_symbol_and_the_rerun_completes_it(backend: &
     assert_eq!(sim.pages("bars") - served, 4);
     assert!(sim.seen().last().unwrap().contains("page_token="));
     assert_eq!(db.with(|st| stored(st, "SPY")), spy);
+}
+
+async fn a_failing_symbol_does_not_stop_the_others(backend: &'static str) {
+    let db = TestDb::new(backend, "onefails");
+    let (sim, spy, qqq) = sim_two(400);
+    let (base, _) = sim.reject("XYZ").start().await;
+    let c = clients(&base, Duration::from_secs(5));
+    let (report, _) = backfill(&db, &spec("SPY,XYZ,QQQ", "2024-01-04"), &c).await;
+    assert_eq!(report.failed, 1);
+    let names: Vec<(&str, bool)> = report
+        .symbols
+        .iter()
+        .map(|r| (r.symbol.as_str(), r.ok()))
+        .collect();
+    assert_eq!(names, [("SPY", true), ("XYZ", false), ("QQQ", true)]);
+    let xyz = &report.symbols[1];
+    assert!(
+        xyz.errors[0].contains("HTTP 422") && xyz.errors[0].contains("invalid symbol"),
+        "{:?}",
+        xyz.errors
+    );
+    assert_eq!(xyz.pages, 0);
+    db.with(|st| {
+        assert_eq!(stored(st, "SPY"), spy);
+        assert_eq!(stored(st, "QQQ"), qqq);
+        assert!(stored(st, "XYZ").is_empty());
+    });
 }

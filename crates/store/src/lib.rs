@@ -15,6 +15,7 @@
 //! - [`url`]: URL parsing and password redaction.
 
 pub mod collection;
+mod collection_rows;
 pub mod error;
 pub mod keys;
 pub mod migrations;

@@ -6,7 +6,7 @@
 //!
 //! Shared by the collector's backfill tests, the ztrade CLI tests and the backfill bench
 //! (`#[path]`-included; each uses part of it).
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,7 +18,11 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
-use domain::{Bar, Price, Quantity, UnixNanos};
+use domain::UnixNanos;
+
+#[path = "sim_rows.rs"]
+mod sim_rows;
+pub use sim_rows::{minute_bars, rows_of_fixture};
 
 /// One row: its timestamp and its JSON text as Alpaca sends it.
 #[derive(Clone, Debug)]
@@ -55,6 +59,8 @@ pub struct Sim {
     seen: Mutex<Vec<String>>,
     /// The `apca-api-key-id` header of each request.
     key_ids: Mutex<Vec<String>>,
+    /// Symbols answered with 422, as Alpaca answers an invalid one.
+    rejected: Vec<String>,
 }
 
 impl Default for Sim {
@@ -74,7 +80,14 @@ impl Sim {
             pages: Mutex::new(HashMap::new()),
             seen: Mutex::new(Vec::new()),
             key_ids: Mutex::new(Vec::new()),
+            rejected: Vec::new(),
         }
+    }
+
+    /// Requests for `symbol` get HTTP 422 `invalid symbol`.
+    pub fn reject(mut self, symbol: &str) -> Self {
+        self.rejected.push(symbol.to_string());
+        self
     }
 
     /// Rows per page at most (the request's `limit` can lower it).
@@ -176,7 +189,7 @@ fn untoken(text: &str) -> Option<usize> {
     plain.split('|').nth(1)?.parse().ok()
 }
 
-fn nanos(text: &str) -> Option<i64> {
+pub(crate) fn nanos(text: &str) -> Option<i64> {
     UnixNanos::parse_rfc3339(text).ok().map(UnixNanos::as_i64)
 }
 
@@ -239,6 +252,12 @@ async fn handle(State(sim): State<Arc<Sim>>, req: Request) -> Response {
         tokio::time::sleep(sim.page_delay).await;
     }
     let symbol = query.get("symbols").cloned().unwrap_or_default();
+    if sim.rejected.contains(&symbol) {
+        return reply(
+            422,
+            format!(r#"{{"code":42210000,"message":"invalid symbol: {symbol}"}}"#),
+        );
+    }
     if endpoint != "news" && symbol.contains(',') {
         return reply(
             400,
@@ -305,91 +324,4 @@ async fn handle(State(sim): State<Arc<Sim>>, req: Request) -> Response {
             .or_default() += 1;
     }
     reply(200, body)
-}
-
-/// Prices in 1e-4 as Alpaca prints them: no trailing zeros.
-fn px(v: i64) -> String {
-    let s = format!("{}.{:04}", v / 10_000, v % 10_000);
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
-/// `n` one-minute bars from `t0`, a seeded random walk; the rows to serve and the bars they
-/// must become.
-pub fn minute_bars(t0: &str, n: usize, seed: u64) -> (Vec<Row>, Vec<Bar>) {
-    let start = UnixNanos::parse_rfc3339(t0).unwrap();
-    let mut x = seed | 1;
-    let mut price: i64 = 1_853_400;
-    let mut rows = Vec::with_capacity(n);
-    let mut bars = Vec::with_capacity(n);
-    for i in 0..n {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        let open = price;
-        let close = (price + (x % 201) as i64 - 100).max(10_000);
-        let high = open.max(close) + (x >> 8) as i64 % 50;
-        let low = open.min(close) - (x >> 16) as i64 % 50;
-        price = close;
-        let volume = 1_000 + (x % 50_000) as i64;
-        let count = 100 + x % 900;
-        let vwap_micro = (low + high) * 50 + (x % 100) as i64; // 1e-6
-        let ts = start.plus(i as i64 * 60_000_000_000);
-        rows.push(Row {
-            ts: ts.as_i64(),
-            json: format!(
-                r#"{{"t":"{}","o":{},"h":{},"l":{},"c":{},"v":{volume},"n":{count},"vw":{}.{:06}}}"#,
-                ts.to_rfc3339(),
-                px(open),
-                px(high),
-                px(low),
-                px(close),
-                vwap_micro / 1_000_000,
-                vwap_micro % 1_000_000
-            ),
-            symbols: vec![],
-        });
-        bars.push(Bar {
-            ts,
-            open: Price::from_raw(open * 100_000),
-            high: Price::from_raw(high * 100_000),
-            low: Price::from_raw(low * 100_000),
-            close: Price::from_raw(close * 100_000),
-            volume: Quantity::from_int(volume),
-            vwap: Some(Price::from_raw(vwap_micro * 1_000)),
-            trade_count: Some(count),
-        });
-    }
-    (rows, bars)
-}
-
-/// The rows of a real Alpaca body (`{"trades"|"quotes": {"AAPL": [...]}}` or `{"news": [...]}`)
-/// for the simulator, keyed by `t` / `created_at`.
-pub fn rows_of_fixture(body: &serde_json::Value, endpoint: &str) -> Vec<Row> {
-    let list: Vec<&serde_json::Value> = if endpoint == "news" {
-        body["news"].as_array().unwrap().iter().collect()
-    } else {
-        body[endpoint]
-            .as_object()
-            .unwrap()
-            .values()
-            .flat_map(|v| v.as_array().unwrap())
-            .collect()
-    };
-    list.into_iter()
-        .map(|r| {
-            let t = if endpoint == "news" {
-                r["created_at"].as_str().unwrap()
-            } else {
-                r["t"].as_str().unwrap()
-            };
-            Row {
-                ts: nanos(t).unwrap(),
-                json: r.to_string(),
-                symbols: r["symbols"]
-                    .as_array()
-                    .map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect())
-                    .unwrap_or_default(),
-            }
-        })
-        .collect()
 }

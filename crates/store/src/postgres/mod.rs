@@ -6,7 +6,8 @@
 //!   is new, through a staging table and `INSERT … ON CONFLICT` otherwise) and keyset pages;
 //! - [`sentiment`]: sentiment upserts in one statement over arrays, and range reads;
 //! - [`runs`]: backtest runs; trades and equity go in by text COPY;
-//! - [`ticks`]: trades, quotes and option snapshots, one `unnest` statement per batch;
+//! - [`ticks`]: trades and quotes, one `unnest` statement per batch;
+//! - [`options`]: option-chain snapshots;
 //! - [`news`]: articles with their ticker index and derived sentiment;
 //! - [`collect`]: backfill checkpoints, the job-run log, collection summaries;
 //! - [`keys`]: the encrypted key tables;
@@ -20,6 +21,7 @@ mod collect;
 mod copy;
 mod keys;
 mod news;
+mod options;
 mod runs;
 mod sentiment;
 mod ticks;
@@ -308,7 +310,7 @@ impl Store for PgStore {
         quotes: &[OptionQuote],
         checkpoint: Option<&Checkpoint>,
     ) -> Result<UpsertCounts, StoreError> {
-        ticks::upsert_options(self.client.get_mut(), quotes, checkpoint)
+        options::upsert(self.client.get_mut(), quotes, checkpoint)
     }
 
     fn options(
@@ -317,7 +319,7 @@ impl Store for PgStore {
         start: Option<UnixNanos>,
         end: Option<UnixNanos>,
     ) -> Result<Vec<OptionQuote>, StoreError> {
-        ticks::options(&mut self.client.borrow_mut(), underlying, start, end)
+        options::range(&mut self.client.borrow_mut(), underlying, start, end)
     }
 
     fn upsert_news(

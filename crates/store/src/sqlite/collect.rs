@@ -5,7 +5,7 @@
 use domain::UnixNanos;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
-use crate::collection::{covered_json, parse_covered, parse_tf_column, tf_column};
+use crate::collection_rows::{covered_json, parse_covered, parse_tf_column, tf_column};
 use crate::rows::{count_to_i64, i64_to_count, parse_symbol};
 use crate::{
     Checkpoint, CheckpointKey, ChunkProgress, CollectedSeries, CollectionRun, DataKind, JobStatus,

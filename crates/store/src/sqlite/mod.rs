@@ -5,7 +5,8 @@
 //!   INSERT fast path for new ranges) and keyset page reads;
 //! - [`sentiment`]: sentiment upserts and range reads;
 //! - [`runs`]: backtest runs with their trades and equity curves;
-//! - [`ticks`]: trades, quotes and option snapshots;
+//! - [`ticks`]: trades and quotes;
+//! - [`options`]: option-chain snapshots;
 //! - [`news`]: articles with their ticker index and derived sentiment;
 //! - [`collect`]: backfill checkpoints, the job-run log, collection summaries;
 //! - [`keys`]: the encrypted key tables;
@@ -15,6 +16,7 @@ mod bars;
 mod collect;
 mod keys;
 mod news;
+mod options;
 mod raw;
 mod runs;
 mod sentiment;
@@ -321,7 +323,7 @@ impl Store for SqliteStore {
         quotes: &[OptionQuote],
         checkpoint: Option<&Checkpoint>,
     ) -> Result<UpsertCounts, StoreError> {
-        ticks::upsert_options(&mut self.conn, quotes, checkpoint)
+        options::upsert(&mut self.conn, quotes, checkpoint)
     }
 
     fn options(
@@ -330,7 +332,7 @@ impl Store for SqliteStore {
         start: Option<UnixNanos>,
         end: Option<UnixNanos>,
     ) -> Result<Vec<OptionQuote>, StoreError> {
-        ticks::options(&self.conn, underlying, start, end)
+        options::range(&self.conn, underlying, start, end)
     }
 
     fn upsert_news(

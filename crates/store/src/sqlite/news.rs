@@ -5,7 +5,7 @@ use domain::{SentimentRecord, Symbol, UnixNanos};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{collect, sentiment};
-use crate::collection::{check_news, join_symbols, split_symbols};
+use crate::collection_rows::{check_news, join_symbols, split_symbols};
 use crate::rows::{inclusive_bounds, parse_json};
 use crate::{Checkpoint, NewsCounts, NewsRecord, StoreError};
 

@@ -1,0 +1,124 @@
+//! Backend-neutral pieces of the collection tables' rows: the stored forms of covered ranges,
+//! timeframes, condition codes and tickers, and the batch checks both backends run first.
+
+use domain::{Symbol, Timeframe, UnixNanos};
+
+use crate::{NewsRecord, Seq, Span, StoreError};
+
+/// `covered` as stored: `[[start, end], …]` in integer nanoseconds.
+pub(crate) fn covered_json(spans: &[Span]) -> String {
+    let pairs: Vec<[i64; 2]> = spans
+        .iter()
+        .map(|s| [s.start.as_i64(), s.end.as_i64()])
+        .collect();
+    serde_json::to_string(&pairs).expect("integers serialize")
+}
+
+pub(crate) fn parse_covered(text: &str) -> Result<Vec<Span>, StoreError> {
+    let pairs: Vec<[i64; 2]> = serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+        table: "collection_checkpoints",
+        reason: format!("covered {text:?}: {e}"),
+    })?;
+    Ok(pairs
+        .into_iter()
+        .map(|[s, e]| Span {
+            start: UnixNanos::new(s),
+            end: UnixNanos::new(e),
+        })
+        .collect())
+}
+
+/// The timeframe column: canonical spelling, `''` for kinds without one.
+pub(crate) fn tf_column(tf: Option<Timeframe>) -> String {
+    tf.map(|t| t.to_string()).unwrap_or_default()
+}
+
+pub(crate) fn parse_tf_column(text: &str) -> Result<Option<Timeframe>, StoreError> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    crate::rows::parse_tf(text, "collection_checkpoints").map(Some)
+}
+
+/// Refuses two ticks with one (ts, seq) in a batch, naming them.
+pub(crate) fn check_seq_unique<T>(
+    rows: &[Seq<T>],
+    ts: impl Fn(&T) -> UnixNanos,
+    what: &str,
+) -> Result<(), StoreError> {
+    let mut seen = std::collections::HashSet::with_capacity(rows.len());
+    for r in rows {
+        let t = ts(&r.tick);
+        if !seen.insert((t, r.seq)) {
+            return Err(StoreError::Invalid(format!(
+                "two {what} at {t} with seq {} in one batch",
+                r.seq
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Condition codes as stored: joined with `,`. A code holding a comma could not be read back.
+pub(crate) fn join_codes(codes: &[String], what: &str) -> Result<String, StoreError> {
+    if let Some(c) = codes.iter().find(|c| c.contains(',')) {
+        return Err(StoreError::Invalid(format!(
+            "{what} condition {c:?} contains a comma"
+        )));
+    }
+    Ok(codes.join(","))
+}
+
+pub(crate) fn split_codes(text: &str) -> Vec<String> {
+    if text.is_empty() {
+        Vec::new()
+    } else {
+        text.split(',').map(str::to_string).collect()
+    }
+}
+
+/// Tickers as stored in `news.symbols`.
+pub(crate) fn join_symbols(symbols: &[Symbol]) -> String {
+    symbols
+        .iter()
+        .map(Symbol::as_str)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+pub(crate) fn split_symbols(text: &str) -> Result<Vec<Symbol>, StoreError> {
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    text.split(',')
+        .map(|s| crate::rows::parse_symbol(s, "news"))
+        .collect()
+}
+
+/// Refuses two articles with one (provider, id) in a batch, and a provider the table refuses.
+pub(crate) fn check_news(items: &[NewsRecord]) -> Result<(), StoreError> {
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    for n in items {
+        if !seen.insert((&n.provider, &n.id)) {
+            return Err(StoreError::Invalid(format!(
+                "two news items {}/{} in one batch",
+                n.provider, n.id
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses two option snapshots with one (contract, ts) in a batch.
+pub(crate) fn check_options(quotes: &[domain::OptionQuote]) -> Result<(), StoreError> {
+    let mut seen = std::collections::HashSet::with_capacity(quotes.len());
+    for q in quotes {
+        if !seen.insert((&q.contract, q.ts)) {
+            return Err(StoreError::Invalid(format!(
+                "two snapshots of {} at {} in one batch",
+                q.contract, q.ts
+            )));
+        }
+    }
+    Ok(())
+}
