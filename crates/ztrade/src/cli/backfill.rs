@@ -242,8 +242,11 @@ fn print_report(r: &BackfillReport, elapsed: f64) {
             s.rows.updated.to_string(),
             s.rows.unchanged.to_string(),
             s.pages.to_string(),
-            notes(s),
-            s.errors.join("; "),
+            if s.ok() {
+                notes(s)
+            } else {
+                "stopped early (below)".into()
+            },
         ]
     });
     println!(
@@ -255,12 +258,14 @@ fn print_report(r: &BackfillReport, elapsed: f64) {
                 "updated",
                 "unchanged",
                 "pages",
-                "notes",
-                "error"
+                "notes"
             ],
             rows
         )
     );
+    for s in r.symbols.iter().filter(|s| !s.ok()) {
+        println!("{}: {}", s.symbol, s.errors.join("; "));
+    }
     let offered = r.rows.inserted + r.rows.updated + r.rows.unchanged;
     println!(
         "{} {} from {}: {} inserted, {} updated, {} unchanged in {} pages, {:.1} s ({:.0} rows/s)",
