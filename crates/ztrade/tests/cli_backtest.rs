@@ -207,3 +207,63 @@ fn sweep_stores_ranked_runs(backend: &str) {
         (5, Some(3))
     );
 }
+
+/// A daily run whose stop and target both lie inside many daily bars: `stop_first` counts each
+/// such bar as a stop, `take_profit_first` as a target, and `finer_bars` reads the stored minute
+/// bars of the same days to find which came first, landing in between.
+#[test]
+fn finer_bars_resolve_ambiguous_daily_bars() {
+    let db = Db::sqlite();
+    db.ok(&[
+        "data",
+        "seed",
+        "--symbols",
+        "SPY",
+        "--days",
+        "120",
+        "--timeframe",
+        "1d",
+    ]);
+    db.ok(&[
+        "data",
+        "seed",
+        "--symbols",
+        "SPY",
+        "--days",
+        "120",
+        "--timeframe",
+        "1m",
+    ]);
+    std::fs::create_dir_all(db.path("agents")).unwrap();
+    let stops = |policy: &str| {
+        let yaml = format!(
+            "id: fb\nsymbols: [SPY]\ntimeframe: 1d\ninitial_capital: 100000\n\
+             strategy: {{ kind: sma_crossover, fast: 3, slow: 8 }}\nsizing: {{ kind: all_cash }}\n\
+             risk: {{ stop_loss_pct: 0.3, take_profit_pct: 0.3 }}\nintrabar: {policy}\n"
+        );
+        std::fs::write(db.path("agents/fb.yaml"), yaml).unwrap();
+        let v = db.json(&["backtest", "run", "fb", "--no-save"]);
+        let reasons: Vec<String> = v["trades"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["reason"].as_str().unwrap().to_string())
+            .collect();
+        (
+            reasons.iter().filter(|r| *r == "stop_loss").count(),
+            reasons.len(),
+        )
+    };
+    let (worst, n1) = stops("stop_first");
+    let (finer, n2) = stops("finer_bars");
+    let (best, n3) = stops("take_profit_first");
+    assert_eq!(
+        (n1, n2),
+        (n2, n3),
+        "exits happen on the same bars whatever the policy"
+    );
+    assert!(
+        worst > finer && finer > best,
+        "stops: stop_first {worst}, finer_bars {finer}, take_profit_first {best}"
+    );
+}
