@@ -2,6 +2,8 @@
 
 use domain::{SentimentLabel, Symbol, UnixNanos};
 
+use crate::page::Issue;
+
 /// One article. `id` is the provider's (Alpaca's number as text, Polygon's hash).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewsItem {
@@ -25,4 +27,20 @@ pub struct TickerSentiment {
     pub symbol: Symbol,
     pub label: SentimentLabel,
     pub reasoning: Option<String>,
+}
+
+/// An item's tickers; one that is not a valid symbol is left out and reported as
+/// [`Issue::BadSymbol`] (the item is kept).
+pub(crate) fn symbols(item: &str, texts: &[String], issues: &mut Vec<Issue>) -> Vec<Symbol> {
+    let mut out = Vec::with_capacity(texts.len());
+    for t in texts {
+        match Symbol::new(t) {
+            Ok(s) => out.push(s),
+            Err(_) => issues.push(Issue::BadSymbol {
+                item: item.to_owned(),
+                text: t.clone(),
+            }),
+        }
+    }
+    out
 }

@@ -67,6 +67,18 @@ pub enum Issue {
     Repeated { count: usize },
 }
 
+impl Issue {
+    /// [`Issue::CrossedQuote`] when `q`'s ask is below its bid.
+    pub(crate) fn crossed(symbol: &Symbol, q: &QuoteTick) -> Option<Self> {
+        q.is_crossed().then(|| Self::CrossedQuote {
+            symbol: symbol.clone(),
+            ts: q.ts,
+            bid: q.bid,
+            ask: q.ask,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
     pub items: Vec<T>,

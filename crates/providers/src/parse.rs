@@ -5,13 +5,17 @@
 //!   the error.
 //! - [`price`], [`quantity`], [`count`], [`epoch`], [`timestamp`]: one field each; errors name
 //!   the field.
+//! - [`opt`]: any of those for a field that may be absent.
+//! - [`RawBar`], [`RawGreeks`]: the shapes both providers share (a bar's fields, an option's
+//!   greeks).
 //! - [`Code`], [`Codes`]: exchange and condition codes, which Alpaca sends as strings and
 //!   Polygon as integers, singly or in arrays.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use domain::fixed::parse_decimal;
-use domain::{DomainError, Price, Quantity, UnixNanos};
+use domain::{Bar, DomainError, Price, Quantity, UnixNanos};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde_json::value::RawValue;
@@ -118,6 +122,77 @@ pub(crate) fn float(raw: &RawValue, field: &'static str) -> Result<f64, DomainEr
     } else {
         Err(bad(field, raw, "not finite"))
     }
+}
+
+/// `read` applied to a field that may be absent.
+pub(crate) fn opt<T>(
+    raw: Option<&RawValue>,
+    read: fn(&RawValue, &'static str) -> Result<T, DomainError>,
+    field: &'static str,
+) -> Result<Option<T>, DomainError> {
+    raw.map(|v| read(v, field)).transpose()
+}
+
+/// RFC 3339 text, borrowed from the body unless it holds escapes.
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub(crate) struct Rfc3339<'a>(#[serde(borrow)] pub Cow<'a, str>);
+
+/// A bar as both providers send it; `T` is the time's wire form (Alpaca [`Rfc3339`] text,
+/// Polygon epoch milliseconds).
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+pub(crate) struct RawBar<'a, T> {
+    pub t: T,
+    #[serde(borrow)]
+    o: &'a RawValue,
+    #[serde(borrow)]
+    h: &'a RawValue,
+    #[serde(borrow)]
+    l: &'a RawValue,
+    #[serde(borrow)]
+    c: &'a RawValue,
+    #[serde(borrow)]
+    pub v: &'a RawValue,
+    #[serde(borrow, default)]
+    n: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    vw: Option<&'a RawValue>,
+}
+
+impl<T> RawBar<'_, T> {
+    /// The bar at `ts` (read from `t` by the caller). A daily or longer bar is keyed by its
+    /// exchange date, whatever time of day the provider stamps it at (Alpaca: midnight New York).
+    pub fn bar(&self, ts: UnixNanos, daily: bool) -> Result<Bar, DomainError> {
+        let ts = if daily {
+            UnixNanos::from_date(ts.exchange_date())
+        } else {
+            ts
+        };
+        Bar::new(
+            ts,
+            price(self.o, "open")?,
+            price(self.h, "high")?,
+            price(self.l, "low")?,
+            price(self.c, "close")?,
+            quantity(self.v, "volume")?,
+            opt(self.vw, price, "vwap")?,
+            opt(self.n, count, "trade_count")?,
+        )
+    }
+}
+
+/// An option's greeks, each where the provider computed it.
+#[derive(Deserialize)]
+pub(crate) struct RawGreeks<'a> {
+    #[serde(borrow, default)]
+    pub delta: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub gamma: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub theta: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub vega: Option<&'a RawValue>,
 }
 
 /// One code, as text whether sent as a string (`"P"`) or an integer (`11`).

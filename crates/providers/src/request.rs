@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use domain::{OptionRight, Price, Symbol, Timeframe, UnixNanos};
 
 use crate::error::ProviderError;
+use crate::provider::Limits;
 
 /// Row order within and across pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -80,6 +81,13 @@ impl BarsRequest {
             sort: Sort::Asc,
         }
     }
+
+    /// [`check_window`] under `limits`, then the page size to send ([`page_limit`]).
+    pub(crate) fn page_size(&self, limits: &Limits) -> Result<u32, ProviderError> {
+        let max_symbols = limits.max_symbols_per_request;
+        check_window(&self.symbols, max_symbols, self.start, self.end)?;
+        page_limit(self.limit, limits.max_bars_per_page)
+    }
 }
 
 /// Trades or quotes of `symbols` in `[start, end)`.
@@ -103,6 +111,13 @@ impl TicksRequest {
             feed: None,
             sort: Sort::Asc,
         }
+    }
+
+    /// [`check_window`] under `limits`, then the page size to send ([`page_limit`]).
+    pub(crate) fn page_size(&self, limits: &Limits) -> Result<u32, ProviderError> {
+        let max_symbols = limits.max_symbols_per_request;
+        check_window(&self.symbols, max_symbols, self.start, self.end)?;
+        page_limit(self.limit, limits.max_ticks_per_page)
     }
 }
 
@@ -142,6 +157,29 @@ impl OptionChainRequest {
             limit: None,
             feed: None,
         }
+    }
+
+    /// The filters that are set, as query pairs. `names` is the provider's spelling of right,
+    /// expiry from, expiry to, strike min and strike max, in that order.
+    pub(crate) fn filters(
+        &self,
+        names: [&'static str; 5],
+    ) -> impl Iterator<Item = (&'static str, String)> {
+        let right = self.right.map(|r| match r {
+            OptionRight::Call => "call".to_owned(),
+            OptionRight::Put => "put".to_owned(),
+        });
+        let values = [
+            right,
+            self.expiry_from.map(|d| d.to_string()),
+            self.expiry_to.map(|d| d.to_string()),
+            self.strike_min.map(|p| p.to_string()),
+            self.strike_max.map(|p| p.to_string()),
+        ];
+        names
+            .into_iter()
+            .zip(values)
+            .filter_map(|(n, v)| Some((n, v?)))
     }
 }
 
@@ -202,5 +240,28 @@ mod tests {
         assert_eq!(page_limit(Some(2), 10_000).unwrap(), 2);
         assert!(page_limit(Some(10_001), 10_000).is_err());
         assert!(page_limit(Some(0), 10_000).is_err());
+    }
+
+    #[test]
+    fn option_filters_only_the_set_ones_in_order() {
+        let mut r = OptionChainRequest::new(Symbol::lit("AAPL"));
+        r.right = Some(OptionRight::Put);
+        r.expiry_to = NaiveDate::from_ymd_opt(2024, 4, 26);
+        r.strike_min = Some(Price::parse_rounded("152.5").unwrap());
+        let pairs: Vec<_> = r.filters(["r", "ef", "et", "smin", "smax"]).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("r", "put".to_owned()),
+                ("et", "2024-04-26".to_owned()),
+                ("smin", "152.5".to_owned()),
+            ]
+        );
+        assert_eq!(
+            OptionChainRequest::new(Symbol::lit("AAPL"))
+                .filters(["a"; 5])
+                .count(),
+            0
+        );
     }
 }

@@ -13,18 +13,18 @@ mod options;
 mod wire;
 
 use async_trait::async_trait;
-use domain::{Bar, OptionQuote, OptionRight, QuoteTick, Symbol, TradeTick, UnixNanos};
-use reqwest::header::{HeaderMap, HeaderValue};
+use domain::{Bar, OptionQuote, QuoteTick, Symbol, TradeTick, UnixNanos};
+use reqwest::header::HeaderMap;
 use url::Url;
 
 use crate::credentials::{AlpacaCredentials, Credentials};
 use crate::error::ProviderError;
-use crate::http::{HttpConfig, HttpCore, endpoint, parse_base_url};
+use crate::http::{HttpConfig, HttpCore, endpoint, parse_base_url, secret_header};
 use crate::news::NewsItem;
 use crate::page::{Cursor, OnInvalidRecord, Page};
 use crate::provider::{Limits, Provider};
 use crate::request::{
-    BarsRequest, NewsRequest, OptionChainRequest, TicksRequest, check_window, page_limit,
+    BarsRequest, NewsRequest, OptionChainRequest, Sort, TicksRequest, page_limit,
 };
 
 pub const DEFAULT_ALPACA_DATA_URL: &str = "https://data.alpaca.markets";
@@ -101,11 +101,7 @@ impl AlpacaClient {
             ("apca-api-key-id", &c.key_id),
             ("apca-api-secret-key", &c.secret_key),
         ] {
-            let mut v = HeaderValue::from_str(secret.expose()).map_err(|_| {
-                ProviderError::Config(format!("{name} holds characters not allowed in a header"))
-            })?;
-            v.set_sensitive(true);
-            headers.insert(name, v);
+            headers.insert(name, secret_header(secret.expose(), name)?);
         }
         let core = HttpCore::new(
             "alpaca",
@@ -141,6 +137,21 @@ impl AlpacaClient {
             (u, None)
         }
     }
+
+    /// A trades or quotes page's URL, checked against the limits; the symbol is the
+    /// single-symbol endpoint's, if used.
+    fn ticks_url(
+        &self,
+        kind: &str,
+        req: &TicksRequest,
+        cursor: Option<&Cursor>,
+    ) -> Result<(Url, Option<Symbol>), ProviderError> {
+        let limit = req.page_size(&LIMITS)?;
+        let (mut url, single) = self.stocks_url(kind, &req.symbols);
+        let feed = req.feed.as_deref();
+        paged_window(&mut url, req.start, req.end, limit, feed, req.sort, cursor);
+        Ok((url, single))
+    }
 }
 
 fn join(symbols: &[Symbol]) -> String {
@@ -151,11 +162,20 @@ fn join(symbols: &[Symbol]) -> String {
         .join(",")
 }
 
-/// The window `[start, end)` as Alpaca's inclusive `start`/`end`.
-fn window(url: &mut Url, start: UnixNanos, end: UnixNanos) {
+/// The window `[start, end)` as Alpaca's inclusive `start`/`end`, then the paging parameters.
+fn paged_window(
+    url: &mut Url,
+    start: UnixNanos,
+    end: UnixNanos,
+    limit: u32,
+    feed: Option<&str>,
+    sort: Sort,
+    cursor: Option<&Cursor>,
+) {
     url.query_pairs_mut()
         .append_pair("start", &start.to_rfc3339())
         .append_pair("end", &end.plus(-1).to_rfc3339());
+    common(url, limit, feed, sort.as_str(), cursor);
 }
 
 fn common(url: &mut Url, limit: u32, feed: Option<&str>, sort: &str, cursor: Option<&Cursor>) {
@@ -185,13 +205,7 @@ impl Provider for AlpacaClient {
         req: &BarsRequest,
         cursor: Option<&Cursor>,
     ) -> Result<Page<(Symbol, Bar)>, ProviderError> {
-        check_window(
-            &req.symbols,
-            LIMITS.max_symbols_per_request,
-            req.start,
-            req.end,
-        )?;
-        let limit = page_limit(req.limit, LIMITS.max_bars_per_page)?;
+        let limit = req.page_size(&LIMITS)?;
         let tf = req
             .timeframe
             .alpaca()
@@ -200,14 +214,8 @@ impl Provider for AlpacaClient {
         url.query_pairs_mut()
             .append_pair("timeframe", &tf)
             .append_pair("adjustment", req.adjustment.as_str());
-        window(&mut url, req.start, req.end);
-        common(
-            &mut url,
-            limit,
-            req.feed.as_deref(),
-            req.sort.as_str(),
-            cursor,
-        );
+        let feed = req.feed.as_deref();
+        paged_window(&mut url, req.start, req.end, limit, feed, req.sort, cursor);
         let fetched = self.core.get(url, &self.headers).await?;
         let daily = req.timeframe.is_daily_or_longer();
         wire::bars_page(
@@ -224,22 +232,7 @@ impl Provider for AlpacaClient {
         req: &TicksRequest,
         cursor: Option<&Cursor>,
     ) -> Result<Page<(Symbol, TradeTick)>, ProviderError> {
-        check_window(
-            &req.symbols,
-            LIMITS.max_symbols_per_request,
-            req.start,
-            req.end,
-        )?;
-        let limit = page_limit(req.limit, LIMITS.max_ticks_per_page)?;
-        let (mut url, single) = self.stocks_url("trades", &req.symbols);
-        window(&mut url, req.start, req.end);
-        common(
-            &mut url,
-            limit,
-            req.feed.as_deref(),
-            req.sort.as_str(),
-            cursor,
-        );
+        let (url, single) = self.ticks_url("trades", req, cursor)?;
         let fetched = self.core.get(url, &self.headers).await?;
         wire::trades_page(&self.core, &fetched, single.as_ref(), self.on_invalid)
     }
@@ -249,22 +242,7 @@ impl Provider for AlpacaClient {
         req: &TicksRequest,
         cursor: Option<&Cursor>,
     ) -> Result<Page<(Symbol, QuoteTick)>, ProviderError> {
-        check_window(
-            &req.symbols,
-            LIMITS.max_symbols_per_request,
-            req.start,
-            req.end,
-        )?;
-        let limit = page_limit(req.limit, LIMITS.max_ticks_per_page)?;
-        let (mut url, single) = self.stocks_url("quotes", &req.symbols);
-        window(&mut url, req.start, req.end);
-        common(
-            &mut url,
-            limit,
-            req.feed.as_deref(),
-            req.sort.as_str(),
-            cursor,
-        );
+        let (url, single) = self.ticks_url("quotes", req, cursor)?;
         let fetched = self.core.get(url, &self.headers).await?;
         wire::quotes_page(&self.core, &fetched, single.as_ref(), self.on_invalid)
     }
@@ -306,21 +284,13 @@ impl Provider for AlpacaClient {
         );
         {
             let mut q = url.query_pairs_mut();
-            if let Some(r) = req.right {
-                q.append_pair("type", right(r));
-            }
-            if let Some(d) = req.expiry_from {
-                q.append_pair("expiration_date_gte", &d.to_string());
-            }
-            if let Some(d) = req.expiry_to {
-                q.append_pair("expiration_date_lte", &d.to_string());
-            }
-            if let Some(p) = req.strike_min {
-                q.append_pair("strike_price_gte", &p.to_string());
-            }
-            if let Some(p) = req.strike_max {
-                q.append_pair("strike_price_lte", &p.to_string());
-            }
+            q.extend_pairs(req.filters([
+                "type",
+                "expiration_date_gte",
+                "expiration_date_lte",
+                "strike_price_gte",
+                "strike_price_lte",
+            ]));
             q.append_pair("limit", &limit.to_string());
             if let Some(f) = &req.feed {
                 q.append_pair("feed", f);
@@ -331,12 +301,5 @@ impl Provider for AlpacaClient {
         }
         let fetched = self.core.get(url, &self.headers).await?;
         options::option_chain_page(&self.core, &fetched, &req.underlying, self.on_invalid)
-    }
-}
-
-pub(crate) fn right(r: OptionRight) -> &'static str {
-    match r {
-        OptionRight::Call => "call",
-        OptionRight::Put => "put",
     }
 }

@@ -1,14 +1,13 @@
 //! Alpaca v1beta1 news bodies: `{"news": [...], "next_page_token": …}` → [`NewsItem`]s.
 //! Alpaca sends no sentiment, so `provider_sentiment` is `None`.
 
-use domain::Symbol;
 use serde::Deserialize;
 
 use super::wire::next_cursor;
 use crate::error::ProviderError;
 use crate::http::{Fetched, HttpCore};
-use crate::news::NewsItem;
-use crate::page::{Issue, OnInvalidRecord, Page, PageBuilder};
+use crate::news::{self, NewsItem};
+use crate::page::{OnInvalidRecord, Page, PageBuilder};
 use crate::parse::{self, Code};
 
 #[derive(Deserialize)]
@@ -49,16 +48,7 @@ pub(super) fn news_page(
     let mut page = PageBuilder::new(policy, &fetched.request, rows.len());
     for (position, n) in rows.into_iter().enumerate() {
         let id = n.id.0;
-        let mut symbols = Vec::with_capacity(n.symbols.len());
-        for s in &n.symbols {
-            match Symbol::new(s) {
-                Ok(sym) => symbols.push(sym),
-                Err(_) => page.issues.push(Issue::BadSymbol {
-                    item: id.clone(),
-                    text: s.clone(),
-                }),
-            }
-        }
+        let symbols = news::symbols(&id, &n.symbols, &mut page.issues);
         let item = (|| {
             Ok(NewsItem {
                 symbols,

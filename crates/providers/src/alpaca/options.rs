@@ -12,7 +12,7 @@ use super::wire::{RawBar, next_cursor};
 use crate::error::ProviderError;
 use crate::http::{Fetched, HttpCore};
 use crate::page::{OnInvalidRecord, Page, PageBuilder};
-use crate::parse;
+use crate::parse::{self, RawGreeks};
 
 #[derive(Deserialize)]
 struct SnapshotsBody<'a> {
@@ -34,18 +34,6 @@ struct RawSnapshot<'a> {
     trade: Option<RawTradeOpt<'a>>,
     #[serde(borrow, default, rename = "dailyBar")]
     daily: Option<RawBar<'a>>,
-}
-
-#[derive(Deserialize)]
-struct RawGreeks<'a> {
-    #[serde(borrow, default)]
-    delta: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    gamma: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    theta: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    vega: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -87,7 +75,6 @@ fn option_quote(
     let ts = quote_ts
         .max(trade_ts)
         .ok_or_else(|| DomainError::new("ts", "snapshot has neither a quote nor a trade"))?;
-    let greek = |v: Option<&RawValue>, f| v.map(|v| parse::float(v, f)).transpose();
     let g = s.greeks.as_ref();
     let q = OptionQuote {
         ts,
@@ -117,11 +104,11 @@ fn option_quote(
             .map(|d| parse::quantity(d.v, "volume"))
             .transpose()?,
         open_interest: None,
-        iv: greek(s.iv, "iv")?,
-        delta: greek(g.and_then(|g| g.delta), "delta")?,
-        gamma: greek(g.and_then(|g| g.gamma), "gamma")?,
-        theta: greek(g.and_then(|g| g.theta), "theta")?,
-        vega: greek(g.and_then(|g| g.vega), "vega")?,
+        iv: parse::opt(s.iv, parse::float, "iv")?,
+        delta: parse::opt(g.and_then(|g| g.delta), parse::float, "delta")?,
+        gamma: parse::opt(g.and_then(|g| g.gamma), parse::float, "gamma")?,
+        theta: parse::opt(g.and_then(|g| g.theta), parse::float, "theta")?,
+        vega: parse::opt(g.and_then(|g| g.vega), parse::float, "vega")?,
     };
     q.validate()?;
     Ok(q)

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use domain::{Bar, DomainError, QuoteTick, Symbol, TradeTick, UnixNanos};
+use domain::{Bar, DomainError, QuoteTick, Symbol, TradeTick};
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
@@ -70,25 +70,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Rows<T> {
     }
 }
 
-#[derive(Deserialize)]
-pub(super) struct RawBar<'a> {
-    #[serde(borrow)]
-    t: Cow<'a, str>,
-    #[serde(borrow)]
-    o: &'a RawValue,
-    #[serde(borrow)]
-    h: &'a RawValue,
-    #[serde(borrow)]
-    l: &'a RawValue,
-    #[serde(borrow)]
-    c: &'a RawValue,
-    #[serde(borrow)]
-    pub(super) v: &'a RawValue,
-    #[serde(borrow, default)]
-    n: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    vw: Option<&'a RawValue>,
-}
+/// A bar stamped with RFC 3339 text.
+pub(super) type RawBar<'a> = parse::RawBar<'a, parse::Rfc3339<'a>>;
 
 #[derive(Deserialize)]
 struct RawTrade<'a> {
@@ -204,24 +187,6 @@ fn flatten<T, U>(
     Ok(page.finish(next))
 }
 
-pub(super) fn bar(raw: &RawBar, daily: bool) -> Result<Bar, DomainError> {
-    let mut ts = parse::timestamp(&raw.t, "ts")?;
-    if daily {
-        // Alpaca stamps a daily bar at midnight New York; the domain keys it by exchange date.
-        ts = UnixNanos::from_date(ts.exchange_date());
-    }
-    Bar::new(
-        ts,
-        parse::price(raw.o, "open")?,
-        parse::price(raw.h, "high")?,
-        parse::price(raw.l, "low")?,
-        parse::price(raw.c, "close")?,
-        parse::quantity(raw.v, "volume")?,
-        raw.vw.map(|v| parse::price(v, "vwap")).transpose()?,
-        raw.n.map(|n| parse::count(n, "trade_count")).transpose()?,
-    )
-}
-
 pub(super) fn bars_page(
     core: &HttpCore,
     fetched: &Fetched,
@@ -231,7 +196,7 @@ pub(super) fn bars_page(
 ) -> Result<Page<(Symbol, Bar)>, ProviderError> {
     let (groups, next) = groups::<RawBar>(core, fetched, single)?;
     flatten(fetched, policy, groups, next, |_, r, _| {
-        bar(r, daily).map(Some)
+        r.bar(parse::timestamp(&r.t.0, "ts")?, daily).map(Some)
     })
 }
 
@@ -286,14 +251,7 @@ pub(super) fn quotes_page(
             conditions: r.c.0.clone(),
         };
         q.validate()?;
-        if q.is_crossed() {
-            issues.push(Issue::CrossedQuote {
-                symbol: sym.clone(),
-                ts: q.ts,
-                bid: q.bid,
-                ask: q.ask,
-            });
-        }
+        issues.extend(Issue::crossed(sym, &q));
         Ok(Some(q))
     })
 }

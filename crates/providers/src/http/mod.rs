@@ -12,7 +12,7 @@ use std::num::NonZeroU32;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderValue};
 use tracing::Instrument;
 use url::Url;
 
@@ -76,6 +76,15 @@ pub(crate) fn endpoint(base: &Url, segments: &[&str]) -> Url {
         .pop_if_empty()
         .extend(segments);
     u
+}
+
+/// A header carrying a credential, marked sensitive so it never shows in debug output.
+pub(crate) fn secret_header(value: &str, what: &str) -> Result<HeaderValue, ProviderError> {
+    let mut v = HeaderValue::from_str(value).map_err(|_| {
+        ProviderError::Config(format!("{what} holds characters not allowed in a header"))
+    })?;
+    v.set_sensitive(true);
+    Ok(v)
 }
 
 /// A successful response body and the request it answers.

@@ -17,19 +17,17 @@ mod wire;
 
 use async_trait::async_trait;
 use domain::{Bar, OptionQuote, QuoteTick, Symbol, TradeTick};
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use reqwest::header::{AUTHORIZATION, HeaderMap};
 use url::Url;
 
-use crate::alpaca::right;
 use crate::credentials::{Credentials, PolygonCredentials};
 use crate::error::ProviderError;
-use crate::http::{HttpConfig, HttpCore, endpoint, parse_base_url};
+use crate::http::{HttpConfig, HttpCore, endpoint, parse_base_url, secret_header};
 use crate::news::NewsItem;
 use crate::page::{Cursor, OnInvalidRecord, Page};
 use crate::provider::{Limits, Provider};
 use crate::request::{
-    Adjustment, BarsRequest, NewsRequest, OptionChainRequest, TicksRequest, check_window,
-    page_limit,
+    Adjustment, BarsRequest, NewsRequest, OptionChainRequest, TicksRequest, page_limit,
 };
 
 pub const DEFAULT_POLYGON_URL: &str = "https://api.polygon.io";
@@ -109,14 +107,8 @@ impl PolygonClient {
         let key = &config.credentials.api_key;
         let mut headers = HeaderMap::new();
         if config.auth == PolygonAuth::BearerHeader {
-            let mut v =
-                HeaderValue::from_str(&format!("Bearer {}", key.expose())).map_err(|_| {
-                    ProviderError::Config(
-                        "the Polygon key holds characters not allowed in a header".into(),
-                    )
-                })?;
-            v.set_sensitive(true);
-            headers.insert(AUTHORIZATION, v);
+            let bearer = format!("Bearer {}", key.expose());
+            headers.insert(AUTHORIZATION, secret_header(&bearer, "the Polygon key")?);
         }
         let core = HttpCore::new("polygon", &config.http, &["apiKey"], vec![key.clone()])?;
         Ok(Self {
@@ -171,6 +163,24 @@ impl PolygonClient {
         }
         Ok(url)
     }
+
+    /// A v3 trades or quotes page's URL, checked against the limits, and its ticker.
+    fn ticks_url<'r>(
+        &self,
+        kind: &str,
+        req: &'r TicksRequest,
+        cursor: Option<&Cursor>,
+    ) -> Result<(Url, &'r Symbol), ProviderError> {
+        let limit = req.page_size(&LIMITS)?;
+        let sym = &req.symbols[0];
+        let prefix = ["v3", kind, sym.as_str()];
+        let first = || {
+            let mut u = endpoint(&self.base, &prefix);
+            ticks_query(&mut u, req, limit);
+            u
+        };
+        Ok((self.page_url(first, &prefix, cursor)?, sym))
+    }
 }
 
 fn ticks_query(url: &mut Url, req: &TicksRequest, limit: u32) {
@@ -216,13 +226,7 @@ impl Provider for PolygonClient {
         req: &BarsRequest,
         cursor: Option<&Cursor>,
     ) -> Result<Page<(Symbol, Bar)>, ProviderError> {
-        check_window(
-            &req.symbols,
-            LIMITS.max_symbols_per_request,
-            req.start,
-            req.end,
-        )?;
-        let limit = page_limit(req.limit, LIMITS.max_bars_per_page)?;
+        let limit = req.page_size(&LIMITS)?;
         let adjusted = match req.adjustment {
             Adjustment::Raw => "false",
             Adjustment::Split => "true",
@@ -262,24 +266,7 @@ impl Provider for PolygonClient {
         req: &TicksRequest,
         cursor: Option<&Cursor>,
     ) -> Result<Page<(Symbol, TradeTick)>, ProviderError> {
-        check_window(
-            &req.symbols,
-            LIMITS.max_symbols_per_request,
-            req.start,
-            req.end,
-        )?;
-        let limit = page_limit(req.limit, LIMITS.max_ticks_per_page)?;
-        let sym = &req.symbols[0];
-        let prefix = ["v3", "trades", sym.as_str()];
-        let url = self.page_url(
-            || {
-                let mut u = endpoint(&self.base, &prefix);
-                ticks_query(&mut u, req, limit);
-                u
-            },
-            &prefix,
-            cursor,
-        )?;
+        let (url, sym) = self.ticks_url("trades", req, cursor)?;
         let fetched = self.core.get(url, &self.headers).await?;
         wire::trades_page(&self.core, &fetched, sym, self.on_invalid)
     }
@@ -289,24 +276,7 @@ impl Provider for PolygonClient {
         req: &TicksRequest,
         cursor: Option<&Cursor>,
     ) -> Result<Page<(Symbol, QuoteTick)>, ProviderError> {
-        check_window(
-            &req.symbols,
-            LIMITS.max_symbols_per_request,
-            req.start,
-            req.end,
-        )?;
-        let limit = page_limit(req.limit, LIMITS.max_ticks_per_page)?;
-        let sym = &req.symbols[0];
-        let prefix = ["v3", "quotes", sym.as_str()];
-        let url = self.page_url(
-            || {
-                let mut u = endpoint(&self.base, &prefix);
-                ticks_query(&mut u, req, limit);
-                u
-            },
-            &prefix,
-            cursor,
-        )?;
+        let (url, sym) = self.ticks_url("quotes", req, cursor)?;
         let fetched = self.core.get(url, &self.headers).await?;
         wire::quotes_page(&self.core, &fetched, sym, self.on_invalid)
     }
@@ -361,21 +331,13 @@ impl Provider for PolygonClient {
             || {
                 let mut u = endpoint(&self.base, &prefix);
                 let mut q = u.query_pairs_mut();
-                if let Some(r) = req.right {
-                    q.append_pair("contract_type", right(r));
-                }
-                if let Some(d) = req.expiry_from {
-                    q.append_pair("expiration_date.gte", &d.to_string());
-                }
-                if let Some(d) = req.expiry_to {
-                    q.append_pair("expiration_date.lte", &d.to_string());
-                }
-                if let Some(p) = req.strike_min {
-                    q.append_pair("strike_price.gte", &p.to_string());
-                }
-                if let Some(p) = req.strike_max {
-                    q.append_pair("strike_price.lte", &p.to_string());
-                }
+                q.extend_pairs(req.filters([
+                    "contract_type",
+                    "expiration_date.gte",
+                    "expiration_date.lte",
+                    "strike_price.gte",
+                    "strike_price.lte",
+                ]));
                 q.append_pair("limit", &limit.to_string());
                 drop(q);
                 u

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::wire::decode;
 use crate::error::ProviderError;
 use crate::http::{Fetched, HttpCore};
-use crate::news::{NewsItem, TickerSentiment};
+use crate::news::{self, NewsItem, TickerSentiment};
 use crate::page::{Issue, OnInvalidRecord, Page, PageBuilder};
 use crate::parse::{self, Code};
 
@@ -47,16 +47,7 @@ struct Insight {
 
 fn news_item(n: RawNews, issues: &mut Vec<Issue>) -> Result<NewsItem, DomainError> {
     let id = n.id.0;
-    let mut symbols = Vec::with_capacity(n.tickers.len());
-    for t in &n.tickers {
-        match Symbol::new(t) {
-            Ok(s) => symbols.push(s),
-            Err(_) => issues.push(Issue::BadSymbol {
-                item: id.clone(),
-                text: t.clone(),
-            }),
-        }
-    }
+    let symbols = news::symbols(&id, &n.tickers, issues);
     let sentiment = n
         .insights
         .map(|ins| {

@@ -11,7 +11,7 @@ use super::wire::decode;
 use crate::error::ProviderError;
 use crate::http::{Fetched, HttpCore};
 use crate::page::{OnInvalidRecord, Page, PageBuilder};
-use crate::parse::{self, Epoch};
+use crate::parse::{self, Epoch, RawGreeks};
 
 #[derive(Deserialize)]
 struct RawSnapshot<'a> {
@@ -46,18 +46,6 @@ struct RawDetails<'a> {
     ticker: Cow<'a, str>,
     #[serde(default)]
     contract_type: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RawGreeks<'a> {
-    #[serde(borrow, default)]
-    delta: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    gamma: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    theta: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    vega: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -108,8 +96,8 @@ fn option_quote(s: &RawSnapshot) -> Result<OptionQuote, DomainError> {
         Some(t) => Symbol::new(t)?,
         None => root,
     };
-    let p = |v: Option<&RawValue>, f| v.map(|v| parse::price(v, f)).transpose();
-    let g = |v: Option<&RawValue>, f| v.map(|v| parse::float(v, f)).transpose();
+    let p = |v, f| parse::opt(v, parse::price, f);
+    let g = |v, f| parse::opt(v, parse::float, f);
     let greeks = s.greeks.as_ref();
     let q = OptionQuote {
         ts,
@@ -121,16 +109,12 @@ fn option_quote(s: &RawSnapshot) -> Result<OptionQuote, DomainError> {
         bid: p(s.last_quote.as_ref().and_then(|q| q.bid), "bid")?,
         ask: p(s.last_quote.as_ref().and_then(|q| q.ask), "ask")?,
         last: p(s.last_trade.as_ref().and_then(|t| t.price), "last")?,
-        volume: s
-            .day
-            .as_ref()
-            .and_then(|d| d.volume)
-            .map(|v| parse::quantity(v, "volume"))
-            .transpose()?,
-        open_interest: s
-            .open_interest
-            .map(|v| parse::quantity(v, "open_interest"))
-            .transpose()?,
+        volume: parse::opt(
+            s.day.as_ref().and_then(|d| d.volume),
+            parse::quantity,
+            "volume",
+        )?,
+        open_interest: parse::opt(s.open_interest, parse::quantity, "open_interest")?,
         iv: g(s.implied_volatility, "iv")?,
         delta: g(greeks.and_then(|x| x.delta), "delta")?,
         gamma: g(greeks.and_then(|x| x.gamma), "gamma")?,

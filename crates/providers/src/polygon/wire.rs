@@ -4,7 +4,7 @@
 //! `results` is an empty page. Times are epoch numbers read exactly from their text: aggregates
 //! in milliseconds (`t`), ticks and snapshots in nanoseconds (`sip_timestamp`, `last_updated`).
 
-use domain::{Bar, DomainError, QuoteTick, Symbol, TradeTick, UnixNanos};
+use domain::{Bar, DomainError, QuoteTick, Symbol, TradeTick};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -88,41 +88,11 @@ pub(super) fn cursor_of(next_url: &str) -> Option<Cursor> {
     Some(Cursor::new(out))
 }
 
-#[derive(Deserialize)]
-struct RawAgg<'a> {
-    #[serde(borrow)]
-    t: &'a RawValue,
-    #[serde(borrow)]
-    o: &'a RawValue,
-    #[serde(borrow)]
-    h: &'a RawValue,
-    #[serde(borrow)]
-    l: &'a RawValue,
-    #[serde(borrow)]
-    c: &'a RawValue,
-    #[serde(borrow)]
-    v: &'a RawValue,
-    #[serde(borrow, default)]
-    vw: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    n: Option<&'a RawValue>,
-}
+/// An aggregate, stamped in epoch milliseconds.
+type RawAgg<'a> = parse::RawBar<'a, &'a RawValue>;
 
 fn agg(r: &RawAgg, daily: bool) -> Result<Bar, DomainError> {
-    let mut ts = parse::epoch(r.t, Epoch::Millis, "ts")?;
-    if daily {
-        ts = UnixNanos::from_date(ts.exchange_date());
-    }
-    Bar::new(
-        ts,
-        parse::price(r.o, "open")?,
-        parse::price(r.h, "high")?,
-        parse::price(r.l, "low")?,
-        parse::price(r.c, "close")?,
-        parse::quantity(r.v, "volume")?,
-        r.vw.map(|v| parse::price(v, "vwap")).transpose()?,
-        r.n.map(|n| parse::count(n, "trade_count")).transpose()?,
-    )
+    r.bar(parse::epoch(r.t, Epoch::Millis, "ts")?, daily)
 }
 
 pub(super) fn bars_page(
@@ -242,15 +212,8 @@ pub(super) fn quotes_page(
             q.validate()?;
             Ok(q)
         })();
-        if let Ok(q) = &q
-            && q.is_crossed()
-        {
-            page.issues.push(Issue::CrossedQuote {
-                symbol: symbol.clone(),
-                ts: q.ts,
-                bid: q.bid,
-                ask: q.ask,
-            });
+        if let Ok(q) = &q {
+            page.issues.extend(Issue::crossed(symbol, q));
         }
         page.push(symbol.as_str(), i, q.map(|q| (symbol.clone(), q)))?;
     }
