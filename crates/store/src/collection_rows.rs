@@ -109,6 +109,15 @@ pub(crate) fn check_news(items: &[NewsRecord]) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// `provider_sentiment` as stored: JSON text.
+pub(crate) fn sentiment_json(n: &NewsRecord) -> Result<Option<String>, StoreError> {
+    n.provider_sentiment
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| StoreError::Invalid(format!("news provider_sentiment: {e}")))
+}
+
 /// Refuses two option snapshots with one (contract, ts) in a batch.
 pub(crate) fn check_options(quotes: &[domain::OptionQuote]) -> Result<(), StoreError> {
     let mut seen = std::collections::HashSet::with_capacity(quotes.len());

@@ -5,6 +5,8 @@
 use domain::UnixNanos;
 use serde::{Deserialize, Serialize};
 
+use crate::StoreError;
+
 /// The one row of `key_vault`: how the AES key is derived, and a sealed check value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VaultHeaderRow {
@@ -36,4 +38,15 @@ pub struct KeyAuditRow {
     pub at: UnixNanos,
     pub provider: Option<String>,
     pub action: String,
+}
+
+/// Refuses a key row filed under another provider than the one being replaced.
+pub(crate) fn check_provider(provider: &str, rows: &[ApiKeyRow]) -> Result<(), StoreError> {
+    if let Some(r) = rows.iter().find(|r| r.provider != provider) {
+        return Err(StoreError::Invalid(format!(
+            "key {}/{} offered under {provider}",
+            r.provider, r.name
+        )));
+    }
+    Ok(())
 }

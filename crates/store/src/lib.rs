@@ -16,6 +16,7 @@
 
 pub mod collection;
 mod collection_rows;
+mod decode;
 pub mod error;
 pub mod keys;
 pub mod migrations;

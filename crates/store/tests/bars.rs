@@ -4,19 +4,10 @@
 #[macro_use]
 mod common;
 
-use common::{TestDb, bar, bars, ts};
+use common::{TestDb, bar, bars, ts, upserted};
 use domain::{Bar, Ohlc, Price, Quantity, QuoteBar, Symbol, Timeframe, UnixNanos};
 use store::stream::PAGE_SIZE;
-use store::{BarQuery, SeriesStatus, Store, StoreError, UpsertCounts};
-
-fn counts(inserted: u64, updated: u64, unchanged: u64) -> UpsertCounts {
-    UpsertCounts {
-        inserted,
-        updated,
-        unchanged,
-        skipped: 0,
-    }
-}
+use store::{BarQuery, SeriesStatus, Store, StoreError};
 
 fn query(symbol: &str, tf: Timeframe, start: Option<i64>, end: Option<i64>) -> BarQuery {
     BarQuery {
@@ -37,18 +28,18 @@ fn upsert_counts_are_exact(db: &TestDb) {
     let m1 = Timeframe::M1;
     assert_eq!(
         s.upsert_bars(&spy, m1, &bars(0..100)).unwrap(),
-        counts(100, 0, 0)
+        upserted(100, 0, 0)
     );
     assert_eq!(
         s.upsert_bars(&spy, m1, &bars(0..100)).unwrap(),
-        counts(0, 0, 100)
+        upserted(0, 0, 100)
     );
 
     let mut one_changed = bars(0..100);
     one_changed[42] = bar(42, 7);
     assert_eq!(
         s.upsert_bars(&spy, m1, &one_changed).unwrap(),
-        counts(0, 1, 99)
+        upserted(0, 1, 99)
     );
 
     // Overlapping the stored range: 50 old (one changed), 50 new; given out of order.
@@ -56,12 +47,18 @@ fn upsert_counts_are_exact(db: &TestDb) {
         .map(|i| bar(i, if i == 60 { 9 } else { 0 }))
         .collect();
     mixed.reverse();
-    assert_eq!(s.upsert_bars(&spy, m1, &mixed).unwrap(), counts(50, 1, 49));
+    assert_eq!(
+        s.upsert_bars(&spy, m1, &mixed).unwrap(),
+        upserted(50, 1, 49)
+    );
 
     // A vwap that goes from Some to None is a change too.
     let mut nulled = bar(61, 0);
     nulled.vwap = None;
-    assert_eq!(s.upsert_bars(&spy, m1, &[nulled]).unwrap(), counts(0, 1, 0));
+    assert_eq!(
+        s.upsert_bars(&spy, m1, &[nulled]).unwrap(),
+        upserted(0, 1, 0)
+    );
 
     let stored = read_all(&*s, query("SPY", m1, None, None));
     let mut expected = bars(0..150);
@@ -72,9 +69,9 @@ fn upsert_counts_are_exact(db: &TestDb) {
     // Another timeframe of the same symbol is another series.
     assert_eq!(
         s.upsert_bars(&spy, Timeframe::M5, &bars(0..10)).unwrap(),
-        counts(10, 0, 0)
+        upserted(10, 0, 0)
     );
-    assert_eq!(s.upsert_bars(&spy, m1, &[]).unwrap(), counts(0, 0, 0));
+    assert_eq!(s.upsert_bars(&spy, m1, &[]).unwrap(), upserted(0, 0, 0));
 }
 
 fn duplicate_timestamps_are_refused(db: &TestDb) {
@@ -275,18 +272,18 @@ fn quote_bars_round_trip(db: &TestDb) {
     let rows: Vec<QuoteBar> = (0..50).map(|i| quote(i, i % 7 != 3, i % 11 != 4)).collect();
     assert_eq!(
         s.upsert_quote_bars(&spy, Timeframe::M1, &rows).unwrap(),
-        counts(50, 0, 0)
+        upserted(50, 0, 0)
     );
     assert_eq!(
         s.upsert_quote_bars(&spy, Timeframe::M1, &rows).unwrap(),
-        counts(0, 0, 50)
+        upserted(0, 0, 50)
     );
     let mut changed = rows.clone();
     changed[3] = quote(3, true, true);
     changed.push(quote(50, true, false));
     assert_eq!(
         s.upsert_quote_bars(&spy, Timeframe::M1, &changed).unwrap(),
-        counts(1, 1, 49)
+        upserted(1, 1, 49)
     );
     let back: Vec<QuoteBar> = s
         .quote_bars(query("SPY", Timeframe::M1, None, None))
@@ -347,7 +344,7 @@ fn failed_batch_leaves_prior_data(db: &TestDb) {
     // The store is still usable after the failures.
     assert_eq!(
         s.upsert_bars(&spy, Timeframe::M1, &bars(100..110)).unwrap(),
-        counts(10, 0, 0)
+        upserted(10, 0, 0)
     );
 }
 

@@ -4,11 +4,11 @@
 #[macro_use]
 mod common;
 
-use common::{TestDb, bar, bars, ts};
-use domain::{OptionQuote, Price, Quantity, Symbol, Timeframe, TradeTick, UnixNanos};
+use common::{TestDb, bar, bars, option, seq, trade, ts, upserted};
+use domain::{Price, Symbol, Timeframe, UnixNanos};
 use store::{
-    ApiKeyRow, Checkpoint, CheckpointKey, ChunkProgress, CollectionRun, DataKind, KeyAuditRow, Seq,
-    StoreError, UpsertCounts, VaultHeaderRow,
+    ApiKeyRow, Checkpoint, CheckpointKey, ChunkProgress, CollectionRun, DataKind, KeyAuditRow,
+    StoreError, VaultHeaderRow,
 };
 
 conformance!(
@@ -17,52 +17,6 @@ conformance!(
     runs_record_list_and_status,
     key_rows_and_audit,
 );
-
-fn n(inserted: u64, updated: u64, unchanged: u64) -> UpsertCounts {
-    UpsertCounts {
-        inserted,
-        updated,
-        unchanged,
-        skipped: 0,
-    }
-}
-
-fn trade(minute: i64, cents: i64, id: &str) -> TradeTick {
-    TradeTick {
-        ts: ts(minute),
-        price: Price::from_raw(100_000_000_000 + cents * 10_000_000),
-        size: Quantity::from_int(100),
-        exchange: "V".into(),
-        conditions: vec!["@".into(), "I".into()],
-        trade_id: (!id.is_empty()).then(|| id.to_string()),
-    }
-}
-
-fn seq<T>(seq: u32, tick: T) -> Seq<T> {
-    Seq { seq, tick }
-}
-
-fn option(contract: &str, minute: i64, bid: Option<&str>) -> OptionQuote {
-    let (underlying, expiry, right, strike) = OptionQuote::parse_occ(contract).unwrap();
-    OptionQuote {
-        ts: ts(minute),
-        contract: Symbol::lit(contract),
-        underlying,
-        expiry,
-        strike,
-        right,
-        bid: bid.map(Price::lit),
-        ask: Some(Price::lit("5.25")),
-        last: None,
-        volume: Some(Quantity::from_int(12)),
-        open_interest: None,
-        iv: Some(0.3125),
-        delta: Some(-0.42),
-        gamma: None,
-        theta: Some(-0.011),
-        vega: Some(0.2),
-    }
-}
 
 fn key(kind: DataKind, tf: Option<Timeframe>) -> CheckpointKey {
     CheckpointKey {
@@ -91,7 +45,7 @@ fn bars_and_checkpoint_commit_together(db: &TestDb) {
     let counts = s
         .upsert_bars_with_checkpoint(&spy, Timeframe::M1, &bars(0..10), &cp)
         .unwrap();
-    assert_eq!(counts, n(10, 0, 0));
+    assert_eq!(counts, upserted(10, 0, 0));
     assert_eq!(s.checkpoint(&k).unwrap().as_ref(), Some(&cp));
 
     // A batch the store refuses (high below low) leaves both the bars and the checkpoint.
@@ -118,7 +72,7 @@ fn bars_and_checkpoint_commit_together(db: &TestDb) {
     let again = s
         .upsert_bars_with_checkpoint(&spy, Timeframe::M1, &[bar(3, 0)], &cp)
         .unwrap();
-    assert_eq!(again, n(0, 0, 1));
+    assert_eq!(again, upserted(0, 0, 1));
     assert_eq!(s.checkpoint(&k).unwrap().as_ref(), Some(&cp));
 
     let other = key(DataKind::News, None);

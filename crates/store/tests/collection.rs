@@ -5,13 +5,13 @@
 mod common;
 
 use chrono::NaiveDate;
-use common::{TestDb, ts};
+use common::{TestDb, option, seq, trade, ts, upserted};
 use domain::{
-    OptionQuote, OptionRight, Price, Quantity, QuoteTick, SentimentLabel, SentimentRecord,
-    SentimentSource, Symbol, TradeTick, UnixNanos,
+    OptionRight, Price, Quantity, QuoteTick, SentimentLabel, SentimentRecord, SentimentSource,
+    Symbol, UnixNanos,
 };
 use serde_json::json;
-use store::{DataKind, NewsRecord, Seq, StoreError, UpsertCounts};
+use store::{DataKind, NewsRecord, StoreError};
 
 conformance!(
     trades_upsert_on_ts_and_seq,
@@ -20,30 +20,6 @@ conformance!(
     news_with_sentiment_and_reads,
     collected_summarizes_kinds,
 );
-
-fn n(inserted: u64, updated: u64, unchanged: u64) -> UpsertCounts {
-    UpsertCounts {
-        inserted,
-        updated,
-        unchanged,
-        skipped: 0,
-    }
-}
-
-fn trade(minute: i64, cents: i64, id: &str) -> TradeTick {
-    TradeTick {
-        ts: ts(minute),
-        price: Price::from_raw(100_000_000_000 + cents * 10_000_000),
-        size: Quantity::from_int(100),
-        exchange: "V".into(),
-        conditions: vec!["@".into(), "I".into()],
-        trade_id: (!id.is_empty()).then(|| id.to_string()),
-    }
-}
-
-fn seq<T>(seq: u32, tick: T) -> Seq<T> {
-    Seq { seq, tick }
-}
 
 fn trades_upsert_on_ts_and_seq(db: &TestDb) {
     let mut s = store::open_migrated(&db.url).unwrap();
@@ -54,12 +30,21 @@ fn trades_upsert_on_ts_and_seq(db: &TestDb) {
         seq(1, trade(0, 2, "2")),
         seq(0, trade(1, 3, "")),
     ];
-    assert_eq!(s.upsert_trades(&spy, &batch, None).unwrap(), n(3, 0, 0));
-    assert_eq!(s.upsert_trades(&spy, &batch, None).unwrap(), n(0, 0, 3));
+    assert_eq!(
+        s.upsert_trades(&spy, &batch, None).unwrap(),
+        upserted(3, 0, 0)
+    );
+    assert_eq!(
+        s.upsert_trades(&spy, &batch, None).unwrap(),
+        upserted(0, 0, 3)
+    );
     let mut changed = batch.clone();
     changed[1].tick.size = Quantity::from_int(200);
     changed.push(seq(2, trade(0, 4, "4")));
-    assert_eq!(s.upsert_trades(&spy, &changed, None).unwrap(), n(1, 1, 2));
+    assert_eq!(
+        s.upsert_trades(&spy, &changed, None).unwrap(),
+        upserted(1, 1, 2)
+    );
     let mut expected = changed.clone();
     expected.sort_by_key(|r| (r.tick.ts, r.seq));
     assert_eq!(s.trades(&spy, None, None).unwrap(), expected);
@@ -104,35 +89,19 @@ fn quotes_keep_crossed_rows(db: &TestDb) {
         seq(0, quote(2, "159.50", "159.51")),
     ];
     assert!(batch[0].tick.is_crossed());
-    assert_eq!(s.upsert_quotes(&aapl, &batch, None).unwrap(), n(3, 0, 0));
+    assert_eq!(
+        s.upsert_quotes(&aapl, &batch, None).unwrap(),
+        upserted(3, 0, 0)
+    );
     assert_eq!(s.quotes(&aapl, None, None).unwrap(), batch);
     assert_eq!(
         db.count("SELECT count(*) FROM market_quotes WHERE ask < bid"),
         2
     );
-    assert_eq!(s.upsert_quotes(&aapl, &batch, None).unwrap(), n(0, 0, 3));
-}
-
-fn option(contract: &str, minute: i64, bid: Option<&str>) -> OptionQuote {
-    let (underlying, expiry, right, strike) = OptionQuote::parse_occ(contract).unwrap();
-    OptionQuote {
-        ts: ts(minute),
-        contract: Symbol::lit(contract),
-        underlying,
-        expiry,
-        strike,
-        right,
-        bid: bid.map(Price::lit),
-        ask: Some(Price::lit("5.25")),
-        last: None,
-        volume: Some(Quantity::from_int(12)),
-        open_interest: None,
-        iv: Some(0.3125),
-        delta: Some(-0.42),
-        gamma: None,
-        theta: Some(-0.011),
-        vega: Some(0.2),
-    }
+    assert_eq!(
+        s.upsert_quotes(&aapl, &batch, None).unwrap(),
+        upserted(0, 0, 3)
+    );
 }
 
 fn options_round_trip(db: &TestDb) {
@@ -147,10 +116,10 @@ fn options_round_trip(db: &TestDb) {
         batch[0].expiry,
         NaiveDate::from_ymd_opt(2023, 6, 16).unwrap()
     );
-    assert_eq!(s.upsert_options(&batch, None).unwrap(), n(3, 0, 0));
+    assert_eq!(s.upsert_options(&batch, None).unwrap(), upserted(3, 0, 0));
     let mut changed = batch.clone();
     changed[1].bid = Some(Price::lit("4.99"));
-    assert_eq!(s.upsert_options(&changed, None).unwrap(), n(0, 1, 2));
+    assert_eq!(s.upsert_options(&changed, None).unwrap(), upserted(0, 1, 2));
     let back = s.options(&Symbol::lit("AAPL"), None, None).unwrap();
     let mut expected = changed.clone();
     expected.sort_by(|a, b| (a.ts, &a.contract).cmp(&(b.ts, &b.contract)));
@@ -204,14 +173,23 @@ fn news_with_sentiment_and_reads(db: &TestDb) {
     let c = s
         .upsert_news(&items, std::slice::from_ref(&senti), None)
         .unwrap();
-    assert_eq!((c.news, c.sentiment), (n(3, 0, 0), n(1, 0, 0)));
+    assert_eq!(
+        (c.news, c.sentiment),
+        (upserted(3, 0, 0), upserted(1, 0, 0))
+    );
     let c = s.upsert_news(&items, &[senti], None).unwrap();
-    assert_eq!((c.news, c.sentiment), (n(0, 0, 3), n(0, 0, 1)));
+    assert_eq!(
+        (c.news, c.sentiment),
+        (upserted(0, 0, 3), upserted(0, 0, 1))
+    );
     // A changed article moves to its new tickers.
     let mut changed = items.clone();
     changed[0].symbols = vec![Symbol::lit("QQQ")];
     changed[0].updated_at = Some(ts(30));
-    assert_eq!(s.upsert_news(&changed, &[], None).unwrap().news, n(0, 1, 2));
+    assert_eq!(
+        s.upsert_news(&changed, &[], None).unwrap().news,
+        upserted(0, 1, 2)
+    );
 
     assert_eq!(s.news(&[], None, None).unwrap(), changed);
     let spy = s.news(&[Symbol::lit("SPY")], None, None).unwrap();

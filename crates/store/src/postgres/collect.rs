@@ -3,13 +3,14 @@
 //! together.
 
 use domain::UnixNanos;
-use postgres::{Client, GenericClient, Row, Transaction};
+use postgres::{Client, GenericClient, Transaction};
 
-use crate::collection_rows::{covered_json, parse_covered, parse_tf_column, tf_column};
-use crate::rows::{count_to_i64, i64_to_count, parse_symbol};
+use crate::collection_rows::{covered_json, tf_column};
+use crate::decode::{self, RUN_COLUMNS};
+use crate::rows::count_to_i64;
 use crate::{
-    Checkpoint, CheckpointKey, ChunkProgress, CollectedSeries, CollectionRun, DataKind, JobStatus,
-    StoreError, StoredCollectionRun,
+    Checkpoint, CheckpointKey, CollectedSeries, CollectionRun, JobStatus, StoreError,
+    StoredCollectionRun,
 };
 
 /// Makes the caller's checkpointed transaction commit without waiting for its WAL flush. Safe
@@ -68,42 +69,6 @@ pub(super) fn save_checkpoint(client: &mut Client, cp: &Checkpoint) -> Result<()
 const CHECKPOINT_COLUMNS: &str = "provider, symbol, kind, timeframe, covered::text, \
      chunk_start, chunk_end, cursor, tick_ts, tick_seq, rows, pages, updated_at";
 
-fn checkpoint_row(r: &Row) -> Result<Checkpoint, StoreError> {
-    const T: &str = "collection_checkpoints";
-    let chunk = match (
-        r.try_get::<_, Option<i64>>(5)?,
-        r.try_get::<_, Option<i64>>(6)?,
-    ) {
-        (Some(start), Some(end)) => Some(ChunkProgress {
-            start: UnixNanos::new(start),
-            end: UnixNanos::new(end),
-            cursor: r.try_get(7)?,
-            tick_ts: r.try_get::<_, Option<i64>>(8)?.map(UnixNanos::new),
-            tick_seq: u32::try_from(r.try_get::<_, i64>(9)?).map_err(|_| StoreError::Corrupt {
-                table: T,
-                reason: "tick_seq beyond u32".into(),
-            })?,
-        }),
-        _ => None,
-    };
-    Ok(Checkpoint {
-        key: CheckpointKey {
-            provider: r.try_get(0)?,
-            symbol: parse_symbol(r.try_get(1)?, T)?,
-            kind: DataKind::parse(r.try_get(2)?).map_err(|e| StoreError::Corrupt {
-                table: T,
-                reason: e.to_string(),
-            })?,
-            timeframe: parse_tf_column(r.try_get(3)?)?,
-        },
-        covered: parse_covered(r.try_get(4)?)?,
-        chunk,
-        rows: i64_to_count(r.try_get(10)?, T, "rows")?,
-        pages: i64_to_count(r.try_get(11)?, T, "pages")?,
-        updated_at: UnixNanos::new(r.try_get(12)?),
-    })
-}
-
 pub(super) fn checkpoint(
     client: &mut Client,
     key: &CheckpointKey,
@@ -120,7 +85,7 @@ pub(super) fn checkpoint(
             &tf_column(key.timeframe),
         ],
     )?;
-    row.as_ref().map(checkpoint_row).transpose()
+    row.as_ref().map(decode::checkpoint).transpose()
 }
 
 pub(super) fn checkpoints(client: &mut Client) -> Result<Vec<Checkpoint>, StoreError> {
@@ -133,17 +98,12 @@ pub(super) fn checkpoints(client: &mut Client) -> Result<Vec<Checkpoint>, StoreE
             &[],
         )?
         .iter()
-        .map(checkpoint_row)
+        .map(decode::checkpoint)
         .collect()
 }
 
 pub(super) fn record_run(client: &mut Client, run: &CollectionRun) -> Result<i64, StoreError> {
-    if run.finished_at < run.started_at {
-        return Err(StoreError::Invalid(format!(
-            "run of {} finished at {} before it started at {}",
-            run.job, run.finished_at, run.started_at
-        )));
-    }
+    decode::check_run(run)?;
     Ok(client
         .query_one(
             "INSERT INTO collection_runs (job, started_at, finished_at, rows_written, errors,
@@ -163,26 +123,6 @@ pub(super) fn record_run(client: &mut Client, run: &CollectionRun) -> Result<i64
         .get(0))
 }
 
-const RUN_COLUMNS: &str =
-    "id, job, started_at, finished_at, rows_written, errors, last_error, lag_seconds, next_run";
-
-fn run_row(r: &Row) -> Result<StoredCollectionRun, StoreError> {
-    const T: &str = "collection_runs";
-    Ok(StoredCollectionRun {
-        id: r.try_get(0)?,
-        run: CollectionRun {
-            job: r.try_get(1)?,
-            started_at: UnixNanos::new(r.try_get(2)?),
-            finished_at: UnixNanos::new(r.try_get(3)?),
-            rows_written: i64_to_count(r.try_get(4)?, T, "rows_written")?,
-            errors: i64_to_count(r.try_get(5)?, T, "errors")?,
-            last_error: r.try_get(6)?,
-            lag_seconds: r.try_get(7)?,
-            next_run: r.try_get::<_, Option<i64>>(8)?.map(UnixNanos::new),
-        },
-    })
-}
-
 pub(super) fn runs(
     client: &mut Client,
     job: Option<&str>,
@@ -198,12 +138,11 @@ pub(super) fn runs(
             &[&job, &limit],
         )?
         .iter()
-        .map(run_row)
+        .map(decode::collection_run)
         .collect()
 }
 
 pub(super) fn status(client: &mut Client) -> Result<Vec<JobStatus>, StoreError> {
-    const T: &str = "collection_runs";
     let totals = client.query(
         "SELECT job, count(*), sum(rows_written)::bigint, sum(errors)::bigint,
                 max(finished_at) FILTER (WHERE errors = 0)
@@ -212,8 +151,8 @@ pub(super) fn status(client: &mut Client) -> Result<Vec<JobStatus>, StoreError> 
     )?;
     let mut out = Vec::with_capacity(totals.len());
     for r in &totals {
-        let job: String = r.try_get(0)?;
-        let newest = run_row(&client.query_one(
+        let job: &str = r.try_get(0)?;
+        let newest = decode::collection_run(&client.query_one(
             &format!(
                 "SELECT {RUN_COLUMNS} FROM collection_runs WHERE job = $1
                  ORDER BY started_at DESC, id DESC LIMIT 1"
@@ -229,21 +168,7 @@ pub(super) fn status(client: &mut Client) -> Result<Vec<JobStatus>, StoreError> 
         let err: Option<(String, i64)> = err
             .map(|e| Ok::<_, StoreError>((e.try_get(0)?, e.try_get(1)?)))
             .transpose()?;
-        out.push(JobStatus {
-            runs: i64_to_count(r.try_get(1)?, T, "count")?,
-            total_rows_written: i64_to_count(r.try_get(2)?, T, "rows_written")?,
-            total_errors: i64_to_count(r.try_get(3)?, T, "errors")?,
-            last_success_at: r.try_get::<_, Option<i64>>(4)?.map(UnixNanos::new),
-            last_started_at: newest.started_at,
-            last_finished_at: newest.finished_at,
-            last_rows_written: newest.rows_written,
-            last_errors: newest.errors,
-            last_error_at: err.as_ref().map(|(_, at)| UnixNanos::new(*at)),
-            last_error: err.map(|(e, _)| e),
-            lag_seconds: newest.lag_seconds,
-            next_run: newest.next_run,
-            job,
-        });
+        out.push(decode::job_status(r, newest, err)?);
     }
     Ok(out)
 }
@@ -267,15 +192,7 @@ pub(super) fn collected(
     )?;
     let mut out = rows
         .iter()
-        .map(|r| {
-            Ok(CollectedSeries {
-                kind: DataKind::parse(r.try_get(0)?)?,
-                symbol: parse_symbol(r.try_get(1)?, "symbols")?,
-                rows: i64_to_count(r.try_get(2)?, "collected", "count")?,
-                first: UnixNanos::new(r.try_get(3)?),
-                last: UnixNanos::new(r.try_get(4)?),
-            })
-        })
+        .map(decode::collected)
         .collect::<Result<Vec<_>, StoreError>>()?;
     out.sort_by(|a, b| (&a.symbol, a.kind).cmp(&(&b.symbol, b.kind)));
     Ok(out)

@@ -6,8 +6,9 @@ use domain::{SentimentRecord, Symbol, UnixNanos};
 use postgres::Client;
 
 use super::{collect, sentiment};
-use crate::collection_rows::{check_news, join_symbols, split_symbols};
-use crate::rows::{inclusive_bounds, parse_json};
+use crate::collection_rows::{check_news, join_symbols, sentiment_json};
+use crate::decode;
+use crate::rows::inclusive_bounds;
 use crate::{Checkpoint, NewsCounts, NewsRecord, StoreError};
 
 pub(super) fn upsert(
@@ -45,12 +46,7 @@ pub(super) fn upsert(
     )?;
     for n in items {
         let existed = tx.query_opt(&find, &[&n.provider, &n.id])?.is_some();
-        let ps = n
-            .provider_sentiment
-            .as_ref()
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(|e| StoreError::Invalid(format!("news provider_sentiment: {e}")))?;
+        let ps = sentiment_json(n)?;
         let written = tx.query_opt(
             &write,
             &[
@@ -112,24 +108,5 @@ pub(super) fn range(
          ORDER BY n.created_at, n.provider, n.id",
         &[&list, &lo, &hi],
     )?;
-    rows.iter()
-        .map(|r| {
-            let ps: Option<&str> = r.try_get(10)?;
-            Ok(NewsRecord {
-                provider: r.try_get(0)?,
-                id: r.try_get(1)?,
-                symbols: split_symbols(r.try_get(2)?)?,
-                headline: r.try_get(3)?,
-                summary: r.try_get(4)?,
-                source: r.try_get(5)?,
-                author: r.try_get(6)?,
-                url: r.try_get(7)?,
-                created_at: UnixNanos::new(r.try_get(8)?),
-                updated_at: r.try_get::<_, Option<i64>>(9)?.map(UnixNanos::new),
-                provider_sentiment: ps
-                    .map(|t| parse_json(t, "news", "provider_sentiment"))
-                    .transpose()?,
-            })
-        })
-        .collect()
+    rows.iter().map(decode::news).collect()
 }

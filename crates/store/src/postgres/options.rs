@@ -7,7 +7,8 @@ use postgres::Client;
 use super::ticks::{merge, merge_sql};
 use super::{bars::intern, collect};
 use crate::collection_rows::check_options;
-use crate::rows::{inclusive_bounds, parse_symbol};
+use crate::decode;
+use crate::rows::inclusive_bounds;
 use crate::{Checkpoint, StoreError, UpsertCounts};
 
 fn right_text(r: OptionRight) -> &'static str {
@@ -113,37 +114,5 @@ pub(super) fn range(
          ORDER BY o.ts, o.contract",
         &[&underlying.as_str(), &lo, &hi],
     )?;
-    let corrupt = |reason: String| StoreError::Corrupt {
-        table: "options_chain",
-        reason,
-    };
-    rows.iter()
-        .map(|r| {
-            let expiry: &str = r.try_get(3)?;
-            let right: &str = r.try_get(5)?;
-            Ok(OptionQuote {
-                contract: parse_symbol(r.try_get(0)?, "options_chain")?,
-                ts: UnixNanos::new(r.try_get(1)?),
-                underlying: parse_symbol(r.try_get(2)?, "options_chain")?,
-                expiry: chrono::NaiveDate::parse_from_str(expiry, "%Y-%m-%d")
-                    .map_err(|e| corrupt(format!("expiry {expiry:?}: {e}")))?,
-                strike: Price::from_raw(r.try_get(4)?),
-                right: match right {
-                    "call" => OptionRight::Call,
-                    "put" => OptionRight::Put,
-                    other => return Err(corrupt(format!("option_right {other:?}"))),
-                },
-                bid: r.try_get::<_, Option<i64>>(6)?.map(Price::from_raw),
-                ask: r.try_get::<_, Option<i64>>(7)?.map(Price::from_raw),
-                last: r.try_get::<_, Option<i64>>(8)?.map(Price::from_raw),
-                volume: r.try_get::<_, Option<i64>>(9)?.map(Quantity::from_raw),
-                open_interest: r.try_get::<_, Option<i64>>(10)?.map(Quantity::from_raw),
-                iv: r.try_get(11)?,
-                delta: r.try_get(12)?,
-                gamma: r.try_get(13)?,
-                theta: r.try_get(14)?,
-                vega: r.try_get(15)?,
-            })
-        })
-        .collect()
+    rows.iter().map(decode::option_quote).collect()
 }

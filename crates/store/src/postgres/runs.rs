@@ -2,15 +2,13 @@
 //! equity curve can hold 100k+ points), all in one transaction. Money, prices and quantities are
 //! NUMERIC, written and read as exact decimal text.
 
-use domain::UnixNanos;
-use postgres::{Client, Row};
+use postgres::Client;
 
 use super::RFC3339;
 use super::copy::TextCopy;
-use crate::rows::{
-    count_to_i64, i64_to_count, parse_json, parse_money, parse_price, parse_quantity, parse_symbol,
-};
-use crate::{EquityPoint, NewRun, RunFilter, RunSummary, RunTrade, StoreError, StoredRun};
+use crate::decode;
+use crate::rows::{count_to_i64, parse_json};
+use crate::{NewRun, RunFilter, RunSummary, StoreError, StoredRun};
 
 fn summary_columns() -> String {
     format!(
@@ -89,24 +87,6 @@ pub(super) fn save(client: &mut Client, run: &NewRun) -> Result<i64, StoreError>
     Ok(id)
 }
 
-fn summary(r: &Row) -> Result<RunSummary, StoreError> {
-    const T: &str = "backtest_runs";
-    Ok(RunSummary {
-        id: r.try_get(0)?,
-        agent_id: r.try_get(1)?,
-        start: UnixNanos::new(r.try_get(2)?),
-        end: UnixNanos::new(r.try_get(3)?),
-        initial_capital: parse_money(r.try_get(4)?, T, "initial_capital")?,
-        final_capital: parse_money(r.try_get(5)?, T, "final_capital")?,
-        total_trades: i64_to_count(r.try_get(6)?, T, "total_trades")?,
-        winning_trades: i64_to_count(r.try_get(7)?, T, "winning_trades")?,
-        losing_trades: i64_to_count(r.try_get(8)?, T, "losing_trades")?,
-        max_drawdown: r.try_get(9)?,
-        sharpe_ratio: r.try_get(10)?,
-        created_at: r.try_get(11)?,
-    })
-}
-
 pub(super) fn list(client: &mut Client, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError> {
     let limit = filter.limit.map(|n| count_to_i64(n, "limit")).transpose()?;
     let rows = client.query(
@@ -119,7 +99,7 @@ pub(super) fn list(client: &mut Client, filter: &RunFilter) -> Result<Vec<RunSum
         ),
         &[&filter.agent_id, &limit],
     )?;
-    rows.iter().map(summary).collect()
+    rows.iter().map(decode::run_summary).collect()
 }
 
 pub(super) fn get(client: &mut Client, id: i64) -> Result<StoredRun, StoreError> {
@@ -134,11 +114,10 @@ pub(super) fn get(client: &mut Client, id: i64) -> Result<StoredRun, StoreError>
             &[&id],
         )?
         .ok_or_else(|| StoreError::NotFound(format!("no backtest run with id {id}")))?;
-    let summary = summary(&row)?;
+    let summary = decode::run_summary(&row)?;
     let config = parse_json(row.try_get(12)?, T, "config")?;
     let metrics = parse_json(row.try_get(13)?, T, "metrics")?;
 
-    const TT: &str = "backtest_trades";
     let trades = client
         .query(
             "SELECT timestamp, symbol, action, quantity::text, price::text, commission::text,
@@ -147,22 +126,9 @@ pub(super) fn get(client: &mut Client, id: i64) -> Result<StoredRun, StoreError>
             &[&id],
         )?
         .iter()
-        .map(|r| {
-            let pnl: Option<&str> = r.try_get(6)?;
-            Ok(RunTrade {
-                timestamp: UnixNanos::new(r.try_get(0)?),
-                symbol: parse_symbol(r.try_get(1)?, TT)?,
-                action: r.try_get(2)?,
-                quantity: parse_quantity(r.try_get(3)?, TT, "quantity")?,
-                price: parse_price(r.try_get(4)?, TT, "price")?,
-                commission: parse_money(r.try_get(5)?, TT, "commission")?,
-                pnl: pnl.map(|p| parse_money(p, TT, "pnl")).transpose()?,
-                reason: r.try_get(7)?,
-            })
-        })
+        .map(decode::run_trade)
         .collect::<Result<Vec<_>, StoreError>>()?;
 
-    const TE: &str = "backtest_equity";
     let equity = client
         .query(
             "SELECT timestamp, equity::text, cash::text FROM backtest_equity
@@ -170,13 +136,7 @@ pub(super) fn get(client: &mut Client, id: i64) -> Result<StoredRun, StoreError>
             &[&id],
         )?
         .iter()
-        .map(|r| {
-            Ok(EquityPoint {
-                timestamp: UnixNanos::new(r.try_get(0)?),
-                equity: parse_money(r.try_get(1)?, TE, "equity")?,
-                cash: parse_money(r.try_get(2)?, TE, "cash")?,
-            })
-        })
+        .map(decode::equity_point)
         .collect::<Result<Vec<_>, StoreError>>()?;
     Ok(StoredRun {
         summary,

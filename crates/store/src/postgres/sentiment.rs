@@ -1,10 +1,11 @@
 //! Sentiment records in PostgreSQL: a batch is one statement over `unnest`ed arrays, so it costs
 //! one round trip however many records it holds.
 
-use domain::{SentimentLabel, SentimentRecord, SentimentSource, Symbol, UnixNanos};
+use domain::{SentimentRecord, Symbol, UnixNanos};
 use postgres::{Client, Transaction};
 
-use crate::rows::{check_unique, inclusive_bounds, parse_json, parse_symbol};
+use crate::decode;
+use crate::rows::{check_unique, inclusive_bounds};
 use crate::{StoreError, UpsertCounts};
 
 pub(super) fn upsert(
@@ -99,21 +100,5 @@ pub(super) fn range(
          ORDER BY timestamp, symbol, source",
         &[&list, &lo, &hi],
     )?;
-    let bad = |e: domain::DomainError| StoreError::Corrupt {
-        table: "sentiment_history",
-        reason: e.to_string(),
-    };
-    rows.iter()
-        .map(|r| {
-            Ok(SentimentRecord {
-                symbol: parse_symbol(r.try_get(0)?, "sentiment_history")?,
-                ts: UnixNanos::new(r.try_get(1)?),
-                source: SentimentSource::parse(r.try_get(2)?).map_err(bad)?,
-                label: SentimentLabel::parse(r.try_get(3)?).map_err(bad)?,
-                score: r.try_get(4)?,
-                confidence: r.try_get(5)?,
-                metadata: parse_json(r.try_get(6)?, "sentiment_history", "metadata")?,
-            })
-        })
-        .collect()
+    rows.iter().map(decode::sentiment).collect()
 }

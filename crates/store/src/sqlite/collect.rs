@@ -3,13 +3,14 @@
 //! together.
 
 use domain::UnixNanos;
-use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use crate::collection_rows::{covered_json, parse_covered, parse_tf_column, tf_column};
-use crate::rows::{count_to_i64, i64_to_count, parse_symbol};
+use crate::collection_rows::{covered_json, tf_column};
+use crate::decode::{self, RUN_COLUMNS};
+use crate::rows::count_to_i64;
 use crate::{
-    Checkpoint, CheckpointKey, ChunkProgress, CollectedSeries, CollectionRun, DataKind, JobStatus,
-    StoreError, StoredCollectionRun,
+    Checkpoint, CheckpointKey, CollectedSeries, CollectionRun, JobStatus, StoreError,
+    StoredCollectionRun,
 };
 
 pub(super) fn write_checkpoint(tx: &Connection, cp: &Checkpoint) -> Result<(), StoreError> {
@@ -53,39 +54,6 @@ pub(super) fn save_checkpoint(conn: &mut Connection, cp: &Checkpoint) -> Result<
 const CHECKPOINT_COLUMNS: &str = "provider, symbol, kind, timeframe, covered, chunk_start, \
      chunk_end, cursor, tick_ts, tick_seq, rows, pages, updated_at";
 
-fn checkpoint_row(r: &Row<'_>) -> Result<Checkpoint, StoreError> {
-    const T: &str = "collection_checkpoints";
-    let chunk = match (r.get::<_, Option<i64>>(5)?, r.get::<_, Option<i64>>(6)?) {
-        (Some(start), Some(end)) => Some(ChunkProgress {
-            start: UnixNanos::new(start),
-            end: UnixNanos::new(end),
-            cursor: r.get(7)?,
-            tick_ts: r.get::<_, Option<i64>>(8)?.map(UnixNanos::new),
-            tick_seq: u32::try_from(r.get::<_, i64>(9)?).map_err(|_| StoreError::Corrupt {
-                table: T,
-                reason: "tick_seq beyond u32".into(),
-            })?,
-        }),
-        _ => None,
-    };
-    Ok(Checkpoint {
-        key: CheckpointKey {
-            provider: r.get(0)?,
-            symbol: parse_symbol(&r.get::<_, String>(1)?, T)?,
-            kind: DataKind::parse(&r.get::<_, String>(2)?).map_err(|e| StoreError::Corrupt {
-                table: T,
-                reason: e.to_string(),
-            })?,
-            timeframe: parse_tf_column(&r.get::<_, String>(3)?)?,
-        },
-        covered: parse_covered(&r.get::<_, String>(4)?)?,
-        chunk,
-        rows: i64_to_count(r.get(10)?, T, "rows")?,
-        pages: i64_to_count(r.get(11)?, T, "pages")?,
-        updated_at: UnixNanos::new(r.get(12)?),
-    })
-}
-
 pub(super) fn checkpoint(
     conn: &Connection,
     key: &CheckpointKey,
@@ -100,7 +68,7 @@ pub(super) fn checkpoint(
         key.kind.as_str(),
         tf_column(key.timeframe)
     ])?;
-    rows.next()?.map(checkpoint_row).transpose()
+    rows.next()?.map(decode::checkpoint).transpose()
 }
 
 pub(super) fn checkpoints(conn: &Connection) -> Result<Vec<Checkpoint>, StoreError> {
@@ -111,18 +79,13 @@ pub(super) fn checkpoints(conn: &Connection) -> Result<Vec<Checkpoint>, StoreErr
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        out.push(checkpoint_row(r)?);
+        out.push(decode::checkpoint(r)?);
     }
     Ok(out)
 }
 
 pub(super) fn record_run(conn: &mut Connection, run: &CollectionRun) -> Result<i64, StoreError> {
-    if run.finished_at < run.started_at {
-        return Err(StoreError::Invalid(format!(
-            "run of {} finished at {} before it started at {}",
-            run.job, run.finished_at, run.started_at
-        )));
-    }
+    decode::check_run(run)?;
     Ok(conn
         .prepare_cached(
             "INSERT INTO collection_runs (job, started_at, finished_at, rows_written, errors,
@@ -144,26 +107,6 @@ pub(super) fn record_run(conn: &mut Connection, run: &CollectionRun) -> Result<i
         )?)
 }
 
-fn run_row(r: &Row<'_>) -> Result<StoredCollectionRun, StoreError> {
-    const T: &str = "collection_runs";
-    Ok(StoredCollectionRun {
-        id: r.get(0)?,
-        run: CollectionRun {
-            job: r.get(1)?,
-            started_at: UnixNanos::new(r.get(2)?),
-            finished_at: UnixNanos::new(r.get(3)?),
-            rows_written: i64_to_count(r.get(4)?, T, "rows_written")?,
-            errors: i64_to_count(r.get(5)?, T, "errors")?,
-            last_error: r.get(6)?,
-            lag_seconds: r.get(7)?,
-            next_run: r.get::<_, Option<i64>>(8)?.map(UnixNanos::new),
-        },
-    })
-}
-
-const RUN_COLUMNS: &str =
-    "id, job, started_at, finished_at, rows_written, errors, last_error, lag_seconds, next_run";
-
 pub(super) fn runs(
     conn: &Connection,
     job: Option<&str>,
@@ -177,13 +120,12 @@ pub(super) fn runs(
     let mut rows = stmt.query(params![job, limit])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        out.push(run_row(r)?);
+        out.push(decode::collection_run(r)?);
     }
     Ok(out)
 }
 
 pub(super) fn status(conn: &Connection) -> Result<Vec<JobStatus>, StoreError> {
-    const T: &str = "collection_runs";
     let mut totals = conn.prepare_cached(
         "SELECT job, count(*), sum(rows_written), sum(errors),
                 max(CASE WHEN errors = 0 THEN finished_at END)
@@ -201,25 +143,13 @@ pub(super) fn status(conn: &Connection) -> Result<Vec<JobStatus>, StoreError> {
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let job: String = r.get(0)?;
-        let newest = last.query_row([&job], |r| Ok(run_row(r)))??.run;
+        let newest = last
+            .query_row([&job], |r| Ok(decode::collection_run(r)))??
+            .run;
         let err: Option<(String, i64)> = last_error
             .query_row([&job], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        out.push(JobStatus {
-            runs: i64_to_count(r.get(1)?, T, "count")?,
-            total_rows_written: i64_to_count(r.get(2)?, T, "rows_written")?,
-            total_errors: i64_to_count(r.get(3)?, T, "errors")?,
-            last_success_at: r.get::<_, Option<i64>>(4)?.map(UnixNanos::new),
-            last_started_at: newest.started_at,
-            last_finished_at: newest.finished_at,
-            last_rows_written: newest.rows_written,
-            last_errors: newest.errors,
-            last_error_at: err.as_ref().map(|(_, at)| UnixNanos::new(*at)),
-            last_error: err.map(|(e, _)| e),
-            lag_seconds: newest.lag_seconds,
-            next_run: newest.next_run,
-            job,
-        });
+        out.push(decode::job_status(r, newest, err)?);
     }
     Ok(out)
 }
@@ -241,13 +171,7 @@ pub(super) fn collected(conn: &Connection) -> Result<Vec<CollectedSeries>, Store
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        out.push(CollectedSeries {
-            kind: DataKind::parse(&r.get::<_, String>(0)?)?,
-            symbol: parse_symbol(&r.get::<_, String>(1)?, "symbols")?,
-            rows: i64_to_count(r.get(2)?, "collected", "count")?,
-            first: UnixNanos::new(r.get(3)?),
-            last: UnixNanos::new(r.get(4)?),
-        });
+        out.push(decode::collected(r)?);
     }
     out.sort_by(|a, b| (&a.symbol, a.kind).cmp(&(&b.symbol, b.kind)));
     Ok(out)

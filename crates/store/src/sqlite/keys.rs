@@ -67,12 +67,7 @@ pub(super) fn put(
     rows: &[ApiKeyRow],
     audit: &KeyAuditRow,
 ) -> Result<(), StoreError> {
-    if let Some(r) = rows.iter().find(|r| r.provider != provider) {
-        return Err(StoreError::Invalid(format!(
-            "key {}/{} offered under {provider}",
-            r.provider, r.name
-        )));
-    }
+    crate::keys::check_provider(provider, rows)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute("DELETE FROM api_keys WHERE provider = ?1", [provider])?;
     for r in rows {

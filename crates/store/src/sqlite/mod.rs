@@ -132,6 +132,14 @@ impl Drop for SqliteStore {
     }
 }
 
+/// A symbol filter as one JSON array parameter (read with `json_each`), so the statement stays
+/// cacheable; `None` (no filter) for an empty list.
+fn symbol_list(symbols: &[Symbol]) -> Option<String> {
+    (!symbols.is_empty()).then(|| {
+        serde_json::Value::from(symbols.iter().map(|s| s.as_str()).collect::<Vec<_>>()).to_string()
+    })
+}
+
 fn current_version(tx: &Connection) -> Result<i64, StoreError> {
     Ok(tx.query_row(
         "SELECT coalesce(max(version), 0) FROM schema_migrations",

@@ -4,17 +4,11 @@
 use domain::{SentimentRecord, Symbol, UnixNanos};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::{collect, sentiment};
-use crate::collection_rows::{check_news, join_symbols, split_symbols};
-use crate::rows::{inclusive_bounds, parse_json};
+use super::{collect, sentiment, symbol_list};
+use crate::collection_rows::{check_news, join_symbols, sentiment_json};
+use crate::decode;
+use crate::rows::inclusive_bounds;
 use crate::{Checkpoint, NewsCounts, NewsRecord, StoreError};
-
-fn json_text(v: &Option<serde_json::Value>) -> Result<Option<String>, StoreError> {
-    v.as_ref()
-        .map(serde_json::to_string)
-        .transpose()
-        .map_err(|e| StoreError::Invalid(format!("news provider_sentiment: {e}")))
-}
 
 pub(super) fn upsert(
     conn: &mut Connection,
@@ -61,7 +55,7 @@ pub(super) fn upsert(
                 n.url,
                 n.created_at.as_i64(),
                 n.updated_at.map(UnixNanos::as_i64),
-                json_text(&n.provider_sentiment)?,
+                sentiment_json(n)?,
             ])?;
             match (existed, changed) {
                 (Some(_), 0) => {
@@ -97,9 +91,7 @@ pub(super) fn range(
     let Some((lo, hi)) = inclusive_bounds(start, end, None) else {
         return Ok(Vec::new());
     };
-    let list: Option<String> = (!symbols.is_empty()).then(|| {
-        serde_json::Value::from(symbols.iter().map(|s| s.as_str()).collect::<Vec<_>>()).to_string()
-    });
+    let list = symbol_list(symbols);
     let mut stmt = conn.prepare_cached(
         "SELECT provider, id, symbols, headline, summary, source, author, url, created_at,
                 updated_at, provider_sentiment
@@ -114,22 +106,7 @@ pub(super) fn range(
     let mut rows = stmt.query(params![list, lo, hi])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        let ps: Option<String> = r.get(10)?;
-        out.push(NewsRecord {
-            provider: r.get(0)?,
-            id: r.get(1)?,
-            symbols: split_symbols(&r.get::<_, String>(2)?)?,
-            headline: r.get(3)?,
-            summary: r.get(4)?,
-            source: r.get(5)?,
-            author: r.get(6)?,
-            url: r.get(7)?,
-            created_at: UnixNanos::new(r.get(8)?),
-            updated_at: r.get::<_, Option<i64>>(9)?.map(UnixNanos::new),
-            provider_sentiment: ps
-                .map(|t| parse_json(&t, "news", "provider_sentiment"))
-                .transpose()?,
-        });
+        out.push(decode::news(r)?);
     }
     Ok(out)
 }

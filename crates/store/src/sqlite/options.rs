@@ -7,7 +7,8 @@ use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::{bars::intern, collect};
 use crate::collection_rows::check_options;
-use crate::rows::{inclusive_bounds, parse_symbol};
+use crate::decode;
+use crate::rows::inclusive_bounds;
 use crate::{Checkpoint, StoreError, UpsertCounts};
 
 const OPTION_COLUMNS: &str = "underlying_id, expiry, strike, option_right, bid, ask, last, \
@@ -98,36 +99,8 @@ pub(super) fn range(
     )?;
     let mut rows = stmt.query(params![underlying.as_str(), lo, hi])?;
     let mut out = Vec::new();
-    let corrupt = |reason: String| StoreError::Corrupt {
-        table: "options_chain",
-        reason,
-    };
     while let Some(r) = rows.next()? {
-        let expiry: String = r.get(3)?;
-        let right: String = r.get(5)?;
-        out.push(OptionQuote {
-            contract: parse_symbol(&r.get::<_, String>(0)?, "options_chain")?,
-            ts: UnixNanos::new(r.get(1)?),
-            underlying: parse_symbol(&r.get::<_, String>(2)?, "options_chain")?,
-            expiry: chrono::NaiveDate::parse_from_str(&expiry, "%Y-%m-%d")
-                .map_err(|e| corrupt(format!("expiry {expiry:?}: {e}")))?,
-            strike: Price::from_raw(r.get(4)?),
-            right: match right.as_str() {
-                "call" => OptionRight::Call,
-                "put" => OptionRight::Put,
-                other => return Err(corrupt(format!("option_right {other:?}"))),
-            },
-            bid: r.get::<_, Option<i64>>(6)?.map(Price::from_raw),
-            ask: r.get::<_, Option<i64>>(7)?.map(Price::from_raw),
-            last: r.get::<_, Option<i64>>(8)?.map(Price::from_raw),
-            volume: r.get::<_, Option<i64>>(9)?.map(Quantity::from_raw),
-            open_interest: r.get::<_, Option<i64>>(10)?.map(Quantity::from_raw),
-            iv: r.get(11)?,
-            delta: r.get(12)?,
-            gamma: r.get(13)?,
-            theta: r.get(14)?,
-            vega: r.get(15)?,
-        });
+        out.push(decode::option_quote(r)?);
     }
     Ok(out)
 }

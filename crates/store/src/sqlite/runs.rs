@@ -1,14 +1,11 @@
 //! Backtest runs in SQLite: the run row, its fills and its equity curve, written in one
 //! transaction. Money, prices and quantities are exact decimal text.
 
-use domain::UnixNanos;
-use rusqlite::{Connection, Row, TransactionBehavior, params};
+use rusqlite::{Connection, TransactionBehavior, params};
 
-use crate::rows::{
-    count_to_i64, i64_to_count, now_rfc3339, parse_json, parse_money, parse_price, parse_quantity,
-    parse_symbol,
-};
-use crate::{EquityPoint, NewRun, RunFilter, RunSummary, RunTrade, StoreError, StoredRun};
+use crate::decode;
+use crate::rows::{count_to_i64, now_rfc3339, parse_json};
+use crate::{NewRun, RunFilter, RunSummary, StoreError, StoredRun};
 
 const SUMMARY_COLUMNS: &str = "id, agent_id, start_date, end_date, initial_capital, final_capital, \
      total_trades, winning_trades, losing_trades, max_drawdown, sharpe_ratio, created_at";
@@ -83,24 +80,6 @@ pub(super) fn save(conn: &mut Connection, run: &NewRun) -> Result<i64, StoreErro
     Ok(id)
 }
 
-fn summary(r: &Row<'_>) -> Result<RunSummary, StoreError> {
-    const T: &str = "backtest_runs";
-    Ok(RunSummary {
-        id: r.get(0)?,
-        agent_id: r.get(1)?,
-        start: UnixNanos::new(r.get(2)?),
-        end: UnixNanos::new(r.get(3)?),
-        initial_capital: parse_money(&r.get::<_, String>(4)?, T, "initial_capital")?,
-        final_capital: parse_money(&r.get::<_, String>(5)?, T, "final_capital")?,
-        total_trades: i64_to_count(r.get(6)?, T, "total_trades")?,
-        winning_trades: i64_to_count(r.get(7)?, T, "winning_trades")?,
-        losing_trades: i64_to_count(r.get(8)?, T, "losing_trades")?,
-        max_drawdown: r.get(9)?,
-        sharpe_ratio: r.get(10)?,
-        created_at: r.get(11)?,
-    })
-}
-
 pub(super) fn list(conn: &Connection, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError> {
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM backtest_runs
@@ -116,7 +95,7 @@ pub(super) fn list(conn: &Connection, filter: &RunFilter) -> Result<Vec<RunSumma
     let mut rows = stmt.query(params![filter.agent_id, limit])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        out.push(summary(r)?);
+        out.push(decode::run_summary(r)?);
     }
     Ok(out)
 }
@@ -134,14 +113,13 @@ pub(super) fn get(conn: &Connection, id: i64) -> Result<StoredRun, StoreError> {
             "no backtest run with id {id}"
         )));
     };
-    let summary = summary(r)?;
+    let summary = decode::run_summary(r)?;
     let config = parse_json(&r.get::<_, String>(12)?, T, "config")?;
     let metrics = parse_json(&r.get::<_, String>(13)?, T, "metrics")?;
     let data_fingerprint: String = r.get(14)?;
     let engine_version: String = r.get(15)?;
     drop(rows);
 
-    const TT: &str = "backtest_trades";
     let mut trades = Vec::new();
     let mut stmt = conn.prepare_cached(
         "SELECT timestamp, symbol, action, quantity, price, commission, pnl, reason
@@ -149,32 +127,16 @@ pub(super) fn get(conn: &Connection, id: i64) -> Result<StoredRun, StoreError> {
     )?;
     let mut rows = stmt.query([id])?;
     while let Some(r) = rows.next()? {
-        let symbol: String = r.get(1)?;
-        let pnl: Option<String> = r.get(6)?;
-        trades.push(RunTrade {
-            timestamp: UnixNanos::new(r.get(0)?),
-            symbol: parse_symbol(&symbol, TT)?,
-            action: r.get(2)?,
-            quantity: parse_quantity(&r.get::<_, String>(3)?, TT, "quantity")?,
-            price: parse_price(&r.get::<_, String>(4)?, TT, "price")?,
-            commission: parse_money(&r.get::<_, String>(5)?, TT, "commission")?,
-            pnl: pnl.map(|p| parse_money(&p, TT, "pnl")).transpose()?,
-            reason: r.get(7)?,
-        });
+        trades.push(decode::run_trade(r)?);
     }
 
-    const TE: &str = "backtest_equity";
     let mut equity = Vec::new();
     let mut stmt = conn.prepare_cached(
         "SELECT timestamp, equity, cash FROM backtest_equity WHERE run_id = ?1 ORDER BY seq",
     )?;
     let mut rows = stmt.query([id])?;
     while let Some(r) = rows.next()? {
-        equity.push(EquityPoint {
-            timestamp: UnixNanos::new(r.get(0)?),
-            equity: parse_money(&r.get::<_, String>(1)?, TE, "equity")?,
-            cash: parse_money(&r.get::<_, String>(2)?, TE, "cash")?,
-        });
+        equity.push(decode::equity_point(r)?);
     }
     Ok(StoredRun {
         summary,

@@ -1,10 +1,12 @@
 //! Sentiment records in SQLite. Volumes are small (thousands a day), so rows go one by one
 //! through cached statements inside one transaction.
 
-use domain::{SentimentLabel, SentimentRecord, SentimentSource, Symbol, UnixNanos};
+use domain::{SentimentRecord, Symbol, UnixNanos};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use crate::rows::{check_unique, inclusive_bounds, parse_json, parse_symbol};
+use super::symbol_list;
+use crate::decode;
+use crate::rows::{check_unique, inclusive_bounds};
 use crate::{StoreError, UpsertCounts};
 
 pub(super) fn upsert(
@@ -74,10 +76,7 @@ pub(super) fn range(
     let Some((lo, hi)) = inclusive_bounds(start, end, None) else {
         return Ok(Vec::new());
     };
-    // The symbol list travels as one JSON array parameter, so the statement stays cacheable.
-    let list: Option<String> = (!symbols.is_empty()).then(|| {
-        serde_json::Value::from(symbols.iter().map(|s| s.as_str()).collect::<Vec<_>>()).to_string()
-    });
+    let list = symbol_list(symbols);
     let mut stmt = conn.prepare_cached(
         "SELECT symbol, timestamp, source, sentiment, score, confidence, metadata
          FROM sentiment_history
@@ -87,24 +86,8 @@ pub(super) fn range(
     )?;
     let mut rows = stmt.query(params![list, lo, hi])?;
     let mut out = Vec::new();
-    let bad = |e: domain::DomainError| StoreError::Corrupt {
-        table: "sentiment_history",
-        reason: e.to_string(),
-    };
     while let Some(r) = rows.next()? {
-        let symbol: String = r.get(0)?;
-        let source: String = r.get(2)?;
-        let label: String = r.get(3)?;
-        let metadata: String = r.get(6)?;
-        out.push(SentimentRecord {
-            symbol: parse_symbol(&symbol, "sentiment_history")?,
-            ts: UnixNanos::new(r.get(1)?),
-            source: SentimentSource::parse(&source).map_err(bad)?,
-            label: SentimentLabel::parse(&label).map_err(bad)?,
-            score: r.get(4)?,
-            confidence: r.get(5)?,
-            metadata: parse_json(&metadata, "sentiment_history", "metadata")?,
-        });
+        out.push(decode::sentiment(r)?);
     }
     Ok(out)
 }

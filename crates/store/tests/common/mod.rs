@@ -6,7 +6,8 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use domain::{Bar, Price, Quantity, UnixNanos};
+use domain::{Bar, OptionQuote, Price, Quantity, Symbol, TradeTick, UnixNanos};
+use store::{Seq, UpsertCounts};
 
 pub const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
@@ -193,4 +194,53 @@ pub fn bar(i: i64, salt: i64) -> Bar {
 
 pub fn bars(range: std::ops::Range<i64>) -> Vec<Bar> {
     range.map(|i| bar(i, 0)).collect()
+}
+
+/// What an upsert should report, with nothing skipped.
+pub fn upserted(inserted: u64, updated: u64, unchanged: u64) -> UpsertCounts {
+    UpsertCounts {
+        inserted,
+        updated,
+        unchanged,
+        skipped: 0,
+    }
+}
+
+/// A trade at minute `minute`, `cents` above $100; `id` empty for none.
+pub fn trade(minute: i64, cents: i64, id: &str) -> TradeTick {
+    TradeTick {
+        ts: ts(minute),
+        price: Price::from_raw(100_000_000_000 + cents * 10_000_000),
+        size: Quantity::from_int(100),
+        exchange: "V".into(),
+        conditions: vec!["@".into(), "I".into()],
+        trade_id: (!id.is_empty()).then(|| id.to_string()),
+    }
+}
+
+pub fn seq<T>(seq: u32, tick: T) -> Seq<T> {
+    Seq { seq, tick }
+}
+
+/// A snapshot of OCC `contract` at minute `minute`, with some greeks and fields left empty.
+pub fn option(contract: &str, minute: i64, bid: Option<&str>) -> OptionQuote {
+    let (underlying, expiry, right, strike) = OptionQuote::parse_occ(contract).unwrap();
+    OptionQuote {
+        ts: ts(minute),
+        contract: Symbol::lit(contract),
+        underlying,
+        expiry,
+        strike,
+        right,
+        bid: bid.map(Price::lit),
+        ask: Some(Price::lit("5.25")),
+        last: None,
+        volume: Some(Quantity::from_int(12)),
+        open_interest: None,
+        iv: Some(0.3125),
+        delta: Some(-0.42),
+        gamma: None,
+        theta: Some(-0.011),
+        vega: Some(0.2),
+    }
 }
