@@ -1,6 +1,7 @@
 //! How runs look: `--json` documents (money as exact JSON numbers) and terminal tables.
 
 use analytics::Metrics;
+use serde::Serialize;
 use serde_json::{Value, json, value::RawValue};
 use store::{RunSummary, RunTrade, StoredRun};
 
@@ -12,38 +13,81 @@ pub fn num(v: impl std::fmt::Display) -> Box<RawValue> {
     RawValue::from_string(v.to_string()).expect("a decimal is a JSON number")
 }
 
-fn trade_json(t: &RunTrade) -> Value {
-    json!({
-        "timestamp": t.timestamp.to_rfc3339(),
-        "symbol": t.symbol,
-        "action": t.action,
-        "quantity": num(t.quantity),
-        "price": num(t.price),
-        "commission": num(t.commission),
-        "pnl": t.pnl.map(num),
-        "reason": t.reason,
-    })
+/// One fill as scripts read it; field order is the documented contract.
+#[derive(Serialize)]
+struct TradeJson<'a> {
+    timestamp: String,
+    symbol: &'a str,
+    action: &'a str,
+    quantity: Box<RawValue>,
+    price: Box<RawValue>,
+    commission: Box<RawValue>,
+    pnl: Option<Box<RawValue>>,
+    reason: &'a str,
 }
 
-pub fn run_json(run_id: Option<i64>, o: &Outcome) -> Value {
-    let trades: Vec<Value> = super::runner::to_new_run(o)
-        .trades
-        .iter()
-        .map(trade_json)
-        .collect();
-    json!({
-        "run_id": run_id,
-        "agent_id": o.agent.id,
-        "start": o.result.start.to_rfc3339(),
-        "end": o.result.end.to_rfc3339(),
-        "initial_capital": num(o.result.initial_capital),
-        "final_equity": num(o.result.final_equity),
-        "data_fingerprint": o.fingerprint,
-        "engine_version": backtest::ENGINE_VERSION,
-        "halted": o.result.halted,
-        "metrics": o.metrics,
-        "trades": trades,
-    })
+impl<'a> TradeJson<'a> {
+    fn from_fill(f: &'a backtest::Fill) -> Self {
+        Self {
+            timestamp: f.timestamp.to_rfc3339(),
+            symbol: f.symbol.as_str(),
+            action: f.action.as_str(),
+            quantity: num(f.quantity),
+            price: num(f.price),
+            commission: num(f.commission),
+            pnl: f.pnl.map(num),
+            reason: &f.reason,
+        }
+    }
+
+    fn from_stored(t: &'a RunTrade) -> Self {
+        Self {
+            timestamp: t.timestamp.to_rfc3339(),
+            symbol: t.symbol.as_str(),
+            action: &t.action,
+            quantity: num(t.quantity),
+            price: num(t.price),
+            commission: num(t.commission),
+            pnl: t.pnl.map(num),
+            reason: &t.reason,
+        }
+    }
+}
+
+fn trade_json(t: &RunTrade) -> Value {
+    serde_json::to_value(TradeJson::from_stored(t)).expect("a trade serializes")
+}
+
+/// `backtest run --json`: one document, serialized straight from the run (no JSON tree).
+#[derive(Serialize)]
+pub struct RunJson<'a> {
+    run_id: Option<i64>,
+    agent_id: &'a str,
+    start: String,
+    end: String,
+    initial_capital: Box<RawValue>,
+    final_equity: Box<RawValue>,
+    data_fingerprint: &'a str,
+    engine_version: &'static str,
+    halted: &'a Option<backtest::Halt>,
+    metrics: &'a Metrics,
+    trades: Vec<TradeJson<'a>>,
+}
+
+pub fn run_json(run_id: Option<i64>, o: &Outcome) -> RunJson<'_> {
+    RunJson {
+        run_id,
+        agent_id: &o.agent.id,
+        start: o.result.start.to_rfc3339(),
+        end: o.result.end.to_rfc3339(),
+        initial_capital: num(o.result.initial_capital),
+        final_equity: num(o.result.final_equity),
+        data_fingerprint: &o.fingerprint,
+        engine_version: backtest::ENGINE_VERSION,
+        halted: &o.result.halted,
+        metrics: &o.metrics,
+        trades: o.result.fills.iter().map(TradeJson::from_fill).collect(),
+    }
 }
 
 pub fn show_json(run: &StoredRun, with_trades: bool) -> Value {
