@@ -14,7 +14,6 @@ both_backends!(
     reimport_adds_nothing_and_changes_update,
     export_then_import_is_identical,
     status_counts_missing_sessions,
-    killed_import_leaves_store_as_before,
 );
 
 fn migrates_from_empty(backend: &str) {
@@ -397,76 +396,4 @@ fn status_counts_missing_sessions(backend: &str) {
     );
     // LEAN's SPY daily file matches the NYSE calendar: the 9/11, Sandy and Ford closures are holidays.
     assert_eq!(row["missing"], 0, "{row}");
-}
-
-/// Kills imports of a 400k-row file at several moments; the store always holds exactly what it
-/// held before (or, if the import finished first, everything), never part of the file.
-fn killed_import_leaves_store_as_before(backend: &str) {
-    let db = Db::of(backend, "kill");
-    let base = shared_data().join("daily/lean_spy_daily.csv");
-    db.ok(&[
-        "data",
-        "import",
-        base.to_str().unwrap(),
-        "--symbol",
-        "SPY",
-        "--timeframe",
-        "1d",
-    ]);
-    let big = db.path("big.csv");
-    let t0 = 1_600_000_000i64;
-    let mut text = String::from("timestamp,open,high,low,close,volume\n");
-    for k in 0..400_000i64 {
-        let p = 100 + k % 7;
-        let ts = domain::UnixNanos::from_secs(t0 + k * 60).to_rfc3339();
-        text.push_str(&format!(
-            "{ts},{p}.5,{}.0,{p}.0,{p}.25,{}\n",
-            p + 1,
-            100 + k % 13
-        ));
-    }
-    std::fs::write(&big, text).unwrap();
-    let before = db.json(&["data", "status"]);
-    for delay_ms in [150u64, 400, 700, 1000] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ztrade"))
-            .args([
-                "--db",
-                &db.url,
-                "data",
-                "import",
-                big.to_str().unwrap(),
-                "--symbol",
-                "BIG",
-                "--timeframe",
-                "1m",
-            ])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
-        let _ = child.kill(); // SIGKILL
-        let finished = child.wait().unwrap().success();
-        let now = db.json(&["data", "status"]);
-        let big_rows = now
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["symbol"] == "BIG")
-            .map(|r| r["rows"].as_u64().unwrap());
-        match big_rows {
-            None => assert_eq!(now, before, "killed after {delay_ms} ms: store changed"),
-            Some(n) => assert_eq!(
-                n, 400_000,
-                "killed after {delay_ms} ms (finished: {finished}): partial import of {n} rows"
-            ),
-        }
-        let spy = now
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["symbol"] == "SPY")
-            .unwrap();
-        assert_eq!(spy["rows"], 5849);
-    }
 }
