@@ -28,7 +28,7 @@ pub enum DataCommand {
         #[arg(long)]
         timeframe: Timeframe,
         /// Time zone of naive timestamps.
-        #[arg(long, default_value = "America/New_York")]
+        #[arg(long, default_value = "America/New_York", value_parser = parse_tz)]
         tz: chrono_tz::Tz,
         /// Store the valid rows and report each skipped line instead of aborting.
         #[arg(long)]
@@ -160,6 +160,13 @@ fn import(
     };
     let read = formats::import::read_file(file, &opts, &mut |bytes| pb.set_position(bytes))?;
     pb.finish_and_clear();
+    let empty = match &read.rows {
+        formats::import::Rows::Bars(b) => b.is_empty(),
+        formats::import::Rows::QuoteBars(q) => q.is_empty(),
+    };
+    if empty && read.skipped.is_empty() {
+        anyhow::bail!("{}: no data rows after the header", file.display());
+    }
     for skipped in &read.skipped {
         eprintln!("skipped {skipped}");
     }
@@ -173,12 +180,37 @@ fn import(
 
 /// `--start`/`--end` accept a date or an RFC 3339 time; an end date includes that whole day.
 pub fn parse_bound(text: &str, is_end: bool) -> anyhow::Result<UnixNanos> {
-    let t = UnixNanos::parse_rfc3339(text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let flag = if is_end { "--end" } else { "--start" };
+    let t = UnixNanos::parse_rfc3339(text).map_err(|e| anyhow::anyhow!("{flag}: {e}"))?;
     let date_only = text.trim().len() == 10;
     Ok(if is_end && date_only {
         t.plus(domain::time::NANOS_PER_DAY)
     } else {
         t
+    })
+}
+
+/// Both bounds, rejecting an empty window up front so that the user hears "start after end"
+/// rather than "no bars".
+pub fn parse_window(
+    start: Option<&str>,
+    end: Option<&str>,
+) -> anyhow::Result<(Option<UnixNanos>, Option<UnixNanos>)> {
+    let s = start.map(|t| parse_bound(t, false)).transpose()?;
+    let e = end.map(|t| parse_bound(t, true)).transpose()?;
+    if let (Some(s), Some(e), Some(st), Some(et)) = (s, e, start, end) {
+        anyhow::ensure!(
+            s < e,
+            "--start {st} is not before --end {et}: the range is empty"
+        );
+    }
+    Ok((s, e))
+}
+
+/// `--tz`: an IANA zone name, with an error that says so (chrono-tz's own is "failed to parse").
+fn parse_tz(text: &str) -> Result<chrono_tz::Tz, String> {
+    text.parse().map_err(|_| {
+        format!("{text:?} is not an IANA time zone (e.g. America/New_York, Europe/London, UTC)")
     })
 }
 
@@ -191,26 +223,27 @@ fn export(
     format: ExportFormat,
     out: &std::path::Path,
 ) -> anyhow::Result<()> {
+    let (start, end) = parse_window(start.as_deref(), end.as_deref())?;
     let store = store::open_ready(&g.db_url())?;
     let query = BarQuery {
         symbol: symbol.clone(),
         timeframe,
-        start: start
-            .as_deref()
-            .map(|s| parse_bound(s, false))
-            .transpose()?,
-        end: end.as_deref().map(|s| parse_bound(s, true)).transpose()?,
+        start,
+        end,
     };
     let format = match format {
         ExportFormat::Csv => formats::export::Format::Csv,
         ExportFormat::Json => formats::export::Format::Json,
         ExportFormat::Parquet => formats::export::Format::Parquet,
     };
-    // Written beside `out` and renamed into place only when complete.
-    let written = formats::export::export_file(out, format, timeframe, store.bars(query))?;
-    if written == 0 {
+    // An empty range is an error, found before anything is written: an existing `out` stays
+    // untouched and no empty file appears.
+    let mut bars = store.bars(query).peekable();
+    if bars.peek().is_none() {
         anyhow::bail!("no {symbol} {timeframe} bars in that range; see `ztrade data status`");
     }
+    // Written beside `out` and renamed into place only when complete.
+    let written = formats::export::export_file(out, format, timeframe, bars)?;
     if g.json {
         output::json(&serde_json::json!({ "rows": written, "out": out }))
     } else {
@@ -237,9 +270,31 @@ pub fn seed_store(
     seed: u64,
 ) -> anyhow::Result<SeedSummary> {
     anyhow::ensure!(days > 0, "--days must be at least 1");
-    let mut store = store::open_migrated(url)?;
+    anyhow::ensure!(
+        days <= MAX_SEED_DAYS,
+        "--days {days} is too many (at most {MAX_SEED_DAYS} sessions, about 40 years)"
+    );
+    anyhow::ensure!(
+        (first_seed_date()..=last_seed_date()).contains(&end),
+        "--end {end} is outside {}..={}",
+        first_seed_date(),
+        last_seed_date()
+    );
+    // Checked before anything is stored: a repeated symbol would fail halfway, at the sentiment.
+    for (i, s) in symbols.iter().enumerate() {
+        anyhow::ensure!(
+            !symbols[..i].contains(s),
+            "--symbols lists {s} more than once"
+        );
+    }
     let sessions = last_sessions(end, days);
+    anyhow::ensure!(
+        sessions.len() == days as usize,
+        "--days {days} before --end {end} reaches before {}",
+        first_seed_date()
+    );
     let first_day = sessions.first().context("no sessions to seed")?.date;
+    let mut store = store::open_migrated(url)?;
     let pb = progress::bar(symbols.len() as u64, Unit::Items, "seeding");
     let mut summary = SeedSummary {
         bars: UpsertCounts::default(),
@@ -263,12 +318,25 @@ pub fn seed_store(
     Ok(summary)
 }
 
-/// The `n` NYSE sessions ending on or before `end`, oldest first.
+/// Enough for any real use, and small enough that a typo cannot generate billions of bars.
+const MAX_SEED_DAYS: u32 = 10_000;
+
+/// Seeded sessions stay inside the timestamps' range (1677..2262), where the calendar works.
+fn first_seed_date() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date")
+}
+
+fn last_seed_date() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2200, 12, 31).expect("valid date")
+}
+
+/// The `n` NYSE sessions ending on or before `end` (not before [`first_seed_date`]), oldest first.
 fn last_sessions(end: chrono::NaiveDate, n: u32) -> Vec<domain::calendar::Session> {
     let cal = domain::calendar::NyseCalendar;
     let mut out: Vec<_> = end
         .iter_days()
         .rev()
+        .take_while(|d| *d >= first_seed_date())
         .filter_map(|d| cal.session(d))
         .take(n as usize)
         .collect();

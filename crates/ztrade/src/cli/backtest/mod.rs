@@ -20,7 +20,7 @@ use domain::Money;
 use store::RunFilter;
 
 use super::GlobalArgs;
-use super::data::parse_bound;
+use super::data::parse_window;
 use crate::output;
 use runner::{RunWindow, Source};
 
@@ -37,7 +37,9 @@ pub enum BacktestCommand {
         #[arg(long)]
         end: Option<String>,
         /// Starting cash, overriding the agent's initial_capital.
-        #[arg(long)]
+        // Negative numbers reach the agent's own check ("must be positive") instead of clap
+        // reading `-5` as an unknown flag.
+        #[arg(long, allow_negative_numbers = true)]
         capital: Option<Money>,
         #[arg(long, default_value = "agents")]
         agents_dir: PathBuf,
@@ -78,12 +80,10 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             no_save,
         } => {
             let agent = load_agent(&agents_dir, &agent)?;
+            let (start, end) = parse_window(start.as_deref(), end.as_deref())?;
             let window = RunWindow {
-                start: start
-                    .as_deref()
-                    .map(|s| parse_bound(s, false))
-                    .transpose()?,
-                end: end.as_deref().map(|s| parse_bound(s, true)).transpose()?,
+                start,
+                end,
                 capital,
             };
             let mut store = store::open_ready(&g.db_url())?;

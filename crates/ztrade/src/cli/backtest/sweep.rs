@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::runner::{self, Outcome, Preloaded, RunWindow, Source};
 use super::{GlobalArgs, load_agent};
-use crate::cli::data::parse_bound;
+use crate::cli::data::parse_window;
 use crate::output;
 use crate::progress::{self, Unit};
 
@@ -177,17 +177,10 @@ pub fn run(args: SweepArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     if combos.is_empty() {
         bail!("no valid parameter combination ({invalid} rejected by the agent's own checks)");
     }
+    let (start, end) = parse_window(args.start.as_deref(), args.end.as_deref())?;
     let window = RunWindow {
-        start: args
-            .start
-            .as_deref()
-            .map(|s| parse_bound(s, false))
-            .transpose()?,
-        end: args
-            .end
-            .as_deref()
-            .map(|s| parse_bound(s, true))
-            .transpose()?,
+        start,
+        end,
         capital: None,
     };
     let mut store = store::open_ready(&g.db_url())?;
