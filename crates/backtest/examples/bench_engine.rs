@@ -108,52 +108,6 @@ fn hand_loop(bars: &[Bar], curve: bool) -> HandResult {
     HandResult { fills, equity }
 }
 
-/// `ztrade bench backtest`'s baseline (crates/ztrade/src/cli/bench/hand_loop.rs), copied: the
-/// reference strategy over (open, close) pairs in integer units. Returns (fills, final equity).
-fn pairs_loop(bars: &[(i64, i64)], cash0: i64) -> (usize, i128) {
-    const FAST: usize = 10;
-    const SLOW: usize = 30;
-    let unit = 1_000_000_000i128;
-    let (mut cash, mut qty) = (i128::from(cash0) * unit, 0i64);
-    let (mut fast, mut slow, mut prev): (i128, i128, Option<i128>) = (0, 0, None);
-    let mut pending: Option<bool> = None;
-    let mut fills = 0;
-    for (i, &(open, close)) in bars.iter().enumerate() {
-        if let Some(buy) = pending.take() {
-            if buy {
-                let q = (cash / i128::from(open)) as i64;
-                cash -= i128::from(q) * i128::from(open);
-                qty += q;
-            } else {
-                cash += i128::from(qty) * i128::from(open);
-                qty = 0;
-            }
-            fills += 1;
-        }
-        fast += i128::from(close);
-        slow += i128::from(close);
-        if i >= FAST {
-            fast -= i128::from(bars[i - FAST].1);
-        }
-        if i >= SLOW {
-            slow -= i128::from(bars[i - SLOW].1);
-        }
-        if i + 1 >= SLOW {
-            let diff = fast * SLOW as i128 - slow * FAST as i128;
-            if let Some(p) = prev {
-                if p <= 0 && diff > 0 && qty == 0 && i + 1 < bars.len() {
-                    pending = Some(true);
-                } else if p >= 0 && diff < 0 && qty > 0 && i + 1 < bars.len() {
-                    pending = Some(false);
-                }
-            }
-            prev = Some(diff);
-        }
-    }
-    let last = bars.last().map_or(0, |b| b.1);
-    (fills, cash + i128::from(qty) * i128::from(last))
-}
-
 /// Best wall time of `runs` calls of `f`, each given a fresh copy of `input` made outside the
 /// timer, and the last call's output.
 fn best<I: Clone, T>(runs: usize, input: &I, mut f: impl FnMut(I) -> T) -> (f64, T) {
@@ -186,7 +140,10 @@ fn main() {
         })
     };
 
-    let (t_pairs, (pair_fills, pair_equity)) = best(runs, &(), |_| pairs_loop(&pairs, 100_000));
+    let (t_pairs, (pair_fills, pair_equity)) = best(runs, &(), |_| {
+        let (fills, equity) = backtest::baseline::run(&pairs, 100_000);
+        (fills.len(), equity)
+    });
     let (t_bare, bare) = best(runs, &(), |_| hand_loop(&bars, false));
     let (t_curve, hand) = best(runs, &(), |_| hand_loop(&bars, true));
     let (t_session, session) = engine_run("session");

@@ -14,10 +14,10 @@ use clap::Args;
 use domain::{Bar, Symbol, Timeframe};
 use serde_json::json;
 
-use super::hand_loop;
 use super::{best_of, secs, sh, ztrade};
 use crate::cli::GlobalArgs;
 use crate::output;
+use backtest::baseline as hand_loop;
 
 #[derive(Debug, Args)]
 pub struct EngineArgs {

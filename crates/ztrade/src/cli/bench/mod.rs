@@ -4,11 +4,9 @@
 //! - [`import`]: CSV import into SQLite vs `sqlite3 .import`, into PostgreSQL vs `psql \copy`,
 //!   and reading bars back in timestamp order.
 //! - [`engine`]: `backtest run` end to end on stored bars, and the engine's per-bar cost, vs a
-//!   hand-written loop over the same CSV; multi-symbol and sweep figures.
-//! - [`hand_loop`]: that hand-written loop.
+//!   hand-written loop over the same CSV (`backtest::baseline`); multi-symbol and sweep figures.
 
 mod engine;
-mod hand_loop;
 mod import;
 
 use std::path::Path;

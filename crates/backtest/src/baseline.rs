@@ -1,6 +1,7 @@
-//! The baseline every engine is held to: one pass over a CSV of one-minute bars, parsing open
-//! and close by hand into integer units and running the reference SMA(10)/SMA(30) crossover
-//! with all-cash whole-share sizing, in about forty lines. No validation, no generality.
+//! The speed baseline the engine is held to (`ztrade bench backtest`, `examples/bench_engine`):
+//! one pass over a CSV of one-minute bars, parsing open and close by hand into integer units and
+//! running the reference SMA(10)/SMA(30) crossover with all-cash whole-share sizing, in about
+//! forty lines. No validation, no generality; not used by the engine.
 
 /// Fills of the reference strategy: (bar index, is_buy, quantity, price in 10⁻⁹ units).
 pub type HandFill = (usize, bool, i64, i64);
@@ -77,4 +78,34 @@ pub fn run(bars: &[(i64, i64)], cash0: i64) -> (Vec<HandFill>, i128) {
     }
     let last = bars.last().map_or(0, |b| b.1);
     (fills, cash + i128::from(qty) * i128::from(last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_prices_into_nine_decimal_units() {
+        let csv = b"timestamp,open,high,low,close,volume\nT,167.65,168,167,167.5,10\nT,1,1,1,1.000000001,1\n";
+        assert_eq!(
+            parse(csv),
+            vec![
+                (167_650_000_000, 167_500_000_000),
+                (1_000_000_000, 1_000_000_001)
+            ]
+        );
+    }
+
+    /// 30 flat bars, then a rise: fast − slow goes from 0 to > 0 on bar 30 (the 31st), so the buy
+    /// fills at bar 31's open with floor(cash / open) shares; nothing fills after the last bar.
+    #[test]
+    fn buys_at_the_next_open_after_the_first_cross() {
+        let unit = 1_000_000_000;
+        let mut bars: Vec<(i64, i64)> = vec![(100 * unit, 100 * unit); 30];
+        bars.push((100 * unit, 101 * unit));
+        bars.push((103 * unit, 103 * unit));
+        let (fills, equity) = run(&bars, 100_000);
+        assert_eq!(fills, vec![(31, true, 970, 103 * unit)]);
+        assert_eq!(equity, i128::from(100_000 * unit));
+    }
 }
