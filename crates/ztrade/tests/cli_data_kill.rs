@@ -21,7 +21,7 @@ fn killed_import_leaves_store_as_before(backend: &str) {
         "1d",
     ]);
     let big = db.path("big.csv");
-    let t0 = 1_600_000_000i64;
+    let t0 = 1_599_999_960i64; // on a minute boundary
     let mut text = String::from("timestamp,open,high,low,close,volume\n");
     for k in 0..400_000i64 {
         let p = 100 + k % 7;
@@ -76,4 +76,19 @@ fn killed_import_leaves_store_as_before(backend: &str) {
             .unwrap();
         assert_eq!(spy["rows"], 5849);
     }
+    // The file itself is valid: left alone, the same import stores all of it.
+    let v = db.json(&[
+        "data",
+        "import",
+        big.to_str().unwrap(),
+        "--symbol",
+        "BIG",
+        "--timeframe",
+        "1m",
+    ]);
+    assert_eq!(
+        v["inserted"].as_u64().unwrap() + v["unchanged"].as_u64().unwrap(),
+        400_000,
+        "{v}"
+    );
 }

@@ -263,3 +263,38 @@ fn a_store_newer_than_the_binary_is_refused_with_both_versions() {
         );
     }
 }
+
+/// A `--timeframe` that does not fit the file is refused before anything is stored.
+#[test]
+fn timeframe_that_does_not_fit_the_file_is_refused() {
+    let db = Db::sqlite();
+    let daily = common::shared_data().join("daily/lean_spy_daily.csv");
+    let out = db.run(&[
+        "data",
+        "import",
+        daily.to_str().unwrap(),
+        "--symbol",
+        "SPY",
+        "--timeframe",
+        "1m",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("looks like daily data"), "{err}");
+    let minute = common::shared_data().join("intraday/lean_spy_1min_trade_2023-08-03.csv");
+    let out = db.run(&[
+        "data",
+        "import",
+        minute.to_str().unwrap(),
+        "--symbol",
+        "SPY",
+        "--timeframe",
+        "5m",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not start on a 5m boundary"));
+    assert_eq!(
+        db.json(&["data", "status"]),
+        serde_json::Value::Array(vec![])
+    );
+}

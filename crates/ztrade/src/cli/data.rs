@@ -167,6 +167,11 @@ fn import(
     if empty && read.skipped.is_empty() {
         anyhow::bail!("{}: no data rows after the header", file.display());
     }
+    let stamps: Vec<UnixNanos> = match &read.rows {
+        formats::import::Rows::Bars(b) => b.iter().map(|x| x.ts).collect(),
+        formats::import::Rows::QuoteBars(q) => q.iter().map(|x| x.ts).collect(),
+    };
+    check_timeframe(file, timeframe, &stamps)?;
     for skipped in &read.skipped {
         eprintln!("skipped {skipped}");
     }
@@ -176,6 +181,42 @@ fn import(
     };
     counts.skipped = read.skipped.len() as u64;
     Ok(counts)
+}
+
+/// Catches a `--timeframe` that does not fit the file before anything is stored: intraday bars
+/// must start on a boundary of their period (quarter-hours for hourly bars, for zones such as
+/// +05:30), and bars that are all at least 20 hours apart are daily data.
+fn check_timeframe(
+    file: &std::path::Path,
+    tf: Timeframe,
+    stamps: &[UnixNanos],
+) -> anyhow::Result<()> {
+    let Some(n) = tf.nanos().filter(|_| !tf.is_daily_or_longer()) else {
+        return Ok(());
+    };
+    let grid = gcd(n, 15 * domain::time::NANOS_PER_MINUTE);
+    if let Some(t) = stamps.iter().find(|t| t.as_i64().rem_euclid(grid) != 0) {
+        anyhow::bail!(
+            "{}: the bar at {t} does not start on a {tf} boundary; is --timeframe {tf} right for this file?",
+            file.display()
+        );
+    }
+    let min_gap = stamps
+        .windows(2)
+        .map(|w| w[1].as_i64() - w[0].as_i64())
+        .filter(|d| *d > 0)
+        .min();
+    if stamps.len() >= 3 && min_gap.is_some_and(|d| d >= 20 * domain::time::NANOS_PER_HOUR) {
+        anyhow::bail!(
+            "{}: every bar is at least 20 hours from the next; this looks like daily data (--timeframe 1d), not {tf}",
+            file.display()
+        );
+    }
+    Ok(())
+}
+
+fn gcd(a: i64, b: i64) -> i64 {
+    if b == 0 { a } else { gcd(b, a % b) }
 }
 
 /// `--start`/`--end` accept a date or an RFC 3339 time; an end date includes that whole day.
