@@ -50,7 +50,10 @@ pub fn walk_forward(
         };
         let oos = RunWindow {
             start: is.end,
-            end: Some(UnixNanos::new(t0 + train + test)),
+            // The last window ends with the data, so its dates say what was really tested.
+            end: Some(UnixNanos::new(
+                (t0 + train + test).min(last.ts.as_i64() + 1),
+            )),
             capital: outer.capital,
         };
         let scored = run_all(pre, combos, is, "in-sample")?;
