@@ -280,20 +280,3 @@ pub fn to_new_run(o: &Outcome) -> NewRun {
             .collect(),
     }
 }
-
-/// Like [`to_new_run`] but keeps one equity point per exchange date (the last), so that a sweep
-/// of hundreds of minute-bar runs stores days, not millions of rows.
-pub fn to_new_run_daily(o: &Outcome) -> NewRun {
-    let mut run = to_new_run(o);
-    let mut daily: Vec<store::EquityPoint> = Vec::new();
-    for p in run.equity {
-        match daily.last_mut() {
-            Some(last) if last.timestamp.exchange_date() == p.timestamp.exchange_date() => {
-                *last = p
-            }
-            _ => daily.push(p),
-        }
-    }
-    run.equity = daily;
-    run
-}

@@ -194,7 +194,7 @@ pub fn run(args: SweepArgs, g: &GlobalArgs) -> anyhow::Result<()> {
         let run_id = if args.no_save {
             None
         } else {
-            Some(store.save_run(&runner::to_new_run_daily(&o))?)
+            Some(store.save_run(&runner::to_new_run(&o))?)
         };
         rows.push(Row {
             params: label(combo),
