@@ -30,10 +30,55 @@ pub enum StoreError {
     /// A row read back could not become a domain value (corrupt or hand-edited data).
     #[error("bad stored row in {table}: {reason}")]
     Corrupt { table: &'static str, reason: String },
+    /// Another connection holds SQLite's write lock and did not let go within the busy timeout.
+    /// Nothing was written; the same call may succeed once the other writer finishes.
+    #[error(
+        "the database is locked: another process is writing to it and did not finish within the busy timeout ({0}); try again when it is done, or wait longer with --busy-timeout SECONDS"
+    )]
+    Busy(String),
     #[error("sqlite: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("postgres: {}", pg_message(.0))]
     Postgres(#[from] postgres::Error),
+}
+
+impl StoreError {
+    /// True when the failure is lock contention (SQLite busy or locked, PostgreSQL lock or
+    /// serialization timeouts): nothing was written and retrying later may succeed.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            Self::Busy(_) => true,
+            Self::Postgres(e) => e.code().is_some_and(|c| {
+                [
+                    postgres::error::SqlState::LOCK_NOT_AVAILABLE,
+                    postgres::error::SqlState::T_R_SERIALIZATION_FAILURE,
+                    postgres::error::SqlState::T_R_DEADLOCK_DETECTED,
+                ]
+                .contains(c)
+            }),
+            _ => false,
+        }
+    }
+}
+
+/// SQLite's "busy" and "locked" become [`StoreError::Busy`], so callers can retry and users
+/// read that another process holds the lock instead of a bare "database is locked".
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        if sqlite_busy(&e) {
+            Self::Busy(e.to_string())
+        } else {
+            Self::Sqlite(e)
+        }
+    }
+}
+
+/// SQLITE_BUSY or SQLITE_LOCKED (any extended code).
+pub(crate) fn sqlite_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 /// The server's message (with DETAIL and HINT) where there is one; the driver's own Display

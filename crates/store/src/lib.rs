@@ -21,6 +21,7 @@ pub mod error;
 pub mod keys;
 pub mod migrations;
 pub mod postgres;
+pub mod retry;
 mod rows;
 pub mod sqlite;
 pub mod stream;
@@ -30,6 +31,7 @@ pub mod url;
 pub use collection::*;
 pub use error::StoreError;
 pub use keys::{ApiKeyRow, KeyAuditRow, VaultHeaderRow};
+pub use retry::BusyRetry;
 pub use stream::{BarStream, QuoteBarStream};
 pub use types::*;
 
@@ -251,7 +253,14 @@ impl dyn Store + '_ {
 /// A SQLite file is created if missing.
 pub fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
     let store: Box<dyn Store> = match StoreUrl::parse(url)? {
-        StoreUrl::Sqlite(target) => Box::new(sqlite::SqliteStore::open(&target, &redact(url))?),
+        StoreUrl::Sqlite {
+            target,
+            busy_timeout,
+        } => Box::new(sqlite::SqliteStore::open(
+            &target,
+            busy_timeout,
+            &redact(url),
+        )?),
         StoreUrl::Postgres { conninfo, schema } => Box::new(postgres::PgStore::open(
             &conninfo,
             schema.as_deref(),
@@ -272,7 +281,10 @@ pub fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
 /// `ztrade db migrate`). For every command that reads or writes data. A missing SQLite file is
 /// reported as not migrated rather than created.
 pub fn open_ready(url: &str) -> Result<Box<dyn Store>, StoreError> {
-    if let StoreUrl::Sqlite(url::SqliteTarget::File(path)) = StoreUrl::parse(url)?
+    if let StoreUrl::Sqlite {
+        target: url::SqliteTarget::File(path),
+        ..
+    } = StoreUrl::parse(url)?
         && !path.exists()
     {
         return Err(StoreError::NotMigrated {

@@ -1,18 +1,24 @@
 //! Database URLs: which backend, where, and how to print them without the password.
 //!
 //! - `sqlite://PATH`, `sqlite:PATH` (relative or absolute; `sqlite:///tmp/x.db` is absolute),
-//!   `sqlite::memory:` for a private in-memory store.
+//!   `sqlite::memory:` for a private in-memory store; `?busy_timeout=SECONDS` sets how long a
+//!   connection waits for another process's write lock (default 10 s).
 //! - `postgres://…` / `postgresql://…`, as libpq reads them, plus one extra query parameter,
 //!   `schema=NAME`, which we strip and turn into `search_path` (tests use one schema each).
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::StoreError;
 
 /// A parsed store URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreUrl {
-    Sqlite(SqliteTarget),
+    Sqlite {
+        target: SqliteTarget,
+        /// How long a statement waits for another connection's lock before failing busy.
+        busy_timeout: Duration,
+    },
     Postgres {
         /// The URL to hand to the driver (without our `schema=` parameter).
         conninfo: String,
@@ -20,6 +26,13 @@ pub enum StoreUrl {
         schema: Option<String>,
     },
 }
+
+/// The wait for a SQLite lock when the URL does not say: long enough for another command's
+/// ordinary transaction, short enough that a stuck writer is reported.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The longest `busy_timeout` accepted (a day): beyond it a typo, not a wish.
+const MAX_BUSY_TIMEOUT_SECS: f64 = 86_400.0;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SqliteTarget {
@@ -35,14 +48,31 @@ impl StoreUrl {
         };
         let url = url.trim();
         if let Some(rest) = url.strip_prefix("sqlite:") {
-            let path = rest.strip_prefix("//").unwrap_or(rest);
+            let rest = rest.strip_prefix("//").unwrap_or(rest);
+            let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+            let mut busy_timeout = DEFAULT_BUSY_TIMEOUT;
+            for pair in query.split('&').filter(|p| !p.is_empty()) {
+                match pair.split_once('=') {
+                    Some(("busy_timeout", v)) => {
+                        busy_timeout = parse_seconds(v).ok_or_else(|| {
+                            bad("busy_timeout must be a number of seconds from 0 to 86400")
+                        })?;
+                    }
+                    _ => return Err(bad("the only SQLite URL parameter is busy_timeout=SECONDS")),
+                }
+            }
             if path.is_empty() {
                 return Err(bad("no file path (try sqlite://ztrade.db)"));
             }
-            if path == ":memory:" {
-                return Ok(Self::Sqlite(SqliteTarget::Memory));
-            }
-            return Ok(Self::Sqlite(SqliteTarget::File(PathBuf::from(path))));
+            let target = if path == ":memory:" {
+                SqliteTarget::Memory
+            } else {
+                SqliteTarget::File(PathBuf::from(path))
+            };
+            return Ok(Self::Sqlite {
+                target,
+                busy_timeout,
+            });
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let (base, query) = match url.split_once('?') {
@@ -75,6 +105,13 @@ impl StoreUrl {
             "unknown scheme; use sqlite://PATH or postgres://USER@HOST/DB",
         ))
     }
+}
+
+/// `"2.5"` → 2.5 s; negative, non-finite or absurd values are refused.
+pub fn parse_seconds(text: &str) -> Option<Duration> {
+    let secs: f64 = text.trim().parse().ok()?;
+    (secs.is_finite() && (0.0..=MAX_BUSY_TIMEOUT_SECS).contains(&secs))
+        .then(|| Duration::from_secs_f64(secs))
 }
 
 /// A plain SQL identifier, so it can be spliced into `SET search_path` without quoting games.
@@ -122,7 +159,10 @@ mod tests {
 
     #[test]
     fn sqlite_spellings() {
-        let f = |s: &str| StoreUrl::Sqlite(SqliteTarget::File(PathBuf::from(s)));
+        let f = |s: &str| StoreUrl::Sqlite {
+            target: SqliteTarget::File(PathBuf::from(s)),
+            busy_timeout: DEFAULT_BUSY_TIMEOUT,
+        };
         assert_eq!(
             StoreUrl::parse("sqlite://ztrade.db").unwrap(),
             f("ztrade.db")
@@ -135,10 +175,31 @@ mod tests {
         assert_eq!(StoreUrl::parse("sqlite:/tmp/x.db").unwrap(), f("/tmp/x.db"));
         assert_eq!(
             StoreUrl::parse("sqlite::memory:").unwrap(),
-            StoreUrl::Sqlite(SqliteTarget::Memory)
+            StoreUrl::Sqlite {
+                target: SqliteTarget::Memory,
+                busy_timeout: DEFAULT_BUSY_TIMEOUT
+            }
         );
         assert!(StoreUrl::parse("sqlite://").is_err());
         assert!(StoreUrl::parse("mysql://x").is_err());
+    }
+
+    #[test]
+    fn sqlite_busy_timeout() {
+        let u = StoreUrl::parse("sqlite://x.db?busy_timeout=2.5").unwrap();
+        assert_eq!(
+            u,
+            StoreUrl::Sqlite {
+                target: SqliteTarget::File(PathBuf::from("x.db")),
+                busy_timeout: Duration::from_millis(2500)
+            }
+        );
+        for bad in ["-1", "nan", "1e9", "x", ""] {
+            let e = StoreUrl::parse(&format!("sqlite://x.db?busy_timeout={bad}")).unwrap_err();
+            assert!(e.to_string().contains("busy_timeout"), "{e}");
+        }
+        let e = StoreUrl::parse("sqlite://x.db?journal=off").unwrap_err();
+        assert!(e.to_string().contains("busy_timeout=SECONDS"), "{e}");
     }
 
     #[test]

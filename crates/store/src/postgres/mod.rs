@@ -25,6 +25,7 @@ mod options;
 mod runs;
 mod sentiment;
 mod ticks;
+pub mod tls;
 
 use std::cell::RefCell;
 
@@ -53,11 +54,18 @@ pub struct PgStore {
 
 impl PgStore {
     /// Connects; `schema` (already checked to be a plain identifier) goes first on `search_path`.
+    /// TLS follows the URL's `sslmode` as libpq reads it ([`tls`]).
     pub fn open(conninfo: &str, schema: Option<&str>, location: &str) -> Result<Self, StoreError> {
-        let mut client = Client::connect(conninfo, NoTls).map_err(|e| StoreError::Connect {
+        let failed = |reason: String| StoreError::Connect {
             url: location.to_string(),
-            reason: pg_message(&e),
-        })?;
+            reason,
+        };
+        let (settings, conninfo) = tls::TlsSettings::split(conninfo).map_err(failed)?;
+        let connected = match settings.connector().map_err(failed)? {
+            Some(tls) => Client::connect(&conninfo, tls),
+            None => Client::connect(&conninfo, NoTls),
+        };
+        let mut client = connected.map_err(|e| failed(pg_message(&e)))?;
         if let Some(s) = schema {
             client.batch_execute(&format!("SET search_path TO \"{s}\""))?;
         }

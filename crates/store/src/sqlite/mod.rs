@@ -22,7 +22,7 @@ mod runs;
 mod sentiment;
 mod ticks;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use domain::{
     Bar, OptionQuote, QuoteBar, QuoteTick, SentimentRecord, Symbol, Timeframe, TradeTick, UnixNanos,
@@ -45,7 +45,14 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating if missing) and sets the connection up. Does not migrate.
-    pub fn open(target: &SqliteTarget, location: &str) -> Result<Self, StoreError> {
+    ///
+    /// `busy_timeout` applies from the first statement: every lock wait, including the switch
+    /// to WAL on a file another process is creating at the same moment, waits up to it.
+    pub fn open(
+        target: &SqliteTarget,
+        busy_timeout: Duration,
+        location: &str,
+    ) -> Result<Self, StoreError> {
         let connect = |e: rusqlite::Error| StoreError::Connect {
             url: location.to_string(),
             reason: e.to_string(),
@@ -68,23 +75,19 @@ impl SqliteStore {
             }
             SqliteTarget::Memory => Connection::open_in_memory().map_err(connect)?,
         };
-        conn.busy_timeout(Duration::from_secs(10))
-            .map_err(connect)?;
-        // WAL: readers never block the writer. synchronous=NORMAL is durable across application
-        // crashes and loses at most the last commits on power loss, the usual WAL trade-off.
-        // A 64 MiB page cache keeps a large ingest's B-tree interior pages in memory, and
-        // memory-mapped reads skip a copy per page on replays.
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
-             PRAGMA foreign_keys = ON;
-             PRAGMA temp_store = MEMORY;
-             PRAGMA cache_size = -65536;
-             PRAGMA mmap_size = 1073741824;",
-        )
-        .map_err(|e| StoreError::Connect {
-            url: location.to_string(),
-            reason: format!("{e} (is it a SQLite database?)"),
+        conn.busy_timeout(busy_timeout).map_err(connect)?;
+        setup(&conn, busy_timeout).map_err(|e| match e {
+            e if crate::error::sqlite_busy(&e) => StoreError::Busy(format!(
+                "{location}: waited {:.1} s to open it",
+                busy_timeout.as_secs_f64()
+            )),
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
+                StoreError::Connect {
+                    url: location.to_string(),
+                    reason: format!("{e} (is it a SQLite database?)"),
+                }
+            }
+            e => connect(e),
         })?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(Self {
@@ -115,6 +118,33 @@ impl SqliteStore {
             .prepare("SELECT version, name, applied_at FROM schema_migrations ORDER BY version")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// The connection's pragmas. Switching a new file to WAL needs an exclusive lock, and SQLite
+/// answers busy at once (without the busy handler) while another connection is creating the
+/// same file, so this step retries with backoff until `patience` is spent.
+fn setup(conn: &Connection, patience: Duration) -> Result<(), rusqlite::Error> {
+    // WAL: readers never block the writer. synchronous=NORMAL is durable across application
+    // crashes and loses at most the last commits on power loss, the usual WAL trade-off.
+    // A 64 MiB page cache keeps a large ingest's B-tree interior pages in memory, and
+    // memory-mapped reads skip a copy per page on replays.
+    const PRAGMAS: &str = "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -65536;
+         PRAGMA mmap_size = 1073741824;";
+    let deadline = Instant::now() + patience;
+    let mut pause = Duration::from_millis(2);
+    loop {
+        match conn.execute_batch(PRAGMAS) {
+            Err(e) if crate::error::sqlite_busy(&e) && Instant::now() < deadline => {
+                std::thread::sleep(pause.min(deadline.saturating_duration_since(Instant::now())));
+                pause = (pause * 2).min(Duration::from_millis(100));
+            }
+            other => return other,
+        }
     }
 }
 

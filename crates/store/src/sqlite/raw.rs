@@ -27,7 +27,7 @@ fn error(db: *mut ffi::sqlite3, rc: c_int) -> StoreError {
     let msg = unsafe { std::ffi::CStr::from_ptr(ffi::sqlite3_errmsg(db)) }
         .to_string_lossy()
         .into_owned();
-    StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+    StoreError::from(rusqlite::Error::SqliteFailure(
         ffi::Error::new(rc),
         Some(msg),
     ))

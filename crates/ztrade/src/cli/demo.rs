@@ -90,7 +90,7 @@ pub fn run(args: DemoArgs, g: &GlobalArgs) -> anyhow::Result<()> {
             &agent,
             runner::RunWindow::default(),
         )?;
-        let run_id = store.save_run(&runner::to_new_run(&outcome))?;
+        let run_id = runner::save(store.as_mut(), &outcome)?;
         if !g.json {
             println!(
                 "3. ran {id}: equity {} → {} in {} fills, run #{run_id}",

@@ -45,16 +45,45 @@ pub struct GlobalArgs {
     /// Log format on stderr; the level comes from RUST_LOG (default warn).
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// SQLite only: seconds to wait for another process's write lock before giving up
+    /// (default 10; the same as `?busy_timeout=SECONDS` on the URL, which this overrides).
+    #[arg(long, global = true, env = "ZTRADE_BUSY_TIMEOUT", value_name = "SECONDS",
+          value_parser = parse_busy_timeout)]
+    pub busy_timeout: Option<f64>,
+}
+
+fn parse_busy_timeout(text: &str) -> Result<f64, String> {
+    store::url::parse_seconds(text)
+        .map(|d| d.as_secs_f64())
+        .ok_or_else(|| "a number of seconds from 0 to 86400".to_string())
 }
 
 impl GlobalArgs {
     /// The flag wins, then ZTRADE_DB (via clap), then DATABASE_URL, then the embedded default.
+    /// `--busy-timeout` is carried on a SQLite URL as its `busy_timeout` parameter.
     pub fn db_url(&self) -> String {
-        self.db
+        let url = self
+            .db
             .clone()
             .or_else(|| std::env::var("DATABASE_URL").ok().filter(|s| !s.is_empty()))
-            .unwrap_or_else(|| "sqlite://ztrade.db".to_string())
+            .unwrap_or_else(|| "sqlite://ztrade.db".to_string());
+        match self.busy_timeout {
+            Some(secs) if url.trim_start().starts_with("sqlite:") => with_busy_timeout(&url, secs),
+            _ => url,
+        }
     }
+}
+
+/// `url` with its `busy_timeout` parameter set to `secs` (replacing one already there).
+fn with_busy_timeout(url: &str, secs: f64) -> String {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut params: Vec<String> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("busy_timeout="))
+        .map(str::to_string)
+        .collect();
+    params.push(format!("busy_timeout={secs}"));
+    format!("{base}?{}", params.join("&"))
 }
 
 #[derive(Debug, Subcommand)]

@@ -88,15 +88,26 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             };
             let mut store = store::open_ready(&g.db_url())?;
             let outcome = runner::run_agent(&Source::Store(store.as_ref()), &agent, window)?;
-            let run_id = if no_save {
-                None
+            // A run that cannot be saved (another process holds the lock past every retry) is
+            // still shown in full before the error, so the work is never thrown away.
+            let (run_id, unsaved) = if no_save {
+                (None, None)
             } else {
-                Some(store.save_run(&runner::to_new_run(&outcome))?)
+                match runner::save(store.as_mut(), &outcome) {
+                    Ok(id) => (Some(id), None),
+                    Err(e) => (None, Some(e)),
+                }
             };
             if g.json {
-                output::json(&view::run_json(run_id, &outcome))
+                output::json(&view::run_json(run_id, &outcome))?;
             } else {
-                view::print_run(run_id, &outcome)
+                view::print_run(run_id, &outcome)?;
+            }
+            match unsaved {
+                Some(e) => Err(anyhow::anyhow!(
+                    "the run above was computed but not saved (run_id is null): {e}"
+                )),
+                None => Ok(()),
             }
         }
         BacktestCommand::List { limit, agent } => {

@@ -236,6 +236,12 @@ fn reads_sentiment(agent: &AgentConfig) -> bool {
     )
 }
 
+/// Stores the run, waiting out another process's write lock ([`store::BusyRetry`]).
+pub fn save(store: &mut dyn Store, o: &Outcome) -> Result<i64, StoreError> {
+    let run = to_new_run(o);
+    store::BusyRetry::default().run(|| store.save_run(&run))
+}
+
 /// The rows `backtest_runs`, `backtest_trades` and `backtest_equity` take.
 pub fn to_new_run(o: &Outcome) -> NewRun {
     let r = &o.result;

@@ -190,11 +190,18 @@ pub fn run(args: SweepArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     }
     let outcomes = run_all(&pre, &combos, window, "sweeping")?;
     let mut rows = Vec::with_capacity(outcomes.len());
+    let mut unsaved: Option<(usize, store::StoreError)> = None;
     for ((combo, _), o) in combos.iter().zip(outcomes) {
-        let run_id = if args.no_save {
+        let run_id = if args.no_save || unsaved.is_some() {
             None
         } else {
-            Some(store.save_run(&runner::to_new_run(&o))?)
+            match runner::save(store.as_mut(), &o) {
+                Ok(id) => Some(id),
+                Err(e) => {
+                    unsaved = Some((rows.len(), e));
+                    None
+                }
+            }
         };
         rows.push(Row {
             params: label(combo),
@@ -209,12 +216,19 @@ pub fn run(args: SweepArgs, g: &GlobalArgs) -> anyhow::Result<()> {
             .total_cmp(&a.score.unwrap_or(f64::NEG_INFINITY))
     });
     if g.json {
-        return output::json(
+        output::json(
             &serde_json::json!({ "metric": args.metric, "invalid_combinations": invalid, "runs": rows }),
-        );
+        )?;
+    } else {
+        print_rows(&rows, args.top, args.metric, invalid);
     }
-    print_rows(&rows, args.top, args.metric, invalid);
-    Ok(())
+    match unsaved {
+        Some((saved, e)) => Err(anyhow::anyhow!(
+            "the sweep above was computed, but only {saved} of {} runs were saved (the others have no run id): {e}",
+            rows.len()
+        )),
+        None => Ok(()),
+    }
 }
 
 pub(super) fn label(combo: &[(String, Price)]) -> serde_json::Map<String, serde_json::Value> {
