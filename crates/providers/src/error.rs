@@ -5,7 +5,8 @@
 //! | `Auth`            | HTTP 401/403, provider status NOT_AUTHORIZED | fix credentials; never retry |
 //! | `NotFound`        | HTTP 404                                | skip the symbol / endpoint       |
 //! | `Rejected`        | other 4xx: a parameter the API refuses  | fix the request                  |
-//! | `Unavailable`     | 429, 5xx, timeouts, dropped connections, after the retry budget | retry later (`is_retryable`) |
+//! | `Redirected`      | any 3xx: clients never follow one, so no credential reaches another host | fix the base URL |
+//! | `Unavailable`     | 429, 5xx, timeouts, dropped connections, after the retry budget, the request's time limit or a `Retry-After` beyond the cap ([`GiveUp`]) | retry later (`is_retryable`) |
 //! | `Malformed`       | body is not the JSON shape expected     | report; the page cannot be used  |
 //! | `InvalidRecord`   | a row breaks a domain invariant         | report; or use `OnInvalidRecord::SkipAndReport` |
 //! | `InvalidRequest`  | the request cannot be expressed         | fix the caller                   |
@@ -32,6 +33,42 @@ impl fmt::Display for RequestInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.method, self.url)
     }
+}
+
+/// Why the client stopped retrying.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GiveUp {
+    /// `RetryPolicy::max_retries` retries were made.
+    Retries,
+    /// The next attempt or wait would pass `HttpConfig::max_request_time` (this value).
+    Deadline(Duration),
+    /// The server asked to wait `asked`, more than `RetryPolicy::max_retry_after` (`cap`).
+    RetryAfter { asked: Duration, cap: Duration },
+}
+
+impl GiveUp {
+    /// `last`, preceded by why retrying stopped when that is not simply the retry count.
+    fn explain(&self, last: &Transient) -> String {
+        match self {
+            Self::Retries => last.to_string(),
+            Self::Deadline(limit) => format!(
+                "the {} limit for one request (max_request_time) leaves no time for another \
+                 attempt; last: {last}",
+                seconds(*limit)
+            ),
+            Self::RetryAfter { asked, cap } => format!(
+                "the server asked to wait {} before retrying, more than the {} this client \
+                 waits (max_retry_after); last: {last}",
+                seconds(*asked),
+                seconds(*cap)
+            ),
+        }
+    }
+}
+
+/// `d` in seconds as people write them: `120 s`, `0.35 s`.
+pub(crate) fn seconds(d: Duration) -> String {
+    format!("{} s", d.as_secs_f64())
 }
 
 /// A failure worth retrying. `Unavailable` keeps the last one seen.
@@ -80,11 +117,22 @@ pub enum ProviderError {
         status: u16,
         excerpt: String,
     },
-    #[error("{request}: gave up after {attempts} attempt(s): {last}")]
+    #[error(
+        "{request}: the server redirected (HTTP {status}) to {location}; provider clients do not \
+         follow redirects, so no credential is sent there (check the base URL)"
+    )]
+    Redirected {
+        request: RequestInfo,
+        status: u16,
+        /// Where the server pointed, with secrets replaced as in `request`.
+        location: String,
+    },
+    #[error("{request}: gave up after {attempts} attempt(s): {}", .why.explain(.last))]
     Unavailable {
         request: RequestInfo,
         attempts: u32,
         last: Transient,
+        why: GiveUp,
     },
     #[error("{request}: malformed response: {reason}; body excerpt: {excerpt:?}")]
     Malformed {
@@ -118,6 +166,7 @@ impl ProviderError {
             Self::Auth { request, .. }
             | Self::NotFound { request, .. }
             | Self::Rejected { request, .. }
+            | Self::Redirected { request, .. }
             | Self::Unavailable { request, .. }
             | Self::Malformed { request, .. }
             | Self::InvalidRecord { request, .. } => Some(request),
@@ -140,6 +189,7 @@ mod tests {
             request: request.clone(),
             attempts: 3,
             last: Transient::Timeout,
+            why: GiveUp::Retries,
         };
         assert!(un.is_retryable());
         assert_eq!(

@@ -26,7 +26,7 @@ pub mod request;
 
 pub use alpaca::{AlpacaClient, AlpacaConfig};
 pub use credentials::{AlpacaCredentials, Credentials, PolygonCredentials, Secret};
-pub use error::{ProviderError, RequestInfo, Transient};
+pub use error::{GiveUp, ProviderError, RequestInfo, Transient};
 pub use http::{HttpConfig, RetryPolicy};
 pub use news::{NewsItem, TickerSentiment};
 pub use page::{Cursor, Dedup, DedupKey, Issue, OnInvalidRecord, Page};

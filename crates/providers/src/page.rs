@@ -1,8 +1,9 @@
 //! A page of records: the unit of work the collector checkpoints.
 //!
 //! - [`Cursor`]: an opaque, storable position (Alpaca `page_token`, Polygon `next_url` path).
-//! - [`Page`]: the records, the cursor of the next page (`None` on the last) and the
-//!   [`Issue`]s found on the way: records kept but flagged, or left out and said so.
+//! - [`Page`]: the records, the cursor of the next page (`None` on the last), the
+//!   [`Issue`]s found on the way (records kept but flagged, or left out and said so) and the
+//!   request it answers, for errors about the page found later.
 //! - [`OnInvalidRecord`]: fail the page on a record that breaks an invariant, or skip and report.
 //! - [`Dedup`]: drops records repeated from the previous page (providers do repeat the boundary
 //!   row when a page token is replayed), reporting how many.
@@ -84,6 +85,8 @@ pub struct Page<T> {
     pub items: Vec<T>,
     pub next: Option<Cursor>,
     pub issues: Vec<Issue>,
+    /// The request this page answers, secrets replaced.
+    pub request: RequestInfo,
 }
 
 impl<T> Page<T> {
@@ -154,6 +157,7 @@ impl<'r, T> PageBuilder<'r, T> {
             items: self.items,
             next,
             issues: self.issues,
+            request: self.request.clone(),
         }
     }
 }
@@ -238,17 +242,24 @@ impl<K: Eq + Hash> Dedup<K> {
         Self::default()
     }
 
+    /// Remembers `rows` as the previous page (e.g. the rows stored before a resumed fetch), so
+    /// their repeats on the next page are dropped.
+    pub fn remember<T: DedupKey<Key = K>>(&mut self, rows: &[T]) {
+        self.previous = rows.iter().map(DedupKey::dedup_key).collect();
+    }
+
     /// Drops rows seen on the previous page, adds [`Issue::Repeated`] when any were, and
-    /// remembers this page. Returns the number dropped.
+    /// remembers this page as sent (so a page repeated twice is dropped twice). Returns the
+    /// number dropped.
     pub fn apply<T: DedupKey<Key = K>>(&mut self, page: &mut Page<T>) -> usize {
         let before = page.items.len();
-        let previous = &self.previous;
+        let sent: HashSet<K> = page.items.iter().map(DedupKey::dedup_key).collect();
+        let previous = std::mem::replace(&mut self.previous, sent);
         page.items.retain(|r| !previous.contains(&r.dedup_key()));
         let dropped = before - page.items.len();
         if dropped > 0 {
             page.issues.push(Issue::Repeated { count: dropped });
         }
-        self.previous = page.items.iter().map(DedupKey::dedup_key).collect();
         dropped
     }
 }
@@ -268,6 +279,10 @@ mod tests {
             items: ts.iter().map(|&t| bar(t)).collect(),
             next: None,
             issues: vec![],
+            request: RequestInfo {
+                method: "GET",
+                url: "http://h/v2/stocks/bars".into(),
+            },
         }
     }
 
@@ -286,5 +301,16 @@ mod tests {
         let mut p3 = page(&[1, 5, 6]);
         assert_eq!(d.apply(&mut p3), 1);
         assert_eq!(p3.items.len(), 2);
+    }
+
+    #[test]
+    fn a_page_sent_again_and_again_is_dropped_each_time() {
+        let mut d = Dedup::new();
+        d.apply(&mut page(&[1, 2]));
+        for _ in 0..3 {
+            let mut again = page(&[1, 2]);
+            assert_eq!(d.apply(&mut again), 2);
+            assert!(again.items.is_empty());
+        }
     }
 }

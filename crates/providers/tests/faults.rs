@@ -68,7 +68,9 @@ async fn server_errors_past_the_budget_fail_retryably() {
             attempts,
             last,
             request,
+            why,
         } => {
+            assert_eq!(why, providers::GiveUp::Retries);
             assert_eq!(attempts, 4);
             assert_eq!(last, Transient::Status(503));
             assert!(

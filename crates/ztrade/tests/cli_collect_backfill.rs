@@ -1,7 +1,8 @@
 //! `ztrade data backfill` through the binary, against a local Alpaca-shaped server, on SQLite
 //! and PostgreSQL: two symbols land exactly; a rerun is a no-op; a missing key is a clear error;
 //! and `kill -9` in the middle of a slowed backfill, then a rerun, gives the same store as an
-//! uninterrupted run, the rerun starting from the checkpoint.
+//! uninterrupted run, the rerun starting from the checkpoint; a server answering with another
+//! symbol's rows fails the command (table and `--json`) and leaves the range to be asked again.
 
 #[path = "../../collector/tests/support/alpaca_sim.rs"]
 mod alpaca_sim;
@@ -19,6 +20,7 @@ use store::{BarQuery, CheckpointKey, DataKind, Store};
 both_backends!(
     two_symbols_land_exactly_and_a_rerun_is_a_no_op,
     kill_9_then_rerun_equals_an_uninterrupted_run,
+    a_wrong_answer_fails_the_command_and_covers_nothing,
 );
 
 const KEY_ID: &str = "PKCLITESTKEY";
@@ -210,5 +212,73 @@ fn kill_9_then_rerun_equals_an_uninterrupted_run(backend: &str) {
     assert_eq!(
         (&a.covered, &a.chunk, a.rows),
         (&b.covered, &b.chunk, b.rows)
+    );
+}
+
+fn a_wrong_answer_fails_the_command_and_covers_nothing(backend: &str) {
+    let db = Db::of(backend, "bf_wrong");
+    let (aapl, _) = minute_bars("2024-01-02T14:30:00Z", 400, 31);
+    let (base, sim) = Sim::new()
+        .page_size(250)
+        .rows("bars", "AAPL", aapl)
+        .answer_as("SPY", "AAPL")
+        .start_thread();
+    let args = [
+        "--symbols",
+        "SPY",
+        "--start",
+        "2024-01-02",
+        "--end",
+        "2024-01-02",
+    ];
+
+    let out = backfill(&db, &base, &[&args[..], &["--json"]].concat())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a wrong answer exited 0");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["failed"], 1);
+    let spy = symbol(&report, "SPY");
+    assert_eq!(
+        (&spy["rows"]["inserted"], &spy["outside"]),
+        (&0.into(), &250.into())
+    );
+    let err = spy["errors"][0].as_str().unwrap();
+    assert!(
+        err.contains("all 250 rows") && err.contains("outside the request"),
+        "{err}"
+    );
+    assert!(
+        err.contains("/v2/stocks/bars?symbols=SPY") && !err.contains(SECRET),
+        "{err}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("1 of 1 symbols stopped early"), "{stderr}");
+
+    // The table says so too, and the range was not marked done: the server is asked again.
+    let asked = sim.requests();
+    let out = backfill(&db, &base, &args).output().unwrap();
+    assert!(!out.status.success());
+    assert_eq!(sim.requests(), asked + 1);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("stopped early"), "{table}");
+    assert!(
+        table.contains("SPY: GET ") && table.contains("outside the request"),
+        "{table}"
+    );
+    assert!(bars(&db.url, "SPY").is_empty() && bars(&db.url, "AAPL").is_empty());
+    let key = CheckpointKey {
+        provider: "alpaca".into(),
+        symbol: Symbol::lit("SPY"),
+        kind: DataKind::Bars,
+        timeframe: Some(Timeframe::M1),
+    };
+    let cp = store::open_ready(&db.url)
+        .unwrap()
+        .checkpoint(&key)
+        .unwrap();
+    assert!(
+        cp.is_none_or(|cp| cp.covered.is_empty()),
+        "the day is marked done"
     );
 }

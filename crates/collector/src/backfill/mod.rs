@@ -6,7 +6,9 @@
 //! - [`plan`]: the requested range minus what the checkpoint says is stored, in chunks, an
 //!   interrupted chunk first.
 //! - [`symbol`]: one symbol's chunks, page by page: fetch, dedup, write with the checkpoint.
-//! - [`pages`]: per kind, a provider page turned into the rows the store takes.
+//! - [`pages`]: per kind, a provider page turned into the rows the store takes ([`batch`]);
+//!   `judge` keeps the rows the request asked for and refuses a page of none of them.
+//! - [`guard`]: the bounds on a chunk's paging (cursors seen, pages without new rows, a page cap).
 //!
 //! How it stays exact:
 //! - One request per symbol (Polygon allows no more; for Alpaca it keeps the cursor, the
@@ -18,13 +20,20 @@
 //!   twice (a rerun over a covered range, a provider repeating rows) stores nothing twice.
 //! - Ticks are keyed by (symbol, ts, seq); seq counts ticks sharing a timestamp in provider
 //!   order and is carried across pages in the checkpoint, so a re-fetch numbers them the same.
-//! - A page that cannot be used (truncated body, invalid row) fails its symbol: the checkpoint
-//!   stays before it, the other symbols go on, and the next run fetches it again.
+//! - A page that cannot be used (truncated body, invalid row, every row of another symbol or
+//!   outside the window) fails its symbol: the checkpoint stays before it, the other symbols go
+//!   on, and the next run fetches it again.
+//! - Paging that does not end (a cursor seen before in the chunk, [`guard::MAX_IDLE_PAGES`]
+//!   pages without a new row, more pages than the range can need) fails its symbol, naming the
+//!   request, and the chunk's cursor is dropped so the next run starts that chunk afresh.
 //! - Data younger than [`plan::SETTLE_NANOS`] is stored but not marked covered.
 //!
 //! The store is synchronous; writes go through [`StoreHandle`] on the blocking pool, one page in
 //! flight per symbol while the next page is fetched.
 
+pub mod batch;
+pub mod guard;
+mod judge;
 pub mod pages;
 pub mod plan;
 pub mod symbol;

@@ -3,79 +3,20 @@
 //! [`Fetcher`] holds what lives across the pages of a chunk: the [`Dedup`] of each kind and the
 //! tick numbering. [`Fetcher::fetch`] asks for the page after a cursor; [`Fetcher::prepare`]
 //! drops repeated rows, rows of another symbol or outside the chunk, counts flagged ones, and
-//! numbers ticks, giving a [`Batch`].
+//! numbers ticks, giving a [`Batch`]. A page whose rows are *all* outside the request answers
+//! another question (a wrong symbol, a wrong window): it fails, so its range is asked again.
 
 use domain::{Bar, OptionQuote, QuoteTick, Symbol, Timeframe, TradeTick, UnixNanos};
 use providers::{
     BarsRequest, Cursor, Dedup, DedupKey, Issue, NewsItem, NewsRequest, OptionChainRequest, Page,
-    Provider as Source, ProviderError, TicksRequest,
+    Provider as Source, ProviderError, RequestInfo, TicksRequest,
 };
-use store::{DataKind, NewsRecord, Seq, Span, Store, StoreError, UpsertCounts};
+use store::{DataKind, Seq, Span};
 
 use crate::backfill::SymbolReport;
+use crate::backfill::batch::Batch;
+use crate::backfill::judge::Judge;
 use crate::news_ingest;
-
-/// Rows of one page, ready for the store.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Batch {
-    Bars(Timeframe, Vec<Bar>),
-    Trades(Vec<Seq<TradeTick>>),
-    Quotes(Vec<Seq<QuoteTick>>),
-    /// Articles; the sentiment derived from them is added by the symbol loop.
-    News(Vec<NewsRecord>, Vec<domain::SentimentRecord>),
-    Options(Vec<OptionQuote>),
-}
-
-impl Batch {
-    pub fn len(&self) -> usize {
-        match self {
-            Self::Bars(_, v) => v.len(),
-            Self::Trades(v) => v.len(),
-            Self::Quotes(v) => v.len(),
-            Self::News(v, _) => v.len(),
-            Self::Options(v) => v.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The newest timestamp in the batch.
-    pub fn last_ts(&self) -> Option<UnixNanos> {
-        match self {
-            Self::Bars(_, v) => v.iter().map(|b| b.ts).max(),
-            Self::Trades(v) => v.last().map(|t| t.tick.ts),
-            Self::Quotes(v) => v.last().map(|q| q.tick.ts),
-            Self::News(v, _) => v.iter().map(|n| n.created_at).max(),
-            Self::Options(v) => v.iter().map(|q| q.ts).max(),
-        }
-    }
-
-    /// Writes the batch and `checkpoint` in one transaction. Returns the rows' counts and, for
-    /// news, the sentiment's.
-    pub fn write(
-        &self,
-        st: &mut dyn Store,
-        symbol: &Symbol,
-        checkpoint: &store::Checkpoint,
-    ) -> Result<(UpsertCounts, UpsertCounts), StoreError> {
-        let cp = Some(checkpoint);
-        Ok(match self {
-            Self::Bars(tf, v) => (
-                st.upsert_bars_with_checkpoint(symbol, *tf, v, checkpoint)?,
-                UpsertCounts::default(),
-            ),
-            Self::Trades(v) => (st.upsert_trades(symbol, v, cp)?, UpsertCounts::default()),
-            Self::Quotes(v) => (st.upsert_quotes(symbol, v, cp)?, UpsertCounts::default()),
-            Self::News(items, sentiment) => {
-                let c = st.upsert_news(items, sentiment, cp)?;
-                (c.news, c.sentiment)
-            }
-            Self::Options(v) => (st.upsert_options(v, cp)?, UpsertCounts::default()),
-        })
-    }
-}
 
 /// A fetched page of any kind.
 pub enum Fetched {
@@ -96,6 +37,17 @@ impl Fetched {
             Self::Options(p) => p.next.as_ref(),
         }
     }
+
+    /// The request the page answers, secrets replaced.
+    pub fn request(&self) -> &RequestInfo {
+        match self {
+            Self::Bars(p) => &p.request,
+            Self::Trades(p) => &p.request,
+            Self::Quotes(p) => &p.request,
+            Self::News(p) => &p.request,
+            Self::Options(p) => &p.request,
+        }
+    }
 }
 
 /// Why a page cannot be stored.
@@ -105,6 +57,18 @@ pub enum PageError {
     Provider(#[from] ProviderError),
     #[error("{0}")]
     Data(String),
+    #[error(
+        "{request}: all {rows} rows of the page are outside the request ({symbol} in [{}, {})): \
+         none is stored and the range is not marked covered",
+        .span.start,
+        .span.end
+    )]
+    Outside {
+        request: RequestInfo,
+        rows: usize,
+        symbol: Symbol,
+        span: Span,
+    },
 }
 
 /// Per-chunk state: dedup of the previous page, and tick numbering (the last tick's timestamp
@@ -135,8 +99,8 @@ impl Fetcher {
             tick_seq,
             ..Self::default()
         };
-        f.trades.apply(&mut as_page(symbol, last_trades));
-        f.quotes.apply(&mut as_page(symbol, last_quotes));
+        f.trades.remember(&with_symbol(symbol, last_trades));
+        f.quotes.remember(&with_symbol(symbol, last_quotes));
         f
     }
 
@@ -189,50 +153,48 @@ impl Fetcher {
         report: &mut SymbolReport,
     ) -> Result<Batch, PageError> {
         let inside = |s: &Symbol, ts: UnixNanos| s == symbol && span.start <= ts && ts < span.end;
+        let mut judge = Judge {
+            request: fetched.request().clone(),
+            symbol,
+            span,
+            report,
+        };
         Ok(match fetched {
             Fetched::Bars(mut p) => {
-                report.repeated += self.bars.apply(&mut p) as u64;
-                let mut bars = keep(p.items, |(s, b)| inside(s, b.ts), report);
+                judge.report.repeated += self.bars.apply(&mut p) as u64;
+                let mut bars = judge.keep(p.items, |(s, b)| inside(s, b.ts))?;
                 bars.sort_by_key(|b| b.ts);
-                Batch::Bars(tf, same_bar_once(bars, report)?)
+                Batch::Bars(tf, same_bar_once(bars, judge.report)?)
             }
             Fetched::Trades(mut p) => {
-                report.repeated += self.trades.apply(&mut p) as u64;
-                report.trade_updates += p
+                judge.report.repeated += self.trades.apply(&mut p) as u64;
+                judge.report.trade_updates += p
                     .issues
                     .iter()
                     .filter(|i| matches!(i, Issue::TradeUpdate { .. }))
                     .count() as u64;
-                let ticks = keep(p.items, |(s, t)| inside(s, t.ts), report);
+                let ticks = judge.keep(p.items, |(s, t)| inside(s, t.ts))?;
                 Batch::Trades(self.number(ticks, |t| t.ts)?)
             }
             Fetched::Quotes(mut p) => {
-                report.repeated += self.quotes.apply(&mut p) as u64;
-                let ticks = keep(p.items, |(s, q)| inside(s, q.ts), report);
-                report.crossed += ticks.iter().filter(|q| q.is_crossed()).count() as u64;
+                judge.report.repeated += self.quotes.apply(&mut p) as u64;
+                let ticks = judge.keep(p.items, |(s, q)| inside(s, q.ts))?;
+                judge.report.crossed += ticks.iter().filter(|q| q.is_crossed()).count() as u64;
                 Batch::Quotes(self.number(ticks, |q| q.ts)?)
             }
             Fetched::News(mut p) => {
-                report.repeated += self.news.apply(&mut p) as u64;
-                let items = p
-                    .items
+                judge.report.repeated += self.news.apply(&mut p) as u64;
+                let in_span = |n: &NewsItem| span.start <= n.created_at && n.created_at < span.end;
+                let items = judge.keep(p.items, |n| in_span(n))?;
+                let records = items
                     .iter()
-                    .filter(|n| span.start <= n.created_at && n.created_at < span.end)
                     .map(|n| news_ingest::record(provider, n))
-                    .collect::<Vec<_>>();
-                report.outside += (p.items.len() - items.len()) as u64;
-                Batch::News(items, Vec::new())
+                    .collect();
+                Batch::News(records, Vec::new())
             }
             Fetched::Options(mut p) => {
-                report.repeated += self.options.apply(&mut p) as u64;
-                let n = p.items.len();
-                let quotes: Vec<OptionQuote> = p
-                    .items
-                    .into_iter()
-                    .filter(|q| &q.underlying == symbol)
-                    .collect();
-                report.outside += (n - quotes.len()) as u64;
-                Batch::Options(quotes)
+                judge.report.repeated += self.options.apply(&mut p) as u64;
+                Batch::Options(judge.keep(p.items, |q| &q.underlying == symbol)?)
             }
         })
     }
@@ -269,28 +231,8 @@ impl Fetcher {
     }
 }
 
-fn as_page<T>(symbol: &Symbol, rows: Vec<T>) -> Page<(Symbol, T)> {
-    Page {
-        items: rows.into_iter().map(|r| (symbol.clone(), r)).collect(),
-        next: None,
-        issues: vec![],
-    }
-}
-
-/// The rows `keep` accepts, without their symbol; the rest counted as outside.
-fn keep<T>(
-    items: Vec<(Symbol, T)>,
-    keep: impl Fn(&(Symbol, T)) -> bool,
-    report: &mut SymbolReport,
-) -> Vec<T> {
-    let n = items.len();
-    let out: Vec<T> = items
-        .into_iter()
-        .filter(|r| keep(r))
-        .map(|(_, t)| t)
-        .collect();
-    report.outside += (n - out.len()) as u64;
-    out
+fn with_symbol<T>(symbol: &Symbol, rows: Vec<T>) -> Vec<(Symbol, T)> {
+    rows.into_iter().map(|r| (symbol.clone(), r)).collect()
 }
 
 /// One bar per timestamp: an exact repeat within the page is dropped (and counted); two
@@ -349,6 +291,10 @@ mod tests {
             items: vec![(spy.clone(), trade(2, 1)), (spy.clone(), trade(2, 5))],
             next: None,
             issues: vec![],
+            request: RequestInfo {
+                method: "GET",
+                url: "http://h/v2/stocks/trades?symbols=SPY".into(),
+            },
         };
         let mut r = SymbolReport::default();
         let span = Span {

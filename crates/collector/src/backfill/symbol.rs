@@ -5,6 +5,10 @@
 //! store as one transaction, and fetch the next page while it is written. The checkpoint only moves
 //! when its page is stored, so stopping anywhere (an error, `kill -9`) loses nothing and the
 //! next run starts at the first page not stored.
+//!
+//! Paging that does not end ([`PageGuard`]: a cursor seen before, pages without new rows, more
+//! pages than the range can need) fails the symbol and drops the chunk's stored cursor, so the
+//! next run starts the chunk afresh instead of following the loop again.
 
 use std::sync::Arc;
 
@@ -14,7 +18,9 @@ use store::{Checkpoint, CheckpointKey, ChunkProgress, DataKind, Span, StoreError
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::backfill::pages::{Batch, Fetcher, PageError};
+use crate::backfill::batch::Batch;
+use crate::backfill::guard::PageGuard;
+use crate::backfill::pages::{Fetcher, PageError};
 use crate::backfill::plan::{Chunk, default_chunk, plan_chunks, settled_end};
 use crate::backfill::{BackfillSpec, ProgressEvent, SymbolReport};
 use crate::news_ingest::{SENTIMENT_INTERVAL, interval_sentiment, touched_range};
@@ -33,6 +39,8 @@ enum SymbolError {
     Page(#[from] PageError),
     #[error("store: {0}")]
     Store(#[from] StoreError),
+    #[error("{0}")]
+    Paging(String),
     #[error("{0}")]
     Other(String),
 }
@@ -141,6 +149,8 @@ async fn run_chunk(
     };
     let mut state = chunk.resume.clone().unwrap_or_else(|| fresh.clone());
     let mut fetcher = resume_fetcher(ctx, symbol, &state).await?;
+    let from = state.cursor.clone().map(Cursor::new);
+    let mut guard = PageGuard::chunk(spec.kind, spec.timeframe, span, from.as_ref());
     let mut may_restart = state.cursor.is_some();
     let mut pending: Option<Pending> = None;
     loop {
@@ -156,7 +166,7 @@ async fn run_chunk(
         .await;
         // The page is prepared while the previous one is still being written.
         let prepared = fetched.map(|f| {
-            let next = f.next().cloned();
+            let (next, request) = (f.next().cloned(), f.request().clone());
             let batch = fetcher.prepare(
                 f,
                 spec.provider.as_str(),
@@ -165,12 +175,12 @@ async fn run_chunk(
                 span,
                 report,
             );
-            (next, batch)
+            (next, request, batch)
         });
         if let Some(p) = pending.take() {
             land(ctx, symbol, p, report).await?;
         }
-        let (next, batch) = match prepared {
+        let (next, request, batch) = match prepared {
             Ok(p) => p,
             Err(e) if may_restart && refused_cursor(&e) => {
                 // A stored cursor can expire; the chunk is re-fetched from its start, which
@@ -180,18 +190,17 @@ async fn run_chunk(
                 may_restart = false;
                 state = fresh.clone();
                 fetcher = Fetcher::default();
+                guard = PageGuard::chunk(spec.kind, spec.timeframe, span, None);
                 continue;
             }
             Err(e) => return Err(e.into()),
         };
         may_restart = false;
-        if next.is_some() && next.as_ref() == cursor.as_ref() {
-            return Err(SymbolError::Other(format!(
-                "the provider returned the cursor it was given ({}); stopping rather than looping",
-                cursor.expect("checked")
-            )));
-        }
         let mut batch = batch?;
+        if let Err(why) = guard.check(&request, &batch, next.as_ref()) {
+            forget_cursor(ctx, cp, span).await?;
+            return Err(SymbolError::Paging(why));
+        }
         // News sentiment reads the stored articles, the previous page's included: after landing.
         if let Batch::News(items, sentiment) = &mut batch {
             *sentiment = news_sentiment(ctx, symbol, items).await?;
@@ -233,6 +242,21 @@ async fn run_chunk(
             return Ok(());
         }
     }
+}
+
+/// Drops the stored progress of the chunk `span`: its cursors led into a loop, so the next run
+/// starts the chunk from its beginning (rewriting the same rows) instead of following them.
+async fn forget_cursor(ctx: &Ctx, cp: &mut Checkpoint, span: Span) -> Result<(), SymbolError> {
+    let ours = |c: &ChunkProgress| c.start == span.start && c.end == span.end;
+    if !cp.chunk.as_ref().is_some_and(ours) {
+        return Ok(());
+    }
+    cp.chunk = None;
+    let written = cp.clone();
+    ctx.store
+        .call(move |st| st.save_checkpoint(&written))
+        .await?;
+    Ok(())
 }
 
 /// The fetcher for a chunk: fresh, or carrying an interrupted chunk's tick numbering with the

@@ -18,8 +18,9 @@ use std::sync::Mutex;
 use domain::calendar::NyseCalendar;
 use domain::{Bar, Symbol, Timeframe, UnixNanos};
 use providers::{BarsRequest, Dedup, Provider as Source};
-use store::{BarQuery, DataKind};
+use store::{BarQuery, DataKind, Span};
 
+use crate::backfill::guard::{PageGuard, rows_bound};
 use crate::backfill::{BackfillSpec, run_backfill_with};
 use crate::queue::JobSpec;
 use crate::schedule::{Gap, expected_bars, missing_bars};
@@ -43,7 +44,8 @@ impl GapMemo {
     }
 }
 
-/// Fetches every page of `req`, deduplicating rows repeated across pages.
+/// Fetches every page of `req`, deduplicating rows repeated across pages; paging that does
+/// not end ([`PageGuard`]) fails the run.
 pub async fn fetch_all_bars(
     client: &dyn Source,
     req: &BarsRequest,
@@ -52,10 +54,25 @@ pub async fn fetch_all_bars(
     let mut out = Vec::new();
     let mut cursor = None;
     let mut dedup = Dedup::new();
+    let mut keys = HashSet::new();
+    let span = Span {
+        start: req.start,
+        end: req.end,
+    };
+    let rows = rows_bound(DataKind::Bars, req.timeframe, span);
+    let mut guard = PageGuard::new(rows.saturating_mul(req.symbols.len() as u64), None);
     loop {
         let mut page = client.fetch_bars(req, cursor.as_ref()).await?;
         report.requests += 1;
         dedup.apply(&mut page);
+        let fresh = page
+            .items
+            .iter()
+            .filter(|(s, b)| keys.insert((s.clone(), b.ts)))
+            .count();
+        guard
+            .check_rows(&page.request, page.items.len(), fresh, page.next.as_ref())
+            .map_err(JobError::Failed)?;
         out.extend(page.items);
         match page.next {
             Some(next) => cursor = Some(next),

@@ -5,13 +5,15 @@
 //! by a run that saw part of an interval is corrected by the run that sees the rest, and a
 //! scheduled run and a backfill write the same record. Articles and records are upserts, so
 //! the overlap between runs (the window is `[due − max(every, interval), due)`) costs nothing.
+//! Paging is bounded as the backfill's is ([`PageGuard`]): a loop fails the run.
 
 use std::collections::BTreeMap;
 
 use domain::{OptionQuote, SentimentRecord, Symbol, Timeframe, UnixNanos};
 use providers::{NewsItem, NewsRequest, OptionChainRequest, Provider as Source};
-use store::NewsRecord;
+use store::{DataKind, NewsRecord, Span};
 
+use crate::backfill::guard::{MAX_OPTION_CONTRACTS, PageGuard, rows_bound};
 use crate::news_ingest;
 use crate::queue::JobSpec;
 use crate::worker::{JobError, JobReport, StoreHandle};
@@ -26,6 +28,7 @@ async fn fetch_news(
 ) -> Result<BTreeMap<String, NewsItem>, JobError> {
     let mut out = BTreeMap::new();
     let per_request = client.limits().max_symbols_per_request.max(1);
+    let rows = rows_bound(DataKind::News, Timeframe::M1, Span { start, end });
     for chunk in symbols.chunks(per_request) {
         let req = NewsRequest {
             symbols: chunk.to_vec(),
@@ -34,12 +37,18 @@ async fn fetch_news(
             ..NewsRequest::default()
         };
         let mut cursor = None;
+        let mut guard = PageGuard::new(rows.saturating_mul(chunk.len() as u64), None);
         loop {
             let page = client.fetch_news(&req, cursor.as_ref()).await?;
             report.requests += 1;
+            let n = page.items.len();
+            let mut fresh = 0;
             for item in page.items {
-                out.insert(item.id.clone(), item);
+                fresh += usize::from(out.insert(item.id.clone(), item).is_none());
             }
+            guard
+                .check_rows(&page.request, n, fresh, page.next.as_ref())
+                .map_err(JobError::Failed)?;
             match page.next {
                 Some(next) => cursor = Some(next),
                 None => break,
@@ -139,12 +148,18 @@ async fn chain(
     let req = OptionChainRequest::new(symbol.clone());
     let mut by_key: BTreeMap<(Symbol, UnixNanos), OptionQuote> = BTreeMap::new();
     let mut cursor = None;
+    let mut guard = PageGuard::new(MAX_OPTION_CONTRACTS, None);
     loop {
         let page = client.fetch_option_chain(&req, cursor.as_ref()).await?;
         report.requests += 1;
+        let n = page.items.len();
+        let mut fresh = 0;
         for q in page.items {
-            by_key.insert((q.contract.clone(), q.ts), q);
+            fresh += usize::from(by_key.insert((q.contract.clone(), q.ts), q).is_none());
         }
+        guard
+            .check_rows(&page.request, n, fresh, page.next.as_ref())
+            .map_err(JobError::Failed)?;
         match page.next {
             Some(next) => cursor = Some(next),
             None => return Ok(by_key.into_values().collect()),

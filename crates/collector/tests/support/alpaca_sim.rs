@@ -61,6 +61,8 @@ pub struct Sim {
     key_ids: Mutex<Vec<String>>,
     /// Symbols answered with 422, as Alpaca answers an invalid one.
     rejected: Vec<String>,
+    /// Requested symbol → the symbol whose rows are served instead (a wrong answer).
+    answer_as: HashMap<String, String>,
 }
 
 impl Default for Sim {
@@ -81,7 +83,15 @@ impl Sim {
             seen: Mutex::new(Vec::new()),
             key_ids: Mutex::new(Vec::new()),
             rejected: Vec::new(),
+            answer_as: HashMap::new(),
         }
+    }
+
+    /// Requests for `requested` are answered with `served`'s rows, under `served`'s name.
+    pub fn answer_as(mut self, requested: &str, served: &str) -> Self {
+        self.answer_as
+            .insert(requested.to_string(), served.to_string());
+        self
     }
 
     /// Requests for `symbol` get HTTP 422 `invalid symbol`.
@@ -251,8 +261,13 @@ async fn handle(State(sim): State<Arc<Sim>>, req: Request) -> Response {
     if !sim.page_delay.is_zero() {
         tokio::time::sleep(sim.page_delay).await;
     }
-    let symbol = query.get("symbols").cloned().unwrap_or_default();
-    if sim.rejected.contains(&symbol) {
+    let requested = query.get("symbols").cloned().unwrap_or_default();
+    let symbol = sim
+        .answer_as
+        .get(&requested)
+        .cloned()
+        .unwrap_or_else(|| requested.clone());
+    if sim.rejected.contains(&requested) {
         return reply(
             422,
             format!(r#"{{"code":42210000,"message":"invalid symbol: {symbol}"}}"#),

@@ -106,6 +106,7 @@ impl AlpacaClient {
         let core = HttpCore::new(
             "alpaca",
             &config.http,
+            &config.base_url,
             &[],
             vec![c.key_id.clone(), c.secret_key.clone()],
         )?;

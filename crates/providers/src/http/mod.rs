@@ -1,36 +1,49 @@
 //! The HTTP layer both providers share: one GET with rate limiting, retries and tracing, and
 //! secrets kept out of every URL, error and log line.
 //!
-//! - [`HttpConfig`]: timeouts, [`RetryPolicy`], requests per minute.
-//! - `HttpCore::get`: wait for the [`rate`] gate → send → map the status → retry transient
-//!   failures per [`retry`] → the body bytes, or a [`ProviderError`] carrying the request.
+//! - [`HttpConfig`]: timeouts (per attempt and per request), [`RetryPolicy`], requests per
+//!   minute.
+//! - `HttpCore::get`: refuse a URL off the configured origin → wait for the [`rate`] gate →
+//!   send → map the status → retry transient failures per [`retry`] until the retries, the
+//!   request's time limit or the server's `Retry-After` rule it out → the body bytes, or a
+//!   [`ProviderError`] carrying the request.
+//! - `exchange`: one send and its answer mapped. Redirects are never followed (a 3xx is
+//!   [`ProviderError::Redirected`]): credentials travel in headers and query parameters that a
+//!   redirect would carry to whichever host it names.
 
+mod exchange;
 pub mod rate;
 pub mod retry;
 
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue};
+use tokio::time::Instant;
 use tracing::Instrument;
-use url::Url;
+use url::{Origin, Url};
 
 use crate::credentials::Secret;
-use crate::error::{ProviderError, RequestInfo, Transient};
+use crate::error::{GiveUp, ProviderError, RequestInfo, Transient};
 use rate::RateGate;
 pub use retry::{Jitter, RetryPolicy};
 
 /// Transport settings for one client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpConfig {
-    /// Whole exchange, body included.
+    /// One attempt: the whole exchange, body included.
     pub timeout: Duration,
+    /// One request from its first send to its answer, across every retry and wait (a stalled
+    /// or throttling server cannot hold a worker longer). Time queued behind the client's own
+    /// budget before the first send does not count.
+    pub max_request_time: Duration,
     pub connect_timeout: Duration,
     pub retry: RetryPolicy,
     /// The client's own budget (token bucket; the burst is one minute's worth).
     pub requests_per_minute: NonZeroU32,
-    /// Longest pause taken on the server's word (`X-RateLimit-Reset`, `Retry-After`).
+    /// Longest pause every task of the client takes on the server's word
+    /// (`X-RateLimit-Reset`, `Retry-After`); the retrying request itself waits out a
+    /// `Retry-After` up to `RetryPolicy::max_retry_after`.
     pub max_server_pause: Duration,
     /// Seed for retry jitter; `None` seeds from the clock and process id.
     pub jitter_seed: Option<u64>,
@@ -41,6 +54,7 @@ impl HttpConfig {
     pub fn with_rate(requests_per_minute: u32) -> Self {
         Self {
             timeout: Duration::from_secs(30),
+            max_request_time: Duration::from_secs(120),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             requests_per_minute: NonZeroU32::new(requests_per_minute.max(1)).expect("max(1)"),
@@ -95,7 +109,12 @@ pub(crate) struct Fetched {
 
 pub(crate) struct HttpCore {
     provider: &'static str,
+    /// The configured base URL; nothing is ever sent off its origin.
+    base: Url,
+    origin: Origin,
     client: reqwest::Client,
+    timeout: Duration,
+    max_request_time: Duration,
     gate: RateGate,
     retry: RetryPolicy,
     jitter: Jitter,
@@ -111,6 +130,7 @@ impl HttpCore {
     pub fn new(
         provider: &'static str,
         config: &HttpConfig,
+        base: &Url,
         secret_params: &'static [&'static str],
         secrets: Vec<Secret>,
     ) -> Result<Self, ProviderError> {
@@ -118,11 +138,16 @@ impl HttpCore {
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
             .user_agent(config.user_agent.clone())
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ProviderError::Config(format!("HTTP client: {e}")))?;
         Ok(Self {
             provider,
+            base: base.clone(),
+            origin: base.origin(),
             client,
+            timeout: config.timeout,
+            max_request_time: config.max_request_time,
             gate: RateGate::new(config.requests_per_minute, config.max_server_pause),
             retry: config.retry.clone(),
             jitter: config
@@ -134,6 +159,11 @@ impl HttpCore {
                 .filter(|s| !s.expose().is_empty())
                 .collect(),
         })
+    }
+
+    /// The configured base URL.
+    pub fn base(&self) -> &Url {
+        &self.base
     }
 
     /// The URL as it may be shown: secret parameters replaced, secret text scrubbed.
@@ -178,6 +208,13 @@ impl HttpCore {
     /// GET `url` with `headers`, retrying transient failures per the policy.
     pub async fn get(&self, url: Url, headers: &HeaderMap) -> Result<Fetched, ProviderError> {
         let request = self.describe(&url);
+        if url.origin() != self.origin {
+            // Callers build URLs from the base; this keeps a bug from sending keys elsewhere.
+            return Err(ProviderError::InvalidRequest(format!(
+                "{request} is not on the configured origin {}; credentials are only sent there",
+                self.origin.ascii_serialization()
+            )));
+        }
         let span = tracing::debug_span!("http_get", provider = self.provider, url = %request.url);
         self.get_inner(url, headers, request).instrument(span).await
     }
@@ -188,12 +225,37 @@ impl HttpCore {
         headers: &HeaderMap,
         request: RequestInfo,
     ) -> Result<Fetched, ProviderError> {
+        let give_up = |attempts, last, why| {
+            tracing::warn!(attempts, cause = %last, "giving up");
+            Err(ProviderError::Unavailable {
+                request: request.clone(),
+                attempts,
+                last,
+                why,
+            })
+        };
+        let limit = self.max_request_time;
+        let mut deadline: Option<Instant> = None;
+        let mut last: Option<Transient> = None;
         let mut attempt: u32 = 0;
         loop {
+            let waited = match (deadline, last.take()) {
+                // A retry's turn at the gate counts against the request's time.
+                (Some(d), Some(prev)) => {
+                    match tokio::time::timeout_at(d, self.gate.acquire()).await {
+                        Ok(w) => w,
+                        Err(_) => return give_up(attempt, prev, GiveUp::Deadline(limit)),
+                    }
+                }
+                _ => self.gate.acquire().await,
+            };
             attempt += 1;
-            let waited = self.gate.acquire().await;
-            let started = std::time::Instant::now();
-            let outcome = self.attempt(&url, headers, &request).await;
+            let started = Instant::now();
+            let deadline = *deadline.get_or_insert(started + limit);
+            let budget = self
+                .timeout
+                .min(deadline.saturating_duration_since(started));
+            let outcome = self.attempt(&url, headers, &request, budget).await;
             let elapsed_ms = started.elapsed().as_millis() as u64;
             let transient = match outcome {
                 Ok(Ok(body)) => {
@@ -204,7 +266,10 @@ impl HttpCore {
                         rate_wait_ms = waited.as_millis() as u64,
                         "response"
                     );
-                    return Ok(Fetched { request, body });
+                    return Ok(Fetched {
+                        request: request.clone(),
+                        body,
+                    });
                 }
                 Ok(Err(transient)) => transient,
                 Err(fatal) => {
@@ -213,18 +278,22 @@ impl HttpCore {
                 }
             };
             if attempt > self.retry.max_retries {
-                tracing::warn!(attempt, cause = %transient, "giving up");
-                return Err(ProviderError::Unavailable {
-                    request,
-                    attempts: attempt,
-                    last: transient,
-                });
+                return give_up(attempt, transient, GiveUp::Retries);
             }
             let hint = match &transient {
                 Transient::RateLimited { retry_after } => *retry_after,
                 _ => None,
             };
+            let cap = self.retry.max_retry_after;
+            if let Some(asked) = hint.filter(|h| *h > cap) {
+                return give_up(attempt, transient, GiveUp::RetryAfter { asked, cap });
+            }
             let delay = self.retry.delay(attempt - 1, hint, &self.jitter);
+            // The retry must also get its turn at the gate and a moment to answer: a wait
+            // that ends at the deadline leaves no time for either.
+            if Instant::now() + delay >= deadline {
+                return give_up(attempt, transient, GiveUp::Deadline(limit));
+            }
             if hint.is_some() {
                 // Everyone sharing this client waits, not only this task.
                 self.gate.pause_for(delay);
@@ -232,76 +301,12 @@ impl HttpCore {
             tracing::warn!(
                 attempt,
                 delay_ms = delay.as_millis() as u64,
+                left_ms = deadline.saturating_duration_since(Instant::now()).as_millis() as u64,
                 cause = %transient,
                 "retrying"
             );
+            last = Some(transient);
             tokio::time::sleep(delay).await;
-        }
-    }
-
-    /// One exchange. `Ok(Ok)` is a body, `Ok(Err)` a failure worth retrying, `Err` final.
-    async fn attempt(
-        &self,
-        url: &Url,
-        headers: &HeaderMap,
-        request: &RequestInfo,
-    ) -> Result<Result<Vec<u8>, Transient>, ProviderError> {
-        let resp = match self
-            .client
-            .get(url.clone())
-            .headers(headers.clone())
-            .send()
-            .await
-        {
-            Ok(r) => r,
-            Err(e) => return Ok(Err(self.transport(&e))),
-        };
-        self.gate.observe(resp.headers());
-        let status = resp.status();
-        let retry_after = rate::retry_after(resp.headers());
-        let body = match resp.bytes().await {
-            Ok(b) => Vec::from(b),
-            Err(e) => return Ok(Err(self.transport(&e))),
-        };
-        if status.is_success() {
-            return Ok(Ok(body));
-        }
-        let excerpt = self.excerpt(&body);
-        let code = status.as_u16();
-        match status {
-            StatusCode::TOO_MANY_REQUESTS => Ok(Err(Transient::RateLimited { retry_after })),
-            StatusCode::REQUEST_TIMEOUT => Ok(Err(Transient::Status(code))),
-            s if s.is_server_error() => Ok(Err(Transient::Status(code))),
-            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(ProviderError::Auth {
-                request: request.clone(),
-                status: code,
-                excerpt,
-            }),
-            StatusCode::NOT_FOUND => Err(ProviderError::NotFound {
-                request: request.clone(),
-                excerpt,
-            }),
-            _ => Err(ProviderError::Rejected {
-                request: request.clone(),
-                status: code,
-                excerpt,
-            }),
-        }
-    }
-
-    fn transport(&self, e: &reqwest::Error) -> Transient {
-        if e.is_timeout() {
-            Transient::Timeout
-        } else {
-            // reqwest's message names the URL; scrub it before it travels.
-            let mut text = e.to_string();
-            let mut src = std::error::Error::source(e);
-            while let Some(s) = src {
-                text.push_str(": ");
-                text.push_str(&s.to_string());
-                src = s.source();
-            }
-            Transient::Network(self.scrub(&text))
         }
     }
 }
@@ -315,6 +320,7 @@ mod tests {
         let core = HttpCore::new(
             "polygon",
             &HttpConfig::with_rate(5),
+            &Url::parse("http://h").unwrap(),
             &["apiKey"],
             vec![Secret::new("K3Y")],
         )

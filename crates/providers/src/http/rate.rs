@@ -3,6 +3,10 @@
 //!
 //! Both are shared by every task using the client, so concurrent page fetches queue behind one
 //! budget instead of each discovering the limit with its own 429.
+//!
+//! A server pause is capped (`HttpConfig::max_server_pause`), and a reset time is waited for
+//! once: a server that repeats the same reset on every response (or names one far in the
+//! future) costs one capped pause, not one per page.
 
 use std::num::NonZeroU32;
 use std::sync::Mutex;
@@ -18,6 +22,8 @@ pub(crate) struct RateGate {
     clock: DefaultClock,
     paused_until: Mutex<Option<Instant>>,
     max_pause: Duration,
+    /// The latest `X-RateLimit-Reset` (epoch seconds) already paused for.
+    honoured_reset: Mutex<Option<u64>>,
 }
 
 impl RateGate {
@@ -27,6 +33,7 @@ impl RateGate {
             clock: DefaultClock::default(),
             paused_until: Mutex::new(None),
             max_pause,
+            honoured_reset: Mutex::new(None),
         }
     }
 
@@ -67,24 +74,34 @@ impl RateGate {
         }
     }
 
-    /// Reads Alpaca-style budget headers: with nothing remaining, pause until the reset time.
+    /// Reads Alpaca-style budget headers: with nothing remaining, pause until the reset time
+    /// (capped), unless that reset, or a later one, was already paused for.
     pub fn observe(&self, headers: &HeaderMap) {
         let remaining = header_u64(headers, "x-ratelimit-remaining");
         if remaining != Some(0) {
             return;
         }
-        if let Some(reset) = header_u64(headers, "x-ratelimit-reset") {
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap_or_default();
-            // Round up: the budget refills at the start of the reset second, not before.
-            let wait = Duration::from_secs(reset).saturating_sub(now) + Duration::from_millis(50);
-            tracing::debug!(
-                wait_ms = wait.as_millis() as u64,
-                "rate limit: budget exhausted, pausing until reset"
-            );
-            self.pause_for(wait);
+        let Some(reset) = header_u64(headers, "x-ratelimit-reset") else {
+            return;
+        };
+        {
+            let mut honoured = self.honoured_reset.lock().expect("rate gate lock");
+            if honoured.is_some_and(|h| reset <= h) {
+                return;
+            }
+            *honoured = Some(reset);
         }
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        // Round up: the budget refills at the start of the reset second, not before.
+        let wait = Duration::from_secs(reset).saturating_sub(now) + Duration::from_millis(50);
+        tracing::debug!(
+            wait_ms = wait.as_millis() as u64,
+            max_pause_ms = self.max_pause.as_millis() as u64,
+            "rate limit: budget exhausted, pausing until reset"
+        );
+        self.pause_for(wait);
     }
 }
 
@@ -135,6 +152,7 @@ mod tests {
             clock: DefaultClock::default(),
             paused_until: Mutex::new(None),
             max_pause: Duration::from_secs(1),
+            honoured_reset: Mutex::new(None),
         };
         let t = Instant::now();
         for _ in 0..4 {
@@ -145,6 +163,57 @@ mod tests {
             "{:?}",
             t.elapsed()
         );
+    }
+
+    fn budget(remaining: u64, reset: u64) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert("x-ratelimit-remaining", HeaderValue::from(remaining));
+        h.insert("x-ratelimit-reset", HeaderValue::from(reset));
+        h
+    }
+
+    fn in_secs(s: u64) -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            + s
+    }
+
+    // Paused time: the pauses are measured on tokio's clock, which only moves when every task
+    // waits, so nothing here depends on how fast the machine is.
+    #[tokio::test(start_paused = true)]
+    async fn a_far_future_reset_pauses_once_at_the_cap_not_on_every_page() {
+        let cap = Duration::from_secs(65);
+        let gate = RateGate::new(NonZeroU32::new(1000).unwrap(), cap);
+        let far = budget(0, in_secs(24 * 3600));
+        gate.observe(&far);
+        assert_eq!(gate.acquire().await, cap);
+        // Every later page repeats the same reset: already waited for, not waited for again.
+        for _ in 0..5 {
+            gate.observe(&far);
+            assert_eq!(gate.acquire().await, Duration::ZERO);
+        }
+        // Budget left: no pause, whatever the reset says.
+        gate.observe(&budget(3, in_secs(48 * 3600)));
+        assert_eq!(gate.acquire().await, Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_new_reset_after_the_old_one_is_honoured_again() {
+        let gate = RateGate::new(NonZeroU32::new(1000).unwrap(), Duration::from_secs(65));
+        let reset = in_secs(2);
+        gate.observe(&budget(0, reset));
+        let first = gate.acquire().await;
+        assert!(
+            first > Duration::from_secs(1) && first <= Duration::from_secs(3),
+            "{first:?}"
+        );
+        gate.observe(&budget(0, reset));
+        assert_eq!(gate.acquire().await, Duration::ZERO);
+        // The next window's exhaustion has a later reset: that one is waited for.
+        gate.observe(&budget(0, reset + 60));
+        assert!(gate.acquire().await > Duration::from_secs(1));
     }
 
     #[tokio::test]

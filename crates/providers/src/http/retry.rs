@@ -6,15 +6,17 @@ use std::time::Duration;
 
 /// Retry schedule. Delay before retry `k` (0-based) is `base · 2^k`, capped at `max_delay`,
 /// then jittered into `[d/2, d]` so clients that failed together do not return together.
-/// A server's `Retry-After` replaces the delay when longer (up to `max_retry_after`).
+/// A server's `Retry-After` replaces the delay when longer; one longer than `max_retry_after`
+/// ends the request instead (`GiveUp::RetryAfter`), as does any wait past the request's time
+/// limit (`HttpConfig::max_request_time`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt; 0 disables retrying.
     pub max_retries: u32,
     pub base_delay: Duration,
     pub max_delay: Duration,
-    /// Cap on a server's `Retry-After`: a longer request is waited only this long before the
-    /// retry, so one response cannot park a worker for hours.
+    /// The longest `Retry-After` honoured: a server asking for more ends the request with an
+    /// error saying so, rather than parking a worker for as long as it likes.
     pub max_retry_after: Duration,
 }
 
@@ -24,7 +26,7 @@ impl Default for RetryPolicy {
             max_retries: 5,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(30),
-            max_retry_after: Duration::from_secs(120),
+            max_retry_after: Duration::from_secs(300),
         }
     }
 }

@@ -9,7 +9,8 @@
 //!   shapes and their conversion.
 //! - Pagination follows `next_url`. The cursor is its path and query (host and `apiKey`
 //!   dropped); following it re-bases it on the configured URL and adds the key again, so the key
-//!   only ever goes to the configured host.
+//!   only ever goes to the configured host. A `next_url` on any origin but the configured one or
+//!   Polygon's own (which Polygon names even behind a proxy) is refused as malformed.
 
 mod news;
 mod options;
@@ -110,7 +111,13 @@ impl PolygonClient {
             let bearer = format!("Bearer {}", key.expose());
             headers.insert(AUTHORIZATION, secret_header(&bearer, "the Polygon key")?);
         }
-        let core = HttpCore::new("polygon", &config.http, &["apiKey"], vec![key.clone()])?;
+        let core = HttpCore::new(
+            "polygon",
+            &config.http,
+            &config.base_url,
+            &["apiKey"],
+            vec![key.clone()],
+        )?;
         Ok(Self {
             core,
             base: config.base_url,

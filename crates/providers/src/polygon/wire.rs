@@ -7,11 +7,13 @@
 use domain::{Bar, DomainError, QuoteTick, Symbol, TradeTick};
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use url::Url;
 
 use crate::error::ProviderError;
 use crate::http::{Fetched, HttpCore};
 use crate::page::{Cursor, Issue, OnInvalidRecord, Page, PageBuilder};
 use crate::parse::{self, Code, Codes, Epoch};
+use crate::polygon::DEFAULT_POLYGON_URL;
 
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
@@ -56,28 +58,58 @@ pub(super) fn decode<'a, T: Deserialize<'a>>(
         }
         _ => {}
     }
-    Ok((
-        b.results.unwrap_or_default(),
-        b.next_url.as_deref().and_then(cursor_of),
-    ))
+    let next = match b.next_url.as_deref().map(|n| cursor_of(n, core.base())) {
+        None => None,
+        Some(Ok(c)) => c,
+        Some(Err(reason)) => {
+            return Err(ProviderError::Malformed {
+                request: fetched.request.clone(),
+                reason: core.scrub(&reason),
+                excerpt: core.excerpt(&fetched.body),
+            });
+        }
+    };
+    Ok((b.results.unwrap_or_default(), next))
 }
 
 /// A `next_url` as a cursor: its path and query, with any `apiKey` removed, so it is safe to
-/// store and can be replayed against whichever base URL the client is configured with.
-pub(super) fn cursor_of(next_url: &str) -> Option<Cursor> {
+/// store and can be replayed against whichever base URL the client is configured with (`base`).
+/// A `next_url` on another origin than `base`'s or Polygon's own is refused, so a server cannot
+/// steer the paging, and with it the key, elsewhere.
+pub(super) fn cursor_of(next_url: &str, base: &Url) -> Result<Option<Cursor>, String> {
     let next_url = next_url.trim();
     if next_url.is_empty() {
-        return None;
+        return Ok(None);
     }
-    let parsed = url::Url::parse(next_url)
-        .or_else(|_| url::Url::parse("http://relative.invalid")?.join(next_url))
-        .ok()?;
+    let relative_base = Url::parse("http://relative.invalid").expect("valid");
+    let parsed = match Url::parse(next_url) {
+        Err(url::ParseError::RelativeUrlWithoutBase) => relative_base.join(next_url),
+        other => other,
+    }
+    .map_err(|e| format!("next_url {next_url:?} is not a URL: {e}"))?;
+    let origin = parsed.origin();
+    let ours = origin == base.origin();
+    let polygon = origin == Url::parse(DEFAULT_POLYGON_URL).expect("valid").origin();
+    if !(ours || polygon || origin == relative_base.origin()) {
+        return Err(format!(
+            "next_url {next_url:?} is on another origin ({}) than the configured {}; not \
+             followed, so the key is never sent there",
+            origin.ascii_serialization(),
+            base.origin().ascii_serialization()
+        ));
+    }
+    // Our own origin names the base URL's path prefix (a proxy's); the cursor goes without it.
+    let prefix = base.path().trim_end_matches('/');
+    let path = match parsed.path().strip_prefix(prefix) {
+        Some(rest) if ours && !prefix.is_empty() && rest.starts_with('/') => rest,
+        _ => parsed.path(),
+    };
     let pairs: Vec<(String, String)> = parsed
         .query_pairs()
         .filter(|(k, _)| k != "apiKey")
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    let mut out = parsed.path().to_owned();
+    let mut out = path.to_owned();
     if !pairs.is_empty() {
         let q = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs)
@@ -85,7 +117,7 @@ pub(super) fn cursor_of(next_url: &str) -> Option<Cursor> {
         out.push('?');
         out.push_str(&q);
     }
-    Some(Cursor::new(out))
+    Ok(Some(Cursor::new(out)))
 }
 
 /// An aggregate, stamped in epoch milliseconds.
@@ -226,13 +258,39 @@ mod tests {
 
     #[test]
     fn cursor_drops_host_and_key() {
-        let c = cursor_of("https://api.polygon.io/v3/quotes/AAPL?cursor=YXA9MTky&apiKey=SECRET")
-            .unwrap();
+        let base = Url::parse("http://127.0.0.1:8080").unwrap();
+        let cursor = |n: &str| cursor_of(n, &base).unwrap().unwrap();
+        let c = cursor("https://api.polygon.io/v3/quotes/AAPL?cursor=YXA9MTky&apiKey=SECRET");
         assert_eq!(c.as_str(), "/v3/quotes/AAPL?cursor=YXA9MTky");
         assert_eq!(
-            cursor_of("/v3/trades/X?cursor=a%3Db").unwrap().as_str(),
+            cursor("/v3/trades/X?cursor=a%3Db").as_str(),
             "/v3/trades/X?cursor=a%3Db"
         );
-        assert_eq!(cursor_of("  "), None);
+        assert_eq!(cursor_of("  ", &base), Ok(None));
+    }
+
+    #[test]
+    fn cursor_refuses_other_origins_and_drops_our_prefix() {
+        let base = Url::parse("https://proxy.example/polygon").unwrap();
+        let ok = |n: &str| cursor_of(n, &base).unwrap().unwrap().as_str().to_owned();
+        assert_eq!(
+            ok("https://proxy.example/polygon/v3/x?cursor=1"),
+            "/v3/x?cursor=1"
+        );
+        assert_eq!(ok("https://api.polygon.io/v3/x?cursor=1"), "/v3/x?cursor=1");
+        for bad in [
+            "http://proxy.example/polygon/v3/x",
+            "https://proxy.example:444/v3/x",
+            "https://evil.example/v3/x",
+            "//evil.example/v3/x",
+        ] {
+            let e = cursor_of(bad, &base).unwrap_err();
+            assert!(e.contains("another origin"), "{bad}: {e}");
+        }
+        assert!(
+            cursor_of("http://[::1", &base)
+                .unwrap_err()
+                .contains("not a URL")
+        );
     }
 }
