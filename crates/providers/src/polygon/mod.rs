@@ -11,6 +11,7 @@
 //!   dropped); following it re-bases it on the configured URL and adds the key again, so the key
 //!   only ever goes to the configured host.
 
+pub(crate) mod fuzz;
 mod news;
 mod options;
 mod wire;
