@@ -1,6 +1,7 @@
 //! The NYSE trading calendar: regular sessions 09:30–16:00 America/New_York, full-day holidays
 //! (rule-based, plus the unscheduled closures since 1994), 13:00 early closes, and DST through
-//! the time-zone database. Gap checks and the collection scheduler both ask it.
+//! the time-zone database. Gap checks and the collection scheduler both ask it. It answers for
+//! any date or [`UnixNanos`]: a session the timestamps cannot hold is absent, not a panic.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
 
@@ -39,8 +40,9 @@ impl Session {
     /// How many bars of `tf` start inside the session (a partial last bar counts).
     pub fn expected_bars(&self, tf: Timeframe) -> i64 {
         match tf.nanos() {
-            Some(n) if !tf.is_daily_or_longer() => {
-                (self.close.as_i64() - self.open.as_i64() + n - 1) / n
+            Some(n) if n > 0 && !tf.is_daily_or_longer() => {
+                let length = self.close.as_i64() - self.open.as_i64();
+                length / n + i64::from(length % n != 0)
             }
             _ => 1,
         }
@@ -95,19 +97,24 @@ impl NyseCalendar {
             || nth_weekday(y, 11, Weekday::Thu, 4).map(|t| t + Duration::days(1)) == Some(d)
     }
 
+    /// The session of `d`: `None` on a day the market is closed, and on a trading day whose
+    /// hours or whose midnight UTC (the key of its daily bar) fall outside what [`UnixNanos`]
+    /// holds (1677-09-21 and 2262-04-11), so that any stored time can be asked about and every
+    /// session's date converts with [`UnixNanos::from_date`].
     pub fn session(&self, d: NaiveDate) -> Option<Session> {
-        if !self.is_trading_day(d) {
+        if !self.is_trading_day(d) || UnixNanos::try_from_date(d).is_err() {
             return None;
         }
         let early = self.is_early_close(d);
+        // NYSE hours never fall in a DST gap; the only failure is a time out of range.
         let at = |h, m| {
-            let naive = d.and_time(NaiveTime::from_hms_opt(h, m, 0).expect("valid time"));
-            UnixNanos::from_local(naive, NEW_YORK).expect("NYSE hours never fall in a DST gap")
+            let naive = d.and_time(NaiveTime::from_hms_opt(h, m, 0)?);
+            UnixNanos::from_local(naive, NEW_YORK).ok()
         };
         Some(Session {
             date: d,
-            open: at(9, 30),
-            close: if early { at(13, 0) } else { at(16, 0) },
+            open: at(9, 30)?,
+            close: if early { at(13, 0)? } else { at(16, 0)? },
             early_close: early,
         })
     }
@@ -125,15 +132,14 @@ impl NyseCalendar {
         self.session(t.exchange_date()).filter(|s| s.contains(t))
     }
 
-    /// The next session whose open is at or after `t`.
-    pub fn next_open(&self, t: UnixNanos) -> Session {
-        let mut d = t.exchange_date();
-        loop {
-            if let Some(s) = self.session(d).filter(|s| s.open >= t) {
-                return s;
-            }
-            d = d.succ_opt().expect("date in range");
-        }
+    /// The next session whose open is at or after `t`; `None` when no session opens before the
+    /// end of the timestamps' range (2262).
+    pub fn next_open(&self, t: UnixNanos) -> Option<Session> {
+        let last = UnixNanos::MAX.exchange_date();
+        t.exchange_date()
+            .iter_days()
+            .take_while(|d| *d <= last)
+            .find_map(|d| self.session(d).filter(|s| s.open >= t))
     }
 }
 
@@ -258,10 +264,36 @@ mod tests {
     #[test]
     fn next_open_skips_weekends_and_holidays() {
         let fri_after_close = UnixNanos::parse_rfc3339("2024-03-29T21:00:00Z").unwrap(); // Good Friday
-        assert_eq!(CAL.next_open(fri_after_close).date, ymd(2024, 4, 1));
+        assert_eq!(
+            CAL.next_open(fri_after_close).unwrap().date,
+            ymd(2024, 4, 1)
+        );
         let during = UnixNanos::parse_rfc3339("2024-04-01T15:00:00Z").unwrap();
         assert!(CAL.session_at(during).is_some());
         assert_eq!(easter(2024), ymd(2024, 3, 31));
         assert_eq!(easter(2025), ymd(2025, 4, 20));
+    }
+
+    /// Any instant can be asked about: sessions outside the range are absent, not a panic.
+    #[test]
+    fn total_at_the_edges_of_the_range() {
+        for t in [UnixNanos::MIN, UnixNanos::MAX, UnixNanos::new(i64::MIN + 1)] {
+            let _ = CAL.session_at(t);
+            let _ = CAL.session(t.exchange_date());
+        }
+        // 1677-09-20 (a Monday) opens before the first representable instant; 1677-09-21
+        // opens after it, but its midnight UTC is before it.
+        assert_eq!(CAL.session(ymd(1677, 9, 20)), None);
+        assert_eq!(CAL.session(ymd(1677, 9, 21)), None);
+        assert!(CAL.session(ymd(1677, 9, 22)).is_some());
+        assert_eq!(CAL.next_open(UnixNanos::MAX), None);
+        let late = UnixNanos::parse_rfc3339("2262-04-09T21:00:00Z").unwrap();
+        assert_eq!(CAL.next_open(late).unwrap().date, ymd(2262, 4, 10));
+        let sessions = CAL.sessions(
+            UnixNanos::MIN.exchange_date(),
+            UnixNanos::MAX.exchange_date(),
+        );
+        assert!(sessions.len() > 140_000);
+        assert!(sessions.iter().all(|s| s.expected_bars(Timeframe::S1) > 0));
     }
 }

@@ -6,6 +6,7 @@
 //! - [`bar`], [`quote_bar`], [`tick`], [`option`], [`sentiment`], [`corporate_action`]: the records, each with a
 //!   validating constructor whose error names the field.
 //! - [`calendar`]: the NYSE calendar (holidays, early closes, DST) that gap checks and the scheduler use.
+//! - [`span`]: where a bar's period ends, and the days a stored bar may cover.
 //! - [`error`]: [`DomainError`], one variant per kind of bad value, always naming the field.
 
 pub mod bar;
@@ -16,6 +17,7 @@ pub mod fixed;
 pub mod option;
 pub mod quote_bar;
 pub mod sentiment;
+pub mod span;
 pub mod symbol;
 pub mod tick;
 pub mod time;

@@ -40,6 +40,10 @@ impl UnixNanos {
     pub fn plus(self, nanos: i64) -> Self {
         Self(self.0 + nanos)
     }
+    /// `self + nanos`, or `None` past either end of the range.
+    pub fn checked_plus(self, nanos: i64) -> Option<Self> {
+        self.0.checked_add(nanos).map(Self)
+    }
 
     pub fn to_datetime(self) -> DateTime<Utc> {
         DateTime::from_timestamp_nanos(self.0)
@@ -51,9 +55,17 @@ impl UnixNanos {
     }
 
     /// Midnight UTC at the start of `date` (how daily bars keyed by exchange date are stored).
+    /// Panics outside 1677-09-22..=2262-04-11; a date read from input or the store goes through
+    /// [`UnixNanos::try_from_date`].
     pub fn from_date(date: NaiveDate) -> Self {
-        Self::from_datetime(&date.and_hms_opt(0, 0, 0).expect("midnight").and_utc())
-            .expect("date in range")
+        Self::try_from_date(date).expect("date in range")
+    }
+
+    /// [`UnixNanos::from_date`], with an error naming `timestamp` for a date whose midnight
+    /// nanoseconds cannot hold.
+    pub fn try_from_date(date: NaiveDate) -> Result<Self, DomainError> {
+        Self::from_datetime(&date.and_time(chrono::NaiveTime::MIN).and_utc())
+            .map_err(|_| DomainError::new("timestamp", format!("{date} is outside 1677..2262")))
     }
 
     /// A wall-clock time in `tz`. In the DST fall-back hour the earlier instant is taken; a time

@@ -61,10 +61,18 @@ impl Timeframe {
             "mo" | "month" | "months" => TimeUnit::Month,
             _ => return Err(bad(t)),
         };
-        Ok(Self { amount, unit })
+        let tf = Self { amount, unit };
+        if unit != TimeUnit::Month && tf.nanos().is_none() {
+            return Err(DomainError::new(
+                "timeframe",
+                format!("{t:?} is longer than nanosecond timestamps can span (292 years)"),
+            ));
+        }
+        Ok(tf)
     }
 
-    /// Length in nanoseconds; `None` for months.
+    /// Length in nanoseconds; `None` for months (and for a length past 292 years, which
+    /// [`Timeframe::parse`] refuses).
     pub fn nanos(self) -> Option<i64> {
         let unit = match self.unit {
             TimeUnit::Second => NANOS_PER_SECOND,
@@ -74,7 +82,7 @@ impl Timeframe {
             TimeUnit::Week => 7 * NANOS_PER_DAY,
             TimeUnit::Month => return None,
         };
-        Some(unit * i64::from(self.amount))
+        unit.checked_mul(i64::from(self.amount))
     }
 
     /// Bars of a day or longer are keyed by exchange date rather than an instant within it.
@@ -174,5 +182,12 @@ mod tests {
         assert_eq!(Timeframe::M15.polygon(), (15, "minute"));
         assert!(Timeframe::parse("0m").is_err());
         assert_eq!(Timeframe::parse("7x").unwrap_err().field, "timeframe");
+        // 4e9 hours overflows the nanosecond length: refused, not wrapped.
+        assert_eq!(
+            Timeframe::parse("4000000000h").unwrap_err().field,
+            "timeframe"
+        );
+        assert_eq!(Timeframe::new(4_000_000_000, TimeUnit::Hour).nanos(), None);
+        assert!(Timeframe::parse("4000000000s").is_ok());
     }
 }

@@ -12,10 +12,13 @@
 //! - [`http`]: rate limiting (token bucket + server hints), retries with backoff, tracing.
 //! - [`error`]: [`ProviderError`], split by what the caller can do.
 //! - `parse`: numbers and times read from JSON text, never through f64.
+//! - `fuzz` (hidden): the body parsers without a server, for the fuzz targets in `fuzz/`.
 
 pub mod alpaca;
 pub mod credentials;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod http;
 pub mod news;
 pub mod page;

@@ -165,7 +165,7 @@ impl<T> RawBar<'_, T> {
     /// exchange date, whatever time of day the provider stamps it at (Alpaca: midnight New York).
     pub fn bar(&self, ts: UnixNanos, daily: bool) -> Result<Bar, DomainError> {
         let ts = if daily {
-            UnixNanos::from_date(ts.exchange_date())
+            UnixNanos::try_from_date(ts.exchange_date())?
         } else {
             ts
         };

@@ -31,7 +31,11 @@ pub fn next_due(job: &Job, after: UnixNanos) -> UnixNanos {
             return cand;
         }
         // Jump to just before the next open; the plan's 3h cap guarantees a slot in every session.
-        t = cal.next_open(cand).open.plus(-1);
+        // No session is left only at the end of the timestamps' range (2262): never due.
+        let Some(open) = cal.next_open(cand) else {
+            return UnixNanos::MAX;
+        };
+        t = open.open.plus(-1);
     }
 }
 

@@ -3,7 +3,8 @@
 //! - [`write_csv`], [`write_json`], [`write_parquet`]: to any writer, from an iterator of
 //!   `Result<Bar, E>` (the store's `BarStream`); they return the number of bars written.
 //! - [`export_file`]: to a path through a temporary file renamed at the end, so a failed export
-//!   leaves nothing half-written.
+//!   leaves nothing half-written; a FIFO or device is written in place, and `-` is stdout
+//!   (`dest`: [`Destination`], [`export_to`]).
 //! - [`text`]: the number and time formatting the text writers share.
 //!
 //! Times are RFC 3339 UTC (`2013-10-04T08:06:00Z`), or the exchange date (`2013-10-04`) for
@@ -11,19 +12,20 @@
 //! Parquet, whose DOUBLE columns hold the nearest float (what pandas and polars compute with).
 
 mod csv;
+mod dest;
 mod json;
 #[cfg(feature = "parquet")]
 mod parquet;
 pub mod text;
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use domain::{Bar, Timeframe};
 use thiserror::Error;
 
 pub use self::csv::{CSV_HEADER, write_csv};
+pub use self::dest::{Destination, export_to};
 pub use self::json::write_json;
 #[cfg(feature = "parquet")]
 pub use self::parquet::write_parquet;
@@ -109,8 +111,9 @@ where
     }
 }
 
-/// Writes `bars` to `path` atomically: into `.NAME.partial` beside it, renamed over `path` only
-/// when every bar was written. On error the partial file is removed.
+/// Writes `bars` to `path`: atomically for a regular file (through a symlink to its target),
+/// in place for a FIFO or device, and `-` or the process's own stdout to stdout. See
+/// [`Destination`].
 pub fn export_file<I, E>(
     path: &Path,
     format: Format,
@@ -121,35 +124,7 @@ where
     I: IntoIterator<Item = Result<Bar, E>>,
     E: Into<SourceError>,
 {
-    let file_err = |source| ExportError::File {
-        file: path.to_path_buf(),
-        source,
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| file_err(io::Error::other("not a file name")))?;
-    let tmp = path.with_file_name(format!(".{}.partial", name.to_string_lossy()));
-    let result = File::create(&tmp)
-        .map_err(ExportError::Io)
-        .and_then(|f| {
-            let mut w = BufWriter::with_capacity(1 << 16, f);
-            let n = write_to(&mut w, format, timeframe, bars)?;
-            let f = w.into_inner().map_err(|e| e.into_error())?;
-            f.sync_all()?;
-            Ok(n)
-        })
-        .and_then(|n| {
-            std::fs::rename(&tmp, path)
-                .map(|_| n)
-                .map_err(ExportError::Io)
-        });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(|e| match e {
-        ExportError::Io(source) => file_err(source),
-        e => e,
-    })
+    export_to(&Destination::of(path)?, format, timeframe, bars)
 }
 
 #[cfg(test)]

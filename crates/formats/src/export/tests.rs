@@ -127,7 +127,10 @@ fn round_trip(bars: &[Bar], tf: Timeframe) {
 
 #[test]
 fn csv_round_trips_exactly() {
-    round_trip(&two(), Timeframe::M1);
+    // Import refuses a sub-second start for any bar timeframe; the fraction's text is in the goldens.
+    let mut whole = two();
+    whole[1].ts = UnixNanos::parse_rfc3339("2013-10-04T08:07:00Z").unwrap();
+    round_trip(&whole, Timeframe::M1);
     let spy = crate::synth::generate_bars(
         &Symbol::lit("SPY"),
         chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
@@ -261,4 +264,89 @@ fn parquet_needs_the_feature() {
     let e = export_file(&path, Format::Parquet, Timeframe::M1, ok(&two())).unwrap_err();
     assert!(matches!(e, ExportError::ParquetDisabled));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+/// Defect 6: a symlink is followed and kept, its target replaced atomically; a FIFO is written
+/// in place; `-` is stdout; a directory is refused.
+#[cfg(unix)]
+#[test]
+fn destinations_follow_links_and_keep_pipes() {
+    use std::os::unix::fs::{FileTypeExt, symlink};
+
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("real.csv");
+    std::fs::write(&target, "old\n").unwrap();
+    let link = dir.path().join("link.csv");
+    symlink("real.csv", &link).unwrap();
+    assert_eq!(
+        Destination::of(&link).unwrap(),
+        Destination::Atomic {
+            target: target.clone()
+        }
+    );
+    export_file(&link, Format::Csv, Timeframe::M1, ok(&two())).unwrap();
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .starts_with(CSV_HEADER)
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}"); // no partial file left
+
+    // A link to a file not there yet creates it, in the target's folder.
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let dangling = dir.path().join("new.csv");
+    symlink("sub/made.csv", &dangling).unwrap();
+    export_file(&dangling, Format::Json, Timeframe::M1, ok(&two())).unwrap();
+    assert!(dir.path().join("sub/made.csv").is_file());
+
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    assert_eq!(
+        Destination::of(&fifo).unwrap(),
+        Destination::InPlace(fifo.clone())
+    );
+    // Read concurrently; the guard turns a reader left waiting (a FIFO replaced by a file) into
+    // a failure instead of a hang.
+    let (tx, rx) = std::sync::mpsc::channel();
+    {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || tx.send(std::fs::read_to_string(fifo).unwrap()));
+    }
+    let n = export_file(&fifo, Format::Csv, Timeframe::M1, ok(&two())).unwrap();
+    assert_eq!(n, 2);
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    let read = rx.recv_timeout(std::time::Duration::from_secs(60));
+    assert_eq!(
+        read.expect("the FIFO's reader got nothing"),
+        text(Format::Csv, Timeframe::M1, &two())
+    );
+
+    assert_eq!(
+        Destination::of(Path::new("-")).unwrap(),
+        Destination::Stdout
+    );
+    let e = Destination::of(dir.path()).unwrap_err().to_string();
+    assert!(
+        e.ends_with("Is a directory") || e.ends_with("is a directory"),
+        "{e}"
+    );
 }

@@ -1,20 +1,25 @@
 //! Bar files in: the CSV layouts users have, plain or gzipped, into validated bars.
 //!
 //! - [`read_file`] / [`read_from`]: the entry points; [`ReadOptions`] in, [`ReadResult`] out.
+//! - `reader`: the read loop, with its limits: lines of at most [`MAX_LINE`] bytes, and a last
+//!   line without a newline judged for being cut short (`tail`).
 //! - `columns`: header names → field positions (any order, any case, known aliases).
 //! - `split`: a line → its fields without per-row allocation.
 //! - [`timestamp`]: the timestamp layouts; `zone`: naive times → instants, with a per-day
 //!   UTC-offset cache.
 //! - `numbers`: exact decimal fields (integer arithmetic; the domain parser for odd text).
 //! - `rows`: fields → [`Bar`] / [`QuoteBar`], duplicate and order checks.
+//! - `fit`: does the file fit the timeframe (supported days, boundaries, bar spacing).
 //!
 //! Errors always read `FILE:LINE: field: reason`, LINE counting the header as line 1.
 
 mod columns;
+mod fit;
 mod numbers;
 mod reader;
 mod rows;
 mod split;
+mod tail;
 pub mod timestamp;
 mod zone;
 
@@ -25,7 +30,7 @@ use chrono_tz::Tz;
 use domain::{Bar, QuoteBar, Timeframe};
 use thiserror::Error;
 
-pub use reader::{read_file, read_from};
+pub use reader::{MAX_LINE, read_file, read_from};
 
 /// How to read a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +41,9 @@ pub struct ReadOptions {
     pub tz: Tz,
     /// Keep the valid rows and report the others instead of stopping at the first.
     pub skip_invalid: bool,
+    /// Refuse a last line that has no newline and looks cut short (its last field shorter than
+    /// every other in that column); off, it is read with a warning.
+    pub strict_tail: bool,
 }
 
 impl ReadOptions {
@@ -45,6 +53,7 @@ impl ReadOptions {
             timeframe,
             tz: domain::time::NEW_YORK,
             skip_invalid: false,
+            strict_tail: true,
         }
     }
 }
@@ -80,6 +89,8 @@ pub struct ReadResult {
     pub duplicates: u64,
     /// The file's timestamps went backwards somewhere; rows were sorted.
     pub reordered: bool,
+    /// Lines read as they stand but worth a word (a last line without a newline).
+    pub warnings: Vec<RowError>,
 }
 
 /// One bad line: `FILE:LINE: field: reason`.
@@ -135,7 +146,13 @@ pub enum ImportError {
     /// A bad header or row.
     #[error(transparent)]
     Invalid(#[from] RowError),
+    /// No newline within [`MAX_LINE`] bytes: not a text file, or a broken one. Fatal even when
+    /// skipping, since the next row's start cannot be found without reading on unbounded.
+    #[error("{}:{line}: line longer than 1 MiB; is this a CSV file?", file.display())]
+    LineTooLong { file: PathBuf, line: u64 },
 }
 
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod tests_edges;

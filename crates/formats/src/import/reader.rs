@@ -1,8 +1,10 @@
 //! The read loop: file → (gunzip) → 1 MiB chunks → lines → rows.
 //!
 //! Chunks keep memory flat however large the file, and a line cut by a chunk boundary is carried
-//! to the next chunk. The format is sniffed from the first bytes, not the name: gzip is unpacked,
-//! zip and Parquet are refused with a clear message.
+//! to the next chunk. A line may be at most [`MAX_LINE`] bytes, so `/dev/zero` or a binary file
+//! is refused after 1 MiB rather than read into memory whole. The format is sniffed from the
+//! first bytes, not the name: gzip is unpacked, zip and Parquet are refused with a clear message.
+//! A last line without a newline is reported, and refused when it looks cut short (`tail`).
 
 use std::cell::Cell;
 use std::fs::File;
@@ -14,11 +16,16 @@ use flate2::read::MultiGzDecoder;
 use memchr::memchr;
 
 use super::columns::{self, Kind};
+use super::fit;
 use super::rows::{Collector, RowParser};
 use super::split::Splitter;
+use super::tail::{RECENT, Tail, Verdict};
 use super::{ImportError, ReadOptions, ReadResult, RowError, Rows};
 
 const CHUNK: usize = 1 << 20;
+
+/// The longest line read, newline excluded: 1 MiB, far beyond any bar row.
+pub const MAX_LINE: usize = 1 << 20;
 
 /// Counts the bytes taken from the file, for progress and [`ReadResult::bytes`].
 struct Counting<R> {
@@ -114,7 +121,13 @@ struct Run<'a> {
     opts: &'a ReadOptions,
     line: u64,
     header: Option<(RowParser, Splitter, Sink)>,
+    /// The header's last column, as written (the field a cut-short last line loses).
+    last_column: String,
     skipped: Vec<RowError>,
+    warnings: Vec<RowError>,
+    tail: Tail,
+    /// The line being read is the last one and has no newline.
+    unterminated: bool,
     size_hint: Option<u64>,
     bytes_seen: u64,
     reserved: bool,
@@ -137,21 +150,27 @@ fn run(
         opts,
         line: 0,
         header: None,
+        last_column: String::new(),
         skipped: Vec::new(),
+        warnings: Vec::new(),
+        tail: Tail::default(),
+        unterminated: false,
         size_hint,
         bytes_seen: 0,
         reserved: false,
     };
-    let mut buf = vec![0u8; CHUNK];
+    // Room for one carried partial line of at most MAX_LINE bytes plus a chunk: never grows.
+    let mut buf = vec![0u8; MAX_LINE + CHUNK];
     let (mut start, mut end) = (0usize, 0usize);
+    let too_long = |line: u64| ImportError::LineTooLong {
+        file: name.to_path_buf(),
+        line: line + 1,
+    };
     loop {
         if start > 0 {
             buf.copy_within(start..end, 0);
             end -= start;
             start = 0;
-        }
-        if end == buf.len() {
-            buf.resize(buf.len() * 2, 0); // one line longer than the buffer
         }
         let n = loop {
             match reader.read(&mut buf[end..]) {
@@ -162,12 +181,19 @@ fn run(
         };
         end += n;
         while let Some(p) = memchr(b'\n', &buf[start..end]) {
+            if p > MAX_LINE {
+                return Err(too_long(st.line));
+            }
             st.line(&buf[start..start + p])?;
             start += p + 1;
         }
+        if end - start > MAX_LINE {
+            return Err(too_long(st.line));
+        }
         if n == 0 {
             if start < end {
-                st.line(&buf[start..end])?; // last line without a newline
+                st.unterminated = true;
+                st.line(&buf[start..end])?;
             }
             break;
         }
@@ -205,6 +231,39 @@ impl Run<'_> {
             );
             return self.reject("row", reason);
         }
+        let last = fields.get(width - 1).trim_ascii();
+        let mut warning = None;
+        if !self.unterminated {
+            self.tail.observe(last.len());
+        } else {
+            let value = String::from_utf8_lossy(last);
+            let field = self.last_column.clone();
+            warning = Some(match self.tail.judge(last.len()) {
+                Verdict::CutShort { shortest } => {
+                    let reason = format!(
+                        "{value:?} is shorter than every other value in this column (at least \
+                         {shortest} characters) and is on the last line, which has no newline: \
+                         the file looks cut short"
+                    );
+                    if self.opts.strict_tail {
+                        let reason = format!("{reason} (--strict-tail=false reads it anyway)");
+                        return self.refuse(RowError::new(self.name, self.line, field, reason));
+                    }
+                    (field, reason)
+                }
+                Verdict::Unusual => {
+                    let reason = format!(
+                        "{value:?} is shorter than each of the {RECENT} values before it and is on \
+                         the last line, which has no newline: the file may be cut short"
+                    );
+                    (field, reason)
+                }
+                Verdict::Whole => {
+                    let reason = "the last line has no newline; read as it stands";
+                    ("row".to_string(), reason.to_string())
+                }
+            });
+        }
         let line_no = self.line;
         let outcome = match sink {
             Sink::Bars(c) => parser
@@ -216,6 +275,10 @@ impl Run<'_> {
         };
         match outcome {
             Ok(Ok(())) => {
+                if let Some((field, reason)) = warning {
+                    let e = RowError::new(self.name, self.line, field, reason);
+                    self.warnings.push(e);
+                }
                 if !self.reserved {
                     self.reserve();
                 }
@@ -226,8 +289,15 @@ impl Run<'_> {
     }
 
     /// Strict: stop. Skipping: note the line and go on.
-    fn reject(&mut self, field: &str, reason: String) -> Result<(), ImportError> {
+    fn reject(&mut self, field: &str, mut reason: String) -> Result<(), ImportError> {
+        if self.unterminated {
+            reason.push_str(" (on the last line, which has no newline: is the file cut short?)");
+        }
         let e = self.err(field, reason);
+        self.refuse(e)
+    }
+
+    fn refuse(&mut self, e: RowError) -> Result<(), ImportError> {
         if self.opts.skip_invalid {
             self.skipped.push(e);
             Ok(())
@@ -271,14 +341,14 @@ impl Run<'_> {
                 .map(|i| String::from_utf8_lossy(f.get(i)).into_owned())
                 .collect()
         };
+        self.last_column = names.last().map_or("", |n| n.trim()).to_string();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let layout = columns::layout(&refs).map_err(|(field, reason)| self.err(field, reason))?;
         let sink = match layout.kind {
             Kind::Bars { .. } => Sink::Bars(Collector::default()),
             Kind::Quotes { .. } => Sink::Quotes(Collector::default()),
         };
-        let daily = self.opts.timeframe.is_daily_or_longer();
-        let parser = RowParser::new(layout, self.opts.tz, daily);
+        let parser = RowParser::new(layout, self.opts.tz, self.opts.timeframe);
         self.header = Some((parser, splitter, sink));
         Ok(())
     }
@@ -290,14 +360,16 @@ impl Run<'_> {
                 .err("header", "empty file (expected a header row)")
                 .into());
         };
-        let (rows, reordered, conflicts, duplicates) = match sink {
+        let (rows, reordered, conflicts, duplicates, closest) = match sink {
             Sink::Bars(c) => {
-                let (rows, re, conflicts, dups) = c.finish();
-                (Rows::Bars(rows), re, conflicts, dups)
+                let f = c.finish();
+                let n = (f.reordered, f.conflicts, f.duplicates, f.closest);
+                (Rows::Bars(f.rows), n.0, n.1, n.2, n.3)
             }
             Sink::Quotes(c) => {
-                let (rows, re, conflicts, dups) = c.finish();
-                (Rows::QuoteBars(rows), re, conflicts, dups)
+                let f = c.finish();
+                let n = (f.reordered, f.conflicts, f.duplicates, f.closest);
+                (Rows::QuoteBars(f.rows), n.0, n.1, n.2, n.3)
             }
         };
         for (line, reason) in conflicts {
@@ -308,12 +380,15 @@ impl Run<'_> {
             self.skipped.push(e);
         }
         self.skipped.sort_by_key(|e| e.line);
+        let (tf, tz) = (self.opts.timeframe, self.opts.tz);
+        fit::check_spacing(self.name, tf, tz, closest, rows.len())?;
         Ok(ReadResult {
             rows,
             skipped: self.skipped,
             bytes: 0,
             duplicates,
             reordered,
+            warnings: self.warnings,
         })
     }
 }

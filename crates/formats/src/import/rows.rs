@@ -3,16 +3,20 @@
 //! - [`RowParser`] converts fields; every failure is `(field, reason)` so the reader can prefix
 //!   `FILE:LINE:`. Field names are the canonical ones (`open`, `bid_low`, `timestamp`) whatever the
 //!   header spelt, matching the domain's validation errors.
+//!   The timestamp is checked against the timeframe here ([`fit::check_row`]).
 //! - [`Collector`] keeps rows with their line numbers, drops exact duplicates, refuses conflicting
 //!   ones, and sorts a file whose timestamps go backwards (a stable sort, so the first of two
-//!   conflicting rows in the file is the one kept when rows are skipped).
+//!   conflicting rows in the file is the one kept when rows are skipped). It also finds the two
+//!   bars nearest in time, for the file's spacing check.
 
 use chrono_tz::Tz;
 use domain::fixed::ParseFixedError;
+use domain::span::SUPPORTED_DAYS;
 use domain::time::NANOS_PER_DAY;
-use domain::{Bar, Ohlc, QuoteBar, UnixNanos};
+use domain::{Bar, Ohlc, QuoteBar, Timeframe, UnixNanos};
 
 use super::columns::{Kind, Layout, QUOTE_FIELDS, TsSource};
+use super::fit::{self, Closest};
 use super::numbers;
 use super::split::Fields;
 use super::timestamp::{Stamp, StampReader};
@@ -24,7 +28,7 @@ pub type FieldError = (&'static str, String);
 pub struct RowParser {
     layout: Layout,
     zone: LocalZone,
-    daily: bool,
+    timeframe: Timeframe,
     joined: Vec<u8>,
     stamps: StampReader,
 }
@@ -36,12 +40,20 @@ fn num_err(field: &'static str, text: &[u8], e: ParseFixedError) -> FieldError {
     }
 }
 
+/// A timestamp error quoting the text as the file wrote it.
+fn stamp_err(text: &[u8], reason: &str) -> FieldError {
+    (
+        "timestamp",
+        format!("{:?} {reason}", String::from_utf8_lossy(text.trim_ascii())),
+    )
+}
+
 impl RowParser {
-    pub fn new(layout: Layout, tz: Tz, daily: bool) -> Self {
+    pub fn new(layout: Layout, tz: Tz, timeframe: Timeframe) -> Self {
         Self {
             layout,
             zone: LocalZone::new(tz),
-            daily,
+            timeframe,
             joined: Vec::new(),
             stamps: StampReader::default(),
         }
@@ -51,51 +63,23 @@ impl RowParser {
         &self.layout
     }
 
+    /// The row's bar start, checked against the timeframe ([`fit::check_row`]).
     #[inline]
     fn ts(&mut self, f: &Fields) -> Result<UnixNanos, FieldError> {
-        let stamp = match self.layout.ts {
-            TsSource::One(i) => self.stamps.parse(f.get(i)),
+        let text: &[u8] = match self.layout.ts {
+            TsSource::One(i) => f.get(i),
             TsSource::DateTime { date, time } => {
                 self.joined.clear();
                 self.joined.extend_from_slice(f.get(date).trim_ascii());
                 self.joined.push(b' ');
                 self.joined.extend_from_slice(f.get(time).trim_ascii());
-                self.stamps.parse(&self.joined)
+                &self.joined
             }
-        }
-        .map_err(|r| ("timestamp", r))?;
-        let range = || ("timestamp", "outside the years 1677..2262".to_string());
-        if self.daily {
-            // Daily bars are keyed by the exchange date as written, whatever time or offset follows it.
-            let days = match stamp.written_date() {
-                Some(d) => d,
-                None => {
-                    let Stamp::Instant { nanos, .. } = stamp else {
-                        unreachable!("only instants lack a written date")
-                    };
-                    let local = UnixNanos::new(nanos)
-                        .to_datetime()
-                        .with_timezone(&self.zone.tz());
-                    return Ok(UnixNanos::from_date(local.date_naive()));
-                }
-            };
-            return days
-                .checked_mul(NANOS_PER_DAY)
-                .map(UnixNanos::new)
-                .ok_or_else(range);
-        }
-        let nanos = match stamp {
-            Stamp::Instant { nanos, .. } => nanos,
-            Stamp::Date { days } => self
-                .zone
-                .instant(days, 0, 0)
-                .map_err(|r| ("timestamp", r))?,
-            Stamp::Naive { days, secs, nanos } => self
-                .zone
-                .instant(days, secs, nanos)
-                .map_err(|r| ("timestamp", r))?,
         };
-        Ok(UnixNanos::new(nanos))
+        let daily = self.timeframe.is_daily_or_longer();
+        let ts = instant(&mut self.stamps, &mut self.zone, daily, text)?;
+        fit::check_row(self.timeframe, ts).map_err(|reason| stamp_err(text, &reason))?;
+        Ok(ts)
     }
 
     #[inline]
@@ -182,6 +166,50 @@ impl RowParser {
         q.validate().map_err(|e| (e.field, e.reason))?;
         Ok(q)
     }
+}
+
+/// Timestamp text → the bar's start: an instant, or for daily-or-longer bars midnight UTC of the
+/// exchange date as written, whatever time or offset follows it.
+#[inline]
+fn instant(
+    stamps: &mut StampReader,
+    zone: &mut LocalZone,
+    daily: bool,
+    text: &[u8],
+) -> Result<UnixNanos, FieldError> {
+    let stamp = stamps.parse(text).map_err(|r| ("timestamp", r))?;
+    let range = || {
+        stamp_err(
+            text,
+            &format!("is outside the supported days {SUPPORTED_DAYS}"),
+        )
+    };
+    if daily {
+        let days = match stamp.written_date() {
+            Some(d) => d,
+            None => {
+                let Stamp::Instant { nanos, .. } = stamp else {
+                    unreachable!("only instants lack a written date")
+                };
+                let local = UnixNanos::new(nanos)
+                    .to_datetime()
+                    .with_timezone(&zone.tz());
+                return UnixNanos::try_from_date(local.date_naive()).map_err(|_| range());
+            }
+        };
+        return days
+            .checked_mul(NANOS_PER_DAY)
+            .map(UnixNanos::new)
+            .ok_or_else(range);
+    }
+    let nanos = match stamp {
+        Stamp::Instant { nanos, .. } => nanos,
+        Stamp::Date { days } => zone.instant(days, 0, 0).map_err(|r| ("timestamp", r))?,
+        Stamp::Naive { days, secs, nanos } => zone
+            .instant(days, secs, nanos)
+            .map_err(|r| ("timestamp", r))?,
+    };
+    Ok(UnixNanos::new(nanos))
 }
 
 /// A row type the collector can order.
@@ -278,11 +306,20 @@ impl<T: Keyed> Collector<T> {
         Ok(())
     }
 
-    /// Rows in time order, whether the file was out of order, and the conflicts found by sorting
-    /// (in line order).
-    pub fn finish(mut self) -> (Vec<T>, bool, Vec<Conflict>, u64) {
+    /// Rows in time order, with what sorting found.
+    pub fn finish(mut self) -> Finished<T> {
+        let mut closest = Nearest::default();
         if !self.unsorted {
-            return (self.rows, false, Vec::new(), self.duplicates);
+            for i in 0..self.rows.len() {
+                closest.next(self.line_of(i), self.rows[i].key());
+            }
+            return Finished {
+                rows: self.rows,
+                reordered: false,
+                conflicts: Vec::new(),
+                duplicates: self.duplicates,
+                closest: closest.best,
+            };
         }
         let mut order: Vec<usize> = (0..self.rows.len()).collect();
         order.sort_by_key(|&i| self.rows[i].key()); // stable: file order among equal times
@@ -302,10 +339,53 @@ impl<T: Keyed> Collector<T> {
                 _ => {
                     out.push(row);
                     out_line = self.line_of(i);
+                    closest.next(out_line, row.key());
                 }
             }
         }
         conflicts.sort_by_key(|c| c.0);
-        (out, true, conflicts, self.duplicates)
+        Finished {
+            rows: out,
+            reordered: true,
+            conflicts,
+            duplicates: self.duplicates,
+            closest: closest.best,
+        }
+    }
+}
+
+/// What [`Collector::finish`] found.
+pub struct Finished<T> {
+    /// In time order, one per timestamp.
+    pub rows: Vec<T>,
+    /// The file's timestamps went backwards somewhere.
+    pub reordered: bool,
+    /// Conflicting duplicates met only after sorting, in line order.
+    pub conflicts: Vec<Conflict>,
+    pub duplicates: u64,
+    /// The two consecutive rows nearest in time (the first such pair).
+    pub closest: Option<Closest>,
+}
+
+/// Tracks the smallest gap between consecutive stamps fed in time order.
+#[derive(Default)]
+struct Nearest {
+    prev: Option<(u64, UnixNanos)>,
+    best: Option<Closest>,
+}
+
+impl Nearest {
+    #[inline]
+    fn next(&mut self, line: u64, ts: UnixNanos) {
+        if let Some(prev) = self.prev {
+            let pair = Closest {
+                earlier: prev,
+                later: (line, ts),
+            };
+            if self.best.is_none_or(|b| pair.gap() < b.gap()) {
+                self.best = Some(pair);
+            }
+        }
+        self.prev = Some((line, ts));
     }
 }

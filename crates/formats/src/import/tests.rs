@@ -17,6 +17,7 @@ fn read(path: &Path, tf: Timeframe, tz: Tz, skip: bool) -> Result<ReadResult, Im
         timeframe: tf,
         tz,
         skip_invalid: skip,
+        strict_tail: true,
     };
     read_file(path, &opts, &mut |_| {})
 }
@@ -32,7 +33,7 @@ const NY: Tz = chrono_tz::America::New_York;
 const UTC: Tz = chrono_tz::UTC;
 
 /// Row counts from the data README.
-const REAL: [(&str, &str, usize, bool); 24] = [
+pub const REAL: [(&str, &str, usize, bool); 24] = [
     ("daily/backtesting_BTCUSD_monthly.csv", "1mo", 156, false),
     ("daily/backtesting_GOOG_daily.csv", "1d", 2148, false),
     ("daily/backtrader_nvda-1999-2014.txt", "1d", 4012, false),
@@ -140,7 +141,7 @@ const REAL: [(&str, &str, usize, bool); 24] = [
     ),
 ];
 
-fn tz_of(file: &str) -> Tz {
+pub fn tz_of(file: &str) -> Tz {
     if file.contains("stoxx50") {
         chrono_tz::Europe::Berlin
     } else if file.contains("watstreet") || file.contains("EURUSD") {

@@ -189,7 +189,7 @@ fn sentiment_is_deterministic_timed_and_mildly_predictive() {
             .iter()
             .filter(|r| &r.symbol == s && r.source == SentimentSource::News)
         {
-            let next = cal.next_open(r.ts);
+            let next = cal.next_open(r.ts).unwrap();
             if let Some(b) = daily
                 .iter()
                 .find(|b| b.ts == UnixNanos::from_date(next.date))

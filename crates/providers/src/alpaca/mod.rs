@@ -8,6 +8,7 @@
 //!   `next_page_token`.
 //! - `wire` (bars, trades, quotes), `news`, `options`: response shapes and their conversion.
 
+pub(crate) mod fuzz;
 mod news;
 mod options;
 mod wire;

@@ -12,6 +12,7 @@
 //!   only ever goes to the configured host. A `next_url` on any origin but the configured one or
 //!   Polygon's own (which Polygon names even behind a proxy) is refused as malformed.
 
+pub(crate) mod fuzz;
 mod news;
 mod options;
 mod wire;

@@ -30,9 +30,16 @@ pub enum DataCommand {
         /// Time zone of naive timestamps.
         #[arg(long, default_value = "America/New_York", value_parser = parse_tz)]
         tz: chrono_tz::Tz,
-        /// Store the valid rows and report each skipped line instead of aborting.
+        /// Store the valid rows and report each skipped line instead of aborting (a file in
+        /// which every row is invalid is still an error).
         #[arg(long)]
         skip_invalid: bool,
+        /// Refuse a last line that has no newline and whose last value is shorter than every
+        /// other in its column: the file looks cut short. `--strict-tail=false` imports it with
+        /// a warning.
+        #[arg(long, default_value_t = true, num_args = 0..=1, default_missing_value = "true",
+              action = clap::ArgAction::Set, value_name = "BOOL")]
+        strict_tail: bool,
     },
     /// Export one series to CSV, JSON or Parquet (pandas and polars read all three).
     Export {
@@ -48,6 +55,8 @@ pub enum DataCommand {
         end: Option<String>,
         #[arg(long, value_enum)]
         format: ExportFormat,
+        /// A file (replaced atomically; through a symlink, its target), a FIFO or device
+        /// (written in place), or `-` for stdout (the summary then goes to stderr).
         #[arg(long)]
         out: PathBuf,
     },
@@ -88,8 +97,15 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             timeframe,
             tz,
             skip_invalid,
+            strict_tail,
         } => {
-            let counts = import(g, &file, &symbol, timeframe, tz, skip_invalid)?;
+            let opts = formats::import::ReadOptions {
+                timeframe,
+                tz,
+                skip_invalid,
+                strict_tail,
+            };
+            let counts = import(g, &file, &symbol, &opts)?;
             if g.json {
                 output::json(&counts)
             } else {
@@ -140,83 +156,43 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
     }
 }
 
+/// Reads the whole file first ([`formats::import`] checks every row and that the file fits the
+/// timeframe), then stores it in one go: a file refused stores nothing.
 fn import(
     g: &GlobalArgs,
     file: &std::path::Path,
     symbol: &Symbol,
-    timeframe: Timeframe,
-    tz: chrono_tz::Tz,
-    skip_invalid: bool,
+    opts: &formats::import::ReadOptions,
 ) -> anyhow::Result<UpsertCounts> {
     let size = std::fs::metadata(file)
         .with_context(|| format!("cannot read {}", file.display()))?
         .len();
     let mut store = store::open_migrated(&g.db_url())?;
     let pb = progress::bar(size, Unit::Bytes, &format!("importing {}", file.display()));
-    let opts = formats::import::ReadOptions {
-        timeframe,
-        tz,
-        skip_invalid,
-    };
-    let read = formats::import::read_file(file, &opts, &mut |bytes| pb.set_position(bytes))?;
+    let read = formats::import::read_file(file, opts, &mut |bytes| pb.set_position(bytes))?;
     pb.finish_and_clear();
-    let empty = match &read.rows {
-        formats::import::Rows::Bars(b) => b.is_empty(),
-        formats::import::Rows::QuoteBars(q) => q.is_empty(),
-    };
-    if empty && read.skipped.is_empty() {
-        anyhow::bail!("{}: no data rows after the header", file.display());
+    for warning in &read.warnings {
+        eprintln!("warning: {warning}");
     }
-    let stamps: Vec<UnixNanos> = match &read.rows {
-        formats::import::Rows::Bars(b) => b.iter().map(|x| x.ts).collect(),
-        formats::import::Rows::QuoteBars(q) => q.iter().map(|x| x.ts).collect(),
-    };
-    check_timeframe(file, timeframe, &stamps)?;
     for skipped in &read.skipped {
         eprintln!("skipped {skipped}");
     }
+    if read.rows.is_empty() {
+        match read.skipped.len() {
+            0 => anyhow::bail!("{}: no data rows after the header", file.display()),
+            n => anyhow::bail!(
+                "{}: all {n} data rows are invalid (listed above); nothing stored",
+                file.display()
+            ),
+        }
+    }
+    let tf = opts.timeframe;
     let mut counts = match &read.rows {
-        formats::import::Rows::Bars(bars) => store.upsert_bars(symbol, timeframe, bars)?,
-        formats::import::Rows::QuoteBars(q) => store.upsert_quote_bars(symbol, timeframe, q)?,
+        formats::import::Rows::Bars(bars) => store.upsert_bars(symbol, tf, bars)?,
+        formats::import::Rows::QuoteBars(q) => store.upsert_quote_bars(symbol, tf, q)?,
     };
     counts.skipped = read.skipped.len() as u64;
     Ok(counts)
-}
-
-/// Catches a `--timeframe` that does not fit the file before anything is stored: intraday bars
-/// must start on a boundary of their period (quarter-hours for hourly bars, for zones such as
-/// +05:30), and bars that are all at least 20 hours apart are daily data.
-fn check_timeframe(
-    file: &std::path::Path,
-    tf: Timeframe,
-    stamps: &[UnixNanos],
-) -> anyhow::Result<()> {
-    let Some(n) = tf.nanos().filter(|_| !tf.is_daily_or_longer()) else {
-        return Ok(());
-    };
-    let grid = gcd(n, 15 * domain::time::NANOS_PER_MINUTE);
-    if let Some(t) = stamps.iter().find(|t| t.as_i64().rem_euclid(grid) != 0) {
-        anyhow::bail!(
-            "{}: the bar at {t} does not start on a {tf} boundary; is --timeframe {tf} right for this file?",
-            file.display()
-        );
-    }
-    let min_gap = stamps
-        .windows(2)
-        .map(|w| w[1].as_i64() - w[0].as_i64())
-        .filter(|d| *d > 0)
-        .min();
-    if stamps.len() >= 3 && min_gap.is_some_and(|d| d >= 20 * domain::time::NANOS_PER_HOUR) {
-        anyhow::bail!(
-            "{}: every bar is at least 20 hours from the next; this looks like daily data (--timeframe 1d), not {tf}",
-            file.display()
-        );
-    }
-    Ok(())
-}
-
-fn gcd(a: i64, b: i64) -> i64 {
-    if b == 0 { a } else { gcd(b, a % b) }
 }
 
 /// `--start`/`--end` accept a date or an RFC 3339 time; an end date includes that whole day.
@@ -265,6 +241,8 @@ fn export(
     out: &std::path::Path,
 ) -> anyhow::Result<()> {
     let (start, end) = parse_window(start.as_deref(), end.as_deref())?;
+    // Atomically to a file (through a symlink, to its target), in place to a FIFO or device.
+    let dest = formats::export::Destination::of(out)?;
     let store = store::open_ready(&g.db_url())?;
     let query = BarQuery {
         symbol: symbol.clone(),
@@ -283,14 +261,23 @@ fn export(
     if bars.peek().is_none() {
         anyhow::bail!("no {symbol} {timeframe} bars in that range; see `ztrade data status`");
     }
-    // Written beside `out` and renamed into place only when complete.
-    let written = formats::export::export_file(out, format, timeframe, bars)?;
-    if g.json {
-        output::json(&serde_json::json!({ "rows": written, "out": out }))
-    } else {
-        println!("wrote {written} bars to {}", out.display());
-        Ok(())
+    let written = formats::export::export_to(&dest, format, timeframe, bars)?;
+    let summary = serde_json::json!({ "rows": written, "out": out });
+    if g.json && !dest.is_stdout() {
+        return output::json(&summary);
     }
+    let text = if g.json {
+        summary.to_string()
+    } else {
+        format!("wrote {written} bars to {}", out.display())
+    };
+    // With the bars on stdout, the summary goes to stderr so that it does not mix with them.
+    if dest.is_stdout() {
+        eprintln!("{text}");
+    } else {
+        println!("{text}");
+    }
+    Ok(())
 }
 
 #[derive(Debug, serde::Serialize)]

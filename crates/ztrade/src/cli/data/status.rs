@@ -121,19 +121,23 @@ fn session_missing(
     last: UnixNanos,
     stamps: &[UnixNanos],
 ) -> u64 {
+    // Saturating: a stored stamp or timeframe near the ends of the range must not overflow.
     let open = s.open.as_i64();
     let close = s.close.as_i64();
-    let lo = stamps.partition_point(|t| t.as_i64() <= open - step);
+    let lo = stamps.partition_point(|t| t.as_i64() <= open.saturating_sub(step));
     let hi = stamps.partition_point(|t| t.as_i64() < close);
     let filled: HashSet<i64> = stamps[lo..hi]
         .iter()
-        .map(|t| (t.as_i64() - open).max(0) / step)
+        .map(|t| t.as_i64().saturating_sub(open).max(0) / step)
         .collect();
-    let slots = (close - open + step - 1) / step;
+    let length = close - open;
+    let slots = length / step + i64::from(length % step != 0);
     (0..slots)
         .filter(|k| {
-            let start = open + k * step;
-            start + step > first.as_i64() && start <= last.as_i64() && !filled.contains(k)
+            let start = open.saturating_add(k.saturating_mul(step));
+            start.saturating_add(step) > first.as_i64()
+                && start <= last.as_i64()
+                && !filled.contains(k)
         })
         .count() as u64
 }
