@@ -51,7 +51,8 @@ thread_local! {
 }
 
 fn core(provider: &'static str) -> Result<HttpCore, ProviderError> {
-    HttpCore::new(provider, &HttpConfig::with_rate(200), &[], Vec::new())
+    let base = url::Url::parse("http://fuzz.invalid/").expect("a valid URL");
+    HttpCore::new(provider, &HttpConfig::with_rate(200), &base, &[], Vec::new())
 }
 
 fn fetched(body: &[u8]) -> Fetched {
