@@ -135,16 +135,17 @@ impl Engine {
             }
             return Ok(());
         }
-        let bracket = req.bracket.filter(|b| !b.is_empty());
-        // The agent's `risk` block, or a bracket the strategy set on the order.
-        let source = if req.bracket == self.default_bracket {
-            "risk."
-        } else {
-            "the order's bracket "
-        };
-        let from = if at_open { open } else { open.plus(1) };
-        let armed = match bracket {
-            Some(b) => Some(ActiveBracket::new(side, price, b, from, source)?),
+        let armed = match req.bracket.filter(|b| !b.is_empty()) {
+            Some(b) => {
+                // The agent's `risk` block, or a bracket the strategy set on the order.
+                let source = if req.bracket == self.default_bracket {
+                    "risk."
+                } else {
+                    "the order's bracket "
+                };
+                let from = if at_open { open } else { open.plus(1) };
+                Some(ActiveBracket::new(side, price, b, from, source)?)
+            }
             None => None,
         };
         let stop = armed.and_then(|a| a.stop);
