@@ -21,8 +21,8 @@ fn main() {
     let mut bench = Vec::with_capacity(n);
     for i in 0..n {
         let step = ((i * 7919) % 11) as i128 - 5;
-        v += cents.times(step * 100);
-        b += cents.times(step);
+        v += Money::from_raw(cents.raw() * step * 100);
+        b += Money::from_raw(cents.raw() * step);
         let t = t0.plus(i as i64 * NANOS_PER_MINUTE);
         equity.push((t, v));
         bench.push((t, b));
@@ -31,7 +31,7 @@ fn main() {
         .map(|k| ClosedTrade {
             entry_time: t0.plus((k * 50) as i64 * NANOS_PER_MINUTE),
             exit_time: t0.plus((k * 50 + 20) as i64 * NANOS_PER_MINUTE),
-            pnl: cents.times(k as i128 % 7 - 3),
+            pnl: Money::from_raw(cents.raw() * (k as i128 % 7 - 3)),
         })
         .collect();
     let stamps: Vec<UnixNanos> = equity.iter().map(|(t, _)| *t).collect();

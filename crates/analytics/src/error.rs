@@ -39,4 +39,8 @@ pub enum AnalyticsError {
 
     #[error("config: {field}: {reason}")]
     Config { field: &'static str, reason: String },
+
+    /// A sum of trade P&L beyond what `Money` holds (about 1.7e21); never a wrapped amount.
+    #[error("trades: the sum of {what} exceeds the largest amount money can hold")]
+    Overflow { what: &'static str },
 }

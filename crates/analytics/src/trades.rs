@@ -78,16 +78,15 @@ impl TradeStats {
             .map(|t| t.pnl)
             .filter(|p| p.raw() < 0)
             .collect();
-        let gross_profit: Money = wins.iter().copied().sum();
-        let gross_loss: Money = losses.iter().copied().sum();
-        let net_profit: Money = trades.iter().map(|t| t.pnl).sum();
+        let gross_profit = sum(wins.iter().copied(), "winning trades")?;
+        let gross_loss = sum(losses.iter().copied(), "losing trades")?;
+        let net_profit = sum(trades.iter().map(|t| t.pnl), "all trades")?;
         let average_trade = average(net_profit, count);
         let average_win = average(gross_profit, wins.len());
         let average_loss = average(gross_loss, losses.len());
-        let expectancy = (count > 0).then(|| {
-            // p_win·avg_win + p_loss·avg_loss, kept exact by staying in sums: (Σwin + Σloss) / n.
-            (gross_profit + gross_loss).mul_ratio(1, count as i128)
-        });
+        // p_win·avg_win + p_loss·avg_loss, kept exact by staying in sums: (Σwin + Σloss) / n,
+        // and Σwin + Σloss is the net profit.
+        let expectancy = average(net_profit, count);
         let holding: i128 = trades
             .iter()
             .map(|t| i128::from(t.exit_time.as_i64() - t.entry_time.as_i64()))
@@ -116,8 +115,18 @@ impl TradeStats {
     }
 }
 
+/// `sum / n`, exact to the last unit; `None` for no trades. Dividing never overflows.
 fn average(sum: Money, n: usize) -> Option<Money> {
-    (n > 0).then(|| sum.mul_ratio(1, n as i128))
+    sum.checked_mul_ratio(1, i64::try_from(n).ok().filter(|&n| n > 0)?)
+}
+
+fn sum(
+    mut values: impl Iterator<Item = Money>,
+    what: &'static str,
+) -> Result<Money, AnalyticsError> {
+    values.try_fold(Money::ZERO, |a, b| {
+        a.checked_add(b).ok_or(AnalyticsError::Overflow { what })
+    })
 }
 
 /// `a / |b|`, `None` when `b` is zero.

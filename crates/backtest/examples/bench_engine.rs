@@ -72,7 +72,8 @@ fn hand_loop(bars: &[Bar], curve: bool) -> HandResult {
     let mut equity = Vec::with_capacity(if curve { bars.len() } else { 1 });
     for (i, b) in bars.iter().enumerate() {
         if pending == 1 {
-            let q = cash.max_quantity(b.open, Quantity::from_int(1));
+            let q = (cash.checked_max_quantity(b.open, Quantity::from_int(1)))
+                .unwrap_or(Quantity::ZERO);
             if !q.is_zero() {
                 cash -= b.open.notional(q);
                 pos = q;

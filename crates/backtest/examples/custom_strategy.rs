@@ -52,8 +52,11 @@ impl Strategy for DipBuyer {
             return;
         }
         let flat = ctx.position(s).is_zero();
-        if flat && self.streak[i] <= -3 {
-            let limit = Pct::lit("1").below(bar.close);
+        // `below` is `None` only for a price beyond what `Price` holds.
+        if flat
+            && self.streak[i] <= -3
+            && let Some(limit) = Pct::lit("1").below(bar.close)
+        {
             let bracket = Bracket {
                 stop_loss: Some(Offset::Percent(Pct::lit("2"))),
                 take_profit: Some(Offset::Percent(Pct::lit("4"))),

@@ -152,6 +152,15 @@ impl RiskConfig {
             if v.is_some_and(|d| d.raw() <= 0) {
                 return Err((field, "must be a positive price distance".into()));
             }
+            if let Some(d) = v.filter(|d| *d > Price::MAX_INPUT) {
+                return Err((
+                    field,
+                    format!(
+                        "{d} exceeds the largest supported price {}",
+                        Price::MAX_INPUT
+                    ),
+                ));
+            }
         }
         if self.stop_loss_pct.is_some() && self.stop_loss_abs.is_some() {
             return Err((
@@ -212,6 +221,13 @@ impl EngineConfig {
             return bad(format!(
                 "initial capital {} must be positive",
                 self.initial_capital
+            ));
+        }
+        if self.initial_capital > Money::MAX_CAPITAL {
+            return bad(format!(
+                "initial capital {} exceeds the largest supported capital {}",
+                self.initial_capital,
+                Money::MAX_CAPITAL
             ));
         }
         if let Err((field, m)) = self.risk.check() {

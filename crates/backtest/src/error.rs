@@ -1,7 +1,10 @@
 //! Engine errors, split by what the caller can do: fix the inputs (data errors name the symbol and
-//! timeframe), fix the configuration, or report a bug in the data source.
+//! timeframe), fix the configuration, or report a bug in the data source; or see that a value
+//! left the supported range ([`EngineError::Overflow`]).
 
 use domain::{Timeframe, UnixNanos};
+
+use crate::overflow::Overflow;
 use thiserror::Error;
 
 /// Boxed error from a caller's bar iterator (a store read, a file parse).
@@ -64,4 +67,13 @@ pub enum EngineError {
 
     #[error("engine configuration: {0}")]
     Config(String),
+
+    /// A price, quantity or amount the run needed does not fit its fixed-point type (see
+    /// [`crate::overflow`]); nothing was rounded, wrapped or capped instead.
+    #[error("{symbol} bar at {at}: {detail}")]
+    Overflow {
+        symbol: String,
+        at: UnixNanos,
+        detail: Overflow,
+    },
 }

@@ -12,6 +12,7 @@
 //! - [`order`], [`pct`], [`sizing`], [`config`]: what strategies and agents can ask for.
 //! - [`models`]: swappable fill, fee and slippage models.
 //! - [`portfolio`]: exact cash, positions and P&L.
+//! - [`overflow`]: the error for a value beyond the fixed-point range (never a wrapped number).
 //! - [`strategy`]: the [`Strategy`] trait and its read-only [`Context`].
 //! - [`strategies`]: the built-in strategies.
 //! - [`agent`]: YAML agent files → [`AgentConfig`] → a ready [`Engine`].
@@ -32,6 +33,7 @@ pub mod event;
 pub mod feed;
 pub mod models;
 pub mod order;
+pub mod overflow;
 pub mod pct;
 pub mod portfolio;
 pub mod result;
@@ -47,6 +49,7 @@ pub use error::EngineError;
 pub use event::{Event, SymbolId};
 pub use feed::{BarIter, Inputs};
 pub use order::{Bracket, Offset, OrderKind, OrderQty, OrderRequest, Reason, Side};
+pub use overflow::Overflow;
 pub use pct::Pct;
 pub use result::{Action, BacktestResult, Counts, EquityPoint, Fill, Halt, OpenPosition};
 pub use sizing::{QuantityMode, Sizing};

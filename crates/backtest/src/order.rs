@@ -58,14 +58,26 @@ pub enum Offset {
 
 impl Offset {
     /// The level `self` away from `entry`, on the losing (`toward_loss`) or winning side of a
-    /// position on `side`.
-    pub fn level(self, entry: Price, side: Side, toward_loss: bool) -> Price {
+    /// position on `side`; `None` when it lies beyond the largest price. (A level below zero is
+    /// kept: a stop nothing can reach.)
+    pub fn level(self, entry: Price, side: Side, toward_loss: bool) -> Option<Price> {
         let down = (side == Side::Buy) == toward_loss;
         match (self, down) {
             (Self::Percent(p), true) => p.below(entry),
             (Self::Percent(p), false) => p.above(entry),
-            (Self::Distance(d), true) => entry - d,
-            (Self::Distance(d), false) => entry + d,
+            (Self::Distance(d), true) => entry.checked_sub(d),
+            (Self::Distance(d), false) => entry.checked_add(d),
+        }
+    }
+}
+
+impl Offset {
+    /// The setting that gives this offset for `leg` (`stop_loss`, `take_profit`), with its
+    /// value, for messages: `take_profit_pct: 100%` (an agent's `risk.` block adds its prefix).
+    pub fn setting(self, leg: &str) -> String {
+        match self {
+            Self::Percent(p) => format!("{leg}_pct: {p}"),
+            Self::Distance(d) => format!("{leg}_abs: {d}"),
         }
     }
 }
@@ -193,9 +205,15 @@ mod tests {
         let e = Price::lit("100");
         let sl = Offset::Percent(Pct::lit("2"));
         let tp = Offset::Distance(Price::lit("5"));
-        assert_eq!(sl.level(e, Side::Buy, true), Price::lit("98"));
-        assert_eq!(tp.level(e, Side::Buy, false), Price::lit("105"));
-        assert_eq!(sl.level(e, Side::Sell, true), Price::lit("102"));
-        assert_eq!(tp.level(e, Side::Sell, false), Price::lit("95"));
+        assert_eq!(sl.level(e, Side::Buy, true), Some(Price::lit("98")));
+        assert_eq!(tp.level(e, Side::Buy, false), Some(Price::lit("105")));
+        assert_eq!(sl.level(e, Side::Sell, true), Some(Price::lit("102")));
+        assert_eq!(tp.level(e, Side::Sell, false), Some(Price::lit("95")));
+        let top = Price::from_raw(i64::MAX - 1);
+        assert_eq!(tp.level(top, Side::Buy, false), None);
+        assert_eq!(
+            Offset::Percent(Pct::lit("3")).level(top, Side::Buy, false),
+            None
+        );
     }
 }

@@ -33,24 +33,26 @@ impl Pct {
         self.0.is_zero()
     }
 
-    /// `m × pct / 100`.
-    pub fn of_money(self, m: Money) -> Money {
-        m.mul_ratio(i128::from(self.0.raw()), i128::from(HUNDRED))
+    /// `m × pct / 100`, exact for every amount; `None` only when the result leaves [`Money`]
+    /// (a percentage above 100 of an amount near the type's limit).
+    #[inline]
+    pub fn of_money(self, m: Money) -> Option<Money> {
+        m.checked_mul_ratio(self.0.raw(), HUNDRED)
     }
 
     /// `p × pct / 100`.
-    pub fn of_price(self, p: Price) -> Price {
-        p.mul_ratio(self.0.raw(), HUNDRED)
+    pub fn of_price(self, p: Price) -> Option<Price> {
+        p.checked_mul_ratio(self.0.raw(), HUNDRED)
     }
 
-    /// `p × (1 + pct/100)`.
-    pub fn above(self, p: Price) -> Price {
-        p.mul_ratio(HUNDRED + self.0.raw(), HUNDRED)
+    /// `p × (1 + pct/100)`; `None` beyond the largest price.
+    pub fn above(self, p: Price) -> Option<Price> {
+        p.checked_mul_ratio(HUNDRED.checked_add(self.0.raw())?, HUNDRED)
     }
 
     /// `p × (1 − pct/100)`.
-    pub fn below(self, p: Price) -> Price {
-        p.mul_ratio(HUNDRED - self.0.raw(), HUNDRED)
+    pub fn below(self, p: Price) -> Option<Price> {
+        p.checked_mul_ratio(HUNDRED.checked_sub(self.0.raw())?, HUNDRED)
     }
 
     pub fn to_f64(self) -> f64 {
@@ -83,12 +85,21 @@ mod tests {
     #[test]
     fn exact_percentages() {
         let p = Pct::lit("2.5");
-        assert_eq!(p.below(Price::lit("100")), Price::lit("97.5"));
-        assert_eq!(p.above(Price::lit("100")), Price::lit("102.5"));
-        assert_eq!(p.of_money(Money::lit("1000")), Money::lit("25"));
+        assert_eq!(p.below(Price::lit("100")), Some(Price::lit("97.5")));
+        assert_eq!(p.above(Price::lit("100")), Some(Price::lit("102.5")));
+        assert_eq!(p.of_money(Money::lit("1000")), Some(Money::lit("25")));
         assert_eq!(
             Pct::lit("0.01").of_price(Price::lit("167.65")),
-            Price::lit("0.016765")
+            Some(Price::lit("0.016765"))
+        );
+        // 50 % of 1e15: the raw product (1e32 × 5e10) is beyond i128, the result is not.
+        assert_eq!(
+            Pct::lit("50").of_money(Money::MAX_CAPITAL),
+            Some(Money::lit("500000000000000"))
+        );
+        assert_eq!(
+            Pct::lit("100").above(Price::from_raw(i64::MAX / 2 + 1)),
+            None
         );
         assert_eq!(p.to_string(), "2.5%");
     }

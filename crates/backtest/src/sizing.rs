@@ -2,11 +2,14 @@
 //!
 //! The rule gives a target; then the engine caps it by what cash can pay including the fee (no
 //! margin), by `max_position_pct`, and rounds down to the quantity step (whole shares or 10^-8).
+//! A target larger than [`Quantity::MAX`] (a large capital at a tiny price) is an [`Overflow`]
+//! naming the rule, never a quantity quietly capped at the type's limit.
 
 use domain::{Money, Price, Quantity};
 use serde::{Deserialize, Serialize};
 
 use crate::models::FeeModel;
+use crate::overflow::{Overflow, sub};
 use crate::pct::Pct;
 
 /// The agent's sizing rule.
@@ -61,21 +64,51 @@ pub struct SizingInput {
 }
 
 impl Sizing {
-    /// The rule's quantity before caps, rounded down to `mode`'s step. `None` when the rule
+    /// The rule's name as agent files spell it.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Self::AllCash => "all_cash",
+            Self::PercentEquity { .. } => "percent_equity",
+            Self::FixedQuantity { .. } => "fixed_quantity",
+            Self::FixedCash { .. } => "fixed_cash",
+            Self::RiskPerTrade { .. } => "risk_per_trade",
+        }
+    }
+
+    /// The rule's quantity before caps, rounded down to `mode`'s step. `Ok(None)` when the rule
     /// cannot apply (risk sizing without a stop).
-    pub fn target(self, input: &SizingInput, mode: QuantityMode) -> Option<Quantity> {
+    pub fn target(
+        self,
+        input: &SizingInput,
+        mode: QuantityMode,
+    ) -> Result<Option<Quantity>, Overflow> {
         let step = mode.step();
-        let by_cash = |m: Money| m.max_quantity(input.price, step);
-        Some(match self {
-            Self::AllCash => by_cash(input.budget),
-            Self::PercentEquity { pct } => by_cash(pct.of_money(input.equity)),
+        // `amount` buys (or risks, over `per_unit`) how many units.
+        let units = |amount: Money, per_unit: Price| {
+            amount.checked_max_quantity(per_unit, step).ok_or_else(|| {
+                Overflow::quantity(format_args!(
+                    "sizing {}: {amount} at {per_unit} a unit",
+                    self.kind()
+                ))
+            })
+        };
+        let share = |pct: Pct| {
+            pct.of_money(input.equity).ok_or_else(|| {
+                Overflow::money(format_args!("sizing.pct: {pct} of equity {}", input.equity))
+            })
+        };
+        Ok(Some(match self {
+            Self::AllCash => units(input.budget, input.price)?,
+            Self::PercentEquity { pct } => units(share(pct)?, input.price)?,
             Self::FixedQuantity { quantity } => mode.round_down(quantity),
-            Self::FixedCash { amount } => by_cash(amount),
+            Self::FixedCash { amount } => units(amount, input.price)?,
             Self::RiskPerTrade { pct } => {
-                let d = input.stop_distance.filter(|d| d.raw() > 0)?;
-                pct.of_money(input.equity).max_quantity(d, step)
+                let Some(d) = input.stop_distance.filter(|d| d.raw() > 0) else {
+                    return Ok(None);
+                };
+                units(share(pct)?, d)?
             }
-        })
+        }))
     }
 }
 
@@ -88,30 +121,42 @@ pub fn affordable(
     cash: Money,
     fees: &dyn FeeModel,
     mode: QuantityMode,
-) -> Quantity {
+) -> Result<Quantity, Overflow> {
     let step = mode.step();
-    let fits = |q: Quantity| price.notional(q) + fees.commission(price, q) <= cash;
     if want.raw() <= 0 || cash.raw() <= 0 {
-        return Quantity::ZERO;
+        return Ok(Quantity::ZERO);
     }
-    if fits(want) {
-        return want;
+    // A notional and its fee that do not even fit Money are beyond any cash.
+    let fits = |q: Quantity| -> Result<bool, Overflow> {
+        let fee = fees.commission(price, q)?;
+        Ok(price
+            .notional(q)
+            .checked_add(fee)
+            .is_some_and(|c| c <= cash))
+    };
+    if fits(want)? {
+        return Ok(want);
     }
-    let mut q = want.min(cash.max_quantity(price, step));
+    // Beyond Quantity::MAX the cash is not the limit: `want` is.
+    let by_cash = |c: Money| {
+        c.checked_max_quantity(price, step)
+            .map_or(want, |q| q.min(want))
+    };
+    let mut q = by_cash(cash);
     for _ in 0..2 {
-        if fits(q) {
+        if fits(q)? {
             break;
         }
-        let fee = fees.commission(price, q);
-        q = (cash - fee).max_quantity(price, step).min(q);
+        let fee = fees.commission(price, q)?;
+        q = by_cash(sub(cash, fee, "cash less the commission")?).min(q);
     }
     // Fee schedules with a large minimum can still leave one step over; walk down a little.
     let mut tries = 0;
-    while !q.is_zero() && !fits(q) && tries < 64 {
-        q -= step;
+    while !q.is_zero() && !fits(q)? && tries < 64 {
+        q = q.checked_sub(step).unwrap_or(Quantity::ZERO);
         tries += 1;
     }
-    if fits(q) { q } else { Quantity::ZERO }
+    Ok(if fits(q)? { q } else { Quantity::ZERO })
 }
 
 #[cfg(test)]
@@ -132,33 +177,37 @@ mod tests {
     fn rules() {
         let i = input("167.65", "100000");
         let w = QuantityMode::Whole;
-        assert_eq!(Sizing::AllCash.target(&i, w), Some(Quantity::from_int(596)));
+        assert_eq!(
+            Sizing::AllCash.target(&i, w).unwrap(),
+            Some(Quantity::from_int(596))
+        );
         let pe = Sizing::PercentEquity {
             pct: Pct::lit("50"),
         };
-        assert_eq!(pe.target(&i, w), Some(Quantity::from_int(298)));
+        assert_eq!(pe.target(&i, w).unwrap(), Some(Quantity::from_int(298)));
         let fq = Sizing::FixedQuantity {
             quantity: Quantity::lit("10.7"),
         };
-        assert_eq!(fq.target(&i, w), Some(Quantity::from_int(10)));
+        assert_eq!(fq.target(&i, w).unwrap(), Some(Quantity::from_int(10)));
         assert_eq!(
-            fq.target(&i, QuantityMode::Fractional),
+            fq.target(&i, QuantityMode::Fractional).unwrap(),
             Some(Quantity::lit("10.7"))
         );
         let fc = Sizing::FixedCash {
             amount: Money::lit("1000"),
         };
-        assert_eq!(fc.target(&i, w), Some(Quantity::from_int(5)));
+        assert_eq!(fc.target(&i, w).unwrap(), Some(Quantity::from_int(5)));
         // risk 1% of 100000 = 1000 over a 2.00 stop distance = 500 shares
         let r = Sizing::RiskPerTrade { pct: Pct::lit("1") };
-        assert_eq!(r.target(&i, w), Some(Quantity::from_int(500)));
+        assert_eq!(r.target(&i, w).unwrap(), Some(Quantity::from_int(500)));
         let no_stop = SizingInput {
             stop_distance: None,
             ..i
         };
-        assert_eq!(r.target(&no_stop, w), None);
+        assert_eq!(r.target(&no_stop, w).unwrap(), None);
         let frac = Sizing::AllCash
             .target(&input("3", "10"), QuantityMode::Fractional)
+            .unwrap()
             .unwrap();
         assert_eq!(frac, Quantity::lit("3.33333333"));
     }
@@ -169,7 +218,7 @@ mod tests {
         let cash = Money::lit("1000");
         let w = QuantityMode::Whole;
         assert_eq!(
-            affordable(Quantity::from_int(10), p, cash, &NoFees, w),
+            affordable(Quantity::from_int(10), p, cash, &NoFees, w).unwrap(),
             Quantity::from_int(10)
         );
         let min_fee = PerShare {
@@ -177,7 +226,7 @@ mod tests {
             minimum: Money::lit("1"),
         };
         assert_eq!(
-            affordable(Quantity::from_int(10), p, cash, &min_fee, w),
+            affordable(Quantity::from_int(10), p, cash, &min_fee, w).unwrap(),
             Quantity::from_int(9)
         );
         let pct = PercentOfNotional(Pct::lit("1"));
@@ -187,11 +236,42 @@ mod tests {
             Money::lit("1000"),
             &pct,
             w,
-        );
+        )
+        .unwrap();
         assert_eq!(q, Quantity::from_int(990));
         assert_eq!(
-            affordable(Quantity::from_int(1), p, Money::lit("50"), &NoFees, w),
+            affordable(Quantity::from_int(1), p, Money::lit("50"), &NoFees, w).unwrap(),
             Quantity::ZERO
         );
+    }
+
+    #[test]
+    fn targets_beyond_the_largest_quantity_are_errors() {
+        let big = SizingInput {
+            price: Price::lit("1"),
+            equity: Money::MAX_CAPITAL,
+            budget: Money::MAX_CAPITAL,
+            stop_distance: Some(Price::lit("0.000000001")),
+        };
+        let w = QuantityMode::Whole;
+        let e = Sizing::AllCash.target(&big, w).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "sizing all_cash: 1000000000000000 at 1 a unit is more than the largest supported quantity 92233720368.54775807"
+        );
+        let r = Sizing::RiskPerTrade { pct: Pct::lit("1") };
+        assert!(
+            r.target(&big, w)
+                .unwrap_err()
+                .to_string()
+                .starts_with("sizing risk_per_trade:")
+        );
+        // A fixed quantity below the limit is never refused because cash could buy more.
+        let fq = Sizing::FixedQuantity {
+            quantity: Quantity::from_int(5),
+        };
+        assert_eq!(fq.target(&big, w).unwrap(), Some(Quantity::from_int(5)));
+        let q = affordable(Quantity::from_int(5), big.price, big.budget, &NoFees, w).unwrap();
+        assert_eq!(q, Quantity::from_int(5));
     }
 }

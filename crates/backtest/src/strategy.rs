@@ -85,8 +85,10 @@ impl<'a> Context<'a> {
         self.book.cash()
     }
 
-    pub fn equity(&self) -> Money {
-        self.book.equity()
+    /// Cash plus every position at its mark; `None` when that sum is beyond what [`Money`]
+    /// holds (about 1.7e21), which the engine reports as an error when it needs the value.
+    pub fn equity(&self) -> Option<Money> {
+        self.book.equity().ok()
     }
 
     /// Whether `id` has orders waiting to fill.

@@ -79,11 +79,11 @@ impl Strategy for RandomTrader {
             1 => OrderRequest::sell_short(s),
             2 => OrderRequest::close(s),
             3 | 4 => OrderRequest::exact(s, side, qty),
-            5 => OrderRequest::exact(s, side, qty).limit(pct.below(bar.close)),
+            5 => OrderRequest::exact(s, side, qty).limit(pct.below(bar.close).unwrap()),
             6 => OrderRequest::exact(s, side, qty).stop(if side == Side::Buy {
-                pct.above(bar.close)
+                pct.above(bar.close).unwrap()
             } else {
-                pct.below(bar.close)
+                pct.below(bar.close).unwrap()
             }),
             _ => OrderRequest::cancel(s),
         };
@@ -137,7 +137,7 @@ fn check(
             prop_assert!(p.qty.is_zero());
         }
     }
-    prop_assert_eq!(book.equity(), equity);
+    prop_assert_eq!(book.equity(), Ok(equity));
     prop_assert_eq!(book.realized(), realized);
     prop_assert_eq!(book.fees(), fees);
     prop_assert_eq!(realized + unrealized - fees, equity - initial);

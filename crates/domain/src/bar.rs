@@ -21,7 +21,8 @@ pub struct Bar {
 }
 
 impl Bar {
-    /// Checks the invariants every stored bar satisfies: no negative price, `low ≤ high`,
+    /// Checks the invariants every stored bar satisfies: prices from zero to
+    /// [`Price::MAX_INPUT`], `low ≤ high`,
     /// open and close within `[low, high]`, volume not negative. The error names the field.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -55,7 +56,7 @@ impl Bar {
             ("low", self.low),
             ("close", self.close),
         ] {
-            p.non_negative(field)?;
+            p.in_range(field)?;
         }
         if self.high < self.low {
             return Err(DomainError::new(
@@ -81,7 +82,7 @@ impl Bar {
             ));
         }
         if let Some(v) = self.vwap {
-            v.non_negative("vwap")?;
+            v.in_range("vwap")?;
         }
         Ok(())
     }
@@ -121,6 +122,23 @@ mod tests {
         assert_eq!(
             bar("10", "11", "9", "10", "-1").unwrap_err().field,
             "volume"
+        );
+    }
+
+    #[test]
+    fn prices_above_the_supported_range_are_refused() {
+        let top = "1000000000";
+        assert!(bar(top, top, top, top, "1").is_ok());
+        let e = bar("10", "1000000000.000000001", "9", "10", "1").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "high: price 1000000000.000000001 is above the largest supported price 1000000000"
+        );
+        assert_eq!(
+            bar("9223372036", "9223372036", "1", "2", "1")
+                .unwrap_err()
+                .field,
+            "open"
         );
     }
 

@@ -55,11 +55,14 @@ impl CorporateAction {
     }
 
     /// Adjusts a price from before the ex-date so it is comparable with prices after it
-    /// (splits only; dividends need the prior close and are applied by the adjuster).
-    pub fn adjust_price(&self, p: Price) -> Price {
+    /// (splits only; dividends need the prior close and are applied by the adjuster). `None`
+    /// when a reverse split takes the price beyond what [`Price`] holds.
+    pub fn adjust_price(&self, p: Price) -> Option<Price> {
         match self.kind {
-            CorporateActionKind::Split { from, to } => p.mul_ratio(i64::from(from), i64::from(to)),
-            CorporateActionKind::CashDividend { .. } => p,
+            CorporateActionKind::Split { from, to } => {
+                p.checked_mul_ratio(i64::from(from), i64::from(to))
+            }
+            CorporateActionKind::CashDividend { .. } => Some(p),
         }
     }
 }
@@ -77,7 +80,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            a.adjust_price(Price::lit("645.57")).to_string(),
+            a.adjust_price(Price::lit("645.57")).unwrap().to_string(),
             "92.224285714"
         );
         let bad = CorporateActionKind::Split { from: 0, to: 7 };

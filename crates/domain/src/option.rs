@@ -69,10 +69,10 @@ impl OptionQuote {
     }
 
     pub fn validate(&self) -> Result<(), DomainError> {
-        self.strike.non_negative("strike")?;
+        self.strike.in_range("strike")?;
         for (f, p) in [("bid", self.bid), ("ask", self.ask), ("last", self.last)] {
             if let Some(p) = p {
-                p.non_negative(f)?;
+                p.in_range(f)?;
             }
         }
         for (f, v) in [

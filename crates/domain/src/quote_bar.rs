@@ -36,7 +36,7 @@ impl Ohlc {
             ("low", self.low),
             ("close", self.close),
         ] {
-            p.non_negative(name(f))?;
+            p.in_range(name(f))?;
         }
         if self.high < self.low {
             return Err(DomainError::new(

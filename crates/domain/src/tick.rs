@@ -20,7 +20,7 @@ pub struct TradeTick {
 
 impl TradeTick {
     pub fn validate(&self) -> Result<(), DomainError> {
-        self.price.non_negative("price")?;
+        self.price.in_range("price")?;
         if self.size.is_negative() {
             return Err(DomainError::new(
                 "size",
@@ -47,8 +47,8 @@ pub struct QuoteTick {
 
 impl QuoteTick {
     pub fn validate(&self) -> Result<(), DomainError> {
-        self.bid.non_negative("bid")?;
-        self.ask.non_negative("ask")?;
+        self.bid.in_range("bid")?;
+        self.ask.in_range("ask")?;
         if self.bid_size.is_negative() {
             return Err(DomainError::new("bid_size", "negative size"));
         }

@@ -123,17 +123,18 @@ fn prices_round_trip_exactly(db: &TestDb) {
             Some(u64::try_from(i64::MAX).unwrap()),
         )
         .unwrap(),
-        Bar::new(
-            ts(3),
-            p("9223372036.854775807"),
-            p("9223372036.854775807"),
-            p("9223372036.854775806"),
-            p("9223372036.854775807"),
-            Quantity::from_raw(i64::MAX),
-            Some(p("9223372036.854775807")),
-            Some(1),
-        )
-        .unwrap(),
+        // Beyond the largest price import accepts (1e9), as a store written before that limit
+        // holds: the store still round-trips every value the type holds.
+        Bar {
+            ts: ts(3),
+            open: p("9223372036.854775807"),
+            high: p("9223372036.854775807"),
+            low: p("9223372036.854775806"),
+            close: p("9223372036.854775807"),
+            volume: Quantity::from_raw(i64::MAX),
+            vwap: Some(p("9223372036.854775807")),
+            trade_count: Some(1),
+        },
     ];
     s.upsert_bars(&Symbol::lit("EURUSD"), Timeframe::M1, &rows)
         .unwrap();

@@ -21,134 +21,31 @@
 //! `session` (the default) records the first bar, the last bar of each New York exchange date and
 //! the final bar, which is all the daily-return metrics read; `bar` records every bar. Daily and
 //! longer timeframes record every bar either way.
+//!
+//! Supported ranges, checked here so a file is refused at the line that asks for too much:
+//! `initial_capital` and `sizing.amount` up to [`Money::MAX_CAPITAL`] (1e15), price distances
+//! (`risk.*_abs`) up to [`domain::Price::MAX_INPUT`] (1e9), and the [`Costs`] bounds. Within them
+//! every percentage, fee and slipped price is exact; a run that still leaves the fixed-point
+//! types (a capital that buys more units than a quantity holds) fails with
+//! [`EngineError::Overflow`]. YAML reads a bare decimal through f64: quote an amount with more
+//! than 15 significant digits (`"123456789012.3456"`).
 
+mod costs;
 pub mod load;
 mod raw;
 
-use domain::{Money, Price, Symbol, Timeframe};
+use domain::{Money, Symbol, Timeframe};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{EngineConfig, EquityCurve, IntrabarPolicy, RiskConfig};
 use crate::engine::Engine;
 use crate::error::EngineError;
-use crate::models::{
-    BpsSlippage, FeeModel, Fees, NoSlippage, PerShare, PerTrade, PercentOfNotional, SlippageModel,
-    TickSlippage,
-};
 use crate::pct::Pct;
-use crate::serde_exact::decimal;
 use crate::sizing::{QuantityMode, Sizing};
 use crate::strategies::StrategyConfig;
 
+pub use costs::Costs;
 pub use load::{AgentError, Scanned, load_dir, scan_dir};
-
-/// Commissions and slippage. All default to zero; `tick_size` defaults to one cent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Costs {
-    #[serde(default, deserialize_with = "decimal")]
-    pub commission_per_share: Price,
-    /// Minimum commission per fill for the per-share schedule.
-    #[serde(default, deserialize_with = "decimal")]
-    pub commission_min: Money,
-    #[serde(default, deserialize_with = "decimal")]
-    pub commission_per_trade: Money,
-    /// Percent of notional (0.1 = 0.1 %).
-    #[serde(default, deserialize_with = "decimal")]
-    pub commission_pct: Pct,
-    #[serde(default, deserialize_with = "decimal")]
-    pub slippage_bps: Price,
-    #[serde(default)]
-    pub slippage_ticks: u32,
-    #[serde(default = "cent", deserialize_with = "decimal")]
-    pub tick_size: Price,
-}
-
-fn cent() -> Price {
-    Price::lit("0.01")
-}
-
-impl Default for Costs {
-    fn default() -> Self {
-        Self {
-            commission_per_share: Price::ZERO,
-            commission_min: Money::ZERO,
-            commission_per_trade: Money::ZERO,
-            commission_pct: Pct::ZERO,
-            slippage_bps: Price::ZERO,
-            slippage_ticks: 0,
-            tick_size: cent(),
-        }
-    }
-}
-
-impl Costs {
-    pub fn fee_model(&self) -> Box<dyn FeeModel> {
-        let mut parts: Vec<Box<dyn FeeModel>> = Vec::new();
-        if !self.commission_per_share.is_zero() || !self.commission_min.is_zero() {
-            parts.push(Box::new(PerShare {
-                rate: self.commission_per_share,
-                minimum: self.commission_min,
-            }));
-        }
-        if !self.commission_per_trade.is_zero() {
-            parts.push(Box::new(PerTrade(self.commission_per_trade)));
-        }
-        if !self.commission_pct.is_zero() {
-            parts.push(Box::new(PercentOfNotional(self.commission_pct)));
-        }
-        Box::new(Fees(parts))
-    }
-
-    pub fn slippage_model(&self) -> Box<dyn SlippageModel> {
-        if !self.slippage_bps.is_zero() {
-            Box::new(BpsSlippage {
-                bps: self.slippage_bps,
-            })
-        } else if self.slippage_ticks > 0 {
-            Box::new(TickSlippage {
-                ticks: self.slippage_ticks,
-                tick: self.tick_size,
-            })
-        } else {
-            Box::new(NoSlippage)
-        }
-    }
-
-    fn check(&self) -> Result<(), (&'static str, String)> {
-        let neg = |field, negative: bool| {
-            if negative {
-                Err((field, "must not be negative".to_owned()))
-            } else {
-                Ok(())
-            }
-        };
-        neg(
-            "commission_per_share",
-            self.commission_per_share.is_negative(),
-        )?;
-        neg("commission_min", self.commission_min.is_negative())?;
-        neg(
-            "commission_per_trade",
-            self.commission_per_trade.is_negative(),
-        )?;
-        neg(
-            "commission_pct",
-            self.commission_pct.as_percent().is_negative(),
-        )?;
-        neg("slippage_bps", self.slippage_bps.is_negative())?;
-        if self.tick_size.raw() <= 0 {
-            return Err(("tick_size", "must be positive".into()));
-        }
-        if !self.slippage_bps.is_zero() && self.slippage_ticks > 0 {
-            return Err((
-                "slippage_ticks",
-                "give slippage_bps or slippage_ticks, not both".into(),
-            ));
-        }
-        Ok(())
-    }
-}
 
 /// When market orders fill. Only `next_open` today: the open of the bar after the decision.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -247,6 +144,16 @@ impl AgentConfig {
                 format!("{} must be positive", self.initial_capital),
             );
         }
+        if self.initial_capital > Money::MAX_CAPITAL {
+            return err(
+                "initial_capital",
+                format!(
+                    "{} exceeds the largest supported capital {}",
+                    self.initial_capital,
+                    Money::MAX_CAPITAL
+                ),
+            );
+        }
         if let Err(b) = self.strategy.validate() {
             return err(&format!("strategy.{}", b.field), b.message);
         }
@@ -290,6 +197,15 @@ impl AgentConfig {
             }
             Sizing::FixedCash { amount } if amount.raw() <= 0 => {
                 return err("sizing.amount", "must be positive".into());
+            }
+            Sizing::FixedCash { amount } if amount > Money::MAX_CAPITAL => {
+                return err(
+                    "sizing.amount",
+                    format!(
+                        "{amount} exceeds the largest supported capital {}",
+                        Money::MAX_CAPITAL
+                    ),
+                );
             }
             _ => {}
         }

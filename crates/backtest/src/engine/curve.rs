@@ -11,6 +11,7 @@ use domain::{Timeframe, UnixNanos};
 
 use super::Engine;
 use crate::config::EquityCurve;
+use crate::overflow::Overflow;
 use crate::result::EquityPoint;
 
 /// The New York calendar day of an instant as `[start, end)` in UTC nanoseconds.
@@ -91,11 +92,11 @@ impl Engine {
     /// Called when a bar stamped `ts` does not belong to the group in progress: closes that
     /// group (counts it, keeps its point if the curve wants it) and opens the next.
     #[inline]
-    pub(super) fn next_group(&mut self, ts: UnixNanos) {
+    pub(super) fn next_group(&mut self, ts: UnixNanos) -> Result<(), Overflow> {
         let new_day = !self.groups.day.contains(ts);
         match self.groups.current {
             Some(prev) => {
-                self.close_group(prev, self.groups.keep_current || new_day);
+                self.close_group(prev, self.groups.keep_current || new_day)?;
                 self.groups.keep_current = self.groups.every;
             }
             None => self.groups.first = Some(ts),
@@ -104,19 +105,21 @@ impl Engine {
             self.groups.day = NyDay::of(ts);
         }
         self.groups.current = Some(ts);
+        Ok(())
     }
 
     /// Counts the group stamped `ts`, whose bars have all been processed, and keeps its point.
     #[inline]
-    pub(super) fn close_group(&mut self, ts: UnixNanos, keep: bool) {
+    pub(super) fn close_group(&mut self, ts: UnixNanos, keep: bool) -> Result<(), Overflow> {
         self.counts.stamps += 1;
         self.counts.stamps_in_market += u64::from(self.book.has_positions());
         if keep {
             self.groups.points.push(EquityPoint {
                 timestamp: ts,
-                equity: self.book.equity(),
+                equity: self.book.equity()?,
                 cash: self.book.cash(),
             });
         }
+        Ok(())
     }
 }

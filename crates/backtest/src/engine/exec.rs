@@ -1,18 +1,15 @@
-//! Orders meet bars: submitting requests, filling working orders, bracket exits, sizing at the
-//! fill price, and booking each fill into the portfolio and the trade list.
+//! Orders meet bars: submitting requests, filling working orders, sizing at the fill price, and
+//! booking each fill into the portfolio and the trade list (bracket exits are in `bracket`).
+//! Each step that computes a price, quantity or amount returns `Result<_, Overflow>`.
 
 use domain::{Bar, Money, Price, Quantity, UnixNanos};
 
 use super::{ActiveBracket, Engine, WorkingOrder};
-use crate::config::IntrabarPolicy;
 use crate::event::SymbolId;
-use crate::models::FillAt;
-use crate::order::{Bracket, OrderKind, OrderQty, OrderRequest, Reason, Side};
+use crate::order::{OrderKind, OrderQty, OrderRequest, Reason, Side};
+use crate::overflow::{Overflow, sub};
 use crate::result::{Action, Fill};
 use crate::sizing::{SizingInput, affordable};
-
-/// Where a bar fills each bracket leg: (stop, take-profit).
-type Legs<'a> = dyn Fn(&Bar) -> (Option<FillAt>, Option<FillAt>) + 'a;
 
 impl Engine {
     /// Moves the strategy's requests into the working list, decided at `now`.
@@ -60,7 +57,12 @@ impl Engine {
 
     /// Fills symbol `i`'s working orders that were decided by the time `bar` opened, in the
     /// order they were placed; orders the bar does not reach stay working.
-    pub(super) fn fill_working(&mut self, i: usize, bar: &Bar, open: UnixNanos) {
+    pub(super) fn fill_working(
+        &mut self,
+        i: usize,
+        bar: &Bar,
+        open: UnixNanos,
+    ) -> Result<(), Overflow> {
         let mut k = 0;
         while k < self.working.len() {
             let w = self.working[k];
@@ -86,10 +88,11 @@ impl Engine {
             self.working.remove(k);
             let price = match req.kind {
                 OrderKind::Limit(_) => at.price,
-                _ => self.slippage.apply(side, at.price),
+                _ => self.slippage.apply(side, at.price)?,
             };
-            self.execute(i, side, &req, price, at.at_open, bar.ts, open);
+            self.execute(i, side, &req, price, at.at_open, bar.ts, open)?;
         }
+        Ok(())
     }
 
     /// Executes one order at `price`: closes the opposite position first, then opens or adds
@@ -104,8 +107,9 @@ impl Engine {
         at_open: bool,
         ts: UnixNanos,
         open: UnixNanos,
-    ) {
+    ) -> Result<(), Overflow> {
         let pos = self.book.position(i).qty;
+        // The book never holds i64::MIN, so every position has a magnitude.
         let opposite = match side {
             Side::Buy if pos.raw() < 0 => pos.abs(),
             Side::Sell if pos.raw() > 0 => pos,
@@ -115,44 +119,66 @@ impl Engine {
             OrderQty::ClosePosition => (opposite, None),
             OrderQty::Exact(q) => {
                 let c = q.min(opposite);
-                (c, Some(q - c).filter(|r| r.raw() > 0))
+                (c, q.checked_sub(c).filter(|r| r.raw() > 0))
             }
             OrderQty::Sized => (opposite, Some(Quantity::ZERO)),
         };
         if close_qty.raw() > 0 {
-            self.book_fill(i, side, close_qty, price, ts, req.reason);
+            self.book_fill(i, side, close_qty, price, ts, req.reason)?;
         }
         let Some(explicit) = open_req else {
-            return;
+            return Ok(());
         };
         if side == Side::Sell && !self.cfg.allow_short {
             if req.qty != OrderQty::Sized || close_qty.is_zero() {
                 self.counts.rejected += 1;
             }
-            return;
+            return Ok(());
         }
-        let bracket = req.bracket.filter(|b| !b.is_empty());
-        let stop = bracket
-            .and_then(|b| b.stop_loss)
-            .map(|o| o.level(price, side, true));
+        let armed = match req.bracket.filter(|b| !b.is_empty()) {
+            Some(b) => {
+                // The agent's `risk` block, or a bracket the strategy set on the order.
+                let source = if req.bracket == self.default_bracket {
+                    "risk."
+                } else {
+                    "the order's bracket "
+                };
+                let from = if at_open { open } else { open.plus(1) };
+                Some(ActiveBracket::new(side, price, b, from, source)?)
+            }
+            None => None,
+        };
+        let stop = armed.and_then(|a| a.stop);
         let want = if req.qty == OrderQty::Sized {
-            self.sized(side, price, stop)
+            self.sized(side, price, stop)?
         } else {
             explicit
         };
-        let q = self.cap(i, side, want, price);
+        let q = self.cap(i, side, want, price)?;
         if q.is_zero() {
             self.counts.rejected += 1;
-            return;
+            return Ok(());
         }
-        self.book_fill(i, side, q, price, ts, req.reason);
-        if let Some(b) = bracket {
-            self.arm_bracket(i, side, price, b, if at_open { open } else { open.plus(1) });
+        self.book_fill(i, side, q, price, ts, req.reason)?;
+        if armed.is_some() {
+            self.symbols[i].bracket = armed;
         }
+        Ok(())
     }
 
-    fn sized(&self, side: Side, price: Price, stop: Option<Price>) -> Quantity {
-        let equity = self.book.equity();
+    fn sized(&self, side: Side, price: Price, stop: Option<Price>) -> Result<Quantity, Overflow> {
+        let equity = self.book.equity()?;
+        let stop_distance = match stop {
+            Some(s) => Some(
+                price
+                    .checked_sub(s)
+                    .and_then(Price::checked_abs)
+                    .ok_or_else(|| {
+                        Overflow::price(format_args!("the stop distance {price} − {s}"))
+                    })?,
+            ),
+            None => None,
+        };
         let input = SizingInput {
             price,
             equity,
@@ -160,46 +186,46 @@ impl Engine {
                 Side::Buy => self.book.cash(),
                 Side::Sell => equity,
             },
-            stop_distance: stop.map(|s| (price - s).abs()),
+            stop_distance,
         };
-        self.cfg
+        Ok(self
+            .cfg
             .sizing
-            .target(&input, self.cfg.quantity)
-            .unwrap_or(Quantity::ZERO)
+            .target(&input, self.cfg.quantity)?
+            .unwrap_or(Quantity::ZERO))
     }
 
     /// Caps an opening quantity by the position limit and by what cash (buys) or equity
     /// (shorts, as collateral) can carry including the fee. No margin: cash never goes negative
     /// through an opening fill.
-    fn cap(&self, i: usize, side: Side, want: Quantity, price: Price) -> Quantity {
+    fn cap(
+        &self,
+        i: usize,
+        side: Side,
+        want: Quantity,
+        price: Price,
+    ) -> Result<Quantity, Overflow> {
         let mode = self.cfg.quantity;
         let mut q = mode.round_down(want);
-        let equity = self.book.equity();
-        let held = price.notional(self.book.position(i).qty.abs());
+        let equity = self.book.equity()?;
+        let held = price.notional(self.book.position(i).qty).abs();
         if let Some(max) = self.cfg.risk.max_position_pct {
-            let room = max.of_money(equity) - held;
-            q = q.min(room.max_quantity(price, mode.step()));
+            let limit = max.of_money(equity).ok_or_else(|| {
+                Overflow::money(format_args!(
+                    "risk.max_position_pct: {max} of equity {equity}"
+                ))
+            })?;
+            let room = sub(limit, held, "room under risk.max_position_pct")?;
+            // Room for more than Quantity holds is no limit on `q`.
+            if let Some(fit) = room.checked_max_quantity(price, mode.step()) {
+                q = q.min(fit);
+            }
         }
         let budget = match side {
             Side::Buy => self.book.cash(),
-            Side::Sell => equity - held,
+            Side::Sell => sub(equity, held, "collateral for a short")?,
         };
         affordable(q, price, budget, self.fees.as_ref(), mode)
-    }
-
-    fn arm_bracket(
-        &mut self,
-        i: usize,
-        side: Side,
-        entry: Price,
-        b: Bracket,
-        active_from: UnixNanos,
-    ) {
-        self.symbols[i].bracket = Some(ActiveBracket {
-            stop: b.stop_loss.map(|o| o.level(entry, side, true)),
-            take_profit: b.take_profit.map(|o| o.level(entry, side, false)),
-            active_from,
-        });
     }
 
     /// Books one fill that does not cross zero.
@@ -211,14 +237,15 @@ impl Engine {
         price: Price,
         ts: UnixNanos,
         reason: Reason,
-    ) {
+    ) -> Result<(), Overflow> {
         let before = self.book.position(i).qty;
+        // `qty` is positive and at most i64::MAX, so its negation fits.
         let delta = match side {
             Side::Buy => qty,
             Side::Sell => -qty,
         };
-        let fee = self.fees.commission(price, qty);
-        let pnl = self.book.apply_fill(i, delta, price, fee);
+        let fee = self.fees.commission(price, qty)?;
+        let pnl = self.book.apply_fill(i, delta, price, fee)?;
         let action = match side {
             Side::Buy if before.raw() < 0 => Action::Cover,
             Side::Buy => Action::Buy,
@@ -247,83 +274,6 @@ impl Engine {
             pnl,
             reason: reason.as_str().to_owned(),
         });
-    }
-
-    /// Exits the position if `bar` reached a bracket leg; see [`IntrabarPolicy`] for a bar that
-    /// reached both.
-    pub(super) fn check_bracket(&mut self, i: usize, bar: &Bar, open: UnixNanos, close: UnixNanos) {
-        let Some(b) = self.symbols[i].bracket else {
-            return;
-        };
-        let pos = self.book.position(i).qty;
-        if b.active_from > open || pos.is_zero() {
-            return;
-        }
-        let exit = if pos.raw() > 0 { Side::Sell } else { Side::Buy };
-        let legs = |bar: &Bar| {
-            (
-                b.stop
-                    .and_then(|p| self.fill_model.fill(exit, OrderKind::Stop(p), bar)),
-                b.take_profit
-                    .and_then(|p| self.fill_model.fill(exit, OrderKind::Limit(p), bar)),
-            )
-        };
-        let (reason, at) = match legs(bar) {
-            (None, None) => return,
-            (Some(s), None) => (Reason::StopLoss, s),
-            (None, Some(t)) => (Reason::TakeProfit, t),
-            (Some(s), Some(t)) if s.at_open || t.at_open => {
-                if s.at_open {
-                    (Reason::StopLoss, s)
-                } else {
-                    (Reason::TakeProfit, t)
-                }
-            }
-            (Some(s), Some(t)) => {
-                self.counts.intrabar_ambiguous += 1;
-                match self.cfg.intrabar {
-                    IntrabarPolicy::StopFirst => (Reason::StopLoss, s),
-                    IntrabarPolicy::TakeProfitFirst => (Reason::TakeProfit, t),
-                    IntrabarPolicy::FinerBars => {
-                        match self.first_leg_in_finer_bars(i, open, close, &legs) {
-                            Some(hit) => hit,
-                            None => {
-                                self.counts.finer_fallbacks += 1;
-                                (Reason::StopLoss, s)
-                            }
-                        }
-                    }
-                }
-            }
-        };
-        let price = if reason == Reason::StopLoss {
-            self.slippage.apply(exit, at.price)
-        } else {
-            at.price
-        };
-        self.book_fill(i, exit, pos.abs(), price, bar.ts, reason);
-    }
-
-    /// The first finer bar inside `[open, close)` that reaches a leg decides; a finer bar that
-    /// reaches both is still ambiguous, and the stop is taken.
-    fn first_leg_in_finer_bars(
-        &self,
-        i: usize,
-        open: UnixNanos,
-        close: UnixNanos,
-        legs: &Legs<'_>,
-    ) -> Option<(Reason, FillAt)> {
-        let fine = self.symbols[i]
-            .finer
-            .iter()
-            .filter(|b| b.ts >= open && b.ts < close);
-        for fb in fine {
-            match legs(fb) {
-                (Some(s), _) => return Some((Reason::StopLoss, s)),
-                (None, Some(t)) => return Some((Reason::TakeProfit, t)),
-                (None, None) => {}
-            }
-        }
-        None
+        Ok(())
     }
 }

@@ -3,7 +3,8 @@
 //! - this file: [`Engine`] construction, [`Engine::run`] (feed → process loop) and
 //!   [`Engine::process`], the per-bar sequence, and [`Engine::finish`].
 //! - `curve`: timestamp groups, the equity points kept ([`crate::EquityCurve`]), per-stamp counts.
-//! - `exec`: working orders and brackets against a bar, sizing, booking fills.
+//! - `exec`: working orders against a bar, sizing, booking fills.
+//! - `bracket`: stop-loss and take-profit levels and the exits they trigger.
 //! - `risk`: session tracking, daily-loss and drawdown halts, flatten at the close.
 //!
 //! Per bar of the run's timeframe, in this order: close the previous timestamp group (its equity
@@ -13,7 +14,12 @@
 //! Each step that has nothing to do costs one predictable branch. A run over a single bar stream
 //! (one symbol, no finer bars, no sentiment) skips the feed's heap. The hot path allocates
 //! nothing except the equity curve's amortized growth.
+//!
+//! Every step returns `Result<_, Overflow>`: a price, quantity or amount that would not fit its
+//! type ends the run with [`EngineError::Overflow`], naming the symbol and bar, rather than
+//! being wrapped or capped. The checks are single branches on values computed anyway.
 
+mod bracket;
 mod curve;
 mod exec;
 mod risk;
@@ -30,6 +36,7 @@ use crate::event::{Event, SymbolId};
 use crate::feed::{Feed, Inputs, Route, Timed};
 use crate::models::{FeeModel, FillModel, NextOpen, NoFees, NoSlippage, SlippageModel};
 use crate::order::{Bracket, OrderRequest};
+use crate::overflow::Overflow;
 use crate::portfolio::Portfolio;
 use crate::result::{BacktestResult, Counts, Fill, Halt, OpenPosition};
 use crate::strategy::{Context, Strategy};
@@ -159,8 +166,8 @@ impl Engine {
         match feed.route() {
             Route::Single(symbol, bars) => bars.try_for_each(|bar, w| {
                 self.clock.advance(w.close)?;
-                self.on_bar(symbol, bar, w.open, w.close);
-                Ok(())
+                self.on_bar(symbol, bar, w.open, w.close)
+                    .map_err(|e| self.overflow(symbol, bar.ts, e))
             })?,
             Route::Merge(feed) => {
                 for item in feed {
@@ -172,6 +179,7 @@ impl Engine {
     }
 
     /// Handles one event. Bars must arrive in close-time order (the clock refuses older ones).
+    /// After an [`EngineError::Overflow`] the run cannot go on: drop the engine.
     pub fn process(&mut self, event: Event) -> Result<(), EngineError> {
         let (time, open) = match &event {
             Event::Bar { timeframe, bar, .. } => {
@@ -200,7 +208,8 @@ impl Engine {
                     return Err(self.unknown("bars", format!("#{}", symbol.0)));
                 }
                 if timeframe == self.cfg.timeframe {
-                    self.on_bar(symbol, &bar, t.open, t.time);
+                    self.on_bar(symbol, &bar, t.open, t.time)
+                        .map_err(|e| self.overflow(symbol, bar.ts, e))?;
                 } else {
                     self.counts.finer_bars += 1;
                     if self.cfg.intrabar == IntrabarPolicy::FinerBars {
@@ -213,61 +222,86 @@ impl Engine {
         Ok(())
     }
 
+    #[cold]
+    fn overflow(&self, s: SymbolId, at: UnixNanos, detail: Overflow) -> EngineError {
+        EngineError::Overflow {
+            symbol: self.cfg.symbols[s.index()].to_string(),
+            at,
+            detail,
+        }
+    }
+
+    /// An overflow in a book-wide value (equity), named by every symbol of the run.
+    #[cold]
+    fn book_overflow(&self, at: UnixNanos, detail: Overflow) -> EngineError {
+        EngineError::Overflow {
+            symbol: self.symbol_list(","),
+            at,
+            detail,
+        }
+    }
+
+    fn symbol_list(&self, separator: &str) -> String {
+        let names: Vec<&str> = self.cfg.symbols.iter().map(Symbol::as_str).collect();
+        names.join(separator)
+    }
+
     fn unknown(&self, what: &'static str, symbol: String) -> EngineError {
         EngineError::UnknownSymbol {
             what,
             symbol,
-            known: self
-                .cfg
-                .symbols
-                .iter()
-                .map(Symbol::as_str)
-                .collect::<Vec<_>>()
-                .join(", "),
+            known: self.symbol_list(", "),
         }
     }
 
     #[inline]
-    fn on_bar(&mut self, s: SymbolId, bar: &Bar, open: UnixNanos, close: UnixNanos) {
+    fn on_bar(
+        &mut self,
+        s: SymbolId,
+        bar: &Bar,
+        open: UnixNanos,
+        close: UnixNanos,
+    ) -> Result<(), Overflow> {
         let i = s.index();
         if self.groups.current != Some(bar.ts) {
-            self.next_group(bar.ts);
+            self.next_group(bar.ts)?;
         }
         self.counts.bars += 1;
         if self.plain {
             // The sequence below without the steps that have nothing to do in such a run.
             if !self.working.is_empty() {
-                self.fill_working(i, bar, open);
+                self.fill_working(i, bar, open)?;
             }
             if self.symbols[i].bracket.is_some() {
-                self.check_bracket(i, bar, open, close);
+                self.check_bracket(i, bar, open, close)?;
             }
             self.book.set_mark(i, bar.close);
             self.decide(s, bar, close);
-            return;
+            return Ok(());
         }
         let sessions = self.risk.tracks_sessions();
         if sessions {
-            self.roll_session(open);
-            self.flatten_outside_session(i, bar, open);
+            self.roll_session(open)?;
+            self.flatten_outside_session(i, bar, open)?;
         }
         if !self.working.is_empty() && (!sessions || self.may_fill(open)) {
-            self.fill_working(i, bar, open);
+            self.fill_working(i, bar, open)?;
         }
         if self.symbols[i].bracket.is_some() {
-            self.check_bracket(i, bar, open, close);
+            self.check_bracket(i, bar, open, close)?;
         }
         self.book.set_mark(i, bar.close);
         if self.risk.has_limits() {
-            self.check_limits(bar.ts, close);
+            self.check_limits(bar.ts, close)?;
         }
         self.decide(s, bar, close);
         if sessions {
-            self.flatten_at_close(i, bar, open, close);
+            self.flatten_at_close(i, bar, open, close)?;
         }
         if !self.symbols[i].finer.is_empty() {
             self.symbols[i].finer.clear();
         }
+        Ok(())
     }
 
     /// The strategy's turn at a bar's close; what it asks for starts working.
@@ -312,17 +346,14 @@ impl Engine {
     pub fn finish(mut self) -> Result<BacktestResult, EngineError> {
         let (Some(start), Some(end)) = (self.groups.first, self.groups.current) else {
             return Err(EngineError::NoBars {
-                symbol: self
-                    .cfg
-                    .symbols
-                    .iter()
-                    .map(Symbol::as_str)
-                    .collect::<Vec<_>>()
-                    .join(","),
+                symbol: self.symbol_list(","),
                 timeframe: self.cfg.timeframe,
             });
         };
-        self.close_group(end, true);
+        self.close_group(end, true)
+            .map_err(|e| self.book_overflow(end, e))?;
+        let final_equity = self.book.equity().map_err(|e| self.book_overflow(end, e))?;
+        let unrealized_pnl = (self.book.unrealized()).map_err(|e| self.book_overflow(end, e))?;
         self.counts.unfilled += self.working.len() as u64;
         let open_positions = self
             .book
@@ -344,10 +375,10 @@ impl Engine {
             start,
             end,
             initial_capital: self.book.initial(),
-            final_equity: self.book.equity(),
+            final_equity,
             final_cash: self.book.cash(),
             realized_pnl: self.book.realized(),
-            unrealized_pnl: self.book.unrealized(),
+            unrealized_pnl,
             total_commission: self.book.fees(),
             counts: self.counts,
             halted: self.halt,

@@ -20,6 +20,7 @@ use super::Engine;
 use super::curve::NyDay;
 use crate::config::EngineConfig;
 use crate::order::{Reason, Side};
+use crate::overflow::{Overflow, sub};
 use crate::result::Halt;
 
 #[derive(Debug, Clone)]
@@ -69,15 +70,16 @@ impl RiskState {
 
 impl Engine {
     /// Moves the cached day forward when `open` leaves it; a new day resets the daily baseline.
-    pub(super) fn roll_session(&mut self, open: UnixNanos) {
+    pub(super) fn roll_session(&mut self, open: UnixNanos) -> Result<(), Overflow> {
         let r = &mut self.risk;
         if r.day.contains(open) {
-            return;
+            return Ok(());
         }
         r.day = NyDay::of(open);
         r.session = NyseCalendar.session(open.exchange_date());
-        r.day_start_equity = self.book.equity();
+        r.day_start_equity = self.book.equity()?;
         r.day_halted = false;
+        Ok(())
     }
 
     /// With `flatten_at_close`, orders fill only on bars that open inside a regular session.
@@ -85,10 +87,16 @@ impl Engine {
         !self.cfg.risk.flatten_at_close || self.risk.session.is_some_and(|s| s.contains(open))
     }
 
-    pub(super) fn flatten_outside_session(&mut self, i: usize, bar: &Bar, open: UnixNanos) {
+    pub(super) fn flatten_outside_session(
+        &mut self,
+        i: usize,
+        bar: &Bar,
+        open: UnixNanos,
+    ) -> Result<(), Overflow> {
         if self.cfg.risk.flatten_at_close && !self.may_fill(open) {
-            self.flatten(i, bar.open, bar.ts);
+            self.flatten(i, bar.open, bar.ts)?;
         }
+        Ok(())
     }
 
     /// Closes at the close of the bar that spans the session's end (a bar that opened outside
@@ -99,36 +107,44 @@ impl Engine {
         bar: &Bar,
         open: UnixNanos,
         close: UnixNanos,
-    ) {
+    ) -> Result<(), Overflow> {
         if !self.cfg.risk.flatten_at_close {
-            return;
+            return Ok(());
         }
         if let Some(s) = self.risk.session
             && s.contains(open)
             && close >= s.close
         {
-            self.flatten(i, bar.close, bar.ts);
+            self.flatten(i, bar.close, bar.ts)?;
         }
+        Ok(())
     }
 
-    fn flatten(&mut self, i: usize, price: domain::Price, ts: UnixNanos) {
+    fn flatten(&mut self, i: usize, price: domain::Price, ts: UnixNanos) -> Result<(), Overflow> {
         let q = self.book.position(i).qty;
         if q.is_zero() {
-            return;
+            return Ok(());
         }
         let side = if q.raw() > 0 { Side::Sell } else { Side::Buy };
-        self.book_fill(i, side, q.abs(), price, ts, Reason::SessionClose);
+        // The book never holds i64::MIN, so every position has a magnitude.
+        self.book_fill(i, side, q.abs(), price, ts, Reason::SessionClose)
     }
 
-    /// Daily-loss and drawdown checks at a bar's close.
-    pub(super) fn check_limits(&mut self, ts: UnixNanos, close: UnixNanos) {
-        let equity = self.book.equity();
+    /// Daily-loss and drawdown checks at a bar's close. Percentages below 100 of an amount
+    /// always fit; the checks are kept for custom configurations.
+    pub(super) fn check_limits(&mut self, ts: UnixNanos, close: UnixNanos) -> Result<(), Overflow> {
+        let equity = self.book.equity()?;
         let limits = self.cfg.risk;
+        let share = |pct: crate::Pct, of: Money, field: &str| {
+            pct.of_money(of)
+                .ok_or_else(|| Overflow::money(format_args!("risk.{field}: {pct} of {of}")))
+        };
         if let Some(dd) = limits.max_drawdown_pct {
             if equity > self.risk.peak {
                 self.risk.peak = equity;
             }
-            let floor = self.risk.peak - dd.of_money(self.risk.peak);
+            let peak = self.risk.peak;
+            let floor = sub(peak, share(dd, peak, "max_drawdown_pct")?, "drawdown floor")?;
             if !self.risk.run_halted && equity <= floor {
                 self.risk.run_halted = true;
                 self.halt = Some(Halt {
@@ -138,12 +154,16 @@ impl Engine {
                 self.close_everything(close, Reason::MaxDrawdown);
             }
         }
-        if let Some(dl) = limits.max_daily_loss_pct {
+        if let Some(dl) = limits.max_daily_loss_pct
+            && !self.risk.halted()
+        {
             let base = self.risk.day_start_equity;
-            if !self.risk.halted() && equity <= base - dl.of_money(base) {
+            let floor = sub(base, share(dl, base, "max_daily_loss_pct")?, "daily floor")?;
+            if equity <= floor {
                 self.risk.day_halted = true;
                 self.close_everything(close, Reason::MaxDailyLoss);
             }
         }
+        Ok(())
     }
 }

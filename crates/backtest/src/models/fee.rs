@@ -1,21 +1,24 @@
 //! What a fill costs. Every model returns exact [`Money`]; nothing is rounded to cents, so the
-//! accounting identity holds to the last unit.
+//! accounting identity holds to the last unit. A fee that does not fit [`Money`] is an
+//! [`Overflow`] naming the setting, never a wrapped amount.
 
 use domain::{Money, Price, Quantity};
 
+use crate::overflow::Overflow;
 use crate::pct::Pct;
 
 pub trait FeeModel: Send {
     /// Commission for one fill of `qty` (positive) at `price`.
-    fn commission(&self, price: Price, qty: Quantity) -> Money;
+    fn commission(&self, price: Price, qty: Quantity) -> Result<Money, Overflow>;
 }
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoFees;
 
 impl FeeModel for NoFees {
-    fn commission(&self, _: Price, _: Quantity) -> Money {
-        Money::ZERO
+    #[inline]
+    fn commission(&self, _: Price, _: Quantity) -> Result<Money, Overflow> {
+        Ok(Money::ZERO)
     }
 }
 
@@ -27,8 +30,9 @@ pub struct PerShare {
 }
 
 impl FeeModel for PerShare {
-    fn commission(&self, _: Price, qty: Quantity) -> Money {
-        self.rate.notional(qty.abs()).max(self.minimum)
+    fn commission(&self, _: Price, qty: Quantity) -> Result<Money, Overflow> {
+        // A price times a quantity always fits Money.
+        Ok(self.rate.notional(qty).abs().max(self.minimum))
     }
 }
 
@@ -37,8 +41,8 @@ impl FeeModel for PerShare {
 pub struct PerTrade(pub Money);
 
 impl FeeModel for PerTrade {
-    fn commission(&self, _: Price, _: Quantity) -> Money {
-        self.0
+    fn commission(&self, _: Price, _: Quantity) -> Result<Money, Overflow> {
+        Ok(self.0)
     }
 }
 
@@ -47,8 +51,14 @@ impl FeeModel for PerTrade {
 pub struct PercentOfNotional(pub Pct);
 
 impl FeeModel for PercentOfNotional {
-    fn commission(&self, price: Price, qty: Quantity) -> Money {
-        self.0.of_money(price.notional(qty.abs()))
+    fn commission(&self, price: Price, qty: Quantity) -> Result<Money, Overflow> {
+        let notional = price.notional(qty).abs();
+        self.0.of_money(notional).ok_or_else(|| {
+            Overflow::money(format_args!(
+                "costs.commission_pct: {} of {qty} at {price}",
+                self.0
+            ))
+        })
     }
 }
 
@@ -57,8 +67,13 @@ impl FeeModel for PercentOfNotional {
 pub struct Fees(pub Vec<Box<dyn FeeModel>>);
 
 impl FeeModel for Fees {
-    fn commission(&self, price: Price, qty: Quantity) -> Money {
-        self.0.iter().map(|m| m.commission(price, qty)).sum()
+    fn commission(&self, price: Price, qty: Quantity) -> Result<Money, Overflow> {
+        let mut total = Money::ZERO;
+        for m in &self.0 {
+            let fee = m.commission(price, qty)?;
+            total = crate::overflow::add(total, fee, "costs: the commissions of one fill")?;
+        }
+        Ok(total)
     }
 }
 
@@ -73,15 +88,18 @@ mod tests {
             minimum: Money::lit("1"),
         };
         assert_eq!(
-            m.commission(Price::lit("100"), Quantity::from_int(100)),
+            m.commission(Price::lit("100"), Quantity::from_int(100))
+                .unwrap(),
             Money::lit("1")
         );
         assert_eq!(
-            m.commission(Price::lit("100"), Quantity::from_int(1000)),
+            m.commission(Price::lit("100"), Quantity::from_int(1000))
+                .unwrap(),
             Money::lit("5")
         );
         assert_eq!(
-            m.commission(Price::lit("100"), Quantity::lit("0.5")),
+            m.commission(Price::lit("100"), Quantity::lit("0.5"))
+                .unwrap(),
             Money::lit("1")
         );
     }
@@ -89,12 +107,15 @@ mod tests {
     #[test]
     fn per_trade_and_percent() {
         assert_eq!(
-            PerTrade(Money::lit("4.95")).commission(Price::lit("1"), Quantity::from_int(7)),
+            PerTrade(Money::lit("4.95"))
+                .commission(Price::lit("1"), Quantity::from_int(7))
+                .unwrap(),
             Money::lit("4.95")
         );
         let p = PercentOfNotional(Pct::lit("0.1"));
         assert_eq!(
-            p.commission(Price::lit("167.65"), Quantity::from_int(596)),
+            p.commission(Price::lit("167.65"), Quantity::from_int(596))
+                .unwrap(),
             Money::lit("99.9194")
         );
     }
@@ -106,12 +127,29 @@ mod tests {
             Box::new(PercentOfNotional(Pct::lit("1"))),
         ]);
         assert_eq!(
-            f.commission(Price::lit("10"), Quantity::from_int(10)),
+            f.commission(Price::lit("10"), Quantity::from_int(10))
+                .unwrap(),
             Money::lit("2")
         );
         assert_eq!(
-            Fees::default().commission(Price::lit("10"), Quantity::from_int(10)),
+            Fees::default()
+                .commission(Price::lit("10"), Quantity::from_int(10))
+                .unwrap(),
             Money::ZERO
+        );
+    }
+
+    #[test]
+    fn a_percent_of_a_large_notional_is_exact() {
+        let p = PercentOfNotional(Pct::lit("1"));
+        let fee = p.commission(Price::lit("100"), Quantity::from_int(20_000_000_000));
+        assert_eq!(fee, Ok(Money::lit("20000000000")));
+        let huge = PercentOfNotional(Pct::lit("1000000"));
+        let top = Price::from_raw(i64::MAX);
+        let e = huge.commission(top, Quantity::MAX).unwrap_err();
+        assert!(
+            e.to_string().starts_with("costs.commission_pct: 1000000%"),
+            "{e}"
         );
     }
 }

@@ -4,12 +4,14 @@
 use std::collections::HashMap;
 
 use analytics::{BarExposure, ClosedTrade, Metrics, MetricsInput};
+use anyhow::Context;
 use backtest::{Action, BacktestResult, Fill};
 use domain::{Money, Quantity, Symbol, UnixNanos};
 
 /// One round trip per symbol each time its position returns to flat (or flips side). The P&L
-/// is the sum of realized P&L of its closing fills minus every commission paid in it.
-pub fn round_trips(fills: &[Fill]) -> Vec<ClosedTrade> {
+/// is the sum of realized P&L of its closing fills minus every commission paid in it; a sum
+/// beyond what `Money` holds is an error, not a wrapped amount.
+pub fn round_trips(fills: &[Fill]) -> anyhow::Result<Vec<ClosedTrade>> {
     struct Open {
         entry: UnixNanos,
         qty: Quantity,
@@ -31,9 +33,17 @@ pub fn round_trips(fills: &[Fill]) -> Vec<ClosedTrade> {
             pos.entry = f.timestamp;
             pos.pnl = Money::ZERO;
         }
-        pos.pnl += f.pnl.unwrap_or(Money::ZERO) - f.commission;
+        pos.pnl = f
+            .pnl
+            .unwrap_or(Money::ZERO)
+            .checked_sub(f.commission)
+            .and_then(|net| pos.pnl.checked_add(net))
+            .with_context(|| format!("{} round trip P&L exceeds what money can hold", f.symbol))?;
         let before = pos.qty;
-        pos.qty += signed;
+        pos.qty = pos
+            .qty
+            .checked_add(signed)
+            .with_context(|| format!("{} position exceeds the largest quantity", f.symbol))?;
         let flipped =
             !before.is_zero() && (before.raw() > 0) != (pos.qty.raw() > 0) && !pos.qty.is_zero();
         if pos.qty.is_zero() || flipped {
@@ -47,7 +57,7 @@ pub fn round_trips(fills: &[Fill]) -> Vec<ClosedTrade> {
         }
     }
     out.sort_by_key(|t| (t.exit_time, t.entry_time));
-    out
+    Ok(out)
 }
 
 /// Metrics of a run, against the benchmark run's equity when there is one. Time in the market
@@ -55,7 +65,7 @@ pub fn round_trips(fills: &[Fill]) -> Vec<ClosedTrade> {
 /// curve may hold one point per session).
 pub fn metrics(r: &BacktestResult, benchmark: Option<&BacktestResult>) -> anyhow::Result<Metrics> {
     let curve: Vec<(UnixNanos, Money)> = r.equity.iter().map(|e| (e.timestamp, e.equity)).collect();
-    let trades = round_trips(&r.fills);
+    let trades = round_trips(&r.fills)?;
     let bench: Option<Vec<(UnixNanos, Money)>> =
         benchmark.map(|b| b.equity.iter().map(|e| (e.timestamp, e.equity)).collect());
     let mut input = MetricsInput::new(&curve);
@@ -95,7 +105,7 @@ mod tests {
             fill(4, Action::Short, 3, None, "0.5"),
             fill(5, Action::Cover, 3, Some("-6"), "0.5"),
         ];
-        let t = round_trips(&fills);
+        let t = round_trips(&fills).unwrap();
         assert_eq!(t.len(), 2);
         assert_eq!((t[0].entry_time.as_i64(), t[0].exit_time.as_i64()), (1, 3));
         assert_eq!(t[0].pnl, Money::lit("27"));
