@@ -52,7 +52,13 @@ thread_local! {
 
 fn core(provider: &'static str) -> Result<HttpCore, ProviderError> {
     let base = url::Url::parse("http://fuzz.invalid/").expect("a valid URL");
-    HttpCore::new(provider, &HttpConfig::with_rate(200), &base, &[], Vec::new())
+    HttpCore::new(
+        provider,
+        &HttpConfig::with_rate(200),
+        &base,
+        &[],
+        Vec::new(),
+    )
 }
 
 fn fetched(body: &[u8]) -> Fetched {
