@@ -24,7 +24,6 @@
 
 pub mod agent;
 pub mod bartime;
-pub mod baseline;
 pub mod clock;
 pub mod config;
 pub mod engine;

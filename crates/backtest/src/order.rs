@@ -3,7 +3,7 @@
 //! fills ([`OrderKind`]), optional [`Bracket`] exits and the [`Reason`] stamped on its fills.
 //! Requests are decided at an event and can fill no earlier than the next bar of their symbol.
 
-use domain::{Price, Quantity};
+use domain::{Price, Quantity, UnixNanos};
 
 use crate::event::SymbolId;
 use crate::pct::Pct;
@@ -194,6 +194,14 @@ impl OrderRequest {
         self.reason = reason;
         self
     }
+}
+
+/// An order waiting for a bar: decided at `decided_at`, eligible on bars opening at or after it.
+/// The engine keeps them; a strategy's [`crate::Context`] reads them.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkingOrder {
+    pub request: OrderRequest,
+    pub decided_at: UnixNanos,
 }
 
 #[cfg(test)]

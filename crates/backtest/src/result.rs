@@ -1,60 +1,10 @@
-//! What a run produces. Field for field, [`Fill`] and [`EquityPoint`] mirror the store's
-//! `RunTrade` and `EquityPoint` (this crate does not depend on the store). Serialized with
-//! exact decimal strings and no maps, so the same run always gives byte-identical JSON.
+//! What a run produces: its fills and equity curve (the shapes of `domain::execution`, which
+//! the store keeps as they are), counts, and why it halted. Serialized with exact decimal
+//! strings and no maps, so the same run always gives byte-identical JSON.
 
+pub use domain::{Action, EquityPoint, Fill};
 use domain::{Money, Price, Quantity, Symbol, Timeframe, UnixNanos};
 use serde::Serialize;
-
-/// What a fill did to the position.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Action {
-    /// Opened or added to a long.
-    Buy,
-    /// Reduced or closed a long.
-    Sell,
-    /// Opened or added to a short.
-    Short,
-    /// Reduced or closed a short.
-    Cover,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Buy => "buy",
-            Self::Sell => "sell",
-            Self::Short => "short",
-            Self::Cover => "cover",
-        }
-    }
-}
-
-/// One execution. `timestamp` is the stamp (start) of the bar it filled in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Fill {
-    pub timestamp: UnixNanos,
-    pub symbol: Symbol,
-    pub action: Action,
-    pub quantity: Quantity,
-    pub price: Price,
-    pub commission: Money,
-    /// Realized P&L of a closing fill, before its commission; `None` on an opening one.
-    pub pnl: Option<Money>,
-    /// `signal`, `stop_loss`, `take_profit`, `session_close`, `max_daily_loss`, `max_drawdown`
-    /// or a custom strategy's label.
-    pub reason: String,
-}
-
-/// Equity and cash after a bar close (after a timestamp group when several symbols share a bar
-/// stamp). `timestamp` is the bar stamp. Which bars get a point is the run's
-/// [`crate::EquityCurve`]; see [`BacktestResult::equity`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct EquityPoint {
-    pub timestamp: UnixNanos,
-    pub equity: Money,
-    pub cash: Money,
-}
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {

@@ -9,7 +9,7 @@
 use domain::{Bar, Money, Price, Quantity, SentimentRecord, Symbol, UnixNanos};
 
 use crate::event::SymbolId;
-use crate::order::OrderRequest;
+use crate::order::{OrderRequest, WorkingOrder};
 use crate::portfolio::Portfolio;
 
 pub trait Strategy: Send {
@@ -44,7 +44,7 @@ pub struct Context<'a> {
     pub(crate) now: UnixNanos,
     pub(crate) symbols: &'a [Symbol],
     pub(crate) book: &'a Portfolio,
-    pub(crate) working: &'a [crate::engine::WorkingOrder],
+    pub(crate) working: &'a [WorkingOrder],
     pub(crate) allow_short: bool,
     pub(crate) halted: bool,
 }

@@ -48,6 +48,18 @@ fn the_reference_file_is_accepted_as_written() {
 }
 
 #[test]
+fn only_the_sentiment_strategy_reads_sentiment() {
+    let sma = parse(REF_SMA).unwrap();
+    assert!(!sma.strategy.reads_sentiment());
+    assert!(!StrategyConfig::BuyAndHold {}.reads_sentiment());
+    let text = REF_SMA.replace(
+        "{ kind: sma_crossover, fast: 10, slow: 30 }",
+        "{ kind: technical_sentiment, fast: 10, slow: 30 }",
+    );
+    assert!(parse(&text).unwrap().strategy.reads_sentiment());
+}
+
+#[test]
 fn every_option_parses_exactly() {
     let text = r#"id: ref_sma
 description: all the knobs

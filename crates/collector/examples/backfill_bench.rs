@@ -13,13 +13,9 @@
 //! pages of 10,000 with a checkpoint each (no HTTP). Backfill time near the slower half means
 //! fetching and writing overlap.
 
-#[path = "../tests/support/alpaca_sim.rs"]
-mod alpaca_sim;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use alpaca_sim::{Sim, minute_bars};
 use collector::Provider;
 use collector::backfill::{BackfillSpec, run_backfill};
 use collector::worker::Clients;
@@ -29,6 +25,7 @@ use providers::{
     Provider as Source,
 };
 use store::{Checkpoint, CheckpointKey, ChunkProgress, DataKind};
+use testkit::alpaca_sim::{Sim, minute_bars};
 
 const PAGE: usize = 10_000;
 const T0: &str = "2020-01-01T00:00:00Z";

@@ -5,10 +5,10 @@
 use std::time::Instant;
 
 use collector::Provider;
-use collector::schedule::{Hours, Job, Task, missing_bars, next_due};
-use collector::sentiment::{Lexicon, Scorer};
-use domain::calendar::NyseCalendar;
+use collector::schedule::{Hours, Job, Task, next_due};
+use domain::grid::BarGrid;
 use domain::{Symbol, Timeframe, UnixNanos};
+use sentiment::{Lexicon, Scorer};
 
 fn main() {
     let path = concat!(
@@ -70,19 +70,18 @@ fn main() {
         el / runs as f64 * 1e6
     );
 
-    let cal = NyseCalendar;
-    let stored: Vec<UnixNanos> =
-        collector::schedule::expected_bars(&cal, Timeframe::M1, start, end)
-            .unwrap()
-            .into_iter()
-            .enumerate()
-            .filter(|(i, _)| i % 97 != 0)
-            .map(|(_, t)| t)
-            .collect();
+    let grid = BarGrid::new(Timeframe::M1).unwrap();
+    let stored: Vec<UnixNanos> = grid
+        .expected(start, end)
+        .unwrap()
+        .enumerate()
+        .filter(|(i, _)| i % 97 != 0)
+        .map(|(_, t)| t)
+        .collect();
     let t0 = Instant::now();
-    let gaps = missing_bars(&cal, Timeframe::M1, start, end, &stored).unwrap();
+    let gaps = grid.gaps(start, end, &stored).unwrap();
     println!(
-        "missing_bars: a year of 1m bars ({} stored) → {} gaps in {:.1} ms",
+        "grid gaps: a year of 1m bars ({} stored) → {} gaps in {:.1} ms",
         stored.len(),
         gaps.len(),
         t0.elapsed().as_secs_f64() * 1e3

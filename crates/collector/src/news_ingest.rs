@@ -1,4 +1,4 @@
-//! News from a provider page into the store's rows: [`record`] maps an article, and
+//! A page of news articles ([`domain::NewsArticle`], stored as they come) and its sentiment:
 //! [`interval_sentiment`] recomputes a symbol's per-interval sentiment (source `news`) for the
 //! intervals a page touched, from every stored article in them plus the page's.
 //!
@@ -8,49 +8,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use domain::{SentimentRecord, Symbol, Timeframe, UnixNanos};
-use providers::NewsItem;
-use store::NewsRecord;
+use domain::{NewsArticle, Provider, SentimentRecord, Symbol, Timeframe, UnixNanos};
 
-use crate::sentiment::{self, AggregateError, Scorer};
+use sentiment::{AggregateError, Scorer};
 
 /// The interval news sentiment is aggregated over.
 pub const SENTIMENT_INTERVAL: Timeframe = Timeframe::M15;
 
-/// An article as the store keeps it; the provider's own sentiment (Polygon) kept as JSON.
-pub fn record(provider: &str, n: &NewsItem) -> NewsRecord {
-    let provider_sentiment = n.provider_sentiment.as_ref().map(|list| {
-        serde_json::Value::Array(
-            list.iter()
-                .map(|t| {
-                    serde_json::json!({
-                        "symbol": t.symbol.as_str(),
-                        "label": t.label.as_str(),
-                        "reasoning": t.reasoning,
-                    })
-                })
-                .collect(),
-        )
-    });
-    NewsRecord {
-        provider: provider.to_string(),
-        id: n.id.clone(),
-        symbols: n.symbols.clone(),
-        headline: n.headline.clone(),
-        summary: n.summary.clone(),
-        source: n.source.clone(),
-        author: n.author.clone(),
-        url: n.url.clone(),
-        created_at: n.created_at,
-        updated_at: n.updated_at,
-        provider_sentiment,
-    }
-}
-
 /// `[start, end)` of the intervals holding articles about `symbol` in `page`; `None` if none.
 pub fn touched_range(
     symbol: &Symbol,
-    page: &[NewsRecord],
+    page: &[NewsArticle],
     interval: Timeframe,
 ) -> Option<(UnixNanos, UnixNanos)> {
     let iv = interval.nanos()?;
@@ -69,8 +37,8 @@ pub fn touched_range(
 /// in, each from all of `stored` and `page` in that interval (`page` wins on an id both hold).
 pub fn interval_sentiment(
     symbol: &Symbol,
-    stored: &[NewsRecord],
-    page: &[NewsRecord],
+    stored: &[NewsArticle],
+    page: &[NewsArticle],
     interval: Timeframe,
 ) -> Result<Vec<SentimentRecord>, AggregateError> {
     let Some(iv) = interval.nanos().filter(|n| *n > 0) else {
@@ -82,22 +50,19 @@ pub fn interval_sentiment(
         .filter(|n| n.symbols.contains(symbol))
         .map(|n| end_of(n.created_at))
         .collect();
-    let mut all: BTreeMap<(&str, &str), &NewsRecord> = BTreeMap::new();
+    // Ids are unique per provider only.
+    let mut all: BTreeMap<(Provider, &str), &NewsArticle> = BTreeMap::new();
     for n in stored.iter().chain(page) {
-        all.insert((n.provider.as_str(), n.id.as_str()), n);
+        all.insert((n.provider, n.id.as_str()), n);
     }
-    let items: Vec<sentiment::NewsItem> = all
+    let items: Vec<NewsArticle> = all
         .values()
         .filter(|n| n.symbols.contains(symbol) && touched.contains(&end_of(n.created_at)))
-        .map(|n| sentiment::NewsItem {
-            // Ids are unique per provider only.
-            id: format!("{}/{}", n.provider, n.id),
-            published: n.created_at,
+        .map(|n| NewsArticle {
             // Only this symbol's record is computed here: the page holds every article about
             // it, not every article about the other tickers it names.
             symbols: vec![symbol.clone()],
-            headline: n.headline.clone(),
-            summary: Some(n.summary.clone()).filter(|s| !s.trim().is_empty()),
+            ..(*n).clone()
         })
         .collect();
     let scored = sentiment::score_items(&Scorer::default(), &items);
@@ -108,9 +73,9 @@ pub fn interval_sentiment(
 mod tests {
     use super::*;
 
-    fn news(provider: &str, id: &str, at: &str, symbols: &str, headline: &str) -> NewsRecord {
-        NewsRecord {
-            provider: provider.into(),
+    fn news(provider: &str, id: &str, at: &str, symbols: &str, headline: &str) -> NewsArticle {
+        NewsArticle {
+            provider: Provider::parse(provider).unwrap(),
             id: id.into(),
             symbols: Symbol::parse_list(symbols).unwrap(),
             headline: headline.into(),
@@ -164,7 +129,7 @@ mod tests {
         assert_eq!(recs[0].metadata["count"], 2);
         assert!(recs[0].score > 0.0);
         // The same articles arriving in one page give the same record.
-        let all: Vec<NewsRecord> = stored.iter().chain(&page).cloned().collect();
+        let all: Vec<NewsArticle> = stored.iter().chain(&page).cloned().collect();
         let again = interval_sentiment(&spy, &[], &all, SENTIMENT_INTERVAL).unwrap();
         assert_eq!(again[0], recs[0]);
         assert_eq!(

@@ -2,25 +2,21 @@
 //! multi-page, two symbols, faults (429, 5xx, timeout, truncated body, empty and repeated pages);
 //! the stored bars always equal the served ones, with no gap and no duplicate.
 
-#[path = "support/alpaca_sim.rs"]
-mod alpaca_sim;
-#[path = "support/db.rs"]
-mod db;
-
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use alpaca_sim::{Fault, Sim, minute_bars};
 use collector::Provider;
 use collector::backfill::{BackfillReport, BackfillSpec, ProgressEvent, run_backfill};
 use collector::worker::Clients;
-use db::TestDb;
 use domain::{Bar, Symbol, Timeframe, UnixNanos};
 use providers::{AlpacaClient, AlpacaConfig, AlpacaCredentials, HttpConfig, RetryPolicy};
 use store::{BarQuery, CheckpointKey, DataKind, Span, Store};
+use testkit::TestDb;
+use testkit::alpaca_sim::{Fault, Sim, minute_bars};
 
-both_backends!(
+testkit::both_backends!(
+    async
     two_symbols_multi_page_equal_the_served_rows,
     faults_lose_and_duplicate_nothing,
     a_truncated_body_fails_its_symbol_and_the_rerun_completes_it,
@@ -104,7 +100,7 @@ fn sim_two(page: usize) -> (Sim, Vec<Bar>, Vec<Bar>) {
 }
 
 async fn two_symbols_multi_page_equal_the_served_rows(backend: &'static str) {
-    let db = TestDb::new(backend, "two");
+    let db = TestDb::of(backend, "two");
     let (sim, spy, qqq) = sim_two(300);
     let (base, sim) = sim.start().await;
     let c = clients(&base, Duration::from_secs(5));
@@ -147,7 +143,7 @@ async fn two_symbols_multi_page_equal_the_served_rows(backend: &'static str) {
 }
 
 async fn faults_lose_and_duplicate_nothing(backend: &'static str) {
-    let db = TestDb::new(backend, "faults");
+    let db = TestDb::of(backend, "faults");
     let (sim, spy, qqq) = sim_two(250);
     let sim = sim
         .fault(2, Fault::Status(429, Some(1)))
@@ -180,7 +176,7 @@ async fn faults_lose_and_duplicate_nothing(backend: &'static str) {
 }
 
 async fn a_truncated_body_fails_its_symbol_and_the_rerun_completes_it(backend: &'static str) {
-    let db = TestDb::new(backend, "trunc");
+    let db = TestDb::of(backend, "trunc");
     let (rows, spy) = minute_bars(T0, 2_000, 1);
     // Request 4 is day two's second page (one symbol: requests are in order).
     let sim = Sim::new()
@@ -215,7 +211,7 @@ async fn a_truncated_body_fails_its_symbol_and_the_rerun_completes_it(backend: &
 }
 
 async fn a_failing_symbol_does_not_stop_the_others(backend: &'static str) {
-    let db = TestDb::new(backend, "onefails");
+    let db = TestDb::of(backend, "onefails");
     let (sim, spy, qqq) = sim_two(400);
     let (base, _) = sim.reject("XYZ").start().await;
     let c = clients(&base, Duration::from_secs(5));

@@ -4,31 +4,25 @@
 //! naming the request after a bounded number of requests; no looping cursor and no wrongly
 //! answered range is checkpointed, so a rerun against a correct server fills the range exactly.
 
-#[path = "support/alpaca_sim.rs"]
-mod alpaca_sim;
-#[path = "support/db.rs"]
-mod db;
-#[path = "support/hostile.rs"]
-mod hostile;
-
 use std::sync::Arc;
 use std::time::Duration;
 
-use alpaca_sim::{Sim, minute_bars};
 use collector::Provider;
 use collector::backfill::guard::page_cap;
 use collector::backfill::{BackfillReport, BackfillSpec, run_backfill};
 use collector::worker::Clients;
-use db::TestDb;
 use domain::{Bar, Symbol, Timeframe, UnixNanos};
-use hostile::{Hostile, alpaca_bars, polygon_aggs};
 use providers::{
     AlpacaClient, AlpacaConfig, AlpacaCredentials, HttpConfig, PolygonClient, PolygonConfig,
     PolygonCredentials, RetryPolicy,
 };
 use store::{BarQuery, Checkpoint, CheckpointKey, DataKind, Span, Store};
+use testkit::TestDb;
+use testkit::alpaca_sim::{Row, Sim, minute_bars};
+use testkit::hostile::{Hostile, alpaca_bars, polygon_aggs};
 
-both_backends!(
+testkit::both_backends!(
+    async
     cycling_page_tokens_fail_naming_the_request_and_a_rerun_fills_the_range,
     a_page_of_another_symbol_fails_and_leaves_the_range_uncovered,
 );
@@ -121,7 +115,7 @@ fn stored(db: &TestDb, symbol: &str) -> Vec<Bar> {
 }
 
 /// 900 bars from 09:00, as JSON rows in three pages of 300, and the bars they become.
-fn three_pages() -> (Vec<Vec<String>>, Vec<alpaca_sim::Row>, Vec<Bar>) {
+fn three_pages() -> (Vec<Vec<String>>, Vec<Row>, Vec<Bar>) {
     let (rows, bars) = minute_bars(T0, 900, 3);
     let pages = rows
         .chunks(300)
@@ -135,7 +129,7 @@ fn refs(v: &[String]) -> Vec<&str> {
 }
 
 /// The correct server for the same rows, and a rerun against it that must fill the day.
-async fn rerun_fills_the_day(db: &TestDb, rows: Vec<alpaca_sim::Row>, expected: &[Bar]) {
+async fn rerun_fills_the_day(db: &TestDb, rows: Vec<Row>, expected: &[Bar]) {
     let (base, _) = Sim::new()
         .page_size(300)
         .rows("bars", "SPY", rows)
@@ -155,7 +149,7 @@ async fn rerun_fills_the_day(db: &TestDb, rows: Vec<alpaca_sim::Row>, expected: 
 async fn cycling_page_tokens_fail_naming_the_request_and_a_rerun_fills_the_range(
     backend: &'static str,
 ) {
-    let db = TestDb::new(backend, "cycle");
+    let db = TestDb::of(backend, "cycle");
     let (pages, rows, expected) = three_pages();
     // A → B → A → B …: each page is new, the third names the first cursor again.
     let (base, server) = Hostile::start(move |a| match a.param("page_token") {
@@ -186,7 +180,7 @@ async fn cycling_page_tokens_fail_naming_the_request_and_a_rerun_fills_the_range
 async fn fresh_cursors_without_new_rows_fail_after_a_few_pages() {
     // Empty pages, and pages repeating the first one, each with a cursor never seen before.
     for repeat in [false, true] {
-        let db = TestDb::new("sqlite", "idle");
+        let db = TestDb::of("sqlite", "idle");
         let (pages, rows, expected) = three_pages();
         let (base, server) = Hostile::start(move |a| {
             let next = format!("t{}", a.n);
@@ -218,7 +212,7 @@ async fn fresh_cursors_without_new_rows_fail_after_a_few_pages() {
 async fn a_chunk_that_never_ends_is_capped() {
     // A full first page, then one new bar per page: every page makes progress, but far more
     // pages than a day of minute bars can need at the page size this server showed.
-    let db = TestDb::new("sqlite", "cap");
+    let db = TestDb::of("sqlite", "cap");
     let (rows, _) = minute_bars(T0, 900, 5);
     let texts: Vec<String> = rows.iter().map(|r| r.json.clone()).collect();
     let (base, server) = Hostile::start(move |a| {
@@ -244,7 +238,7 @@ async fn a_chunk_that_never_ends_is_capped() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_polygon_next_url_cycle_fails_naming_the_request_without_the_key() {
-    let db = TestDb::new("sqlite", "polycycle");
+    let db = TestDb::of("sqlite", "polycycle");
     let (pages, _, _) = three_pages();
     let path = "/v2/aggs/ticker/AAPL/range/1/minute/1704153600000/1704239999999";
     let next = move |c: &str| format!("https://api.polygon.io{path}?cursor={c}");
@@ -267,7 +261,7 @@ async fn a_polygon_next_url_cycle_fails_naming_the_request_without_the_key() {
 }
 
 async fn a_page_of_another_symbol_fails_and_leaves_the_range_uncovered(backend: &'static str) {
-    let db = TestDb::new(backend, "wrong");
+    let db = TestDb::of(backend, "wrong");
     let (rows, expected) = minute_bars(T0, 900, 3);
     let (aapl, _) = minute_bars(T0, 900, 4);
     let (base, sim) = Sim::new()
@@ -299,7 +293,7 @@ async fn a_page_of_another_symbol_fails_and_leaves_the_range_uncovered(backend: 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_outside_the_requested_time_fails() {
-    let db = TestDb::new("sqlite", "when");
+    let db = TestDb::of("sqlite", "when");
     // Bars of half a year earlier, for a request of 2024-01-02.
     let (rows, _) = minute_bars("2023-06-01T14:30:00Z", 200, 3);
     let texts: Vec<String> = rows.iter().map(|r| r.json.clone()).collect();

@@ -2,30 +2,24 @@
 //! timestamp keep their order across pages and across a resume; the crossed quote is stored and
 //! counted; news lands with its per-15-minute sentiment.
 
-#[path = "support/alpaca_sim.rs"]
-mod alpaca_sim;
-#[path = "support/db.rs"]
-mod db;
-#[path = "support/scripted.rs"]
-mod scripted;
-
 use std::sync::Arc;
 use std::time::Duration;
 
-use alpaca_sim::{Fault, Row, Sim, rows_of_fixture};
 use collector::Provider;
 use collector::backfill::{BackfillReport, BackfillSpec, run_backfill};
 use collector::worker::Clients;
-use db::TestDb;
 use domain::{Price, Quantity, SentimentSource, Symbol, Timeframe, TradeTick, UnixNanos};
 use providers::{
     AlpacaClient, AlpacaConfig, AlpacaCredentials, HttpConfig, PolygonClient, PolygonConfig,
     PolygonCredentials, RetryPolicy,
 };
-use scripted::fixture;
 use store::{DataKind, Seq};
+use testkit::alpaca_sim::{Fault, Row, Sim, rows_of_fixture};
+use testkit::scripted::{Mock, Reply};
+use testkit::{TestDb, fixture_json};
 
-both_backends!(
+testkit::both_backends!(
+    async
     crossed_quotes_are_stored_and_counted,
     ticks_sharing_a_timestamp_keep_their_order_across_pages_and_a_resume,
     news_is_stored_with_its_sentiment,
@@ -71,8 +65,8 @@ async fn run(db: &TestDb, spec: &BackfillSpec, c: &Clients) -> BackfillReport {
 }
 
 async fn crossed_quotes_are_stored_and_counted(backend: &'static str) {
-    let db = TestDb::new(backend, "crossed");
-    let body = fixture("alpaca/v2_stocks_quotes__get_quotes.json");
+    let db = TestDb::of(backend, "crossed");
+    let body = fixture_json("alpaca/v2_stocks_quotes__get_quotes.json");
     let sim = Sim::new().rows("quotes", "AAPL", rows_of_fixture(&body, "quotes"));
     let (base, _) = sim.start().await;
     let s = spec(DataKind::Quotes, "AAPL", "2022-03-09", "2022-03-10");
@@ -129,7 +123,7 @@ fn grouped_trades(sizes: &[usize]) -> (Vec<Row>, Vec<Seq<TradeTick>>) {
 async fn ticks_sharing_a_timestamp_keep_their_order_across_pages_and_a_resume(
     backend: &'static str,
 ) {
-    let db = TestDb::new(backend, "ticks");
+    let db = TestDb::of(backend, "ticks");
     // Pages of 4 cut the groups of 3 and 5 apart; request 3 (the third page) breaks, so the
     // first run stops after two pages, in the middle of the 5-trade group.
     let (rows, expected) = grouped_trades(&[1, 3, 5, 2, 1, 4]);
@@ -171,13 +165,13 @@ async fn ticks_sharing_a_timestamp_keep_their_order_across_pages_and_a_resume(
 }
 
 async fn news_is_stored_with_its_sentiment(backend: &'static str) {
-    let db = TestDb::new(backend, "news");
+    let db = TestDb::of(backend, "news");
     let mut rows = rows_of_fixture(
-        &fixture("alpaca/go_sdk/v1beta1_news__GetNews_1.json"),
+        &fixture_json("alpaca/go_sdk/v1beta1_news__GetNews_1.json"),
         "news",
     );
     rows.extend(rows_of_fixture(
-        &fixture("alpaca/go_sdk/v1beta1_news__GetNews_2.json"),
+        &fixture_json("alpaca/go_sdk/v1beta1_news__GetNews_2.json"),
         "news",
     ));
     let sim = Sim::new().page_size(2).news(rows);
@@ -232,29 +226,33 @@ async fn news_is_stored_with_its_sentiment(backend: &'static str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn polygon_quotes_follow_next_url() {
     // The fixture's two pages, served in the ascending order a sort=asc request gets.
-    let mut p1 = fixture("polygon/v3_quotes_AAPL__page2.json");
-    let mut p2 = fixture("polygon/v3_quotes_AAPL.json");
+    let mut p1 = fixture_json("polygon/v3_quotes_AAPL__page2.json");
+    let mut p2 = fixture_json("polygon/v3_quotes_AAPL.json");
     let next = p2["next_url"].clone();
     p1["results"].as_array_mut().unwrap().reverse();
     p2["results"].as_array_mut().unwrap().reverse();
     p1["next_url"] = next;
     p2.as_object_mut().unwrap().remove("next_url");
-    let (base, script) = scripted::serve(vec![p1.to_string(), p2.to_string()]).await;
+    let mock = Mock::start(vec![
+        Reply::json(p1.to_string()),
+        Reply::json(p2.to_string()),
+    ])
+    .await;
     let mut cfg = PolygonConfig::new(PolygonCredentials::new("poly-secret"))
-        .with_base_url(&base)
+        .with_base_url(&mock.base)
         .unwrap();
     cfg.http = http();
     let c = Clients {
         alpaca: None,
         polygon: Some(Arc::new(PolygonClient::new(cfg).unwrap())),
     };
-    let db = TestDb::new("sqlite", "poly");
+    let db = TestDb::of("sqlite", "poly");
     let mut s = spec(DataKind::Quotes, "AAPL", "2022-05-10", "2022-05-11");
     s.provider = Provider::Polygon;
     let report = run(&db, &s, &c).await;
     assert_eq!(report.failed, 0, "{report:#?}");
     assert_eq!((report.rows.inserted, report.pages), (20, 2));
-    let seen = script.lock().unwrap().seen.clone();
+    let seen: Vec<String> = mock.seen().into_iter().map(|s| s.uri).collect();
     assert!(seen[0].starts_with("/v3/quotes/AAPL?"), "{seen:?}");
     assert!(seen[1].contains("cursor="), "{seen:?}");
     let quotes = db.with(|st| st.quotes(&Symbol::lit("AAPL"), None, None).unwrap());
@@ -264,10 +262,14 @@ async fn polygon_quotes_follow_next_url() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn option_chain_snapshot_is_stored() {
-    let body = fixture("alpaca/v1beta1_options_snapshots_AAPL__get_option_chain.json");
-    let (base, _) = scripted::serve(vec![body.to_string(), body.to_string()]).await;
-    let c = alpaca(&base);
-    let db = TestDb::new("sqlite", "options");
+    let body = fixture_json("alpaca/v1beta1_options_snapshots_AAPL__get_option_chain.json");
+    let mock = Mock::start(vec![
+        Reply::json(body.to_string()),
+        Reply::json(body.to_string()),
+    ])
+    .await;
+    let c = alpaca(&mock.base);
+    let db = TestDb::of("sqlite", "options");
     let s = spec(DataKind::Options, "AAPL", "2024-01-01", "2024-01-02");
     let report = run(&db, &s, &c).await;
     assert_eq!(report.failed, 0, "{report:#?}");

@@ -17,10 +17,7 @@ use collector::worker::{
 };
 use domain::UnixNanos;
 use store::{CollectionRun, StoreError};
-
-fn redis_url() -> String {
-    std::env::var("ZTRADE_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/".into())
-}
+use testkit::redis_url;
 
 fn namespace(test: &str) -> String {
     let nanos = std::time::SystemTime::now()

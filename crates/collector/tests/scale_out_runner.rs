@@ -2,9 +2,6 @@
 //! its window and backfills the gaps the NYSE calendar finds before it, once; a news run
 //! stores articles and their per-interval sentiment; runs repeated store nothing twice.
 
-#[path = "scale_out/server.rs"]
-mod server;
-
 use std::path::Path;
 
 use collector::queue::JobSpec;
@@ -13,12 +10,10 @@ use collector::schedule::{Plan, parse_config, resolve};
 use collector::worker::{Clients, CollectOptions, CollectRunner, JobRunner, StoreHandle};
 use domain::time::NANOS_PER_MINUTE;
 use domain::{Symbol, Timeframe, UnixNanos};
-use server::Server;
 use store::BarQuery;
-
-fn t(s: &str) -> UnixNanos {
-    UnixNanos::parse_rfc3339(s).unwrap()
-}
+use testkit::TestDb;
+use testkit::collect_server::Server;
+use testkit::fixtures::{minutes, t};
 
 fn plan() -> Plan {
     let text = r#"
@@ -40,13 +35,9 @@ fn plan() -> Plan {
     resolve(parse_config(text, file).unwrap(), &[], file).unwrap()
 }
 
-async fn runner(
-    server: &Server,
-    gap_window: i64,
-) -> (CollectRunner, StoreHandle, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("c.db").display());
-    let store = StoreHandle::open(&url).await.unwrap();
+async fn runner(server: &Server, gap_window: i64) -> (CollectRunner, StoreHandle, TestDb) {
+    let db = TestDb::sqlite();
+    let store = StoreHandle::open(&db.url).await.unwrap();
     let env = server.env();
     let clients = Clients::from_lookup(|k| {
         env.iter()
@@ -61,7 +52,7 @@ async fn runner(
     (
         CollectRunner::new(clients, store.clone(), options),
         store,
-        dir,
+        db,
     )
 }
 
@@ -89,19 +80,12 @@ async fn stored(store: &StoreHandle, symbol: &str, from: &str, to: &str) -> Vec<
         .unwrap()
 }
 
-fn minutes(from: &str, to: &str) -> Vec<UnixNanos> {
-    (t(from).as_i64()..t(to).as_i64())
-        .step_by(NANOS_PER_MINUTE as usize)
-        .map(UnixNanos::new)
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bars_run_stores_its_window_and_backfills_gaps_once() {
     let server = Server::start();
     // A minute without trades: the provider never has a bar for it.
     server.hole("SPY", "2024-01-03T14:40:00Z");
-    let (runner, store, _dir) = runner(&server, 30 * NANOS_PER_MINUTE).await;
+    let (runner, store, _db) = runner(&server, 30 * NANOS_PER_MINUTE).await;
     let bars = &plan().jobs[0];
 
     // 10:00 New York: window 09:55–10:00, gap check 09:25–09:55, which the calendar cuts at the
@@ -146,7 +130,7 @@ async fn a_bars_run_stores_its_window_and_backfills_gaps_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_run_of_a_session_has_nothing_before_the_open_to_fill() {
     let server = Server::start();
-    let (runner, store, _dir) = runner(&server, 60 * NANOS_PER_MINUTE).await;
+    let (runner, store, _db) = runner(&server, 60 * NANOS_PER_MINUTE).await;
     let bars = &plan().jobs[0];
     // 09:33 New York: window 09:28–09:33 holds three session minutes; 08:28–09:28 none.
     let r = runner
@@ -164,7 +148,7 @@ async fn the_first_run_of_a_session_has_nothing_before_the_open_to_fill() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_news_run_stores_articles_and_sentiment() {
     let server = Server::start();
-    let (runner, store, _dir) = runner(&server, 0).await;
+    let (runner, store, _db) = runner(&server, 0).await;
     let news = &plan().jobs[1];
     // 16:00 New York: the 15:45–16:00 quarter hour holds all three articles.
     let spec = JobSpec::for_run(news, t("2024-01-03T21:00:00Z"));
@@ -196,7 +180,7 @@ async fn a_news_run_stores_articles_and_sentiment() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_options_run_stores_each_chain_snapshot() {
     let server = Server::start();
-    let (runner, store, _dir) = runner(&server, 0).await;
+    let (runner, store, _db) = runner(&server, 0).await;
     let options = &plan().jobs[2];
     let spec = JobSpec::for_run(options, t("2024-04-25T20:00:00Z"));
     let r = runner.run(&spec).await.unwrap();

@@ -37,8 +37,7 @@ impl RunRecorder for Count {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_workers_drain_the_queue_quickly() {
-    let url =
-        std::env::var("ZTRADE_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/".into());
+    let url = testkit::redis_url();
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()

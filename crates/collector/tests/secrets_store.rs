@@ -2,25 +2,22 @@
 //! get, rotate, delete, list and audit; a wrong master key refused and audited; only
 //! ciphertext stored; and [`vault_lookup`] putting the environment before the vault.
 
-#[path = "support/db.rs"]
-mod db;
-
 use collector::Provider;
-use collector::secrets::{
-    AuditAction, Credentials, KdfParams, KeyVault, MasterKey, Secret, StoreSecrets, VaultError,
-    vault_lookup,
-};
-use db::TestDb;
+use collector::secrets::StoreSecrets;
 use domain::UnixNanos;
+use testkit::TestDb;
+use vault::{
+    AuditAction, Credentials, KdfParams, KeyVault, MasterKey, Secret, VaultError, vault_lookup,
+};
 
-both_backends!(vault_over_the_store);
+testkit::both_backends!(async vault_over_the_store);
 
 fn master(text: &str) -> MasterKey {
     MasterKey::from_bytes(text.as_bytes().to_vec(), "test").unwrap()
 }
 
 async fn vault_over_the_store(backend: &'static str) {
-    let db = TestDb::new(backend, "vault");
+    let db = TestDb::of(backend, "vault");
     let at = UnixNanos::new;
     db.with(|st| {
         let m = master("the right master key");

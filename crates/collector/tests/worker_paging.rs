@@ -2,27 +2,21 @@
 //! provider whose cursors cycle, or keep coming without new rows, a run fails naming the
 //! request after a few requests instead of paging forever.
 
-#[path = "support/alpaca_sim.rs"]
-mod alpaca_sim;
-#[path = "support/hostile.rs"]
-mod hostile;
-#[path = "support/scripted.rs"]
-mod scripted;
-
 use std::time::Duration;
 
-use alpaca_sim::minute_bars;
 use collector::Provider;
 use collector::queue::{JobSpec, RunTask};
 use collector::worker::bars::fetch_all_bars;
 use collector::worker::news::{run_news, run_options};
 use collector::worker::{JobReport, StoreHandle};
 use domain::{Symbol, Timeframe, UnixNanos};
-use hostile::{Hostile, alpaca_bars};
 use providers::{
     AlpacaClient, AlpacaConfig, AlpacaCredentials, BarsRequest, HttpConfig, RetryPolicy,
 };
-use scripted::fixture;
+use testkit::TestDb;
+use testkit::alpaca_sim::minute_bars;
+use testkit::fixture_json;
+use testkit::hostile::{Hostile, alpaca_bars};
 
 fn t(s: &str) -> UnixNanos {
     UnixNanos::parse_rfc3339(s).unwrap()
@@ -51,10 +45,9 @@ fn spec(task: RunTask, symbols: &str) -> JobSpec {
     }
 }
 
-async fn store() -> (StoreHandle, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("w.db").display());
-    (StoreHandle::open(&url).await.unwrap(), dir)
+async fn store() -> (StoreHandle, TestDb) {
+    let db = TestDb::sqlite();
+    (StoreHandle::open(&db.url).await.unwrap(), db)
 }
 
 /// `body` (a fixture) with its `next_page_token` replaced.
@@ -103,9 +96,9 @@ async fn a_bars_window_whose_tokens_cycle_fails_naming_the_request() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_news_run_whose_cursors_bring_nothing_new_fails() {
-    let body = fixture("alpaca/v1beta1_news__get_news_p1.json");
+    let body = fixture_json("alpaca/v1beta1_news__get_news_p1.json");
     let (base, server) = Hostile::start(move |a| with_token(&body, &format!("t{}", a.n))).await;
-    let (store, _dir) = store().await;
+    let (store, _db) = store().await;
     let task = RunTask::News {
         start: t("2024-08-18"),
         end: t("2024-08-19"),
@@ -132,13 +125,13 @@ async fn a_news_run_whose_cursors_bring_nothing_new_fails() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_option_chain_whose_cursors_cycle_fails() {
-    let body = fixture("alpaca/v1beta1_options_snapshots_AAPL__get_option_chain.json");
+    let body = fixture_json("alpaca/v1beta1_options_snapshots_AAPL__get_option_chain.json");
     let (base, server) = Hostile::start(move |a| match a.param("page_token") {
         None | Some("B") => with_token(&body, "A"),
         Some(_) => with_token(&body, "B"),
     })
     .await;
-    let (store, _dir) = store().await;
+    let (store, _db) = store().await;
     let e = run_options(&client(&base), &store, &spec(RunTask::Options, "AAPL"))
         .await
         .unwrap_err()

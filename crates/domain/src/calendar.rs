@@ -1,12 +1,12 @@
 //! The NYSE trading calendar: regular sessions 09:30–16:00 America/New_York, full-day holidays
 //! (rule-based, plus the unscheduled closures since 1994), 13:00 early closes, and DST through
-//! the time-zone database. Gap checks and the collection scheduler both ask it. It answers for
+//! the time-zone database. The expected-bar grid ([`crate::grid`]) and the collection scheduler
+//! ask it. It answers for
 //! any date or [`UnixNanos`]: a session the timestamps cannot hold is absent, not a panic.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
 
 use crate::time::{NEW_YORK, UnixNanos};
-use crate::timeframe::Timeframe;
 
 /// Closures outside the holiday rules: national days of mourning, 9/11, Hurricane Sandy.
 const SPECIAL_CLOSURES: [(i32, u32, u32); 11] = [
@@ -35,17 +35,6 @@ pub struct Session {
 impl Session {
     pub fn contains(&self, t: UnixNanos) -> bool {
         self.open <= t && t < self.close
-    }
-
-    /// How many bars of `tf` start inside the session (a partial last bar counts).
-    pub fn expected_bars(&self, tf: Timeframe) -> i64 {
-        match tf.nanos() {
-            Some(n) if n > 0 && !tf.is_daily_or_longer() => {
-                let length = self.close.as_i64() - self.open.as_i64();
-                length / n + i64::from(length % n != 0)
-            }
-            _ => 1,
-        }
     }
 }
 
@@ -249,16 +238,12 @@ mod tests {
         let s = CAL.session(ymd(2024, 11, 29)).unwrap();
         assert!(s.early_close);
         assert_eq!(s.close.to_rfc3339(), "2024-11-29T18:00:00Z");
-        assert_eq!(s.expected_bars(Timeframe::M1), 210);
         let s = CAL.session(ymd(2024, 7, 3)).unwrap();
         assert!(s.early_close);
         let s = CAL.session(ymd(2024, 3, 8)).unwrap(); // before DST
         assert_eq!(s.open.to_rfc3339(), "2024-03-08T14:30:00Z");
         let s = CAL.session(ymd(2024, 3, 11)).unwrap(); // after DST
         assert_eq!(s.open.to_rfc3339(), "2024-03-11T13:30:00Z");
-        assert_eq!(s.expected_bars(Timeframe::M1), 390);
-        assert_eq!(s.expected_bars(Timeframe::H1), 7);
-        assert_eq!(s.expected_bars(Timeframe::D1), 1);
     }
 
     #[test]
@@ -294,6 +279,6 @@ mod tests {
             UnixNanos::MAX.exchange_date(),
         );
         assert!(sessions.len() > 140_000);
-        assert!(sessions.iter().all(|s| s.expected_bars(Timeframe::S1) > 0));
+        assert!(sessions.iter().all(|s| s.open < s.close));
     }
 }

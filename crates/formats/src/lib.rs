@@ -5,11 +5,6 @@
 //! - [`export`]: bars out as CSV, JSON or Parquet (readable by pandas and polars), streamed from
 //!   an iterator so memory stays flat.
 //! - [`synth`]: deterministic synthetic bars and sentiment on the NYSE calendar.
-//! - [`mod@bench`]: the import speed measurement that `ztrade bench` runs.
-//! - [`civil`]: integer date arithmetic shared by the fast paths.
-
-pub mod bench;
-pub mod civil;
 pub mod export;
 pub mod import;
 pub mod synth;

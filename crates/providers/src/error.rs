@@ -154,6 +154,19 @@ pub enum ProviderError {
     Config(String),
 }
 
+/// Keys missing or half set: a configuration error naming the variables.
+impl From<vault::CredentialsError> for ProviderError {
+    fn from(e: vault::CredentialsError) -> Self {
+        Self::Config(e.to_string())
+    }
+}
+
+impl From<vault::IncompleteKeys> for ProviderError {
+    fn from(e: vault::IncompleteKeys) -> Self {
+        Self::Config(e.to_string())
+    }
+}
+
 impl ProviderError {
     /// True only for failures that may pass if the same request is sent again later.
     pub fn is_retryable(&self) -> bool {
@@ -207,6 +220,24 @@ mod tests {
             ProviderError::InvalidRequest("x".into())
                 .request()
                 .is_none()
+        );
+    }
+
+    #[test]
+    fn key_errors_are_configuration_errors_naming_the_variables() {
+        let half =
+            vault::CredentialSet::from_lookup(|k| (k == "APCA_API_KEY_ID").then(|| "id".into()))
+                .unwrap_err();
+        assert_eq!(
+            ProviderError::from(half).to_string(),
+            "configuration: APCA_API_KEY_ID is set but APCA_API_SECRET_KEY is not"
+        );
+        let missing = vault::CredentialSet::default()
+            .require_polygon()
+            .unwrap_err();
+        assert_eq!(
+            ProviderError::from(missing).to_string(),
+            "configuration: Polygon credentials missing: set POLYGON_API_KEY"
         );
     }
 }

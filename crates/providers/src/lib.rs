@@ -1,26 +1,27 @@
 //! Market-data HTTP clients that turn Alpaca and Polygon responses into domain records, one
 //! page per call.
 //!
-//! - [`provider`]: the [`Provider`] trait (bars, trades, quotes, news, option chains) and
-//!   [`Limits`].
+//! - [`provider`]: the [`Provider`] trait (bars, trades, quotes, news, option chains).
 //! - [`alpaca`], [`polygon`]: one client per provider, configured from arguments or the
 //!   environment.
-//! - [`request`]: provider-neutral requests; windows are half-open `[start, end)`.
+//! - [`request`]: provider-neutral requests, windows half-open `[start, end)`, and the
+//!   [`Limits`] a provider puts on them.
 //! - [`page`]: [`Page`], [`Cursor`], [`Issue`] (flagged records), [`Dedup`] (repeated rows).
-//! - [`news`]: [`NewsItem`], the one record type defined here rather than in `domain`.
-//! - [`credentials`]: keys that never print.
+//! - `news`: an article's tickers, as both parsers read them; articles are
+//!   [`domain::NewsArticle`].
+//! - Keys come from the `vault` crate ([`AlpacaCredentials`], [`PolygonCredentials`], re-exported
+//!   because the configs take them); they never print.
 //! - [`http`]: rate limiting (token bucket + server hints), retries with backoff, tracing.
 //! - [`error`]: [`ProviderError`], split by what the caller can do.
 //! - `parse`: numbers and times read from JSON text, never through f64.
 //! - `fuzz` (hidden): the body parsers without a server, for the fuzz targets in `fuzz/`.
 
 pub mod alpaca;
-pub mod credentials;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod http;
-pub mod news;
+mod news;
 pub mod page;
 mod parse;
 pub mod polygon;
@@ -28,11 +29,12 @@ pub mod provider;
 pub mod request;
 
 pub use alpaca::{AlpacaClient, AlpacaConfig};
-pub use credentials::{AlpacaCredentials, Credentials, PolygonCredentials, Secret};
 pub use error::{GiveUp, ProviderError, RequestInfo, Transient};
 pub use http::{HttpConfig, RetryPolicy};
-pub use news::{NewsItem, TickerSentiment};
 pub use page::{Cursor, Dedup, DedupKey, Issue, OnInvalidRecord, Page};
 pub use polygon::{PolygonAuth, PolygonClient, PolygonConfig};
-pub use provider::{Limits, Provider};
-pub use request::{Adjustment, BarsRequest, NewsRequest, OptionChainRequest, Sort, TicksRequest};
+pub use provider::Provider;
+pub use request::{
+    Adjustment, BarsRequest, Limits, NewsRequest, OptionChainRequest, Sort, TicksRequest,
+};
+pub use vault::{AlpacaCredentials, PolygonCredentials};

@@ -12,11 +12,11 @@ use std::collections::HashSet;
 use std::hash::Hash;
 
 use domain::{
-    Bar, DomainError, OptionQuote, Price, Quantity, QuoteTick, Symbol, TradeTick, UnixNanos,
+    Bar, DomainError, NewsArticle, OptionQuote, Price, Quantity, QuoteTick, Symbol, TradeTick,
+    UnixNanos,
 };
 
 use crate::error::{ProviderError, RequestInfo};
-use crate::news::NewsItem;
 
 /// Where the next page starts. Safe to store: it never holds a credential.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -207,7 +207,7 @@ impl DedupKey for (Symbol, QuoteTick) {
     }
 }
 
-impl DedupKey for NewsItem {
+impl DedupKey for NewsArticle {
     type Key = String;
     fn dedup_key(&self) -> Self::Key {
         self.id.clone()

@@ -5,22 +5,11 @@
 //! all (errors carry the request). Object-safe (`async_trait`), so `Box<dyn Provider>` works.
 
 use async_trait::async_trait;
-use domain::{Bar, OptionQuote, QuoteTick, Symbol, TradeTick};
+use domain::{Bar, NewsArticle, OptionQuote, QuoteTick, Symbol, TradeTick};
 
 use crate::error::ProviderError;
-use crate::news::NewsItem;
 use crate::page::{Cursor, Page};
-use crate::request::{BarsRequest, NewsRequest, OptionChainRequest, TicksRequest};
-
-/// What one request may ask of a provider. The collector chunks work to fit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    pub max_symbols_per_request: usize,
-    pub max_bars_per_page: u32,
-    pub max_ticks_per_page: u32,
-    pub max_news_per_page: u32,
-    pub max_options_per_page: u32,
-}
+use crate::request::{BarsRequest, Limits, NewsRequest, OptionChainRequest, TicksRequest};
 
 #[async_trait]
 pub trait Provider: Send + Sync {
@@ -54,7 +43,7 @@ pub trait Provider: Send + Sync {
         &self,
         req: &NewsRequest,
         cursor: Option<&Cursor>,
-    ) -> Result<Page<NewsItem>, ProviderError>;
+    ) -> Result<Page<NewsArticle>, ProviderError>;
 
     /// Snapshot of an option chain with greeks and IV where the provider has them.
     async fn fetch_option_chain(

@@ -8,7 +8,16 @@ use chrono::NaiveDate;
 use domain::{OptionRight, Price, Symbol, Timeframe, UnixNanos};
 
 use crate::error::ProviderError;
-use crate::provider::Limits;
+
+/// What one request may ask of a provider. The collector chunks work to fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_symbols_per_request: usize,
+    pub max_bars_per_page: u32,
+    pub max_ticks_per_page: u32,
+    pub max_news_per_page: u32,
+    pub max_options_per_page: u32,
+}
 
 /// Row order within and across pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

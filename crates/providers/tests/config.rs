@@ -5,9 +5,8 @@ mod common;
 
 use common::*;
 use domain::Symbol;
-use providers::{
-    AlpacaConfig, Credentials, PolygonAuth, PolygonClient, PolygonConfig, Provider, TicksRequest,
-};
+use providers::{AlpacaConfig, PolygonAuth, PolygonClient, PolygonConfig, Provider, TicksRequest};
+use vault::CredentialSet;
 
 #[test]
 fn environment_overrides_and_missing_keys() {
@@ -53,7 +52,7 @@ fn environment_overrides_and_missing_keys() {
     ]));
     assert!(bad.unwrap_err().to_string().contains("ZTRADE_POLYGON_URL"));
     assert_eq!(
-        Credentials::from_lookup(env(&[])).unwrap().to_string(),
+        CredentialSet::from_lookup(env(&[])).unwrap().to_string(),
         "alpaca: missing, polygon: missing"
     );
 }

@@ -4,12 +4,13 @@ mod common;
 
 use common::table::{Via, case, check, mock};
 use common::*;
+use domain::NewsArticle;
 use domain::{OptionQuote, Symbol};
-use providers::{NewsItem, NewsRequest, OptionChainRequest, Provider};
+use providers::{NewsRequest, OptionChainRequest, Provider};
 
 use Via::{Alpaca as A, Polygon as P};
 
-fn show_news(n: &NewsItem) -> String {
+fn show_news(n: &NewsArticle) -> String {
     let syms: Vec<&str> = n.symbols.iter().map(Symbol::as_str).collect();
     format!(
         "{} {} {} [{}] {}",

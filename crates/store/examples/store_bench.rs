@@ -16,7 +16,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use domain::{Bar, Price, Quantity, Symbol, Timeframe, UnixNanos};
-use store::{BarQuery, Store};
+use store::{BarQuery, BarStore};
 
 const DEFAULT_PG: &str = "postgres://postgres@127.0.0.1:5432/test";
 
@@ -112,7 +112,7 @@ fn timed_cpu<T>(f: impl FnOnce() -> T) -> (T, f64, f64) {
     (r, t, thread_cpu() - c)
 }
 
-fn read_back(s: &dyn Store, n: usize) -> (f64, f64) {
+fn read_back(s: &dyn BarStore, n: usize) -> (f64, f64) {
     let q = BarQuery {
         symbol: Symbol::lit("SPY"),
         timeframe: Timeframe::M1,

@@ -2,7 +2,8 @@
 //! backfill checkpoints and the scheduler's run log. Plain values; the backends map them.
 //!
 //! - [`Seq`]: a trade or quote with its place among the ticks sharing its timestamp.
-//! - [`NewsRecord`], [`NewsCounts`]: articles, unique per (provider, id).
+//! - [`NewsCounts`]: what writing articles ([`domain::NewsArticle`], unique per (provider,
+//!   id)) did.
 //! - [`CheckpointKey`], [`Checkpoint`], [`Span`], [`ChunkProgress`]: how far a backfill got.
 //! - [`CollectionRun`], [`StoredCollectionRun`], [`JobStatus`]: one finished job run, and the
 //!   per-job summary `collect status` shows.
@@ -22,28 +23,7 @@ pub struct Seq<T> {
     pub tick: T,
 }
 
-/// One article. `created_at` is when the provider published it (the providers' name for it);
-/// `symbols` are the tickers it is about, in the provider's order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NewsRecord {
-    /// `alpaca` or `polygon`.
-    pub provider: String,
-    /// The provider's id (Alpaca's number as text, Polygon's hash).
-    pub id: String,
-    pub symbols: Vec<Symbol>,
-    pub headline: String,
-    pub summary: String,
-    /// Publisher, e.g. `benzinga`.
-    pub source: String,
-    pub author: Option<String>,
-    pub url: String,
-    pub created_at: UnixNanos,
-    pub updated_at: Option<UnixNanos>,
-    /// The provider's own per-ticker sentiment (Polygon `insights`), as sent.
-    pub provider_sentiment: Option<serde_json::Value>,
-}
-
-/// What one [`crate::Store::upsert_news`] call did to each table.
+/// What one [`crate::NewsStore::upsert_news`] call did to each table.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewsCounts {
     pub news: UpsertCounts,

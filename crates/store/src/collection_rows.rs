@@ -1,9 +1,9 @@
 //! Backend-neutral pieces of the collection tables' rows: the stored forms of covered ranges,
 //! timeframes, condition codes and tickers, and the batch checks both backends run first.
 
-use domain::{Symbol, Timeframe, UnixNanos};
+use domain::{NewsArticle, Symbol, Timeframe, UnixNanos};
 
-use crate::{NewsRecord, Seq, Span, StoreError};
+use crate::{Seq, Span, StoreError};
 
 /// `covered` as stored: `[[start, end], …]` in integer nanoseconds.
 pub(crate) fn covered_json(spans: &[Span]) -> String {
@@ -95,8 +95,8 @@ pub(crate) fn split_symbols(text: &str) -> Result<Vec<Symbol>, StoreError> {
         .collect()
 }
 
-/// Refuses two articles with one (provider, id) in a batch, and a provider the table refuses.
-pub(crate) fn check_news(items: &[NewsRecord]) -> Result<(), StoreError> {
+/// Refuses two articles with one (provider, id) in a batch.
+pub(crate) fn check_news(items: &[NewsArticle]) -> Result<(), StoreError> {
     let mut seen = std::collections::HashSet::with_capacity(items.len());
     for n in items {
         if !seen.insert((&n.provider, &n.id)) {
@@ -109,11 +109,13 @@ pub(crate) fn check_news(items: &[NewsRecord]) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// `provider_sentiment` as stored: JSON text.
-pub(crate) fn sentiment_json(n: &NewsRecord) -> Result<Option<String>, StoreError> {
+/// `provider_sentiment` as stored: JSON text, `[{"label", "reasoning", "symbol"}, …]`. Built
+/// through a `serde_json::Value`, as it always was, so the text (key order included) of an
+/// unchanged article stays byte-identical and SQLite's change check does not see a change.
+pub(crate) fn sentiment_json(n: &NewsArticle) -> Result<Option<String>, StoreError> {
     n.provider_sentiment
         .as_ref()
-        .map(serde_json::to_string)
+        .map(|list| serde_json::to_value(list).and_then(|v| serde_json::to_string(&v)))
         .transpose()
         .map_err(|e| StoreError::Invalid(format!("news provider_sentiment: {e}")))
 }

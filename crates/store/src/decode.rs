@@ -11,8 +11,8 @@
 use std::borrow::Cow;
 
 use domain::{
-    OptionQuote, OptionRight, Price, Quantity, SentimentLabel, SentimentRecord, SentimentSource,
-    UnixNanos,
+    NewsArticle, OptionQuote, OptionRight, Price, Provider, Quantity, SentimentLabel,
+    SentimentRecord, SentimentSource, UnixNanos,
 };
 
 use crate::collection_rows::{parse_covered, parse_tf_column, split_symbols};
@@ -21,7 +21,7 @@ use crate::rows::{
 };
 use crate::{
     Checkpoint, CheckpointKey, ChunkProgress, CollectedSeries, CollectionRun, DataKind,
-    EquityPoint, JobStatus, NewsRecord, RunSummary, RunTrade, StoreError, StoredCollectionRun,
+    EquityPoint, Fill, JobStatus, RunSummary, StoreError, StoredCollectionRun,
 };
 
 /// A fetched row, read by column index.
@@ -48,6 +48,7 @@ pub(crate) trait Columns {
     }
 }
 
+#[cfg(feature = "postgres")]
 impl Columns for postgres::Row {
     fn int(&self, i: usize) -> Result<i64, StoreError> {
         Ok(self.try_get(i)?)
@@ -69,6 +70,7 @@ impl Columns for postgres::Row {
     }
 }
 
+#[cfg(feature = "sqlite")]
 impl Columns for rusqlite::Row<'_> {
     fn int(&self, i: usize) -> Result<i64, StoreError> {
         Ok(self.get(i)?)
@@ -195,9 +197,13 @@ pub(crate) fn collected(r: &impl Columns) -> Result<CollectedSeries, StoreError>
 
 /// Columns: provider, id, symbols, headline, summary, source, author, url, created_at,
 /// updated_at, provider_sentiment (JSON text).
-pub(crate) fn news(r: &impl Columns) -> Result<NewsRecord, StoreError> {
-    Ok(NewsRecord {
-        provider: r.string(0)?,
+pub(crate) fn news(r: &impl Columns) -> Result<NewsArticle, StoreError> {
+    let provider = r.text(0)?;
+    Ok(NewsArticle {
+        provider: Provider::parse(&provider).map_err(|e| StoreError::Corrupt {
+            table: "news",
+            reason: format!("provider: {e}"),
+        })?,
         id: r.string(1)?,
         symbols: split_symbols(&r.text(2)?)?,
         headline: r.string(3)?,
@@ -285,12 +291,15 @@ pub(crate) fn run_summary(r: &impl Columns) -> Result<RunSummary, StoreError> {
 
 /// Columns: timestamp, symbol, action, quantity, price, commission, pnl, reason; exact values
 /// as text.
-pub(crate) fn run_trade(r: &impl Columns) -> Result<RunTrade, StoreError> {
+pub(crate) fn run_trade(r: &impl Columns) -> Result<Fill, StoreError> {
     const T: &str = "backtest_trades";
-    Ok(RunTrade {
+    Ok(Fill {
         timestamp: r.nanos(0)?,
         symbol: parse_symbol(&r.text(1)?, T)?,
-        action: r.string(2)?,
+        action: r
+            .string(2)?
+            .parse()
+            .map_err(|reason| StoreError::Corrupt { table: T, reason })?,
         quantity: parse_quantity(&r.text(3)?, T, "quantity")?,
         price: parse_price(&r.text(4)?, T, "price")?,
         commission: parse_money(&r.text(5)?, T, "commission")?,

@@ -36,8 +36,17 @@ pub enum StoreError {
         "the database is locked: another process is writing to it and did not finish within the busy timeout ({0}); try again when it is done, or wait longer with --busy-timeout SECONDS"
     )]
     Busy(String),
+    /// The URL names a backend this build left out (see the crate's features).
+    #[error(
+        "this ztrade was built without {} support; rebuild with --features {}",
+        .0.name(),
+        .0.feature()
+    )]
+    NotBuilt(crate::types::Backend),
+    #[cfg(feature = "sqlite")]
     #[error("sqlite: {0}")]
     Sqlite(rusqlite::Error),
+    #[cfg(feature = "postgres")]
     #[error("postgres: {}", pg_message(.0))]
     Postgres(#[from] postgres::Error),
 }
@@ -48,6 +57,7 @@ impl StoreError {
     pub fn is_busy(&self) -> bool {
         match self {
             Self::Busy(_) => true,
+            #[cfg(feature = "postgres")]
             Self::Postgres(e) => e.code().is_some_and(|c| {
                 [
                     postgres::error::SqlState::LOCK_NOT_AVAILABLE,
@@ -63,6 +73,7 @@ impl StoreError {
 
 /// SQLite's "busy" and "locked" become [`StoreError::Busy`], so callers can retry and users
 /// read that another process holds the lock instead of a bare "database is locked".
+#[cfg(feature = "sqlite")]
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         if sqlite_busy(&e) {
@@ -74,6 +85,7 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 /// SQLITE_BUSY or SQLITE_LOCKED (any extended code).
+#[cfg(feature = "sqlite")]
 pub(crate) fn sqlite_busy(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
@@ -83,6 +95,7 @@ pub(crate) fn sqlite_busy(e: &rusqlite::Error) -> bool {
 
 /// The server's message (with DETAIL and HINT) where there is one; the driver's own Display
 /// says only "db error".
+#[cfg(feature = "postgres")]
 pub fn pg_message(e: &postgres::Error) -> String {
     if let Some(db) = e.as_db_error() {
         return db.to_string();

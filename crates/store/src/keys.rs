@@ -1,6 +1,6 @@
 //! Rows of the key tables (migration 0006: `key_vault`, `api_keys`, `key_audit`). The store only
-//! ever holds ciphertext; sealing and opening is `collector::secrets`, which adapts its
-//! `SecretStore` trait onto the [`crate::Store`] methods that take these rows.
+//! ever holds ciphertext; sealing and opening is the `vault` crate, and `collector::secrets`
+//! adapts vault's `SecretStore` trait onto [`crate::KeyStore`], whose methods take these rows.
 
 use domain::UnixNanos;
 use serde::{Deserialize, Serialize};

@@ -117,11 +117,11 @@ pub(crate) fn parse_quantity(
     })
 }
 
-pub(crate) fn parse_json(
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     text: &str,
     table: &'static str,
     field: &str,
-) -> Result<serde_json::Value, StoreError> {
+) -> Result<T, StoreError> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
         table,
         reason: format!("{field}: {e}"),

@@ -1,36 +1,23 @@
 //! Streaming range reads. [`BarStream`] and [`QuoteBarStream`] page through a series by keyset
 //! (`ts > last seen`), so memory stays at one page however long the range, and several streams
-//! can be open on one store at once (the engine merges one per symbol).
+//! can be open on one store at once (the engine merges one per symbol). Made by
+//! [`crate::BarStore::bars`] and [`crate::BarStore::quote_bars`].
 
 use domain::{Bar, QuoteBar, UnixNanos};
 
-use crate::{BarQuery, Store, StoreError};
+use crate::StoreError;
 
 /// Rows fetched per round trip. Large enough that per-query overhead is noise.
 pub const PAGE_SIZE: usize = 16_384;
 
-/// A row type that can be paged by timestamp.
+/// A row that can be paged by its timestamp.
 pub trait Paged: Sized {
     fn ts(&self) -> UnixNanos;
-    fn page(
-        store: &dyn Store,
-        q: &BarQuery,
-        after: Option<UnixNanos>,
-        limit: usize,
-    ) -> Result<Vec<Self>, StoreError>;
 }
 
 impl Paged for Bar {
     fn ts(&self) -> UnixNanos {
         self.ts
-    }
-    fn page(
-        store: &dyn Store,
-        q: &BarQuery,
-        after: Option<UnixNanos>,
-        limit: usize,
-    ) -> Result<Vec<Self>, StoreError> {
-        store.bar_page(q, after, limit)
     }
 }
 
@@ -38,20 +25,14 @@ impl Paged for QuoteBar {
     fn ts(&self) -> UnixNanos {
         self.ts
     }
-    fn page(
-        store: &dyn Store,
-        q: &BarQuery,
-        after: Option<UnixNanos>,
-        limit: usize,
-    ) -> Result<Vec<Self>, StoreError> {
-        store.quote_bar_page(q, after, limit)
-    }
 }
+
+/// Fetches up to `limit` rows with `ts > after`, in timestamp order.
+type Fetch<'a, T> = Box<dyn Fn(Option<UnixNanos>, usize) -> Result<Vec<T>, StoreError> + 'a>;
 
 /// Iterator over one series of `T`, one page in memory at a time.
 pub struct PagedStream<'a, T> {
-    store: &'a dyn Store,
-    query: BarQuery,
+    fetch: Fetch<'a, T>,
     after: Option<UnixNanos>,
     page: std::vec::IntoIter<T>,
     done: bool,
@@ -61,10 +42,13 @@ pub type BarStream<'a> = PagedStream<'a, Bar>;
 pub type QuoteBarStream<'a> = PagedStream<'a, QuoteBar>;
 
 impl<'a, T: Paged> PagedStream<'a, T> {
-    pub fn new(store: &'a dyn Store, query: BarQuery) -> Self {
+    /// A stream over the pages `fetch(after, limit)` returns; a page shorter than `limit` is
+    /// the last.
+    pub fn new(
+        fetch: impl Fn(Option<UnixNanos>, usize) -> Result<Vec<T>, StoreError> + 'a,
+    ) -> Self {
         Self {
-            store,
-            query,
+            fetch: Box::new(fetch),
             after: None,
             page: Vec::new().into_iter(),
             done: false,
@@ -82,7 +66,7 @@ impl<T: Paged> Iterator for PagedStream<'_, T> {
         if self.done {
             return None;
         }
-        match T::page(self.store, &self.query, self.after, PAGE_SIZE) {
+        match (self.fetch)(self.after, PAGE_SIZE) {
             Ok(page) => {
                 self.done = page.len() < PAGE_SIZE;
                 self.after = page.last().map(T::ts);

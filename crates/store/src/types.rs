@@ -1,7 +1,32 @@
-//! Plain rows that cross the [`crate::Store`] trait. No backend types leak out of it.
+//! Plain rows that cross the role traits ([`crate::roles`]). No backend types leak out of them.
 
-use domain::{Money, Price, Quantity, Symbol, Timeframe, UnixNanos};
+use domain::{Money, Symbol, Timeframe, UnixNanos};
 use serde::{Deserialize, Serialize};
+
+/// Which backend a store is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// As users know it: "SQLite", "PostgreSQL".
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "SQLite",
+            Self::Postgres => "PostgreSQL",
+        }
+    }
+
+    /// The cargo feature that builds it in.
+    pub fn feature(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
 
 /// What one ingest call did. `inserted + updated + unchanged` is the number of rows offered;
 /// `skipped` counts rows the caller dropped as invalid before the store saw them.
@@ -60,28 +85,9 @@ pub struct SchemaStatus {
     pub migrations: Vec<MigrationInfo>,
 }
 
-/// One fill of a backtest, as stored in `backtest_trades`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RunTrade {
-    pub timestamp: UnixNanos,
-    pub symbol: Symbol,
-    /// buy, sell, short or cover.
-    pub action: String,
-    pub quantity: Quantity,
-    pub price: Price,
-    pub commission: Money,
-    /// Realized P&L of a closing fill; `None` on an opening one.
-    pub pnl: Option<Money>,
-    pub reason: String,
-}
-
-/// One point of a run's equity curve, as stored in `backtest_equity`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EquityPoint {
-    pub timestamp: UnixNanos,
-    pub equity: Money,
-    pub cash: Money,
-}
+// A run's fills (`backtest_trades`) and equity curve (`backtest_equity`) are stored in the
+// engine's own shapes, `domain::Fill` and `domain::EquityPoint`.
+pub use domain::{EquityPoint, Fill};
 
 /// Everything `backtest run` stores about a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -99,12 +105,12 @@ pub struct NewRun {
     pub sharpe_ratio: Option<f64>,
     /// The agent config as run (snapshot, not a path).
     pub config: serde_json::Value,
-    /// All metrics as computed by the analytics crate.
-    pub metrics: serde_json::Value,
+    /// All metrics as computed by the analytics crate (stored as their JSON).
+    pub metrics: analytics::Metrics,
     /// Hash of the bars and sentiment the run read, so a rerun can prove it saw the same data.
     pub data_fingerprint: String,
     pub engine_version: String,
-    pub trades: Vec<RunTrade>,
+    pub trades: Vec<Fill>,
     pub equity: Vec<EquityPoint>,
 }
 
@@ -131,10 +137,10 @@ pub struct RunSummary {
 pub struct StoredRun {
     pub summary: RunSummary,
     pub config: serde_json::Value,
-    pub metrics: serde_json::Value,
+    pub metrics: analytics::Metrics,
     pub data_fingerprint: String,
     pub engine_version: String,
-    pub trades: Vec<RunTrade>,
+    pub trades: Vec<Fill>,
     pub equity: Vec<EquityPoint>,
 }
 

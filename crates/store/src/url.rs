@@ -41,6 +41,13 @@ pub enum SqliteTarget {
 }
 
 impl StoreUrl {
+    pub fn backend(&self) -> crate::types::Backend {
+        match self {
+            Self::Sqlite { .. } => crate::types::Backend::Sqlite,
+            Self::Postgres { .. } => crate::types::Backend::Postgres,
+        }
+    }
+
     pub fn parse(url: &str) -> Result<Self, StoreError> {
         let bad = |reason: &str| StoreError::BadUrl {
             url: redact(url),

@@ -1,13 +1,13 @@
 //! Bar and quote-bar conformance, run against SQLite and PostgreSQL: exact upsert counts, exact
 //! round trips, keyset streaming, series summaries, views, and all-or-nothing batches.
 
-#[macro_use]
 mod common;
 
 use common::{TestDb, bar, bars, ts, upserted};
 use domain::{Bar, Ohlc, Price, Quantity, QuoteBar, Symbol, Timeframe, UnixNanos};
 use store::stream::PAGE_SIZE;
-use store::{BarQuery, SeriesStatus, Store, StoreError};
+use store::{BarQuery, BarStore, SeriesStatus, StoreError};
+use testkit::conformance;
 
 fn query(symbol: &str, tf: Timeframe, start: Option<i64>, end: Option<i64>) -> BarQuery {
     BarQuery {
@@ -18,7 +18,7 @@ fn query(symbol: &str, tf: Timeframe, start: Option<i64>, end: Option<i64>) -> B
     }
 }
 
-fn read_all(s: &dyn Store, q: BarQuery) -> Vec<Bar> {
+fn read_all(s: &dyn BarStore, q: BarQuery) -> Vec<Bar> {
     s.bars(q).collect::<Result<_, _>>().unwrap()
 }
 

@@ -1,7 +1,6 @@
 //! Checkpoints (committed with their rows or not at all), the job-run log and its status, and
 //! the key tables' rows, run against SQLite and PostgreSQL.
 
-#[macro_use]
 mod common;
 
 use common::{TestDb, bar, bars, option, seq, trade, ts, upserted};
@@ -10,6 +9,7 @@ use store::{
     ApiKeyRow, Checkpoint, CheckpointKey, ChunkProgress, CollectionRun, DataKind, KeyAuditRow,
     StoreError, VaultHeaderRow,
 };
+use testkit::conformance;
 
 conformance!(
     bars_and_checkpoint_commit_together,

@@ -1,17 +1,17 @@
 //! Collection-table conformance (ticks, options, news, what is collected), run against SQLite
 //! and PostgreSQL. Checkpoints, job runs and key rows are in `checkpoints.rs`.
 
-#[macro_use]
 mod common;
 
 use chrono::NaiveDate;
 use common::{TestDb, option, seq, trade, ts, upserted};
 use domain::{
-    OptionRight, Price, Quantity, QuoteTick, SentimentLabel, SentimentRecord, SentimentSource,
-    Symbol, UnixNanos,
+    NewsArticle, OptionRight, Price, Provider, Quantity, QuoteTick, SentimentLabel,
+    SentimentRecord, SentimentSource, Symbol, TickerSentiment, UnixNanos,
 };
 use serde_json::json;
-use store::{DataKind, NewsRecord, StoreError};
+use store::{DataKind, StoreError};
+use testkit::conformance;
 
 conformance!(
     trades_upsert_on_ts_and_seq,
@@ -136,9 +136,9 @@ fn options_round_trip(db: &TestDb) {
     ));
 }
 
-fn article(provider: &str, id: &str, minute: i64, symbols: &str, headline: &str) -> NewsRecord {
-    NewsRecord {
-        provider: provider.into(),
+fn article(provider: &str, id: &str, minute: i64, symbols: &str, headline: &str) -> NewsArticle {
+    NewsArticle {
+        provider: Provider::parse(provider).unwrap(),
         id: id.into(),
         symbols: Symbol::parse_list(symbols).unwrap(),
         headline: headline.into(),
@@ -148,8 +148,13 @@ fn article(provider: &str, id: &str, minute: i64, symbols: &str, headline: &str)
         url: format!("https://example.com/{id}"),
         created_at: ts(minute),
         updated_at: None,
-        provider_sentiment: (provider == "polygon")
-            .then(|| json!([{"ticker": "SPY", "sentiment": "positive"}])),
+        provider_sentiment: (provider == "polygon").then(|| {
+            vec![TickerSentiment {
+                symbol: Symbol::lit("SPY"),
+                label: SentimentLabel::Positive,
+                reasoning: None,
+            }]
+        }),
     }
 }
 

@@ -1,12 +1,12 @@
 //! Schema conformance, run against SQLite and PostgreSQL: migrating from empty, status,
 //! re-migrating, migrating an older database forward, refusing a newer one, and URL handling.
 
-#[macro_use]
 mod common;
 
 use common::TestDb;
 use store::migrations::{self, Migration};
 use store::{Backend, StoreError};
+use testkit::conformance;
 
 fn list(db: &TestDb) -> &'static [Migration] {
     if db.is_postgres() {

@@ -1,14 +1,15 @@
 //! Sentiment and backtest-run conformance, run against SQLite and PostgreSQL.
 
-#[macro_use]
 mod common;
 
 use common::{TestDb, ts};
 use domain::{
-    Money, Price, Quantity, SentimentLabel, SentimentRecord, SentimentSource, Symbol, UnixNanos,
+    Action, Money, Price, Quantity, SentimentLabel, SentimentRecord, SentimentSource, Symbol,
+    UnixNanos,
 };
 use serde_json::json;
-use store::{EquityPoint, NewRun, RunFilter, RunTrade, StoreError, UpsertCounts};
+use store::{EquityPoint, Fill, NewRun, RunFilter, StoreError, UpsertCounts};
+use testkit::conformance;
 
 fn rec(sym: &str, minute: i64, source: SentimentSource, score: f64) -> SentimentRecord {
     SentimentRecord::new(
@@ -107,6 +108,19 @@ fn sentiment_upserts_and_reads(db: &TestDb) {
     assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
 }
 
+/// Real metrics of a small curve: the typed struct is stored as its JSON and read back equal,
+/// floats to the last bit.
+fn metrics() -> analytics::Metrics {
+    let t = |d: &str| UnixNanos::parse_rfc3339(d).unwrap();
+    let curve = [
+        (t("2024-01-02"), Money::lit("100000")),
+        (t("2024-01-03"), Money::lit("100123.45678901234567891")),
+        (t("2024-01-04"), Money::lit("99876.5")),
+        (t("2024-01-05"), Money::lit("100123.45678901234567891")),
+    ];
+    analytics::compute(&analytics::MetricsInput::new(&curve)).unwrap()
+}
+
 fn run(agent: &str, equity_points: usize) -> NewRun {
     let m = Money::lit;
     NewRun {
@@ -121,24 +135,24 @@ fn run(agent: &str, equity_points: usize) -> NewRun {
         max_drawdown: 0.0421,
         sharpe_ratio: Some(1.2345678901234),
         config: json!({"strategy": "sma_cross", "fast": 10, "slow": 30, "symbols": ["SPY"]}),
-        metrics: json!({"cagr": 0.0123, "sortino": null}),
+        metrics: metrics(),
         data_fingerprint: "sha256:abc123".into(),
         engine_version: "0.1.0".into(),
         trades: vec![
-            RunTrade {
+            Fill {
                 timestamp: ts(1),
                 symbol: Symbol::lit("SPY"),
-                action: "buy".into(),
+                action: Action::Buy,
                 quantity: Quantity::lit("596"),
                 price: Price::lit("167.65"),
                 commission: m("1.00000000000000001"),
                 pnl: None,
                 reason: "fast crossed\tabove slow\nline two \\ backslash".into(),
             },
-            RunTrade {
+            Fill {
                 timestamp: ts(90),
                 symbol: Symbol::lit("SPY"),
-                action: "sell".into(),
+                action: Action::Sell,
                 quantity: Quantity::lit("596"),
                 price: Price::lit("167.850000001"),
                 commission: m("1"),
@@ -237,11 +251,25 @@ fn runs_save_list_get_delete(db: &TestDb) {
     );
 }
 
-/// A run whose trades break the schema (an unknown action) is not stored at all.
+/// A run whose second trade the database refuses (a trigger standing in for any failure part
+/// way through the save) is not stored at all.
 fn failed_run_is_not_stored(db: &TestDb) {
     let mut s = store::open_migrated(&db.url).unwrap();
+    if db.is_postgres() {
+        db.exec(
+            "CREATE FUNCTION refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+             IF NEW.reason = 'boom' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$; \
+             CREATE TRIGGER refuse_boom BEFORE INSERT ON backtest_trades \
+             FOR EACH ROW EXECUTE FUNCTION refuse_boom();",
+        );
+    } else {
+        db.exec(
+            "CREATE TRIGGER refuse_boom BEFORE INSERT ON backtest_trades \
+             WHEN NEW.reason = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END;",
+        );
+    }
     let mut bad = run("sma", 100);
-    bad.trades[1].action = "hold".into();
+    bad.trades[1].reason = "boom".into();
     assert!(s.save_run(&bad).is_err());
     assert!(s.list_runs(&RunFilter::default()).unwrap().is_empty());
     assert_eq!(db.count("SELECT count(*) FROM backtest_equity"), 0);

@@ -20,8 +20,7 @@ fn ca() -> String {
 /// The test database's URL on `host` with extra parameters (user and database from
 /// ZTRADE_TEST_PG_URL).
 fn url(host: &str, params: &str) -> String {
-    let base = std::env::var("ZTRADE_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let base = testkit::pg_base_url();
     let after_scheme = base.split_once("://").map_or(base.as_str(), |(_, r)| r);
     let (auth_host, rest) = after_scheme
         .split_once('/')

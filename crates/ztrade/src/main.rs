@@ -5,6 +5,7 @@ mod cli;
 mod logging;
 mod output;
 mod progress;
+mod render;
 
 use clap::Parser;
 

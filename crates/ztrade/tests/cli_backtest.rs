@@ -4,21 +4,19 @@
 
 mod common;
 
-use common::{Db, shared_data};
+use common::BIN;
 use serde_json::Value;
+use testkit::agents::{REF_SMA, sma_crossover};
+use testkit::{Cli, shared_data};
 
-both_backends!(
+testkit::both_backends!(
     demo_then_list,
     reference_agent_on_real_spy_daily,
     sweep_stores_ranked_runs
 );
 
-const REF_DAILY: &str = "id: ref_sma\nsymbols: [SPY]\ntimeframe: 1d\ninitial_capital: 100000\n\
-strategy: { kind: sma_crossover, fast: 10, slow: 30 }\nsizing: { kind: all_cash }\n\
-costs: { commission_per_share: 0, slippage_bps: 0 }\nfill: next_open\n";
-
 fn demo_then_list(backend: &str) {
-    let db = Db::of(backend, "demo");
+    let db = Cli::of(BIN, backend, "demo");
     let out = db.ok(&["demo"]);
     assert!(
         out.contains("demo_sma") && out.contains("demo_sentiment") && out.contains("demo_buy_hold"),
@@ -59,8 +57,8 @@ fn demo_then_list(backend: &str) {
 
 #[test]
 fn same_inputs_give_byte_identical_results() {
-    let a = Db::sqlite();
-    let b = Db::sqlite();
+    let a = Cli::sqlite(BIN);
+    let b = Cli::sqlite(BIN);
     a.ok(&["demo"]);
     b.ok(&["demo"]);
     let args = ["backtest", "run", "demo_sentiment", "--no-save", "--json"];
@@ -90,7 +88,7 @@ fn same_inputs_give_byte_identical_results() {
 /// The issue's reference agent, as written, on LEAN SPY daily through import → store → engine:
 /// the fills and final equity the exact Python reference computed (scripts/peers/golden).
 fn reference_agent_on_real_spy_daily(backend: &str) {
-    let db = Db::of(backend, "refdaily");
+    let db = Cli::of(BIN, backend, "refdaily");
     let f = shared_data().join("daily/lean_spy_daily.csv");
     db.ok(&[
         "data",
@@ -101,8 +99,7 @@ fn reference_agent_on_real_spy_daily(backend: &str) {
         "--timeframe",
         "1d",
     ]);
-    std::fs::create_dir_all(db.path("agents")).unwrap();
-    std::fs::write(db.path("agents/ref_sma.yaml"), REF_DAILY).unwrap();
+    db.agent("ref_sma", REF_SMA);
     let v = db.json(&["backtest", "run", "ref_sma"]);
     let golden = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -124,13 +121,7 @@ fn reference_agent_on_real_spy_daily(backend: &str) {
     assert_eq!(v["final_equity"].to_string(), "182091.18");
     assert!(v["run_id"].as_i64().is_some());
     // Missing data is an error, not an empty success.
-    std::fs::write(
-        db.path("agents/qqq.yaml"),
-        REF_DAILY
-            .replace("ref_sma", "qqq")
-            .replace("[SPY]", "[QQQ]"),
-    )
-    .unwrap();
+    db.agent("qqq", &sma_crossover("qqq", "QQQ", "1d", 10, 30));
     let out = db.run(&["backtest", "run", "qqq"]);
     assert!(!out.status.success());
     assert!(
@@ -143,7 +134,7 @@ fn reference_agent_on_real_spy_daily(backend: &str) {
 }
 
 fn sweep_stores_ranked_runs(backend: &str) {
-    let db = Db::of(backend, "sweep");
+    let db = Cli::of(BIN, backend, "sweep");
     db.ok(&[
         "data",
         "seed",
@@ -154,12 +145,7 @@ fn sweep_stores_ranked_runs(backend: &str) {
         "--timeframe",
         "5m",
     ]);
-    std::fs::create_dir_all(db.path("agents")).unwrap();
-    std::fs::write(
-        db.path("agents/s.yaml"),
-        REF_DAILY.replace("ref_sma", "s").replace("1d", "5m"),
-    )
-    .unwrap();
+    db.agent("s", &sma_crossover("s", "SPY", "5m", 10, 30));
     let v = db.json(&[
         "backtest",
         "sweep",
@@ -213,7 +199,7 @@ fn sweep_stores_ranked_runs(backend: &str) {
 /// bars of the same days to find which came first, landing in between.
 #[test]
 fn finer_bars_resolve_ambiguous_daily_bars() {
-    let db = Db::sqlite();
+    let db = Cli::sqlite(BIN);
     db.ok(&[
         "data",
         "seed",
@@ -234,14 +220,13 @@ fn finer_bars_resolve_ambiguous_daily_bars() {
         "--timeframe",
         "1m",
     ]);
-    std::fs::create_dir_all(db.path("agents")).unwrap();
     let stops = |policy: &str| {
         let yaml = format!(
             "id: fb\nsymbols: [SPY]\ntimeframe: 1d\ninitial_capital: 100000\n\
              strategy: {{ kind: sma_crossover, fast: 3, slow: 8 }}\nsizing: {{ kind: all_cash }}\n\
              risk: {{ stop_loss_pct: 0.3, take_profit_pct: 0.3 }}\nintrabar: {policy}\n"
         );
-        std::fs::write(db.path("agents/fb.yaml"), yaml).unwrap();
+        db.agent("fb", &yaml);
         let v = db.json(&["backtest", "run", "fb", "--no-save"]);
         let reasons: Vec<String> = v["trades"]
             .as_array()

@@ -4,20 +4,19 @@
 //! uninterrupted run, the rerun starting from the checkpoint; a server answering with another
 //! symbol's rows fails the command (table and `--json`) and leaves the range to be asked again.
 
-#[path = "../../collector/tests/support/alpaca_sim.rs"]
-mod alpaca_sim;
 mod common;
 
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use alpaca_sim::{Sim, minute_bars};
-use common::Db;
+use common::BIN;
 use domain::{Bar, Symbol, Timeframe};
 use serde_json::Value;
 use store::{BarQuery, CheckpointKey, DataKind, Store};
+use testkit::Cli;
+use testkit::alpaca_sim::{Sim, minute_bars};
 
-both_backends!(
+testkit::both_backends!(
     two_symbols_land_exactly_and_a_rerun_is_a_no_op,
     kill_9_then_rerun_equals_an_uninterrupted_run,
     a_wrong_answer_fails_the_command_and_covers_nothing,
@@ -26,13 +25,9 @@ both_backends!(
 const KEY_ID: &str = "PKCLITESTKEY";
 const SECRET: &str = "cli-test-secret-value";
 
-fn backfill(db: &Db, base: &str, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ztrade"));
-    c.arg("--db")
-        .arg(&db.url)
-        .args(["data", "backfill", "--provider", "alpaca"])
-        .args(args)
-        .current_dir(db.dir.path())
+fn backfill(db: &Cli, base: &str, args: &[&str]) -> Command {
+    let mut c = db.cmd(&["data", "backfill", "--provider", "alpaca"]);
+    c.args(args)
         .env("ZTRADE_ALPACA_DATA_URL", base)
         .env("APCA_API_KEY_ID", KEY_ID)
         .env("APCA_API_SECRET_KEY", SECRET)
@@ -75,7 +70,7 @@ fn symbol<'a>(report: &'a Value, s: &str) -> &'a Value {
 }
 
 fn two_symbols_land_exactly_and_a_rerun_is_a_no_op(backend: &str) {
-    let db = Db::of(backend, "bf_two");
+    let db = Cli::of(BIN, backend, "bf_two");
     let (spy_rows, spy) = minute_bars("2024-01-02T14:30:00Z", 1_200, 11);
     let (qqq_rows, qqq) = minute_bars("2024-01-02T14:30:00Z", 900, 12);
     let (base, sim) = Sim::new()
@@ -140,7 +135,7 @@ fn kill_9_then_rerun_equals_an_uninterrupted_run(backend: &str) {
     const PAGES: u64 = 4_000 / 200;
 
     // The uninterrupted run, for comparison.
-    let whole = Db::of(backend, "bf_whole");
+    let whole = Cli::of(BIN, backend, "bf_whole");
     let (base, sim) = Sim::new()
         .page_size(200)
         .rows("bars", "SPY", rows.clone())
@@ -149,7 +144,7 @@ fn kill_9_then_rerun_equals_an_uninterrupted_run(backend: &str) {
     assert_eq!(sim.pages("bars"), PAGES);
 
     // Slowed pages; killed once a few pages are stored.
-    let db = Db::of(backend, "bf_kill");
+    let db = Cli::of(BIN, backend, "bf_kill");
     let (base, sim) = Sim::new()
         .page_size(200)
         .page_delay(Duration::from_millis(150))
@@ -216,7 +211,7 @@ fn kill_9_then_rerun_equals_an_uninterrupted_run(backend: &str) {
 }
 
 fn a_wrong_answer_fails_the_command_and_covers_nothing(backend: &str) {
-    let db = Db::of(backend, "bf_wrong");
+    let db = Cli::of(BIN, backend, "bf_wrong");
     let (aapl, _) = minute_bars("2024-01-02T14:30:00Z", 400, 31);
     let (base, sim) = Sim::new()
         .page_size(250)

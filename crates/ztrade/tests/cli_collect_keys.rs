@@ -2,16 +2,15 @@
 //! takes its keys from the vault, all with RUST_LOG=trace. No secret ever appears in stdout,
 //! stderr (logs included), `--json`, or in clear in the SQLite file.
 
-#[path = "../../collector/tests/support/alpaca_sim.rs"]
-mod alpaca_sim;
 mod common;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use alpaca_sim::{Sim, minute_bars};
-use common::Db;
+use common::BIN;
 use serde_json::Value;
+use testkit::Cli;
+use testkit::alpaca_sim::{Sim, minute_bars};
 
 const MASTER: &str = "correct horse battery staple";
 const ALPACA_ID: &str = "PKVAULTKEYID0001";
@@ -27,22 +26,18 @@ const SECRETS: [&str; 5] = [
     POLYGON,
 ];
 
-both_backends!(keys_round_trip_and_never_leak);
+testkit::both_backends!(keys_round_trip_and_never_leak);
 
 struct Run<'a> {
-    db: &'a Db,
+    db: &'a Cli,
     /// Everything every command printed, to search for secrets at the end.
     printed: Vec<u8>,
 }
 
 impl Run<'_> {
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_ztrade"));
-        c.arg("--db")
-            .arg(&self.db.url)
-            .args(args)
-            .current_dir(self.db.dir.path())
-            .env("RUST_LOG", "trace")
+        let mut c = self.db.cmd(args);
+        c.env("RUST_LOG", "trace")
             .env("ZTRADE_MASTER_KEY", MASTER)
             .env_remove("APCA_API_KEY_ID")
             .env_remove("APCA_API_SECRET_KEY")
@@ -94,7 +89,7 @@ impl Run<'_> {
 }
 
 fn keys_round_trip_and_never_leak(backend: &str) {
-    let db = Db::of(backend, "keys");
+    let db = Cli::of(BIN, backend, "keys");
     let mut r = Run {
         db: &db,
         printed: Vec::new(),

@@ -3,21 +3,20 @@
 //! `--until` or `--once`; then `collect status --json`.
 
 mod common;
-#[path = "../../collector/tests/scale_out/server.rs"]
-mod server;
-#[path = "cli_collect_schedule/support.rs"]
-mod support;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::Db;
-use server::Server;
-use support::*;
+use common::BIN;
+use common::collect::*;
+use testkit::Cli;
+use testkit::cli::{wait_child, wait_until};
+use testkit::collect_server::Server;
+use testkit::fixtures::minutes;
 
 #[test]
 fn embedded_collect_runs_the_schedule_then_status_shows_it() {
-    let db = Db::sqlite();
+    let db = Cli::sqlite(BIN);
     let server = Server::start();
     std::fs::write(db.path("collect.toml"), CONFIG).unwrap();
     // 15:57:30 New York at 60×: the 2-minute catch-up queues 15:56 and 15:57 at once, then
@@ -118,7 +117,7 @@ fn embedded_collect_runs_the_schedule_then_status_shows_it() {
 
 #[test]
 fn collect_once_runs_each_jobs_latest_run() {
-    let db = Db::sqlite();
+    let db = Cli::sqlite(BIN);
     let server = Server::start();
     std::fs::write(db.path("collect.toml"), CONFIG).unwrap();
     // Saturday: bars take Friday's close, news the last quarter hour.
@@ -162,7 +161,7 @@ fn collect_once_runs_each_jobs_latest_run() {
 
 #[test]
 fn collect_explains_a_bad_invocation() {
-    let db = Db::sqlite();
+    let db = Cli::sqlite(BIN);
     let out = db.run(&["collect"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--config"));
@@ -190,7 +189,7 @@ fn collect_explains_a_bad_invocation() {
 
 #[test]
 fn embedded_collect_stops_cleanly_on_sigint() {
-    let db = Db::sqlite();
+    let db = Cli::sqlite(BIN);
     let server = Server::start();
     std::fs::write(db.path("collect.toml"), CONFIG).unwrap();
     // 15:30:30 New York, real speed: the catch-up runs (bars 15:29 and 15:30, news 15:30) go

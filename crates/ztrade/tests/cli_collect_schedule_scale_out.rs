@@ -6,17 +6,16 @@
 //! test; it never skips.
 
 mod common;
-#[path = "../../collector/tests/scale_out/server.rs"]
-mod server;
-#[path = "cli_collect_schedule/support.rs"]
-mod support;
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::Db;
-use server::Server;
-use support::*;
+use common::BIN;
+use common::collect::*;
+use testkit::Cli;
+use testkit::cli::{wait_child, wait_until};
+use testkit::collect_server::Server;
+use testkit::fixtures::{minutes, redis_url};
 
 struct Proc {
     child: Child,
@@ -42,7 +41,7 @@ impl Drop for Proc {
 
 #[test]
 fn scale_out_survives_a_killed_worker_with_complete_data_once() {
-    let db = Db::postgres("scale_out");
+    let db = Cli::postgres(BIN, "scale_out");
     let server = Server::start();
     // Bars only, so that every queued run is a bars run.
     let config = CONFIG.split("[[jobs]]\nkind = \"news\"").next().unwrap();

@@ -4,10 +4,11 @@
 
 mod common;
 
-use common::{Db, shared_data};
+use common::BIN;
 use serde_json::Value;
+use testkit::{Cli, shared_data};
 
-both_backends!(
+testkit::both_backends!(
     migrates_from_empty,
     imports_every_real_file,
     anomalies_strict_and_skipped,
@@ -17,7 +18,7 @@ both_backends!(
 );
 
 fn migrates_from_empty(backend: &str) {
-    let db = Db::of(backend, "migrate");
+    let db = Cli::of(BIN, backend, "migrate");
     let status = db.json(&["db", "status"]).to_string();
     assert!(status.contains("\"current\":0"), "{status}");
     let out = db.run(&["data", "status"]);
@@ -38,7 +39,7 @@ fn migrates_from_empty(backend: &str) {
 /// Every file under daily/ and intraday/, strict, except the Yahoo SPY file with two OHLC-
 /// inconsistent rows, which needs --skip-invalid. Stored counts equal the data README's.
 fn imports_every_real_file(backend: &str) {
-    let db = Db::of(backend, "every");
+    let db = Cli::of(BIN, backend, "every");
     let rows = [
         ("daily/lean_spy_daily.csv", "1d", 5849),
         ("daily/lean_aapl_daily.csv", "1d", 5849),
@@ -148,7 +149,7 @@ fn imports_every_real_file(backend: &str) {
 }
 
 fn anomalies_strict_and_skipped(backend: &str) {
-    let db = Db::of(backend, "anomaly");
+    let db = Cli::of(BIN, backend, "anomaly");
     let file = shared_data().join("daily/mplfinance_yahoofinance-SPY-20080101-20180101.csv");
     let f = file.to_str().unwrap();
     let out = db.run(&["data", "import", f, "--symbol", "SPY", "--timeframe", "1d"]);
@@ -206,7 +207,7 @@ fn anomalies_strict_and_skipped(backend: &str) {
 }
 
 fn reimport_adds_nothing_and_changes_update(backend: &str) {
-    let db = Db::of(backend, "reimport");
+    let db = Cli::of(BIN, backend, "reimport");
     let f = shared_data().join("intraday/lean_spy_1min_trade_2023-08-03.csv");
     let f = f.to_str().unwrap();
     let args = ["data", "import", f, "--symbol", "SPY", "--timeframe", "1m"];
@@ -261,7 +262,7 @@ fn reimport_adds_nothing_and_changes_update(backend: &str) {
 }
 
 fn export_then_import_is_identical(backend: &str) {
-    let db = Db::of(backend, "roundtrip");
+    let db = Cli::of(BIN, backend, "roundtrip");
     for (file, tf) in [
         (
             "daily/mplfinance_yahoofinance-AAPL-20040819-20180120.csv",
@@ -369,7 +370,7 @@ fn export_then_import_is_identical(backend: &str) {
 }
 
 fn status_counts_missing_sessions(backend: &str) {
-    let db = Db::of(backend, "status");
+    let db = Cli::of(BIN, backend, "status");
     let f = shared_data().join("daily/lean_spy_daily.csv");
     db.ok(&[
         "data",

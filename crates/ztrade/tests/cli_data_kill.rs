@@ -2,14 +2,15 @@
 
 mod common;
 
-use common::{Db, shared_data};
+use common::BIN;
+use testkit::{Cli, shared_data};
 
-both_backends!(killed_import_leaves_store_as_before);
+testkit::both_backends!(killed_import_leaves_store_as_before);
 
 /// Kills imports of a 400k-row file at several moments; the store always holds exactly what it
 /// held before (or, if the import finished first, everything), never part of the file.
 fn killed_import_leaves_store_as_before(backend: &str) {
-    let db = Db::of(backend, "kill");
+    let db = Cli::of(BIN, backend, "kill");
     let base = shared_data().join("daily/lean_spy_daily.csv");
     db.ok(&[
         "data",
@@ -35,10 +36,8 @@ fn killed_import_leaves_store_as_before(backend: &str) {
     std::fs::write(&big, text).unwrap();
     let before = db.json(&["data", "status"]);
     for delay_ms in [150u64, 400, 700, 1000] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ztrade"))
-            .args([
-                "--db",
-                &db.url,
+        let mut child = db
+            .cmd(&[
                 "data",
                 "import",
                 big.to_str().unwrap(),

@@ -8,17 +8,13 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Db, shared_data};
-
-fn stderr(out: &std::process::Output) -> String {
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(!err.contains("panicked"), "panic: {err}");
-    err
-}
+use common::BIN;
+use testkit::cli::stderr;
+use testkit::{Cli, shared_data};
 
 /// A store with a few bars and the CSV export of them written to a regular file.
-fn exported() -> (Db, String) {
-    let db = Db::sqlite();
+fn exported() -> (Cli, String) {
+    let db = Cli::sqlite(BIN);
     let file = shared_data().join("daily/mplfinance_yahoofinance-SPY-20200901-20210113.csv");
     db.ok(&[
         "data",
@@ -71,11 +67,8 @@ fn export_into_a_fifo_feeds_it() {
         .custom_flags(libc::O_NONBLOCK)
         .open(&fifo)
         .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ztrade"))
-        .arg("--db")
-        .arg(&db.url)
-        .args(export_args("pipe"))
-        .current_dir(db.dir.path())
+    let mut child = db
+        .cmd(&export_args("pipe"))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -136,7 +129,7 @@ fn export_through_a_symlink_updates_its_target() {
         n
     };
     assert_eq!(names(&db.path("data")), ["spy.csv"]);
-    assert!(!names(db.dir.path()).iter().any(|n| n.ends_with(".partial")));
+    assert!(!names(db.dir()).iter().any(|n| n.ends_with(".partial")));
 }
 
 /// Defect 6: `--out -` and `--out /dev/stdout` write the bars to stdout and the summary to

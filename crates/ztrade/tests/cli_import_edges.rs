@@ -4,26 +4,22 @@
 
 mod common;
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Db, shared_data};
+use common::BIN;
 use domain::{Bar, Price, Quantity, Symbol, Timeframe, UnixNanos};
+use testkit::cli::stderr;
+use testkit::{Cli, shared_data};
 
-both_backends!(status_survives_rows_outside_the_supported_days);
+testkit::both_backends!(status_survives_rows_outside_the_supported_days);
 
 const HEAD: &str = "timestamp,open,high,low,close,volume\n";
 
-fn import(db: &Db, file: &str, tf: &str, extra: &[&str]) -> Output {
+fn import(db: &Cli, file: &str, tf: &str, extra: &[&str]) -> Output {
     let mut args = vec!["data", "import", file, "--symbol", "SPY", "--timeframe", tf];
     args.extend_from_slice(extra);
     db.run(&args)
-}
-
-fn stderr(out: &Output) -> String {
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(!err.contains("panicked"), "panic: {err}");
-    err
 }
 
 /// Exit 1 with `error: …` containing `want` on the last stderr line; returns stderr.
@@ -36,14 +32,14 @@ fn refused(out: &Output, want: &str) -> String {
     err
 }
 
-fn store_is_empty(db: &Db) {
+fn store_is_empty(db: &Cli) {
     assert_eq!(db.json(&["data", "status"]), serde_json::json!([]));
 }
 
 /// Defect 5: bars whose start or end is outside 1677-09-22..=2262-04-10 are refused at import.
 #[test]
 fn bars_outside_the_supported_days_are_refused() {
-    let db = Db::sqlite();
+    let db = Cli::sqlite(BIN);
     db.ok(&["db", "migrate"]);
     std::fs::write(
         db.path("early.csv"),
@@ -83,7 +79,7 @@ fn bar(ts: UnixNanos) -> Bar {
 /// Defect 5: a store that already holds bars at the very ends of the timestamp range (written
 /// before import refused them) gets a status, not a panic.
 fn status_survives_rows_outside_the_supported_days(backend: &str) {
-    let db = Db::of(backend, "edge_rows");
+    let db = Cli::of(BIN, backend, "edge_rows");
     let mut store = store::open_migrated(&db.url).unwrap();
     let t = |s: &str| UnixNanos::parse_rfc3339(s).unwrap();
     let rows = [
@@ -117,7 +113,7 @@ fn status_survives_rows_outside_the_supported_days(backend: &str) {
 /// time as the file wrote it, and `--skip-invalid` skips it like any other bad row.
 #[test]
 fn misaligned_rows_name_their_line_and_can_be_skipped() {
-    let db = Db::sqlite();
+    let db = Cli::sqlite(BIN);
     let minute = shared_data().join("intraday/lean_spy_1min_trade_2023-08-03.csv");
     let file = minute.to_str().unwrap();
     let err = refused(
@@ -140,12 +136,9 @@ fn misaligned_rows_name_their_line_and_can_be_skipped() {
 
 /// Runs ztrade with a guard: a run that does not end within two minutes is killed and fails the
 /// test, so a regression to reading without limit fails instead of hanging.
-fn run_guarded(db: &Db, args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ztrade"))
-        .arg("--db")
-        .arg(&db.url)
-        .args(args)
-        .current_dir(db.dir.path())
+fn run_guarded(db: &Cli, args: &[&str]) -> Output {
+    let mut child = db
+        .cmd(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -165,7 +158,7 @@ fn run_guarded(db: &Db, args: &[&str]) -> Output {
 /// refused after reading that much instead of filling memory.
 #[test]
 fn lines_longer_than_a_mebibyte_are_refused() {
-    let db = Db::sqlite();
+    let db = Cli::sqlite(BIN);
     let mut text = HEAD.as_bytes().to_vec();
     text.extend(std::iter::repeat_n(b'9', 3 << 20));
     std::fs::write(db.path("long.csv"), &text).unwrap();
@@ -203,7 +196,7 @@ fn lines_longer_than_a_mebibyte_are_refused() {
 /// under `--strict-tail=false`, and a whole file without its final newline says so.
 #[test]
 fn a_file_cut_short_is_refused_and_a_missing_newline_reported() {
-    let db = Db::sqlite();
+    let db = Cli::sqlite(BIN);
     let spy = std::fs::read(shared_data().join("daily/lean_spy_daily.csv")).unwrap();
     std::fs::write(db.path("cut.csv"), &spy[..spy.len() - 5]).unwrap();
     refused(
@@ -236,7 +229,7 @@ fn a_file_cut_short_is_refused_and_a_missing_newline_reported() {
 /// Defect 10b: a daily file is not weekly or monthly data.
 #[test]
 fn a_daily_file_is_refused_as_weeks_or_months() {
-    let db = Db::sqlite();
+    let db = Cli::sqlite(BIN);
     let daily = shared_data().join("daily/lean_spy_daily.csv");
     for tf in ["1w", "1mo"] {
         refused(
@@ -264,7 +257,7 @@ fn a_daily_file_is_refused_as_weeks_or_months() {
 /// after listing the lines.
 #[test]
 fn skipping_every_row_is_an_error() {
-    let db = Db::sqlite();
+    let db = Cli::sqlite(BIN);
     db.ok(&["db", "migrate"]);
     std::fs::write(
         db.path("bad.csv"),

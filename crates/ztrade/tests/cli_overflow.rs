@@ -5,51 +5,30 @@
 
 mod common;
 
-use std::process::Output;
+use common::BIN;
+use testkit::Cli;
+use testkit::agents::buy_and_hold;
+use testkit::cli::error_line;
 
-use common::Db;
-
-fn agent(capital: &str) -> String {
-    format!(
-        "id: a
-symbols: [SPY]
-timeframe: 5m
-initial_capital: {capital}
-strategy: {{ kind: buy_and_hold }}
-sizing: {{ kind: all_cash }}
-"
-    )
-}
-
-/// Exit code 1 and exactly one stderr line, `error: …` containing `want`.
-fn fails(out: &Output, want: &str) {
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "stderr: {err}");
-    assert!(!err.contains("panicked"), "panic: {err}");
-    assert_eq!(err.lines().count(), 1, "more than one line: {err}");
-    let line = err.lines().next().unwrap_or_default();
-    assert!(line.starts_with("error: "), "no error line: {err}");
-    assert!(line.contains(want), "{want:?} not in {line:?}");
-}
-
-fn seeded() -> Db {
-    let db = Db::sqlite();
+fn seeded() -> Cli {
+    let db = Cli::sqlite(BIN);
     db.ok(&["data", "seed", "--symbols", "SPY", "--days", "5"]);
-    std::fs::create_dir(db.path("agents")).unwrap();
     db
 }
 
 #[test]
 fn a_capital_beyond_the_supported_range_is_refused_in_the_file_and_the_flag() {
     let db = seeded();
-    std::fs::write(db.path("agents/a.yaml"), agent("1.7e21")).unwrap();
-    fails(
+    db.agent("a", &buy_and_hold("a", "1.7e21"));
+    error_line(
         &db.run(&["backtest", "run", "a"]),
+        1,
         "a.yaml:4: initial_capital: 1700000000000000000000 exceeds the largest supported capital 1000000000000000",
     );
-    std::fs::write(db.path("agents/a.yaml"), agent("100000")).unwrap();
-    fails(
+    db.agent("a", &buy_and_hold("a", "100000"));
+    error_line(
         &db.run(&["backtest", "run", "a", "--capital", "1.7e21"]),
+        1,
         "initial_capital: 1700000000000000000000 exceeds the largest supported capital",
     );
     let runs = db.json(&["backtest", "list"]);
@@ -60,9 +39,10 @@ fn a_capital_beyond_the_supported_range_is_refused_in_the_file_and_the_flag() {
 fn a_run_beyond_the_largest_quantity_fails_and_stores_nothing() {
     let db = seeded();
     // 1e15 of cash buys trillions of SPY shares: more than a Quantity holds.
-    std::fs::write(db.path("agents/a.yaml"), agent("1000000000000000")).unwrap();
-    fails(
+    db.agent("a", &buy_and_hold("a", "1000000000000000"));
+    error_line(
         &db.run(&["backtest", "run", "a"]),
+        1,
         "is more than the largest supported quantity 92233720368.54775807",
     );
     let runs = db.json(&["backtest", "list"]);
@@ -75,7 +55,7 @@ fn a_run_beyond_the_largest_quantity_fails_and_stores_nothing() {
 
 #[test]
 fn an_imported_price_beyond_the_supported_range_names_file_line_and_field() {
-    let db = Db::sqlite();
+    let db = Cli::sqlite(BIN);
     std::fs::write(
         db.path("big.csv"),
         "timestamp,open,high,low,close,volume\n\
@@ -83,7 +63,7 @@ fn an_imported_price_beyond_the_supported_range_names_file_line_and_field() {
          2020-01-03T00:00:00Z,1,1000000000.5,0.5,1.5,100\n",
     )
     .unwrap();
-    fails(
+    error_line(
         &db.run(&[
             "data",
             "import",
@@ -93,6 +73,7 @@ fn an_imported_price_beyond_the_supported_range_names_file_line_and_field() {
             "--timeframe",
             "1d",
         ]),
+        1,
         "big.csv:3: high: price 1000000000.5 is above the largest supported price 1000000000",
     );
 }

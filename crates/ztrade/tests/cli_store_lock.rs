@@ -5,21 +5,15 @@
 
 mod common;
 
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 use std::time::Duration;
 
-use common::Db;
+use common::BIN;
+use testkit::Cli;
+use testkit::agents::sma_crossover;
 
-const AGENT: &str = "id: lock_sma\nsymbols: [SPY]\ntimeframe: 5m\ninitial_capital: 100000\n\
-strategy: { kind: sma_crossover, fast: 5, slow: 20 }\nsizing: { kind: all_cash }\n\
-costs: { commission_per_share: 0, slippage_bps: 0 }\nfill: next_open\n";
-
-fn spawn(db: &Db, args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_ztrade"))
-        .arg("--db")
-        .arg(&db.url)
-        .args(args)
-        .current_dir(db.dir.path())
+fn spawn(db: &Cli, args: &[&str]) -> Child {
+    db.cmd(args)
         .env_remove("RUST_LOG")
         .env_remove("ZTRADE_BUSY_TIMEOUT")
         .stdout(Stdio::piped())
@@ -38,16 +32,15 @@ fn text(out: &Output) -> String {
 }
 
 /// A store with SPY 5m bars and the agent file.
-fn seeded() -> Db {
-    let db = Db::sqlite();
+fn seeded() -> Cli {
+    let db = Cli::sqlite(BIN);
     db.ok(&["data", "seed", "--symbols", "SPY", "--days", "10"]);
-    std::fs::create_dir_all(db.path("agents")).unwrap();
-    std::fs::write(db.path("agents/lock_sma.yaml"), AGENT).unwrap();
+    db.agent("lock_sma", &sma_crossover("lock_sma", "SPY", "5m", 5, 20));
     db
 }
 
 /// Holds SQLite's write lock (an open IMMEDIATE transaction) as another process would.
-fn writer(db: &Db) -> rusqlite::Connection {
+fn writer(db: &Cli) -> rusqlite::Connection {
     let c = rusqlite::Connection::open(db.path("t.db")).unwrap();
     c.execute_batch("BEGIN IMMEDIATE; INSERT INTO symbols (symbol) VALUES ('LOCKHOLDER');")
         .unwrap();
@@ -57,7 +50,7 @@ fn writer(db: &Db) -> rusqlite::Connection {
 #[test]
 fn commands_creating_one_new_file_at_once_all_succeed() {
     for round in 0..15 {
-        let db = Db::sqlite();
+        let db = Cli::sqlite(BIN);
         let children = [
             spawn(&db, &["db", "migrate"]),
             spawn(&db, &["db", "migrate"]),
@@ -128,7 +121,7 @@ fn a_save_waits_out_a_writer_that_finishes() {
 
 #[test]
 fn busy_timeout_flag_is_checked() {
-    let db = Db::sqlite();
+    let db = Cli::sqlite(BIN);
     let out = db.run(&["--busy-timeout=-3", "db", "status"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(

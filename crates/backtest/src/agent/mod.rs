@@ -32,6 +32,7 @@
 
 mod costs;
 pub mod load;
+mod params;
 mod raw;
 
 use domain::{Money, Symbol, Timeframe};
@@ -46,6 +47,7 @@ use crate::strategies::StrategyConfig;
 
 pub use costs::Costs;
 pub use load::{AgentError, Scanned, load_dir, scan_dir};
+pub use params::ParamError;
 
 /// When market orders fill. Only `next_open` today: the open of the bar after the decision.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,8 +4,9 @@
 
 use domain::{Bar, Money, Price, Quantity, UnixNanos};
 
-use super::{ActiveBracket, Engine, WorkingOrder};
+use super::{ActiveBracket, Engine};
 use crate::event::SymbolId;
+use crate::order::WorkingOrder;
 use crate::order::{OrderKind, OrderQty, OrderRequest, Reason, Side};
 use crate::overflow::{Overflow, sub};
 use crate::result::{Action, Fill};

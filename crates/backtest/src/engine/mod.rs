@@ -35,7 +35,7 @@ use crate::error::{EngineError, SourceError};
 use crate::event::{Event, SymbolId};
 use crate::feed::{Feed, Inputs, Route, Timed};
 use crate::models::{FeeModel, FillModel, NextOpen, NoFees, NoSlippage, SlippageModel};
-use crate::order::{Bracket, OrderRequest};
+use crate::order::{Bracket, OrderRequest, WorkingOrder};
 use crate::overflow::Overflow;
 use crate::portfolio::Portfolio;
 use crate::result::{BacktestResult, Counts, Fill, Halt, OpenPosition};
@@ -43,13 +43,6 @@ use crate::strategy::{Context, Strategy};
 
 use curve::Groups;
 pub use risk::RiskState;
-
-/// An order waiting for a bar: decided at `decided_at`, eligible on bars opening at or after it.
-#[derive(Debug, Clone, Copy)]
-pub struct WorkingOrder {
-    pub request: OrderRequest,
-    pub decided_at: UnixNanos,
-}
 
 /// Stop and take-profit levels guarding one symbol's position.
 #[derive(Debug, Clone, Copy)]

@@ -102,6 +102,20 @@ impl StrategyConfig {
         }
     }
 
+    /// Whether the strategy reads sentiment records: only then does a run load them (and put
+    /// them in its data fingerprint). Every kind is listed, so a new one must decide.
+    pub fn reads_sentiment(&self) -> bool {
+        match self {
+            Self::TechnicalSentiment(_) => true,
+            Self::SmaCrossover { .. }
+            | Self::EmaCrossover { .. }
+            | Self::RsiReversion { .. }
+            | Self::Bollinger { .. }
+            | Self::Macd { .. }
+            | Self::BuyAndHold {} => false,
+        }
+    }
+
     /// Checks parameters without building anything.
     pub fn validate(&self) -> Result<(), BadParam> {
         match *self {

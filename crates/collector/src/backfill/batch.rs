@@ -2,7 +2,7 @@
 //! that points past them.
 
 use domain::{Bar, OptionQuote, QuoteTick, Symbol, Timeframe, TradeTick, UnixNanos};
-use store::{NewsRecord, Seq, Store, StoreError, UpsertCounts};
+use store::{BarStore, NewsStore, OptionStore, Seq, StoreError, TickStore, UpsertCounts};
 
 /// Rows of one page, ready for the store.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,7 +11,7 @@ pub enum Batch {
     Trades(Vec<Seq<TradeTick>>),
     Quotes(Vec<Seq<QuoteTick>>),
     /// Articles; the sentiment derived from them is added by the symbol loop.
-    News(Vec<NewsRecord>, Vec<domain::SentimentRecord>),
+    News(Vec<domain::NewsArticle>, Vec<domain::SentimentRecord>),
     Options(Vec<OptionQuote>),
 }
 
@@ -45,7 +45,7 @@ impl Batch {
     /// news, the sentiment's.
     pub fn write(
         &self,
-        st: &mut dyn Store,
+        st: &mut (impl BarStore + TickStore + NewsStore + OptionStore + ?Sized),
         symbol: &Symbol,
         checkpoint: &store::Checkpoint,
     ) -> Result<(UpsertCounts, UpsertCounts), StoreError> {

@@ -1,13 +1,36 @@
 //! Which rows of a page the request asked for: the symbol's, inside the chunk's window. The
 //! rest are counted as outside; a page with rows and none of them asked for fails, because it
 //! answers another question (a wrong symbol, a wrong window) and must not mark a range done.
+//!
+//! [`PageError`], why a page cannot be stored, lives here rather than in `pages` (which uses
+//! the judge), so the two files depend on each other one way.
 
-use domain::{OptionQuote, Symbol};
-use providers::{NewsItem, RequestInfo};
+use domain::{NewsArticle, OptionQuote, Symbol};
+use providers::{ProviderError, RequestInfo};
 use store::Span;
 
 use crate::backfill::SymbolReport;
-use crate::backfill::pages::PageError;
+
+/// Why a page cannot be stored.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error("{0}")]
+    Provider(#[from] ProviderError),
+    #[error("{0}")]
+    Data(String),
+    #[error(
+        "{request}: all {rows} rows of the page are outside the request ({symbol} in [{}, {})): \
+         none is stored and the range is not marked covered",
+        .span.start,
+        .span.end
+    )]
+    Outside {
+        request: RequestInfo,
+        rows: usize,
+        symbol: Symbol,
+        span: Span,
+    },
+}
 
 /// Sorts one page's rows into those the request asked for and the rest, counted as outside.
 pub struct Judge<'a> {
@@ -58,9 +81,9 @@ impl<T> Unpack for (Symbol, T) {
     }
 }
 
-impl Unpack for NewsItem {
-    type Row = NewsItem;
-    fn unpack(self) -> NewsItem {
+impl Unpack for NewsArticle {
+    type Row = NewsArticle;
+    fn unpack(self) -> NewsArticle {
         self
     }
 }

@@ -26,7 +26,9 @@
 //! - Paging that does not end (a cursor seen before in the chunk, [`guard::MAX_IDLE_PAGES`]
 //!   pages without a new row, more pages than the range can need) fails its symbol, naming the
 //!   request, and the chunk's cursor is dropped so the next run starts that chunk afresh.
-//! - Data younger than [`plan::SETTLE_NANOS`] is stored but not marked covered.
+//! - Data younger than [`plan::SETTLE_NANOS`] is stored but not marked covered; for bars that is
+//!   a bar that had not ended by then, and the covered range stops at its slot of the
+//!   expected-bar grid ([`plan::settled_end`]).
 //!
 //! The store is synchronous; writes go through [`StoreHandle`] on the blocking pool, one page in
 //! flight per symbol while the next page is fetched.
@@ -46,8 +48,8 @@ use store::{DataKind, StoreError, UpsertCounts};
 use thiserror::Error;
 use tokio::sync::mpsc;
 
-use crate::provider::Provider;
 use crate::worker::{Clients, JobError, StoreHandle};
+use domain::Provider;
 
 /// What to backfill: `kind` (bars at `timeframe`) of `symbols` from `provider` in
 /// `[start, end)`. Option chains are a snapshot: they ignore the range.

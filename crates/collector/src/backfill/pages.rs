@@ -6,9 +6,9 @@
 //! numbers ticks, giving a [`Batch`]. A page whose rows are *all* outside the request answers
 //! another question (a wrong symbol, a wrong window): it fails, so its range is asked again.
 
-use domain::{Bar, OptionQuote, QuoteTick, Symbol, Timeframe, TradeTick, UnixNanos};
+use domain::{Bar, NewsArticle, OptionQuote, QuoteTick, Symbol, Timeframe, TradeTick, UnixNanos};
 use providers::{
-    BarsRequest, Cursor, Dedup, DedupKey, Issue, NewsItem, NewsRequest, OptionChainRequest, Page,
+    BarsRequest, Cursor, Dedup, DedupKey, Issue, NewsRequest, OptionChainRequest, Page,
     Provider as Source, ProviderError, RequestInfo, TicksRequest,
 };
 use store::{DataKind, Seq, Span};
@@ -16,14 +16,14 @@ use store::{DataKind, Seq, Span};
 use crate::backfill::SymbolReport;
 use crate::backfill::batch::Batch;
 use crate::backfill::judge::Judge;
-use crate::news_ingest;
+pub use crate::backfill::judge::PageError;
 
 /// A fetched page of any kind.
 pub enum Fetched {
     Bars(Page<(Symbol, Bar)>),
     Trades(Page<(Symbol, TradeTick)>),
     Quotes(Page<(Symbol, QuoteTick)>),
-    News(Page<NewsItem>),
+    News(Page<NewsArticle>),
     Options(Page<OptionQuote>),
 }
 
@@ -48,27 +48,6 @@ impl Fetched {
             Self::Options(p) => &p.request,
         }
     }
-}
-
-/// Why a page cannot be stored.
-#[derive(Debug, thiserror::Error)]
-pub enum PageError {
-    #[error("{0}")]
-    Provider(#[from] ProviderError),
-    #[error("{0}")]
-    Data(String),
-    #[error(
-        "{request}: all {rows} rows of the page are outside the request ({symbol} in [{}, {})): \
-         none is stored and the range is not marked covered",
-        .span.start,
-        .span.end
-    )]
-    Outside {
-        request: RequestInfo,
-        rows: usize,
-        symbol: Symbol,
-        span: Span,
-    },
 }
 
 /// Per-chunk state: dedup of the previous page, and tick numbering (the last tick's timestamp
@@ -146,7 +125,6 @@ impl Fetcher {
     pub fn prepare(
         &mut self,
         fetched: Fetched,
-        provider: &str,
         symbol: &Symbol,
         tf: Timeframe,
         span: Span,
@@ -184,13 +162,9 @@ impl Fetcher {
             }
             Fetched::News(mut p) => {
                 judge.report.repeated += self.news.apply(&mut p) as u64;
-                let in_span = |n: &NewsItem| span.start <= n.created_at && n.created_at < span.end;
-                let items = judge.keep(p.items, |n| in_span(n))?;
-                let records = items
-                    .iter()
-                    .map(|n| news_ingest::record(provider, n))
-                    .collect();
-                Batch::News(records, Vec::new())
+                let in_span =
+                    |n: &NewsArticle| span.start <= n.created_at && n.created_at < span.end;
+                Batch::News(judge.keep(p.items, |n| in_span(n))?, Vec::new())
             }
             Fetched::Options(mut p) => {
                 judge.report.repeated += self.options.apply(&mut p) as u64;
@@ -302,14 +276,7 @@ mod tests {
             end: UnixNanos::new(10),
         };
         let b = f
-            .prepare(
-                Fetched::Trades(page),
-                "alpaca",
-                &spy,
-                Timeframe::M1,
-                span,
-                &mut r,
-            )
+            .prepare(Fetched::Trades(page), &spy, Timeframe::M1, span, &mut r)
             .unwrap();
         let Batch::Trades(ticks) = b else { panic!() };
         assert_eq!(

@@ -1,6 +1,8 @@
 //! Which chunks a backfill fetches: the requested range minus what the checkpoint says is
-//! stored, cut into chunks, with an interrupted chunk first. Pure.
+//! stored, cut into chunks, with an interrupted chunk first; and how much of a fetched chunk
+//! counts as stored. Pure.
 
+use domain::grid::first_unfinished;
 use domain::time::{NANOS_PER_DAY, NANOS_PER_MINUTE};
 use domain::{Timeframe, UnixNanos};
 use store::{Checkpoint, ChunkProgress, DataKind, Span};
@@ -98,9 +100,21 @@ fn subtract(spans: &[Span], start: UnixNanos, end: UnixNanos) -> Vec<Span> {
 }
 
 /// How much of a finished chunk counts as covered: all of it, except what is younger than
-/// [`SETTLE_NANOS`] at `now`.
-pub fn settled_end(chunk_end: UnixNanos, now: UnixNanos) -> UnixNanos {
-    chunk_end.min(now.plus(-SETTLE_NANOS))
+/// [`SETTLE_NANOS`] at `now`. For bars, "younger" is the bar's end, not its start, and the
+/// covered range stops at a slot of the expected-bar grid: an hourly bar started 30 minutes
+/// ago is still forming, so it is neither covered nor skipped by the next run.
+pub fn settled_end(
+    kind: DataKind,
+    tf: Timeframe,
+    chunk_end: UnixNanos,
+    now: UnixNanos,
+) -> UnixNanos {
+    let cutoff = now.checked_plus(-SETTLE_NANOS).unwrap_or(UnixNanos::MIN);
+    let settled = match kind {
+        DataKind::Bars => first_unfinished(tf, cutoff),
+        _ => cutoff,
+    };
+    chunk_end.min(settled)
 }
 
 #[cfg(test)]
@@ -187,9 +201,35 @@ mod tests {
 
     #[test]
     fn settling_holds_back_recent_data() {
+        let settled = |chunk_end, now| settled_end(DataKind::Bars, Timeframe::M1, chunk_end, now);
         let now = t(100 * NANOS_PER_MINUTE);
-        assert_eq!(settled_end(t(10), now), t(10));
-        assert_eq!(settled_end(now, now), t(85 * NANOS_PER_MINUTE));
+        assert_eq!(settled(t(10), now), t(10));
+        assert_eq!(settled(now, now), t(85 * NANOS_PER_MINUTE));
+    }
+
+    /// A bar counts as settled once it has ended: the hourly bar of 14:00 is still forming at
+    /// 14:55, so a chunk fetched at 15:10 is covered up to 14:00, not 14:55, and the next run
+    /// asks for that bar again.
+    #[test]
+    fn a_bar_still_forming_is_not_covered() {
+        let at = |s: &str| UnixNanos::parse_rfc3339(s).unwrap();
+        let (end, now) = (at("2024-07-01T20:00:00Z"), at("2024-07-01T15:10:00Z"));
+        let bars = |tf| settled_end(DataKind::Bars, tf, end, now);
+        assert_eq!(bars(Timeframe::H1), at("2024-07-01T14:00:00Z"));
+        assert_eq!(bars(Timeframe::M15), at("2024-07-01T14:45:00Z"));
+        assert_eq!(bars(Timeframe::M1), at("2024-07-01T14:55:00Z"));
+        // Today's daily bar ends at the close: not covered before it.
+        assert_eq!(bars(Timeframe::D1), at("2024-07-01T00:00:00Z"));
+        let after_close = at("2024-07-01T20:15:00Z");
+        let day = settled_end(DataKind::Bars, Timeframe::D1, at("2024-07-03"), after_close);
+        assert_eq!(day, at("2024-07-02T00:00:00Z"));
+        // Ticks and news have no bars: younger than 15 minutes is all that is held back.
+        let ticks = settled_end(DataKind::Trades, Timeframe::H1, end, now);
+        assert_eq!(ticks, at("2024-07-01T14:55:00Z"));
+        assert_eq!(
+            settled_end(DataKind::Bars, Timeframe::H1, end, UnixNanos::MIN),
+            UnixNanos::MIN
+        );
     }
 
     #[test]

@@ -167,14 +167,7 @@ async fn run_chunk(
         // The page is prepared while the previous one is still being written.
         let prepared = fetched.map(|f| {
             let (next, request) = (f.next().cloned(), f.request().clone());
-            let batch = fetcher.prepare(
-                f,
-                spec.provider.as_str(),
-                symbol,
-                spec.timeframe,
-                span,
-                report,
-            );
+            let batch = fetcher.prepare(f, symbol, spec.timeframe, span, report);
             (next, request, batch)
         });
         if let Some(p) = pending.take() {
@@ -220,7 +213,10 @@ async fn run_chunk(
             None => {
                 next_cp.chunk = None;
                 if spec.kind != DataKind::Options {
-                    next_cp.cover(span.start, settled_end(span.end, spec.now));
+                    next_cp.cover(
+                        span.start,
+                        settled_end(spec.kind, spec.timeframe, span.end, spec.now),
+                    );
                 }
                 true
             }
@@ -295,7 +291,7 @@ async fn resume_fetcher(
 async fn news_sentiment(
     ctx: &Ctx,
     symbol: &Symbol,
-    items: &[store::NewsRecord],
+    items: &[domain::NewsArticle],
 ) -> Result<Vec<domain::SentimentRecord>, SymbolError> {
     let Some((lo, hi)) = touched_range(symbol, items, SENTIMENT_INTERVAL) else {
         return Ok(Vec::new());

@@ -156,6 +156,19 @@ impl RedisQueue {
         }
     }
 
+    /// Hourly, forgets queued runs that finished more than a day ago, so Redis does not grow with
+    /// the schedule (the scheduler runs this beside the beat).
+    pub async fn forget_finished_hourly(mut self) {
+        loop {
+            match self.vacuum(Duration::from_secs(24 * 3600)).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(runs = n, "forgot finished runs"),
+                Err(e) => tracing::warn!("queue housekeeping: {e}"),
+            }
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        }
+    }
+
     /// Forgets runs that finished more than `older_than` ago (their payloads, results and
     /// entries in the done/dead sets); returns how many. A forgotten run's id still blocks a
     /// re-enqueue until its idempotency key expires (`dedup_for`).

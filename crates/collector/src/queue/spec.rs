@@ -7,8 +7,8 @@
 use domain::{Symbol, Timeframe, UnixNanos};
 use serde::{Deserialize, Serialize};
 
-use crate::provider::Provider;
 use crate::schedule::{Job, Task, bars_window, next_due};
+use domain::Provider;
 
 /// What a run fetches. Windows are half-open, `[start, end)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use domain::{Symbol, Timeframe};
 
-use crate::provider::Provider;
 use crate::schedule::*;
+use domain::Provider;
 
 const TOML: &str = r#"
 symbols = ["SPY", "qqq"]

@@ -6,12 +6,10 @@
 //!   name the file and field.
 //! - [`next`]: [`next_due`], when a job runs next given the time (NYSE sessions, early closes,
 //!   holidays, DST), and the fetch window of a bars run.
-//! - [`gaps`]: [`missing_bars`], the bar ranges a stored series lacks, for backfill.
 //! - [`error`][mod@error]: [`ConfigError`].
 
 pub mod config;
 pub mod error;
-pub mod gaps;
 pub mod next;
 pub mod plan;
 
@@ -22,6 +20,5 @@ mod timing_tests;
 
 pub use config::{AgentSymbols, RawConfig, RawJob, parse_config, read_agents, read_config};
 pub use error::ConfigError;
-pub use gaps::{Gap, GapError, expected_bars, missing_bars};
 pub use next::{bars_window, next_due, next_run};
 pub use plan::{Hours, Job, Plan, Task, load_plan, resolve};

@@ -7,11 +7,11 @@ use domain::time::{NANOS_PER_DAY, NANOS_PER_HOUR, NANOS_PER_SECOND};
 use domain::{Symbol, Timeframe};
 use serde::Serialize;
 
-use crate::provider::Provider;
 use crate::schedule::config::{
     AgentSymbols, RawConfig, RawJob, RawSentiment, read_agents, read_config,
 };
 use crate::schedule::error::ConfigError;
+use domain::Provider;
 
 /// When a job may run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

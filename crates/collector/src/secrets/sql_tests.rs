@@ -2,11 +2,12 @@
 //! SQLite [`SecretStore`] written against them (a reference for the store crate's), and the
 //! PostgreSQL dialect applied and round-tripped inside a rolled-back transaction.
 
-use domain::UnixNanos;
+use domain::{Provider, UnixNanos};
 use rusqlite::{Connection, OptionalExtension, params};
-
-use crate::provider::Provider;
-use crate::secrets::*;
+use vault::{
+    AuditAction, AuditEntry, Credentials, KdfParams, KeyInfo, KeyVault, MasterKey,
+    PolygonCredentials, SealedSecret, Secret, SecretStore, StorageError, VaultError, VaultHeader,
+};
 
 const SQLITE_SQL: &str = include_str!("../../../store/migrations/sqlite/0006_api_keys.sql");
 const POSTGRES_SQL: &str = include_str!("../../../store/migrations/postgres/0006_api_keys.sql");
@@ -260,7 +261,7 @@ fn vault_over_sqlite_tables() {
     ));
     let mut v = KeyVault::open(reopen(), &master, KdfParams::default(), t(5)).unwrap();
     let got = v.get(Provider::Polygon, t(6)).unwrap().unwrap();
-    let Credentials::Polygon { api_key } = got else {
+    let Credentials::Polygon(PolygonCredentials { api_key }) = got else {
         panic!("wrong provider")
     };
     assert_eq!(api_key.expose(), "sqlitePolygonSecret88");

@@ -1,5 +1,5 @@
 //! A bars run: fetch the lookback window, upsert it, then check the stored series against the
-//! NYSE calendar and backfill what is missing.
+//! expected-bar grid ([`domain::grid`]) and backfill what is missing.
 //!
 //! The window is fetched for all the job's symbols at once (up to the provider's per-request
 //! limit), so a minute job costs one request however many symbols it has.
@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Mutex;
 
-use domain::calendar::NyseCalendar;
+use domain::grid::{BarGrid, Gap};
 use domain::{Bar, Symbol, Timeframe, UnixNanos};
 use providers::{BarsRequest, Dedup, Provider as Source};
 use store::{BarQuery, DataKind, Span};
@@ -23,7 +23,6 @@ use store::{BarQuery, DataKind, Span};
 use crate::backfill::guard::{PageGuard, rows_bound};
 use crate::backfill::{BackfillSpec, run_backfill_with};
 use crate::queue::JobSpec;
-use crate::schedule::{Gap, expected_bars, missing_bars};
 use crate::worker::{Clients, JobError, JobReport, StoreHandle};
 
 /// Gaps already backfilled by this process, by (symbol, timeframe, start, end).
@@ -189,9 +188,9 @@ async fn fill_gaps(
     check: &GapCheck<'_>,
     report: &mut JobReport,
 ) -> Result<(), JobError> {
-    let cal = NyseCalendar;
+    let grid = BarGrid::new(tf)?;
     let have = stored_times(store, symbol, tf, start, end).await?;
-    let gaps = missing_bars(&cal, tf, start, end, &have)?;
+    let gaps = grid.gaps(start, end, &have)?;
     let missing: u64 = gaps.iter().map(|g| g.bars).sum();
     report.gap_bars += missing;
     let todo: Vec<&Gap> = gaps
@@ -222,17 +221,14 @@ async fn fill_gaps(
         report.errors.push(format!("{symbol}: gap backfill: {e}"));
     }
     let have = stored_times(store, symbol, tf, start, end).await?;
-    let left: u64 = missing_bars(&cal, tf, start, end, &have)?
-        .iter()
-        .map(|g| g.bars)
-        .sum();
+    let left: u64 = grid.gaps(start, end, &have)?.iter().map(|g| g.bars).sum();
     report.gap_bars_left += left;
     Ok(())
 }
 
-/// Seconds between the end of the last bar the calendar expects in `[start, end)` and the end
-/// of the newest bar fetched, for the slowest symbol; 0 when no bar is expected (before the
-/// open) or every symbol is current.
+/// Seconds between the end of the last bar the grid expects in `[start, end)` and the end of the
+/// newest bar fetched, for the slowest symbol; 0 when no bar is expected (before the open) or
+/// every symbol is current.
 fn lag_seconds(
     symbols: &[Symbol],
     fetched: &BTreeMap<Symbol, Vec<Bar>>,
@@ -241,12 +237,14 @@ fn lag_seconds(
     end: UnixNanos,
 ) -> Result<i64, JobError> {
     let step = tf.nanos().unwrap_or(0);
-    let expected = expected_bars(&NyseCalendar, tf, start, end)
+    let grid = BarGrid::new(tf).map_err(|e| JobError::Config(e.to_string()))?;
+    let expected = grid
+        .expected(start, end)
         .map_err(|e| JobError::Config(e.to_string()))?;
     let Some(last) = expected.last() else {
         return Ok(0);
     };
-    let due_end = last.plus(step);
+    let due_end = grid.slot_end(last);
     let worst = symbols
         .iter()
         .map(|s| {

@@ -3,8 +3,9 @@
 //! - [`JobRunner`]: the seam between the queue and the work. [`CollectRunner`] is the real one
 //!   (providers → store); tests plug in fakes.
 //! - [`collect`]: [`CollectRunner`], which dispatches by kind to [`bars`] (window fetch, then the
-//!   gap check against the NYSE calendar and a backfill of what is missing) and [`news`] (news
+//!   gap check against the expected-bar grid and a backfill of what is missing) and [`news`] (news
 //!   with sentiment, option chains).
+//! - [`clients`]: [`Clients`], one shared client per provider with keys.
 //! - [`run`]: the apalis worker around a runner, on the Redis queue or the embedded in-memory
 //!   one: concurrency, graceful shutdown, the run record.
 //! - [`store_handle`]: [`StoreHandle`], the process's store connection, used from async code.
@@ -13,6 +14,7 @@
 //! every write is an upsert on the data's natural key, so a run done twice stores nothing twice.
 
 pub mod bars;
+pub mod clients;
 pub mod collect;
 pub mod news;
 pub mod run;
@@ -24,7 +26,8 @@ use thiserror::Error;
 
 use crate::queue::JobSpec;
 
-pub use collect::{Clients, CollectOptions, CollectRunner};
+pub use clients::Clients;
+pub use collect::{CollectOptions, CollectRunner};
 pub use run::{
     RunRecorder, StoreRecorder, WorkerOptions, WorkerStats, run_memory_worker, run_redis_worker,
 };
@@ -64,7 +67,7 @@ pub enum JobError {
     #[error(transparent)]
     Store(#[from] store::StoreError),
     #[error(transparent)]
-    Gap(#[from] crate::schedule::GapError),
+    Gap(#[from] domain::grid::GridError),
     /// The run cannot be done as configured (e.g. no keys for its provider).
     #[error("{0}")]
     Config(String),
@@ -77,4 +80,15 @@ pub enum JobError {
 #[async_trait]
 pub trait JobRunner: Send + Sync + 'static {
     async fn run(&self, job: &JobSpec) -> Result<JobReport, JobError>;
+}
+
+/// This worker's default name, unique among the queue's workers: `host-pid`.
+pub fn default_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "worker".into());
+    format!("{host}-{}", std::process::id())
 }

@@ -9,9 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use domain::{OptionQuote, SentimentRecord, Symbol, Timeframe, UnixNanos};
-use providers::{NewsItem, NewsRequest, OptionChainRequest, Provider as Source};
-use store::{DataKind, NewsRecord, Span};
+use domain::{NewsArticle, OptionQuote, SentimentRecord, Symbol, Timeframe, UnixNanos};
+use providers::{NewsRequest, OptionChainRequest, Provider as Source};
+use store::{DataKind, Span};
 
 use crate::backfill::guard::{MAX_OPTION_CONTRACTS, PageGuard, rows_bound};
 use crate::news_ingest;
@@ -25,7 +25,7 @@ async fn fetch_news(
     start: UnixNanos,
     end: UnixNanos,
     report: &mut JobReport,
-) -> Result<BTreeMap<String, NewsItem>, JobError> {
+) -> Result<BTreeMap<String, NewsArticle>, JobError> {
     let mut out = BTreeMap::new();
     let per_request = client.limits().max_symbols_per_request.max(1);
     let rows = rows_bound(DataKind::News, Timeframe::M1, Span { start, end });
@@ -67,10 +67,9 @@ pub async fn run_news(
     interval: Option<Timeframe>,
 ) -> Result<JobReport, JobError> {
     let mut report = JobReport::default();
-    let records: Vec<NewsRecord> = fetch_news(client, &spec.symbols, start, end, &mut report)
+    let records: Vec<NewsArticle> = fetch_news(client, &spec.symbols, start, end, &mut report)
         .await?
-        .values()
-        .map(|n| news_ingest::record(client.name(), n))
+        .into_values()
         .collect();
     let mut sentiment = Vec::new();
     if let Some(iv) = interval {
@@ -92,7 +91,7 @@ pub async fn run_news(
 async fn symbol_sentiment(
     store: &StoreHandle,
     symbol: &Symbol,
-    page: &[NewsRecord],
+    page: &[NewsArticle],
     interval: Timeframe,
 ) -> Result<Vec<SentimentRecord>, JobError> {
     let Some((from, to)) = news_ingest::touched_range(symbol, page, interval) else {

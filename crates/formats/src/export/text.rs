@@ -4,7 +4,7 @@
 
 use domain::UnixNanos;
 
-use crate::civil::civil_from_days;
+use domain::civil::civil_from_days;
 
 const NANOS: i64 = 1_000_000_000;
 

@@ -11,7 +11,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::civil::{days_from_civil, days_in_month};
+use domain::civil::{days_from_civil, days_in_month};
 
 const NANOS: i64 = 1_000_000_000;
 

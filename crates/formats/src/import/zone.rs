@@ -9,7 +9,7 @@ use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use domain::UnixNanos;
 
-use crate::civil::civil_from_days;
+use domain::civil::civil_from_days;
 
 const NANOS: i64 = 1_000_000_000;
 
@@ -87,8 +87,8 @@ fn uniform_offset(tz: Tz, days: i64) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::civil::days_from_civil;
     use chrono_tz::America::New_York;
+    use domain::civil::days_from_civil;
     use proptest::prelude::*;
 
     #[test]

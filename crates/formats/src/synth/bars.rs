@@ -17,7 +17,7 @@ use domain::{Bar, Price, Quantity, Timeframe, UnixNanos};
 
 use super::profile::{Profile, profile};
 use super::rng::Stream;
-use crate::civil::days_from_civil;
+use domain::civil::days_from_civil;
 
 const CENT: i64 = 10_000_000; // Price raw units per cent
 const MINUTE: i64 = 60_000_000_000;

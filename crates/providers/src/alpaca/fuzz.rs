@@ -3,7 +3,7 @@
 use domain::Symbol;
 
 use crate::error::ProviderError;
-use crate::fuzz::Endpoint;
+use crate::fuzz::endpoint::Endpoint;
 use crate::http::{Fetched, HttpCore};
 use crate::page::OnInvalidRecord;
 

@@ -14,22 +14,21 @@ mod options;
 mod wire;
 
 use async_trait::async_trait;
-use domain::{Bar, OptionQuote, QuoteTick, Symbol, TradeTick, UnixNanos};
+use domain::{Bar, NewsArticle, OptionQuote, QuoteTick, Symbol, TradeTick, UnixNanos};
 use reqwest::header::HeaderMap;
 use url::Url;
+use vault::vars::ZTRADE_ALPACA_DATA_URL;
+use vault::{AlpacaCredentials, CredentialSet};
 
-use crate::credentials::{AlpacaCredentials, Credentials};
 use crate::error::ProviderError;
 use crate::http::{HttpConfig, HttpCore, endpoint, parse_base_url, secret_header};
-use crate::news::NewsItem;
 use crate::page::{Cursor, OnInvalidRecord, Page};
-use crate::provider::{Limits, Provider};
+use crate::provider::Provider;
 use crate::request::{
-    BarsRequest, NewsRequest, OptionChainRequest, Sort, TicksRequest, page_limit,
+    BarsRequest, Limits, NewsRequest, OptionChainRequest, Sort, TicksRequest, page_limit,
 };
 
 pub const DEFAULT_ALPACA_DATA_URL: &str = "https://data.alpaca.markets";
-pub const ENV_ALPACA_DATA_URL: &str = "ZTRADE_ALPACA_DATA_URL";
 /// Alpaca's documented budget on the free plan.
 pub const ALPACA_DEFAULT_REQUESTS_PER_MINUTE: u32 = 200;
 
@@ -71,10 +70,10 @@ impl AlpacaConfig {
     }
 
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ProviderError> {
-        let creds = Credentials::from_lookup(&lookup)?.require_alpaca()?;
+        let creds = CredentialSet::from_lookup(&lookup)?.require_alpaca()?;
         let mut c = Self::new(creds);
-        if let Some(url) = lookup(ENV_ALPACA_DATA_URL).filter(|u| !u.trim().is_empty()) {
-            c.base_url = parse_base_url(&url, ENV_ALPACA_DATA_URL)?;
+        if let Some(url) = lookup(ZTRADE_ALPACA_DATA_URL).filter(|u| !u.trim().is_empty()) {
+            c.base_url = parse_base_url(&url, ZTRADE_ALPACA_DATA_URL)?;
         }
         Ok(c)
     }
@@ -253,7 +252,7 @@ impl Provider for AlpacaClient {
         &self,
         req: &NewsRequest,
         cursor: Option<&Cursor>,
-    ) -> Result<Page<NewsItem>, ProviderError> {
+    ) -> Result<Page<NewsArticle>, ProviderError> {
         let limit = page_limit(req.limit, LIMITS.max_news_per_page)?;
         let mut url = endpoint(&self.base, &["v1beta1", "news"]);
         {

@@ -1,12 +1,13 @@
-//! Alpaca v1beta1 news bodies: `{"news": [...], "next_page_token": …}` → [`NewsItem`]s.
+//! Alpaca v1beta1 news bodies: `{"news": [...], "next_page_token": …}` → [`NewsArticle`]s.
 //! Alpaca sends no sentiment, so `provider_sentiment` is `None`.
 
+use domain::{NewsArticle, Provider};
 use serde::Deserialize;
 
 use super::wire::next_cursor;
 use crate::error::ProviderError;
 use crate::http::{Fetched, HttpCore};
-use crate::news::{self, NewsItem};
+use crate::news;
 use crate::page::{OnInvalidRecord, Page, PageBuilder};
 use crate::parse::{self, Code};
 
@@ -42,7 +43,7 @@ pub(super) fn news_page(
     core: &HttpCore,
     fetched: &Fetched,
     policy: OnInvalidRecord,
-) -> Result<Page<NewsItem>, ProviderError> {
+) -> Result<Page<NewsArticle>, ProviderError> {
     let body: NewsBody = parse::decode(core, &fetched.request, &fetched.body)?;
     let rows = body.news.unwrap_or_default();
     let mut page = PageBuilder::new(policy, &fetched.request, rows.len());
@@ -50,7 +51,8 @@ pub(super) fn news_page(
         let id = n.id.0;
         let symbols = news::symbols(&id, &n.symbols, &mut page.issues);
         let item = (|| {
-            Ok(NewsItem {
+            Ok(NewsArticle {
+                provider: Provider::Alpaca,
                 symbols,
                 headline: n.headline,
                 summary: n.summary,

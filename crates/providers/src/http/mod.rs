@@ -22,8 +22,8 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use tokio::time::Instant;
 use tracing::Instrument;
 use url::{Origin, Url};
+use vault::Secret;
 
-use crate::credentials::Secret;
 use crate::error::{GiveUp, ProviderError, RequestInfo, Transient};
 use rate::RateGate;
 pub use retry::{Jitter, RetryPolicy};

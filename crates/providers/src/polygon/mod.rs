@@ -18,22 +18,21 @@ mod options;
 mod wire;
 
 use async_trait::async_trait;
-use domain::{Bar, OptionQuote, QuoteTick, Symbol, TradeTick};
+use domain::{Bar, NewsArticle, OptionQuote, QuoteTick, Symbol, TradeTick};
 use reqwest::header::{AUTHORIZATION, HeaderMap};
 use url::Url;
+use vault::vars::ZTRADE_POLYGON_URL;
+use vault::{CredentialSet, PolygonCredentials};
 
-use crate::credentials::{Credentials, PolygonCredentials};
 use crate::error::ProviderError;
 use crate::http::{HttpConfig, HttpCore, endpoint, parse_base_url, secret_header};
-use crate::news::NewsItem;
 use crate::page::{Cursor, OnInvalidRecord, Page};
-use crate::provider::{Limits, Provider};
+use crate::provider::Provider;
 use crate::request::{
-    Adjustment, BarsRequest, NewsRequest, OptionChainRequest, TicksRequest, page_limit,
+    Adjustment, BarsRequest, Limits, NewsRequest, OptionChainRequest, TicksRequest, page_limit,
 };
 
 pub const DEFAULT_POLYGON_URL: &str = "https://api.polygon.io";
-pub const ENV_POLYGON_URL: &str = "ZTRADE_POLYGON_URL";
 /// The free plan's budget.
 pub const POLYGON_DEFAULT_REQUESTS_PER_MINUTE: u32 = 5;
 
@@ -81,10 +80,10 @@ impl PolygonConfig {
     }
 
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ProviderError> {
-        let creds = Credentials::from_lookup(&lookup)?.require_polygon()?;
+        let creds = CredentialSet::from_lookup(&lookup)?.require_polygon()?;
         let mut c = Self::new(creds);
-        if let Some(url) = lookup(ENV_POLYGON_URL).filter(|u| !u.trim().is_empty()) {
-            c.base_url = parse_base_url(&url, ENV_POLYGON_URL)?;
+        if let Some(url) = lookup(ZTRADE_POLYGON_URL).filter(|u| !u.trim().is_empty()) {
+            c.base_url = parse_base_url(&url, ZTRADE_POLYGON_URL)?;
         }
         Ok(c)
     }
@@ -293,7 +292,7 @@ impl Provider for PolygonClient {
         &self,
         req: &NewsRequest,
         cursor: Option<&Cursor>,
-    ) -> Result<Page<NewsItem>, ProviderError> {
+    ) -> Result<Page<NewsArticle>, ProviderError> {
         if req.symbols.len() > LIMITS.max_symbols_per_request {
             return Err(ProviderError::InvalidRequest(format!(
                 "Polygon news takes one ticker per request, got {}",

@@ -1,13 +1,13 @@
-//! Polygon v2 reference news: `{"results": [...], "next_url": …}` → [`NewsItem`]s, with the
+//! Polygon v2 reference news: `{"results": [...], "next_url": …}` → [`NewsArticle`]s, with the
 //! provider's per-ticker `insights` as `provider_sentiment` when present.
 
-use domain::{DomainError, SentimentLabel, Symbol};
+use domain::{DomainError, NewsArticle, Provider, SentimentLabel, Symbol, TickerSentiment};
 use serde::Deserialize;
 
 use super::wire::decode;
 use crate::error::ProviderError;
 use crate::http::{Fetched, HttpCore};
-use crate::news::{self, NewsItem, TickerSentiment};
+use crate::news;
 use crate::page::{Issue, OnInvalidRecord, Page, PageBuilder};
 use crate::parse::{self, Code};
 
@@ -45,7 +45,7 @@ struct Insight {
     sentiment_reasoning: Option<String>,
 }
 
-fn news_item(n: RawNews, issues: &mut Vec<Issue>) -> Result<NewsItem, DomainError> {
+fn news_item(n: RawNews, issues: &mut Vec<Issue>) -> Result<NewsArticle, DomainError> {
     let id = n.id.0;
     let symbols = news::symbols(&id, &n.tickers, issues);
     let sentiment = n
@@ -62,7 +62,8 @@ fn news_item(n: RawNews, issues: &mut Vec<Issue>) -> Result<NewsItem, DomainErro
                 .collect::<Result<Vec<_>, DomainError>>()
         })
         .transpose()?;
-    Ok(NewsItem {
+    Ok(NewsArticle {
+        provider: Provider::Polygon,
         created_at: parse::timestamp(&n.published_utc, "created_at")?,
         id,
         symbols,
@@ -80,7 +81,7 @@ pub(super) fn news_page(
     core: &HttpCore,
     fetched: &Fetched,
     policy: OnInvalidRecord,
-) -> Result<Page<NewsItem>, ProviderError> {
+) -> Result<Page<NewsArticle>, ProviderError> {
     let (rows, next) = decode::<RawNews>(core, fetched)?;
     let mut page = PageBuilder::new(policy, &fetched.request, rows.len());
     for (i, n) in rows.into_iter().enumerate() {

@@ -9,14 +9,15 @@
 //! locks, and so writes, every conflicting row even when nothing changed: re-upserting 1M
 //! identical bars took 1.7× a `\copy` of them. The advisory lock makes the two-step merge safe.)
 
-use domain::{Symbol, Timeframe, UnixNanos};
+use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
 use postgres::{Client, Row, Transaction};
 
+use super::PgStore;
 use super::copy::BinaryCopy;
 use crate::rows::{
     SeriesRow, page_bounds, parse_symbol, parse_tf, sort_series, sorted_unique, tf_key,
 };
-use crate::{BarQuery, Checkpoint, SeriesStatus, StoreError, UpsertCounts};
+use crate::{BarQuery, BarStore, Checkpoint, SeriesStatus, StoreError, UpsertCounts};
 
 /// The symbol's id, created if new, inside the caller's transaction.
 pub(super) fn intern(tx: &mut Transaction<'_>, symbol: &Symbol) -> Result<i32, StoreError> {
@@ -228,4 +229,70 @@ pub(super) fn series(client: &mut Client, kind: &str) -> Result<Vec<SeriesStatus
         .collect::<Result<Vec<_>, StoreError>>()?;
     sort_series(&mut out);
     Ok(out)
+}
+
+impl BarStore for PgStore {
+    fn upsert_bars(
+        &mut self,
+        symbol: &Symbol,
+        tf: Timeframe,
+        bars: &[Bar],
+    ) -> Result<UpsertCounts, StoreError> {
+        let key = self.lock_key("series");
+        upsert::<Bar>(self.client.get_mut(), &key, symbol, tf, bars, None)
+    }
+
+    fn upsert_bars_with_checkpoint(
+        &mut self,
+        symbol: &Symbol,
+        tf: Timeframe,
+        bars: &[Bar],
+        checkpoint: &Checkpoint,
+    ) -> Result<UpsertCounts, StoreError> {
+        let key = self.lock_key("series");
+        upsert::<Bar>(
+            self.client.get_mut(),
+            &key,
+            symbol,
+            tf,
+            bars,
+            Some(checkpoint),
+        )
+    }
+
+    fn bar_page(
+        &self,
+        q: &BarQuery,
+        after: Option<UnixNanos>,
+        limit: usize,
+    ) -> Result<Vec<Bar>, StoreError> {
+        page::<Bar>(&mut self.client.borrow_mut(), q, after, limit)
+    }
+
+    fn series(&self) -> Result<Vec<SeriesStatus>, StoreError> {
+        series(&mut self.client.borrow_mut(), "bars")
+    }
+
+    fn upsert_quote_bars(
+        &mut self,
+        symbol: &Symbol,
+        tf: Timeframe,
+        bars: &[QuoteBar],
+    ) -> Result<UpsertCounts, StoreError> {
+        let key = self.lock_key("series");
+        upsert::<QuoteBar>(self.client.get_mut(), &key, symbol, tf, bars, None)
+    }
+
+    fn quote_bar_page(
+        &self,
+        q: &BarQuery,
+        after: Option<UnixNanos>,
+        limit: usize,
+    ) -> Result<Vec<QuoteBar>, StoreError> {
+        page::<QuoteBar>(&mut self.client.borrow_mut(), q, after, limit)
+    }
+
+    fn quote_series(&self) -> Result<Vec<SeriesStatus>, StoreError> {
+        series(&mut self.client.borrow_mut(), "quote_bars")
+    }
 }

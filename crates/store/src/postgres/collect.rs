@@ -9,9 +9,11 @@ use crate::collection_rows::{covered_json, tf_column};
 use crate::decode::{self, RUN_COLUMNS};
 use crate::rows::count_to_i64;
 use crate::{
-    Checkpoint, CheckpointKey, CollectedSeries, CollectionRun, JobStatus, StoreError,
-    StoredCollectionRun,
+    Checkpoint, CheckpointKey, CollectedSeries, CollectionRun, CollectionStore, JobStatus,
+    StoreError, StoredCollectionRun,
 };
+
+use super::PgStore;
 
 /// Makes the caller's checkpointed transaction commit without waiting for its WAL flush. Safe
 /// because data and checkpoint commit together: a server crash can lose the last few such
@@ -196,4 +198,38 @@ pub(super) fn collected(
         .collect::<Result<Vec<_>, StoreError>>()?;
     out.sort_by(|a, b| (&a.symbol, a.kind).cmp(&(&b.symbol, b.kind)));
     Ok(out)
+}
+
+impl CollectionStore for PgStore {
+    fn checkpoint(&self, key: &CheckpointKey) -> Result<Option<Checkpoint>, StoreError> {
+        checkpoint(&mut self.client.borrow_mut(), key)
+    }
+
+    fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {
+        checkpoints(&mut self.client.borrow_mut())
+    }
+
+    fn save_checkpoint(&mut self, checkpoint: &Checkpoint) -> Result<(), StoreError> {
+        save_checkpoint(self.client.get_mut(), checkpoint)
+    }
+
+    fn record_collection_run(&mut self, run: &CollectionRun) -> Result<i64, StoreError> {
+        record_run(self.client.get_mut(), run)
+    }
+
+    fn collection_runs(
+        &self,
+        job: Option<&str>,
+        limit: Option<u64>,
+    ) -> Result<Vec<StoredCollectionRun>, StoreError> {
+        runs(&mut self.client.borrow_mut(), job, limit)
+    }
+
+    fn collection_status(&self) -> Result<Vec<JobStatus>, StoreError> {
+        status(&mut self.client.borrow_mut())
+    }
+
+    fn collected(&self) -> Result<Vec<CollectedSeries>, StoreError> {
+        collected(&mut *self.client.borrow_mut())
+    }
 }

@@ -3,7 +3,8 @@
 use domain::UnixNanos;
 use postgres::{Client, GenericClient};
 
-use crate::{ApiKeyRow, KeyAuditRow, StoreError, VaultHeaderRow};
+use super::PgStore;
+use crate::{ApiKeyRow, KeyAuditRow, KeyStore, StoreError, VaultHeaderRow};
 
 fn u32_of(v: i32, field: &str) -> Result<u32, StoreError> {
     u32::try_from(v).map_err(|_| StoreError::Corrupt {
@@ -152,4 +153,43 @@ pub(super) fn audit_log(client: &mut Client) -> Result<Vec<KeyAuditRow>, StoreEr
             })
         })
         .collect()
+}
+
+impl KeyStore for PgStore {
+    fn vault_header(&self) -> Result<Option<VaultHeaderRow>, StoreError> {
+        header(&mut self.client.borrow_mut())
+    }
+
+    fn init_vault_header(&mut self, header: &VaultHeaderRow) -> Result<(), StoreError> {
+        init_header(self.client.get_mut(), header)
+    }
+
+    fn put_api_keys(
+        &mut self,
+        provider: &str,
+        rows: &[ApiKeyRow],
+        audit: &KeyAuditRow,
+    ) -> Result<(), StoreError> {
+        put(self.client.get_mut(), provider, rows, audit)
+    }
+
+    fn api_keys(&self, provider: Option<&str>) -> Result<Vec<ApiKeyRow>, StoreError> {
+        keys(&mut self.client.borrow_mut(), provider)
+    }
+
+    fn delete_api_keys(
+        &mut self,
+        provider: &str,
+        audit: &KeyAuditRow,
+    ) -> Result<usize, StoreError> {
+        delete(self.client.get_mut(), provider, audit)
+    }
+
+    fn add_key_audit(&mut self, audit: &KeyAuditRow) -> Result<(), StoreError> {
+        add_audit(self.client.get_mut(), audit)
+    }
+
+    fn key_audit(&self) -> Result<Vec<KeyAuditRow>, StoreError> {
+        audit_log(&mut self.client.borrow_mut())
+    }
 }

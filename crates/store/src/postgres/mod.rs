@@ -1,16 +1,20 @@
 //! The production store: PostgreSQL through the synchronous `postgres` driver.
 //!
-//! - this file: connecting (with an optional `schema=` that becomes `search_path`), migrations
-//!   (serialized across processes by an advisory lock) and the [`Store`] impl, which delegates to
-//! - [`bars`]: bar and quote-bar upserts by binary COPY (straight into the table when the range
-//!   is new, through a staging table and `INSERT … ON CONFLICT` otherwise) and keyset pages;
-//! - [`sentiment`]: sentiment upserts in one statement over arrays, and range reads;
-//! - [`runs`]: backtest runs; trades and equity go in by text COPY;
-//! - [`ticks`]: trades and quotes, one `unnest` statement per batch;
-//! - [`options`]: option-chain snapshots;
-//! - [`news`]: articles with their ticker index and derived sentiment;
-//! - [`collect`]: backfill checkpoints, the job-run log, collection summaries;
-//! - [`keys`]: the encrypted key tables;
+//! - this file: connecting (with an optional `schema=` that becomes `search_path`) and
+//!   [`SchemaStore`] (migrations, serialized across processes by an advisory lock); every other
+//!   role in a file of its own, each impl delegating to that file's functions:
+//! - [`bars`]: [`crate::BarStore`]: bar and quote-bar upserts by binary COPY (straight into the
+//!   table when the range is new, through a staging table and `INSERT … ON CONFLICT` otherwise)
+//!   and keyset pages;
+//! - [`sentiment`]: [`crate::SentimentStore`]: sentiment upserts in one statement over arrays,
+//!   and range reads;
+//! - [`runs`]: [`crate::RunStore`]: backtest runs; trades and equity go in by text COPY;
+//! - [`ticks`]: [`crate::TickStore`]: trades and quotes, one `unnest` statement per batch;
+//! - [`options`]: [`crate::OptionStore`]: option-chain snapshots;
+//! - [`news`]: [`crate::NewsStore`]: articles with their ticker index and derived sentiment;
+//! - [`collect`]: [`crate::CollectionStore`]: backfill checkpoints, the job-run log, collection
+//!   summaries;
+//! - [`keys`]: [`crate::KeyStore`]: the encrypted key tables;
 //! - [`copy`]: the COPY encoders.
 //!
 //! Reads take `&self` and the driver needs `&mut Client`, so the client sits in a `RefCell`; no
@@ -29,19 +33,11 @@ pub mod tls;
 
 use std::cell::RefCell;
 
-use domain::{
-    Bar, OptionQuote, QuoteBar, QuoteTick, SentimentRecord, Symbol, Timeframe, TradeTick, UnixNanos,
-};
 use postgres::{Client, NoTls};
 
 use crate::error::pg_message;
 use crate::migrations::{self, POSTGRES};
-use crate::{
-    ApiKeyRow, Backend, BarQuery, Checkpoint, CheckpointKey, CollectedSeries, CollectionRun,
-    JobStatus, KeyAuditRow, MigrationInfo, NewRun, NewsCounts, NewsRecord, RunFilter, RunSummary,
-    SchemaStatus, Seq, SeriesStatus, Store, StoreError, StoredCollectionRun, StoredRun,
-    UpsertCounts, VaultHeaderRow,
-};
+use crate::{Backend, MigrationInfo, SchemaStatus, SchemaStore, StoreError};
 
 /// `to_char` pattern giving the same RFC 3339 text as `rows::now_rfc3339`.
 pub(crate) const RFC3339: &str = r#"'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'"#;
@@ -109,7 +105,7 @@ impl PgStore {
     }
 }
 
-impl Store for PgStore {
+impl SchemaStore for PgStore {
     fn backend(&self) -> Backend {
         Backend::Postgres
     }
@@ -179,241 +175,5 @@ impl Store for PgStore {
 
     fn schema_status(&self) -> Result<SchemaStatus, StoreError> {
         Ok(migrations::status("postgres", POSTGRES, &self.applied()?))
-    }
-
-    fn upsert_bars(
-        &mut self,
-        symbol: &Symbol,
-        tf: Timeframe,
-        bars: &[Bar],
-    ) -> Result<UpsertCounts, StoreError> {
-        let key = self.lock_key("series");
-        bars::upsert::<Bar>(self.client.get_mut(), &key, symbol, tf, bars, None)
-    }
-
-    fn bar_page(
-        &self,
-        q: &BarQuery,
-        after: Option<UnixNanos>,
-        limit: usize,
-    ) -> Result<Vec<Bar>, StoreError> {
-        bars::page::<Bar>(&mut self.client.borrow_mut(), q, after, limit)
-    }
-
-    fn series(&self) -> Result<Vec<SeriesStatus>, StoreError> {
-        bars::series(&mut self.client.borrow_mut(), "bars")
-    }
-
-    fn upsert_quote_bars(
-        &mut self,
-        symbol: &Symbol,
-        tf: Timeframe,
-        bars: &[QuoteBar],
-    ) -> Result<UpsertCounts, StoreError> {
-        let key = self.lock_key("series");
-        bars::upsert::<QuoteBar>(self.client.get_mut(), &key, symbol, tf, bars, None)
-    }
-
-    fn quote_bar_page(
-        &self,
-        q: &BarQuery,
-        after: Option<UnixNanos>,
-        limit: usize,
-    ) -> Result<Vec<QuoteBar>, StoreError> {
-        bars::page::<QuoteBar>(&mut self.client.borrow_mut(), q, after, limit)
-    }
-
-    fn quote_series(&self) -> Result<Vec<SeriesStatus>, StoreError> {
-        bars::series(&mut self.client.borrow_mut(), "quote_bars")
-    }
-
-    fn upsert_sentiment(
-        &mut self,
-        records: &[SentimentRecord],
-    ) -> Result<UpsertCounts, StoreError> {
-        sentiment::upsert(self.client.get_mut(), records)
-    }
-
-    fn sentiment(
-        &self,
-        symbols: &[Symbol],
-        start: Option<UnixNanos>,
-        end: Option<UnixNanos>,
-    ) -> Result<Vec<SentimentRecord>, StoreError> {
-        sentiment::range(&mut self.client.borrow_mut(), symbols, start, end)
-    }
-
-    fn save_run(&mut self, run: &NewRun) -> Result<i64, StoreError> {
-        runs::save(self.client.get_mut(), run)
-    }
-
-    fn list_runs(&self, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError> {
-        runs::list(&mut self.client.borrow_mut(), filter)
-    }
-
-    fn get_run(&self, id: i64) -> Result<StoredRun, StoreError> {
-        runs::get(&mut self.client.borrow_mut(), id)
-    }
-
-    fn delete_run(&mut self, id: i64) -> Result<(), StoreError> {
-        runs::delete(self.client.get_mut(), id)
-    }
-
-    fn upsert_bars_with_checkpoint(
-        &mut self,
-        symbol: &Symbol,
-        tf: Timeframe,
-        bars: &[Bar],
-        checkpoint: &Checkpoint,
-    ) -> Result<UpsertCounts, StoreError> {
-        let key = self.lock_key("series");
-        bars::upsert::<Bar>(
-            self.client.get_mut(),
-            &key,
-            symbol,
-            tf,
-            bars,
-            Some(checkpoint),
-        )
-    }
-
-    fn upsert_trades(
-        &mut self,
-        symbol: &Symbol,
-        trades: &[Seq<TradeTick>],
-        checkpoint: Option<&Checkpoint>,
-    ) -> Result<UpsertCounts, StoreError> {
-        ticks::upsert_trades(self.client.get_mut(), symbol, trades, checkpoint)
-    }
-
-    fn upsert_quotes(
-        &mut self,
-        symbol: &Symbol,
-        quotes: &[Seq<QuoteTick>],
-        checkpoint: Option<&Checkpoint>,
-    ) -> Result<UpsertCounts, StoreError> {
-        ticks::upsert_quotes(self.client.get_mut(), symbol, quotes, checkpoint)
-    }
-
-    fn trades(
-        &self,
-        symbol: &Symbol,
-        start: Option<UnixNanos>,
-        end: Option<UnixNanos>,
-    ) -> Result<Vec<Seq<TradeTick>>, StoreError> {
-        ticks::trades(&mut self.client.borrow_mut(), symbol, start, end)
-    }
-
-    fn quotes(
-        &self,
-        symbol: &Symbol,
-        start: Option<UnixNanos>,
-        end: Option<UnixNanos>,
-    ) -> Result<Vec<Seq<QuoteTick>>, StoreError> {
-        ticks::quotes(&mut self.client.borrow_mut(), symbol, start, end)
-    }
-
-    fn upsert_options(
-        &mut self,
-        quotes: &[OptionQuote],
-        checkpoint: Option<&Checkpoint>,
-    ) -> Result<UpsertCounts, StoreError> {
-        options::upsert(self.client.get_mut(), quotes, checkpoint)
-    }
-
-    fn options(
-        &self,
-        underlying: &Symbol,
-        start: Option<UnixNanos>,
-        end: Option<UnixNanos>,
-    ) -> Result<Vec<OptionQuote>, StoreError> {
-        options::range(&mut self.client.borrow_mut(), underlying, start, end)
-    }
-
-    fn upsert_news(
-        &mut self,
-        items: &[NewsRecord],
-        sentiment: &[SentimentRecord],
-        checkpoint: Option<&Checkpoint>,
-    ) -> Result<NewsCounts, StoreError> {
-        news::upsert(self.client.get_mut(), items, sentiment, checkpoint)
-    }
-
-    fn news(
-        &self,
-        symbols: &[Symbol],
-        start: Option<UnixNanos>,
-        end: Option<UnixNanos>,
-    ) -> Result<Vec<NewsRecord>, StoreError> {
-        news::range(&mut self.client.borrow_mut(), symbols, start, end)
-    }
-
-    fn collected(&self) -> Result<Vec<CollectedSeries>, StoreError> {
-        collect::collected(&mut *self.client.borrow_mut())
-    }
-
-    fn checkpoint(&self, key: &CheckpointKey) -> Result<Option<Checkpoint>, StoreError> {
-        collect::checkpoint(&mut self.client.borrow_mut(), key)
-    }
-
-    fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {
-        collect::checkpoints(&mut self.client.borrow_mut())
-    }
-
-    fn save_checkpoint(&mut self, checkpoint: &Checkpoint) -> Result<(), StoreError> {
-        collect::save_checkpoint(self.client.get_mut(), checkpoint)
-    }
-
-    fn record_collection_run(&mut self, run: &CollectionRun) -> Result<i64, StoreError> {
-        collect::record_run(self.client.get_mut(), run)
-    }
-
-    fn collection_runs(
-        &self,
-        job: Option<&str>,
-        limit: Option<u64>,
-    ) -> Result<Vec<StoredCollectionRun>, StoreError> {
-        collect::runs(&mut self.client.borrow_mut(), job, limit)
-    }
-
-    fn collection_status(&self) -> Result<Vec<JobStatus>, StoreError> {
-        collect::status(&mut self.client.borrow_mut())
-    }
-
-    fn vault_header(&self) -> Result<Option<VaultHeaderRow>, StoreError> {
-        keys::header(&mut self.client.borrow_mut())
-    }
-
-    fn init_vault_header(&mut self, header: &VaultHeaderRow) -> Result<(), StoreError> {
-        keys::init_header(self.client.get_mut(), header)
-    }
-
-    fn put_api_keys(
-        &mut self,
-        provider: &str,
-        rows: &[ApiKeyRow],
-        audit: &KeyAuditRow,
-    ) -> Result<(), StoreError> {
-        keys::put(self.client.get_mut(), provider, rows, audit)
-    }
-
-    fn api_keys(&self, provider: Option<&str>) -> Result<Vec<ApiKeyRow>, StoreError> {
-        keys::keys(&mut self.client.borrow_mut(), provider)
-    }
-
-    fn delete_api_keys(
-        &mut self,
-        provider: &str,
-        audit: &KeyAuditRow,
-    ) -> Result<usize, StoreError> {
-        keys::delete(self.client.get_mut(), provider, audit)
-    }
-
-    fn add_key_audit(&mut self, audit: &KeyAuditRow) -> Result<(), StoreError> {
-        keys::add_audit(self.client.get_mut(), audit)
-    }
-
-    fn key_audit(&self) -> Result<Vec<KeyAuditRow>, StoreError> {
-        keys::audit_log(&mut self.client.borrow_mut())
     }
 }

@@ -2,18 +2,18 @@
 //! when they change, plus the sentiment derived from them and the checkpoint, in one
 //! transaction. News comes in pages of tens, so rows go one by one through prepared statements.
 
-use domain::{SentimentRecord, Symbol, UnixNanos};
+use domain::{NewsArticle, SentimentRecord, Symbol, UnixNanos};
 use postgres::Client;
 
-use super::{collect, sentiment};
+use super::{PgStore, collect, sentiment};
 use crate::collection_rows::{check_news, join_symbols, sentiment_json};
 use crate::decode;
 use crate::rows::inclusive_bounds;
-use crate::{Checkpoint, NewsCounts, NewsRecord, StoreError};
+use crate::{Checkpoint, NewsCounts, NewsStore, StoreError};
 
 pub(super) fn upsert(
     client: &mut Client,
-    items: &[NewsRecord],
+    items: &[NewsArticle],
     sentiment_records: &[SentimentRecord],
     checkpoint: Option<&Checkpoint>,
 ) -> Result<NewsCounts, StoreError> {
@@ -45,12 +45,14 @@ pub(super) fn upsert(
          ON CONFLICT DO NOTHING",
     )?;
     for n in items {
-        let existed = tx.query_opt(&find, &[&n.provider, &n.id])?.is_some();
+        let existed = tx
+            .query_opt(&find, &[&n.provider.as_str(), &n.id])?
+            .is_some();
         let ps = sentiment_json(n)?;
         let written = tx.query_opt(
             &write,
             &[
-                &n.provider,
+                &n.provider.as_str(),
                 &n.id,
                 &join_symbols(&n.symbols),
                 &n.headline,
@@ -91,7 +93,7 @@ pub(super) fn range(
     symbols: &[Symbol],
     start: Option<UnixNanos>,
     end: Option<UnixNanos>,
-) -> Result<Vec<NewsRecord>, StoreError> {
+) -> Result<Vec<NewsArticle>, StoreError> {
     let Some((lo, hi)) = inclusive_bounds(start, end, None) else {
         return Ok(Vec::new());
     };
@@ -109,4 +111,24 @@ pub(super) fn range(
         &[&list, &lo, &hi],
     )?;
     rows.iter().map(decode::news).collect()
+}
+
+impl NewsStore for PgStore {
+    fn upsert_news(
+        &mut self,
+        items: &[NewsArticle],
+        sentiment: &[SentimentRecord],
+        checkpoint: Option<&Checkpoint>,
+    ) -> Result<NewsCounts, StoreError> {
+        upsert(self.client.get_mut(), items, sentiment, checkpoint)
+    }
+
+    fn news(
+        &self,
+        symbols: &[Symbol],
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<NewsArticle>, StoreError> {
+        range(&mut self.client.borrow_mut(), symbols, start, end)
+    }
 }

@@ -5,11 +5,11 @@ use domain::{OptionQuote, OptionRight, Price, Quantity, Symbol, UnixNanos};
 use postgres::Client;
 
 use super::ticks::{merge, merge_sql};
-use super::{bars::intern, collect};
+use super::{PgStore, bars::intern, collect};
 use crate::collection_rows::check_options;
 use crate::decode;
 use crate::rows::inclusive_bounds;
-use crate::{Checkpoint, StoreError, UpsertCounts};
+use crate::{Checkpoint, OptionStore, StoreError, UpsertCounts};
 
 fn right_text(r: OptionRight) -> &'static str {
     match r {
@@ -115,4 +115,23 @@ pub(super) fn range(
         &[&underlying.as_str(), &lo, &hi],
     )?;
     rows.iter().map(decode::option_quote).collect()
+}
+
+impl OptionStore for PgStore {
+    fn upsert_options(
+        &mut self,
+        quotes: &[OptionQuote],
+        checkpoint: Option<&Checkpoint>,
+    ) -> Result<UpsertCounts, StoreError> {
+        upsert(self.client.get_mut(), quotes, checkpoint)
+    }
+
+    fn options(
+        &self,
+        underlying: &Symbol,
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<OptionQuote>, StoreError> {
+        range(&mut self.client.borrow_mut(), underlying, start, end)
+    }
 }

@@ -4,11 +4,11 @@
 
 use postgres::Client;
 
-use super::RFC3339;
 use super::copy::TextCopy;
+use super::{PgStore, RFC3339};
 use crate::decode;
 use crate::rows::{count_to_i64, parse_json};
-use crate::{NewRun, RunFilter, RunSummary, StoreError, StoredRun};
+use crate::{NewRun, RunFilter, RunStore, RunSummary, StoreError, StoredRun};
 
 fn summary_columns() -> String {
     format!(
@@ -18,7 +18,7 @@ fn summary_columns() -> String {
     )
 }
 
-fn json_text(v: &serde_json::Value, field: &str) -> Result<String, StoreError> {
+fn json_text(v: &impl serde::Serialize, field: &str) -> Result<String, StoreError> {
     serde_json::to_string(v).map_err(|e| StoreError::Invalid(format!("run {field}: {e}")))
 }
 
@@ -58,7 +58,7 @@ pub(super) fn save(client: &mut Client, run: &NewRun) -> Result<i64, StoreError>
         for t in &run.trades {
             copy.plain(id);
             copy.plain(t.timestamp.as_i64());
-            copy.text(&t.action);
+            copy.text(t.action.as_str());
             copy.text(t.symbol.as_str());
             copy.plain(t.quantity);
             copy.plain(t.price);
@@ -157,4 +157,22 @@ pub(super) fn delete(client: &mut Client, id: i64) -> Result<(), StoreError> {
         )));
     }
     Ok(())
+}
+
+impl RunStore for PgStore {
+    fn save_run(&mut self, run: &NewRun) -> Result<i64, StoreError> {
+        save(self.client.get_mut(), run)
+    }
+
+    fn list_runs(&self, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError> {
+        list(&mut self.client.borrow_mut(), filter)
+    }
+
+    fn get_run(&self, id: i64) -> Result<StoredRun, StoreError> {
+        get(&mut self.client.borrow_mut(), id)
+    }
+
+    fn delete_run(&mut self, id: i64) -> Result<(), StoreError> {
+        delete(self.client.get_mut(), id)
+    }
 }

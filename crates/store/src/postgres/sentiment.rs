@@ -4,9 +4,10 @@
 use domain::{SentimentRecord, Symbol, UnixNanos};
 use postgres::{Client, Transaction};
 
+use super::PgStore;
 use crate::decode;
 use crate::rows::{check_unique, inclusive_bounds};
-use crate::{StoreError, UpsertCounts};
+use crate::{SentimentStore, StoreError, UpsertCounts};
 
 pub(super) fn upsert(
     client: &mut Client,
@@ -101,4 +102,22 @@ pub(super) fn range(
         &[&list, &lo, &hi],
     )?;
     rows.iter().map(decode::sentiment).collect()
+}
+
+impl SentimentStore for PgStore {
+    fn upsert_sentiment(
+        &mut self,
+        records: &[SentimentRecord],
+    ) -> Result<UpsertCounts, StoreError> {
+        upsert(self.client.get_mut(), records)
+    }
+
+    fn sentiment(
+        &self,
+        symbols: &[Symbol],
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<SentimentRecord>, StoreError> {
+        range(&mut self.client.borrow_mut(), symbols, start, end)
+    }
 }

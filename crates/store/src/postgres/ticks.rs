@@ -6,10 +6,10 @@ use domain::{Price, Quantity, QuoteTick, Symbol, TradeTick, UnixNanos};
 use postgres::types::ToSql;
 use postgres::{Client, Row, Transaction};
 
-use super::{bars::intern, collect};
+use super::{PgStore, bars::intern, collect};
 use crate::collection_rows::{check_seq_unique, join_codes, split_codes};
 use crate::rows::inclusive_bounds;
-use crate::{Checkpoint, Seq, StoreError, UpsertCounts};
+use crate::{Checkpoint, Seq, StoreError, TickStore, UpsertCounts};
 
 /// Runs a merge statement that returns (inserted, updated) and turns it into counts.
 pub(super) fn merge(
@@ -292,4 +292,42 @@ pub(super) fn quotes(
             })
         })
         .collect()
+}
+
+impl TickStore for PgStore {
+    fn upsert_trades(
+        &mut self,
+        symbol: &Symbol,
+        trades: &[Seq<TradeTick>],
+        checkpoint: Option<&Checkpoint>,
+    ) -> Result<UpsertCounts, StoreError> {
+        upsert_trades(self.client.get_mut(), symbol, trades, checkpoint)
+    }
+
+    fn upsert_quotes(
+        &mut self,
+        symbol: &Symbol,
+        quotes: &[Seq<QuoteTick>],
+        checkpoint: Option<&Checkpoint>,
+    ) -> Result<UpsertCounts, StoreError> {
+        upsert_quotes(self.client.get_mut(), symbol, quotes, checkpoint)
+    }
+
+    fn trades(
+        &self,
+        symbol: &Symbol,
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<Seq<TradeTick>>, StoreError> {
+        trades(&mut self.client.borrow_mut(), symbol, start, end)
+    }
+
+    fn quotes(
+        &self,
+        symbol: &Symbol,
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<Seq<QuoteTick>>, StoreError> {
+        quotes(&mut self.client.borrow_mut(), symbol, start, end)
+    }
 }

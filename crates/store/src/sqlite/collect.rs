@@ -9,9 +9,11 @@ use crate::collection_rows::{covered_json, tf_column};
 use crate::decode::{self, RUN_COLUMNS};
 use crate::rows::count_to_i64;
 use crate::{
-    Checkpoint, CheckpointKey, CollectedSeries, CollectionRun, JobStatus, StoreError,
-    StoredCollectionRun,
+    Checkpoint, CheckpointKey, CollectedSeries, CollectionRun, CollectionStore, JobStatus,
+    StoreError, StoredCollectionRun,
 };
+
+use super::SqliteStore;
 
 pub(super) fn write_checkpoint(tx: &Connection, cp: &Checkpoint) -> Result<(), StoreError> {
     let k = &cp.key;
@@ -175,4 +177,38 @@ pub(super) fn collected(conn: &Connection) -> Result<Vec<CollectedSeries>, Store
     }
     out.sort_by(|a, b| (&a.symbol, a.kind).cmp(&(&b.symbol, b.kind)));
     Ok(out)
+}
+
+impl CollectionStore for SqliteStore {
+    fn checkpoint(&self, key: &CheckpointKey) -> Result<Option<Checkpoint>, StoreError> {
+        checkpoint(&self.conn, key)
+    }
+
+    fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {
+        checkpoints(&self.conn)
+    }
+
+    fn save_checkpoint(&mut self, checkpoint: &Checkpoint) -> Result<(), StoreError> {
+        save_checkpoint(&mut self.conn, checkpoint)
+    }
+
+    fn record_collection_run(&mut self, run: &CollectionRun) -> Result<i64, StoreError> {
+        record_run(&mut self.conn, run)
+    }
+
+    fn collection_runs(
+        &self,
+        job: Option<&str>,
+        limit: Option<u64>,
+    ) -> Result<Vec<StoredCollectionRun>, StoreError> {
+        runs(&self.conn, job, limit)
+    }
+
+    fn collection_status(&self) -> Result<Vec<JobStatus>, StoreError> {
+        status(&self.conn)
+    }
+
+    fn collected(&self) -> Result<Vec<CollectedSeries>, StoreError> {
+        collected(&self.conn)
+    }
 }

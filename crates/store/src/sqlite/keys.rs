@@ -3,7 +3,8 @@
 use domain::UnixNanos;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
-use crate::{ApiKeyRow, KeyAuditRow, StoreError, VaultHeaderRow};
+use super::SqliteStore;
+use crate::{ApiKeyRow, KeyAuditRow, KeyStore, StoreError, VaultHeaderRow};
 
 pub(super) fn header(conn: &Connection) -> Result<Option<VaultHeaderRow>, StoreError> {
     Ok(conn
@@ -138,4 +139,43 @@ pub(super) fn audit_log(conn: &Connection) -> Result<Vec<KeyAuditRow>, StoreErro
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+impl KeyStore for SqliteStore {
+    fn vault_header(&self) -> Result<Option<VaultHeaderRow>, StoreError> {
+        header(&self.conn)
+    }
+
+    fn init_vault_header(&mut self, header: &VaultHeaderRow) -> Result<(), StoreError> {
+        init_header(&mut self.conn, header)
+    }
+
+    fn put_api_keys(
+        &mut self,
+        provider: &str,
+        rows: &[ApiKeyRow],
+        audit: &KeyAuditRow,
+    ) -> Result<(), StoreError> {
+        put(&mut self.conn, provider, rows, audit)
+    }
+
+    fn api_keys(&self, provider: Option<&str>) -> Result<Vec<ApiKeyRow>, StoreError> {
+        keys(&self.conn, provider)
+    }
+
+    fn delete_api_keys(
+        &mut self,
+        provider: &str,
+        audit: &KeyAuditRow,
+    ) -> Result<usize, StoreError> {
+        delete(&mut self.conn, provider, audit)
+    }
+
+    fn add_key_audit(&mut self, audit: &KeyAuditRow) -> Result<(), StoreError> {
+        add_audit(&mut self.conn, audit)
+    }
+
+    fn key_audit(&self) -> Result<Vec<KeyAuditRow>, StoreError> {
+        audit_log(&self.conn)
+    }
 }

@@ -1,15 +1,17 @@
 //! The embedded store: one SQLite file in WAL mode.
 //!
-//! - this file: opening (pragmas), migrations and the [`Store`] impl, which delegates to
-//! - [`bars`]: bar and quote-bar upserts (one transaction, prepared multi-row inserts, a plain
-//!   INSERT fast path for new ranges) and keyset page reads;
-//! - [`sentiment`]: sentiment upserts and range reads;
-//! - [`runs`]: backtest runs with their trades and equity curves;
-//! - [`ticks`]: trades and quotes;
-//! - [`options`]: option-chain snapshots;
-//! - [`news`]: articles with their ticker index and derived sentiment;
-//! - [`collect`]: backfill checkpoints, the job-run log, collection summaries;
-//! - [`keys`]: the encrypted key tables;
+//! - this file: opening (pragmas) and [`SchemaStore`] (migrations); every other role in a file
+//!   of its own, each impl delegating to that file's functions:
+//! - [`bars`]: [`crate::BarStore`]: bar and quote-bar upserts (one transaction, prepared
+//!   multi-row inserts, a plain INSERT fast path for new ranges) and keyset page reads;
+//! - [`sentiment`]: [`crate::SentimentStore`]: sentiment upserts and range reads;
+//! - [`runs`]: [`crate::RunStore`]: backtest runs with their trades and equity curves;
+//! - [`ticks`]: [`crate::TickStore`]: trades and quotes;
+//! - [`options`]: [`crate::OptionStore`]: option-chain snapshots;
+//! - [`news`]: [`crate::NewsStore`]: articles with their ticker index and derived sentiment;
+//! - [`collect`]: [`crate::CollectionStore`]: backfill checkpoints, the job-run log, collection
+//!   summaries;
+//! - [`keys`]: [`crate::KeyStore`]: the encrypted key tables;
 //! - [`raw`]: the hot page-read loop on SQLite's C API.
 
 mod bars;
@@ -24,19 +26,12 @@ mod ticks;
 
 use std::time::{Duration, Instant};
 
-use domain::{
-    Bar, OptionQuote, QuoteBar, QuoteTick, SentimentRecord, Symbol, Timeframe, TradeTick, UnixNanos,
-};
+use domain::Symbol;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::migrations::{self, SQLITE};
 use crate::url::SqliteTarget;
-use crate::{
-    ApiKeyRow, Backend, BarQuery, Checkpoint, CheckpointKey, CollectedSeries, CollectionRun,
-    JobStatus, KeyAuditRow, MigrationInfo, NewRun, NewsCounts, NewsRecord, RunFilter, RunSummary,
-    SchemaStatus, Seq, SeriesStatus, Store, StoreError, StoredCollectionRun, StoredRun,
-    UpsertCounts, VaultHeaderRow,
-};
+use crate::{Backend, MigrationInfo, SchemaStatus, SchemaStore, StoreError};
 
 pub struct SqliteStore {
     conn: Connection,
@@ -178,7 +173,7 @@ fn current_version(tx: &Connection) -> Result<i64, StoreError> {
     )?)
 }
 
-impl Store for SqliteStore {
+impl SchemaStore for SqliteStore {
     fn backend(&self) -> Backend {
         Backend::Sqlite
     }
@@ -232,231 +227,5 @@ impl Store for SqliteStore {
 
     fn schema_status(&self) -> Result<SchemaStatus, StoreError> {
         Ok(migrations::status("sqlite", SQLITE, &self.applied()?))
-    }
-
-    fn upsert_bars(
-        &mut self,
-        symbol: &Symbol,
-        tf: Timeframe,
-        bars: &[Bar],
-    ) -> Result<UpsertCounts, StoreError> {
-        bars::upsert::<Bar>(&mut self.conn, symbol, tf, bars, None)
-    }
-
-    fn bar_page(
-        &self,
-        q: &BarQuery,
-        after: Option<UnixNanos>,
-        limit: usize,
-    ) -> Result<Vec<Bar>, StoreError> {
-        bars::page::<Bar>(&self.conn, q, after, limit)
-    }
-
-    fn series(&self) -> Result<Vec<SeriesStatus>, StoreError> {
-        bars::series(&self.conn, "bars")
-    }
-
-    fn upsert_quote_bars(
-        &mut self,
-        symbol: &Symbol,
-        tf: Timeframe,
-        bars: &[QuoteBar],
-    ) -> Result<UpsertCounts, StoreError> {
-        bars::upsert::<QuoteBar>(&mut self.conn, symbol, tf, bars, None)
-    }
-
-    fn quote_bar_page(
-        &self,
-        q: &BarQuery,
-        after: Option<UnixNanos>,
-        limit: usize,
-    ) -> Result<Vec<QuoteBar>, StoreError> {
-        bars::page::<QuoteBar>(&self.conn, q, after, limit)
-    }
-
-    fn quote_series(&self) -> Result<Vec<SeriesStatus>, StoreError> {
-        bars::series(&self.conn, "quote_bars")
-    }
-
-    fn upsert_sentiment(
-        &mut self,
-        records: &[SentimentRecord],
-    ) -> Result<UpsertCounts, StoreError> {
-        sentiment::upsert(&mut self.conn, records)
-    }
-
-    fn sentiment(
-        &self,
-        symbols: &[Symbol],
-        start: Option<UnixNanos>,
-        end: Option<UnixNanos>,
-    ) -> Result<Vec<SentimentRecord>, StoreError> {
-        sentiment::range(&self.conn, symbols, start, end)
-    }
-
-    fn save_run(&mut self, run: &NewRun) -> Result<i64, StoreError> {
-        runs::save(&mut self.conn, run)
-    }
-
-    fn list_runs(&self, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError> {
-        runs::list(&self.conn, filter)
-    }
-
-    fn get_run(&self, id: i64) -> Result<StoredRun, StoreError> {
-        runs::get(&self.conn, id)
-    }
-
-    fn delete_run(&mut self, id: i64) -> Result<(), StoreError> {
-        runs::delete(&mut self.conn, id)
-    }
-
-    fn upsert_bars_with_checkpoint(
-        &mut self,
-        symbol: &Symbol,
-        tf: Timeframe,
-        bars: &[Bar],
-        checkpoint: &Checkpoint,
-    ) -> Result<UpsertCounts, StoreError> {
-        bars::upsert::<Bar>(&mut self.conn, symbol, tf, bars, Some(checkpoint))
-    }
-
-    fn upsert_trades(
-        &mut self,
-        symbol: &Symbol,
-        trades: &[Seq<TradeTick>],
-        checkpoint: Option<&Checkpoint>,
-    ) -> Result<UpsertCounts, StoreError> {
-        ticks::upsert_trades(&mut self.conn, symbol, trades, checkpoint)
-    }
-
-    fn upsert_quotes(
-        &mut self,
-        symbol: &Symbol,
-        quotes: &[Seq<QuoteTick>],
-        checkpoint: Option<&Checkpoint>,
-    ) -> Result<UpsertCounts, StoreError> {
-        ticks::upsert_quotes(&mut self.conn, symbol, quotes, checkpoint)
-    }
-
-    fn trades(
-        &self,
-        symbol: &Symbol,
-        start: Option<UnixNanos>,
-        end: Option<UnixNanos>,
-    ) -> Result<Vec<Seq<TradeTick>>, StoreError> {
-        ticks::trades(&self.conn, symbol, start, end)
-    }
-
-    fn quotes(
-        &self,
-        symbol: &Symbol,
-        start: Option<UnixNanos>,
-        end: Option<UnixNanos>,
-    ) -> Result<Vec<Seq<QuoteTick>>, StoreError> {
-        ticks::quotes(&self.conn, symbol, start, end)
-    }
-
-    fn upsert_options(
-        &mut self,
-        quotes: &[OptionQuote],
-        checkpoint: Option<&Checkpoint>,
-    ) -> Result<UpsertCounts, StoreError> {
-        options::upsert(&mut self.conn, quotes, checkpoint)
-    }
-
-    fn options(
-        &self,
-        underlying: &Symbol,
-        start: Option<UnixNanos>,
-        end: Option<UnixNanos>,
-    ) -> Result<Vec<OptionQuote>, StoreError> {
-        options::range(&self.conn, underlying, start, end)
-    }
-
-    fn upsert_news(
-        &mut self,
-        items: &[NewsRecord],
-        sentiment: &[SentimentRecord],
-        checkpoint: Option<&Checkpoint>,
-    ) -> Result<NewsCounts, StoreError> {
-        news::upsert(&mut self.conn, items, sentiment, checkpoint)
-    }
-
-    fn news(
-        &self,
-        symbols: &[Symbol],
-        start: Option<UnixNanos>,
-        end: Option<UnixNanos>,
-    ) -> Result<Vec<NewsRecord>, StoreError> {
-        news::range(&self.conn, symbols, start, end)
-    }
-
-    fn collected(&self) -> Result<Vec<CollectedSeries>, StoreError> {
-        collect::collected(&self.conn)
-    }
-
-    fn checkpoint(&self, key: &CheckpointKey) -> Result<Option<Checkpoint>, StoreError> {
-        collect::checkpoint(&self.conn, key)
-    }
-
-    fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {
-        collect::checkpoints(&self.conn)
-    }
-
-    fn save_checkpoint(&mut self, checkpoint: &Checkpoint) -> Result<(), StoreError> {
-        collect::save_checkpoint(&mut self.conn, checkpoint)
-    }
-
-    fn record_collection_run(&mut self, run: &CollectionRun) -> Result<i64, StoreError> {
-        collect::record_run(&mut self.conn, run)
-    }
-
-    fn collection_runs(
-        &self,
-        job: Option<&str>,
-        limit: Option<u64>,
-    ) -> Result<Vec<StoredCollectionRun>, StoreError> {
-        collect::runs(&self.conn, job, limit)
-    }
-
-    fn collection_status(&self) -> Result<Vec<JobStatus>, StoreError> {
-        collect::status(&self.conn)
-    }
-
-    fn vault_header(&self) -> Result<Option<VaultHeaderRow>, StoreError> {
-        keys::header(&self.conn)
-    }
-
-    fn init_vault_header(&mut self, header: &VaultHeaderRow) -> Result<(), StoreError> {
-        keys::init_header(&mut self.conn, header)
-    }
-
-    fn put_api_keys(
-        &mut self,
-        provider: &str,
-        rows: &[ApiKeyRow],
-        audit: &KeyAuditRow,
-    ) -> Result<(), StoreError> {
-        keys::put(&mut self.conn, provider, rows, audit)
-    }
-
-    fn api_keys(&self, provider: Option<&str>) -> Result<Vec<ApiKeyRow>, StoreError> {
-        keys::keys(&self.conn, provider)
-    }
-
-    fn delete_api_keys(
-        &mut self,
-        provider: &str,
-        audit: &KeyAuditRow,
-    ) -> Result<usize, StoreError> {
-        keys::delete(&mut self.conn, provider, audit)
-    }
-
-    fn add_key_audit(&mut self, audit: &KeyAuditRow) -> Result<(), StoreError> {
-        keys::add_audit(&mut self.conn, audit)
-    }
-
-    fn key_audit(&self) -> Result<Vec<KeyAuditRow>, StoreError> {
-        keys::audit_log(&self.conn)
     }
 }

@@ -1,18 +1,18 @@
 //! News in SQLite: articles upserted on (provider, id) with their ticker index rewritten when
 //! they change, plus the sentiment derived from them and the checkpoint, in one transaction.
 
-use domain::{SentimentRecord, Symbol, UnixNanos};
+use domain::{NewsArticle, SentimentRecord, Symbol, UnixNanos};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::{collect, sentiment, symbol_list};
+use super::{SqliteStore, collect, sentiment, symbol_list};
 use crate::collection_rows::{check_news, join_symbols, sentiment_json};
 use crate::decode;
 use crate::rows::inclusive_bounds;
-use crate::{Checkpoint, NewsCounts, NewsRecord, StoreError};
+use crate::{Checkpoint, NewsCounts, NewsStore, StoreError};
 
 pub(super) fn upsert(
     conn: &mut Connection,
-    items: &[NewsRecord],
+    items: &[NewsArticle],
     sentiment_records: &[SentimentRecord],
     checkpoint: Option<&Checkpoint>,
 ) -> Result<NewsCounts, StoreError> {
@@ -42,10 +42,10 @@ pub(super) fn upsert(
             "INSERT OR IGNORE INTO news_symbols (symbol, created_at, nid) VALUES (?1, ?2, ?3)",
         )?;
         for n in items {
-            let key = params![n.provider, n.id];
+            let key = params![n.provider.as_str(), n.id];
             let existed: Option<i64> = find.query_row(key, |r| r.get(0)).optional()?;
             let changed = write.execute(params![
-                n.provider,
+                n.provider.as_str(),
                 n.id,
                 join_symbols(&n.symbols),
                 n.headline,
@@ -68,7 +68,7 @@ pub(super) fn upsert(
                 }
                 (None, _) => counts.news.inserted += 1,
             }
-            let nid: i64 = find.query_row(params![n.provider, n.id], |r| r.get(0))?;
+            let nid: i64 = find.query_row(params![n.provider.as_str(), n.id], |r| r.get(0))?;
             for s in &n.symbols {
                 link.execute(params![s.as_str(), n.created_at.as_i64(), nid])?;
             }
@@ -87,7 +87,7 @@ pub(super) fn range(
     symbols: &[Symbol],
     start: Option<UnixNanos>,
     end: Option<UnixNanos>,
-) -> Result<Vec<NewsRecord>, StoreError> {
+) -> Result<Vec<NewsArticle>, StoreError> {
     let Some((lo, hi)) = inclusive_bounds(start, end, None) else {
         return Ok(Vec::new());
     };
@@ -109,4 +109,24 @@ pub(super) fn range(
         out.push(decode::news(r)?);
     }
     Ok(out)
+}
+
+impl NewsStore for SqliteStore {
+    fn upsert_news(
+        &mut self,
+        items: &[NewsArticle],
+        sentiment: &[SentimentRecord],
+        checkpoint: Option<&Checkpoint>,
+    ) -> Result<NewsCounts, StoreError> {
+        upsert(&mut self.conn, items, sentiment, checkpoint)
+    }
+
+    fn news(
+        &self,
+        symbols: &[Symbol],
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<NewsArticle>, StoreError> {
+        range(&self.conn, symbols, start, end)
+    }
 }

@@ -5,11 +5,11 @@
 use domain::{OptionQuote, OptionRight, Price, Quantity, Symbol, UnixNanos};
 use rusqlite::{Connection, TransactionBehavior, params};
 
-use super::{bars::intern, collect};
+use super::{SqliteStore, bars::intern, collect};
 use crate::collection_rows::check_options;
 use crate::decode;
 use crate::rows::inclusive_bounds;
-use crate::{Checkpoint, StoreError, UpsertCounts};
+use crate::{Checkpoint, OptionStore, StoreError, UpsertCounts};
 
 const OPTION_COLUMNS: &str = "underlying_id, expiry, strike, option_right, bid, ask, last, \
      volume, open_interest, iv, delta, gamma, theta, vega";
@@ -103,4 +103,23 @@ pub(super) fn range(
         out.push(decode::option_quote(r)?);
     }
     Ok(out)
+}
+
+impl OptionStore for SqliteStore {
+    fn upsert_options(
+        &mut self,
+        quotes: &[OptionQuote],
+        checkpoint: Option<&Checkpoint>,
+    ) -> Result<UpsertCounts, StoreError> {
+        upsert(&mut self.conn, quotes, checkpoint)
+    }
+
+    fn options(
+        &self,
+        underlying: &Symbol,
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<OptionQuote>, StoreError> {
+        range(&self.conn, underlying, start, end)
+    }
 }

@@ -3,14 +3,15 @@
 
 use rusqlite::{Connection, TransactionBehavior, params};
 
+use super::SqliteStore;
 use crate::decode;
 use crate::rows::{count_to_i64, now_rfc3339, parse_json};
-use crate::{NewRun, RunFilter, RunSummary, StoreError, StoredRun};
+use crate::{NewRun, RunFilter, RunStore, RunSummary, StoreError, StoredRun};
 
 const SUMMARY_COLUMNS: &str = "id, agent_id, start_date, end_date, initial_capital, final_capital, \
      total_trades, winning_trades, losing_trades, max_drawdown, sharpe_ratio, created_at";
 
-fn json_text(v: &serde_json::Value, field: &str) -> Result<String, StoreError> {
+fn json_text(v: &impl serde::Serialize, field: &str) -> Result<String, StoreError> {
     serde_json::to_string(v).map_err(|e| StoreError::Invalid(format!("run {field}: {e}")))
 }
 
@@ -52,7 +53,7 @@ pub(super) fn save(conn: &mut Connection, run: &NewRun) -> Result<i64, StoreErro
             trade.execute(params![
                 id,
                 t.timestamp.as_i64(),
-                t.action,
+                t.action.as_str(),
                 t.symbol.as_str(),
                 t.quantity.to_string(),
                 t.price.to_string(),
@@ -157,4 +158,22 @@ pub(super) fn delete(conn: &mut Connection, id: i64) -> Result<(), StoreError> {
         )));
     }
     Ok(())
+}
+
+impl RunStore for SqliteStore {
+    fn save_run(&mut self, run: &NewRun) -> Result<i64, StoreError> {
+        save(&mut self.conn, run)
+    }
+
+    fn list_runs(&self, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError> {
+        list(&self.conn, filter)
+    }
+
+    fn get_run(&self, id: i64) -> Result<StoredRun, StoreError> {
+        get(&self.conn, id)
+    }
+
+    fn delete_run(&mut self, id: i64) -> Result<(), StoreError> {
+        delete(&mut self.conn, id)
+    }
 }

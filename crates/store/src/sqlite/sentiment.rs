@@ -4,10 +4,10 @@
 use domain::{SentimentRecord, Symbol, UnixNanos};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::symbol_list;
+use super::{SqliteStore, symbol_list};
 use crate::decode;
 use crate::rows::{check_unique, inclusive_bounds};
-use crate::{StoreError, UpsertCounts};
+use crate::{SentimentStore, StoreError, UpsertCounts};
 
 pub(super) fn upsert(
     conn: &mut Connection,
@@ -90,4 +90,22 @@ pub(super) fn range(
         out.push(decode::sentiment(r)?);
     }
     Ok(out)
+}
+
+impl SentimentStore for SqliteStore {
+    fn upsert_sentiment(
+        &mut self,
+        records: &[SentimentRecord],
+    ) -> Result<UpsertCounts, StoreError> {
+        upsert(&mut self.conn, records)
+    }
+
+    fn sentiment(
+        &self,
+        symbols: &[Symbol],
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<SentimentRecord>, StoreError> {
+        range(&self.conn, symbols, start, end)
+    }
 }

@@ -9,10 +9,10 @@ use domain::{Price, Quantity, QuoteTick, Symbol, TradeTick, UnixNanos};
 use rusqlite::types::Value;
 use rusqlite::{Connection, Row, TransactionBehavior, params, params_from_iter};
 
-use super::{bars::intern, collect};
+use super::{SqliteStore, bars::intern, collect};
 use crate::collection_rows::{check_seq_unique, join_codes, split_codes};
 use crate::rows::inclusive_bounds;
-use crate::{Checkpoint, Seq, StoreError, UpsertCounts};
+use crate::{Checkpoint, Seq, StoreError, TickStore, UpsertCounts};
 
 /// One tick table: its name, value columns (after symbol_id, ts, seq) and row conversions.
 trait TickRow: Sized {
@@ -232,4 +232,42 @@ pub(super) fn quotes(
     end: Option<UnixNanos>,
 ) -> Result<Vec<Seq<QuoteTick>>, StoreError> {
     range(conn, symbol, start, end)
+}
+
+impl TickStore for SqliteStore {
+    fn upsert_trades(
+        &mut self,
+        symbol: &Symbol,
+        trades: &[Seq<TradeTick>],
+        checkpoint: Option<&Checkpoint>,
+    ) -> Result<UpsertCounts, StoreError> {
+        upsert_trades(&mut self.conn, symbol, trades, checkpoint)
+    }
+
+    fn upsert_quotes(
+        &mut self,
+        symbol: &Symbol,
+        quotes: &[Seq<QuoteTick>],
+        checkpoint: Option<&Checkpoint>,
+    ) -> Result<UpsertCounts, StoreError> {
+        upsert_quotes(&mut self.conn, symbol, quotes, checkpoint)
+    }
+
+    fn trades(
+        &self,
+        symbol: &Symbol,
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<Seq<TradeTick>>, StoreError> {
+        trades(&self.conn, symbol, start, end)
+    }
+
+    fn quotes(
+        &self,
+        symbol: &Symbol,
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<Seq<QuoteTick>>, StoreError> {
+        quotes(&self.conn, symbol, start, end)
+    }
 }

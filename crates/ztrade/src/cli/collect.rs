@@ -27,8 +27,8 @@ use collector::worker::{
     run_redis_worker,
 };
 
-use super::GlobalArgs;
-use super::keys::provider_lookup;
+use super::provider_keys::provider_lookup;
+use super::{GlobalArgs, Open};
 use crate::output;
 use args::{ClockArgs, EmbeddedArgs, QueueArgs, RunnerArgs, StopArgs};
 
@@ -89,7 +89,7 @@ fn embedded(args: EmbeddedArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     let mut providers: Vec<Provider> = plan.jobs.iter().map(|j| j.provider).collect();
     providers.sort();
     providers.dedup();
-    let clients = clients(&url, &args.runner, &providers)?;
+    let clients = clients(g, &args.runner, &providers)?;
     runtime()?.block_on(async {
         let store = StoreHandle::open(&url).await?;
         let clock = args.clock.clock();
@@ -149,7 +149,7 @@ pub fn scheduler(args: SchedulerArgs, g: &GlobalArgs) -> anyhow::Result<()> {
             plan.jobs.len(),
             args.queue.queue
         );
-        let housekeeping = tokio::spawn(housekeeping(queue.clone()));
+        let housekeeping = tokio::spawn(queue.clone().forget_finished_hourly());
         let s = run_beat(
             &plan,
             args.clock.clock(),
@@ -173,9 +173,12 @@ pub fn scheduler(args: SchedulerArgs, g: &GlobalArgs) -> anyhow::Result<()> {
 
 pub fn worker(args: WorkerArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     let url = g.db_url();
-    let name = args.name.clone().unwrap_or_else(default_worker_name);
+    let name = args
+        .name
+        .clone()
+        .unwrap_or_else(collector::worker::default_name);
     // A worker may be handed any job: both providers, each if configured.
-    let clients = clients(&url, &args.runner, &Provider::ALL)?;
+    let clients = clients(g, &args.runner, &Provider::ALL)?;
     runtime()?.block_on(async {
         let queue = RedisQueue::connect(args.queue.config()).await?;
         // Migrated already by the key lookup above. Workers started together on a fresh
@@ -227,22 +230,13 @@ pub fn worker(args: WorkerArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     })
 }
 
-/// Hourly, forgets queued runs that finished more than a day ago, so Redis does not grow with
-/// the schedule.
-async fn housekeeping(mut queue: RedisQueue) {
-    loop {
-        match queue.vacuum(Duration::from_secs(24 * 3600)).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(runs = n, "forgot finished runs"),
-            Err(e) => tracing::warn!("queue housekeeping: {e}"),
-        }
-        tokio::time::sleep(Duration::from_secs(3600)).await;
-    }
-}
-
 /// Clients for `providers`, keys from the environment, then the store's vault.
-fn clients(url: &str, args: &RunnerArgs, providers: &[Provider]) -> anyhow::Result<Clients> {
-    let lookup = provider_lookup(url, args.master.key_file.as_deref(), providers)?;
+fn clients(g: &GlobalArgs, args: &RunnerArgs, providers: &[Provider]) -> anyhow::Result<Clients> {
+    let lookup = provider_lookup(
+        g.open(Open::Migrated)?.as_mut(),
+        args.master.key_file.as_deref(),
+        providers,
+    )?;
     Ok(Clients::from_lookup(|k| lookup(k))?)
 }
 
@@ -275,14 +269,4 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")
-}
-
-fn default_worker_name() -> String {
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .map(|h| h.trim().to_string())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "worker".into());
-    format!("{host}-{}", std::process::id())
 }

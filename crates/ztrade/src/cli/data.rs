@@ -1,18 +1,22 @@
 //! `ztrade data import|export|status|seed|backfill`: files in and out of the store, what it
-//! holds, and history from a provider ([`super::backfill`]).
+//! holds, and history from a provider ([`backfill`]).
+
+mod backfill;
 
 use std::path::PathBuf;
 
-use anyhow::Context;
+use app::data::export::ExportRequest;
+use app::data::import::ImportRequest;
+use app::data::seed::SeedRequest;
+use app::data::status::StatusReport;
+use app::time::Window;
 use clap::{Subcommand, ValueEnum};
-use domain::{Symbol, Timeframe, UnixNanos};
-use store::{BarQuery, UpsertCounts};
+use domain::{Symbol, Timeframe};
+use formats::export::{Destination, Format};
 
-use super::GlobalArgs;
+use super::{GlobalArgs, Open};
 use crate::output;
-use crate::progress::{self, Unit};
-
-pub mod status;
+use crate::progress::{Bar, Unit};
 
 #[derive(Debug, Subcommand)]
 pub enum DataCommand {
@@ -60,7 +64,8 @@ pub enum DataCommand {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Rows, range and missing bars (against the NYSE calendar) of every stored series.
+    /// Rows, range and missing bars (on the expected-bar grid of NYSE sessions) of every stored
+    /// series.
     Status,
     /// Generate deterministic synthetic bars and sentiment (news, reddit, sec) and store them.
     Seed {
@@ -79,7 +84,7 @@ pub enum DataCommand {
     },
     /// Fetch history from Alpaca or Polygon into the store: resumable (rerun after any failure,
     /// `kill -9` included) and idempotent (a range already stored is a quick no-op).
-    Backfill(super::backfill::BackfillArgs),
+    Backfill(backfill::BackfillArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -99,22 +104,34 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             skip_invalid,
             strict_tail,
         } => {
-            let opts = formats::import::ReadOptions {
-                timeframe,
-                tz,
-                skip_invalid,
-                strict_tail,
+            let req = ImportRequest {
+                file,
+                symbol,
+                options: formats::import::ReadOptions {
+                    timeframe,
+                    tz,
+                    skip_invalid,
+                    strict_tail,
+                },
             };
-            let counts = import(g, &file, &symbol, &opts)?;
-            if g.json {
-                output::json(&counts)
-            } else {
-                println!(
-                    "{symbol} {timeframe}: {} inserted, {} updated, {} unchanged, {} skipped",
-                    counts.inserted, counts.updated, counts.unchanged, counts.skipped
-                );
-                Ok(())
+            app::data::import::check_file(&req.file)?;
+            let mut store = g.open(Open::Migrated)?;
+            let read = app::data::import::read(&req, &Bar::new(Unit::Bytes))?;
+            for warning in &read.warnings {
+                eprintln!("warning: {warning}");
             }
+            for skipped in &read.skipped {
+                eprintln!("skipped {skipped}");
+            }
+            let counts = app::data::import::store_rows(store.as_mut(), &req, &read)?;
+            if g.json {
+                return output::json(&counts);
+            }
+            println!(
+                "{} {timeframe}: {} inserted, {} updated, {} unchanged, {} skipped",
+                req.symbol, counts.inserted, counts.updated, counts.unchanged, counts.skipped
+            );
+            Ok(())
         }
         DataCommand::Export {
             symbol,
@@ -123,9 +140,45 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             end,
             format,
             out,
-        } => export(g, symbol, timeframe, start, end, format, &out),
-        DataCommand::Status => status::run(g),
-        DataCommand::Backfill(args) => super::backfill::run(args, g),
+        } => {
+            let req = ExportRequest {
+                symbol,
+                timeframe,
+                window: Window::parse(start.as_deref(), end.as_deref())?,
+                format: format.into(),
+            };
+            // Atomically to a file (through a symlink, to its target), in place to a FIFO or
+            // device, or to stdout.
+            let dest = Destination::of(&out)?;
+            let store = g.open(Open::Ready)?;
+            let written = app::data::export::export(store.as_ref(), &req, &dest)?;
+            let summary = serde_json::json!({ "rows": written, "out": out });
+            if g.json && !dest.is_stdout() {
+                return output::json(&summary);
+            }
+            let text = if g.json {
+                summary.to_string()
+            } else {
+                format!("wrote {written} bars to {}", out.display())
+            };
+            // With the bars on stdout, the summary goes to stderr so that it does not mix.
+            if dest.is_stdout() {
+                eprintln!("{text}");
+            } else {
+                println!("{text}");
+            }
+            Ok(())
+        }
+        DataCommand::Status => {
+            let report = app::data::status::status(g.open(Open::Ready)?.as_ref())?;
+            if g.json {
+                output::json(&report)
+            } else {
+                print_status(&report);
+                Ok(())
+            }
+        }
+        DataCommand::Backfill(args) => backfill::run(args, g),
         DataCommand::Seed {
             symbols,
             days,
@@ -133,95 +186,69 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             timeframe,
             seed,
         } => {
-            let summary = seed_store(&g.db_url(), &symbols, days, end, timeframe, seed)?;
+            let req = SeedRequest {
+                symbols,
+                days,
+                end,
+                timeframe,
+                seed,
+            };
+            // Checked before the store is opened (or created).
+            req.sessions()?;
+            let mut store = g.open(Open::Migrated)?;
+            let summary = app::data::seed::seed(store.as_mut(), &req, &Bar::new(Unit::Items))?;
             if g.json {
-                output::json(&summary)
-            } else {
-                println!(
-                    "seeded {} bars ({} inserted) and {} sentiment records for {} at {timeframe}",
-                    summary.bars.inserted + summary.bars.updated + summary.bars.unchanged,
-                    summary.bars.inserted,
-                    summary.sentiment.inserted
-                        + summary.sentiment.updated
-                        + summary.sentiment.unchanged,
-                    symbols
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(",")
-                );
-                Ok(())
+                return output::json(&summary);
             }
+            println!(
+                "seeded {} bars ({} inserted) and {} sentiment records for {} at {timeframe}",
+                summary.bars.inserted + summary.bars.updated + summary.bars.unchanged,
+                summary.bars.inserted,
+                summary.sentiment.inserted
+                    + summary.sentiment.updated
+                    + summary.sentiment.unchanged,
+                req.symbols
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            );
+            Ok(())
         }
     }
 }
 
-/// Reads the whole file first ([`formats::import`] checks every row and that the file fits the
-/// timeframe), then stores it in one go: a file refused stores nothing.
-fn import(
-    g: &GlobalArgs,
-    file: &std::path::Path,
-    symbol: &Symbol,
-    opts: &formats::import::ReadOptions,
-) -> anyhow::Result<UpsertCounts> {
-    let size = std::fs::metadata(file)
-        .with_context(|| format!("cannot read {}", file.display()))?
-        .len();
-    let mut store = store::open_migrated(&g.db_url())?;
-    let pb = progress::bar(size, Unit::Bytes, &format!("importing {}", file.display()));
-    let read = formats::import::read_file(file, opts, &mut |bytes| pb.set_position(bytes))?;
-    pb.finish_and_clear();
-    for warning in &read.warnings {
-        eprintln!("warning: {warning}");
-    }
-    for skipped in &read.skipped {
-        eprintln!("skipped {skipped}");
-    }
-    if read.rows.is_empty() {
-        match read.skipped.len() {
-            0 => anyhow::bail!("{}: no data rows after the header", file.display()),
-            n => anyhow::bail!(
-                "{}: all {n} data rows are invalid (listed above); nothing stored",
-                file.display()
-            ),
+impl From<ExportFormat> for Format {
+    fn from(f: ExportFormat) -> Self {
+        match f {
+            ExportFormat::Csv => Format::Csv,
+            ExportFormat::Json => Format::Json,
+            ExportFormat::Parquet => Format::Parquet,
         }
     }
-    let tf = opts.timeframe;
-    let mut counts = match &read.rows {
-        formats::import::Rows::Bars(bars) => store.upsert_bars(symbol, tf, bars)?,
-        formats::import::Rows::QuoteBars(q) => store.upsert_quote_bars(symbol, tf, q)?,
-    };
-    counts.skipped = read.skipped.len() as u64;
-    Ok(counts)
 }
 
-/// `--start`/`--end` accept a date or an RFC 3339 time; an end date includes that whole day.
-pub fn parse_bound(text: &str, is_end: bool) -> anyhow::Result<UnixNanos> {
-    let flag = if is_end { "--end" } else { "--start" };
-    let t = UnixNanos::parse_rfc3339(text).map_err(|e| anyhow::anyhow!("{flag}: {e}"))?;
-    let date_only = text.trim().len() == 10;
-    Ok(if is_end && date_only {
-        t.plus(domain::time::NANOS_PER_DAY)
-    } else {
-        t
-    })
-}
-
-/// Both bounds, rejecting an empty window up front so that the user hears "start after end"
-/// rather than "no bars".
-pub fn parse_window(
-    start: Option<&str>,
-    end: Option<&str>,
-) -> anyhow::Result<(Option<UnixNanos>, Option<UnixNanos>)> {
-    let s = start.map(|t| parse_bound(t, false)).transpose()?;
-    let e = end.map(|t| parse_bound(t, true)).transpose()?;
-    if let (Some(s), Some(e), Some(st), Some(et)) = (s, e, start, end) {
-        anyhow::ensure!(
-            s < e,
-            "--start {st} is not before --end {et}: the range is empty"
+fn print_status(report: &StatusReport) {
+    if report.series.is_empty() {
+        println!(
+            "the store holds no bars yet; try `ztrade data seed` or `ztrade data import FILE`"
         );
+        return;
     }
-    Ok((s, e))
+    let table = output::table(
+        &["symbol", "timeframe", "rows", "first", "last", "missing"],
+        report.series.iter().map(|r| {
+            vec![
+                r.symbol.clone(),
+                r.timeframe.clone(),
+                r.rows.to_string(),
+                r.first.clone(),
+                r.last.clone(),
+                r.missing.map_or("n/a".into(), |m| m.to_string()),
+            ]
+        }),
+    );
+    println!("{table}");
 }
 
 /// `--tz`: an IANA zone name, with an error that says so (chrono-tz's own is "failed to parse").
@@ -229,145 +256,4 @@ fn parse_tz(text: &str) -> Result<chrono_tz::Tz, String> {
     text.parse().map_err(|_| {
         format!("{text:?} is not an IANA time zone (e.g. America/New_York, Europe/London, UTC)")
     })
-}
-
-fn export(
-    g: &GlobalArgs,
-    symbol: Symbol,
-    timeframe: Timeframe,
-    start: Option<String>,
-    end: Option<String>,
-    format: ExportFormat,
-    out: &std::path::Path,
-) -> anyhow::Result<()> {
-    let (start, end) = parse_window(start.as_deref(), end.as_deref())?;
-    // Atomically to a file (through a symlink, to its target), in place to a FIFO or device.
-    let dest = formats::export::Destination::of(out)?;
-    let store = store::open_ready(&g.db_url())?;
-    let query = BarQuery {
-        symbol: symbol.clone(),
-        timeframe,
-        start,
-        end,
-    };
-    let format = match format {
-        ExportFormat::Csv => formats::export::Format::Csv,
-        ExportFormat::Json => formats::export::Format::Json,
-        ExportFormat::Parquet => formats::export::Format::Parquet,
-    };
-    // An empty range is an error, found before anything is written: an existing `out` stays
-    // untouched and no empty file appears.
-    let mut bars = store.bars(query).peekable();
-    if bars.peek().is_none() {
-        anyhow::bail!("no {symbol} {timeframe} bars in that range; see `ztrade data status`");
-    }
-    let written = formats::export::export_to(&dest, format, timeframe, bars)?;
-    let summary = serde_json::json!({ "rows": written, "out": out });
-    if g.json && !dest.is_stdout() {
-        return output::json(&summary);
-    }
-    let text = if g.json {
-        summary.to_string()
-    } else {
-        format!("wrote {written} bars to {}", out.display())
-    };
-    // With the bars on stdout, the summary goes to stderr so that it does not mix with them.
-    if dest.is_stdout() {
-        eprintln!("{text}");
-    } else {
-        println!("{text}");
-    }
-    Ok(())
-}
-
-#[derive(Debug, serde::Serialize)]
-pub struct SeedSummary {
-    pub bars: UpsertCounts,
-    pub sentiment: UpsertCounts,
-    pub first: Option<UnixNanos>,
-    pub last: Option<UnixNanos>,
-}
-
-/// Seeds `url` (migrating it first). Shared with `ztrade demo`.
-pub fn seed_store(
-    url: &str,
-    symbols: &[Symbol],
-    days: u32,
-    end: chrono::NaiveDate,
-    tf: Timeframe,
-    seed: u64,
-) -> anyhow::Result<SeedSummary> {
-    anyhow::ensure!(days > 0, "--days must be at least 1");
-    anyhow::ensure!(
-        days <= MAX_SEED_DAYS,
-        "--days {days} is too many (at most {MAX_SEED_DAYS} sessions, about 40 years)"
-    );
-    anyhow::ensure!(
-        (first_seed_date()..=last_seed_date()).contains(&end),
-        "--end {end} is outside {}..={}",
-        first_seed_date(),
-        last_seed_date()
-    );
-    // Checked before anything is stored: a repeated symbol would fail halfway, at the sentiment.
-    for (i, s) in symbols.iter().enumerate() {
-        anyhow::ensure!(
-            !symbols[..i].contains(s),
-            "--symbols lists {s} more than once"
-        );
-    }
-    let sessions = last_sessions(end, days);
-    anyhow::ensure!(
-        sessions.len() == days as usize,
-        "--days {days} before --end {end} reaches before {}",
-        first_seed_date()
-    );
-    let first_day = sessions.first().context("no sessions to seed")?.date;
-    let mut store = store::open_migrated(url)?;
-    let pb = progress::bar(symbols.len() as u64, Unit::Items, "seeding");
-    let mut summary = SeedSummary {
-        bars: UpsertCounts::default(),
-        sentiment: UpsertCounts::default(),
-        first: None,
-        last: None,
-    };
-    for symbol in symbols {
-        let bars = formats::synth::generate_bars(symbol, first_day, days as usize, tf, seed);
-        summary.first = summary
-            .first
-            .min(bars.first().map(|b| b.ts))
-            .or(bars.first().map(|b| b.ts));
-        summary.last = summary.last.max(bars.last().map(|b| b.ts));
-        summary.bars += store.upsert_bars(symbol, tf, &bars)?;
-        pb.inc(1);
-    }
-    let sentiment = formats::synth::generate_sentiment(symbols, first_day, days as usize, seed);
-    summary.sentiment += store.upsert_sentiment(&sentiment)?;
-    pb.finish_and_clear();
-    Ok(summary)
-}
-
-/// Enough for any real use, and small enough that a typo cannot generate billions of bars.
-const MAX_SEED_DAYS: u32 = 10_000;
-
-/// Seeded sessions stay inside the timestamps' range (1677..2262), where the calendar works.
-fn first_seed_date() -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date")
-}
-
-fn last_seed_date() -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(2200, 12, 31).expect("valid date")
-}
-
-/// The `n` NYSE sessions ending on or before `end` (not before [`first_seed_date`]), oldest first.
-fn last_sessions(end: chrono::NaiveDate, n: u32) -> Vec<domain::calendar::Session> {
-    let cal = domain::calendar::NyseCalendar;
-    let mut out: Vec<_> = end
-        .iter_days()
-        .rev()
-        .take_while(|d| *d >= first_seed_date())
-        .filter_map(|d| cal.session(d))
-        .take(n as usize)
-        .collect();
-    out.reverse();
-    out
 }

@@ -2,7 +2,7 @@
 
 use clap::Subcommand;
 
-use super::GlobalArgs;
+use super::{GlobalArgs, Open};
 use crate::output;
 
 #[derive(Debug, Subcommand)]
@@ -14,10 +14,9 @@ pub enum DbCommand {
 }
 
 pub fn run(cmd: DbCommand, g: &GlobalArgs) -> anyhow::Result<()> {
-    let url = g.db_url();
     match cmd {
         DbCommand::Migrate => {
-            let mut store = store::open(&url)?;
+            let mut store = g.open(Open::AsIs)?;
             let applied = store.migrate()?;
             let status = store.schema_status()?;
             if g.json {
@@ -36,7 +35,7 @@ pub fn run(cmd: DbCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             }
         }
         DbCommand::Status => {
-            let store = store::open(&url)?;
+            let store = g.open(Open::AsIs)?;
             let status = store.schema_status()?;
             if g.json {
                 return output::json(&status);

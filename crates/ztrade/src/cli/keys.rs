@@ -5,23 +5,21 @@
 //! derived (Argon2id) from the master key: `--key-file` (mode 0600) or `ZTRADE_MASTER_KEY`.
 //! Nothing here prints, logs or serializes a secret; every operation writes an audit row.
 //! `list`, `delete` and `audit` need no master key: they never decrypt.
-//!
-//! [`provider_lookup`] is how commands that call a provider find its keys: the environment
-//! first, then the vault.
 
 use std::io::{BufRead, IsTerminal};
-use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use collector::Provider;
-use collector::secrets::{
-    AuditAction, AuditEntry, Credentials, KdfParams, KeyVault, Lookup, MasterKey, Secret,
-    SecretStore, StoreSecrets, VaultError, vault_lookup,
-};
+use collector::secrets::StoreSecrets;
 use domain::UnixNanos;
+use vault::{
+    AuditAction, AuditEntry, Credentials, KdfParams, KeyVault, MasterKey, Secret, SecretStore,
+    VaultError,
+};
 
-use super::GlobalArgs;
+use super::provider_keys::{MasterArgs, ProviderArg, master_key};
+use super::{GlobalArgs, Open};
 use crate::output;
 
 #[derive(Debug, Args)]
@@ -30,34 +28,6 @@ pub struct KeysArgs {
     command: KeysCommand,
     #[command(flatten)]
     master: MasterArgs,
-}
-
-/// Where the master key comes from.
-#[derive(Debug, Args, Clone, Default)]
-pub struct MasterArgs {
-    /// File holding the master key (must be mode 0600). Without it, $ZTRADE_MASTER_KEY.
-    #[arg(
-        long,
-        global = true,
-        env = "ZTRADE_MASTER_KEY_FILE",
-        value_name = "PATH"
-    )]
-    pub key_file: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ProviderArg {
-    Alpaca,
-    Polygon,
-}
-
-impl From<ProviderArg> for Provider {
-    fn from(p: ProviderArg) -> Self {
-        match p {
-            ProviderArg::Alpaca => Provider::Alpaca,
-            ProviderArg::Polygon => Provider::Polygon,
-        }
-    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -79,7 +49,7 @@ fn now() -> UnixNanos {
 }
 
 pub fn run(args: KeysArgs, g: &GlobalArgs) -> anyhow::Result<()> {
-    let mut store = store::open_migrated(&g.db_url())?;
+    let mut store = g.open(Open::Migrated)?;
     let at = now();
     let (provider, action) = match args.command {
         KeysCommand::Set { provider } | KeysCommand::Rotate { provider } => {
@@ -123,7 +93,7 @@ fn entry(at: UnixNanos, provider: Option<Provider>, action: AuditAction) -> Audi
     }
 }
 
-fn list(store: &mut dyn store::Store, at: UnixNanos, json: bool) -> anyhow::Result<()> {
+fn list(store: &mut dyn store::KeyStore, at: UnixNanos, json: bool) -> anyhow::Result<()> {
     let mut secrets = StoreSecrets(store);
     let keys = secrets.list()?;
     secrets.audit(&entry(at, None, AuditAction::List))?;
@@ -149,7 +119,7 @@ fn list(store: &mut dyn store::Store, at: UnixNanos, json: bool) -> anyhow::Resu
     Ok(())
 }
 
-fn audit(store: &mut dyn store::Store, json: bool) -> anyhow::Result<()> {
+fn audit(store: &mut dyn store::KeyStore, json: bool) -> anyhow::Result<()> {
     let log = StoreSecrets(store).audit_log()?;
     if json {
         return output::json(&log);
@@ -165,18 +135,8 @@ fn audit(store: &mut dyn store::Store, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The master key from `key_file`, else `ZTRADE_MASTER_KEY`.
-pub fn master_key(key_file: Option<&Path>) -> anyhow::Result<MasterKey> {
-    MasterKey::resolve(key_file, |k| std::env::var(k).ok()).map_err(|e| match e {
-        VaultError::NoMasterKey => anyhow::anyhow!(
-            "no master key: set ZTRADE_MASTER_KEY or pass --key-file (a file of mode 0600)"
-        ),
-        other => other.into(),
-    })
-}
-
 fn open_vault<'a>(
-    store: &'a mut dyn store::Store,
+    store: &'a mut dyn store::KeyStore,
     master: &MasterKey,
     at: UnixNanos,
 ) -> anyhow::Result<KeyVault<StoreSecrets<'a>>> {
@@ -221,35 +181,4 @@ fn read_credentials(p: Provider) -> anyhow::Result<Credentials> {
         Provider::Alpaca => Credentials::alpaca(next(), next())?,
         Provider::Polygon => Credentials::polygon(next())?,
     })
-}
-
-/// A lookup for provider configuration: the environment, with the keys of `providers` that the
-/// environment lacks taken from the vault in the store at `db_url` when it has one. Without a
-/// master key, or without a vault, it is the environment alone (and a missing key is reported
-/// by the provider config, naming the variables).
-pub fn provider_lookup(
-    db_url: &str,
-    key_file: Option<&Path>,
-    providers: &[Provider],
-) -> anyhow::Result<Lookup> {
-    let env = |k: &str| std::env::var(k).ok();
-    let mut store = store::open_migrated(db_url)?;
-    let secrets = StoreSecrets(store.as_mut());
-    let in_env = |p: &Provider| match p {
-        Provider::Alpaca => env("APCA_API_KEY_ID").is_some_and(|v| !v.is_empty()),
-        Provider::Polygon => env("POLYGON_API_KEY").is_some_and(|v| !v.is_empty()),
-    };
-    let needed: Vec<Provider> = providers.iter().copied().filter(|p| !in_env(p)).collect();
-    let mut stored = false;
-    for p in &needed {
-        stored |= !secrets.get(*p)?.is_empty();
-    }
-    if !stored {
-        return Ok(Box::new(env));
-    }
-    let master = master_key(key_file).context(
-        "keys are stored in the vault but cannot be opened; or set the provider's variables",
-    )?;
-    let mut vault = KeyVault::open(secrets, &master, KdfParams::default(), now())?;
-    Ok(vault_lookup(env, &mut vault, &needed, now())?)
 }

@@ -1,7 +1,10 @@
-//! The command line. Global options first, then one module per command group:
+//! The command line: clap → `app` → render. Global options and the one place that opens the
+//! store ([`GlobalArgs::open`]) first, then one module per command group, each parsing its flags,
+//! calling the use case in `app` (or `collector`) and rendering the typed result as a table or
+//! JSON. Command modules do not import each other.
 //!
 //! - [`db`]: `db migrate`, `db status`
-//! - [`data`]: `data import|export|status|seed|backfill` ([`backfill`])
+//! - [`data`]: `data import|export|status|seed|backfill`
 //! - [`keys`]: `keys set|list|rotate|delete|audit`, provider keys encrypted in the store
 //! - [`agent`]: `agent list|show|validate`
 //! - [`backtest`]: `backtest run|list|show|compare|sweep`
@@ -10,7 +13,6 @@
 //! - [`collect`]: `collect` (embedded), `collect status`, `scheduler`, `worker`
 
 mod agent;
-mod backfill;
 mod backtest;
 mod bench;
 mod collect;
@@ -18,8 +20,13 @@ mod data;
 mod db;
 mod demo;
 mod keys;
+mod provider_keys;
 
+use std::path::PathBuf;
+
+use app::agents::AgentsDir;
 use clap::{Args, Parser, Subcommand};
+use store::Store;
 
 use crate::logging::LogFormat;
 
@@ -50,6 +57,26 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "ZTRADE_BUSY_TIMEOUT", value_name = "SECONDS",
           value_parser = parse_busy_timeout)]
     pub busy_timeout: Option<f64>,
+    /// Directory of agent YAML files (ID.yaml).
+    #[arg(
+        long,
+        global = true,
+        env = "ZTRADE_AGENTS_DIR",
+        default_value = "agents",
+        value_name = "DIR"
+    )]
+    pub agents_dir: PathBuf,
+}
+
+/// How a command needs the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Open {
+    /// As it is, even empty or older (`db status`, `db migrate`).
+    AsIs,
+    /// Fully migrated, or an error telling the user to run `ztrade db migrate`.
+    Ready,
+    /// Created or brought up to date first (import, seed, backfill, keys).
+    Migrated,
 }
 
 fn parse_busy_timeout(text: &str) -> Result<f64, String> {
@@ -59,6 +86,20 @@ fn parse_busy_timeout(text: &str) -> Result<f64, String> {
 }
 
 impl GlobalArgs {
+    /// The store of `--db`: every command opens it here.
+    pub fn open(&self, how: Open) -> Result<Box<dyn Store>, store::StoreError> {
+        let url = self.db_url();
+        match how {
+            Open::AsIs => store::open(&url),
+            Open::Ready => store::open_ready(&url),
+            Open::Migrated => store::open_migrated(&url),
+        }
+    }
+
+    pub fn agents(&self) -> AgentsDir {
+        AgentsDir::new(&self.agents_dir)
+    }
+
     /// The flag wins, then ZTRADE_DB (via clap), then DATABASE_URL, then the embedded default.
     /// `--busy-timeout` is carried on a SQLite URL as its `busy_timeout` parameter.
     pub fn db_url(&self) -> String {

@@ -1,28 +1,17 @@
-//! `ztrade backtest run|list|show|compare|sweep`.
-//!
-//! - [`runner`]: one agent against the store → engine → metrics → a stored run.
-//! - [`trips`]: fills → round trips and metrics inputs.
-//! - [`view`]: tables and JSON for runs.
-//! - [`sweep`]: parameter grids run in parallel.
+//! `ztrade backtest run|list|show|compare|sweep`: the use cases of `app::run` and `app::sweep`,
+//! rendered by `crate::render` (tables) or as their JSON.
 
-pub mod runner;
 mod sweep;
-mod sweep_wf;
-mod trips;
-pub mod view;
 
-use std::path::{Path, PathBuf};
-
-use anyhow::Context;
-use backtest::AgentConfig;
+use app::run::RunRequest;
+use app::time::Window;
+use app::views::{CompareReport, RunReport, StoredRunReport};
 use clap::Subcommand;
 use domain::Money;
 use store::RunFilter;
 
-use super::GlobalArgs;
-use super::data::parse_window;
-use crate::output;
-use runner::{RunWindow, Source};
+use super::{GlobalArgs, Open};
+use crate::{output, render};
 
 #[derive(Debug, Subcommand)]
 pub enum BacktestCommand {
@@ -41,27 +30,30 @@ pub enum BacktestCommand {
         // reading `-5` as an unknown flag.
         #[arg(long, allow_negative_numbers = true)]
         capital: Option<Money>,
-        #[arg(long, default_value = "agents")]
-        agents_dir: PathBuf,
         /// Do not store the run (run_id is null).
         #[arg(long)]
         no_save: bool,
     },
     /// Stored runs, newest first.
     List {
+        /// How many runs to show.
         #[arg(long, default_value_t = 20)]
         limit: u64,
+        /// Only the runs of this agent id.
         #[arg(long)]
         agent: Option<String>,
     },
     /// One stored run: config, metrics, and with --trades every fill.
     Show {
+        /// Run id (`backtest list` shows them).
         id: i64,
+        /// Also list every fill.
         #[arg(long)]
         trades: bool,
     },
     /// Metrics of two or more runs side by side; the best value in each row is marked with *.
     Compare {
+        /// Run ids.
         #[arg(required = true, num_args = 2..)]
         ids: Vec<i64>,
     },
@@ -76,34 +68,24 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             start,
             end,
             capital,
-            agents_dir,
             no_save,
         } => {
-            let agent = load_agent(&agents_dir, &agent)?;
-            let (start, end) = parse_window(start.as_deref(), end.as_deref())?;
-            let window = RunWindow {
-                start,
-                end,
+            let req = RunRequest {
+                agent: g.agents().load(&agent)?,
+                window: Window::parse(start.as_deref(), end.as_deref())?,
                 capital,
+                save: !no_save,
             };
-            let mut store = store::open_ready(&g.db_url())?;
-            let outcome = runner::run_agent(&Source::Store(store.as_ref()), &agent, window)?;
-            // A run that cannot be saved (another process holds the lock past every retry) is
-            // still shown in full before the error, so the work is never thrown away.
-            let (run_id, unsaved) = if no_save {
-                (None, None)
-            } else {
-                match runner::save(store.as_mut(), &outcome) {
-                    Ok(id) => (Some(id), None),
-                    Err(e) => (None, Some(e)),
-                }
-            };
+            let mut store = g.open(Open::Ready)?;
+            let out = app::run::backtest(store.as_mut(), &req)?;
+            // A run that could not be saved (another process held the lock past every retry)
+            // is still shown in full before the error, so the work is never thrown away.
             if g.json {
-                output::json(&view::run_json(run_id, &outcome))?;
+                output::json(&RunReport::new(out.run_id, &out.run))?;
             } else {
-                view::print_run(run_id, &outcome)?;
+                render::print_run(out.run_id, &out.run);
             }
-            match unsaved {
+            match out.save_error {
                 Some(e) => Err(anyhow::anyhow!(
                     "the run above was computed but not saved (run_id is null): {e}"
                 )),
@@ -111,53 +93,41 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             }
         }
         BacktestCommand::List { limit, agent } => {
-            let store = store::open_ready(&g.db_url())?;
-            let runs = store.list_runs(&RunFilter {
+            let runs = g.open(Open::Ready)?.list_runs(&RunFilter {
                 agent_id: agent,
                 limit: Some(limit),
             })?;
             if g.json {
                 output::json(&runs)
             } else {
-                view::print_list(&runs)
+                render::print_list(&runs);
+                Ok(())
             }
         }
         BacktestCommand::Show { id, trades } => {
-            let store = store::open_ready(&g.db_url())?;
-            let run = store.get_run(id)?;
+            let run = g.open(Open::Ready)?.get_run(id)?;
+            let report = StoredRunReport::new(&run, trades);
             if g.json {
-                output::json(&view::show_json(&run, trades))
+                output::json(&report)
             } else {
-                view::print_show(&run, trades)
+                render::print_show(&report, &run.trades);
+                Ok(())
             }
         }
         BacktestCommand::Compare { ids } => {
-            let store = store::open_ready(&g.db_url())?;
+            let store = g.open(Open::Ready)?;
             let runs = ids
                 .iter()
                 .map(|id| store.get_run(*id))
                 .collect::<Result<Vec<_>, _>>()?;
+            let report = CompareReport::new(&runs);
             if g.json {
-                output::json(&view::compare_json(&runs))
+                output::json(&report.runs)
             } else {
-                view::print_compare(&runs)
+                println!("{}", render::compare_table(&report));
+                Ok(())
             }
         }
         BacktestCommand::Sweep(args) => sweep::run(args, g),
     }
-}
-
-/// Reads `DIR/ID.yaml` (or `.yml`), with errors that name the file, line and field.
-pub fn load_agent(dir: &Path, id: &str) -> anyhow::Result<AgentConfig> {
-    let path = ["yaml", "yml"]
-        .iter()
-        .map(|ext| dir.join(format!("{id}.{ext}")))
-        .find(|p| p.exists());
-    let path = path.with_context(|| {
-        format!(
-            "no agent {id:?}: {} does not exist (`ztrade agent list` shows the agents there)",
-            dir.join(format!("{id}.yaml")).display()
-        )
-    })?;
-    Ok(AgentConfig::load(&path)?)
 }

@@ -8,7 +8,7 @@ use collector::queue::RedisQueueConfig;
 use collector::runtime::{Clock, StopAt};
 use domain::{Timeframe, UnixNanos};
 
-use crate::cli::keys::MasterArgs;
+use crate::cli::provider_keys::MasterArgs;
 
 /// The runtime clock's testing aids.
 #[derive(Debug, Args, Clone)]
@@ -124,7 +124,7 @@ impl QueueArgs {
 }
 
 pub fn parse_time(text: &str) -> Result<UnixNanos, String> {
-    UnixNanos::parse_rfc3339(text).map_err(|e| e.to_string())
+    app::time::instant(text)
 }
 
 /// `0`, or a length like `30s`, `2m`, `1h`, `1d`, in nanoseconds.

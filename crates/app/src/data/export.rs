@@ -1,0 +1,45 @@
+//! Exporting one series. An empty range is an error found before anything is written, so an
+//! existing file stays untouched and no empty file appears; a file is written beside its target
+//! and renamed into place ([`formats::export::Destination`]).
+
+use domain::{Symbol, Timeframe};
+use formats::export::{Destination, Format};
+use store::{BarQuery, BarStore};
+
+use crate::AppError;
+use crate::time::Window;
+
+#[derive(Debug, Clone)]
+pub struct ExportRequest {
+    pub symbol: Symbol,
+    pub timeframe: Timeframe,
+    pub window: Window,
+    pub format: Format,
+}
+
+/// Writes the series to `dest`; returns how many bars.
+pub fn export(
+    store: &dyn BarStore,
+    req: &ExportRequest,
+    dest: &Destination,
+) -> Result<u64, AppError> {
+    let query = BarQuery {
+        symbol: req.symbol.clone(),
+        timeframe: req.timeframe,
+        start: req.window.start,
+        end: req.window.end,
+    };
+    let mut bars = store.bars(query).peekable();
+    if bars.peek().is_none() {
+        return Err(AppError::NoData(format!(
+            "no {} {} bars in that range; see `ztrade data status`",
+            req.symbol, req.timeframe
+        )));
+    }
+    Ok(formats::export::export_to(
+        dest,
+        req.format,
+        req.timeframe,
+        bars,
+    )?)
+}

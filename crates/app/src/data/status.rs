@@ -1,0 +1,122 @@
+//! Per stored series: rows, first, last and missing bars on the expected-bar grid.
+//!
+//! "Missing" counts the slots of [`domain::grid`] between the series' first and last bar that
+//! no bar falls in: for daily bars the sessions without a bar, for intraday bars the slots of
+//! the timeframe that overlap a session (hourly bars stamped 09:00…15:00 New York, early closes
+//! and DST included), the same slots the collector backfills. Bars outside regular hours are
+//! stored and counted as rows but fill no slot.
+
+use domain::grid::{BarGrid, GridError};
+use domain::{Timeframe, UnixNanos};
+use serde::Serialize;
+use store::{BarQuery, BarStore, SeriesStatus};
+
+use crate::AppError;
+
+/// One series as `data status` shows it.
+#[derive(Debug, Serialize)]
+pub struct SeriesRow {
+    pub symbol: String,
+    pub timeframe: String,
+    pub rows: u64,
+    pub first: String,
+    pub last: String,
+    /// `None` for timeframes without an expected-bar grid (weeks, months, several days).
+    pub missing: Option<u64>,
+}
+
+/// Every stored series, ordered by symbol and timeframe.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct StatusReport {
+    pub series: Vec<SeriesRow>,
+}
+
+pub fn status(store: &dyn BarStore) -> Result<StatusReport, AppError> {
+    let mut series = Vec::new();
+    for s in store.series()? {
+        let q = BarQuery {
+            symbol: s.symbol.clone(),
+            timeframe: s.timeframe,
+            start: None,
+            end: None,
+        };
+        let mut stamps = Vec::with_capacity(usize::try_from(s.rows).unwrap_or(0));
+        for bar in store.bars(q) {
+            stamps.push(bar?.ts);
+        }
+        let missing = missing(s.timeframe, &stamps).map_err(|e| {
+            AppError::Stored(format!("{} {}: stored bars: {e}", s.symbol, s.timeframe))
+        })?;
+        series.push(row(&s, missing));
+    }
+    Ok(StatusReport { series })
+}
+
+fn row(s: &SeriesStatus, missing: Option<u64>) -> SeriesRow {
+    let daily = s.timeframe.is_daily_or_longer();
+    let show = |t: UnixNanos| {
+        if daily {
+            t.utc_date().to_string()
+        } else {
+            t.to_rfc3339()
+        }
+    };
+    SeriesRow {
+        symbol: s.symbol.to_string(),
+        timeframe: s.timeframe.to_string(),
+        rows: s.rows,
+        first: show(s.first),
+        last: show(s.last),
+        missing,
+    }
+}
+
+/// Empty slots of the grid from the first stamp's to the last's; `None` for a timeframe
+/// without a grid (weeks, months). `stamps` ascending, as the store returns them.
+pub fn missing(tf: Timeframe, stamps: &[UnixNanos]) -> Result<Option<u64>, GridError> {
+    match BarGrid::new(tf) {
+        Ok(grid) => grid.missing(stamps).map(Some),
+        Err(_) => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> UnixNanos {
+        UnixNanos::parse_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn daily_gap_over_a_weekend_is_not_missing() {
+        // Fri 2024-03-08 and Mon 2024-03-11: nothing missing; drop Monday and keep Tuesday: one.
+        let full = [ts("2024-03-08"), ts("2024-03-11"), ts("2024-03-12")];
+        assert_eq!(missing(Timeframe::D1, &full).unwrap(), Some(0));
+        let gap = [ts("2024-03-08"), ts("2024-03-12")];
+        assert_eq!(missing(Timeframe::D1, &gap).unwrap(), Some(1));
+    }
+
+    #[test]
+    fn minute_gaps_count_within_sessions_only() {
+        // 2024-11-29 is an early close (13:00): 210 one-minute slots.
+        let open = ts("2024-11-29T14:30:00Z").as_i64();
+        let all: Vec<_> = (0..210)
+            .map(|k| UnixNanos::new(open + k * 60_000_000_000))
+            .collect();
+        assert_eq!(missing(Timeframe::M1, &all).unwrap(), Some(0));
+        let mut holes = all.clone();
+        holes.remove(100);
+        holes.remove(50);
+        assert_eq!(missing(Timeframe::M1, &holes).unwrap(), Some(2));
+        // An after-hours bar adds a row but no slot.
+        let mut late = all.clone();
+        late.push(ts("2024-11-29T20:00:00Z"));
+        assert_eq!(missing(Timeframe::M1, &late).unwrap(), Some(0));
+        assert_eq!(
+            missing(Timeframe::parse("1mo").unwrap(), &all).unwrap(),
+            None
+        );
+    }
+}

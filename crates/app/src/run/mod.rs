@@ -1,0 +1,168 @@
+//! Running one agent: [`RunRequest`] → [`RunOutcome`].
+//!
+//! The agent's bar streams (plus finer bars for `intrabar: finer_bars`, plus sentiment for a
+//! strategy that reads it) are streamed from the store or lent from memory ([`source`]), hashed
+//! on the way for the run's data fingerprint, run through the engine, and again for the
+//! benchmark; then metrics ([`trips`]), and the rows a stored run takes ([`record`]).
+//! `backtest run`, `sweep`, walk-forward and `demo` all come through [`run`].
+
+pub mod record;
+pub mod source;
+pub mod trips;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use backtest::{AgentConfig, BacktestResult, Inputs};
+use domain::{Bar, Money};
+use store::{BarStore, RunStore, SentimentStore, StoreError};
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::AppError;
+use crate::time::Window;
+pub use source::{Preloaded, Source};
+
+/// A finished run, before or after it is stored.
+pub struct Run {
+    pub agent: AgentConfig,
+    pub result: BacktestResult,
+    pub metrics: analytics::Metrics,
+    /// `xxh3-128:…` over every bar and sentiment record the run read.
+    pub fingerprint: String,
+}
+
+/// What `backtest run` asks for.
+#[derive(Debug, Clone)]
+pub struct RunRequest {
+    pub agent: AgentConfig,
+    pub window: Window,
+    /// Starting cash in place of the agent's `initial_capital`.
+    pub capital: Option<Money>,
+    /// Store the run (with [`store::BusyRetry`] against another writer's lock).
+    pub save: bool,
+}
+
+/// A run and what became of saving it. A run that could not be saved is still whole, so the
+/// caller can show it before saying why it was not kept.
+pub struct RunOutcome {
+    pub run: Run,
+    pub run_id: Option<i64>,
+    pub save_error: Option<StoreError>,
+}
+
+/// Runs the request against the store and saves it when asked.
+pub fn backtest(
+    store: &mut (impl BarStore + SentimentStore + RunStore + ?Sized),
+    req: &RunRequest,
+) -> Result<RunOutcome, AppError> {
+    let run = run(&*store, &req.agent, req.window, req.capital)?;
+    let (run_id, save_error) = if req.save {
+        match save(store, &run) {
+            Ok(id) => (Some(id), None),
+            Err(e) => (None, Some(e)),
+        }
+    } else {
+        (None, None)
+    };
+    Ok(RunOutcome {
+        run,
+        run_id,
+        save_error,
+    })
+}
+
+/// Runs `agent` and its benchmark over `w`, and computes the metrics.
+pub fn run(
+    src: &(impl Source + ?Sized),
+    agent: &AgentConfig,
+    w: Window,
+    capital: Option<Money>,
+) -> Result<Run, AppError> {
+    let mut agent = agent.clone();
+    if let Some(c) = capital {
+        agent.initial_capital = c;
+    }
+    agent
+        .validate()
+        .map_err(|e| AppError::input(format!("agent {}: {e}", agent.id)))?;
+    let (result, fingerprint) = execute(src, &agent, w)?;
+    let benchmark = match agent.benchmark_agent() {
+        Some(b) => Some(
+            execute(src, &b, w)
+                .map_err(|e| AppError::Benchmark {
+                    symbol: b.symbols[0].to_string(),
+                    agent: agent.id.clone(),
+                    source: Box::new(e),
+                })?
+                .0,
+        ),
+        None => None,
+    };
+    let metrics = trips::metrics(&result, benchmark.as_ref())?;
+    Ok(Run {
+        agent,
+        result,
+        metrics,
+        fingerprint,
+    })
+}
+
+/// Stores the run, waiting out another process's write lock ([`store::BusyRetry`]).
+pub fn save(store: &mut (impl RunStore + ?Sized), run: &Run) -> Result<i64, StoreError> {
+    let row = record::new_run(run);
+    store::BusyRetry::default().run(|| store.save_run(&row))
+}
+
+fn execute(
+    src: &(impl Source + ?Sized),
+    agent: &AgentConfig,
+    w: Window,
+) -> Result<(BacktestResult, String), AppError> {
+    let engine = agent.engine()?;
+    let mut hashes = Vec::new();
+    let mut inputs: Inputs<'_, StoreError> = Inputs::new();
+    for (symbol, tf, bars) in src.bar_streams(agent, w)? {
+        let h = Rc::new(RefCell::new(Xxh3::new()));
+        hashes.push(h.clone());
+        inputs.bars(symbol, tf, hashed(bars, h));
+    }
+    let sentiment = src.sentiment_for(agent, w)?;
+    let mut total = Xxh3::new();
+    for r in &sentiment {
+        total.update(r.symbol.as_str().as_bytes());
+        total.update(&r.ts.as_i64().to_le_bytes());
+        total.update(r.source.as_str().as_bytes());
+        total.update(&r.score.to_bits().to_le_bytes());
+        total.update(&r.confidence.to_bits().to_le_bytes());
+    }
+    inputs.sentiment(sentiment);
+    let result = engine.run(inputs).map_err(|source| AppError::Run {
+        agent: agent.id.clone(),
+        source,
+    })?;
+    for h in hashes {
+        let h = Rc::try_unwrap(h)
+            .map(|c| c.into_inner())
+            .unwrap_or_default();
+        total.update(&h.digest128().to_le_bytes());
+    }
+    Ok((result, format!("xxh3-128:{:032x}", total.digest128())))
+}
+
+/// Feeds every bar through an XXH3-128 per stream, so the fingerprint costs no second pass (and
+/// about a nanosecond a bar; it detects changed data, it is not a cryptographic seal).
+fn hashed<'a, I>(it: I, h: Rc<RefCell<Xxh3>>) -> impl Iterator<Item = Result<Bar, StoreError>> + 'a
+where
+    I: Iterator<Item = Result<Bar, StoreError>> + 'a,
+{
+    it.inspect(move |b| {
+        if let Ok(b) = b {
+            let mut h = h.borrow_mut();
+            h.update(&b.ts.as_i64().to_le_bytes());
+            for p in [b.open, b.high, b.low, b.close] {
+                h.update(&p.raw().to_le_bytes());
+            }
+            h.update(&b.volume.raw().to_le_bytes());
+        }
+    })
+}

@@ -1,0 +1,16 @@
+//! Typed view models: what a run, a stored run, a comparison look like, built once here and
+//! rendered by the CLI as tables or JSON (and by the coming report and dashboard as HTML).
+//!
+//! - [`fmt`]: how a percentage, a ratio and an amount of money are written (the one place).
+//! - [`metrics`]: a run's metrics as named rows, each knowing how to rank it.
+//! - [`run`]: [`RunReport`] (`backtest run`), [`StoredRunReport`] (`backtest show`), fills.
+//! - [`compare`]: [`CompareReport`], metrics side by side with the best of each row marked.
+
+pub mod compare;
+pub mod fmt;
+pub mod metrics;
+pub mod run;
+
+pub use compare::CompareReport;
+pub use metrics::{MetricRow, Rank, metric_rows};
+pub use run::{RunReport, StoredRunReport, TradeView};

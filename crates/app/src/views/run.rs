@@ -1,0 +1,105 @@
+//! A run as scripts and people read it: [`RunReport`] for a run just made (`backtest run`),
+//! [`StoredRunReport`] for a stored one (`backtest show`), and their fills as [`TradeView`].
+//! Money is written as exact JSON numbers, never strings or rounded floats.
+
+use analytics::Metrics;
+use domain::Fill;
+use serde::Serialize;
+use serde_json::value::RawValue;
+use store::{RunSummary, StoredRun};
+
+use crate::run::Run;
+
+/// An exact decimal as a JSON number (not a string, not a rounded float).
+pub fn num(v: impl std::fmt::Display) -> Box<RawValue> {
+    RawValue::from_string(v.to_string()).unwrap_or_else(|_| {
+        RawValue::from_string("null".into()).unwrap_or_else(|_| unreachable!("null is JSON"))
+    })
+}
+
+/// One fill; field order is the documented contract.
+#[derive(Debug, Serialize)]
+pub struct TradeView<'a> {
+    pub timestamp: String,
+    pub symbol: &'a str,
+    pub action: &'a str,
+    pub quantity: Box<RawValue>,
+    pub price: Box<RawValue>,
+    pub commission: Box<RawValue>,
+    pub pnl: Option<Box<RawValue>>,
+    pub reason: &'a str,
+}
+
+impl<'a> TradeView<'a> {
+    pub fn new(f: &'a Fill) -> Self {
+        Self {
+            timestamp: f.timestamp.to_rfc3339(),
+            symbol: f.symbol.as_str(),
+            action: f.action.as_str(),
+            quantity: num(f.quantity),
+            price: num(f.price),
+            commission: num(f.commission),
+            pnl: f.pnl.map(num),
+            reason: &f.reason,
+        }
+    }
+}
+
+/// `backtest run`: one document, serialized straight from the run (no JSON tree).
+#[derive(Serialize)]
+pub struct RunReport<'a> {
+    pub run_id: Option<i64>,
+    pub agent_id: &'a str,
+    pub start: String,
+    pub end: String,
+    pub initial_capital: Box<RawValue>,
+    pub final_equity: Box<RawValue>,
+    pub data_fingerprint: &'a str,
+    pub engine_version: &'static str,
+    pub halted: &'a Option<backtest::Halt>,
+    pub metrics: &'a Metrics,
+    pub trades: Vec<TradeView<'a>>,
+}
+
+impl<'a> RunReport<'a> {
+    pub fn new(run_id: Option<i64>, o: &'a Run) -> Self {
+        Self {
+            run_id,
+            agent_id: &o.agent.id,
+            start: o.result.start.to_rfc3339(),
+            end: o.result.end.to_rfc3339(),
+            initial_capital: num(o.result.initial_capital),
+            final_equity: num(o.result.final_equity),
+            data_fingerprint: &o.fingerprint,
+            engine_version: backtest::ENGINE_VERSION,
+            halted: &o.result.halted,
+            metrics: &o.metrics,
+            trades: o.result.fills.iter().map(TradeView::new).collect(),
+        }
+    }
+}
+
+/// `backtest show`: a stored run.
+#[derive(Serialize)]
+pub struct StoredRunReport<'a> {
+    pub run: &'a RunSummary,
+    pub config: &'a serde_json::Value,
+    pub metrics: &'a Metrics,
+    pub data_fingerprint: &'a str,
+    pub engine_version: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trades: Option<Vec<TradeView<'a>>>,
+}
+
+impl<'a> StoredRunReport<'a> {
+    pub fn new(run: &'a StoredRun, with_trades: bool) -> Self {
+        Self {
+            run: &run.summary,
+            config: &run.config,
+            metrics: &run.metrics,
+            data_fingerprint: &run.data_fingerprint,
+            engine_version: &run.engine_version,
+            trades: with_trades.then(|| run.trades.iter().map(TradeView::new).collect()),
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! Engine overhead vs a hand-written loop, same process, same data.
+//!
+//! `cargo run --release -p bench --example bench_engine [bars]` (default 1,000,000 one-minute
+//! bars). Every side runs the reference strategy (SMA 10/30 on exact integer sums, next-open
+//! market fills, all cash in whole shares); the hand loops have no feed, no events, no strategy
+//! trait, no order objects. Reported: best of 5 runs in ns/bar and as ratios to two baselines,
+//! the loop of `ztrade bench backtest` (over (open, close) pairs) and the same strategy over the
+//! engine's own `Bar`s. The engine runs with each equity curve; the hand loop over bars with and
+//! without a point per bar shows what such a curve costs by itself. Each engine run gets its copy
+//! of the bars outside the timer (and frees it inside, as any consumer of a `Vec` does), except
+//! the last row, where the engine borrows the bars.
+
+use std::time::Instant;
+
+use backtest::{AgentConfig, Inputs};
+use domain::{Bar, Money, Price, Quantity, Symbol, Timeframe, UnixNanos};
+
+const REF_SMA: &str = "id: ref_sma
+symbols: [SPY]
+timeframe: 1m
+initial_capital: 100000
+strategy: { kind: sma_crossover, fast: 10, slow: 30 }
+sizing: { kind: all_cash }
+costs: { commission_per_share: 0, slippage_bps: 0 }
+fill: next_open
+";
+
+fn synthetic(n: usize) -> Vec<Bar> {
+    let mut s: u64 = 42;
+    let mut next = move |m: u64| {
+        s = s
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (s >> 33) % m
+    };
+    let t0 = UnixNanos::parse_rfc3339("2024-01-02T14:30:00Z").unwrap();
+    let mut close: i64 = 10_000;
+    (0..n)
+        .map(|i| {
+            let open = (close + next(5) as i64 - 2).max(100);
+            close = (open + next(9) as i64 - 4).max(100);
+            let p = |c: i64| Price::from_raw(c * 10_000_000);
+            Bar {
+                ts: t0.plus(i as i64 * 60_000_000_000),
+                open: p(open),
+                high: p(open.max(close) + 1),
+                low: p(open.min(close) - 1),
+                close: p(close),
+                volume: Quantity::from_int(100),
+                vwap: None,
+                trade_count: None,
+            }
+        })
+        .collect()
+}
+
+struct HandResult {
+    fills: usize,
+    equity: Vec<(UnixNanos, Money, Money)>,
+}
+
+/// The same strategy and accounting with everything inlined.
+fn hand_loop(bars: &[Bar], curve: bool) -> HandResult {
+    let mut fast = [0i64; 10];
+    let mut slow = [0i64; 30];
+    let (mut fs, mut ss): (i128, i128) = (0, 0);
+    let mut prev: Option<std::cmp::Ordering> = None;
+    let mut cash = Money::from_price(Price::from_int(100_000));
+    let mut pos = Quantity::ZERO;
+    let mut pending: i8 = 0;
+    let mut fills = 0;
+    let mut equity = Vec::with_capacity(if curve { bars.len() } else { 1 });
+    for (i, b) in bars.iter().enumerate() {
+        if pending == 1 {
+            let q = (cash.checked_max_quantity(b.open, Quantity::from_int(1)))
+                .unwrap_or(Quantity::ZERO);
+            if !q.is_zero() {
+                cash -= b.open.notional(q);
+                pos = q;
+                fills += 1;
+            }
+        } else if pending == -1 {
+            cash += b.open.notional(pos);
+            pos = Quantity::ZERO;
+            fills += 1;
+        }
+        pending = 0;
+        let c = b.close.raw();
+        fs += i128::from(c) - i128::from(fast[i % 10]);
+        fast[i % 10] = c;
+        ss += i128::from(c) - i128::from(slow[i % 30]);
+        slow[i % 30] = c;
+        if i >= 29 {
+            let now = (fs * 30).cmp(&(ss * 10));
+            if let Some(p) = prev {
+                use std::cmp::Ordering::{Greater, Less};
+                if p != Greater && now == Greater && pos.is_zero() {
+                    pending = 1;
+                } else if p != Less && now == Less && pos.raw() > 0 {
+                    pending = -1;
+                }
+            }
+            prev = Some(now);
+        }
+        if curve || i + 1 == bars.len() {
+            equity.push((b.ts, cash + b.close.notional(pos), cash));
+        }
+    }
+    HandResult { fills, equity }
+}
+
+/// Best wall time of `runs` calls of `f`, each given a fresh copy of `input` made outside the
+/// timer, and the last call's output.
+fn best<I: Clone, T>(runs: usize, input: &I, mut f: impl FnMut(I) -> T) -> (f64, T) {
+    let mut best = f64::MAX;
+    let mut out = None;
+    for _ in 0..runs {
+        let copy = input.clone();
+        let t = Instant::now();
+        let r = f(copy);
+        best = best.min(t.elapsed().as_secs_f64());
+        out = Some(r);
+    }
+    (best, out.expect("at least one run"))
+}
+
+fn main() {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let runs = 5;
+    let bars = synthetic(n);
+    let pairs: Vec<(i64, i64)> = bars.iter().map(|b| (b.open.raw(), b.close.raw())).collect();
+    let engine_run = |curve: &str| {
+        let agent = AgentConfig::from_yaml(&format!("{REF_SMA}equity_curve: {curve}\n")).unwrap();
+        best(runs, &bars, |input: Vec<Bar>| {
+            let mut inputs = Inputs::new();
+            inputs.bar_vec(Symbol::lit("SPY"), Timeframe::M1, input);
+            agent.engine().unwrap().run(inputs).unwrap()
+        })
+    };
+
+    let (t_pairs, (pair_fills, pair_equity)) = best(runs, &(), |_| {
+        let (fills, equity) = bench::baseline::run(&pairs, 100_000);
+        (fills.len(), equity)
+    });
+    let (t_bare, bare) = best(runs, &(), |_| hand_loop(&bars, false));
+    let (t_curve, hand) = best(runs, &(), |_| hand_loop(&bars, true));
+    let (t_session, session) = engine_run("session");
+    let (t_bar, per_bar) = engine_run("bar");
+    let agent = AgentConfig::from_yaml(REF_SMA).unwrap();
+    let (t_lent, lent) = best(runs, &(), |_| {
+        let mut inputs = Inputs::new();
+        inputs.bar_slice(Symbol::lit("SPY"), Timeframe::M1, &bars);
+        agent.engine().unwrap().run(inputs).unwrap()
+    });
+    assert_eq!(lent, session);
+
+    for r in [&session, &per_bar] {
+        assert_eq!(
+            hand.fills,
+            r.fills.len(),
+            "both sides must trade identically"
+        );
+        assert_eq!(pair_fills, r.fills.len());
+        assert_eq!(bare.fills, r.fills.len());
+        assert_eq!(hand.equity.last().unwrap().1, r.final_equity);
+        assert_eq!(Money::from_raw(pair_equity * 100_000_000), r.final_equity);
+    }
+    assert_eq!(hand.equity.len(), per_bar.equity.len());
+    assert_eq!(per_bar.equity.last(), session.equity.last());
+
+    let per = |s: f64| s * 1e9 / n as f64;
+    println!(
+        "bars: {n}, fills: {}, equity points: {} (session), {} (bar); best of {runs}",
+        session.fills.len(),
+        session.equity.len(),
+        per_bar.equity.len()
+    );
+    let rows = [
+        ("hand loop over (open, close) pairs [ztrade bench]", t_pairs),
+        ("hand loop over Bars, no curve", t_bare),
+        ("hand loop over Bars, a point per bar", t_curve),
+        ("engine, equity_curve: session (default)", t_session),
+        ("engine, equity_curve: bar", t_bar),
+        ("engine, session, bars lent (Inputs::bar_slice)", t_lent),
+    ];
+    for (what, t) in rows {
+        println!(
+            "{what:50} {:7.2} ns/bar  {:5.2}x pairs  {:5.2}x bars",
+            per(t),
+            t / t_pairs,
+            t / t_bare
+        );
+    }
+}

@@ -1,0 +1,296 @@
+//! The store's traits, one per role, and [`Store`], their sum.
+//!
+//! A caller names the role it uses (`&dyn BarStore`, `&mut dyn RunStore`), or a small sum as a
+//! bound (`&mut (impl BarStore + SentimentStore + ?Sized)`: a trait object holds one trait);
+//! only opening, migrating and lending a whole connection need [`Store`]. A `&dyn Store`
+//! coerces to any one role (trait upcasting), `dyn Store` meets any bound of roles, and each
+//! role is small enough to fake in a test.
+//!
+//! The roles, their tables, and who uses them:
+//! - [`SchemaStore`] (`schema_migrations`): [`crate::open`] and friends, `ztrade db`.
+//! - [`BarStore`] (bars, quote bars): `app::data` (`status`, `export`, `import::store_rows`,
+//!   `seed`), `app::run` (`backtest`, `Source`, `Preloaded::load`), `app::demo`,
+//!   `collector::backfill::Batch::write`, the bar worker.
+//! - [`SentimentStore`] (sentiment): `app::data::seed`, `app::run` (`Source`), `app::demo`.
+//! - [`RunStore`] (backtest runs, their trades and equity): `app::run::save`,
+//!   `app::run::backtest`, `app::sweep::sweep`, `app::demo`, `ztrade backtest list|show|compare`.
+//! - [`TickStore`] (trades, quotes): `Batch::write` and the tick backfill.
+//! - [`OptionStore`] (option snapshots): `Batch::write`, the options worker.
+//! - [`NewsStore`] (news, its tickers, derived sentiment): `Batch::write`, the news worker.
+//! - [`CollectionStore`] (checkpoints, job runs): `collector::health::job_health`, the
+//!   backfill's checkpoints, `collector::StoreRecorder`.
+//! - [`KeyStore`] (key vault, api keys, key audit): `collector::secrets` (`StoreSecrets`,
+//!   `provider_lookup`), `ztrade keys`.
+//!
+//! [`Store`] itself: [`crate::open`] (what it returns), `collector::StoreHandle` (one connection
+//! lent to every job of a process), `testkit::TestDb::with`, and the binary's one
+//! `GlobalArgs::open`, which hands each command the roles it needs.
+//!
+//! Every write is one transaction: it lands whole or not at all. Reads take `&self`, so several
+//! [`BarStream`]s can be open on one store at once.
+//!
+//! The backfill's upserts (`upsert_bars_with_checkpoint`, and the tick, option and news
+//! upserts) take a [`Checkpoint`], written in the same transaction as the rows, so a backfill
+//! killed at any moment resumes with no gap and no duplicate. A batch with no rows still writes
+//! its checkpoint. On PostgreSQL a transaction with a checkpoint commits without waiting for its
+//! WAL flush (`synchronous_commit off`): a server crash may lose the last few, rows and
+//! checkpoint together, which the backfill then fetches again.
+//!
+//! To add a role: write its trait here, add it to [`Store`]'s bounds and to the blanket impl
+//! below, and implement it for both backends (a file per role in `sqlite/` and `postgres/`).
+
+use domain::{
+    Bar, NewsArticle, OptionQuote, QuoteBar, QuoteTick, SentimentRecord, Symbol, Timeframe,
+    TradeTick, UnixNanos,
+};
+
+use crate::{
+    ApiKeyRow, Backend, BarQuery, BarStream, Checkpoint, CheckpointKey, CollectedSeries,
+    CollectionRun, JobStatus, KeyAuditRow, MigrationInfo, NewRun, NewsCounts, QuoteBarStream,
+    RunFilter, RunSummary, SchemaStatus, Seq, SeriesStatus, StoreError, StoredCollectionRun,
+    StoredRun, UpsertCounts, VaultHeaderRow,
+};
+
+/// Every role: what a backend implements and what [`crate::open`] returns. `Send`, so a store
+/// can move to a worker thread.
+pub trait Store:
+    SchemaStore
+    + BarStore
+    + SentimentStore
+    + RunStore
+    + TickStore
+    + OptionStore
+    + NewsStore
+    + CollectionStore
+    + KeyStore
+    + Send
+{
+}
+
+impl<T> Store for T where
+    T: SchemaStore
+        + BarStore
+        + SentimentStore
+        + RunStore
+        + TickStore
+        + OptionStore
+        + NewsStore
+        + CollectionStore
+        + KeyStore
+        + Send
+        + ?Sized
+{
+}
+
+/// Which backend this is, where it lives, and its schema version.
+pub trait SchemaStore {
+    fn backend(&self) -> Backend;
+    /// The URL it was opened with, password redacted.
+    fn location(&self) -> String;
+    /// Applies pending migrations, each in its own transaction, and records them in
+    /// `schema_migrations`. Refuses a database newer than this binary. Returns the migrations
+    /// applied by this call (empty when already up to date).
+    fn migrate(&mut self) -> Result<Vec<MigrationInfo>, StoreError>;
+    fn schema_status(&self) -> Result<SchemaStatus, StoreError>;
+}
+
+/// Bar and quote-bar series: upserts, keyset pages, and the streams over them.
+pub trait BarStore {
+    /// Inserts new bars and updates changed ones of one series, in one transaction.
+    /// Identical rows are left alone and counted as unchanged. Bars may come in any order; two
+    /// bars with the same timestamp in one batch are refused (`StoreError::Invalid`), as is a bar
+    /// the schema's checks reject (e.g. high below low), and then nothing of the batch is written.
+    fn upsert_bars(
+        &mut self,
+        symbol: &Symbol,
+        tf: Timeframe,
+        bars: &[Bar],
+    ) -> Result<UpsertCounts, StoreError>;
+    /// [`BarStore::upsert_bars`] and the backfill's checkpoint, in one transaction.
+    fn upsert_bars_with_checkpoint(
+        &mut self,
+        symbol: &Symbol,
+        tf: Timeframe,
+        bars: &[Bar],
+        checkpoint: &Checkpoint,
+    ) -> Result<UpsertCounts, StoreError>;
+    /// Up to `limit` bars of the query with `ts > after`, in timestamp order.
+    fn bar_page(
+        &self,
+        q: &BarQuery,
+        after: Option<UnixNanos>,
+        limit: usize,
+    ) -> Result<Vec<Bar>, StoreError>;
+    /// Every stored bar series with its row count and time range, ordered by symbol and timeframe.
+    fn series(&self) -> Result<Vec<SeriesStatus>, StoreError>;
+
+    /// [`BarStore::upsert_bars`] for quote bars (bid/ask OHLC), e.g. LEAN quote files.
+    fn upsert_quote_bars(
+        &mut self,
+        symbol: &Symbol,
+        tf: Timeframe,
+        bars: &[QuoteBar],
+    ) -> Result<UpsertCounts, StoreError>;
+    /// [`BarStore::bar_page`] for quote bars.
+    fn quote_bar_page(
+        &self,
+        q: &BarQuery,
+        after: Option<UnixNanos>,
+        limit: usize,
+    ) -> Result<Vec<QuoteBar>, StoreError>;
+    /// [`BarStore::series`] for quote bars.
+    fn quote_series(&self) -> Result<Vec<SeriesStatus>, StoreError>;
+
+    /// Streams a series in timestamp order, one page in memory at a time.
+    fn bars(&self, query: BarQuery) -> BarStream<'_> {
+        BarStream::new(move |after, limit| self.bar_page(&query, after, limit))
+    }
+    /// Streams a quote-bar series in timestamp order.
+    fn quote_bars(&self, query: BarQuery) -> QuoteBarStream<'_> {
+        QuoteBarStream::new(move |after, limit| self.quote_bar_page(&query, after, limit))
+    }
+}
+
+/// Sentiment scores per (symbol, timestamp, source).
+pub trait SentimentStore {
+    /// Upserts on (symbol, timestamp, source). Two records with the same key in one batch are
+    /// refused (`StoreError::Invalid`).
+    fn upsert_sentiment(&mut self, records: &[SentimentRecord])
+    -> Result<UpsertCounts, StoreError>;
+    /// Records of `symbols` (every symbol when empty) with `start ≤ ts < end`, ordered by
+    /// (ts, symbol, source).
+    fn sentiment(
+        &self,
+        symbols: &[Symbol],
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<SentimentRecord>, StoreError>;
+}
+
+/// Stored backtest runs with their trades and equity curves.
+pub trait RunStore {
+    /// Stores a run with its trades and equity curve, in one transaction; returns its id.
+    fn save_run(&mut self, run: &NewRun) -> Result<i64, StoreError>;
+    /// Newest first (by created_at, then id).
+    fn list_runs(&self, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError>;
+    /// `StoreError::NotFound` for an unknown id.
+    fn get_run(&self, id: i64) -> Result<StoredRun, StoreError>;
+    /// Deletes a run with its trades and equity (cascade). `StoreError::NotFound` if unknown.
+    fn delete_run(&mut self, id: i64) -> Result<(), StoreError>;
+}
+
+/// Trades and quotes, each with its [`Seq`] among the ticks sharing its timestamp.
+pub trait TickStore {
+    /// Upserts trades on (symbol, ts, seq). Two trades with one (ts, seq) in a batch are refused.
+    fn upsert_trades(
+        &mut self,
+        symbol: &Symbol,
+        trades: &[Seq<TradeTick>],
+        checkpoint: Option<&Checkpoint>,
+    ) -> Result<UpsertCounts, StoreError>;
+    /// Upserts quotes on (symbol, ts, seq). Crossed quotes (ask below bid) are stored as sent.
+    fn upsert_quotes(
+        &mut self,
+        symbol: &Symbol,
+        quotes: &[Seq<QuoteTick>],
+        checkpoint: Option<&Checkpoint>,
+    ) -> Result<UpsertCounts, StoreError>;
+    /// Trades of `symbol` with `start ≤ ts < end`, ordered by (ts, seq).
+    fn trades(
+        &self,
+        symbol: &Symbol,
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<Seq<TradeTick>>, StoreError>;
+    /// Quotes of `symbol` with `start ≤ ts < end`, ordered by (ts, seq).
+    fn quotes(
+        &self,
+        symbol: &Symbol,
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<Seq<QuoteTick>>, StoreError>;
+}
+
+/// Option-chain snapshots per (contract, timestamp).
+pub trait OptionStore {
+    /// Upserts option snapshots on (contract, ts). Two with one key in a batch are refused.
+    fn upsert_options(
+        &mut self,
+        quotes: &[OptionQuote],
+        checkpoint: Option<&Checkpoint>,
+    ) -> Result<UpsertCounts, StoreError>;
+    /// Snapshots of `underlying`'s contracts with `start ≤ ts < end`, ordered by (ts, contract).
+    fn options(
+        &self,
+        underlying: &Symbol,
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<OptionQuote>, StoreError>;
+}
+
+/// News articles, indexed by the symbols they mention.
+pub trait NewsStore {
+    /// Upserts articles on (provider, id) and `sentiment` (derived from them) on its own key,
+    /// with the checkpoint, in one transaction. Two articles with one key are refused.
+    fn upsert_news(
+        &mut self,
+        items: &[NewsArticle],
+        sentiment: &[SentimentRecord],
+        checkpoint: Option<&Checkpoint>,
+    ) -> Result<NewsCounts, StoreError>;
+    /// Articles about any of `symbols` (all when empty) published `start ≤ created_at < end`,
+    /// ordered by (created_at, provider, id), each once.
+    fn news(
+        &self,
+        symbols: &[Symbol],
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<NewsArticle>, StoreError>;
+}
+
+/// The collector's bookkeeping: backfill checkpoints, the job-run log, and what it has stored.
+pub trait CollectionStore {
+    fn checkpoint(&self, key: &CheckpointKey) -> Result<Option<Checkpoint>, StoreError>;
+    /// Every checkpoint, ordered by provider, symbol, kind and timeframe.
+    fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError>;
+    /// Writes a checkpoint alone (a chunk that ended without rows, a finished range).
+    fn save_checkpoint(&mut self, checkpoint: &Checkpoint) -> Result<(), StoreError>;
+
+    /// Records a finished job run; returns its id.
+    fn record_collection_run(&mut self, run: &CollectionRun) -> Result<i64, StoreError>;
+    /// Runs of `job` (all jobs when `None`), newest first (by started_at, then id).
+    fn collection_runs(
+        &self,
+        job: Option<&str>,
+        limit: Option<u64>,
+    ) -> Result<Vec<StoredCollectionRun>, StoreError>;
+    /// One line per job that has run, ordered by job name.
+    fn collection_status(&self) -> Result<Vec<JobStatus>, StoreError>;
+
+    /// Rows and range of trades, quotes, options (per underlying) and news (per symbol).
+    fn collected(&self) -> Result<Vec<CollectedSeries>, StoreError>;
+}
+
+/// The encrypted key tables (ciphertext only; sealing is the `vault` crate, and
+/// `collector::secrets` adapts vault's `SecretStore` onto this role).
+pub trait KeyStore {
+    fn vault_header(&self) -> Result<Option<VaultHeaderRow>, StoreError>;
+    /// Fails (`StoreError::Invalid`) if the vault already has a header.
+    fn init_vault_header(&mut self, header: &VaultHeaderRow) -> Result<(), StoreError>;
+    /// Replaces all key rows of `provider` with `rows`, and writes `audit`, in one transaction.
+    fn put_api_keys(
+        &mut self,
+        provider: &str,
+        rows: &[ApiKeyRow],
+        audit: &KeyAuditRow,
+    ) -> Result<(), StoreError>;
+    /// Key rows of `provider` (every provider when `None`), ordered by provider and name.
+    fn api_keys(&self, provider: Option<&str>) -> Result<Vec<ApiKeyRow>, StoreError>;
+    /// Deletes the key rows of `provider` and writes `audit`, in one transaction; returns how
+    /// many rows there were.
+    fn delete_api_keys(&mut self, provider: &str, audit: &KeyAuditRow)
+    -> Result<usize, StoreError>;
+    fn add_key_audit(&mut self, audit: &KeyAuditRow) -> Result<(), StoreError>;
+    /// The audit trail, oldest first.
+    fn key_audit(&self) -> Result<Vec<KeyAuditRow>, StoreError>;
+}

@@ -1,0 +1,206 @@
+//! Tables for the typed reports of `app` (the `--json` output is the reports themselves):
+//! a run, the run list, a stored run, a comparison, a sweep, a walk-forward.
+
+use app::run::Run;
+use app::sweep::SweepReport;
+use app::sweep::walk::WalkForwardReport;
+use app::views::fmt::{money, money_or_blank, pct, ratio};
+use app::views::{CompareReport, StoredRunReport, metric_rows};
+use store::RunSummary;
+
+use crate::output::table;
+
+pub fn print_run(run_id: Option<i64>, o: &Run) {
+    let r = &o.result;
+    let symbols: Vec<&str> = o.agent.symbols.iter().map(|s| s.as_str()).collect();
+    println!(
+        "{} on {} {}  {} → {}",
+        o.agent.id,
+        symbols.join(","),
+        o.agent.timeframe,
+        r.start,
+        r.end
+    );
+    println!(
+        "capital {} → equity {}  ({} fills, {} bars){}",
+        money(r.initial_capital),
+        money(r.final_equity),
+        r.fills.len(),
+        r.counts.bars,
+        run_id.map_or("  [not saved]".into(), |id| format!("  run #{id}"))
+    );
+    if let Some(h) = &r.halted {
+        println!("halted at {}: {}", h.at, h.reason);
+    }
+    let rows = metric_rows(&o.metrics)
+        .into_iter()
+        .map(|m| vec![m.name.to_string(), m.text]);
+    println!("{}", table(&["metric", "value"], rows));
+}
+
+pub fn print_list(runs: &[RunSummary]) {
+    if runs.is_empty() {
+        println!("no stored runs yet; try `ztrade backtest run AGENT` or `ztrade demo`");
+        return;
+    }
+    let rows = runs.iter().map(|r| {
+        let ret = (r.final_capital - r.initial_capital).to_f64() / r.initial_capital.to_f64();
+        vec![
+            r.id.to_string(),
+            r.agent_id.clone(),
+            r.start.utc_date().to_string(),
+            r.end.utc_date().to_string(),
+            money(r.final_capital),
+            pct(Some(ret)),
+            ratio(r.sharpe_ratio),
+            pct(Some(-r.max_drawdown)),
+            r.total_trades.to_string(),
+            r.created_at.clone(),
+        ]
+    });
+    let header = [
+        "id",
+        "agent",
+        "start",
+        "end",
+        "final equity",
+        "return",
+        "Sharpe",
+        "max DD",
+        "trades",
+        "created",
+    ];
+    println!("{}", table(&header, rows));
+}
+
+pub fn print_show(run: &StoredRunReport<'_>, trades: &[domain::Fill]) {
+    let s = run.run;
+    println!(
+        "run #{}  agent {}  {} → {}  created {}",
+        s.id, s.agent_id, s.start, s.end, s.created_at
+    );
+    println!(
+        "engine {}  data {}",
+        run.engine_version, run.data_fingerprint
+    );
+    let rows = metric_rows(run.metrics)
+        .into_iter()
+        .map(|m| vec![m.name.to_string(), m.text]);
+    println!("{}", table(&["metric", "value"], rows));
+    if run.trades.is_none() {
+        return;
+    }
+    let rows = trades.iter().map(|t| {
+        vec![
+            t.timestamp.to_rfc3339(),
+            t.symbol.to_string(),
+            t.action.to_string(),
+            t.quantity.to_string(),
+            t.price.to_string(),
+            money(t.commission),
+            money_or_blank(t.pnl),
+            t.reason.clone(),
+        ]
+    });
+    let header = [
+        "timestamp",
+        "symbol",
+        "action",
+        "qty",
+        "price",
+        "commission",
+        "pnl",
+        "reason",
+    ];
+    println!("{}", table(&header, rows));
+}
+
+/// Metrics side by side; `*` marks the best value of each ranked row.
+pub fn compare_table(c: &CompareReport) -> comfy_table::Table {
+    let mut header = vec!["metric".to_string()];
+    header.extend(
+        c.runs
+            .iter()
+            .map(|r| format!("#{} {}", r.run_id, r.agent_id)),
+    );
+    let rows = c.rows.iter().map(|row| {
+        let mut cells = vec![row.name.to_string()];
+        for (text, best) in row.cells.iter().zip(&row.best) {
+            cells.push(if *best {
+                format!("{text} *")
+            } else {
+                text.clone()
+            });
+        }
+        cells
+    });
+    let refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    table(&refs, rows)
+}
+
+pub fn print_sweep(r: &SweepReport, top: usize) {
+    let names: Vec<String> = r
+        .runs
+        .first()
+        .map(|row| row.params.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut header: Vec<String> = vec!["rank".into()];
+    header.extend(names.iter().cloned());
+    header.extend(["score", "return", "Sharpe", "max DD", "trades", "run"].map(String::from));
+    let body = r.runs.iter().take(top).enumerate().map(|(i, row)| {
+        let mut cells = vec![(i + 1).to_string()];
+        cells.extend(
+            names
+                .iter()
+                .map(|n| row.params.get(n).map(|v| v.to_string()).unwrap_or_default()),
+        );
+        cells.extend([
+            ratio(row.score),
+            pct(row.metrics.total_return),
+            ratio(row.metrics.sharpe),
+            pct(row.metrics.max_drawdown),
+            row.metrics.trades.count.to_string(),
+            row.run_id.map_or("–".into(), |id| format!("#{id}")),
+        ]);
+        cells
+    });
+    let refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    println!("{}", table(&refs, body));
+    println!(
+        "{} combinations ranked by {}{}",
+        r.runs.len(),
+        r.metric.as_str(),
+        if r.invalid_combinations > 0 {
+            format!(", {} invalid skipped", r.invalid_combinations)
+        } else {
+            String::new()
+        }
+    );
+}
+
+pub fn print_walk_forward(r: &WalkForwardReport) {
+    let rows = r.windows.iter().map(|w| {
+        vec![
+            format!("{} → {}", w.in_sample[0], w.in_sample[1]),
+            format!("{} → {}", w.out_of_sample[0], w.out_of_sample[1]),
+            serde_json::Value::Object(w.best.clone()).to_string(),
+            ratio(w.in_sample_score),
+            ratio(w.out_of_sample_score),
+            pct(w.out_of_sample_return),
+        ]
+    });
+    let header = [
+        "in-sample",
+        "out-of-sample",
+        "best params",
+        "IS score",
+        "OOS score",
+        "OOS return",
+    ];
+    println!("{}", table(&header, rows));
+    println!(
+        "compounded out-of-sample return: {:.2}% over {} windows",
+        r.out_of_sample_return * 100.0,
+        r.windows.len()
+    );
+}
