@@ -71,7 +71,7 @@ pub fn backtest(
     })
 }
 
-/// Runs `agent` and its benchmark over `w`, and computes the metrics.
+/// Runs `agent` over `w` and its benchmark over the run's own period, and computes the metrics.
 pub fn run(
     src: &(impl Source + ?Sized),
     agent: &AgentConfig,
@@ -88,7 +88,7 @@ pub fn run(
     let (result, fingerprint) = execute(src, &agent, w)?;
     let benchmark = match agent.benchmark_agent() {
         Some(b) => Some(
-            execute(src, &b, w)
+            execute(src, &b, period_of(&result))
                 .map_err(|e| AppError::Benchmark {
                     symbol: b.symbols[0].to_string(),
                     agent: agent.id.clone(),
@@ -105,6 +105,16 @@ pub fn run(
         metrics,
         fingerprint,
     })
+}
+
+/// The window from the run's first bar to its last, both included: the benchmark covers exactly
+/// the run's period, not everything the benchmark has stored.
+fn period_of(result: &BacktestResult) -> Window {
+    Window {
+        start: Some(result.start),
+        // Bars start on supported days, far before the last instant: `+ 1` never saturates.
+        end: Some(result.end.checked_plus(1).unwrap_or(result.end)),
+    }
 }
 
 /// Stores the run, waiting out another process's write lock ([`store::BusyRetry`]).
