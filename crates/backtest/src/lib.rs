@@ -40,6 +40,7 @@ pub mod serde_exact;
 pub mod sizing;
 pub mod strategies;
 pub mod strategy;
+pub mod warmup;
 
 pub use agent::{AgentConfig, AgentError};
 pub use config::{EngineConfig, EquityCurve, IntrabarPolicy, RiskConfig};
@@ -53,6 +54,7 @@ pub use pct::Pct;
 pub use result::{Action, BacktestResult, Counts, EquityPoint, Fill, Halt, OpenPosition};
 pub use sizing::{QuantityMode, Sizing};
 pub use strategy::{Context, Strategy};
+pub use warmup::Warmup;
 
 /// Written into stored runs so a rerun can tell which engine produced a result.
 pub const ENGINE_VERSION: &str = concat!("backtest ", env!("CARGO_PKG_VERSION"));

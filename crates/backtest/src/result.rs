@@ -10,6 +10,8 @@ use serde::Serialize;
 pub struct Counts {
     /// Bars of the run's timeframe processed.
     pub bars: u64,
+    /// Bars before the first traded one, shown only to the strategy ([`crate::warmup`]).
+    pub warmup_bars: u64,
     /// Distinct bar stamps (timestamp groups): the length of a `bar` equity curve.
     pub stamps: u64,
     /// Stamps at whose close a position was held (after that stamp's fills): with `stamps`, the

@@ -22,6 +22,15 @@ pub trait Strategy: Send {
         orders: &mut Vec<OrderRequest>,
     );
 
+    /// At the close of a warm-up bar ([`crate::warmup`]): before the run's first traded bar,
+    /// to fill indicators. Nothing the strategy asks for here is acted on. The default calls
+    /// [`Strategy::on_bar`] and drops its requests; a strategy that remembers what it asked for
+    /// (an entry made once) overrides this to only update its indicators.
+    fn warm_up(&mut self, ctx: &Context<'_>, symbol: SymbolId, bar: &Bar) {
+        let mut dropped = Vec::new();
+        self.on_bar(ctx, symbol, bar, &mut dropped);
+    }
+
     /// When a sentiment record about one of the run's symbols arrives. Orders placed here fill
     /// on that symbol's next bar that opens at or after the record.
     fn on_sentiment(

@@ -5,7 +5,7 @@ use app::run::Run;
 use app::sweep::SweepReport;
 use app::sweep::walk::WalkForwardReport;
 use app::views::fmt::{money, money_or_blank, pct, ratio};
-use app::views::{CompareReport, StoredRunReport, metric_rows};
+use app::views::{CompareReport, StoredRunReport, metric_rows, warmup_note};
 use store::RunSummary;
 
 use crate::output::table;
@@ -29,6 +29,13 @@ pub fn print_run(run_id: Option<i64>, o: &Run) {
         r.counts.bars,
         run_id.map_or("  [not saved]".into(), |id| format!("  run #{id}"))
     );
+    if let Some(note) = warmup_note(&o.warmup) {
+        if o.warmup.short() {
+            eprintln!("warning: {note}");
+        } else {
+            println!("{note}");
+        }
+    }
     if let Some(h) = &r.halted {
         println!("halted at {}: {}", h.at, h.reason);
     }

@@ -14,21 +14,51 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use backtest::{AgentConfig, BacktestResult, Inputs};
-use domain::{Bar, Money};
+use domain::{Bar, Money, UnixNanos};
+use serde::Serialize;
 use store::{BarStore, RunStore, SentimentStore, StoreError};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::AppError;
 use crate::time::Window;
-pub use source::{Preloaded, Source};
+pub use source::{Bars, Preloaded, Source};
 
 /// A finished run, before or after it is stored.
 pub struct Run {
     pub agent: AgentConfig,
     pub result: BacktestResult,
     pub metrics: analytics::Metrics,
-    /// `xxh3-128:…` over every bar and sentiment record the run read.
+    /// `xxh3-128:…` over every bar and sentiment record the run read (warm-up included).
     pub fingerprint: String,
+    /// The bars shown to the strategy before the run's start.
+    pub warmup: Warmup,
+}
+
+/// How a run with a start warmed its strategy up ([`backtest::warmup`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Warmup {
+    /// Bars per symbol the agent's `warmup` asks for; 0 for a run without a start, which
+    /// begins at the first stored bar with nothing before it.
+    pub wanted: usize,
+    /// Bars per symbol found before the start (the fewest over the run's symbols).
+    pub used: Option<usize>,
+    /// The earliest warm-up bar.
+    pub from: Option<UnixNanos>,
+}
+
+impl Warmup {
+    fn note(&mut self, bars: usize, first: Option<UnixNanos>) {
+        self.used = Some(self.used.map_or(bars, |u| u.min(bars)));
+        if let Some(f) = first {
+            self.from = Some(self.from.map_or(f, |x| x.min(f)));
+        }
+    }
+
+    /// Fewer bars were stored before the start than the strategy needs: its first signals
+    /// come later than in a run over all the data.
+    pub fn short(&self) -> bool {
+        self.used.is_some_and(|u| u < self.wanted)
+    }
 }
 
 /// What `backtest run` asks for.
@@ -85,7 +115,7 @@ pub fn run(
     agent
         .validate()
         .map_err(|e| AppError::input(format!("agent {}: {e}", agent.id)))?;
-    let (result, fingerprint) = execute(src, &agent, w)?;
+    let (result, fingerprint, warmup) = execute(src, &agent, w)?;
     let benchmark = match agent.benchmark_agent() {
         Some(b) => Some(
             execute(src, &b, period_of(&result))
@@ -104,6 +134,7 @@ pub fn run(
         result,
         metrics,
         fingerprint,
+        warmup,
     })
 }
 
@@ -127,16 +158,42 @@ fn execute(
     src: &(impl Source + ?Sized),
     agent: &AgentConfig,
     w: Window,
-) -> Result<(BacktestResult, String), AppError> {
-    let engine = agent.engine()?;
+) -> Result<(BacktestResult, String, Warmup), AppError> {
+    let mut engine = agent.engine()?;
+    let wanted = agent.warmup_bars();
+    let warm_from = w.start.filter(|_| wanted > 0);
+    if let Some(t) = warm_from {
+        engine = engine.trading_from(t);
+    }
+    let mut warmup = Warmup {
+        wanted: if warm_from.is_some() { wanted } else { 0 },
+        used: None,
+        from: None,
+    };
     let mut hashes = Vec::new();
     let mut inputs: Inputs<'_, StoreError> = Inputs::new();
     for (symbol, tf, bars) in src.bar_streams(agent, w)? {
+        let warm = match warm_from {
+            Some(t) if tf == agent.timeframe => src.bars_before(&symbol, tf, t, wanted)?,
+            _ => Vec::new(),
+        };
+        if warm_from.is_some() && tf == agent.timeframe {
+            warmup.note(warm.len(), warm.first().map(|b| b.ts));
+        }
+        let bars: Bars<'_> = if warm.is_empty() {
+            bars
+        } else {
+            Box::new(warm.into_iter().map(Ok).chain(bars))
+        };
         let h = Rc::new(RefCell::new(Xxh3::new()));
         hashes.push(h.clone());
         inputs.bars(symbol, tf, hashed(bars, h));
     }
-    let sentiment = src.sentiment_for(agent, w)?;
+    let sentiment_window = Window {
+        start: warmup.from.or(w.start),
+        ..w
+    };
+    let sentiment = src.sentiment_for(agent, sentiment_window)?;
     let mut total = Xxh3::new();
     for r in &sentiment {
         total.update(r.symbol.as_str().as_bytes());
@@ -156,7 +213,7 @@ fn execute(
             .unwrap_or_default();
         total.update(&h.digest128().to_le_bytes());
     }
-    Ok((result, format!("xxh3-128:{:032x}", total.digest128())))
+    Ok((result, format!("xxh3-128:{:032x}", total.digest128()), warmup))
 }
 
 /// Feeds every bar through an XXH3-128 per stream, so the fingerprint costs no second pass (and

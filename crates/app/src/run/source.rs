@@ -2,7 +2,8 @@
 //! from memory for sweeps that load once and run many times ([`Source`]); and which streams an
 //! agent reads.
 
-use domain::{Bar, SentimentRecord, Symbol, Timeframe};
+use domain::time::NANOS_PER_DAY;
+use domain::{Bar, SentimentRecord, Symbol, Timeframe, UnixNanos};
 use store::{BarQuery, BarStore, SentimentStore, StoreError};
 
 use crate::AppError;
@@ -22,6 +23,15 @@ pub trait Source {
         agent: &AgentConfig,
         w: Window,
     ) -> Result<Vec<(Symbol, Timeframe, Bars<'_>)>, AppError>;
+    /// Up to `n` bars of `symbol` at `timeframe` stamped before `before`, in time order: the
+    /// warm-up of a run that starts at `before` ([`backtest::warmup`]).
+    fn bars_before(
+        &self,
+        symbol: &Symbol,
+        timeframe: Timeframe,
+        before: UnixNanos,
+        n: usize,
+    ) -> Result<Vec<Bar>, AppError>;
     /// The sentiment `agent` reads in `w`.
     fn sentiment_for(
         &self,
@@ -45,6 +55,16 @@ impl<S: BarStore + SentimentStore + ?Sized> Source for S {
             .collect())
     }
 
+    fn bars_before(
+        &self,
+        symbol: &Symbol,
+        timeframe: Timeframe,
+        before: UnixNanos,
+        n: usize,
+    ) -> Result<Vec<Bar>, AppError> {
+        last_before(self, symbol, timeframe, before, n)
+    }
+
     fn sentiment_for(
         &self,
         agent: &AgentConfig,
@@ -65,18 +85,35 @@ pub struct Preloaded {
 }
 
 impl Preloaded {
+    /// The bars and sentiment `agent` reads in `w`, and up to `warmup` bars of each of its
+    /// series before `w` (the most any run on this data will ask for).
     pub fn load(
         store: &(impl BarStore + SentimentStore + ?Sized),
         agent: &AgentConfig,
         w: Window,
+        warmup: usize,
     ) -> Result<Self, AppError> {
         let mut bars = Vec::new();
+        let mut from = w.start;
         for (symbol, tf, stream) in store.bar_streams(agent, w)? {
-            bars.push((symbol, tf, stream.collect::<Result<Vec<_>, _>>()?));
+            let mut series = match w.start {
+                Some(start) if warmup > 0 && tf == agent.timeframe => {
+                    store.bars_before(&symbol, tf, start, warmup)?
+                }
+                _ => Vec::new(),
+            };
+            if let Some(first) = series.first() {
+                from = from.map(|f| f.min(first.ts));
+            }
+            for bar in stream {
+                series.push(bar?);
+            }
+            bars.push((symbol, tf, series));
         }
+        let sentiment_window = Window { start: from, ..w };
         Ok(Self {
             bars,
-            sentiment: store.sentiment_for(agent, w)?,
+            sentiment: store.sentiment_for(agent, sentiment_window)?,
         })
     }
 }
@@ -100,6 +137,24 @@ impl Source for Preloaded {
             .collect())
     }
 
+    fn bars_before(
+        &self,
+        symbol: &Symbol,
+        timeframe: Timeframe,
+        before: UnixNanos,
+        n: usize,
+    ) -> Result<Vec<Bar>, AppError> {
+        let Some((.., bars)) = self
+            .bars
+            .iter()
+            .find(|(s, tf, _)| s == symbol && *tf == timeframe)
+        else {
+            return Ok(Vec::new());
+        };
+        let end = bars.partition_point(|b| b.ts < before);
+        Ok(bars[end.saturating_sub(n)..end].to_vec())
+    }
+
     fn sentiment_for(
         &self,
         agent: &AgentConfig,
@@ -107,6 +162,44 @@ impl Source for Preloaded {
     ) -> Result<Vec<SentimentRecord>, AppError> {
         let wanted = |r: &&SentimentRecord| agent.symbols.contains(&r.symbol) && w.contains(r.ts);
         Ok(self.sentiment.iter().filter(wanted).cloned().collect())
+    }
+}
+
+/// The last `n` stored bars before `before`: a window `n` bar lengths wide (twice that, for
+/// nights, weekends and holidays), widened fourfold until it holds `n` bars or reaches the
+/// series' first bar. A few indexed range reads, never a scan from the start of the series.
+fn last_before(
+    store: &(impl BarStore + ?Sized),
+    symbol: &Symbol,
+    timeframe: Timeframe,
+    before: UnixNanos,
+    n: usize,
+) -> Result<Vec<Bar>, AppError> {
+    let first = store
+        .series()?
+        .into_iter()
+        .find(|x| &x.symbol == symbol && x.timeframe == timeframe)
+        .map(|x| x.first);
+    let Some(first) = first.filter(|f| *f < before && n > 0) else {
+        return Ok(Vec::new());
+    };
+    let bar = timeframe.nanos().unwrap_or(31 * NANOS_PER_DAY);
+    let mut span = bar.saturating_mul(2).saturating_mul(n as i64);
+    loop {
+        let from = UnixNanos::new(before.as_i64().saturating_sub(span)).max(first);
+        let w = Window {
+            start: Some(from),
+            end: Some(before),
+        };
+        let mut got = store
+            .bars(query(symbol, timeframe, w))
+            .collect::<Result<Vec<_>, _>>()?;
+        if got.len() >= n || from == first {
+            let extra = got.len().saturating_sub(n);
+            got.drain(..extra);
+            return Ok(got);
+        }
+        span = span.saturating_mul(4);
     }
 }
 

@@ -13,4 +13,4 @@ pub mod run;
 
 pub use compare::CompareReport;
 pub use metrics::{MetricRow, Rank, metric_rows};
-pub use run::{RunReport, StoredRunReport, TradeView};
+pub use run::{RunReport, StoredRunReport, TradeView, warmup_note};

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use store::{RunSummary, StoredRun};
 
-use crate::run::Run;
+use crate::run::{Run, Warmup};
 
 /// An exact decimal as a JSON number (not a string, not a rounded float).
 pub fn num(v: impl std::fmt::Display) -> Box<RawValue> {
@@ -57,8 +57,27 @@ pub struct RunReport<'a> {
     pub data_fingerprint: &'a str,
     pub engine_version: &'static str,
     pub halted: &'a Option<backtest::Halt>,
+    pub warmup: &'a Warmup,
     pub metrics: &'a Metrics,
     pub trades: Vec<TradeView<'a>>,
+}
+
+/// What the warm-up of a run with a start was, for people: `None` when there was none to do.
+pub fn warmup_note(w: &Warmup) -> Option<String> {
+    let used = w.used?;
+    if w.wanted == 0 {
+        return None;
+    }
+    let from = w.from.map_or(String::new(), |t| format!(" (from {t})"));
+    Some(if w.short() {
+        format!(
+            "warm-up: only {used} of the {} bars the strategy needs are stored before the start{from}; \
+             its first signals may come later than in a run over all the data",
+            w.wanted
+        )
+    } else {
+        format!("warm-up: {used} bars before the start{from}, no trades")
+    })
 }
 
 impl<'a> RunReport<'a> {
@@ -73,6 +92,7 @@ impl<'a> RunReport<'a> {
             data_fingerprint: &o.fingerprint,
             engine_version: backtest::ENGINE_VERSION,
             halted: &o.result.halted,
+            warmup: &o.warmup,
             metrics: &o.metrics,
             trades: o.result.fills.iter().map(TradeView::new).collect(),
         }

@@ -15,12 +15,16 @@
 //! costs: { commission_per_share: 0, slippage_bps: 0 }
 //! fill: next_open
 //! equity_curve: session   # or bar; optional, session by default
+//! warmup: auto             # or a number of bars, or none; optional, auto by default
 //! ```
 //!
 //! `equity_curve` ([`EquityCurve`]) chooses what [`crate::BacktestResult::equity`] holds:
 //! `session` (the default) records the first bar, the last bar of each New York exchange date and
 //! the final bar, which is all the daily-return metrics read; `bar` records every bar. Daily and
 //! longer timeframes record every bar either way.
+//!
+//! `warmup` ([`Warmup`]): a run with a start shows the strategy the bars before it first (as many
+//! as its longest lookback with `auto`), so it begins with its indicators filled.
 //!
 //! Supported ranges, checked here so a file is refused at the line that asks for too much:
 //! `initial_capital` and `sizing.amount` up to [`Money::MAX_CAPITAL`] (1e15), price distances
@@ -44,6 +48,7 @@ use crate::error::EngineError;
 use crate::pct::Pct;
 use crate::sizing::{QuantityMode, Sizing};
 use crate::strategies::StrategyConfig;
+use crate::warmup::Warmup;
 
 pub use costs::Costs;
 pub use load::{AgentError, Scanned, load_dir, scan_dir};
@@ -91,6 +96,9 @@ pub struct AgentConfig {
     /// Symbol to run `buy_and_hold` on for comparison.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub benchmark: Option<Symbol>,
+    /// Bars before a run's start shown to the strategy first ([`crate::warmup`]).
+    #[serde(default, skip_serializing_if = "Warmup::is_auto")]
+    pub warmup: Warmup,
 }
 
 /// A semantic error found by [`AgentConfig::validate`]: the dotted field path and why.
@@ -263,7 +271,13 @@ impl AgentConfig {
             intrabar: self.intrabar,
             equity_curve: self.equity_curve,
             benchmark: None,
+            warmup: Warmup::Off,
         })
+    }
+
+    /// Bars per symbol to show the strategy before a run's first traded bar.
+    pub fn warmup_bars(&self) -> usize {
+        self.warmup.bars(&self.strategy)
     }
 
     /// The configuration as JSON, for storing with a run.

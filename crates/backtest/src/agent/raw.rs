@@ -12,6 +12,7 @@ use crate::pct::Pct;
 use crate::serde_exact::{decimal, decimal_opt, symbol_opt, symbols, timeframe};
 use crate::sizing::{QuantityMode, Sizing};
 use crate::strategies::{BollingerMode, SourceRules, StrategyConfig, TechnicalSentimentConfig};
+use crate::warmup::Warmup;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,6 +45,8 @@ pub struct RawAgent {
     equity_curve: EquityCurve,
     #[serde(default, deserialize_with = "symbol_opt")]
     benchmark: Option<Symbol>,
+    #[serde(default)]
+    warmup: Warmup,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -279,6 +282,7 @@ impl RawAgent {
             intrabar: self.intrabar,
             equity_curve: self.equity_curve,
             benchmark: self.benchmark,
+            warmup: self.warmup,
         };
         cfg.validate()?;
         Ok(cfg)

@@ -80,6 +80,9 @@ pub struct Engine {
     halt: Option<Halt>,
     /// No session tracking, no book-wide limits, no finer bars: most runs, on a shorter path.
     plain: bool,
+    /// Bars stamped before this only warm the strategy up ([`crate::warmup`]); cleared at the
+    /// first bar at or after it.
+    trade_from: Option<UnixNanos>,
 }
 
 impl Engine {
@@ -109,7 +112,15 @@ impl Engine {
             fills: Vec::new(),
             counts: Counts::default(),
             halt: None,
+            trade_from: None,
         })
+    }
+
+    /// Bars stamped before `t` warm the strategy up and nothing else: no fills, no equity, no
+    /// counts but [`Counts::warmup_bars`]. The run's result starts at its first bar from `t`.
+    pub fn trading_from(mut self, t: UnixNanos) -> Self {
+        self.trade_from = Some(t);
+        self
     }
 
     pub fn with_fill_model(mut self, m: Box<dyn FillModel>) -> Self {
@@ -255,6 +266,13 @@ impl Engine {
         open: UnixNanos,
         close: UnixNanos,
     ) -> Result<(), Overflow> {
+        if let Some(t) = self.trade_from {
+            if bar.ts < t {
+                self.warm_up(s, bar, close);
+                return Ok(());
+            }
+            self.trade_from = None;
+        }
         let i = s.index();
         if self.groups.current != Some(bar.ts) {
             self.next_group(bar.ts)?;
@@ -297,6 +315,21 @@ impl Engine {
         Ok(())
     }
 
+    /// A warm-up bar: the strategy sees it against an empty book, and that is all.
+    #[cold]
+    fn warm_up(&mut self, s: SymbolId, bar: &Bar, close: UnixNanos) {
+        self.counts.warmup_bars += 1;
+        let ctx = Context {
+            now: close,
+            symbols: &self.cfg.symbols,
+            book: &self.book,
+            working: &[],
+            allow_short: self.cfg.allow_short,
+            halted: false,
+        };
+        self.strategy.warm_up(&ctx, s, bar);
+    }
+
     /// The strategy's turn at a bar's close; what it asks for starts working.
     #[inline]
     fn decide(&mut self, s: SymbolId, bar: &Bar, close: UnixNanos) {
@@ -319,6 +352,7 @@ impl Engine {
             return Err(self.unknown("sentiment record", record.symbol.to_string()));
         };
         self.counts.sentiment += 1;
+        let warming = self.trade_from.is_some_and(|t| record.ts < t);
         let ctx = Context {
             now,
             symbols: &self.cfg.symbols,
@@ -328,7 +362,9 @@ impl Engine {
             halted: self.risk.halted(),
         };
         self.strategy.on_sentiment(&ctx, s, &record, &mut self.out);
-        if !self.out.is_empty() {
+        if warming {
+            self.out.clear();
+        } else if !self.out.is_empty() {
             self.submit(now);
         }
         Ok(())

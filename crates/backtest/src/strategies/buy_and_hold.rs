@@ -26,4 +26,7 @@ impl Strategy for BuyAndHold {
             out.push(OrderRequest::buy(s));
         }
     }
+
+    /// Nothing to fill: the entry waits for the first traded bar.
+    fn warm_up(&mut self, _ctx: &Context<'_>, _s: SymbolId, _bar: &Bar) {}
 }

@@ -116,6 +116,23 @@ impl StrategyConfig {
         }
     }
 
+    /// Bars a strategy must see before its first possible signal: its longest indicator's
+    /// lookback (a crossover's slow average, an oscillator's period, MACD's slow period plus its
+    /// signal line), which `warmup: auto` shows it before a run's first traded bar. With exact
+    /// windows (SMA, Bollinger) the signals after that many bars are those of a run over all
+    /// the data; exponential smoothing (EMA, RSI, MACD) still carries a little of the older
+    /// past, as in every engine that warms up by period (LEAN, NautilusTrader): give
+    /// `warmup: N` for more.
+    pub fn lookback(&self) -> usize {
+        match *self {
+            Self::SmaCrossover { slow, .. } | Self::EmaCrossover { slow, .. } => slow,
+            Self::RsiReversion { period, .. } | Self::Bollinger { period, .. } => period,
+            Self::Macd { slow, signal, .. } => slow + signal,
+            Self::BuyAndHold {} => 0,
+            Self::TechnicalSentiment(ref c) => c.slow,
+        }
+    }
+
     /// Checks parameters without building anything.
     pub fn validate(&self) -> Result<(), BadParam> {
         match *self {

@@ -243,6 +243,13 @@ impl Strategy for TechnicalSentiment {
         }
     }
 
+    /// Only the averages and the cross state: no confirmation or veto is counted.
+    fn warm_up(&mut self, _ctx: &Context<'_>, s: SymbolId, bar: &Bar) {
+        let (smas, cross) = &mut self.sma[s.index()];
+        smas.update(bar.close);
+        cross.update(smas.cmp_means());
+    }
+
     fn on_sentiment(
         &mut self,
         _ctx: &Context<'_>,

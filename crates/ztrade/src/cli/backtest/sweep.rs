@@ -74,7 +74,8 @@ pub fn run(args: SweepArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     }
     let window = Window::parse(args.start.as_deref(), args.end.as_deref())?;
     let mut store = g.open(Open::Ready)?;
-    let pre = Preloaded::load(store.as_ref(), &base, window)?;
+    let warmup = combos.iter().map(|c| c.agent.warmup_bars()).max().unwrap_or(0);
+    let pre = Preloaded::load(store.as_ref(), &base, window, warmup)?;
     let bar = Bar::new(Unit::Items);
     if let Some((train_days, test_days)) = args.walk_forward {
         let wf = WalkForward {
