@@ -21,7 +21,9 @@ fn bars() -> Vec<Bar> {
     while out.len() < 700 {
         // 2020-01-01 is a Wednesday: days 3 and 4 of each week are the weekend.
         if !matches!(day % 7, 3 | 4) {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let noise = (seed >> 33) as i64 % 300 - 150;
             let i = out.len() as f64;
             let wave = (1500.0 * (i / 17.0).sin() + 800.0 * (i / 5.0).cos()) as i64;
@@ -101,7 +103,10 @@ fn a_warm_start_trades_exactly_as_the_full_run_from_a_flat_point() {
     let warm = run::run(&*st, &agent("auto"), from(start), None).unwrap();
     assert_eq!(fills_from(&warm, start), fills_from(&full, start));
     assert_eq!(warm.result.fills.len(), fills_from(&full, start).len());
-    assert_eq!(warm.result.start, start, "the warm-up is not part of the run");
+    assert_eq!(
+        warm.result.start, start,
+        "the warm-up is not part of the run"
+    );
     assert_eq!(warm.result.counts.warmup_bars, 30);
     assert_eq!(warm.warmup.wanted, 30);
     assert_eq!(warm.warmup.used, Some(30));
@@ -120,7 +125,10 @@ fn a_warm_start_trades_exactly_as_the_full_run_from_a_flat_point() {
     };
     let warm_pre = run::run(&pre, &agent("auto"), from(start), None).unwrap();
     assert_eq!(fills_from(&warm_pre, start), fills_from(&full, start));
-    assert_eq!(warm_pre.fingerprint, warm.fingerprint, "the same bars were read");
+    assert_eq!(
+        warm_pre.fingerprint, warm.fingerprint,
+        "the same bars were read"
+    );
 }
 
 #[test]

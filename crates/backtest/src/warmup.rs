@@ -115,7 +115,10 @@ mod tests {
         }
         for bad in ["-1", "1000001", "cold", "1.5"] {
             let e = serde_yaml_ng::from_str::<Warmup>(bad).expect_err(bad);
-            assert!(e.to_string().contains("auto, none or a number of bars"), "{e}");
+            assert!(
+                e.to_string().contains("auto, none or a number of bars"),
+                "{e}"
+            );
         }
     }
 }

@@ -187,13 +187,21 @@ pub fn print_sweep(r: &SweepReport, top: usize) {
 
 pub fn print_walk_forward(r: &WalkForwardReport) {
     let rows = r.windows.iter().map(|w| {
+        let mut best = serde_json::Value::Object(w.best.clone()).to_string();
+        if !w.on_grid_edge.is_empty() {
+            best.push_str(" (edge)");
+        }
         vec![
             format!("{} → {}", w.in_sample[0], w.in_sample[1]),
             format!("{} → {}", w.out_of_sample[0], w.out_of_sample[1]),
-            serde_json::Value::Object(w.best.clone()).to_string(),
+            best,
             ratio(w.in_sample_score),
             ratio(w.out_of_sample_score),
-            pct(w.out_of_sample_return),
+            if w.out_of_sample_fills == 0 {
+                "no trade".to_string()
+            } else {
+                pct(w.out_of_sample_return)
+            },
         ]
     });
     let header = [
@@ -206,8 +214,55 @@ pub fn print_walk_forward(r: &WalkForwardReport) {
     ];
     println!("{}", table(&header, rows));
     println!(
-        "compounded out-of-sample return: {:.2}% over {} windows",
+        "windows of {} + {} sessions; compounded out-of-sample return: {:.2}% over {} windows",
+        r.train_sessions,
+        r.test_sessions,
         r.out_of_sample_return * 100.0,
         r.windows.len()
     );
+    let s = &r.stability;
+    let chosen = s.chosen.iter().map(|c| {
+        vec![
+            serde_json::Value::Object(c.params.clone()).to_string(),
+            format!("{} of {}", c.windows, r.windows.len()),
+        ]
+    });
+    println!("{}", table(&["params", "chosen"], chosen));
+    let figures = [
+        (
+            "total return",
+            pct(s.in_sample.total_return),
+            pct(s.out_of_sample.total_return),
+        ),
+        (
+            "annual return",
+            pct(s.in_sample.annual_return),
+            pct(s.out_of_sample.annual_return),
+        ),
+        (
+            "Sharpe",
+            ratio(s.in_sample.sharpe),
+            ratio(s.out_of_sample.sharpe),
+        ),
+        (
+            "max drawdown",
+            pct(s.in_sample.max_drawdown),
+            pct(s.out_of_sample.max_drawdown),
+        ),
+    ]
+    .into_iter()
+    .map(|(name, is, oos)| vec![name.to_string(), is, oos]);
+    println!(
+        "{}",
+        table(
+            &["", "in-sample (mean of winners)", "out-of-sample (chained)"],
+            figures
+        )
+    );
+    if let Some(d) = s.sharpe_decay {
+        println!("Sharpe decay (out-of-sample / in-sample): {d:.2}");
+    }
+    for w in &s.warnings {
+        eprintln!("warning: {w}");
+    }
 }

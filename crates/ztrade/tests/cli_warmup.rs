@@ -50,7 +50,10 @@ fn a_started_run_trades_as_the_full_reference_from_a_flat_day(backend: &str) {
         .windows(2)
         .map(|w| (&w[0], &w[1]))
         .find(|(a, b)| {
-            a.2 == "sell" && b.2 == "buy" && a.1.as_str() >= "2005" && (3..=30).contains(&(b.0 - a.0))
+            a.2 == "sell"
+                && b.2 == "buy"
+                && a.1.as_str() >= "2005"
+                && (3..=30).contains(&(b.0 - a.0))
         })
         .expect("such an exit in the reference");
     let exit_day = &exit.1[..10];
@@ -81,7 +84,11 @@ fn a_started_run_trades_as_the_full_reference_from_a_flat_day(backend: &str) {
     assert_eq!(warm["warmup"]["used"], 30);
 
     let cold = db.json(&["backtest", "run", "ref_cold", "--start", &start]);
-    assert_ne!(fills(&cold), expected, "a cold start misses the first entry");
+    assert_ne!(
+        fills(&cold),
+        expected,
+        "a cold start misses the first entry"
+    );
     assert_eq!(cold["warmup"]["used"], serde_json::Value::Null);
 
     // The table says what the warm-up was.

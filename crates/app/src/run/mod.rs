@@ -213,7 +213,11 @@ fn execute(
             .unwrap_or_default();
         total.update(&h.digest128().to_le_bytes());
     }
-    Ok((result, format!("xxh3-128:{:032x}", total.digest128()), warmup))
+    Ok((
+        result,
+        format!("xxh3-128:{:032x}", total.digest128()),
+        warmup,
+    ))
 }
 
 /// Feeds every bar through an XXH3-128 per stream, so the fingerprint costs no second pass (and

@@ -36,25 +36,26 @@ pub struct SweepArgs {
     /// Do not store the runs.
     #[arg(long)]
     no_save: bool,
-    /// Walk-forward: optimise on TRAIN days, test the winner on the next TEST days, roll by TEST.
+    /// Walk-forward: optimise on TRAIN sessions (trading dates, not calendar days), test the
+    /// winner on the next TEST sessions, roll by TEST. Each window warms up on the bars before it.
     #[arg(long, value_name = "TRAIN,TEST", value_parser = parse_pair)]
-    walk_forward: Option<(i64, i64)>,
+    walk_forward: Option<(usize, usize)>,
 }
 
 fn parse_rank(s: &str) -> Result<RankBy, String> {
     s.parse()
 }
 
-fn parse_pair(s: &str) -> Result<(i64, i64), String> {
+fn parse_pair(s: &str) -> Result<(usize, usize), String> {
     let (a, b) = s
         .split_once(',')
-        .ok_or("expected TRAIN,TEST in days, e.g. 120,30")?;
+        .ok_or("expected TRAIN,TEST in sessions, e.g. 250,60")?;
     let p = |x: &str| {
         x.trim()
-            .parse::<i64>()
+            .parse::<usize>()
             .ok()
             .filter(|v| *v > 0)
-            .ok_or(format!("{x:?} is not a positive number of days"))
+            .ok_or(format!("{x:?} is not a positive number of sessions"))
     };
     Ok((p(a)?, p(b)?))
 }
@@ -74,13 +75,17 @@ pub fn run(args: SweepArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     }
     let window = Window::parse(args.start.as_deref(), args.end.as_deref())?;
     let mut store = g.open(Open::Ready)?;
-    let warmup = combos.iter().map(|c| c.agent.warmup_bars()).max().unwrap_or(0);
+    let warmup = combos
+        .iter()
+        .map(|c| c.agent.warmup_bars())
+        .max()
+        .unwrap_or(0);
     let pre = Preloaded::load(store.as_ref(), &base, window, warmup)?;
     let bar = Bar::new(Unit::Items);
-    if let Some((train_days, test_days)) = args.walk_forward {
+    if let Some((train_sessions, test_sessions)) = args.walk_forward {
         let wf = WalkForward {
-            train_days,
-            test_days,
+            train_sessions,
+            test_sessions,
         };
         let report = app::sweep::walk::walk_forward(&pre, &combos, args.metric, wf, &bar)?;
         if g.json {
