@@ -47,13 +47,13 @@ fn the_benchmark_spans_the_runs_bars_and_no_more() {
     let mut spy: Vec<i64> = (0..20).map(|i| 25 + i * 4).collect();
     spy.extend([100; 20]);
     spy.extend((0..20).map(|i| 100 - i * 2));
-    let pre = Preloaded {
-        bars: vec![
+    let pre = Preloaded::new(
+        vec![
             (Symbol::new("INTC").unwrap(), Timeframe::D1, days(20, &intc)),
             (Symbol::new("SPY").unwrap(), Timeframe::D1, days(0, &spy)),
         ],
-        sentiment: Vec::new(),
-    };
+        Vec::new(),
+    );
     for w in [
         Window::default(),
         Window {

@@ -47,10 +47,10 @@ fn agent(warmup: &str) -> AgentConfig {
 }
 
 fn preloaded(bars: Vec<Bar>) -> Preloaded {
-    Preloaded {
-        bars: vec![(Symbol::new("SPY").unwrap(), Timeframe::D1, bars)],
-        sentiment: Vec::new(),
-    }
+    Preloaded::new(
+        vec![(Symbol::new("SPY").unwrap(), Timeframe::D1, bars)],
+        Vec::new(),
+    )
 }
 
 const WF: WalkForward = WalkForward {

@@ -119,10 +119,10 @@ fn a_warm_start_trades_exactly_as_the_full_run_from_a_flat_point() {
     assert_eq!(cold.result.counts.warmup_bars, 0);
 
     // The same from memory, as sweeps and walk-forward read it.
-    let pre = Preloaded {
-        bars: vec![(Symbol::new("SPY").unwrap(), Timeframe::D1, bars.clone())],
-        sentiment: Vec::new(),
-    };
+    let pre = Preloaded::new(
+        vec![(Symbol::new("SPY").unwrap(), Timeframe::D1, bars.clone())],
+        Vec::new(),
+    );
     let warm_pre = run::run(&pre, &agent("auto"), from(start), None).unwrap();
     assert_eq!(fills_from(&warm_pre, start), fills_from(&full, start));
     assert_eq!(
@@ -145,9 +145,9 @@ fn the_warmup_never_reads_the_start_or_later() {
     let (_b, two) = store(&changed);
     let n = 40;
     let spy = Symbol::new("SPY").unwrap();
-    use app::run::Source;
-    let w1 = one.bars_before(&spy, Timeframe::D1, start, n).unwrap();
-    let w2 = two.bars_before(&spy, Timeframe::D1, start, n).unwrap();
+    use app::run::source::last_before;
+    let w1 = last_before(&*one, &spy, Timeframe::D1, start, n).unwrap();
+    let w2 = last_before(&*two, &spy, Timeframe::D1, start, n).unwrap();
     assert_eq!(w1, w2);
     assert_eq!(w1, bars[160..200].to_vec());
 }

@@ -94,6 +94,13 @@ pub fn print_show(run: &StoredRunReport<'_>, trades: &[domain::Fill]) {
         .into_iter()
         .map(|m| vec![m.name.to_string(), m.text]);
     println!("{}", table(&["metric", "value"], rows));
+    if !run.fills_kept {
+        println!(
+            "fills and equity were not kept: a sweep stored this run with its parameters and \
+             metrics only (sweep --keep all keeps them)"
+        );
+        return;
+    }
     if run.trades.is_none() {
         return;
     }
@@ -167,7 +174,11 @@ pub fn print_sweep(r: &SweepReport, top: usize) {
             ratio(row.metrics.sharpe),
             pct(row.metrics.max_drawdown),
             row.metrics.trades.count.to_string(),
-            row.run_id.map_or("–".into(), |id| format!("#{id}")),
+            match row.run_id {
+                Some(id) if row.kept => format!("#{id}"),
+                Some(id) => format!("#{id} (metrics)"),
+                None => "–".into(),
+            },
         ]);
         cells
     });
@@ -183,6 +194,12 @@ pub fn print_sweep(r: &SweepReport, top: usize) {
             String::new()
         }
     );
+    if r.runs.iter().any(|row| row.run_id.is_some() && !row.kept) {
+        println!(
+            "runs marked (metrics) were stored with their parameters and metrics only; \
+             --keep all stores every run's fills and equity"
+        );
+    }
 }
 
 pub fn print_walk_forward(r: &WalkForwardReport) {

@@ -174,6 +174,36 @@ fn sweep_stores_ranked_runs(backend: &str) {
             .len(),
         9
     );
+    // Every run is stored; the best five (--keep top:5, the default) with fills and equity.
+    let kept: Vec<bool> = runs.iter().map(|r| r["kept"].as_bool().unwrap()).collect();
+    assert_eq!(
+        kept,
+        [true, true, true, true, true, false, false, false, false]
+    );
+    let show = |r: &Value| {
+        let id = r["run_id"].as_i64().unwrap().to_string();
+        db.json(&["backtest", "show", &id, "--trades"])
+    };
+    let last = show(&runs[8]);
+    assert_eq!(last["fills_kept"], false);
+    assert_eq!(last["trades"].as_array().unwrap().len(), 0);
+    assert_eq!(last["metrics"], runs[8]["metrics"]);
+    // The best run, stored whole, is the run of its parameters on their own.
+    let best = show(&runs[0]);
+    assert_eq!(best["fills_kept"], true);
+    let (fast, slow) = (&runs[0]["params"]["fast"], &runs[0]["params"]["slow"]);
+    let alone = sma_crossover(
+        "alone",
+        "SPY",
+        "5m",
+        fast.as_u64().unwrap() as u32,
+        slow.as_u64().unwrap() as u32,
+    );
+    db.agent("alone", &alone);
+    let single = db.json(&["backtest", "run", "alone", "--no-save"]);
+    assert!(!single["trades"].as_array().unwrap().is_empty());
+    assert_eq!(best["trades"], single["trades"]);
+    assert_eq!(best["metrics"], single["metrics"]);
     // fast ≥ slow combinations are rejected by the agent's own checks, not run.
     let v = db.json(&[
         "backtest",

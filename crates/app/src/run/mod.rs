@@ -6,6 +6,7 @@
 //! benchmark; then metrics ([`trips`]), and the rows a stored run takes ([`record`]).
 //! `backtest run`, `sweep`, walk-forward and `demo` all come through [`run`].
 
+pub mod fingerprint;
 pub mod record;
 pub mod source;
 pub mod trips;
@@ -14,14 +15,15 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use backtest::{AgentConfig, BacktestResult, Inputs};
-use domain::{Bar, Money, UnixNanos};
+use domain::{Money, UnixNanos};
 use serde::Serialize;
 use store::{BarStore, RunStore, SentimentStore, StoreError};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::AppError;
 use crate::time::Window;
-pub use source::{Bars, Preloaded, Source};
+use fingerprint::{StreamHash, hashed};
+pub use source::{Bars, Preloaded, Series, SeriesBars, Source};
 
 /// A finished run, before or after it is stored.
 pub struct Run {
@@ -172,22 +174,21 @@ fn execute(
     };
     let mut hashes = Vec::new();
     let mut inputs: Inputs<'_, StoreError> = Inputs::new();
-    for (symbol, tf, bars) in src.bar_streams(agent, w)? {
-        let warm = match warm_from {
-            Some(t) if tf == agent.timeframe => src.bars_before(&symbol, tf, t, wanted)?,
-            _ => Vec::new(),
-        };
-        if warm_from.is_some() && tf == agent.timeframe {
-            warmup.note(warm.len(), warm.first().map(|b| b.ts));
+    for s in src.bar_series(agent, w, warmup.wanted)? {
+        if warm_from.is_some() && s.timeframe == agent.timeframe {
+            warmup.note(s.warmup, s.warmup_from);
         }
-        let bars: Bars<'_> = if warm.is_empty() {
-            bars
-        } else {
-            Box::new(warm.into_iter().map(Ok).chain(bars))
-        };
-        let h = Rc::new(RefCell::new(Xxh3::new()));
-        hashes.push(h.clone());
-        inputs.bars(symbol, tf, hashed(bars, h));
+        match s.bars {
+            SeriesBars::Lent { bars, digest } => {
+                hashes.push(StreamHash::Done(digest));
+                inputs.bar_slice(s.symbol, s.timeframe, bars);
+            }
+            SeriesBars::Streamed(bars) => {
+                let h = Rc::new(RefCell::new(Xxh3::new()));
+                hashes.push(StreamHash::Streaming(h.clone()));
+                inputs.bars(s.symbol, s.timeframe, hashed(bars, h));
+            }
+        }
     }
     let sentiment_window = Window {
         start: warmup.from.or(w.start),
@@ -208,32 +209,11 @@ fn execute(
         source,
     })?;
     for h in hashes {
-        let h = Rc::try_unwrap(h)
-            .map(|c| c.into_inner())
-            .unwrap_or_default();
-        total.update(&h.digest128().to_le_bytes());
+        total.update(&h.digest().to_le_bytes());
     }
     Ok((
         result,
         format!("xxh3-128:{:032x}", total.digest128()),
         warmup,
     ))
-}
-
-/// Feeds every bar through an XXH3-128 per stream, so the fingerprint costs no second pass (and
-/// about a nanosecond a bar; it detects changed data, it is not a cryptographic seal).
-fn hashed<'a, I>(it: I, h: Rc<RefCell<Xxh3>>) -> impl Iterator<Item = Result<Bar, StoreError>> + 'a
-where
-    I: Iterator<Item = Result<Bar, StoreError>> + 'a,
-{
-    it.inspect(move |b| {
-        if let Ok(b) = b {
-            let mut h = h.borrow_mut();
-            h.update(&b.ts.as_i64().to_le_bytes());
-            for p in [b.open, b.high, b.low, b.close] {
-                h.update(&p.raw().to_le_bytes());
-            }
-            h.update(&b.volume.raw().to_le_bytes());
-        }
-    })
 }

@@ -2,6 +2,9 @@
 //! from memory for sweeps that load once and run many times ([`Source`]); and which streams an
 //! agent reads.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use domain::time::NANOS_PER_DAY;
 use domain::{Bar, SentimentRecord, Symbol, Timeframe, UnixNanos};
 use store::{BarQuery, BarStore, SentimentStore, StoreError};
@@ -13,25 +16,36 @@ use backtest::{AgentConfig, IntrabarPolicy};
 /// One series' bars inside a run's window, in timestamp order.
 pub type Bars<'a> = Box<dyn Iterator<Item = Result<Bar, StoreError>> + 'a>;
 
+/// One (symbol, timeframe) stream of a run: its warm-up bars first, then the window's.
+pub struct Series<'a> {
+    pub symbol: Symbol,
+    pub timeframe: Timeframe,
+    /// How many bars at the front are before the window (the warm-up).
+    pub warmup: usize,
+    /// The first warm-up bar's stamp.
+    pub warmup_from: Option<UnixNanos>,
+    pub bars: SeriesBars<'a>,
+}
+
+/// Streamed from a store, or lent from memory (no copy, no virtual call per bar) with their
+/// fingerprint digest ([`super::fingerprint::digest`]).
+pub enum SeriesBars<'a> {
+    Streamed(Bars<'a>),
+    Lent { bars: &'a [Bar], digest: u128 },
+}
+
 /// The bars (and sentiment) a run reads: a store ([`BarStore`] + [`SentimentStore`], streamed)
-/// or [`Preloaded`] memory.
+/// or [`Preloaded`] memory (lent).
 pub trait Source {
     /// Each (symbol, timeframe) stream `agent` reads (its symbols at its timeframe, plus finer
-    /// bars for `intrabar: finer_bars`), with its bars in `w`.
-    fn bar_streams(
+    /// bars for `intrabar: finer_bars`), with its bars in `w`, preceded on the agent's own
+    /// timeframe by up to `warmup` bars before `w` ([`backtest::warmup`]).
+    fn bar_series(
         &self,
         agent: &AgentConfig,
         w: Window,
-    ) -> Result<Vec<(Symbol, Timeframe, Bars<'_>)>, AppError>;
-    /// Up to `n` bars of `symbol` at `timeframe` stamped before `before`, in time order: the
-    /// warm-up of a run that starts at `before` ([`backtest::warmup`]).
-    fn bars_before(
-        &self,
-        symbol: &Symbol,
-        timeframe: Timeframe,
-        before: UnixNanos,
-        n: usize,
-    ) -> Result<Vec<Bar>, AppError>;
+        warmup: usize,
+    ) -> Result<Vec<Series<'_>>, AppError>;
     /// The sentiment `agent` reads in `w`.
     fn sentiment_for(
         &self,
@@ -41,28 +55,34 @@ pub trait Source {
 }
 
 impl<S: BarStore + SentimentStore + ?Sized> Source for S {
-    fn bar_streams(
+    fn bar_series(
         &self,
         agent: &AgentConfig,
         w: Window,
-    ) -> Result<Vec<(Symbol, Timeframe, Bars<'_>)>, AppError> {
-        Ok(streams_needed(self, agent)?
-            .into_iter()
-            .map(|(symbol, tf)| {
-                let bars: Bars<'_> = Box::new(self.bars(query(&symbol, tf, w)));
-                (symbol, tf, bars)
-            })
-            .collect())
-    }
-
-    fn bars_before(
-        &self,
-        symbol: &Symbol,
-        timeframe: Timeframe,
-        before: UnixNanos,
-        n: usize,
-    ) -> Result<Vec<Bar>, AppError> {
-        last_before(self, symbol, timeframe, before, n)
+        warmup: usize,
+    ) -> Result<Vec<Series<'_>>, AppError> {
+        let mut out = Vec::new();
+        for (symbol, tf) in streams_needed(self, agent)? {
+            let warm = match w.start {
+                Some(start) if warmup > 0 && tf == agent.timeframe => {
+                    last_before(self, &symbol, tf, start, warmup)?
+                }
+                _ => Vec::new(),
+            };
+            let inside = self.bars(query(&symbol, tf, w));
+            out.push(Series {
+                warmup: warm.len(),
+                warmup_from: warm.first().map(|b| b.ts),
+                bars: SeriesBars::Streamed(if warm.is_empty() {
+                    Box::new(inside)
+                } else {
+                    Box::new(warm.into_iter().map(Ok).chain(inside))
+                }),
+                symbol,
+                timeframe: tf,
+            });
+        }
+        Ok(out)
     }
 
     fn sentiment_for(
@@ -78,13 +98,37 @@ impl<S: BarStore + SentimentStore + ?Sized> Source for S {
     }
 }
 
-/// Bars and sentiment read once and shared by many runs.
+/// Bars and sentiment read once and shared by many runs, which also share the fingerprint
+/// digest of each window they read (a sweep hashes its bars once, not once per combination).
 pub struct Preloaded {
     pub bars: Vec<(Symbol, Timeframe, Vec<Bar>)>,
     pub sentiment: Vec<SentimentRecord>,
+    /// (series, first, end) → digest of `bars[series][first..end]`.
+    digests: Mutex<HashMap<(usize, usize, usize), u128>>,
 }
 
 impl Preloaded {
+    pub fn new(bars: Vec<(Symbol, Timeframe, Vec<Bar>)>, sentiment: Vec<SentimentRecord>) -> Self {
+        Self {
+            bars,
+            sentiment,
+            digests: Mutex::default(),
+        }
+    }
+
+    fn digest(&self, series: usize, from: usize, to: usize) -> u128 {
+        let key = (series, from, to);
+        let cached = self.digests.lock().map(|m| m.get(&key).copied());
+        if let Ok(Some(d)) = cached {
+            return d;
+        }
+        let d = super::fingerprint::digest(&self.bars[series].2[from..to]);
+        if let Ok(mut m) = self.digests.lock() {
+            m.insert(key, d);
+        }
+        d
+    }
+
     /// The bars and sentiment `agent` reads in `w`, and up to `warmup` bars of each of its
     /// series before `w` (the most any run on this data will ask for).
     pub fn load(
@@ -95,64 +139,58 @@ impl Preloaded {
     ) -> Result<Self, AppError> {
         let mut bars = Vec::new();
         let mut from = w.start;
-        for (symbol, tf, stream) in store.bar_streams(agent, w)? {
-            let mut series = match w.start {
-                Some(start) if warmup > 0 && tf == agent.timeframe => {
-                    store.bars_before(&symbol, tf, start, warmup)?
-                }
-                _ => Vec::new(),
+        for s in Source::bar_series(store, agent, w, warmup)? {
+            if let Some(first) = s.warmup_from {
+                from = from.map(|f| f.min(first));
+            }
+            let loaded = match s.bars {
+                SeriesBars::Streamed(it) => it.collect::<Result<Vec<_>, _>>()?,
+                SeriesBars::Lent { bars, .. } => bars.to_vec(),
             };
-            if let Some(first) = series.first() {
-                from = from.map(|f| f.min(first.ts));
-            }
-            for bar in stream {
-                series.push(bar?);
-            }
-            bars.push((symbol, tf, series));
+            bars.push((s.symbol, s.timeframe, loaded));
         }
         let sentiment_window = Window { start: from, ..w };
-        Ok(Self {
-            bars,
-            sentiment: store.sentiment_for(agent, sentiment_window)?,
-        })
+        let sentiment = store.sentiment_for(agent, sentiment_window)?;
+        Ok(Self::new(bars, sentiment))
     }
 }
 
-/// What was loaded, cut to each run's symbols and window.
+/// What was loaded, cut to each run's symbols and window (two binary searches), lent.
 impl Source for Preloaded {
-    fn bar_streams(
+    fn bar_series(
         &self,
         agent: &AgentConfig,
         w: Window,
-    ) -> Result<Vec<(Symbol, Timeframe, Bars<'_>)>, AppError> {
+        warmup: usize,
+    ) -> Result<Vec<Series<'_>>, AppError> {
         Ok(self
             .bars
             .iter()
-            .filter(|(s, ..)| agent.symbols.contains(s))
-            .map(|(symbol, tf, bars)| {
-                let inside = bars.iter().copied().filter(move |b| w.contains(b.ts));
-                let bars: Bars<'_> = Box::new(inside.map(Ok));
-                (symbol.clone(), *tf, bars)
+            .enumerate()
+            .filter(|(_, (s, ..))| agent.symbols.contains(s))
+            .map(|(series, (symbol, tf, bars))| {
+                let lo = w.start.map_or(0, |t| bars.partition_point(|b| b.ts < t));
+                let hi = w
+                    .end
+                    .map_or(bars.len(), |t| bars.partition_point(|b| b.ts < t));
+                let warm = if w.start.is_some() && *tf == agent.timeframe {
+                    warmup.min(lo)
+                } else {
+                    0
+                };
+                let (from, to) = (lo - warm, hi.max(lo));
+                Series {
+                    symbol: symbol.clone(),
+                    timeframe: *tf,
+                    warmup: warm,
+                    warmup_from: (warm > 0).then(|| bars[from].ts),
+                    bars: SeriesBars::Lent {
+                        bars: &bars[from..to],
+                        digest: self.digest(series, from, to),
+                    },
+                }
             })
             .collect())
-    }
-
-    fn bars_before(
-        &self,
-        symbol: &Symbol,
-        timeframe: Timeframe,
-        before: UnixNanos,
-        n: usize,
-    ) -> Result<Vec<Bar>, AppError> {
-        let Some((.., bars)) = self
-            .bars
-            .iter()
-            .find(|(s, tf, _)| s == symbol && *tf == timeframe)
-        else {
-            return Ok(Vec::new());
-        };
-        let end = bars.partition_point(|b| b.ts < before);
-        Ok(bars[end.saturating_sub(n)..end].to_vec())
     }
 
     fn sentiment_for(
@@ -168,7 +206,7 @@ impl Source for Preloaded {
 /// The last `n` stored bars before `before`: a window `n` bar lengths wide (twice that, for
 /// nights, weekends and holidays), widened fourfold until it holds `n` bars or reaches the
 /// series' first bar. A few indexed range reads, never a scan from the start of the series.
-fn last_before(
+pub fn last_before(
     store: &(impl BarStore + ?Sized),
     symbol: &Symbol,
     timeframe: Timeframe,

@@ -1,6 +1,9 @@
 //! Sweeps: every combination of parameter ranges ([`grid`]), run in parallel on all cores from
-//! bars loaded once, each run stored, ranked by a metric. [`walk`] instead picks the best
-//! combination on each in-sample window and tests it on the window after.
+//! bars loaded once and lent to every run, ranked by a metric. Every combination is stored
+//! with its parameters and metrics; fills and equity only for those [`Keep`] names (the best
+//! five by default), re-run after ranking, so a sweep holds one run per core in memory rather
+//! than every run's fills. [`walk`] instead picks the best combination on each in-sample window
+//! and tests it on the window after.
 
 pub mod grid;
 pub mod walk;
@@ -86,6 +89,34 @@ impl std::str::FromStr for RankBy {
     }
 }
 
+/// Which stored combinations keep their fills and equity curve (every one keeps its
+/// parameters and metrics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Keep {
+    /// The best N by the sweep's metric.
+    Top(usize),
+    All,
+    Nothing,
+}
+
+impl std::str::FromStr for Keep {
+    type Err = String;
+
+    /// `top:N`, `all` or `none`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "all" => Ok(Self::All),
+            "none" => Ok(Self::Nothing),
+            other => other
+                .strip_prefix("top:")
+                .and_then(|n| n.parse().ok())
+                .map(Self::Top)
+                .ok_or_else(|| format!("{s:?}: expected top:N, all or none")),
+        }
+    }
+}
+
 /// One sweep: the combinations of an agent, the window, the ranking.
 pub struct SweepRequest<'a> {
     pub combos: &'a [Combo],
@@ -94,6 +125,15 @@ pub struct SweepRequest<'a> {
     pub window: Window,
     pub metric: RankBy,
     pub save: bool,
+    pub keep: Keep,
+}
+
+/// What [`run_all`] keeps of each run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Metrics, counts and fingerprint; fills and equity dropped as soon as the metrics exist.
+    Metrics,
+    Full,
 }
 
 /// One combination's result.
@@ -102,6 +142,8 @@ pub struct SweepRow {
     pub params: serde_json::Map<String, serde_json::Value>,
     pub run_id: Option<i64>,
     pub score: Option<f64>,
+    /// Whether the stored run kept its fills and equity curve ([`Keep`]).
+    pub kept: bool,
     pub metrics: analytics::Metrics,
 }
 
@@ -110,6 +152,7 @@ pub struct SweepRow {
 pub struct SweepReport {
     pub metric: RankBy,
     pub invalid_combinations: usize,
+    pub keep: Keep,
     pub runs: Vec<SweepRow>,
     /// When saving stopped: how many runs were stored before, and why. The rows after have no
     /// run id; the report is whole all the same.
@@ -117,21 +160,62 @@ pub struct SweepReport {
     pub unsaved: Option<(usize, StoreError)>,
 }
 
-/// Runs every combination on `pre`, stores each (until a save fails), ranks them.
+/// Runs every combination on `pre` (metrics only), ranks them, and stores each (until a save
+/// fails): the ones [`Keep`] names run again whole, so their fills and equity are stored too.
 pub fn sweep(
     store: &mut dyn RunStore,
     pre: &Preloaded,
     req: &SweepRequest<'_>,
     progress: &dyn Progress,
 ) -> Result<SweepReport, AppError> {
-    let runs = run_all(pre, req.combos, req.window, "sweeping", progress)?;
+    let runs = run_all(
+        pre,
+        req.combos,
+        req.window,
+        "sweeping",
+        Detail::Metrics,
+        progress,
+    )?;
+    let scores: Vec<Option<f64>> = runs.iter().map(|r| req.metric.value(&r.metrics)).collect();
+    let mut ranked: Vec<usize> = (0..runs.len()).collect();
+    ranked.sort_by(|a, b| {
+        let (x, y) = (scores[*a], scores[*b]);
+        y.unwrap_or(f64::NEG_INFINITY)
+            .total_cmp(&x.unwrap_or(f64::NEG_INFINITY))
+    });
+    let mut kept = vec![false; runs.len()];
+    let keep_n = match req.keep {
+        Keep::Top(n) => n,
+        Keep::All => runs.len(),
+        Keep::Nothing => 0,
+    };
+    for &i in ranked.iter().take(keep_n) {
+        kept[i] = true;
+    }
+    // The kept runs again, whole, a core's worth at a time (their fills are what costs memory).
+    let mut whole: Vec<Option<Run>> = (0..runs.len()).map(|_| None).collect();
+    let chunk = rayon::current_num_threads().max(1);
     let mut rows = Vec::with_capacity(runs.len());
     let mut unsaved = None;
-    for (combo, r) in req.combos.iter().zip(runs) {
+    for (i, (combo, r)) in req.combos.iter().zip(runs).enumerate() {
         let run_id = if !req.save || unsaved.is_some() {
             None
         } else {
-            match run::save(store, &r) {
+            if kept[i] && whole[i].is_none() {
+                let next: Vec<usize> = (i..req.combos.len())
+                    .filter(|&j| kept[j])
+                    .take(chunk)
+                    .collect();
+                let again: Vec<Run> = next
+                    .par_iter()
+                    .map(|&j| run::run(pre, &req.combos[j].agent, req.window, None))
+                    .collect::<Result<_, _>>()?;
+                for (j, run) in next.into_iter().zip(again) {
+                    whole[j] = Some(run);
+                }
+            }
+            let whole = whole[i].take();
+            match run::save(store, whole.as_ref().unwrap_or(&r)) {
                 Ok(id) => Some(id),
                 Err(e) => {
                     unsaved = Some((rows.len(), e));
@@ -142,18 +226,17 @@ pub fn sweep(
         rows.push(SweepRow {
             params: combo.label(),
             run_id,
-            score: req.metric.value(&r.metrics),
+            score: scores[i],
+            kept: kept[i] && run_id.is_some(),
             metrics: r.metrics,
         });
     }
-    rows.sort_by(|a, b| {
-        b.score
-            .unwrap_or(f64::NEG_INFINITY)
-            .total_cmp(&a.score.unwrap_or(f64::NEG_INFINITY))
-    });
+    let mut by_rank: Vec<Option<SweepRow>> = rows.into_iter().map(Some).collect();
+    let rows = ranked.iter().filter_map(|&i| by_rank[i].take()).collect();
     Ok(SweepReport {
         metric: req.metric,
         invalid_combinations: req.invalid,
+        keep: req.keep,
         runs: rows,
         unsaved,
     })
@@ -165,13 +248,18 @@ pub fn run_all(
     combos: &[Combo],
     window: Window,
     what: &str,
+    detail: Detail,
     progress: &dyn Progress,
 ) -> Result<Vec<Run>, AppError> {
     progress.start(combos.len() as u64, what);
     let out = combos
         .par_iter()
         .map(|c| {
-            let r = run::run(pre, &c.agent, window, None);
+            let mut r = run::run(pre, &c.agent, window, None);
+            if let (Ok(r), Detail::Metrics) = (&mut r, detail) {
+                r.result.fills = Vec::new();
+                r.result.equity = Vec::new();
+            }
             progress.advance(1);
             r
         })

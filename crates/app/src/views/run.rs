@@ -107,6 +107,8 @@ pub struct StoredRunReport<'a> {
     pub metrics: &'a Metrics,
     pub data_fingerprint: &'a str,
     pub engine_version: &'a str,
+    /// False for a sweep's run stored with its parameters and metrics only (`--keep`).
+    pub fills_kept: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trades: Option<Vec<TradeView<'a>>>,
 }
@@ -119,6 +121,8 @@ impl<'a> StoredRunReport<'a> {
             metrics: &run.metrics,
             data_fingerprint: &run.data_fingerprint,
             engine_version: &run.engine_version,
+            // A whole run has at least its first equity point.
+            fills_kept: !run.equity.is_empty(),
             trades: with_trades.then(|| run.trades.iter().map(TradeView::new).collect()),
         }
     }

@@ -71,6 +71,18 @@ impl<'a, E> Inputs<'a, E> {
         self
     }
 
+    /// In-memory bars, lent: nothing is copied, and several runs can share one load.
+    pub fn bar_slice(
+        &mut self,
+        symbol: Symbol,
+        timeframe: Timeframe,
+        bars: &'a [Bar],
+    ) -> &mut Self {
+        self.bars
+            .push((symbol, timeframe, Source::Slice(bars.iter())));
+        self
+    }
+
     /// Sentiment records in any order; the feed sorts them by time (stable for equal times).
     pub fn sentiment(&mut self, records: impl IntoIterator<Item = SentimentRecord>) -> &mut Self {
         self.sentiment.extend(records);
@@ -83,18 +95,6 @@ impl<'a> Inputs<'a, std::convert::Infallible> {
     pub fn bar_vec(&mut self, symbol: Symbol, timeframe: Timeframe, bars: Vec<Bar>) -> &mut Self {
         self.bars
             .push((symbol, timeframe, Source::Vec(bars.into_iter())));
-        self
-    }
-
-    /// In-memory bars, lent: nothing is copied, and several runs can share one load.
-    pub fn bar_slice(
-        &mut self,
-        symbol: Symbol,
-        timeframe: Timeframe,
-        bars: &'a [Bar],
-    ) -> &mut Self {
-        self.bars
-            .push((symbol, timeframe, Source::Slice(bars.iter())));
         self
     }
 }

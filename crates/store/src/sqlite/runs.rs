@@ -49,16 +49,25 @@ pub(super) fn save(conn: &mut Connection, run: &NewRun) -> Result<i64, StoreErro
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?;
         let now = now_rfc3339();
+        // Decimal text written into buffers reused from row to row: no allocation per fill.
+        let mut text = [String::new(), String::new(), String::new(), String::new()];
         for t in &run.trades {
+            let [quantity, price, commission, pnl] = &mut text;
+            decimal(quantity, t.quantity);
+            decimal(price, t.price);
+            decimal(commission, t.commission);
+            if let Some(p) = t.pnl {
+                decimal(pnl, p);
+            }
             trade.execute(params![
                 id,
                 t.timestamp.as_i64(),
                 t.action.as_str(),
                 t.symbol.as_str(),
-                t.quantity.to_string(),
-                t.price.to_string(),
-                t.commission.to_string(),
-                t.pnl.map(|p| p.to_string()),
+                quantity.as_str(),
+                price.as_str(),
+                commission.as_str(),
+                t.pnl.map(|_| pnl.as_str()),
                 t.reason,
                 now,
             ])?;
@@ -67,18 +76,28 @@ pub(super) fn save(conn: &mut Connection, run: &NewRun) -> Result<i64, StoreErro
             "INSERT INTO backtest_equity (run_id, seq, timestamp, equity, cash)
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
+        let [equity, cash, ..] = &mut text;
         for (seq, p) in run.equity.iter().enumerate() {
+            decimal(equity, p.equity);
+            decimal(cash, p.cash);
             point.execute(params![
                 id,
                 seq as i64,
                 p.timestamp.as_i64(),
-                p.equity.to_string(),
-                p.cash.to_string()
+                equity.as_str(),
+                cash.as_str()
             ])?;
         }
     }
     tx.commit()?;
     Ok(id)
+}
+
+/// `value` as its decimal text in `buf`, replacing what was there.
+fn decimal(buf: &mut String, value: impl std::fmt::Display) {
+    use std::fmt::Write;
+    buf.clear();
+    let _ = write!(buf, "{value}");
 }
 
 pub(super) fn list(conn: &Connection, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError> {

@@ -13,7 +13,7 @@ mod stability;
 use domain::UnixNanos;
 use serde::Serialize;
 
-use super::{Combo, RankBy, run_all};
+use super::{Combo, Detail, RankBy, run_all};
 use crate::AppError;
 use crate::progress::Progress;
 use crate::run::Preloaded;
@@ -95,7 +95,7 @@ pub fn walk_forward(
             start: Some(at(split)),
             end: Some(at(stop)),
         };
-        let mut scored = run_all(pre, combos, is, "in-sample", progress)?;
+        let mut scored = run_all(pre, combos, is, "in-sample", Detail::Metrics, progress)?;
         let best = scored
             .iter()
             .enumerate()
@@ -107,7 +107,15 @@ pub fn walk_forward(
             })
             .map(|(i, o)| (i, metric.value(&o.metrics)));
         let Some((i, is_score)) = best else { break };
-        let run = run_all(pre, &combos[i..=i], oos, "out-of-sample", progress)?.remove(0);
+        let run = run_all(
+            pre,
+            &combos[i..=i],
+            oos,
+            "out-of-sample",
+            Detail::Full,
+            progress,
+        )?
+        .remove(0);
         let ret = run.metrics.total_return;
         compounded *= 1.0 + ret.unwrap_or(0.0);
         windows.push(WalkWindow {

@@ -3,7 +3,7 @@
 
 use app::run::Preloaded;
 use app::sweep::walk::WalkForward;
-use app::sweep::{ParamRange, RankBy, SweepRequest, combinations};
+use app::sweep::{Keep, ParamRange, RankBy, SweepRequest, combinations};
 use app::time::Window;
 use clap::Args;
 
@@ -36,6 +36,10 @@ pub struct SweepArgs {
     /// Do not store the runs.
     #[arg(long)]
     no_save: bool,
+    /// Which stored runs keep their fills and equity curve: top:N (the best N by --metric),
+    /// all, or none. Every run keeps its parameters and metrics.
+    #[arg(long, default_value = "top:5", value_parser = parse_keep)]
+    keep: Keep,
     /// Walk-forward: optimise on TRAIN sessions (trading dates, not calendar days), test the
     /// winner on the next TEST sessions, roll by TEST. Each window warms up on the bars before it.
     #[arg(long, value_name = "TRAIN,TEST", value_parser = parse_pair)]
@@ -43,6 +47,10 @@ pub struct SweepArgs {
 }
 
 fn parse_rank(s: &str) -> Result<RankBy, String> {
+    s.parse()
+}
+
+fn parse_keep(s: &str) -> Result<Keep, String> {
     s.parse()
 }
 
@@ -100,6 +108,7 @@ pub fn run(args: SweepArgs, g: &GlobalArgs) -> anyhow::Result<()> {
         window,
         metric: args.metric,
         save: !args.no_save,
+        keep: args.keep,
     };
     let report = app::sweep::sweep(store.as_mut(), &pre, &req, &bar)?;
     if g.json {
