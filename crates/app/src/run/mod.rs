@@ -181,7 +181,7 @@ fn execute(
         match s.bars {
             SeriesBars::Lent { bars, digest } => {
                 hashes.push(StreamHash::Done(digest));
-                inputs.bar_slice(s.symbol, s.timeframe, bars);
+                inputs.lend_bars(s.symbol, s.timeframe, bars);
             }
             SeriesBars::Streamed(bars) => {
                 let h = Rc::new(RefCell::new(Xxh3::new()));

@@ -71,8 +71,9 @@ impl<'a, E> Inputs<'a, E> {
         self
     }
 
-    /// In-memory bars, lent: nothing is copied, and several runs can share one load.
-    pub fn bar_slice(
+    /// In-memory bars, lent, beside streams whose error type is `E` (see
+    /// [`Inputs::bar_slice`]).
+    pub fn lend_bars(
         &mut self,
         symbol: Symbol,
         timeframe: Timeframe,
@@ -96,6 +97,16 @@ impl<'a> Inputs<'a, std::convert::Infallible> {
         self.bars
             .push((symbol, timeframe, Source::Vec(bars.into_iter())));
         self
+    }
+
+    /// In-memory bars, lent: nothing is copied, and several runs can share one load.
+    pub fn bar_slice(
+        &mut self,
+        symbol: Symbol,
+        timeframe: Timeframe,
+        bars: &'a [Bar],
+    ) -> &mut Self {
+        self.lend_bars(symbol, timeframe, bars)
     }
 }
 
