@@ -386,6 +386,7 @@ fn every_builtin_runs_deterministically() {
             period: 14,
             oversold: 30.0,
             overbought: 70.0,
+            cooldown_bars: 0,
         },
         StrategyConfig::Bollinger {
             period: 20,

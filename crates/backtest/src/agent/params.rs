@@ -37,7 +37,9 @@ impl AgentConfig {
             StrategyConfig::SmaCrossover { .. } | StrategyConfig::EmaCrossover { .. } => {
                 &["fast", "slow"]
             }
-            StrategyConfig::RsiReversion { .. } => &["period", "oversold", "overbought"],
+            StrategyConfig::RsiReversion { .. } => {
+                &["period", "oversold", "overbought", "cooldown_bars"]
+            }
             StrategyConfig::Bollinger { .. } => &["period", "k"],
             StrategyConfig::Macd { .. } => &["fast", "slow", "signal"],
             StrategyConfig::BuyAndHold {} => &[],
@@ -184,6 +186,9 @@ fn set_strategy(
         (S::Macd { signal, .. }, "signal") => done(count().map(|v| *signal = v)),
         (S::RsiReversion { period, .. } | S::Bollinger { period, .. }, "period") => {
             done(count().map(|v| *period = v))
+        }
+        (S::RsiReversion { cooldown_bars, .. }, "cooldown_bars") => {
+            done(count().map(|v| *cooldown_bars = v))
         }
         (S::RsiReversion { oversold, .. }, "oversold") => {
             *oversold = real();

@@ -71,6 +71,7 @@ struct RawStrategy {
     period: Option<usize>,
     oversold: Option<f64>,
     overbought: Option<f64>,
+    cooldown_bars: Option<usize>,
     k: Option<f64>,
     mode: Option<BollingerMode>,
     min_score: Option<f64>,
@@ -116,7 +117,7 @@ fn need<T>(v: Option<T>, block: &str, kind: &str, field: &str) -> Result<T, Inva
 }
 
 impl RawStrategy {
-    fn present(&self) -> [(&'static str, bool); 14] {
+    fn present(&self) -> [(&'static str, bool); 15] {
         [
             ("fast", self.fast.is_some()),
             ("slow", self.slow.is_some()),
@@ -124,6 +125,7 @@ impl RawStrategy {
             ("period", self.period.is_some()),
             ("oversold", self.oversold.is_some()),
             ("overbought", self.overbought.is_some()),
+            ("cooldown_bars", self.cooldown_bars.is_some()),
             ("k", self.k.is_some()),
             ("mode", self.mode.is_some()),
             ("min_score", self.min_score.is_some()),
@@ -140,7 +142,10 @@ impl RawStrategy {
         let (name, allowed): (&str, &[&str]) = match self.kind {
             K::SmaCrossover => ("sma_crossover", &["fast", "slow"]),
             K::EmaCrossover => ("ema_crossover", &["fast", "slow"]),
-            K::RsiReversion => ("rsi_reversion", &["period", "oversold", "overbought"]),
+            K::RsiReversion => (
+                "rsi_reversion",
+                &["period", "oversold", "overbought", "cooldown_bars"],
+            ),
             K::Bollinger => ("bollinger", &["period", "k", "mode"]),
             K::Macd => ("macd", &["fast", "slow", "signal"]),
             K::BuyAndHold => ("buy_and_hold", &[]),
@@ -187,6 +192,7 @@ impl RawStrategy {
                 period: self.period.unwrap_or(14),
                 oversold: self.oversold.unwrap_or(30.0),
                 overbought: self.overbought.unwrap_or(70.0),
+                cooldown_bars: self.cooldown_bars.unwrap_or(0),
             },
             K::Bollinger => StrategyConfig::Bollinger {
                 period: self.period.unwrap_or(20),

@@ -44,6 +44,10 @@ pub enum StrategyConfig {
         period: usize,
         oversold: f64,
         overbought: f64,
+        /// Bars after the one where a position closes (by a signal or a stop) with no new
+        /// entry: without it, RSI held below `oversold` re-enters on every bar after a stop-out.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        cooldown_bars: usize,
     },
     Bollinger {
         period: usize,
@@ -71,6 +75,10 @@ fn bad(field: &'static str, message: impl Into<String>) -> BadParam {
         field,
         message: message.into(),
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn periods(fast: usize, slow: usize) -> Result<(), BadParam> {
@@ -143,7 +151,14 @@ impl StrategyConfig {
                 period,
                 oversold,
                 overbought,
+                cooldown_bars,
             } => {
+                if cooldown_bars > 100_000 {
+                    return Err(bad(
+                        "cooldown_bars",
+                        format!("{cooldown_bars} is above 100000"),
+                    ));
+                }
                 if !(2..=100_000).contains(&period) {
                     return Err(bad("period", format!("{period} is outside 2..=100000")));
                 }
@@ -197,9 +212,12 @@ impl StrategyConfig {
                 period,
                 oversold,
                 overbought,
-            } => {
-                Box::new(RsiReversion::new(period, oversold, overbought, symbols).map_err(to_bad)?)
-            }
+                cooldown_bars,
+            } => Box::new(
+                RsiReversion::new(period, oversold, overbought, symbols)
+                    .map_err(to_bad)?
+                    .with_cooldown(cooldown_bars),
+            ),
             Self::Bollinger { period, k, mode } => {
                 Box::new(BollingerStrategy::new(period, k, mode, symbols).map_err(to_bad)?)
             }

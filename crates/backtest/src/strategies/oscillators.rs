@@ -21,6 +21,11 @@ pub struct RsiReversion {
     oversold: f64,
     overbought: f64,
     rsi: Vec<Rsi>,
+    cooldown: usize,
+    /// Per symbol: whether it held a position (or had asked for an entry) at its last bar, and
+    /// bars left to wait.
+    held: Vec<bool>,
+    waiting: Vec<usize>,
 }
 
 impl RsiReversion {
@@ -34,20 +39,48 @@ impl RsiReversion {
             oversold,
             overbought,
             rsi: vec![Rsi::new(period)?; symbols],
+            cooldown: 0,
+            held: vec![false; symbols],
+            waiting: vec![0; symbols],
         })
+    }
+
+    /// No entry at the bar a position closes nor in the `bars` bars after it.
+    pub fn with_cooldown(mut self, bars: usize) -> Self {
+        self.cooldown = bars;
+        self
     }
 }
 
 impl Strategy for RsiReversion {
     fn on_bar(&mut self, ctx: &Context<'_>, s: SymbolId, bar: &Bar, out: &mut Vec<OrderRequest>) {
-        let Some(v) = self.rsi[s.index()].update(bar.close) else {
+        let i = s.index();
+        let flat = ctx.position(s).is_zero();
+        let pending = ctx.has_working_orders(s);
+        if flat && !pending && self.held[i] {
+            // Closed since the last bar (a signal's exit, or a stop, even one hit in the bar its
+            // entry filled): no entry at this bar nor in the `cooldown` bars after it.
+            self.waiting[i] = if self.cooldown > 0 {
+                self.cooldown + 1
+            } else {
+                0
+            };
+        }
+        self.held[i] = !flat || pending;
+        let Some(v) = self.rsi[i].update(bar.close) else {
             return;
         };
+        if flat && self.waiting[i] > 0 {
+            self.waiting[i] -= 1;
+            return;
+        }
+        let before = out.len();
         if v < self.oversold {
             bullish(ctx, s, out);
         } else if v > self.overbought {
             bearish(ctx, s, out);
         }
+        self.held[i] |= out.len() > before;
     }
 }
 
