@@ -64,12 +64,13 @@ def run_ztrade(exe: str, csv: Path, repeat: int) -> dict:
         agents = Path(d) / "agents"
         agents.mkdir()
         (agents / "ref_sma.yaml").write_text(AGENT)
-        env = dict(os.environ, ZTRADE_DB=db, ZTRADE_AGENTS_DIR=str(agents))
+        env = dict(os.environ, ZTRADE_DB=db)
         subprocess.run(
             [exe, "data", "import", str(csv), "--symbol", "SYNTH", "--timeframe", "1m"],
             check=True, capture_output=True, env=env,
         )
-        grid = ["--param", "fast=5..14", "--param", "slow=20..65:5", "--metric", "total-return"]
+        grid = ["--param", "fast=5..14", "--param", "slow=20..65:5", "--metric", "total-return",
+                "--agents-dir", str(agents)]
         for name, extra in [("stored", []), ("no_save", ["--no-save"])]:
             runs = []
             for _ in range(repeat):
