@@ -31,6 +31,50 @@ pub struct DrawdownSpan {
     pub recovered: bool,
 }
 
+/// The episode of the deepest percentage drawdown: from its peak to its valley and on to the
+/// recovery (the first later value at or above the peak), or to the last value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DrawdownEpisode {
+    /// `valley / peak − 1`, negative.
+    pub depth: f64,
+    pub peak_date: NaiveDate,
+    pub valley_date: NaiveDate,
+    /// `None` when the curve never came back to the peak.
+    pub recovery_date: Option<NaiveDate>,
+    /// Daily periods (trading dates) from the peak to the recovery, or to the last value.
+    pub sessions: usize,
+    /// Calendar days from the peak to the recovery, or to the last value.
+    pub calendar_days: i64,
+}
+
+/// The deepest drawdown's episode (the first of equal depths), or `None` when the curve never
+/// falls below a peak. Depths are the same ratios [`crate::stats::max_drawdown`] takes.
+pub fn deepest_drawdown(points: &[DailyPoint]) -> Option<DrawdownEpisode> {
+    let mut peak = 0usize;
+    let mut worst: Option<(f64, usize, usize)> = None; // (depth, peak, valley)
+    for (i, p) in points.iter().enumerate() {
+        if p.equity >= points[peak].equity {
+            peak = i;
+            continue;
+        }
+        let depth = p.equity.to_f64() / points[peak].equity.to_f64() - 1.0;
+        if worst.is_none_or(|(d, ..)| depth < d) {
+            worst = Some((depth, peak, i));
+        }
+    }
+    let (depth, peak, valley) = worst?;
+    let recovery = (valley + 1..points.len()).find(|&j| points[j].equity >= points[peak].equity);
+    let end = recovery.unwrap_or(points.len() - 1);
+    Some(DrawdownEpisode {
+        depth,
+        peak_date: points[peak].date,
+        valley_date: points[valley].date,
+        recovery_date: recovery.map(|j| points[j].date),
+        sessions: end - peak,
+        calendar_days: (points[end].date - points[peak].date).num_days(),
+    })
+}
+
 /// The largest fall, in money, from a running peak; zero when the curve never falls.
 pub fn max_drawdown_amount(points: &[DailyPoint]) -> Money {
     let mut peak = match points.first() {
@@ -103,6 +147,27 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    #[test]
+    fn the_deepest_episode_with_its_valley_and_recovery() {
+        // Peak 100 at 0, valley 80 at 2 (−20 %), recovered at 4; then peak 120 at 5, valley
+        // 100 at 6 (−16.7 %), never recovered.
+        let c = curve(&[100, 90, 80, 95, 100, 120, 100, 110]);
+        let e = deepest_drawdown(&c).unwrap();
+        assert!((e.depth + 0.2).abs() < 1e-15);
+        assert_eq!((e.peak_date, e.valley_date), (c[0].date, c[2].date));
+        assert_eq!(e.recovery_date, Some(c[4].date));
+        assert_eq!((e.sessions, e.calendar_days), (4, 4));
+        // The deepest one still open at the end runs to the last value.
+        let c = curve(&[100, 110, 70, 90]);
+        let e = deepest_drawdown(&c).unwrap();
+        assert_eq!(
+            (e.peak_date, e.valley_date, e.recovery_date),
+            (c[1].date, c[2].date, None)
+        );
+        assert_eq!(e.sessions, 2);
+        assert!(deepest_drawdown(&curve(&[1, 2, 3])).is_none());
     }
 
     #[test]

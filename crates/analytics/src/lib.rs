@@ -21,7 +21,7 @@ pub mod stats;
 pub mod trades;
 
 pub use daily::{DailyCurve, DailyPoint, DateKey};
-pub use drawdown::DrawdownSpan;
+pub use drawdown::{DrawdownEpisode, DrawdownSpan};
 pub use error::AnalyticsError;
 pub use metrics::{BenchmarkMetrics, Metrics, MetricsConfig, MetricsInput, compute};
 pub use monthly::YearReturns;

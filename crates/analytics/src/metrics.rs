@@ -10,7 +10,9 @@ use domain::{Money, UnixNanos};
 use serde::{Deserialize, Serialize};
 
 use crate::daily::{DailyCurve, DateKey, align};
-use crate::drawdown::{DrawdownSpan, longest_drawdown, max_drawdown_amount};
+use crate::drawdown::{
+    DrawdownEpisode, DrawdownSpan, deepest_drawdown, longest_drawdown, max_drawdown_amount,
+};
 use crate::error::AnalyticsError;
 use crate::monthly::{YearReturns, monthly_returns};
 use crate::stats;
@@ -87,7 +89,11 @@ pub struct Metrics {
     pub max_drawdown: Option<f64>,
     /// Largest fall from a daily peak in money (non-negative).
     pub max_drawdown_amount: Money,
+    /// The longest drawdown episode (which may not be the deepest).
     pub max_drawdown_duration: Option<DrawdownSpan>,
+    /// The deepest drawdown's episode: peak, valley, recovery and duration.
+    #[serde(default)]
+    pub max_drawdown_episode: Option<DrawdownEpisode>,
     /// Fraction of bars with a position held at the close.
     pub exposure: Option<f64>,
     pub trades: TradeStats,
@@ -169,6 +175,7 @@ pub fn compute(input: &MetricsInput<'_>) -> Result<Metrics, AnalyticsError> {
         max_drawdown: finite(stats::max_drawdown(&r)),
         max_drawdown_amount: max_drawdown_amount(&curve.points),
         max_drawdown_duration: longest_drawdown(&curve.points),
+        max_drawdown_episode: deepest_drawdown(&curve.points),
         exposure,
         trades,
         benchmark,
@@ -267,6 +274,9 @@ mod tests {
             (span.periods, span.calendar_days, span.recovered),
             (2, 2, true)
         );
+        let deepest = m.max_drawdown_episode.unwrap();
+        assert!((deepest.depth - m.max_drawdown.unwrap()).abs() < 1e-15);
+        assert_eq!(deepest.recovery_date.is_some(), span.recovered);
         assert_eq!(m.exposure, Some(0.8));
         assert_eq!(m.trades.count, 1);
         let b = m.benchmark.as_ref().unwrap();
@@ -281,6 +291,10 @@ mod tests {
         let back: Metrics = serde_json::from_str(&m.to_json()).unwrap();
         assert_eq!(back.trades, m.trades);
         assert_eq!(back.max_drawdown_duration, m.max_drawdown_duration);
+        assert_eq!(
+            back.max_drawdown_episode.map(|e| e.valley_date),
+            m.max_drawdown_episode.map(|e| e.valley_date)
+        );
         assert_eq!((back.start, back.end_equity), (m.start, m.end_equity));
     }
 

@@ -5,7 +5,7 @@ use app::run::Run;
 use app::sweep::SweepReport;
 use app::sweep::walk::WalkForwardReport;
 use app::views::fmt::{money, money_or_blank, pct, ratio};
-use app::views::{CompareReport, StoredRunReport, metric_rows, warmup_note};
+use app::views::{CompareReport, StoredRunReport, metric_rows, short_run_note, warmup_note};
 use store::RunSummary;
 
 use crate::output::table;
@@ -43,6 +43,9 @@ pub fn print_run(run_id: Option<i64>, o: &Run) {
         .into_iter()
         .map(|m| vec![m.name.to_string(), m.text]);
     println!("{}", table(&["metric", "value"], rows));
+    if let Some(note) = short_run_note(&o.metrics) {
+        println!("{note}");
+    }
 }
 
 pub fn print_list(runs: &[RunSummary]) {
@@ -94,6 +97,9 @@ pub fn print_show(run: &StoredRunReport<'_>, trades: &[domain::Fill]) {
         .into_iter()
         .map(|m| vec![m.name.to_string(), m.text]);
     println!("{}", table(&["metric", "value"], rows));
+    if let Some(note) = short_run_note(run.metrics) {
+        println!("{note}");
+    }
     if !run.fills_kept {
         println!(
             "fills and equity were not kept: a sweep stored this run with its parameters and \

@@ -48,10 +48,18 @@ pub fn metric_rows(m: &Metrics) -> Vec<MetricRow> {
             Rank::High,
         ),
         (
-            "drawdown periods",
-            m.max_drawdown_duration
+            "max drawdown duration",
+            m.max_drawdown_episode.as_ref().map_or("–".into(), episode),
+            m.max_drawdown_episode
                 .as_ref()
-                .map_or("–".into(), |d| d.periods.to_string()),
+                .map(|e| -(e.sessions as f64)),
+            Rank::High,
+        ),
+        (
+            "longest drawdown",
+            m.max_drawdown_duration.as_ref().map_or("–".into(), |d| {
+                format!("{} sessions, {} days", d.periods, d.calendar_days)
+            }),
             m.max_drawdown_duration
                 .as_ref()
                 .map(|d| -(d.periods as f64)),
@@ -98,14 +106,56 @@ pub fn metric_rows(m: &Metrics) -> Vec<MetricRow> {
         ),
         ("beta", ratio(b.and_then(|b| b.beta)), None, Rank::None),
     ];
+    let short = m.periods < MIN_ANNUALISED_SESSIONS;
     rows.into_iter()
-        .map(|(name, text, value, rank)| MetricRow {
-            name,
-            text,
-            value,
-            rank,
+        .map(|(name, text, value, rank)| {
+            if short && ANNUALISED.contains(&name) {
+                return MetricRow {
+                    name,
+                    text: "– (short run)".into(),
+                    value: None,
+                    rank,
+                };
+            }
+            MetricRow {
+                name,
+                text,
+                value,
+                rank,
+            }
         })
         .collect()
+}
+
+/// Runs with fewer daily returns than this show no annualised figures in tables: a one-day
+/// run's −38 % CAGR or Calmar of −200 says nothing. `--json` keeps the numbers (as empyrical
+/// computes them) with `periods` beside them.
+pub const MIN_ANNUALISED_SESSIONS: usize = 20;
+
+/// The rows [`MIN_ANNUALISED_SESSIONS`] hides.
+const ANNUALISED: [&str; 5] = ["CAGR", "annual volatility", "Sharpe", "Sortino", "Calmar"];
+
+/// Why a run's annualised figures are not shown, for the line under its table.
+pub fn short_run_note(m: &Metrics) -> Option<String> {
+    (m.periods < MIN_ANNUALISED_SESSIONS).then(|| {
+        format!(
+            "annualised figures (CAGR, volatility, Sharpe, Sortino, Calmar) are not shown for \
+             runs shorter than {MIN_ANNUALISED_SESSIONS} sessions; this one has {} daily \
+             returns",
+            m.periods
+        )
+    })
+}
+
+/// `41 sessions, 58 days (peak 2020-02-19, valley 2020-03-23, recovered 2020-05-01)`.
+fn episode(e: &analytics::DrawdownEpisode) -> String {
+    let end = e
+        .recovery_date
+        .map_or("not recovered".into(), |d| format!("recovered {d}"));
+    format!(
+        "{} sessions, {} days (peak {}, valley {}, {end})",
+        e.sessions, e.calendar_days, e.peak_date, e.valley_date
+    )
 }
 
 /// Which value of a row is best when runs are compared.

@@ -12,5 +12,5 @@ pub mod metrics;
 pub mod run;
 
 pub use compare::CompareReport;
-pub use metrics::{MetricRow, Rank, metric_rows};
+pub use metrics::{MetricRow, Rank, metric_rows, short_run_note};
 pub use run::{RunReport, StoredRunReport, TradeView, warmup_note};
