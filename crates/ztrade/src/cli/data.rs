@@ -23,9 +23,10 @@ pub enum DataCommand {
     /// Import a CSV (or .csv.gz) of bars or quote bars. Strict: the first bad row aborts and
     /// nothing from the file is stored. Re-importing the same rows changes nothing.
     Import {
-        /// The file: any of the layouts in ../shared/data (date/timestamp/Date+Time columns,
-        /// offsets, Z or naive times, gzip).
+        /// The file: Yahoo, LEAN, Alpaca, Polygon, pandas and backtesting.py layouts
+        /// (date/timestamp/Date+Time columns, offsets, Z or naive times, gzip).
         file: PathBuf,
+        /// Ticker to store the rows under (e.g. SPY).
         #[arg(long)]
         symbol: Symbol,
         /// 1m, 5m, 15m, 1h, 1d (or 1Min, 5Min, 15Min, 1Hour, 1Day; also 1s, 1w, 1mo).
@@ -47,8 +48,10 @@ pub enum DataCommand {
     },
     /// Export one series to CSV, JSON or Parquet (pandas and polars read all three).
     Export {
+        /// Ticker of the series.
         #[arg(long)]
         symbol: Symbol,
+        /// Timeframe of the series: 1m, 5m, 15m, 1h, 1d (or 1Min, … 1Day).
         #[arg(long)]
         timeframe: Timeframe,
         /// First date or RFC 3339 time, inclusive.
@@ -57,6 +60,7 @@ pub enum DataCommand {
         /// Last date (inclusive) or RFC 3339 time (exclusive).
         #[arg(long)]
         end: Option<String>,
+        /// csv, json (an array of rows) or parquet.
         #[arg(long, value_enum)]
         format: ExportFormat,
         /// A file (replaced atomically; through a symlink, its target), a FIFO or device
@@ -69,6 +73,7 @@ pub enum DataCommand {
     Status,
     /// Generate deterministic synthetic bars and sentiment (news, reddit, sec) and store them.
     Seed {
+        /// Comma-separated tickers to generate.
         #[arg(long, value_delimiter = ',', default_value = "SPY,TSLA,AAPL")]
         symbols: Vec<Symbol>,
         /// Trading sessions to generate.
@@ -77,8 +82,10 @@ pub enum DataCommand {
         /// Last session date. Fixed by default so that the same command always seeds the same data.
         #[arg(long, default_value = "2025-12-31")]
         end: chrono::NaiveDate,
+        /// Bar timeframe: 1m, 5m, 15m, 1h or 1d.
         #[arg(long, default_value = "5m")]
         timeframe: Timeframe,
+        /// Random seed: the same seed always gives the same data.
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },

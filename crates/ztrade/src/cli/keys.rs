@@ -33,13 +33,22 @@ pub struct KeysArgs {
 #[derive(Debug, Subcommand)]
 enum KeysCommand {
     /// Store a provider's keys (prompted without echo, or read from stdin one per line).
-    Set { provider: ProviderArg },
+    Set {
+        /// Whose keys: alpaca or polygon.
+        provider: ProviderArg,
+    },
     /// Provider, key names and when they were stored and rotated; never the secrets.
     List,
     /// Replace a provider's stored keys (same input as `set`).
-    Rotate { provider: ProviderArg },
+    Rotate {
+        /// Whose keys: alpaca or polygon.
+        provider: ProviderArg,
+    },
     /// Remove a provider's stored keys.
-    Delete { provider: ProviderArg },
+    Delete {
+        /// Whose keys: alpaca or polygon.
+        provider: ProviderArg,
+    },
     /// The audit trail: what was done to which provider's keys, and when.
     Audit,
 }

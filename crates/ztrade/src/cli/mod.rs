@@ -32,7 +32,15 @@ use crate::logging::LogFormat;
 
 /// ztrade: collect market data without gaps, keep it exactly, backtest strategies on it.
 #[derive(Debug, Parser)]
-#[command(name = "ztrade", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "ztrade",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_help = "Every command also takes --db, --json, --log-format, --busy-timeout and \
+                  --agents-dir (described under Global options in `ztrade --help`)."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -40,27 +48,37 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Options every command takes: left out of the short help (`-h`) so that each command's own
+/// flags stand alone, and listed under their own heading in the full help (`--help`).
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Store URL: sqlite://PATH or postgres://USER@HOST/DB. Falls back to $ZTRADE_DB, then
     /// $DATABASE_URL, then sqlite://ztrade.db.
-    #[arg(long, global = true, env = "ZTRADE_DB", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        hide_short_help = true,
+        env = "ZTRADE_DB",
+        hide_env_values = true
+    )]
     pub db: Option<String>,
     /// Print data as JSON on stdout (for scripts).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, hide_short_help = true)]
     pub json: bool,
     /// Log format on stderr; the level comes from RUST_LOG (default warn).
-    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    #[arg(long, global = true, hide_short_help = true, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
     /// SQLite only: seconds to wait for another process's write lock before giving up
     /// (default 10; the same as `?busy_timeout=SECONDS` on the URL, which this overrides).
-    #[arg(long, global = true, env = "ZTRADE_BUSY_TIMEOUT", value_name = "SECONDS",
+    #[arg(long, global = true, hide_short_help = true, env = "ZTRADE_BUSY_TIMEOUT", value_name = "SECONDS",
           value_parser = parse_busy_timeout)]
     pub busy_timeout: Option<f64>,
     /// Directory of agent YAML files (ID.yaml).
     #[arg(
         long,
         global = true,
+        hide_short_help = true,
         env = "ZTRADE_AGENTS_DIR",
         default_value = "agents",
         value_name = "DIR"
@@ -168,5 +186,48 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Collect(args) => collect::run(args, &cli.global),
         Command::Scheduler(args) => collect::scheduler(args, &cli.global),
         Command::Worker(args) => collect::worker(args, &cli.global),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Every command and every flag has a description, and none points at a development path.
+    #[test]
+    fn every_command_and_flag_says_what_it_does() {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut missing = Vec::new();
+        walk(&cmd, "ztrade", &mut missing);
+        assert!(missing.is_empty(), "without a description: {missing:#?}");
+    }
+
+    fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        if cmd.get_about().is_none() && path != "ztrade help" && !path.starts_with("ztrade help ") {
+            missing.push(path.to_string());
+        }
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if id == "help" || id == "version" {
+                continue;
+            }
+            let help = arg
+                .get_long_help()
+                .or(arg.get_help())
+                .map(|h| h.to_string());
+            match help {
+                None => missing.push(format!("{path} --{id}")),
+                Some(h) if h.contains("../shared") => {
+                    missing.push(format!("{path} --{id}: mentions ../shared: {h}"))
+                }
+                Some(_) => {}
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, &format!("{path} {}", sub.get_name()), missing);
+        }
     }
 }

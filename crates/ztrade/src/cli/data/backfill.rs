@@ -28,11 +28,13 @@ use app::time::{Bound, parse_bound};
 
 #[derive(Debug, Args)]
 pub struct BackfillArgs {
+    /// Where to fetch from (keys from the provider's environment variables, then the vault).
     #[arg(long, value_enum)]
     provider: ProviderArg,
     /// Comma-separated tickers.
     #[arg(long, value_delimiter = ',', required = true)]
     symbols: Vec<Symbol>,
+    /// What to fetch: bars, trades, quotes, news or an option chain snapshot.
     #[arg(long, value_enum, default_value = "bars")]
     kind: KindArg,
     /// Bars only: 1m, 5m, 15m, 1h, 1d (or 1Min, … 1Day).
