@@ -57,7 +57,11 @@ impl AgentsDir {
         Ok(AgentConfig::load(&path)?)
     }
 
+    /// Every agent file; none when the directory does not exist yet.
     pub fn list(&self) -> Result<Vec<AgentListing>, AppError> {
+        if !self.dir.exists() {
+            return Ok(Vec::new());
+        }
         Ok(scan_dir(&self.dir)?
             .into_iter()
             .map(|(file, r)| match r {
@@ -79,6 +83,21 @@ impl AgentsDir {
                 },
             })
             .collect())
+    }
+
+    /// Writes `DIR/ID.yaml` (creating the directory), refusing to replace a file unless `force`.
+    pub fn create(&self, id: &str, text: &str, force: bool) -> Result<PathBuf, AppError> {
+        let path = self.dir.join(format!("{id}.yaml"));
+        if !force && path.exists() {
+            return Err(AppError::input(format!(
+                "{} exists; --force replaces it",
+                path.display()
+            )));
+        }
+        let io = |e: std::io::Error| AppError::input(format!("{}: {e}", path.display()));
+        std::fs::create_dir_all(&self.dir).map_err(io)?;
+        std::fs::write(&path, text).map_err(io)?;
+        Ok(path)
     }
 
     /// Checks `targets` (agent ids, or paths ending in .yaml/.yml), or every file of the

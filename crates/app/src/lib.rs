@@ -5,7 +5,8 @@
 //! and dashboard render the same ones.
 //!
 //! - [`time`]: a user's date or time (`2024-01-02`, RFC 3339) as an instant, and run windows.
-//! - [`agents`]: the agents directory: load one, list them, validate files.
+//! - [`agents`]: the agents directory: load one, list them, validate files, write a new one
+//!   ([`agent_template`]).
 //! - [`run`]: one agent over stored (or preloaded) bars → engine → metrics → a stored run.
 //! - [`sweep`]: parameter grids in parallel, ranked; [`sweep::walk`] for walk-forward.
 //! - [`data`]: import a file, export a series, seed synthetic data, series status and gaps.
@@ -15,6 +16,7 @@
 //! - [`progress`]: how long work reports progress to whoever shows it.
 //! - [`error`]: [`AppError`], split by what the caller can do about it.
 
+pub mod agent_template;
 pub mod agents;
 pub mod data;
 pub mod demo;

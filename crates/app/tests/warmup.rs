@@ -160,7 +160,7 @@ fn too_little_history_is_reported_not_hidden() {
     assert_eq!(r.warmup.wanted, 30);
     assert_eq!(r.warmup.used, Some(12));
     assert!(r.warmup.short());
-    let note = app::views::warmup_note(&r.warmup).unwrap();
+    let note = app::views::warmup_note(&r.warmup, Timeframe::D1).unwrap();
     assert!(note.contains("only 12 of the 30 bars"), "{note}");
 
     // A fixed number, and none.
@@ -169,7 +169,7 @@ fn too_little_history_is_reported_not_hidden() {
     assert_eq!(r.result.counts.warmup_bars, 100);
     let r = run::run(&*st, &agent("none"), from(bars[300].ts), None).unwrap();
     assert_eq!((r.warmup.wanted, r.warmup.used), (0, None));
-    assert!(app::views::warmup_note(&r.warmup).is_none());
+    assert!(app::views::warmup_note(&r.warmup, Timeframe::D1).is_none());
 
     // Without a start there is nothing before the first bar to warm up on.
     let r = run::run(&*st, &agent("auto"), Window::default(), None).unwrap();

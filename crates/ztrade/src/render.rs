@@ -4,13 +4,16 @@
 use app::run::Run;
 use app::sweep::SweepReport;
 use app::sweep::walk::WalkForwardReport;
-use app::views::fmt::{money, money_or_blank, pct, ratio};
-use app::views::{CompareReport, StoredRunReport, metric_rows, short_run_note, warmup_note};
+use app::views::fmt::{money, money_or_blank, pct, ratio, stamp};
+use app::views::{
+    CompareReport, RoundTrip, StoredRunReport, metric_rows, round_trips, short_run_note,
+    warmup_note,
+};
 use store::RunSummary;
 
 use crate::output::table;
 
-pub fn print_run(run_id: Option<i64>, o: &Run) {
+pub fn print_run(run_id: Option<i64>, o: &Run, trades: bool) {
     let r = &o.result;
     let symbols: Vec<&str> = o.agent.symbols.iter().map(|s| s.as_str()).collect();
     println!(
@@ -18,8 +21,8 @@ pub fn print_run(run_id: Option<i64>, o: &Run) {
         o.agent.id,
         symbols.join(","),
         o.agent.timeframe,
-        r.start,
-        r.end
+        stamp(r.start, r.timeframe),
+        stamp(r.end, r.timeframe)
     );
     println!(
         "capital {} → equity {}  ({} fills, {} bars){}",
@@ -29,7 +32,7 @@ pub fn print_run(run_id: Option<i64>, o: &Run) {
         r.counts.bars,
         run_id.map_or("  [not saved]".into(), |id| format!("  run #{id}"))
     );
-    if let Some(note) = warmup_note(&o.warmup) {
+    if let Some(note) = warmup_note(&o.warmup, r.timeframe) {
         if o.warmup.short() {
             eprintln!("warning: {note}");
         } else {
@@ -46,6 +49,42 @@ pub fn print_run(run_id: Option<i64>, o: &Run) {
     if let Some(note) = short_run_note(&o.metrics) {
         println!("{note}");
     }
+    if trades {
+        print_round_trips(&round_trips(&r.fills, r.timeframe));
+    }
+}
+
+/// One row per round trip, then a count of the open position's fills if any.
+pub fn print_round_trips(trips: &[RoundTrip]) {
+    if trips.is_empty() {
+        println!("no round trip closed");
+        return;
+    }
+    let rows = trips.iter().map(|t| {
+        vec![
+            t.symbol.clone(),
+            t.side.to_string(),
+            t.quantity.to_string(),
+            t.entry_time.clone(),
+            t.entry_price.to_string(),
+            t.exit_time.clone(),
+            t.exit_price.to_string(),
+            money(t.pnl),
+            t.exit_reason.clone(),
+        ]
+    });
+    let header = [
+        "symbol",
+        "side",
+        "qty",
+        "entry",
+        "price",
+        "exit",
+        "price",
+        "P&L",
+        "closed by",
+    ];
+    println!("{}", table(&header, rows));
 }
 
 pub fn print_list(runs: &[RunSummary]) {
@@ -83,7 +122,7 @@ pub fn print_list(runs: &[RunSummary]) {
     println!("{}", table(&header, rows));
 }
 
-pub fn print_show(run: &StoredRunReport<'_>, trades: &[domain::Fill]) {
+pub fn print_show(run: &StoredRunReport<'_>, trades: &[domain::Fill], tf: domain::Timeframe) {
     let s = run.run;
     println!(
         "run #{}  agent {}  {} → {}  created {}",
@@ -107,12 +146,13 @@ pub fn print_show(run: &StoredRunReport<'_>, trades: &[domain::Fill]) {
         );
         return;
     }
-    if run.trades.is_none() {
+    let Some(trips) = &run.round_trips else {
         return;
-    }
+    };
+    print_round_trips(trips);
     let rows = trades.iter().map(|t| {
         vec![
-            t.timestamp.to_rfc3339(),
+            stamp(t.timestamp, tf),
             t.symbol.to_string(),
             t.action.to_string(),
             t.quantity.to_string(),

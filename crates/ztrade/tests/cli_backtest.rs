@@ -120,6 +120,28 @@ fn reference_agent_on_real_spy_daily(backend: &str) {
     }
     assert_eq!(v["final_equity"].to_string(), "182091.18");
     assert!(v["run_id"].as_i64().is_some());
+    // Round trips: one per sell of the reference, dates for daily bars, P&L summing to the
+    // realized P&L of the fills.
+    let id = v["run_id"].as_i64().unwrap().to_string();
+    let shown = db.json(&["backtest", "show", &id, "--trades"]);
+    let trips = shown["round_trips"].as_array().unwrap();
+    let sells = golden.iter().filter(|g| g[2] == "SELL").count();
+    assert_eq!(trips.len(), sells);
+    assert_eq!(trips[0]["entry_time"], "1998-05-14");
+    assert_eq!(trips[0]["exit_time"], "1998-05-18");
+    assert_eq!(trips[0]["entry_price"], "111.53");
+    let pnl = |x: &Value| x.as_str().unwrap().parse::<f64>().unwrap();
+    let trips_pnl: f64 = trips.iter().map(|t| pnl(&t["pnl"])).sum();
+    let fills_pnl: f64 = trades.iter().filter_map(|t| t["pnl"].as_f64()).sum();
+    assert!(
+        (trips_pnl - fills_pnl).abs() < 1e-6,
+        "{trips_pnl} vs {fills_pnl}"
+    );
+    let text = db.ok(&["backtest", "show", &id, "--trades"]);
+    assert!(
+        text.contains("closed by") && text.contains("1998-05-14"),
+        "{text}"
+    );
     // Missing data is an error, not an empty success.
     db.agent("qqq", &sma_crossover("qqq", "QQQ", "1d", 10, 30));
     let out = db.run(&["backtest", "run", "qqq"]);

@@ -1,7 +1,7 @@
 //! How numbers are written for people (JSON carries them exact): percentages with two
 //! decimals, ratios with three, money rounded to the cent, `–` for a value that is undefined.
 
-use domain::Money;
+use domain::{Money, Timeframe, UnixNanos};
 
 /// `0.1234` → `12.34%`.
 pub fn pct(v: Option<f64>) -> String {
@@ -16,6 +16,16 @@ pub fn ratio(v: Option<f64>) -> String {
 /// Rounded to the cent, half to even (as `Money::round_dp`).
 pub fn money(m: Money) -> String {
     m.round_dp(2).to_string()
+}
+
+/// A bar stamp as people read it: the date for daily and longer bars (stamped at midnight UTC
+/// of their date), RFC 3339 otherwise.
+pub fn stamp(t: UnixNanos, timeframe: Timeframe) -> String {
+    if timeframe.is_daily_or_longer() {
+        t.utc_date().to_string()
+    } else {
+        t.to_rfc3339()
+    }
 }
 
 /// `money` of an optional amount, empty when there is none.

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use store::{RunSummary, StoredRun};
 
+use super::round_trips::{RoundTrip, round_trips};
 use crate::run::{Run, Warmup};
 
 /// An exact decimal as a JSON number (not a string, not a rounded float).
@@ -60,15 +61,20 @@ pub struct RunReport<'a> {
     pub warmup: &'a Warmup,
     pub metrics: &'a Metrics,
     pub trades: Vec<TradeView<'a>>,
+    /// With `--trades`: the fills grouped into round trips.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub round_trips: Option<Vec<RoundTrip>>,
 }
 
 /// What the warm-up of a run with a start was, for people: `None` when there was none to do.
-pub fn warmup_note(w: &Warmup) -> Option<String> {
+pub fn warmup_note(w: &Warmup, timeframe: domain::Timeframe) -> Option<String> {
     let used = w.used?;
     if w.wanted == 0 {
         return None;
     }
-    let from = w.from.map_or(String::new(), |t| format!(" (from {t})"));
+    let from = w.from.map_or(String::new(), |t| {
+        format!(" (from {})", super::fmt::stamp(t, timeframe))
+    });
     Some(if w.short() {
         format!(
             "warm-up: only {used} of the {} bars the strategy needs are stored before the start{from}; \
@@ -95,7 +101,14 @@ impl<'a> RunReport<'a> {
             warmup: &o.warmup,
             metrics: &o.metrics,
             trades: o.result.fills.iter().map(TradeView::new).collect(),
+            round_trips: None,
         }
+    }
+
+    /// With the round trips of the run's fills.
+    pub fn with_round_trips(mut self, o: &Run) -> Self {
+        self.round_trips = Some(round_trips(&o.result.fills, o.result.timeframe));
+        self
     }
 }
 
@@ -111,6 +124,9 @@ pub struct StoredRunReport<'a> {
     pub fills_kept: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trades: Option<Vec<TradeView<'a>>>,
+    /// With `--trades`: the fills grouped into round trips.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub round_trips: Option<Vec<RoundTrip>>,
 }
 
 impl<'a> StoredRunReport<'a> {
@@ -124,6 +140,15 @@ impl<'a> StoredRunReport<'a> {
             // A whole run has at least its first equity point.
             fills_kept: !run.equity.is_empty(),
             trades: with_trades.then(|| run.trades.iter().map(TradeView::new).collect()),
+            round_trips: with_trades.then(|| round_trips(&run.trades, stored_timeframe(run))),
         }
     }
+}
+
+/// The timeframe of a stored run, from its agent snapshot (1d if the snapshot lacks one).
+pub fn stored_timeframe(run: &StoredRun) -> domain::Timeframe {
+    run.config["timeframe"]
+        .as_str()
+        .and_then(|t| domain::Timeframe::parse(t).ok())
+        .unwrap_or(domain::Timeframe::D1)
 }

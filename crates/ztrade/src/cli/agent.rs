@@ -1,4 +1,4 @@
-//! `ztrade agent list|show|validate`: the YAML agents in the agents directory (`--agents-dir`).
+//! `ztrade agent list|show|new|validate`: the YAML agents in the agents directory (`--agents-dir`).
 
 use clap::Subcommand;
 
@@ -13,6 +13,24 @@ pub enum AgentCommand {
     Show {
         /// Agent id: the file AGENTS_DIR/ID.yaml.
         id: String,
+    },
+    /// Write a commented agent file AGENTS_DIR/ID.yaml with a strategy's defaults.
+    New {
+        /// Agent id: the file name without .yaml.
+        id: String,
+        /// Strategy kind: sma_crossover, ema_crossover, rsi_reversion, bollinger, macd,
+        /// buy_and_hold or technical_sentiment.
+        #[arg(long, default_value = "sma_crossover")]
+        strategy: String,
+        /// Comma-separated tickers, traded together as one portfolio sharing the capital.
+        #[arg(long, value_delimiter = ',', default_value = "SPY")]
+        symbols: Vec<String>,
+        /// Bar timeframe: 1m, 5m, 15m, 1h or 1d.
+        #[arg(long, default_value = "1d")]
+        timeframe: String,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Check agent files; errors name the file, line and field. Exit code 1 if any is bad.
     Validate {
@@ -31,7 +49,8 @@ pub fn run(cmd: AgentCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             }
             if rows.is_empty() {
                 println!(
-                    "no agents in {}; `ztrade demo` writes sample agents",
+                    "no agents in {}; `ztrade agent new ID --strategy KIND` writes one, \
+                     `ztrade demo` writes samples",
                     agents.dir.display()
                 );
                 return Ok(());
@@ -56,6 +75,24 @@ pub fn run(cmd: AgentCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             println!(
                 "{}",
                 output::table(&["id", "symbols", "timeframe", "strategy"], body)
+            );
+            Ok(())
+        }
+        AgentCommand::New {
+            id,
+            strategy,
+            symbols,
+            timeframe,
+            force,
+        } => {
+            let text = app::agent_template::new_agent(&id, &strategy, &symbols, &timeframe)?;
+            let path = agents.create(&id, &text, force)?;
+            if g.json {
+                return output::json(&serde_json::json!({ "id": id, "file": path }));
+            }
+            println!(
+                "wrote {}; run it with `ztrade backtest run {id}`",
+                path.display()
             );
             Ok(())
         }

@@ -5,6 +5,7 @@ mod sweep;
 
 use app::run::RunRequest;
 use app::time::Window;
+use app::views::run::stored_timeframe;
 use app::views::{CompareReport, RunReport, StoredRunReport};
 use clap::Subcommand;
 use domain::Money;
@@ -15,7 +16,8 @@ use crate::{output, render};
 
 #[derive(Debug, Subcommand)]
 pub enum BacktestCommand {
-    /// Run an agent over stored data, store the run, print its metrics and trades.
+    /// Run an agent over stored data, store the run, print its metrics (with --trades, its
+    /// round trips too). --json always carries every fill.
     Run {
         /// Agent id: the file AGENTS_DIR/ID.yaml.
         agent: String,
@@ -33,6 +35,9 @@ pub enum BacktestCommand {
         /// Do not store the run (run_id is null).
         #[arg(long)]
         no_save: bool,
+        /// Also list the round trips: entry, exit, P&L net of costs, why each was closed.
+        #[arg(long)]
+        trades: bool,
     },
     /// Stored runs, newest first.
     List {
@@ -43,11 +48,11 @@ pub enum BacktestCommand {
         #[arg(long)]
         agent: Option<String>,
     },
-    /// One stored run: config, metrics, and with --trades every fill.
+    /// One stored run: config and metrics; with --trades its round trips and every fill.
     Show {
         /// Run id (`backtest list` shows them).
         id: i64,
-        /// Also list every fill.
+        /// Also list the round trips (entry, exit, P&L, reason) and every fill.
         #[arg(long)]
         trades: bool,
     },
@@ -69,6 +74,7 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             end,
             capital,
             no_save,
+            trades,
         } => {
             let req = RunRequest {
                 agent: g.agents().load(&agent)?,
@@ -81,9 +87,14 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             // A run that could not be saved (another process held the lock past every retry)
             // is still shown in full before the error, so the work is never thrown away.
             if g.json {
-                output::json(&RunReport::new(out.run_id, &out.run))?;
+                let report = RunReport::new(out.run_id, &out.run);
+                output::json(&if trades {
+                    report.with_round_trips(&out.run)
+                } else {
+                    report
+                })?;
             } else {
-                render::print_run(out.run_id, &out.run);
+                render::print_run(out.run_id, &out.run, trades);
             }
             match out.save_error {
                 Some(e) => Err(anyhow::anyhow!(
@@ -110,7 +121,7 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             if g.json {
                 output::json(&report)
             } else {
-                render::print_show(&report, &run.trades);
+                render::print_show(&report, &run.trades, stored_timeframe(&run));
                 Ok(())
             }
         }
