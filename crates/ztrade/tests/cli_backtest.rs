@@ -304,3 +304,38 @@ fn finer_bars_resolve_ambiguous_daily_bars() {
         "stops: stop_first {worst}, finer_bars {finer}, take_profit_first {best}"
     );
 }
+
+/// `backtest run AGENT --symbols A,B` is one run over both (a portfolio), stored as such.
+#[test]
+fn symbols_flag_runs_one_portfolio() {
+    let db = Cli::of(BIN, "sqlite", "portfolio");
+    db.ok(&[
+        "data",
+        "seed",
+        "--symbols",
+        "AAA,BBB",
+        "--days",
+        "60",
+        "--timeframe",
+        "1d",
+    ]);
+    db.agent("s", &sma_crossover("s", "SPY", "1d", 5, 20));
+    let v = db.json(&["backtest", "run", "s", "--symbols", "AAA,BBB"]);
+    let id = v["run_id"].as_i64().unwrap().to_string();
+    let shown = db.json(&["backtest", "show", &id]);
+    assert_eq!(
+        shown["config"]["symbols"],
+        serde_json::json!(["AAA", "BBB"])
+    );
+    let traded: std::collections::BTreeSet<&str> = v["trades"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["symbol"].as_str().unwrap())
+        .collect();
+    assert!(
+        traded.iter().all(|s| ["AAA", "BBB"].contains(s)),
+        "{traded:?}"
+    );
+    assert_eq!(db.json(&["backtest", "list"]).as_array().unwrap().len(), 1);
+}

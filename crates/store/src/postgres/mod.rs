@@ -48,6 +48,18 @@ pub struct PgStore {
     schema: Option<String>,
 }
 
+/// Why a connection failed, with how to fix the common case of a database not created yet.
+fn connect_message(e: &postgres::Error) -> String {
+    let message = pg_message(e);
+    match e.code() {
+        Some(&postgres::error::SqlState::INVALID_CATALOG_NAME) => format!(
+            "{message}; create it first: `createdb NAME` or `psql -c 'CREATE DATABASE NAME'` \
+             (ztrade then creates its tables)"
+        ),
+        _ => message,
+    }
+}
+
 impl PgStore {
     /// Connects; `schema` (already checked to be a plain identifier) goes first on `search_path`.
     /// TLS follows the URL's `sslmode` as libpq reads it ([`tls`]).
@@ -61,7 +73,7 @@ impl PgStore {
             Some(tls) => Client::connect(&conninfo, tls),
             None => Client::connect(&conninfo, NoTls),
         };
-        let mut client = connected.map_err(|e| failed(pg_message(&e)))?;
+        let mut client = connected.map_err(|e| failed(connect_message(&e)))?;
         if let Some(s) = schema {
             client.batch_execute(&format!("SET search_path TO \"{s}\""))?;
         }

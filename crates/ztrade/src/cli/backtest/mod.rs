@@ -27,6 +27,10 @@ pub enum BacktestCommand {
         /// Last date, inclusive, or RFC 3339 time (default: the last stored bar).
         #[arg(long)]
         end: Option<String>,
+        /// Comma-separated tickers in place of the agent's symbols: ONE run over all of them, a
+        /// portfolio sharing the capital (run the command once per symbol for separate runs).
+        #[arg(long, value_delimiter = ',')]
+        symbols: Vec<domain::Symbol>,
         /// Starting cash, overriding the agent's initial_capital.
         // Negative numbers reach the agent's own check ("must be positive") instead of clap
         // reading `-5` as an unknown flag.
@@ -72,12 +76,17 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             agent,
             start,
             end,
+            symbols,
             capital,
             no_save,
             trades,
         } => {
+            let mut agent = g.agents().load(&agent)?;
+            if !symbols.is_empty() {
+                agent.symbols = symbols;
+            }
             let req = RunRequest {
-                agent: g.agents().load(&agent)?,
+                agent,
                 window: Window::parse(start.as_deref(), end.as_deref())?,
                 capital,
                 save: !no_save,
