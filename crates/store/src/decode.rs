@@ -286,6 +286,11 @@ pub(crate) fn run_summary(r: &impl Columns) -> Result<RunSummary, StoreError> {
         max_drawdown: r.real(9)?,
         sharpe_ratio: r.opt_real(10)?,
         created_at: r.string(11)?,
+        sweep_id: r.opt_int(12)?,
+        params: r
+            .opt_text(13)?
+            .map(|t| crate::rows::parse_json(&t, T, "params"))
+            .transpose()?,
     })
 }
 

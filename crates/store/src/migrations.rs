@@ -37,6 +37,7 @@ pub const SQLITE: &[Migration] = &[
     m!(4, "backtests", "sqlite/0004_backtests.sql"),
     m!(5, "collection", "sqlite/0005_collection.sql"),
     m!(6, "api_keys", "sqlite/0006_api_keys.sql"),
+    m!(7, "sweeps", "sqlite/0007_sweeps.sql"),
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -50,6 +51,7 @@ pub const POSTGRES: &[Migration] = &[
     m!(4, "backtests", "postgres/0004_backtests.sql"),
     m!(5, "collection", "postgres/0005_collection.sql"),
     m!(6, "api_keys", "postgres/0006_api_keys.sql"),
+    m!(7, "sweeps", "postgres/0007_sweeps.sql"),
 ];
 
 /// Highest version this binary knows.

@@ -50,6 +50,7 @@ use crate::{
     RunFilter, RunSummary, SchemaStatus, Seq, SeriesStatus, StoreError, StoredCollectionRun,
     StoredRun, UpsertCounts, VaultHeaderRow,
 };
+use crate::{Deleted, NewSweep, RunSelection, StoredSweep, SweepSummary};
 
 /// Every role: what a backend implements and what [`crate::open`] returns. `Send`, so a store
 /// can move to a worker thread.
@@ -177,6 +178,18 @@ pub trait RunStore {
     fn get_run(&self, id: i64) -> Result<StoredRun, StoreError>;
     /// Deletes a run with its trades and equity (cascade). `StoreError::NotFound` if unknown.
     fn delete_run(&mut self, id: i64) -> Result<(), StoreError>;
+    /// Records a sweep before its runs are stored (each with [`NewRun::sweep_id`]); returns its id.
+    fn create_sweep(&mut self, sweep: &NewSweep) -> Result<i64, StoreError>;
+    /// Stores a sweep's report (its ranking, or a walk-forward's windows and stability).
+    fn finish_sweep(&mut self, id: i64, report: &serde_json::Value) -> Result<(), StoreError>;
+    /// Newest first, with how many runs each holds.
+    fn list_sweeps(&self, limit: Option<u64>) -> Result<Vec<SweepSummary>, StoreError>;
+    /// `StoreError::NotFound` for an unknown id.
+    fn get_sweep(&self, id: i64) -> Result<StoredSweep, StoreError>;
+    /// Deletes the selected runs (and a selected sweep), in one transaction: all or nothing.
+    /// `StoreError::Invalid` for an empty selection; a run id that does not exist is
+    /// `StoreError::NotFound` and nothing is deleted.
+    fn delete_runs(&mut self, selection: &RunSelection) -> Result<Deleted, StoreError>;
 }
 
 /// Trades and quotes, each with its [`Seq`] among the ticks sharing its timestamp.

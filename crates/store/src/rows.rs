@@ -310,6 +310,13 @@ pub(crate) fn sort_series(v: &mut [crate::SeriesStatus]) {
     });
 }
 
+/// `t` in the format of [`now_rfc3339`], so that created_at compares with it as text.
+pub(crate) fn rfc3339_micros(t: domain::UnixNanos) -> String {
+    chrono::DateTime::from_timestamp_nanos(t.as_i64())
+        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+        .to_string()
+}
+
 /// Now as RFC 3339 UTC with microseconds, the format both backends return for created_at.
 pub(crate) fn now_rfc3339() -> String {
     let nanos = std::time::SystemTime::now()
@@ -318,6 +325,20 @@ pub(crate) fn now_rfc3339() -> String {
     chrono::DateTime::from_timestamp_nanos(nanos)
         .format("%Y-%m-%dT%H:%M:%S%.6fZ")
         .to_string()
+}
+
+/// A delete selection must name something: an empty one would delete every run.
+pub(crate) fn check_selection(sel: &crate::RunSelection) -> Result<(), StoreError> {
+    if sel.ids.is_empty()
+        && sel.sweep_id.is_none()
+        && sel.agent_id.is_none()
+        && sel.before.is_none()
+    {
+        return Err(StoreError::Invalid(
+            "nothing selected: give run ids, a sweep, an agent or a date".into(),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

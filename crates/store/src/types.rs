@@ -112,6 +112,9 @@ pub struct NewRun {
     pub engine_version: String,
     pub trades: Vec<Fill>,
     pub equity: Vec<EquityPoint>,
+    /// The sweep the run belongs to, and the parameters it swept.
+    pub sweep_id: Option<i64>,
+    pub params: Option<serde_json::Value>,
 }
 
 /// A stored run without its trades and equity curve, for `backtest list`.
@@ -130,6 +133,9 @@ pub struct RunSummary {
     pub sharpe_ratio: Option<f64>,
     /// RFC 3339 UTC.
     pub created_at: String,
+    /// The sweep the run belongs to, and the parameters it swept.
+    pub sweep_id: Option<i64>,
+    pub params: Option<serde_json::Value>,
 }
 
 /// A stored run in full, for `backtest show` and `compare`.
@@ -149,4 +155,57 @@ pub struct RunFilter {
     pub agent_id: Option<String>,
     /// Newest first; `None` means all.
     pub limit: Option<u64>,
+    /// Only runs that belong to no sweep.
+    pub standalone: bool,
+    /// Only the runs of this sweep.
+    pub sweep_id: Option<i64>,
+}
+
+/// A sweep as it is recorded before its runs are stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSweep {
+    pub agent_id: String,
+    pub metric: String,
+    /// The parameter ranges, as JSON.
+    pub grid: serde_json::Value,
+    /// Which runs keep their fills and equity (`top:5`, `all`, `none`).
+    pub keep: String,
+}
+
+/// One line of `backtest sweeps`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepSummary {
+    pub id: i64,
+    pub agent_id: String,
+    pub metric: String,
+    pub grid: serde_json::Value,
+    pub keep: String,
+    pub runs: u64,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+}
+
+/// A sweep with its report (the ranking or the walk-forward).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredSweep {
+    pub summary: SweepSummary,
+    pub report: serde_json::Value,
+}
+
+/// Which runs `backtest delete` removes: every condition given must hold; at least one is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunSelection {
+    pub ids: Vec<i64>,
+    /// A sweep: its runs and the sweep itself.
+    pub sweep_id: Option<i64>,
+    pub agent_id: Option<String>,
+    /// Runs created before this instant.
+    pub before: Option<UnixNanos>,
+}
+
+/// What a delete removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Deleted {
+    pub runs: u64,
+    pub sweeps: u64,
 }

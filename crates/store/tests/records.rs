@@ -8,7 +8,9 @@ use domain::{
     UnixNanos,
 };
 use serde_json::json;
-use store::{EquityPoint, Fill, NewRun, RunFilter, StoreError, UpsertCounts};
+use store::{
+    EquityPoint, Fill, NewRun, NewSweep, RunFilter, RunSelection, StoreError, UpsertCounts,
+};
 use testkit::conformance;
 
 fn rec(sym: &str, minute: i64, source: SentimentSource, score: f64) -> SentimentRecord {
@@ -167,6 +169,8 @@ fn run(agent: &str, equity_points: usize) -> NewRun {
                 cash: m("80.6"),
             })
             .collect(),
+        sweep_id: None,
+        params: Some(json!({"fast": 10, "slow": 30})),
     }
 }
 
@@ -181,7 +185,7 @@ fn runs_save_list_get_delete(db: &TestDb) {
     assert_eq!(ids(RunFilter::default()), vec![c, b, a]);
     let sma = RunFilter {
         agent_id: Some("sma".into()),
-        limit: None,
+        ..RunFilter::default()
     };
     assert_eq!(ids(sma.clone()), vec![c, a]);
     assert_eq!(
@@ -221,6 +225,8 @@ fn runs_save_list_get_delete(db: &TestDb) {
     assert_eq!(got.metrics, want.metrics);
     assert_eq!(got.data_fingerprint, want.data_fingerprint);
     assert_eq!(got.engine_version, want.engine_version);
+    assert_eq!(got.summary.params, want.params);
+    assert_eq!(got.summary.sweep_id, None);
     assert_eq!(got.trades, want.trades);
     assert_eq!(got.equity, want.equity);
     assert_eq!(s.list_runs(&RunFilter::default()).unwrap()[2], got.summary);
@@ -276,8 +282,105 @@ fn failed_run_is_not_stored(db: &TestDb) {
     assert!(s.save_run(&run("sma", 1)).is_ok());
 }
 
+/// A sweep: recorded, its runs stored with it and their parameters, listed apart from the
+/// standalone runs, its report kept, and deleted with its runs in one go. Deletes are all or
+/// nothing: a selection with one unknown run deletes none.
+fn sweeps_record_list_and_delete(db: &TestDb) {
+    let mut s = store::open_migrated(&db.url).unwrap();
+    let alone = s.save_run(&run("sma", 2)).unwrap();
+    let sweep = s
+        .create_sweep(&NewSweep {
+            agent_id: "sma".into(),
+            metric: "sharpe".into(),
+            grid: json!({"fast": [5, 6], "slow": [20]}),
+            keep: "top:1".into(),
+        })
+        .unwrap();
+    let mut members = Vec::new();
+    for fast in [5, 6] {
+        let mut r = run("sma", if fast == 5 { 2 } else { 0 });
+        r.sweep_id = Some(sweep);
+        r.params = Some(json!({"fast": fast, "slow": 20}));
+        members.push(s.save_run(&r).unwrap());
+    }
+    s.finish_sweep(sweep, &json!({"runs": members})).unwrap();
+
+    let listed = s.list_sweeps(None).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].id, listed[0].runs), (sweep, 2));
+    assert_eq!(listed[0].grid, json!({"fast": [5, 6], "slow": [20]}));
+    let got = s.get_sweep(sweep).unwrap();
+    assert_eq!(got.report, json!({"runs": members}));
+    assert_eq!(got.summary.keep, "top:1");
+    let standalone = s
+        .list_runs(&RunFilter {
+            standalone: true,
+            ..RunFilter::default()
+        })
+        .unwrap();
+    assert_eq!(standalone.iter().map(|r| r.id).collect::<Vec<_>>(), [alone]);
+    let of_sweep = s
+        .list_runs(&RunFilter {
+            sweep_id: Some(sweep),
+            ..RunFilter::default()
+        })
+        .unwrap();
+    assert_eq!(of_sweep.len(), 2);
+    assert_eq!(of_sweep[1].params, Some(json!({"fast": 5, "slow": 20})));
+    assert_eq!(of_sweep[1].sweep_id, Some(sweep));
+
+    // Nothing selected, or an unknown run among known ones: an error, nothing deleted.
+    assert!(matches!(
+        s.delete_runs(&RunSelection::default()),
+        Err(StoreError::Invalid(_))
+    ));
+    let e = s
+        .delete_runs(&RunSelection {
+            ids: vec![alone, 9_999_999],
+            ..RunSelection::default()
+        })
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotFound(_)), "{e:?}");
+    assert!(s.get_run(alone).is_ok());
+
+    // Conditions combine: run `alone`, of agent sma, created before 2200 is that one run; the
+    // sweep's runs stay until the sweep is deleted, which takes them with it.
+    let later = UnixNanos::parse_rfc3339("2200-01-01T00:00:00Z").unwrap();
+    let d = s
+        .delete_runs(&RunSelection {
+            ids: vec![alone],
+            agent_id: Some("sma".into()),
+            before: Some(later),
+            ..RunSelection::default()
+        })
+        .unwrap();
+    assert_eq!((d.runs, d.sweeps), (1, 0));
+    let d = s
+        .delete_runs(&RunSelection {
+            sweep_id: Some(sweep),
+            ..RunSelection::default()
+        })
+        .unwrap();
+    assert_eq!((d.runs, d.sweeps), (2, 1));
+    assert!(s.list_sweeps(None).unwrap().is_empty());
+    assert_eq!(db.count("SELECT count(*) FROM backtest_runs"), 0);
+    assert_eq!(db.count("SELECT count(*) FROM backtest_trades"), 0);
+    let before_anything = UnixNanos::parse_rfc3339("2000-01-01T00:00:00Z").unwrap();
+    let kept = s.save_run(&run("sma", 0)).unwrap();
+    let d = s
+        .delete_runs(&RunSelection {
+            agent_id: Some("sma".into()),
+            before: Some(before_anything),
+            ..RunSelection::default()
+        })
+        .unwrap();
+    assert_eq!(d.runs, 0);
+    assert!(s.get_run(kept).is_ok());
+}
+
 conformance!(
     sentiment_upserts_and_reads,
     runs_save_list_get_delete,
     failed_run_is_not_stored,
+    sweeps_record_list_and_delete,
 );

@@ -9,7 +9,8 @@ use app::views::{
     CompareReport, RoundTrip, StoredRunReport, metric_rows, round_trips, short_run_note,
     warmup_note,
 };
-use store::RunSummary;
+use app::views::{Entry, params_text};
+use store::SweepSummary;
 
 use crate::output::table;
 
@@ -87,29 +88,50 @@ pub fn print_round_trips(trips: &[RoundTrip]) {
     println!("{}", table(&header, rows));
 }
 
-pub fn print_list(runs: &[RunSummary]) {
-    if runs.is_empty() {
+pub fn print_list(entries: &[Entry]) {
+    if entries.is_empty() {
         println!("no stored runs yet; try `ztrade backtest run AGENT` or `ztrade demo`");
         return;
     }
-    let rows = runs.iter().map(|r| {
-        let ret = (r.final_capital - r.initial_capital).to_f64() / r.initial_capital.to_f64();
-        vec![
-            r.id.to_string(),
-            r.agent_id.clone(),
-            r.start.utc_date().to_string(),
-            r.end.utc_date().to_string(),
-            money(r.final_capital),
-            pct(Some(ret)),
-            ratio(r.sharpe_ratio),
-            pct(Some(-r.max_drawdown)),
-            r.total_trades.to_string(),
-            r.created_at.clone(),
-        ]
+    let rows = entries.iter().map(|e| match e {
+        Entry::Run(r) => {
+            let ret = (r.final_capital - r.initial_capital).to_f64() / r.initial_capital.to_f64();
+            vec![
+                r.id.to_string(),
+                r.agent_id.clone(),
+                params_text(r.params.as_ref()),
+                r.start.utc_date().to_string(),
+                r.end.utc_date().to_string(),
+                money(r.final_capital),
+                pct(Some(ret)),
+                ratio(r.sharpe_ratio),
+                pct(Some(-r.max_drawdown)),
+                r.total_trades.to_string(),
+                r.created_at.clone(),
+            ]
+        }
+        Entry::Sweep(s) => vec![
+            format!("sweep {}", s.id),
+            s.agent_id.clone(),
+            if s.keep.starts_with("walk-forward") {
+                format!("{} of {} by {}", s.keep, grid_text(&s.grid), s.metric)
+            } else {
+                format!("{} runs of {} by {}", s.runs, grid_text(&s.grid), s.metric)
+            },
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            format!("`backtest sweeps {}`", s.id),
+            s.created_at.clone(),
+        ],
     });
     let header = [
         "id",
         "agent",
+        "params",
         "start",
         "end",
         "final equity",
@@ -122,11 +144,62 @@ pub fn print_list(runs: &[RunSummary]) {
     println!("{}", table(&header, rows));
 }
 
+/// `fast=5..9 slow=20,30` from a sweep's grid.
+fn grid_text(grid: &serde_json::Value) -> String {
+    let Some(map) = grid.as_object() else {
+        return grid.to_string();
+    };
+    map.iter()
+        .map(|(k, v)| {
+            let values: Vec<String> = v
+                .as_array()
+                .map(|a| a.iter().map(|x| x.to_string()).collect())
+                .unwrap_or_default();
+            match values.as_slice() {
+                [one] => format!("{k}={one}"),
+                [first, .., last] if values.len() > 3 => format!("{k}={first}..{last}"),
+                _ => format!("{k}={}", values.join(",")),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `backtest sweeps`: one line per stored sweep.
+pub fn print_sweeps(sweeps: &[SweepSummary]) {
+    if sweeps.is_empty() {
+        println!("no stored sweeps; `ztrade backtest sweep AGENT --param …` makes one");
+        return;
+    }
+    let rows = sweeps.iter().map(|s| {
+        vec![
+            s.id.to_string(),
+            s.agent_id.clone(),
+            grid_text(&s.grid),
+            s.metric.clone(),
+            s.runs.to_string(),
+            s.keep.clone(),
+            s.created_at.clone(),
+        ]
+    });
+    let header = [
+        "sweep", "agent", "grid", "metric", "runs", "kept", "created",
+    ];
+    println!("{}", table(&header, rows));
+}
+
 pub fn print_show(run: &StoredRunReport<'_>, trades: &[domain::Fill], tf: domain::Timeframe) {
     let s = run.run;
     println!(
         "run #{}  agent {}  {} → {}  created {}",
         s.id, s.agent_id, s.start, s.end, s.created_at
+    );
+    println!(
+        "params {}{}",
+        params_text(s.params.as_ref()),
+        s.sweep_id.map_or(String::new(), |id| format!(
+            "  (sweep {id}: `backtest sweeps {id}`)"
+        ))
     );
     println!(
         "engine {}  data {}",

@@ -189,12 +189,25 @@ fn sweep_stores_ranked_runs(backend: &str) {
         scores.windows(2).all(|w| w[0] >= w[1]),
         "not sorted: {scores:?}"
     );
+    // The sweep is one line of `backtest list`, recorded with its grid, metric and ranking.
+    let listed = db.json(&["backtest", "list", "--limit", "100"]);
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["kind"], "sweep");
+    assert_eq!(listed[0]["runs"], 9);
+    let sweep_id = v["sweep_id"].as_i64().unwrap();
+    assert_eq!(listed[0]["id"], sweep_id);
     assert_eq!(
-        db.json(&["backtest", "list", "--limit", "100"])
-            .as_array()
-            .unwrap()
-            .len(),
-        9
+        listed[0]["grid"],
+        serde_json::json!({"fast": [5, 6, 7], "slow": [10, 20, 30]})
+    );
+    let stored = db.json(&["backtest", "sweeps", &sweep_id.to_string()]);
+    assert_eq!(stored["report"]["runs"], v["runs"]);
+    assert_eq!(stored["summary"]["metric"], "total-return");
+    let text = db.ok(&["backtest", "sweeps", &sweep_id.to_string()]);
+    assert!(
+        text.contains("9 combinations ranked by total-return"),
+        "{text}"
     );
     // Every run is stored; the best five (--keep top:5, the default) with fills and equity.
     let kept: Vec<bool> = runs.iter().map(|r| r["kept"].as_bool().unwrap()).collect();
@@ -226,6 +239,53 @@ fn sweep_stores_ranked_runs(backend: &str) {
     assert!(!single["trades"].as_array().unwrap().is_empty());
     assert_eq!(best["trades"], single["trades"]);
     assert_eq!(best["metrics"], single["metrics"]);
+    // Every run shows its parameters; deleting the sweep takes its runs, in one go.
+    assert_eq!(
+        show(&runs[8])["run"]["params"],
+        serde_json::json!({"fast": runs[8]["params"]["fast"], "slow": runs[8]["params"]["slow"]})
+    );
+    let gone = db.json(&["backtest", "delete", "--sweep", &sweep_id.to_string()]);
+    assert_eq!(
+        (gone["runs"].as_u64(), gone["sweeps"].as_u64()),
+        (Some(9), Some(1))
+    );
+    assert_eq!(db.json(&["backtest", "list"]).as_array().unwrap().len(), 0);
+    // A stored walk-forward is a sweep too, its windows kept as its report.
+    let wf = db.json(&[
+        "backtest",
+        "sweep",
+        "s",
+        "--param",
+        "fast=5..7",
+        "--param",
+        "slow=10..30:10",
+        "--walk-forward",
+        "10,5",
+    ]);
+    let wf_id = wf["sweep_id"].as_i64().unwrap().to_string();
+    let stored = db.json(&["backtest", "sweeps", &wf_id]);
+    assert_eq!(stored["report"]["windows"], wf["windows"]);
+    // An agent's runs before a date, in one transaction.
+    db.ok(&["backtest", "run", "s"]);
+    db.ok(&["backtest", "run", "s"]);
+    let none = db.json(&[
+        "backtest",
+        "delete",
+        "--agent",
+        "s",
+        "--before",
+        "2000-01-01",
+    ]);
+    assert_eq!(none["runs"], 0);
+    let two = db.json(&[
+        "backtest",
+        "delete",
+        "--agent",
+        "s",
+        "--before",
+        "2200-01-01",
+    ]);
+    assert_eq!(two["runs"], 2);
     // fast ≥ slow combinations are rejected by the agent's own checks, not run.
     let v = db.json(&[
         "backtest",

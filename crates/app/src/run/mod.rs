@@ -156,6 +156,17 @@ pub fn save(store: &mut (impl RunStore + ?Sized), run: &Run) -> Result<i64, Stor
     store::BusyRetry::default().run(|| store.save_run(&row))
 }
 
+/// [`save`] for a run of sweep `sweep_id` with its swept `params`.
+pub fn save_swept(
+    store: &mut (impl RunStore + ?Sized),
+    run: &Run,
+    sweep_id: i64,
+    params: serde_json::Value,
+) -> Result<i64, StoreError> {
+    let row = record::swept(run, Some(sweep_id), Some(params));
+    store::BusyRetry::default().run(|| store.save_run(&row))
+}
+
 fn execute(
     src: &(impl Source + ?Sized),
     agent: &AgentConfig,

@@ -6,6 +6,21 @@ use super::Run;
 
 /// The rows `backtest_runs`, `backtest_trades` and `backtest_equity` take.
 pub fn new_run(o: &Run) -> NewRun {
+    swept(o, None, Some(strategy_params(&o.agent)))
+}
+
+/// The strategy's parameters as the run used them (`{"fast": 10, "slow": 30}`), shown with the
+/// run in `backtest list` and `show`.
+pub fn strategy_params(agent: &backtest::AgentConfig) -> serde_json::Value {
+    let mut block = agent.to_json()["strategy"].clone();
+    if let Some(map) = block.as_object_mut() {
+        map.remove("kind");
+    }
+    block
+}
+
+/// [`new_run`] of a sweep's run: its sweep and the parameters it was run with.
+pub fn swept(o: &Run, sweep_id: Option<i64>, params: Option<serde_json::Value>) -> NewRun {
     let r = &o.result;
     let t = &o.metrics.trades;
     NewRun {
@@ -25,5 +40,7 @@ pub fn new_run(o: &Run) -> NewRun {
         engine_version: backtest::ENGINE_VERSION.to_string(),
         trades: r.fills.clone(),
         equity: r.equity.clone(),
+        sweep_id,
+        params,
     }
 }

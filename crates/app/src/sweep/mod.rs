@@ -9,8 +9,8 @@ pub mod grid;
 pub mod walk;
 
 use rayon::prelude::*;
-use serde::Serialize;
-use store::{RunStore, StoreError};
+use serde::{Deserialize, Serialize};
+use store::{NewSweep, RunStore, StoreError};
 
 use crate::AppError;
 use crate::progress::Progress;
@@ -19,7 +19,7 @@ use crate::time::Window;
 pub use grid::{Combo, ParamRange, combinations};
 
 /// The metric a sweep ranks by; higher is better for each (drawdowns are negative).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RankBy {
     Sharpe,
@@ -91,7 +91,7 @@ impl std::str::FromStr for RankBy {
 
 /// Which stored combinations keep their fills and equity curve (every one keeps its
 /// parameters and metrics).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Keep {
     /// The best N by the sweep's metric.
@@ -137,7 +137,7 @@ pub enum Detail {
 }
 
 /// One combination's result.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct SweepRow {
     pub params: serde_json::Map<String, serde_json::Value>,
     pub run_id: Option<i64>,
@@ -148,8 +148,11 @@ pub struct SweepRow {
 }
 
 /// Every combination, best first.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct SweepReport {
+    /// The stored sweep (`backtest sweeps ID`), when it was saved.
+    #[serde(default)]
+    pub sweep_id: Option<i64>,
     pub metric: RankBy,
     pub invalid_combinations: usize,
     pub keep: Keep,
@@ -195,6 +198,22 @@ pub fn sweep(
     // The kept runs again, whole, a core's worth at a time (their fills are what costs memory).
     let mut whole: Vec<Option<Run>> = (0..runs.len()).map(|_| None).collect();
     let chunk = rayon::current_num_threads().max(1);
+    let sweep_id = if req.save {
+        Some(
+            store.create_sweep(&NewSweep {
+                agent_id: req
+                    .combos
+                    .first()
+                    .map(|c| c.agent.id.clone())
+                    .unwrap_or_default(),
+                metric: req.metric.as_str().to_string(),
+                grid: grid_json(req.combos),
+                keep: req.keep.to_string(),
+            })?,
+        )
+    } else {
+        None
+    };
     let mut rows = Vec::with_capacity(runs.len());
     let mut unsaved = None;
     for (i, (combo, r)) in req.combos.iter().zip(runs).enumerate() {
@@ -215,7 +234,9 @@ pub fn sweep(
                 }
             }
             let whole = whole[i].take();
-            match run::save(store, whole.as_ref().unwrap_or(&r)) {
+            let id = sweep_id.unwrap_or_default();
+            let params = serde_json::Value::Object(combo.label());
+            match run::save_swept(store, whole.as_ref().unwrap_or(&r), id, params) {
                 Ok(id) => Some(id),
                 Err(e) => {
                     unsaved = Some((rows.len(), e));
@@ -233,13 +254,72 @@ pub fn sweep(
     }
     let mut by_rank: Vec<Option<SweepRow>> = rows.into_iter().map(Some).collect();
     let rows = ranked.iter().filter_map(|&i| by_rank[i].take()).collect();
-    Ok(SweepReport {
+    let report = SweepReport {
+        sweep_id,
         metric: req.metric,
         invalid_combinations: req.invalid,
         keep: req.keep,
         runs: rows,
         unsaved,
-    })
+    };
+    if let Some(id) = sweep_id {
+        let json = serde_json::to_value(&report)
+            .map_err(|e| AppError::input(format!("sweep report: {e}")))?;
+        store.finish_sweep(id, &json)?;
+    }
+    Ok(report)
+}
+
+/// A walk-forward stored as a sweep: its grid and its report (it stores no runs).
+pub fn record_walk_forward(
+    store: &mut dyn RunStore,
+    combos: &[Combo],
+    report: &walk::WalkForwardReport,
+) -> Result<i64, AppError> {
+    let id = store.create_sweep(&NewSweep {
+        agent_id: combos
+            .first()
+            .map(|c| c.agent.id.clone())
+            .unwrap_or_default(),
+        metric: report.metric.as_str().to_string(),
+        grid: grid_json(combos),
+        keep: format!(
+            "walk-forward {},{}",
+            report.train_sessions, report.test_sessions
+        ),
+    })?;
+    let json = serde_json::to_value(report)
+        .map_err(|e| AppError::input(format!("walk-forward report: {e}")))?;
+    store.finish_sweep(id, &json)?;
+    Ok(id)
+}
+
+/// Each swept parameter with the values tried, in order: `{"fast": [5, 6], "slow": [20]}`.
+pub fn grid_json(combos: &[Combo]) -> serde_json::Value {
+    let mut grid = serde_json::Map::new();
+    for c in combos {
+        for (name, value) in c.label() {
+            let tried = grid
+                .entry(name)
+                .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+            if let serde_json::Value::Array(values) = tried
+                && !values.contains(&value)
+            {
+                values.push(value);
+            }
+        }
+    }
+    serde_json::Value::Object(grid)
+}
+
+impl std::fmt::Display for Keep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Top(n) => write!(f, "top:{n}"),
+            Self::All => f.write_str("all"),
+            Self::Nothing => f.write_str("none"),
+        }
+    }
 }
 
 /// Runs every combination in parallel on the preloaded data, in input order.

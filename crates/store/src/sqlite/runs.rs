@@ -6,10 +6,14 @@ use rusqlite::{Connection, TransactionBehavior, params};
 use super::SqliteStore;
 use crate::decode;
 use crate::rows::{count_to_i64, now_rfc3339, parse_json};
-use crate::{NewRun, RunFilter, RunStore, RunSummary, StoreError, StoredRun};
+use crate::{
+    Deleted, NewRun, NewSweep, RunFilter, RunSelection, RunStore, RunSummary, StoreError,
+    StoredRun, StoredSweep, SweepSummary,
+};
 
 const SUMMARY_COLUMNS: &str = "id, agent_id, start_date, end_date, initial_capital, final_capital, \
-     total_trades, winning_trades, losing_trades, max_drawdown, sharpe_ratio, created_at";
+     total_trades, winning_trades, losing_trades, max_drawdown, sharpe_ratio, created_at, \
+     sweep_id, params";
 
 fn json_text(v: &impl serde::Serialize, field: &str) -> Result<String, StoreError> {
     serde_json::to_string(v).map_err(|e| StoreError::Invalid(format!("run {field}: {e}")))
@@ -20,8 +24,8 @@ pub(super) fn save(conn: &mut Connection, run: &NewRun) -> Result<i64, StoreErro
     let id: i64 = tx.query_row(
         "INSERT INTO backtest_runs (agent_id, start_date, end_date, initial_capital, final_capital,
              total_trades, winning_trades, losing_trades, max_drawdown, sharpe_ratio, config,
-             metrics, data_fingerprint, engine_version, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+             metrics, data_fingerprint, engine_version, created_at, sweep_id, params)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
          RETURNING id",
         params![
             run.agent_id,
@@ -39,6 +43,11 @@ pub(super) fn save(conn: &mut Connection, run: &NewRun) -> Result<i64, StoreErro
             run.data_fingerprint,
             run.engine_version,
             now_rfc3339(),
+            run.sweep_id,
+            run.params
+                .as_ref()
+                .map(|p| json_text(p, "params"))
+                .transpose()?,
         ],
         |r| r.get(0),
     )?;
@@ -138,7 +147,8 @@ fn decimal(buf: &mut String, value: impl std::fmt::Display) {
 pub(super) fn list(conn: &Connection, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError> {
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM backtest_runs
-         WHERE ?1 IS NULL OR agent_id = ?1
+         WHERE (?1 IS NULL OR agent_id = ?1) AND (?3 = 0 OR sweep_id IS NULL)
+           AND (?4 IS NULL OR sweep_id = ?4)
          ORDER BY created_at DESC, id DESC
          LIMIT ?2"
     );
@@ -147,7 +157,12 @@ pub(super) fn list(conn: &Connection, filter: &RunFilter) -> Result<Vec<RunSumma
         None => -1,
     };
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params![filter.agent_id, limit])?;
+    let mut rows = stmt.query(params![
+        filter.agent_id,
+        limit,
+        filter.standalone,
+        filter.sweep_id
+    ])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         out.push(decode::run_summary(r)?);
@@ -169,10 +184,10 @@ pub(super) fn get(conn: &Connection, id: i64) -> Result<StoredRun, StoreError> {
         )));
     };
     let summary = decode::run_summary(r)?;
-    let config = parse_json(&r.get::<_, String>(12)?, T, "config")?;
-    let metrics = parse_json(&r.get::<_, String>(13)?, T, "metrics")?;
-    let data_fingerprint: String = r.get(14)?;
-    let engine_version: String = r.get(15)?;
+    let config = parse_json(&r.get::<_, String>(14)?, T, "config")?;
+    let metrics = parse_json(&r.get::<_, String>(15)?, T, "metrics")?;
+    let data_fingerprint: String = r.get(16)?;
+    let engine_version: String = r.get(17)?;
     drop(rows);
 
     let mut trades = Vec::new();
@@ -214,6 +229,129 @@ pub(super) fn delete(conn: &mut Connection, id: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
+const SWEEP_COLUMNS: &str = "s.id, s.agent_id, s.metric, s.grid, s.keep, \
+     (SELECT count(*) FROM backtest_runs r WHERE r.sweep_id = s.id), s.created_at";
+
+fn create_sweep(conn: &Connection, s: &NewSweep) -> Result<i64, StoreError> {
+    Ok(conn.query_row(
+        "INSERT INTO backtest_sweeps (agent_id, metric, grid, keep, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+        params![
+            s.agent_id,
+            s.metric,
+            json_text(&s.grid, "grid")?,
+            s.keep,
+            now_rfc3339()
+        ],
+        |r| r.get(0),
+    )?)
+}
+
+fn finish_sweep(conn: &Connection, id: i64, report: &serde_json::Value) -> Result<(), StoreError> {
+    let n = conn.execute(
+        "UPDATE backtest_sweeps SET report = ?2 WHERE id = ?1",
+        params![id, json_text(report, "report")?],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!("no sweep with id {id}")));
+    }
+    Ok(())
+}
+
+fn sweep_row(r: &rusqlite::Row<'_>) -> Result<SweepSummary, StoreError> {
+    const T: &str = "backtest_sweeps";
+    Ok(SweepSummary {
+        id: r.get(0)?,
+        agent_id: r.get(1)?,
+        metric: r.get(2)?,
+        grid: parse_json(&r.get::<_, String>(3)?, T, "grid")?,
+        keep: r.get(4)?,
+        runs: crate::rows::i64_to_count(r.get(5)?, T, "runs")?,
+        created_at: r.get(6)?,
+    })
+}
+
+fn list_sweeps(conn: &Connection, limit: Option<u64>) -> Result<Vec<SweepSummary>, StoreError> {
+    let limit = match limit {
+        Some(n) => count_to_i64(n, "limit")?,
+        None => -1,
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SWEEP_COLUMNS} FROM backtest_sweeps s ORDER BY s.created_at DESC, s.id DESC
+         LIMIT ?1"
+    ))?;
+    let mut rows = stmt.query([limit])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(sweep_row(r)?);
+    }
+    Ok(out)
+}
+
+fn get_sweep(conn: &Connection, id: i64) -> Result<StoredSweep, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SWEEP_COLUMNS}, s.report FROM backtest_sweeps s WHERE s.id = ?1"
+    ))?;
+    let mut rows = stmt.query([id])?;
+    let Some(r) = rows.next()? else {
+        return Err(StoreError::NotFound(format!("no sweep with id {id}")));
+    };
+    Ok(StoredSweep {
+        summary: sweep_row(r)?,
+        report: parse_json(&r.get::<_, String>(7)?, "backtest_sweeps", "report")?,
+    })
+}
+
+fn delete_runs(conn: &mut Connection, sel: &RunSelection) -> Result<Deleted, StoreError> {
+    crate::rows::check_selection(sel)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for id in &sel.ids {
+        let found: i64 = tx.query_row(
+            "SELECT count(*) FROM backtest_runs WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        if found == 0 {
+            return Err(StoreError::NotFound(format!(
+                "no backtest run with id {id}"
+            )));
+        }
+    }
+    if let Some(s) = sel.sweep_id {
+        let found: i64 = tx.query_row(
+            "SELECT count(*) FROM backtest_sweeps WHERE id = ?1",
+            [s],
+            |r| r.get(0),
+        )?;
+        if found == 0 {
+            return Err(StoreError::NotFound(format!("no sweep with id {s}")));
+        }
+    }
+    let ids = json_text(&sel.ids, "ids")?;
+    let runs = tx.execute(
+        "DELETE FROM backtest_runs
+         WHERE (?1 = '[]' OR id IN (SELECT value FROM json_each(?1)))
+           AND (?2 IS NULL OR sweep_id = ?2)
+           AND (?3 IS NULL OR agent_id = ?3)
+           AND (?4 IS NULL OR created_at < ?4)",
+        params![
+            ids,
+            sel.sweep_id,
+            sel.agent_id,
+            sel.before.map(crate::rows::rfc3339_micros)
+        ],
+    )?;
+    let sweeps = match sel.sweep_id {
+        Some(s) => tx.execute("DELETE FROM backtest_sweeps WHERE id = ?1", [s])?,
+        None => 0,
+    };
+    tx.commit()?;
+    Ok(Deleted {
+        runs: runs as u64,
+        sweeps: sweeps as u64,
+    })
+}
+
 impl RunStore for SqliteStore {
     fn save_run(&mut self, run: &NewRun) -> Result<i64, StoreError> {
         save(&mut self.conn, run)
@@ -229,5 +367,25 @@ impl RunStore for SqliteStore {
 
     fn delete_run(&mut self, id: i64) -> Result<(), StoreError> {
         delete(&mut self.conn, id)
+    }
+
+    fn create_sweep(&mut self, sweep: &NewSweep) -> Result<i64, StoreError> {
+        create_sweep(&self.conn, sweep)
+    }
+
+    fn finish_sweep(&mut self, id: i64, report: &serde_json::Value) -> Result<(), StoreError> {
+        finish_sweep(&self.conn, id, report)
+    }
+
+    fn list_sweeps(&self, limit: Option<u64>) -> Result<Vec<SweepSummary>, StoreError> {
+        list_sweeps(&self.conn, limit)
+    }
+
+    fn get_sweep(&self, id: i64) -> Result<StoredSweep, StoreError> {
+        get_sweep(&self.conn, id)
+    }
+
+    fn delete_runs(&mut self, selection: &RunSelection) -> Result<Deleted, StoreError> {
+        delete_runs(&mut self.conn, selection)
     }
 }

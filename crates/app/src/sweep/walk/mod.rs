@@ -11,7 +11,7 @@
 mod stability;
 
 use domain::UnixNanos;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Combo, Detail, RankBy, run_all};
 use crate::AppError;
@@ -28,7 +28,7 @@ pub struct WalkForward {
 }
 
 /// One in-sample / out-of-sample pair, with dates as `YYYY-MM-DD` (both inclusive).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct WalkWindow {
     pub in_sample: [String; 2],
     pub out_of_sample: [String; 2],
@@ -45,8 +45,11 @@ pub struct WalkWindow {
     pub on_grid_edge: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct WalkForwardReport {
+    /// The stored sweep, when it was saved (`backtest sweeps ID`).
+    #[serde(default)]
+    pub sweep_id: Option<i64>,
     pub metric: RankBy,
     pub train_sessions: usize,
     pub test_sessions: usize,
@@ -140,6 +143,7 @@ pub fn walk_forward(
         )));
     }
     Ok(WalkForwardReport {
+        sweep_id: None,
         metric,
         train_sessions: wf.train_sessions,
         test_sessions: wf.test_sessions,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use analytics::stats::{annual_return, cum_returns_final, max_drawdown, sharpe_ratio};
 use analytics::{DailyCurve, DateKey};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::AppError;
 use crate::run::Run;
@@ -16,14 +16,14 @@ use crate::sweep::Combo;
 const PERIODS_PER_YEAR: f64 = 252.0;
 
 /// A parameter set and the windows it won.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Choice {
     pub params: serde_json::Map<String, serde_json::Value>,
     pub windows: usize,
 }
 
 /// The figures of one curve of daily returns (none when it has no return).
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Figures {
     pub total_return: Option<f64>,
     pub annual_return: Option<f64>,
@@ -32,13 +32,13 @@ pub struct Figures {
 }
 
 /// The out-of-sample windows one after another: the growth of 1 at each date's close.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct CombinedCurve {
     pub dates: Vec<String>,
     pub growth: Vec<f64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Stability {
     /// Every parameter set that won a window, most often first.
     pub chosen: Vec<Choice>,

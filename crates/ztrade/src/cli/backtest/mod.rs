@@ -5,11 +5,12 @@ mod sweep;
 
 use app::run::RunRequest;
 use app::time::Window;
+use app::views::listing;
 use app::views::run::stored_timeframe;
 use app::views::{CompareReport, RunReport, StoredRunReport};
 use clap::Subcommand;
 use domain::Money;
-use store::RunFilter;
+use store::RunSelection;
 
 use super::{GlobalArgs, Open};
 use crate::{output, render};
@@ -43,7 +44,8 @@ pub enum BacktestCommand {
         #[arg(long)]
         trades: bool,
     },
-    /// Stored runs, newest first.
+    /// Stored runs and sweeps, newest first; a sweep is one line (`backtest sweeps ID`
+    /// expands it).
     List {
         /// How many runs to show.
         #[arg(long, default_value_t = 20)]
@@ -68,6 +70,28 @@ pub enum BacktestCommand {
     },
     /// Run every combination of parameter ranges in parallel, store each run, rank them.
     Sweep(sweep::SweepArgs),
+    /// Stored sweeps; with an id, that sweep's ranking (or walk-forward report).
+    Sweeps {
+        /// Sweep id (`backtest list` and `backtest sweeps` show them).
+        id: Option<i64>,
+        /// How many sweeps to list.
+        #[arg(long, default_value_t = 20)]
+        limit: u64,
+    },
+    /// Delete runs, in one transaction: by id, a whole sweep, or an agent's runs before a date.
+    Delete {
+        /// Run ids.
+        ids: Vec<i64>,
+        /// A sweep id: the sweep and all its runs.
+        #[arg(long)]
+        sweep: Option<i64>,
+        /// Only the runs of this agent id.
+        #[arg(long)]
+        agent: Option<String>,
+        /// Only runs created before this date (or RFC 3339 time).
+        #[arg(long)]
+        before: Option<String>,
+    },
 }
 
 pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
@@ -113,16 +137,54 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             }
         }
         BacktestCommand::List { limit, agent } => {
-            let runs = g.open(Open::Ready)?.list_runs(&RunFilter {
-                agent_id: agent,
-                limit: Some(limit),
-            })?;
+            let entries = listing(g.open(Open::Ready)?.as_ref(), limit, agent.as_deref())?;
             if g.json {
-                output::json(&runs)
+                output::json(&entries)
             } else {
-                render::print_list(&runs);
+                render::print_list(&entries);
                 Ok(())
             }
+        }
+        BacktestCommand::Sweeps { id: None, limit } => {
+            let sweeps = g.open(Open::Ready)?.list_sweeps(Some(limit))?;
+            if g.json {
+                output::json(&sweeps)
+            } else {
+                render::print_sweeps(&sweeps);
+                Ok(())
+            }
+        }
+        BacktestCommand::Sweeps { id: Some(id), .. } => {
+            let sweep = g.open(Open::Ready)?.get_sweep(id)?;
+            if g.json {
+                return output::json(&sweep);
+            }
+            render::print_sweeps(std::slice::from_ref(&sweep.summary));
+            sweep::print_stored(&sweep.report)
+        }
+        BacktestCommand::Delete {
+            ids,
+            sweep,
+            agent,
+            before,
+        } => {
+            let selection = RunSelection {
+                ids,
+                sweep_id: sweep,
+                agent_id: agent,
+                before: before
+                    .map(|b| app::time::parse_bound(&b, app::time::Bound::Start))
+                    .transpose()?,
+            };
+            let deleted = g.open(Open::Ready)?.delete_runs(&selection)?;
+            if g.json {
+                return output::json(&deleted);
+            }
+            println!(
+                "deleted {} runs and {} sweeps",
+                deleted.runs, deleted.sweeps
+            );
+            Ok(())
         }
         BacktestCommand::Show { id, trades } => {
             let run = g.open(Open::Ready)?.get_run(id)?;

@@ -95,7 +95,14 @@ pub fn run(args: SweepArgs, g: &GlobalArgs) -> anyhow::Result<()> {
             train_sessions,
             test_sessions,
         };
-        let report = app::sweep::walk::walk_forward(&pre, &combos, args.metric, wf, &bar)?;
+        let mut report = app::sweep::walk::walk_forward(&pre, &combos, args.metric, wf, &bar)?;
+        if !args.no_save {
+            report.sweep_id = Some(app::sweep::record_walk_forward(
+                store.as_mut(),
+                &combos,
+                &report,
+            )?);
+        }
         if g.json {
             return output::json(&report);
         }
@@ -123,4 +130,18 @@ pub fn run(args: SweepArgs, g: &GlobalArgs) -> anyhow::Result<()> {
         )),
         None => Ok(()),
     }
+}
+
+/// A stored sweep's report, drawn as when it ran: a ranking or a walk-forward.
+pub fn print_stored(report: &serde_json::Value) -> anyhow::Result<()> {
+    if report.get("windows").is_some() {
+        let r: app::sweep::walk::WalkForwardReport = serde_json::from_value(report.clone())?;
+        render::print_walk_forward(&r);
+    } else if report.get("runs").is_some() {
+        let r: app::sweep::SweepReport = serde_json::from_value(report.clone())?;
+        render::print_sweep(&r, usize::MAX);
+    } else {
+        println!("this sweep stopped before its report was stored");
+    }
+    Ok(())
 }
