@@ -26,6 +26,7 @@ fuzz_target!(|data: &[u8]| {
             tz,
             skip_invalid,
             strict_tail,
+            adj_close: false,
         };
         let mut reader = data;
         match read_from(Path::new("fuzz.csv"), &mut reader, &opts, &mut |_| {}) {

@@ -15,6 +15,8 @@ pub struct ExportRequest {
     pub timeframe: Timeframe,
     pub window: Window,
     pub format: Format,
+    /// The symbol's quote bars (bid and ask) instead of its bars; CSV only.
+    pub quotes: bool,
 }
 
 /// Writes the series to `dest`; returns how many bars.
@@ -29,6 +31,25 @@ pub fn export(
         start: req.window.start,
         end: req.window.end,
     };
+    if req.quotes {
+        if req.format != Format::Csv {
+            return Err(AppError::input(
+                "--quotes: quote bars export as csv (json and parquet hold bars)",
+            ));
+        }
+        let mut quotes = store.quote_bars(query).peekable();
+        if quotes.peek().is_none() {
+            return Err(AppError::NoData(format!(
+                "no {} {} quote bars in that range; see `ztrade data status`",
+                req.symbol, req.timeframe
+            )));
+        }
+        return Ok(formats::export::export_quotes_to(
+            dest,
+            req.timeframe,
+            quotes,
+        )?);
+    }
     let mut bars = store.bars(query).peekable();
     if bars.peek().is_none() {
         return Err(AppError::NoData(format!(

@@ -16,6 +16,8 @@ use crate::AppError;
 /// One series as `data status` shows it.
 #[derive(Debug, Serialize)]
 pub struct SeriesRow {
+    /// `bars`, or `quotes` for quote bars (bid and ask OHLC).
+    pub kind: &'static str,
     pub symbol: String,
     pub timeframe: String,
     pub rows: u64,
@@ -48,12 +50,31 @@ pub fn status(store: &dyn BarStore) -> Result<StatusReport, AppError> {
         let missing = missing(s.timeframe, &stamps).map_err(|e| {
             AppError::Stored(format!("{} {}: stored bars: {e}", s.symbol, s.timeframe))
         })?;
-        series.push(row(&s, missing));
+        series.push(row("bars", &s, missing));
+    }
+    for s in store.quote_series()? {
+        let q = BarQuery {
+            symbol: s.symbol.clone(),
+            timeframe: s.timeframe,
+            start: None,
+            end: None,
+        };
+        let mut stamps = Vec::with_capacity(usize::try_from(s.rows).unwrap_or(0));
+        for bar in store.quote_bars(q) {
+            stamps.push(bar?.ts);
+        }
+        let missing = missing(s.timeframe, &stamps).map_err(|e| {
+            AppError::Stored(format!(
+                "{} {}: stored quote bars: {e}",
+                s.symbol, s.timeframe
+            ))
+        })?;
+        series.push(row("quotes", &s, missing));
     }
     Ok(StatusReport { series })
 }
 
-fn row(s: &SeriesStatus, missing: Option<u64>) -> SeriesRow {
+fn row(kind: &'static str, s: &SeriesStatus, missing: Option<u64>) -> SeriesRow {
     let daily = s.timeframe.is_daily_or_longer();
     let show = |t: UnixNanos| {
         if daily {
@@ -63,6 +84,7 @@ fn row(s: &SeriesStatus, missing: Option<u64>) -> SeriesRow {
         }
     };
     SeriesRow {
+        kind,
         symbol: s.symbol.to_string(),
         timeframe: s.timeframe.to_string(),
         rows: s.rows,

@@ -13,7 +13,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use domain::{Bar, Timeframe};
+use domain::{Bar, QuoteBar, Timeframe};
 
 use super::{ExportError, Format, SourceError, write_to};
 
@@ -118,14 +118,38 @@ where
     I: IntoIterator<Item = Result<Bar, E>>,
     E: Into<SourceError>,
 {
+    export_with(dest, |w| write_to(w, format, timeframe, bars))
+}
+
+/// Quote bars to `dest` as CSV in LEAN's columns (`timestamp,bid_open,…,ask_size`), which the
+/// importer reads back to the same rows.
+pub fn export_quotes_to<I, E>(
+    dest: &Destination,
+    timeframe: Timeframe,
+    quotes: I,
+) -> Result<u64, ExportError>
+where
+    I: IntoIterator<Item = Result<QuoteBar, E>>,
+    E: Into<SourceError>,
+{
+    export_with(dest, |w| {
+        super::quotes::write_quotes_csv(w, timeframe, quotes)
+    })
+}
+
+/// Runs `write` on the destination's writer, atomically for a file.
+fn export_with(
+    dest: &Destination,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> Result<u64, ExportError>,
+) -> Result<u64, ExportError> {
     let result = match dest {
-        Destination::Stdout => stream(io::stdout(), format, timeframe, bars),
+        Destination::Stdout => stream(io::stdout(), write),
         Destination::InPlace(path) => OpenOptions::new()
             .write(true)
             .open(path)
             .map_err(ExportError::Io)
-            .and_then(|f| stream(f, format, timeframe, bars)),
-        Destination::Atomic { target } => atomic(target, format, timeframe, bars),
+            .and_then(|f| stream(f, write)),
+        Destination::Atomic { target } => atomic(target, write),
     };
     result.map_err(|e| match e {
         ExportError::Io(source) => ExportError::File {
@@ -137,24 +161,21 @@ where
 }
 
 /// Through a buffer, flushed at the end; no fsync, which a pipe or terminal refuses.
-fn stream<W, I, E>(out: W, format: Format, tf: Timeframe, bars: I) -> Result<u64, ExportError>
-where
-    W: Write + Send,
-    I: IntoIterator<Item = Result<Bar, E>>,
-    E: Into<SourceError>,
-{
+fn stream<W: Write + Send>(
+    out: W,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> Result<u64, ExportError>,
+) -> Result<u64, ExportError> {
     let mut w = BufWriter::with_capacity(1 << 16, out);
-    let n = write_to(&mut w, format, tf, bars)?;
+    let n = write(&mut w)?;
     w.flush()?;
     Ok(n)
 }
 
 /// Into `.NAME.partial` beside `target`, synced, given the target's permissions, renamed over it.
-fn atomic<I, E>(target: &Path, format: Format, tf: Timeframe, bars: I) -> Result<u64, ExportError>
-where
-    I: IntoIterator<Item = Result<Bar, E>>,
-    E: Into<SourceError>,
-{
+fn atomic(
+    target: &Path,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> Result<u64, ExportError>,
+) -> Result<u64, ExportError> {
     let name = target
         .file_name()
         .ok_or_else(|| io::Error::other("not a file name"))?;
@@ -163,7 +184,7 @@ where
         .map_err(ExportError::Io)
         .and_then(|f| {
             let mut w = BufWriter::with_capacity(1 << 16, f);
-            let n = write_to(&mut w, format, tf, bars)?;
+            let n = write(&mut w)?;
             let f = w.into_inner().map_err(|e| e.into_error())?;
             if let Ok(old) = fs::metadata(target) {
                 f.set_permissions(old.permissions())?;

@@ -5,6 +5,7 @@
 //! - [`export_file`]: to a path through a temporary file renamed at the end, so a failed export
 //!   leaves nothing half-written; a FIFO or device is written in place, and `-` is stdout
 //!   (`dest`: [`Destination`], [`export_to`]).
+//! - [`export_quotes_to`]: quote bars, as CSV in LEAN's columns.
 //! - [`text`]: the number and time formatting the text writers share.
 //!
 //! Times are RFC 3339 UTC (`2013-10-04T08:06:00Z`), or the exchange date (`2013-10-04`) for
@@ -16,6 +17,7 @@ mod dest;
 mod json;
 #[cfg(feature = "parquet")]
 mod parquet;
+mod quotes;
 pub mod text;
 
 use std::io::{self, Write};
@@ -25,10 +27,11 @@ use domain::{Bar, Timeframe};
 use thiserror::Error;
 
 pub use self::csv::{CSV_HEADER, write_csv};
-pub use self::dest::{Destination, export_to};
+pub use self::dest::{Destination, export_quotes_to, export_to};
 pub use self::json::write_json;
 #[cfg(feature = "parquet")]
 pub use self::parquet::write_parquet;
+pub use self::quotes::{QUOTES_CSV_HEADER, write_quotes_csv};
 
 /// An error from the iterator being exported (a store error, say).
 pub type SourceError = Box<dyn std::error::Error + Send + Sync>;

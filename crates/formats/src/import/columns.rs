@@ -2,7 +2,8 @@
 //!
 //! Names are matched case-insensitively in any order, with the spellings found in real files
 //! (`Date`, `timestamp_et`, `Datetime`, an unnamed pandas index, a `Date` + `Time` pair, Polygon's
-//! one-letter keys). Columns that carry nothing we store (`Adj Close`, `OpenInterest`) are skipped;
+//! one-letter keys). `Adj Close` is read only under `--adj-close`; columns that carry nothing we
+//! store (`OpenInterest`) are skipped;
 //! any other unknown column is an error, so a misspelt `Volumn` is not silently dropped.
 
 /// What a column holds.
@@ -18,6 +19,8 @@ pub enum Col {
     Volume,
     Vwap,
     TradeCount,
+    /// Yahoo's close adjusted for splits and dividends (`--adj-close` scales the bar by it).
+    AdjClose,
     /// Quote-bar fields, `Quote(i)` with `i` indexing [`QUOTE_FIELDS`].
     Quote(usize),
     Ignored,
@@ -57,9 +60,8 @@ fn classify(name: &str) -> Option<Col> {
         "volume" | "vol" | "v" => Col::Volume,
         "vwap" | "vw" => Col::Vwap,
         "trade_count" | "trades" | "n" | "transactions" => Col::TradeCount,
-        "adj close" | "adj_close" | "adjclose" | "openinterest" | "open_interest" | "oi" => {
-            Col::Ignored
-        }
+        "adj close" | "adj_close" | "adjclose" => Col::AdjClose,
+        "openinterest" | "open_interest" | "oi" => Col::Ignored,
         _ => Col::Quote(QUOTE_FIELDS.iter().position(|f| *f == name)?),
     })
 }
@@ -89,6 +91,7 @@ pub enum Kind {
         volume: Option<usize>,
         vwap: Option<usize>,
         trade_count: Option<usize>,
+        adj_close: Option<usize>,
     },
     Quotes {
         /// Positions of [`QUOTE_FIELDS`].
@@ -163,12 +166,18 @@ pub fn layout(header: &[&str]) -> Result<Layout, HeaderError> {
             volume: pos(Col::Volume),
             vwap: pos(Col::Vwap),
             trade_count: pos(Col::TradeCount),
+            adj_close: pos(Col::AdjClose),
         }
     } else {
         if let Some(&(_, i)) = found.iter().find(|(c, _)| {
             !matches!(
                 c,
-                Col::Quote(_) | Col::Timestamp | Col::Date | Col::Time | Col::Ignored
+                Col::Quote(_)
+                    | Col::Timestamp
+                    | Col::Date
+                    | Col::Time
+                    | Col::Ignored
+                    | Col::AdjClose
             )
         }) {
             return Err((
@@ -215,7 +224,8 @@ mod tests {
                 close: 2,
                 volume: Some(5),
                 vwap: None,
-                trade_count: None
+                trade_count: None,
+                adj_close: None
             }
         );
         let l = cols("Date,Time,Open,High,Low,Close,Volume,OpenInterest").unwrap();

@@ -44,6 +44,10 @@ pub struct ReadOptions {
     /// Refuse a last line that has no newline and looks cut short (its last field shorter than
     /// every other in that column); off, it is read with a warning.
     pub strict_tail: bool,
+    /// Scale each bar by Yahoo's `Adj Close / Close` (open, high, low and close; volume by the
+    /// inverse), giving a total-return series; off, an `Adj Close` column is ignored and
+    /// [`ReadResult::adj_close_ignored`] says so.
+    pub adj_close: bool,
 }
 
 impl ReadOptions {
@@ -54,6 +58,7 @@ impl ReadOptions {
             tz: domain::time::NEW_YORK,
             skip_invalid: false,
             strict_tail: true,
+            adj_close: false,
         }
     }
 }
@@ -91,6 +96,8 @@ pub struct ReadResult {
     pub reordered: bool,
     /// Lines read as they stand but worth a word (a last line without a newline).
     pub warnings: Vec<RowError>,
+    /// The file has an `Adj Close` column that was not applied (no `--adj-close`).
+    pub adj_close_ignored: bool,
 }
 
 /// One bad line: `FILE:LINE: field: reason`.
@@ -154,5 +161,7 @@ pub enum ImportError {
 
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod tests_adj;
 #[cfg(test)]
 mod tests_edges;

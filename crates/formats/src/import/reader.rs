@@ -125,6 +125,7 @@ struct Run<'a> {
     last_column: String,
     skipped: Vec<RowError>,
     warnings: Vec<RowError>,
+    adj_close_ignored: bool,
     tail: Tail,
     /// The line being read is the last one and has no newline.
     unterminated: bool,
@@ -153,6 +154,7 @@ fn run(
         last_column: String::new(),
         skipped: Vec::new(),
         warnings: Vec::new(),
+        adj_close_ignored: false,
         tail: Tail::default(),
         unterminated: false,
         size_hint,
@@ -348,7 +350,15 @@ impl Run<'_> {
             Kind::Bars { .. } => Sink::Bars(Collector::default()),
             Kind::Quotes { .. } => Sink::Quotes(Collector::default()),
         };
-        let parser = RowParser::new(layout, self.opts.tz, self.opts.timeframe);
+        self.adj_close_ignored = matches!(
+            layout.kind,
+            Kind::Bars {
+                adj_close: Some(_),
+                ..
+            }
+        ) && !self.opts.adj_close;
+        let parser = RowParser::new(layout, self.opts.tz, self.opts.timeframe)
+            .adjusting(self.opts.adj_close);
         self.header = Some((parser, splitter, sink));
         Ok(())
     }
@@ -389,6 +399,7 @@ impl Run<'_> {
             duplicates,
             reordered,
             warnings: self.warnings,
+            adj_close_ignored: self.adj_close_ignored,
         })
     }
 }

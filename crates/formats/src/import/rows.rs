@@ -13,7 +13,7 @@ use chrono_tz::Tz;
 use domain::fixed::ParseFixedError;
 use domain::span::SUPPORTED_DAYS;
 use domain::time::NANOS_PER_DAY;
-use domain::{Bar, Ohlc, QuoteBar, Timeframe, UnixNanos};
+use domain::{Bar, Ohlc, Price, Quantity, QuoteBar, Timeframe, UnixNanos};
 
 use super::columns::{Kind, Layout, QUOTE_FIELDS, TsSource};
 use super::fit::{self, Closest};
@@ -31,6 +31,8 @@ pub struct RowParser {
     timeframe: Timeframe,
     joined: Vec<u8>,
     stamps: StampReader,
+    /// Scale bars by their `Adj Close` ([`super::ReadOptions::adj_close`]).
+    adjust: bool,
 }
 
 fn num_err(field: &'static str, text: &[u8], e: ParseFixedError) -> FieldError {
@@ -56,7 +58,14 @@ impl RowParser {
             timeframe,
             joined: Vec::new(),
             stamps: StampReader::default(),
+            adjust: false,
         }
+    }
+
+    /// Scale each bar by its `Adj Close / Close` when the file has that column.
+    pub fn adjusting(mut self, adjust: bool) -> Self {
+        self.adjust = adjust;
+        self
     }
 
     pub fn layout(&self) -> &Layout {
@@ -92,6 +101,7 @@ impl RowParser {
             volume,
             vwap,
             trade_count,
+            adj_close,
         } = self.layout.kind
         else {
             unreachable!("bar() on a quote layout")
@@ -122,6 +132,13 @@ impl RowParser {
                 Some(numbers::count(t).map_err(|r| ("trade_count", r))?)
             }
             _ => None,
+        };
+        let (o, h, l, c, v) = match adj_close.filter(|_| self.adjust) {
+            Some(i) => {
+                let adj = price(i, "adj_close")?;
+                adjust(o, h, l, c, v, adj)?
+            }
+            None => (o, h, l, c, v),
         };
         Bar::new(ts, o, h, l, c, v, vwap, trade_count).map_err(|e| (e.field, e.reason))
     }
@@ -388,4 +405,39 @@ impl Nearest {
         }
         self.prev = Some((line, ts));
     }
+}
+
+/// A bar scaled by `adj / close` (Yahoo's total-return adjustment): prices times the ratio,
+/// rounded half to even at the price's precision, the close becoming `adj`; volume divided by
+/// it, so that price × volume is kept. Exact up to that rounding.
+fn adjust(
+    o: Price,
+    h: Price,
+    l: Price,
+    c: Price,
+    v: Quantity,
+    adj: Price,
+) -> Result<(Price, Price, Price, Price, Quantity), FieldError> {
+    if c.raw() <= 0 || adj.raw() <= 0 {
+        return Err((
+            "adj_close",
+            format!("cannot scale by Adj Close {adj} over Close {c}: both must be positive"),
+        ));
+    }
+    let scaled = |p: Price| {
+        domain::fixed::mul_div_round(i128::from(p.raw()), adj.raw(), c.raw())
+            .and_then(|r| i64::try_from(r).ok())
+            .map(Price::from_raw)
+            .ok_or_else(|| ("adj_close", format!("{p} × {adj} / {c} is out of range")))
+    };
+    let volume = domain::fixed::mul_div_round(i128::from(v.raw()), c.raw(), adj.raw())
+        .and_then(|r| i64::try_from(r).ok())
+        .map(Quantity::from_raw)
+        .ok_or_else(|| {
+            (
+                "adj_close",
+                format!("volume {v} × {c} / {adj} is out of range"),
+            )
+        })?;
+    Ok((scaled(o)?, scaled(h)?, scaled(l)?, adj, volume))
 }

@@ -18,6 +18,7 @@ fn read(path: &Path, tf: Timeframe, tz: Tz, skip: bool) -> Result<ReadResult, Im
         tz,
         skip_invalid: skip,
         strict_tail: true,
+        adj_close: false,
     };
     read_file(path, &opts, &mut |_| {})
 }

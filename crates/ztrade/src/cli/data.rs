@@ -45,6 +45,11 @@ pub enum DataCommand {
         #[arg(long, default_value_t = true, num_args = 0..=1, default_missing_value = "true",
               action = clap::ArgAction::Set, value_name = "BOOL")]
         strict_tail: bool,
+        /// Yahoo files: build a total-return series by scaling open, high, low and close by
+        /// Adj Close / Close (and volume by the inverse). Without it, Adj Close is ignored and
+        /// the import says so.
+        #[arg(long)]
+        adj_close: bool,
     },
     /// Export one series to CSV, JSON or Parquet (pandas and polars read all three).
     Export {
@@ -67,6 +72,10 @@ pub enum DataCommand {
         /// (written in place), or `-` for stdout (the summary then goes to stderr).
         #[arg(long)]
         out: PathBuf,
+        /// Export the symbol's quote bars (bid and ask OHLC and sizes, LEAN's columns) instead
+        /// of its bars; csv only.
+        #[arg(long)]
+        quotes: bool,
     },
     /// Rows, range and missing bars (on the expected-bar grid of NYSE sessions) of every stored
     /// series.
@@ -110,6 +119,7 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             tz,
             skip_invalid,
             strict_tail,
+            adj_close,
         } => {
             let req = ImportRequest {
                 file,
@@ -119,6 +129,7 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
                     tz,
                     skip_invalid,
                     strict_tail,
+                    adj_close,
                 },
             };
             app::data::import::check_file(&req.file)?;
@@ -126,6 +137,13 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             let read = app::data::import::read(&req, &Bar::new(Unit::Bytes))?;
             for warning in &read.warnings {
                 eprintln!("warning: {warning}");
+            }
+            if read.adj_close_ignored {
+                eprintln!(
+                    "warning: {}: the Adj Close column was ignored (prices stored as traded); \
+                     --adj-close stores a total-return series scaled by it",
+                    req.file.display()
+                );
             }
             for skipped in &read.skipped {
                 eprintln!("skipped {skipped}");
@@ -147,12 +165,14 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             end,
             format,
             out,
+            quotes,
         } => {
             let req = ExportRequest {
                 symbol,
                 timeframe,
                 window: Window::parse(start.as_deref(), end.as_deref())?,
                 format: format.into(),
+                quotes,
             };
             // Atomically to a file (through a symlink, to its target), in place to a FIFO or
             // device, or to stdout.
@@ -243,10 +263,19 @@ fn print_status(report: &StatusReport) {
         return;
     }
     let table = output::table(
-        &["symbol", "timeframe", "rows", "first", "last", "missing"],
+        &[
+            "symbol",
+            "kind",
+            "timeframe",
+            "rows",
+            "first",
+            "last",
+            "missing",
+        ],
         report.series.iter().map(|r| {
             vec![
                 r.symbol.clone(),
+                r.kind.to_string(),
                 r.timeframe.clone(),
                 r.rows.to_string(),
                 r.first.clone(),
