@@ -24,8 +24,8 @@ const KINDS: [(&str, &str, &str); 7] = [
     ),
     (
         "bollinger",
-        "{ kind: bollinger, period: 20, k: 2, mode: reversion }",
-        "bands k standard deviations around a period-bar mean; mode: reversion or breakout",
+        "{ kind: bollinger, period: 20, k: 2, mode: reversion, cooldown_bars: 0 }",
+        "bands k standard deviations around a period-bar mean; mode: reversion or breakout; cooldown_bars as for rsi_reversion",
     ),
     (
         "macd",

@@ -1,4 +1,4 @@
-//! `rsi_reversion` with `cooldown_bars` (issue 9): in a long slide RSI stays oversold, and
+//! `rsi_reversion` and `bollinger` with `cooldown_bars` (issue 9): in a long slide RSI stays oversold, and
 //! without a cooldown the strategy buys again on the bar after every stop-out. With
 //! `cooldown_bars: N` each entry after a close waits N bars.
 
@@ -37,10 +37,15 @@ fn slide() -> Vec<Bar> {
 }
 
 fn entries(cooldown: &str) -> Vec<usize> {
+    entries_of(&format!(
+        "{{ kind: rsi_reversion, period: 14, oversold: 30, overbought: 70{cooldown} }}"
+    ))
+}
+
+fn entries_of(strategy: &str) -> Vec<usize> {
     let agent = AgentConfig::from_yaml(&format!(
         "id: rsi\nsymbols: [SPY]\ntimeframe: 1d\ninitial_capital: 100000\n\
-         strategy: {{ kind: rsi_reversion, period: 14, oversold: 30, overbought: 70{cooldown} }}\n\
-         risk: {{ stop_loss_pct: 1 }}\n"
+         strategy: {strategy}\nrisk: {{ stop_loss_pct: 1 }}\n"
     ))
     .unwrap();
     let bars = slide();
@@ -76,7 +81,23 @@ fn a_cooldown_spaces_entries_after_each_stop_out() {
 }
 
 #[test]
-fn cooldown_bars_is_checked_and_only_for_rsi_reversion() {
+fn bollinger_reversion_waits_too() {
+    let eager = entries_of("{ kind: bollinger, period: 20, k: 1, mode: reversion }");
+    let patient =
+        entries_of("{ kind: bollinger, period: 20, k: 1, mode: reversion, cooldown_bars: 5 }");
+    // Stopped out and back in every few bars all the way down.
+    assert!(eager.windows(2).all(|w| w[1] - w[0] <= 3), "{eager:?}");
+    assert!(
+        !patient.is_empty() && patient.len() < eager.len(),
+        "{patient:?}"
+    );
+    for w in patient.windows(2) {
+        assert!(w[1] - w[0] >= 7, "entries too close: {patient:?}");
+    }
+}
+
+#[test]
+fn cooldown_bars_is_checked_and_only_for_level_strategies() {
     let text = |strategy: &str| {
         format!(
             "id: x\nsymbols: [SPY]\ntimeframe: 1d\ninitial_capital: 100000\nstrategy: {strategy}\n"

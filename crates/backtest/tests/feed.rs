@@ -392,11 +392,13 @@ fn every_builtin_runs_deterministically() {
             period: 20,
             k: 2.0,
             mode: BollingerMode::Breakout,
+            cooldown_bars: 0,
         },
         StrategyConfig::Bollinger {
             period: 20,
             k: 2.0,
             mode: BollingerMode::Reversion,
+            cooldown_bars: 0,
         },
         StrategyConfig::Macd {
             fast: 12,

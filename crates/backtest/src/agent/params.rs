@@ -40,7 +40,7 @@ impl AgentConfig {
             StrategyConfig::RsiReversion { .. } => {
                 &["period", "oversold", "overbought", "cooldown_bars"]
             }
-            StrategyConfig::Bollinger { .. } => &["period", "k"],
+            StrategyConfig::Bollinger { .. } => &["period", "k", "cooldown_bars"],
             StrategyConfig::Macd { .. } => &["fast", "slow", "signal"],
             StrategyConfig::BuyAndHold {} => &[],
             StrategyConfig::TechnicalSentiment(_) => &[
@@ -187,9 +187,10 @@ fn set_strategy(
         (S::RsiReversion { period, .. } | S::Bollinger { period, .. }, "period") => {
             done(count().map(|v| *period = v))
         }
-        (S::RsiReversion { cooldown_bars, .. }, "cooldown_bars") => {
-            done(count().map(|v| *cooldown_bars = v))
-        }
+        (
+            S::RsiReversion { cooldown_bars, .. } | S::Bollinger { cooldown_bars, .. },
+            "cooldown_bars",
+        ) => done(count().map(|v| *cooldown_bars = v)),
         (S::RsiReversion { oversold, .. }, "oversold") => {
             *oversold = real();
             done(Ok(()))

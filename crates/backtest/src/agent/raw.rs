@@ -146,7 +146,7 @@ impl RawStrategy {
                 "rsi_reversion",
                 &["period", "oversold", "overbought", "cooldown_bars"],
             ),
-            K::Bollinger => ("bollinger", &["period", "k", "mode"]),
+            K::Bollinger => ("bollinger", &["period", "k", "mode", "cooldown_bars"]),
             K::Macd => ("macd", &["fast", "slow", "signal"]),
             K::BuyAndHold => ("buy_and_hold", &[]),
             K::TechnicalSentiment => (
@@ -203,6 +203,7 @@ impl RawStrategy {
                         "bollinger needs mode: breakout or reversion",
                     )
                 })?,
+                cooldown_bars: self.cooldown_bars.unwrap_or(0),
             },
             K::Macd => StrategyConfig::Macd {
                 fast: self.fast.unwrap_or(12),

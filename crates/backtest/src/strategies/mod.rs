@@ -53,6 +53,9 @@ pub enum StrategyConfig {
         period: usize,
         k: f64,
         mode: BollingerMode,
+        /// As for `rsi_reversion`: bars after a close with no new entry.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        cooldown_bars: usize,
     },
     Macd {
         fast: usize,
@@ -173,7 +176,18 @@ impl StrategyConfig {
                 }
                 Ok(())
             }
-            Self::Bollinger { period, k, .. } => {
+            Self::Bollinger {
+                period,
+                k,
+                cooldown_bars,
+                ..
+            } => {
+                if cooldown_bars > 100_000 {
+                    return Err(bad(
+                        "cooldown_bars",
+                        format!("{cooldown_bars} is above 100000"),
+                    ));
+                }
                 if !(2..=100_000).contains(&period) {
                     return Err(bad("period", format!("{period} is outside 2..=100000")));
                 }
@@ -218,9 +232,16 @@ impl StrategyConfig {
                     .map_err(to_bad)?
                     .with_cooldown(cooldown_bars),
             ),
-            Self::Bollinger { period, k, mode } => {
-                Box::new(BollingerStrategy::new(period, k, mode, symbols).map_err(to_bad)?)
-            }
+            Self::Bollinger {
+                period,
+                k,
+                mode,
+                cooldown_bars,
+            } => Box::new(
+                BollingerStrategy::new(period, k, mode, symbols)
+                    .map_err(to_bad)?
+                    .with_cooldown(cooldown_bars),
+            ),
             Self::Macd { fast, slow, signal } => {
                 Box::new(MacdStrategy::new(fast, slow, signal, symbols).map_err(to_bad)?)
             }

@@ -12,7 +12,7 @@ use domain::Bar;
 use indicators::{Bollinger, Macd, ParamError, Rsi};
 use serde::{Deserialize, Serialize};
 
-use super::signals::{Cross, CrossDetector, bearish, bullish, exit_long, exit_short};
+use super::signals::{Cooldown, Cross, CrossDetector, bearish, bullish, exit_long, exit_short};
 use crate::event::SymbolId;
 use crate::order::{OrderRequest, Reason};
 use crate::strategy::{Context, Strategy};
@@ -21,11 +21,7 @@ pub struct RsiReversion {
     oversold: f64,
     overbought: f64,
     rsi: Vec<Rsi>,
-    cooldown: usize,
-    /// Per symbol: whether it held a position (or had asked for an entry) at its last bar, and
-    /// bars left to wait.
-    held: Vec<bool>,
-    waiting: Vec<usize>,
+    cooldown: Cooldown,
 }
 
 impl RsiReversion {
@@ -39,39 +35,23 @@ impl RsiReversion {
             oversold,
             overbought,
             rsi: vec![Rsi::new(period)?; symbols],
-            cooldown: 0,
-            held: vec![false; symbols],
-            waiting: vec![0; symbols],
+            cooldown: Cooldown::new(0, symbols),
         })
     }
 
     /// No entry at the bar a position closes nor in the `bars` bars after it.
     pub fn with_cooldown(mut self, bars: usize) -> Self {
-        self.cooldown = bars;
+        self.cooldown = Cooldown::new(bars, self.rsi.len());
         self
     }
 }
 
 impl Strategy for RsiReversion {
     fn on_bar(&mut self, ctx: &Context<'_>, s: SymbolId, bar: &Bar, out: &mut Vec<OrderRequest>) {
-        let i = s.index();
-        let flat = ctx.position(s).is_zero();
-        let pending = ctx.has_working_orders(s);
-        if flat && !pending && self.held[i] {
-            // Closed since the last bar (a signal's exit, or a stop, even one hit in the bar its
-            // entry filled): no entry at this bar nor in the `cooldown` bars after it.
-            self.waiting[i] = if self.cooldown > 0 {
-                self.cooldown + 1
-            } else {
-                0
-            };
-        }
-        self.held[i] = !flat || pending;
-        let Some(v) = self.rsi[i].update(bar.close) else {
+        let Some(v) = self.rsi[s.index()].update(bar.close) else {
             return;
         };
-        if flat && self.waiting[i] > 0 {
-            self.waiting[i] -= 1;
+        if self.cooldown.blocks_entry(ctx, s) {
             return;
         }
         let before = out.len();
@@ -80,7 +60,7 @@ impl Strategy for RsiReversion {
         } else if v > self.overbought {
             bearish(ctx, s, out);
         }
-        self.held[i] |= out.len() > before;
+        self.cooldown.asked(s, out.len() > before);
     }
 }
 
@@ -94,6 +74,7 @@ pub enum BollingerMode {
 pub struct BollingerStrategy {
     mode: BollingerMode,
     bands: Vec<Bollinger>,
+    cooldown: Cooldown,
 }
 
 impl BollingerStrategy {
@@ -106,7 +87,14 @@ impl BollingerStrategy {
         Ok(Self {
             mode,
             bands: vec![Bollinger::new(period, k)?; symbols],
+            cooldown: Cooldown::new(0, symbols),
         })
+    }
+
+    /// No entry at the bar a position closes nor in the `bars` bars after it.
+    pub fn with_cooldown(mut self, bars: usize) -> Self {
+        self.cooldown = Cooldown::new(bars, self.bands.len());
+        self
     }
 }
 
@@ -118,6 +106,10 @@ impl Strategy for BollingerStrategy {
         let c = bar.close.to_f64();
         let pos = ctx.position(s).raw();
         let short_ok = ctx.allow_short();
+        if self.cooldown.blocks_entry(ctx, s) {
+            return; // flat: nothing to exit either
+        }
+        let before = out.len();
         match self.mode {
             BollingerMode::Breakout => {
                 if c > b.upper {
@@ -142,6 +134,7 @@ impl Strategy for BollingerStrategy {
                 }
             }
         }
+        self.cooldown.asked(s, pos == 0 && out.len() > before);
     }
 }
 

@@ -44,6 +44,53 @@ pub fn exit_short(ctx: &Context<'_>, s: SymbolId, out: &mut Vec<OrderRequest>, r
     }
 }
 
+/// No new entry at the bar a position closes (by a signal or a stop, even one hit in the bar its
+/// entry filled) nor in the `bars` bars after it, per symbol: level-based signals (RSI below
+/// oversold, a close below the lower band) otherwise re-enter on the bar after every stop-out.
+#[derive(Debug, Clone)]
+pub struct Cooldown {
+    bars: usize,
+    /// Per symbol: held a position, or had asked for an entry, at its last bar.
+    held: Vec<bool>,
+    waiting: Vec<usize>,
+}
+
+impl Cooldown {
+    pub fn new(bars: usize, symbols: usize) -> Self {
+        Self {
+            bars,
+            held: vec![false; symbols],
+            waiting: vec![0; symbols],
+        }
+    }
+
+    /// At a bar's close, before deciding: whether `s` may not enter at this bar.
+    pub fn blocks_entry(&mut self, ctx: &Context<'_>, s: SymbolId) -> bool {
+        if self.bars == 0 {
+            return false;
+        }
+        let i = s.index();
+        let flat = ctx.position(s).is_zero();
+        let pending = ctx.has_working_orders(s);
+        if flat && !pending && self.held[i] {
+            self.waiting[i] = self.bars + 1;
+        }
+        self.held[i] = !flat || pending;
+        if flat && self.waiting[i] > 0 {
+            self.waiting[i] -= 1;
+            return true;
+        }
+        false
+    }
+
+    /// After deciding: an entry asked for counts as held until it fills or is dropped.
+    pub fn asked(&mut self, s: SymbolId, asked: bool) {
+        if let Some(h) = self.held.get_mut(s.index()) {
+            *h |= asked;
+        }
+    }
+}
+
 /// Detects a sign change of `fast − slow`: up when it goes from ≤ 0 to > 0, down when it goes
 /// from ≥ 0 to < 0. An exact tie is neither, and the first comparison only primes the state.
 #[derive(Debug, Clone, Copy, Default)]
