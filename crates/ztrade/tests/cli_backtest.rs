@@ -209,6 +209,18 @@ fn sweep_stores_ranked_runs(backend: &str) {
         text.contains("9 combinations ranked by total-return"),
         "{text}"
     );
+    // `backtest show --sweep ID` is the same expansion.
+    assert_eq!(
+        db.json(&["backtest", "show", "--sweep", &sweep_id.to_string()]),
+        stored
+    );
+    assert_eq!(
+        db.ok(&["backtest", "show", "--sweep", &sweep_id.to_string()]),
+        text
+    );
+    let neither = db.run(&["backtest", "show"]);
+    assert_eq!(neither.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&neither.stderr).contains("--sweep"));
     // Every run is stored; the best five (--keep top:5, the default) with fills and equity.
     let kept: Vec<bool> = runs.iter().map(|r| r["kept"].as_bool().unwrap()).collect();
     assert_eq!(

@@ -3,6 +3,7 @@
 
 mod sweep;
 
+use anyhow::Context;
 use app::run::RunRequest;
 use app::time::Window;
 use app::views::listing;
@@ -54,10 +55,15 @@ pub enum BacktestCommand {
         #[arg(long)]
         agent: Option<String>,
     },
-    /// One stored run: config and metrics; with --trades its round trips and every fill.
+    /// One stored run: config and metrics; with --trades its round trips and every fill. With
+    /// --sweep, a stored sweep: its ranking (or walk-forward report), as `backtest sweeps ID`.
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["id", "sweep"])))]
     Show {
         /// Run id (`backtest list` shows them).
-        id: i64,
+        id: Option<i64>,
+        /// A sweep id instead of a run (`backtest list` shows them as `sweep ID`).
+        #[arg(long, conflicts_with_all = ["id", "trades"])]
+        sweep: Option<i64>,
         /// Also list the round trips (entry, exit, P&L, reason) and every fill.
         #[arg(long)]
         trades: bool,
@@ -154,14 +160,10 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
                 Ok(())
             }
         }
-        BacktestCommand::Sweeps { id: Some(id), .. } => {
-            let sweep = g.open(Open::Ready)?.get_sweep(id)?;
-            if g.json {
-                return output::json(&sweep);
-            }
-            render::print_sweeps(std::slice::from_ref(&sweep.summary));
-            sweep::print_stored(&sweep.report)
-        }
+        BacktestCommand::Sweeps { id: Some(id), .. }
+        | BacktestCommand::Show {
+            sweep: Some(id), ..
+        } => show_sweep(id, g),
         BacktestCommand::Delete {
             ids,
             sweep,
@@ -186,7 +188,8 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        BacktestCommand::Show { id, trades } => {
+        BacktestCommand::Show { id, trades, .. } => {
+            let id = id.context("a run id or --sweep ID")?;
             let run = g.open(Open::Ready)?.get_run(id)?;
             let report = StoredRunReport::new(&run, trades);
             if g.json {
@@ -212,4 +215,14 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
         }
         BacktestCommand::Sweep(args) => sweep::run(args, g),
     }
+}
+
+/// A stored sweep: its summary line, then its ranking or walk-forward report.
+fn show_sweep(id: i64, g: &GlobalArgs) -> anyhow::Result<()> {
+    let sweep = g.open(Open::Ready)?.get_sweep(id)?;
+    if g.json {
+        return output::json(&sweep);
+    }
+    render::print_sweeps(std::slice::from_ref(&sweep.summary));
+    sweep::print_stored(&sweep.report)
 }
