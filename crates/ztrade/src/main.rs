@@ -5,7 +5,6 @@ mod cli;
 mod logging;
 mod output;
 mod progress;
-mod render;
 
 use clap::Parser;
 

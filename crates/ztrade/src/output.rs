@@ -1,6 +1,5 @@
 //! Printing results: `--json` gives one JSON document on stdout; otherwise a table.
 
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
 
 /// Streams `value` as pretty JSON to stdout (no intermediate string: runs can hold many trades).
@@ -13,14 +12,14 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A table with a header row, sized to the terminal.
-pub fn table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Table {
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(header);
-    for r in rows {
-        t.add_row(r);
+pub use render::table;
+
+/// Prints what a renderer of [`render::text`] writes: its lines on stdout, its warnings on stderr.
+pub fn text(f: impl FnOnce(&mut render::Text)) {
+    let mut t = render::Text::default();
+    f(&mut t);
+    print!("{}", t.out);
+    for w in &t.warnings {
+        eprintln!("warning: {w}");
     }
-    t
 }

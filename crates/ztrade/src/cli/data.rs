@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use app::data::export::ExportRequest;
 use app::data::import::ImportRequest;
 use app::data::seed::SeedRequest;
-use app::data::status::StatusReport;
 use app::time::Window;
 use clap::{Subcommand, ValueEnum};
 use domain::{Symbol, Timeframe};
@@ -201,7 +200,7 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             if g.json {
                 output::json(&report)
             } else {
-                print_status(&report);
+                output::text(|t| render::text::status(t, &report));
                 Ok(())
             }
         }
@@ -253,38 +252,6 @@ impl From<ExportFormat> for Format {
             ExportFormat::Parquet => Format::Parquet,
         }
     }
-}
-
-fn print_status(report: &StatusReport) {
-    if report.series.is_empty() {
-        println!(
-            "the store holds no bars yet; try `ztrade data seed` or `ztrade data import FILE`"
-        );
-        return;
-    }
-    let table = output::table(
-        &[
-            "symbol",
-            "kind",
-            "timeframe",
-            "rows",
-            "first",
-            "last",
-            "missing",
-        ],
-        report.series.iter().map(|r| {
-            vec![
-                r.symbol.clone(),
-                r.kind.to_string(),
-                r.timeframe.clone(),
-                r.rows.to_string(),
-                r.first.clone(),
-                r.last.clone(),
-                r.missing.map_or("n/a".into(), |m| m.to_string()),
-            ]
-        }),
-    );
-    println!("{table}");
 }
 
 /// `--tz`: an IANA zone name, with an error that says so (chrono-tz's own is "failed to parse").

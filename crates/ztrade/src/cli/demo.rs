@@ -7,7 +7,6 @@ use clap::Args;
 use super::{GlobalArgs, Open};
 use crate::output;
 use crate::progress::{Bar, Unit};
-use crate::render;
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -61,7 +60,7 @@ pub fn run(args: DemoArgs, g: &GlobalArgs) -> anyhow::Result<()> {
             &serde_json::json!({ "seeded": seeded, "run_ids": ids, "compare": compare.runs }),
         );
     }
-    println!("\n{}", render::compare_table(&compare));
+    println!("\n{}", render::text::compare_table(&compare));
     println!(
         "\nNext: `ztrade backtest list`, `ztrade backtest show {} --trades`, edit {}/demo_sma.yaml and `ztrade backtest run demo_sma`",
         ids.first().copied().unwrap_or_default(),

@@ -1,5 +1,5 @@
 //! `ztrade backtest run|list|show|compare|sweep`: the use cases of `app::run` and `app::sweep`,
-//! rendered by `crate::render` (tables) or as their JSON.
+//! rendered by `render::text` (tables) or as their JSON.
 
 mod sweep;
 
@@ -14,7 +14,7 @@ use domain::Money;
 use store::RunSelection;
 
 use super::{GlobalArgs, Open};
-use crate::{output, render};
+use crate::output;
 
 #[derive(Debug, Subcommand)]
 pub enum BacktestCommand {
@@ -133,7 +133,7 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
                     report
                 })?;
             } else {
-                render::print_run(out.run_id, &out.run, trades);
+                output::text(|t| render::text::run(t, out.run_id, &out.run, trades));
             }
             match out.save_error {
                 Some(e) => Err(anyhow::anyhow!(
@@ -147,7 +147,7 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             if g.json {
                 output::json(&entries)
             } else {
-                render::print_list(&entries);
+                output::text(|t| render::text::list(t, &entries));
                 Ok(())
             }
         }
@@ -156,7 +156,7 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             if g.json {
                 output::json(&sweeps)
             } else {
-                render::print_sweeps(&sweeps);
+                output::text(|t| render::text::sweeps(t, &sweeps));
                 Ok(())
             }
         }
@@ -195,7 +195,9 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             if g.json {
                 output::json(&report)
             } else {
-                render::print_show(&report, &run.trades, stored_timeframe(&run));
+                output::text(|t| {
+                    render::text::show(t, &report, &run.trades, stored_timeframe(&run))
+                });
                 Ok(())
             }
         }
@@ -209,7 +211,7 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             if g.json {
                 output::json(&report.runs)
             } else {
-                println!("{}", render::compare_table(&report));
+                println!("{}", render::text::compare_table(&report));
                 Ok(())
             }
         }
@@ -223,6 +225,6 @@ fn show_sweep(id: i64, g: &GlobalArgs) -> anyhow::Result<()> {
     if g.json {
         return output::json(&sweep);
     }
-    render::print_sweeps(std::slice::from_ref(&sweep.summary));
+    output::text(|t| render::text::sweeps(t, std::slice::from_ref(&sweep.summary)));
     sweep::print_stored(&sweep.report)
 }

@@ -8,8 +8,8 @@ use app::time::Window;
 use clap::Args;
 
 use crate::cli::{GlobalArgs, Open};
+use crate::output;
 use crate::progress::{Bar, Unit};
-use crate::{output, render};
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
@@ -106,7 +106,7 @@ pub fn run(args: SweepArgs, g: &GlobalArgs) -> anyhow::Result<()> {
         if g.json {
             return output::json(&report);
         }
-        render::print_walk_forward(&report);
+        output::text(|t| render::text::walk_forward(t, &report));
         return Ok(());
     }
     let req = SweepRequest {
@@ -121,7 +121,7 @@ pub fn run(args: SweepArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     if g.json {
         output::json(&report)?;
     } else {
-        render::print_sweep(&report, args.top);
+        output::text(|t| render::text::sweep(t, &report, args.top));
     }
     match report.unsaved {
         Some((saved, e)) => Err(anyhow::anyhow!(
@@ -136,10 +136,10 @@ pub fn run(args: SweepArgs, g: &GlobalArgs) -> anyhow::Result<()> {
 pub fn print_stored(report: &serde_json::Value) -> anyhow::Result<()> {
     if report.get("windows").is_some() {
         let r: app::sweep::walk::WalkForwardReport = serde_json::from_value(report.clone())?;
-        render::print_walk_forward(&r);
+        output::text(|t| render::text::walk_forward(t, &r));
     } else if report.get("runs").is_some() {
         let r: app::sweep::SweepReport = serde_json::from_value(report.clone())?;
-        render::print_sweep(&r, usize::MAX);
+        output::text(|t| render::text::sweep(t, &r, usize::MAX));
     } else {
         println!("this sweep stopped before its report was stored");
     }
