@@ -22,6 +22,7 @@ pub mod data;
 pub mod demo;
 pub mod error;
 pub mod progress;
+pub mod report;
 pub mod run;
 pub mod sweep;
 pub mod time;

@@ -1,6 +1,7 @@
 //! `app`'s typed views rendered for a person. [`text`] gives terminal tables; the binary prints
 //! what it returns (`--json` serialises the views themselves and does not come here).
 
+pub mod html;
 pub mod text;
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};

@@ -121,6 +121,15 @@ where
     export_with(dest, |w| write_to(w, format, timeframe, bars))
 }
 
+/// Writes `bytes` to `dest` as the exports are written (atomically to a file, in place to a FIFO
+/// or device, or to stdout); returns how many bytes.
+pub fn write_bytes(dest: &Destination, bytes: &[u8]) -> Result<u64, ExportError> {
+    export_with(dest, |w| {
+        w.write_all(bytes)?;
+        Ok(bytes.len() as u64)
+    })
+}
+
 /// Quote bars to `dest` as CSV in LEAN's columns (`timestamp,bid_open,…,ask_size`), which the
 /// importer reads back to the same rows.
 pub fn export_quotes_to<I, E>(

@@ -27,7 +27,7 @@ use domain::{Bar, Timeframe};
 use thiserror::Error;
 
 pub use self::csv::{CSV_HEADER, write_csv};
-pub use self::dest::{Destination, export_quotes_to, export_to};
+pub use self::dest::{Destination, export_quotes_to, export_to, write_bytes};
 pub use self::json::write_json;
 #[cfg(feature = "parquet")]
 pub use self::parquet::write_parquet;

@@ -1,12 +1,17 @@
 //! `ztrade demo`: the whole job on the embedded default, from nothing (see `app::demo`).
 //! Deterministic: the same command gives the same numbers.
 
+use anyhow::Context;
 use app::demo::{DemoStep, SAMPLE_AGENTS};
+use app::report::ReportRequest;
 use clap::Args;
 
 use super::{GlobalArgs, Open};
 use crate::output;
 use crate::progress::{Bar, Unit};
+
+/// The demo's report, beside the store it makes.
+const REPORT: &str = "report.html";
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -55,16 +60,22 @@ pub fn run(args: DemoArgs, g: &GlobalArgs) -> anyhow::Result<()> {
             }
         },
     )?;
+    let report = app::report::build(store.as_ref(), &ReportRequest::new(ids.clone()))?;
+    let html = render::html::report(&report, "ztrade demo: three agents compared");
+    std::fs::write(REPORT, html).with_context(|| format!("writing {REPORT}"))?;
     if g.json {
-        return output::json(
-            &serde_json::json!({ "seeded": seeded, "run_ids": ids, "compare": compare.runs }),
-        );
+        return output::json(&serde_json::json!({
+            "seeded": seeded, "run_ids": ids, "compare": compare.runs, "report": REPORT
+        }));
     }
     println!("\n{}", render::text::compare_table(&compare));
     println!(
         "\nNext: `ztrade backtest list`, `ztrade backtest show {} --trades`, edit {}/demo_sma.yaml and `ztrade backtest run demo_sma`",
         ids.first().copied().unwrap_or_default(),
         agents.dir.display()
+    );
+    println!(
+        "The charts: open {REPORT} in a browser (it works offline), or `ztrade report RUN --out FILE.html` for any run"
     );
     Ok(())
 }

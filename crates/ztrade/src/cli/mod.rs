@@ -8,6 +8,7 @@
 //! - [`keys`]: `keys set|list|rotate|delete|audit`, provider keys encrypted in the store
 //! - [`agent`]: `agent list|show|validate`
 //! - [`backtest`]: `backtest run|list|show|compare|sweep`
+//! - [`report`]: a self-contained HTML report of stored runs
 //! - [`demo`]: the whole job on the embedded default
 //! - [`bench`]: the speed claims, each against a baseline in the same run
 //! - [`collect`]: `collect` (embedded), `collect status`, `scheduler`, `worker`
@@ -21,6 +22,7 @@ mod db;
 mod demo;
 mod keys;
 mod provider_keys;
+mod report;
 
 use std::path::PathBuf;
 
@@ -161,6 +163,9 @@ pub enum Command {
     Backtest(backtest::BacktestCommand),
     /// Seed an embedded store, write sample agents, backtest them and compare the results.
     Demo(demo::DemoArgs),
+    /// Write a self-contained HTML report of stored runs: metrics, equity against a benchmark,
+    /// drawdowns, months, trades on the price chart. Works offline.
+    Report(report::ReportArgs),
     /// Store, list, rotate and delete provider API keys, encrypted in the store.
     Keys(keys::KeysArgs),
     /// Measure speed against baselines (sqlite3 .import, psql \copy, a hand-written loop).
@@ -181,6 +186,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Agent(cmd) => agent::run(cmd, &cli.global),
         Command::Backtest(cmd) => backtest::run(cmd, &cli.global),
         Command::Demo(args) => demo::run(args, &cli.global),
+        Command::Report(args) => report::run(args, &cli.global),
         Command::Bench(cmd) => bench::run(cmd, &cli.global),
         Command::Keys(args) => keys::run(args, &cli.global),
         Command::Collect(args) => collect::run(args, &cli.global),

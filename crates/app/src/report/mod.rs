@@ -1,0 +1,328 @@
+//! The report of one or more stored runs: everything `ztrade report` and the dashboard's run page
+//! draw, as one typed, serialisable model. Metrics come from the stored run and from
+//! `analytics`; nothing here computes a metric of its own. Long series are downsampled
+//! ([`lines`]) and the price chart aggregated ([`candles`]), so a run over a million bars still
+//! makes a light page.
+
+pub mod candles;
+pub mod lines;
+
+use analytics::monthly::{YearReturns, monthly_returns};
+use analytics::{DailyCurve, DateKey};
+use backtest::AgentConfig;
+use chrono::NaiveDate;
+use domain::{Money, Symbol, UnixNanos};
+use serde::Serialize;
+use store::{BarQuery, BarStore, RunStore, SentimentStore, StoredRun};
+
+use crate::error::AppError;
+use crate::time::Window;
+use crate::views::{RoundTrip, metric_rows, round_trips, run::stored_timeframe, short_run_note};
+pub use candles::{Candle, Candles, Marker};
+pub use lines::Line;
+
+/// What to report on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportRequest {
+    pub runs: Vec<i64>,
+    /// The benchmark drawn against each run; by default the agent's own (`benchmark:`).
+    pub benchmark: Option<Symbol>,
+    /// Points per line at most (LTTB beyond).
+    pub max_points: usize,
+    /// Candles at most (a coarser timeframe beyond).
+    pub max_candles: usize,
+}
+
+impl ReportRequest {
+    pub fn new(runs: Vec<i64>) -> Self {
+        Self {
+            runs,
+            benchmark: None,
+            max_points: 1_000,
+            max_candles: 600,
+        }
+    }
+}
+
+/// One metric as shown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricCell {
+    pub name: String,
+    pub text: String,
+}
+
+/// Who, what and on which data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunHeader {
+    pub id: i64,
+    pub agent_id: String,
+    pub description: Option<String>,
+    pub symbols: Vec<String>,
+    pub timeframe: String,
+    pub start: String,
+    pub end: String,
+    pub created_at: String,
+    pub params: Option<serde_json::Value>,
+    /// The agent as it ran.
+    pub config: serde_json::Value,
+    pub data_fingerprint: String,
+    pub engine_version: String,
+    pub benchmark: Option<String>,
+}
+
+/// Everything drawn for one run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunPanel {
+    pub header: RunHeader,
+    pub metrics: Vec<MetricCell>,
+    /// Cumulative return of the run, then of the benchmark when there is one.
+    pub cumulative: Vec<Line>,
+    /// Drawdown from the running peak (≤ 0).
+    pub underwater: Line,
+    /// Share of equity held in positions, from the stored equity and cash.
+    pub exposure: Line,
+    pub monthly: Vec<YearReturns>,
+    /// Net P&L of each round trip at its exit.
+    pub trade_pnl: Vec<[f64; 2]>,
+    pub candles: Option<Candles>,
+    pub trades: Vec<RoundTrip>,
+    /// What the reader should know: downsampling, aggregation, a short run, fills not kept.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub runs: Vec<RunPanel>,
+}
+
+/// The report of `req.runs`, read from `store`.
+pub fn build<S>(store: &S, req: &ReportRequest) -> Result<Report, AppError>
+where
+    S: BarStore + SentimentStore + RunStore + ?Sized,
+{
+    if req.runs.is_empty() {
+        return Err(AppError::input("a report needs at least one run id"));
+    }
+    let runs = req
+        .runs
+        .iter()
+        .map(|id| {
+            let run = store.get_run(*id)?;
+            panel(store, &run, req)
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(Report { runs })
+}
+
+fn curve(run: &StoredRun) -> Vec<(UnixNanos, Money)> {
+    run.equity.iter().map(|e| (e.timestamp, e.equity)).collect()
+}
+
+fn daily_values(c: &DailyCurve) -> Vec<(NaiveDate, f64)> {
+    c.points
+        .iter()
+        .map(|p| (p.date, p.equity.to_f64()))
+        .collect()
+}
+
+/// The panel of one stored run.
+pub fn panel<S>(store: &S, run: &StoredRun, req: &ReportRequest) -> Result<RunPanel, AppError>
+where
+    S: BarStore + SentimentStore + ?Sized,
+{
+    let s = &run.summary;
+    let tf = stored_timeframe(run);
+    let agent: Option<AgentConfig> = serde_json::from_value(run.config.clone()).ok();
+    let benchmark = req
+        .benchmark
+        .clone()
+        .or_else(|| agent.as_ref().and_then(|a| a.benchmark.clone()));
+    let mut notes = Vec::new();
+    let mut metrics: Vec<MetricCell> = metric_rows(&run.metrics)
+        .into_iter()
+        .map(|m| MetricCell {
+            name: m.name.to_string(),
+            text: m.text,
+        })
+        .collect();
+    if let Some(n) = short_run_note(&run.metrics) {
+        notes.push(n);
+    }
+    let symbols: Vec<String> = agent.as_ref().map_or_else(Vec::new, |a| {
+        a.symbols.iter().map(|s| s.to_string()).collect()
+    });
+    let header = RunHeader {
+        id: s.id,
+        agent_id: s.agent_id.clone(),
+        description: agent.as_ref().and_then(|a| a.description.clone()),
+        symbols: symbols.clone(),
+        timeframe: tf.to_string(),
+        start: crate::views::fmt::stamp(s.start, tf),
+        end: crate::views::fmt::stamp(s.end, tf),
+        created_at: s.created_at.clone(),
+        params: s.params.clone(),
+        config: run.config.clone(),
+        data_fingerprint: run.data_fingerprint.clone(),
+        engine_version: run.engine_version.clone(),
+        benchmark: benchmark.as_ref().map(|b| b.to_string()),
+    };
+    let max = req.max_points;
+    let empty = |name: &str| Line::timed(name, [], max);
+    if run.equity.is_empty() {
+        notes.push(
+            "fills and equity were not kept for this run (a sweep stored its metrics only); \
+             only its metrics are shown"
+                .into(),
+        );
+        return Ok(RunPanel {
+            header,
+            metrics,
+            cumulative: Vec::new(),
+            underwater: empty("drawdown"),
+            exposure: empty("exposure"),
+            monthly: Vec::new(),
+            trade_pnl: Vec::new(),
+            candles: None,
+            trades: Vec::new(),
+            notes,
+        });
+    }
+    let daily = DailyCurve::from_curve("equity", &curve(run), DateKey::Auto)?;
+    let values = daily_values(&daily);
+    let returns = daily.returns();
+    let mut cumulative = vec![Line::dated(
+        format!("#{} {}", s.id, s.agent_id),
+        lines::cumulative(&values),
+        max,
+    )];
+    if let (Some(sym), Some(a)) = (&benchmark, &agent) {
+        match benchmark_values(store, a, sym, s.start, s.end)? {
+            Some(b) => cumulative.push(Line::dated(sym.to_string(), lines::cumulative(&b), max)),
+            None => notes.push(format!(
+                "no stored {sym} bars over the run's period to compare with"
+            )),
+        }
+    }
+    let mut peak = f64::MIN;
+    let underwater = Line::dated(
+        "drawdown",
+        values.iter().map(|&(d, v)| {
+            peak = peak.max(v);
+            (d, v / peak - 1.0)
+        }),
+        max,
+    );
+    let exposure = Line::timed(
+        "exposure",
+        run.equity.iter().map(|e| {
+            let eq = e.equity.to_f64();
+            (
+                e.timestamp.as_i64().div_euclid(1_000_000) as f64,
+                if eq > 0.0 {
+                    (eq - e.cash.to_f64()) / eq
+                } else {
+                    0.0
+                },
+            )
+        }),
+        max,
+    );
+    let trips = round_trips(&run.trades, tf);
+    let trade_pnl = run
+        .trades
+        .iter()
+        .filter(|f| f.pnl.is_some())
+        .map(|f| {
+            [
+                f.timestamp.as_i64().div_euclid(1_000_000) as f64,
+                f.pnl.map_or(0.0, |p| p.to_f64()) - f.commission.to_f64(),
+            ]
+        })
+        .collect();
+    let candles = match symbols.first() {
+        Some(sym) => {
+            let symbol = Symbol::new(sym).map_err(|e| AppError::input(e.to_string()))?;
+            let q = BarQuery {
+                symbol,
+                timeframe: tf,
+                start: Some(s.start),
+                end: s.end.checked_plus(1),
+            };
+            let mut err = None;
+            let bars = store
+                .bars(q)
+                .map_while(|r| r.map_err(|e| err = Some(e)).ok());
+            let c = candles::candles(sym, tf, bars, &run.trades, req.max_candles);
+            if let Some(e) = err {
+                return Err(e.into());
+            }
+            if let Some(from) = &c.aggregated_from {
+                notes.push(format!(
+                    "the price chart shows {} candles aggregated from the stored {from} bars",
+                    c.timeframe
+                ));
+            }
+            Some(c)
+        }
+        None => None,
+    };
+    for l in cumulative.iter().chain([&underwater, &exposure]) {
+        if l.downsampled() {
+            notes.push(format!(
+                "{}: {} points drawn of {} (LTTB keeps the shape)",
+                l.name,
+                l.points.len(),
+                l.source_points
+            ));
+        }
+    }
+    metrics.retain(|m| !m.text.is_empty());
+    Ok(RunPanel {
+        header,
+        metrics,
+        cumulative,
+        underwater,
+        exposure,
+        monthly: monthly_returns(&returns),
+        trade_pnl,
+        candles,
+        trades: trips,
+        notes,
+    })
+}
+
+/// The benchmark's daily closes over the run's period, from any stored timeframe of `symbol`
+/// (the run's own first), last close of each date; `None` when nothing is stored.
+fn benchmark_values<S: BarStore + ?Sized>(
+    store: &S,
+    agent: &AgentConfig,
+    symbol: &Symbol,
+    start: UnixNanos,
+    end: UnixNanos,
+) -> Result<Option<Vec<(NaiveDate, f64)>>, AppError> {
+    let w = Window {
+        start: Some(start),
+        end: end.checked_plus(1),
+    };
+    let q = BarQuery {
+        symbol: symbol.clone(),
+        timeframe: agent.timeframe,
+        start: w.start,
+        end: w.end,
+    };
+    let daily = agent.timeframe.is_daily_or_longer();
+    let mut out: Vec<(NaiveDate, f64)> = Vec::new();
+    for b in store.bars(q) {
+        let b = b?;
+        let d = if daily {
+            b.ts.utc_date()
+        } else {
+            b.ts.exchange_date()
+        };
+        match out.last_mut() {
+            Some(last) if last.0 == d => last.1 = b.close.to_f64(),
+            _ => out.push((d, b.close.to_f64())),
+        }
+    }
+    Ok((!out.is_empty()).then_some(out))
+}

@@ -1,0 +1,143 @@
+//! The HTML report: one self-contained page (inline CSS, SVG and a little script of our own,
+//! and a Content-Security-Policy that forbids every network request), rendered from
+//! `app::report::Report`. Everything that comes from data is escaped by maud.
+
+pub mod chart;
+mod page;
+
+use app::report::{Report, RunPanel};
+use maud::{DOCTYPE, Markup, html};
+
+use chart::Fmt;
+
+/// Markers drawn on the price chart at most (the trade list has every fill).
+pub const MAX_MARKERS: usize = 5_000;
+
+/// The whole page.
+pub fn report(r: &Report, title: &str) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                style { (maud::PreEscaped(page::CSS)) }
+            }
+            body {
+                header.top { h1 { (title) } p.sub { "ztrade report · offline, self-contained" } }
+                @if r.runs.len() > 1 { (several(r)) }
+                @for p in &r.runs { (panel(p)) }
+                div #tip hidden {}
+                script { (maud::PreEscaped(page::JS)) }
+            }
+        }
+    }
+    .into_string()
+}
+
+fn several(r: &Report) -> Markup {
+    let equity: Vec<_> = r.runs.iter().filter_map(|p| p.cumulative.first()).collect();
+    let dd: Vec<_> = r
+        .runs
+        .iter()
+        .filter(|p| !p.underwater.points.is_empty())
+        .map(|p| &p.underwater)
+        .collect();
+    let names: Vec<String> = r
+        .runs
+        .iter()
+        .map(|p| format!("#{} {}", p.header.id, p.header.agent_id))
+        .collect();
+    html! {
+        section.compare {
+            h2 { "Runs compared" }
+            h3 { "Cumulative return" }
+            (chart::lines("compare-equity", &equity, Fmt::Pct, false, None))
+            h3 { "Drawdown" }
+            (chart::lines("compare-drawdown", &dd, Fmt::Pct, false, None))
+            table.metrics.sortable data-table="compare" {
+                thead { tr { th { "metric" } @for n in &names { th { (n) } } } }
+                tbody {
+                    @for (i, m) in r.runs[0].metrics.iter().enumerate() {
+                        tr {
+                            td { (m.name) }
+                            @for p in &r.runs {
+                                td { (p.metrics.get(i).filter(|x| x.name == m.name).map_or("", |x| x.text.as_str())) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn panel(p: &RunPanel) -> Markup {
+    let h = &p.header;
+    let id = h.id;
+    let strategy: Vec<_> = p.cumulative.iter().collect();
+    let yearly: Vec<(String, f64)> = p
+        .monthly
+        .iter()
+        .filter_map(|y| y.total.map(|t| (y.year.to_string(), t)))
+        .collect();
+    let pnl: Vec<(String, f64)> = p
+        .trade_pnl
+        .iter()
+        .enumerate()
+        .map(|(i, [_, v])| (format!("trade {}", i + 1), *v))
+        .collect();
+    html! {
+        section.run id=(format!("run-{id}")) data-run=(id) {
+            h2 { "Run #" (id) " · " (h.agent_id) }
+            @if let Some(d) = &h.description { p.desc { (d) } }
+            dl.header {
+                dt { "symbols" } dd { (h.symbols.join(", ")) }
+                dt { "timeframe" } dd { (h.timeframe) }
+                dt { "period" } dd { (h.start) " → " (h.end) }
+                @if let Some(b) = &h.benchmark { dt { "benchmark" } dd { (b) } }
+                @if let Some(params) = &h.params { dt { "parameters" } dd { (params.to_string()) } }
+                dt { "data fingerprint" } dd { code { (h.data_fingerprint) } }
+                dt { "engine" } dd { (h.engine_version) }
+                dt { "created" } dd { (h.created_at) }
+            }
+            details.config { summary { "agent as run" } pre { (serde_json::to_string_pretty(&h.config).unwrap_or_default()) } }
+            @for n in &p.notes { p.note { (n) } }
+            div.grid {
+                div {
+                    h3 { "Metrics" }
+                    table.metrics data-table="metrics" {
+                        tbody { @for m in &p.metrics { tr { td { (m.name) } td.num { (m.text) } } } }
+                    }
+                }
+                div {
+                    h3 { "Cumulative return" }
+                    (chart::lines(&format!("equity-{id}"), &strategy, Fmt::Pct, false, None))
+                    h3 { "Cumulative return, log scale" }
+                    (chart::lines(&format!("equity-log-{id}"), &strategy, Fmt::Pct, true, None))
+                    h3 { "Drawdown" }
+                    (chart::lines(&format!("underwater-{id}"), &[&p.underwater], Fmt::Pct, false, Some("loss")))
+                }
+            }
+            h3 { "Monthly returns" }
+            (page::heatmap(&format!("monthly-{id}"), &p.monthly))
+            h3 { "Yearly returns" }
+            (chart::bars(&format!("yearly-{id}"), "yearly", &yearly, Fmt::Pct))
+            h3 { "Exposure" }
+            (chart::lines(&format!("exposure-{id}"), &[&p.exposure], Fmt::Pct, false, Some("held")))
+            h3 { "P&L per trade" }
+            (chart::bars(&format!("pnl-{id}"), "P&L", &pnl, Fmt::Num))
+            @if let Some(c) = &p.candles {
+                h3 { "Price · " (c.symbol) " " (c.timeframe) }
+                (chart::candles(&format!("price-{id}"), c, MAX_MARKERS))
+                @if c.markers.len() > MAX_MARKERS {
+                    p.note { (MAX_MARKERS) " of " (c.markers.len()) " fills marked; the trade list has them all" }
+                }
+            }
+            h3 { "Round trips" }
+            (page::trades(id, &p.trades))
+        }
+    }
+}

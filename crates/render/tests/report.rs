@@ -1,0 +1,168 @@
+//! The report model (issue 10) from a real SQLite store: its lines agree with the stored metrics,
+//! the benchmark is drawn over the run's period, the price chart marks every fill and aggregates
+//! when there are too many bars, and the edge runs (no trade, one day, metrics only) report
+//! without a NaN.
+
+use app::report::{self, ReportRequest};
+use app::run;
+use app::time::Window;
+use backtest::AgentConfig;
+use domain::{Bar, Price, Quantity, Symbol, Timeframe, UnixNanos};
+use store::Store;
+
+const DAY: i64 = 86_400_000_000_000;
+
+fn bar(i: usize, p: i64) -> Bar {
+    let t0 = UnixNanos::parse_rfc3339("2023-01-02T00:00:00Z").unwrap();
+    let (o, c) = (Price::from_int(p), Price::from_int(p + 1));
+    Bar {
+        ts: t0.plus(i as i64 * DAY),
+        open: o,
+        high: Price::from_int(p + 3),
+        low: Price::from_int(p - 2),
+        close: c,
+        volume: Quantity::from_int(1000),
+        vwap: None,
+        trade_count: None,
+    }
+}
+
+/// 400 daily bars of SPY (a wave, so a crossover trades) and 400 of a flat QQQ.
+fn store() -> (tempfile::TempDir, Box<dyn Store>) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("r.db").display());
+    let mut s = store::open_migrated(&url).unwrap();
+    let spy: Vec<Bar> = (0..400)
+        .map(|i| bar(i, 100 + ((i as i64 * 7) % 40) - 20 + i as i64 / 10))
+        .collect();
+    let qqq: Vec<Bar> = (0..400).map(|i| bar(i, 50)).collect();
+    s.upsert_bars(&Symbol::new("SPY").unwrap(), Timeframe::D1, &spy)
+        .unwrap();
+    s.upsert_bars(&Symbol::new("QQQ").unwrap(), Timeframe::D1, &qqq)
+        .unwrap();
+    (dir, s)
+}
+
+fn agent(id: &str, symbol: &str, strategy: &str) -> AgentConfig {
+    AgentConfig::from_yaml(&format!(
+        "id: {id}\ndescription: \"<script>alert('{id}')</script>\"\nsymbols: [{symbol}]\n\
+         timeframe: 1d\ninitial_capital: 100000\nstrategy: {strategy}\nbenchmark: QQQ\n"
+    ))
+    .unwrap()
+}
+
+fn saved(s: &mut Box<dyn Store>, a: &AgentConfig, w: Window) -> i64 {
+    let r = run::run(s.as_ref(), a, w, None).unwrap();
+    run::save(s.as_mut(), &r).unwrap()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-12 * b.abs().max(1.0)
+}
+
+#[test]
+fn the_lines_agree_with_the_stored_metrics_and_every_fill_is_marked() {
+    let (_dir, mut s) = store();
+    let a = agent("sma", "SPY", "{ kind: sma_crossover, fast: 3, slow: 9 }");
+    let id = saved(&mut s, &a, Window::default());
+    let stored = s.get_run(id).unwrap();
+    let r = report::build(s.as_ref(), &ReportRequest::new(vec![id])).unwrap();
+    let p = &r.runs[0];
+    assert_eq!(p.header.agent_id, "sma");
+    assert_eq!(p.header.benchmark.as_deref(), Some("QQQ"));
+    assert_eq!(p.header.data_fingerprint, stored.data_fingerprint);
+    assert_eq!(p.cumulative.len(), 2, "the run and its benchmark");
+    let last = |l: &report::Line| l.points.last().unwrap()[1];
+    assert!(close(
+        last(&p.cumulative[0]),
+        stored.metrics.total_return.unwrap()
+    ));
+    assert_eq!(last(&p.cumulative[1]), 0.0, "QQQ is flat");
+    let deepest = p.underwater.points.iter().map(|q| q[1]).fold(0.0, f64::min);
+    assert!(close(-deepest, stored.metrics.max_drawdown.unwrap().abs()));
+    let c = p.candles.as_ref().unwrap();
+    assert_eq!((c.candles.len(), c.timeframe.as_str()), (400, "1d"));
+    assert_eq!(c.aggregated_from, None);
+    assert!(!stored.trades.is_empty());
+    assert_eq!(c.markers.len(), stored.trades.len());
+    assert_eq!(
+        p.trade_pnl.len(),
+        stored.trades.iter().filter(|f| f.pnl.is_some()).count()
+    );
+    assert!(p.trades.iter().all(|t| t.symbol == "SPY"));
+
+    // Too many bars for the budget: weekly candles, the same range, a note that says so.
+    let mut req = ReportRequest::new(vec![id]);
+    req.max_candles = 100;
+    req.max_points = 50;
+    let small = report::build(s.as_ref(), &req).unwrap();
+    let p2 = &small.runs[0];
+    let c2 = p2.candles.as_ref().unwrap();
+    assert_eq!(c2.timeframe, "1w");
+    assert_eq!(c2.aggregated_from.as_deref(), Some("1d"));
+    assert!(c2.candles.len() <= 100 && c2.candles.len() >= 57);
+    let hi = |cs: &[report::Candle]| cs.iter().map(|k| k.high).fold(f64::MIN, f64::max);
+    assert_eq!(hi(&c2.candles), hi(&c.candles));
+    assert!(
+        p2.notes.iter().any(|n| n.contains("1w candles aggregated")),
+        "{:?}",
+        p2.notes
+    );
+    assert_eq!(p2.cumulative[0].points.len(), 50);
+    assert_eq!(
+        p2.cumulative[0].points.last(),
+        p.cumulative[0].points.last()
+    );
+    assert!(p2.notes.iter().any(|n| n.contains("LTTB")));
+
+    // Data is escaped on the page; the page names no other host.
+    let html = render::html::report(&r, "t");
+    assert!(
+        !html.contains("<script>alert"),
+        "a description is text, not a script"
+    );
+    assert!(html.contains("&lt;script&gt;alert"));
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    assert!(html.contains("default-src 'none'"));
+}
+
+#[test]
+fn edge_runs_report_without_a_nan() {
+    let (_dir, mut s) = store();
+    // Never leaves cash: a crossover on a flat series.
+    let flat = saved(
+        &mut s,
+        &agent("flat", "QQQ", "{ kind: sma_crossover, fast: 3, slow: 9 }"),
+        Window::default(),
+    );
+    // One day.
+    let t = UnixNanos::parse_rfc3339("2023-03-01T00:00:00Z").unwrap();
+    let one = saved(
+        &mut s,
+        &agent("one", "SPY", "{ kind: buy_and_hold }"),
+        Window {
+            start: Some(t),
+            end: Some(t.plus(DAY)),
+        },
+    );
+    let r = report::build(s.as_ref(), &ReportRequest::new(vec![flat, one])).unwrap();
+    let p = &r.runs[0];
+    assert!(p.trades.is_empty() && p.trade_pnl.is_empty());
+    assert!(p.exposure.points.iter().all(|q| q[1] == 0.0));
+    assert!(p.candles.as_ref().unwrap().markers.is_empty());
+    assert_eq!(r.runs[1].candles.as_ref().unwrap().candles.len(), 1);
+    let json = serde_json::to_string(&r).unwrap();
+    let html = render::html::report(&r, "edges");
+    // What the page shows: its markup without the script (which may say `isNaN`).
+    let shown = match (html.find("<script>"), html.rfind("</script>")) {
+        (Some(a), Some(b)) => format!("{}{}", &html[..a], &html[b..]),
+        _ => html.clone(),
+    };
+    for text in [&json, &shown] {
+        for bad in ["NaN", "Infinity", "inf%", ">inf", "-inf", "null%"] {
+            assert!(!text.contains(bad), "{bad} in the output");
+        }
+    }
+    assert!(report::build(s.as_ref(), &ReportRequest::new(vec![])).is_err());
+    assert!(report::build(s.as_ref(), &ReportRequest::new(vec![999])).is_err());
+}
