@@ -3,7 +3,7 @@
 //! `app::report::Report`. Everything that comes from data is escaped by maud.
 
 pub mod chart;
-mod page;
+pub mod page;
 
 use app::report::{Report, RunPanel};
 use maud::{DOCTYPE, Markup, html};
@@ -37,7 +37,8 @@ pub fn report(r: &Report, title: &str) -> String {
     .into_string()
 }
 
-fn several(r: &Report) -> Markup {
+/// Several runs overlaid, with their metrics side by side.
+pub fn several(r: &Report) -> Markup {
     let equity: Vec<_> = r.runs.iter().filter_map(|p| p.cumulative.first()).collect();
     let dd: Vec<_> = r
         .runs
@@ -74,7 +75,8 @@ fn several(r: &Report) -> Markup {
     }
 }
 
-fn panel(p: &RunPanel) -> Markup {
+/// One run's section: header, metrics, every chart, the trade list (the dashboard's run page too).
+pub fn panel(p: &RunPanel) -> Markup {
     let h = &p.header;
     let id = h.id;
     let strategy: Vec<_> = p.cumulative.iter().collect();
