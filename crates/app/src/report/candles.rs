@@ -44,6 +44,8 @@ enum Level {
     Day,
     /// One candle per ISO week.
     Week,
+    /// One candle per month; never capped (the coarsest).
+    Month,
 }
 
 struct Acc {
@@ -73,11 +75,16 @@ fn key(level: Level, b: &Bar, daily: bool, i: i64) -> i64 {
             let w = chrono::Datelike::iso_week(&date());
             i64::from(w.year()) * 100 + i64::from(w.week())
         }
+        Level::Month => {
+            let d = date();
+            i64::from(chrono::Datelike::year(&d)) * 12 + i64::from(chrono::Datelike::month0(&d))
+        }
     }
 }
 
 /// Candles of `bars` (one series in time order), at the stored timeframe if at most `max` fit,
-/// else at the first of 5m, 15m, 1h, 1d, 1w (coarser than the stored one) that fits. One pass.
+/// else at the first of 5m, 15m, 1h, 1d, 1w, 1mo (coarser than the stored one) that fits; monthly
+/// candles are never capped. One pass.
 pub fn candles(
     symbol: &str,
     tf: Timeframe,
@@ -100,6 +107,7 @@ pub fn candles(
         levels.push(Level::Day);
     }
     levels.push(Level::Week);
+    levels.push(Level::Month);
     let daily = tf.is_daily_or_longer();
     let mut accs: Vec<Acc> = levels
         .into_iter()
@@ -126,7 +134,7 @@ pub fn candles(
                     last.close = c;
                 }
                 _ => {
-                    if a.candles.len() == max {
+                    if a.candles.len() == max && a.level != Level::Month {
                         a.full = true;
                         a.candles = Vec::new();
                         continue;
@@ -150,6 +158,7 @@ pub fn candles(
         Level::Nanos(_, name) => name.to_string(),
         Level::Day => "1d".into(),
         Level::Week => "1w".into(),
+        Level::Month => "1mo".into(),
     };
     let markers = fills
         .iter()
@@ -174,5 +183,47 @@ pub fn candles(
         timeframe,
         candles: a.candles,
         markers,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::{Price, Quantity};
+
+    use super::*;
+
+    fn day(i: i64) -> Bar {
+        let p = Price::from_int(100 + i % 10);
+        Bar {
+            ts: UnixNanos::parse_rfc3339("2000-01-03T00:00:00Z")
+                .unwrap()
+                .plus(i * 86_400_000_000_000),
+            open: p,
+            high: p,
+            low: p,
+            close: p,
+            volume: Quantity::from_int(1),
+            vwap: None,
+            trade_count: None,
+        }
+    }
+
+    #[test]
+    fn each_level_is_tried_until_the_candles_fit_and_months_always_do() {
+        let bars = |n| (0..n).map(day);
+        let tf = Timeframe::D1;
+        let c = candles("X", tf, bars(500), &[], 600);
+        assert_eq!((c.timeframe.as_str(), c.candles.len()), ("1d", 500));
+        let c = candles("X", tf, bars(3_000), &[], 600);
+        assert_eq!((c.timeframe.as_str(), c.candles.len()), ("1w", 429));
+        let c = candles("X", tf, bars(7_300), &[], 100);
+        assert_eq!(c.timeframe, "1mo");
+        assert_eq!(
+            c.candles.len(),
+            240,
+            "20 years of months, over the cap but drawn"
+        );
+        assert_eq!(c.aggregated_from.as_deref(), Some("1d"));
+        assert_eq!(c.candles[0].high, 109.0);
     }
 }
