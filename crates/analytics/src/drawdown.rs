@@ -9,6 +9,8 @@
 //!   dates) and in calendar days between the peak's and the recovery's dates. An episode still open
 //!   at the end runs to the last value and is marked `recovered: false`. The longest episode in
 //!   periods is reported (the earliest of equals).
+//! - **Episodes by depth** ([`worst_drawdowns`], [`deepest_drawdown`]) and the **underwater**
+//!   series ([`underwater`]): quantstats' worst-drawdowns table and drawdown plot.
 
 use chrono::NaiveDate;
 use domain::Money;
@@ -31,8 +33,9 @@ pub struct DrawdownSpan {
     pub recovered: bool,
 }
 
-/// The episode of the deepest percentage drawdown: from its peak to its valley and on to the
-/// recovery (the first later value at or above the peak), or to the last value.
+/// A drawdown episode: from its peak to its valley and on to the recovery (the first later value
+/// at or above the peak), or to the last value. [`deepest_drawdown`] gives the deepest one,
+/// [`worst_drawdowns`] the deepest few.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct DrawdownEpisode {
     /// `valley / peak − 1`, negative.
@@ -48,31 +51,88 @@ pub struct DrawdownEpisode {
 }
 
 /// The deepest drawdown's episode (the first of equal depths), or `None` when the curve never
-/// falls below a peak. Depths are the same ratios [`crate::stats::max_drawdown`] takes.
+/// falls below a peak. Its depth is the [`crate::stats::max_drawdown`] of the curve's returns.
 pub fn deepest_drawdown(points: &[DailyPoint]) -> Option<DrawdownEpisode> {
+    worst_drawdowns(points, 1).pop()
+}
+
+/// The `n` deepest drawdown episodes, deepest first (equal depths in date order): quantstats'
+/// `drawdown_details(to_drawdown_series(returns))` sorted by `max drawdown`, as its tearsheet's
+/// "Worst Drawdowns" table. Episodes are the same as quantstats' but reported from the peak:
+///
+/// | quantstats | here |
+/// |---|---|
+/// | `start` (first day under water) | the date after `peak_date` in `points` |
+/// | `valley` | `valley_date` |
+/// | `end` (last day under water, or the last date) | the date before `recovery_date`, or the last date |
+/// | `days` = `end − start + 1` | `calendar_days` runs from `peak_date` to the recovery (or the last date) |
+/// | `max drawdown` (percent) | `depth` (fraction) |
+///
+/// Unlike quantstats, an episode that begins on the first return is always reported: quantstats
+/// drops it when no later episode starts (its `drawdown_details` finds no start to anchor on).
+pub fn worst_drawdowns(points: &[DailyPoint], n: usize) -> Vec<DrawdownEpisode> {
+    let mut all = episodes(points);
+    // Stable: equal depths stay in date order.
+    all.sort_by(|a, b| a.depth.total_cmp(&b.depth));
+    all.truncate(n);
+    all
+}
+
+/// Drawdown from the running peak (the baseline included) on each date after the first point,
+/// `V / max(V so far) − 1 ≤ 0`: dated as [`crate::DailyCurve::returns`], so it lines up with the
+/// returns and with quantstats' `to_drawdown_series`. Exactly 0 at or above the peak.
+pub fn underwater(points: &[DailyPoint]) -> Vec<(NaiveDate, f64)> {
+    let Some(first) = points.first() else {
+        return Vec::new();
+    };
+    let mut peak = first.equity;
+    points[1..]
+        .iter()
+        .map(|p| {
+            peak = peak.max(p.equity);
+            (p.date, below(p.equity, peak))
+        })
+        .collect()
+}
+
+/// `v / peak − 1`, the difference taken exactly (as [`crate::DailyCurve::returns`] does).
+fn below(v: Money, peak: Money) -> f64 {
+    (v.raw() - peak.raw()) as f64 / peak.raw() as f64
+}
+
+/// Every episode in date order: from a running peak that the next value falls below, through the
+/// valley (the first lowest value), to the first value at or above the peak, or to the end.
+fn episodes(points: &[DailyPoint]) -> Vec<DrawdownEpisode> {
+    let mut out = Vec::new();
     let mut peak = 0usize;
-    let mut worst: Option<(f64, usize, usize)> = None; // (depth, peak, valley)
+    let mut valley: Option<(usize, f64)> = None; // while under water
+    let mut close = |peak: usize, (valley, depth): (usize, f64), end: usize, recovered: bool| {
+        out.push(DrawdownEpisode {
+            depth,
+            peak_date: points[peak].date,
+            valley_date: points[valley].date,
+            recovery_date: recovered.then(|| points[end].date),
+            sessions: end - peak,
+            calendar_days: (points[end].date - points[peak].date).num_days(),
+        });
+    };
     for (i, p) in points.iter().enumerate() {
         if p.equity >= points[peak].equity {
+            if let Some(v) = valley.take() {
+                close(peak, v, i, true);
+            }
             peak = i;
             continue;
         }
-        let depth = p.equity.to_f64() / points[peak].equity.to_f64() - 1.0;
-        if worst.is_none_or(|(d, ..)| depth < d) {
-            worst = Some((depth, peak, i));
+        let depth = below(p.equity, points[peak].equity);
+        if valley.is_none_or(|(_, d)| depth < d) {
+            valley = Some((i, depth));
         }
     }
-    let (depth, peak, valley) = worst?;
-    let recovery = (valley + 1..points.len()).find(|&j| points[j].equity >= points[peak].equity);
-    let end = recovery.unwrap_or(points.len() - 1);
-    Some(DrawdownEpisode {
-        depth,
-        peak_date: points[peak].date,
-        valley_date: points[valley].date,
-        recovery_date: recovery.map(|j| points[j].date),
-        sessions: end - peak,
-        calendar_days: (points[end].date - points[peak].date).num_days(),
-    })
+    if let Some(v) = valley {
+        close(peak, v, points.len() - 1, false);
+    }
+    out
 }
 
 /// The largest fall, in money, from a running peak; zero when the curve never falls.
@@ -191,6 +251,31 @@ mod tests {
     }
 
     #[test]
+    fn episodes_by_depth_and_underwater() {
+        // Episodes: 100 → 90 (−10 %, recovered at 3), 110 → 88 (−20 %, recovered at 7),
+        // 120 → 114 (−5 %, open).
+        let c = curve(&[100, 90, 95, 100, 110, 88, 99, 110, 120, 114]);
+        let w = worst_drawdowns(&c, 5);
+        let depths: Vec<f64> = w.iter().map(|e| e.depth).collect();
+        assert_eq!(depths, [-0.2, -0.1, -0.05]);
+        assert_eq!((w[0].peak_date, w[0].valley_date), (c[4].date, c[5].date));
+        assert_eq!((w[0].recovery_date, w[0].sessions), (Some(c[7].date), 3));
+        assert_eq!((w[2].recovery_date, w[2].sessions), (None, 1));
+        assert_eq!(worst_drawdowns(&c, 1), vec![deepest_drawdown(&c).unwrap()]);
+        assert!(worst_drawdowns(&c, 0).is_empty());
+        let u = underwater(&c);
+        assert_eq!(u.len(), c.len() - 1);
+        assert_eq!(u[0], (c[1].date, -0.1));
+        assert_eq!(u[2].1, 0.0); // back at the peak
+        assert_eq!(u[4], (c[5].date, -0.2));
+        assert!(underwater(&c[..1]).is_empty() && underwater(&[]).is_empty());
+        // Equal depths keep date order; a fall from the first value counts.
+        let c = curve(&[100, 50, 100, 50, 100]);
+        let w = worst_drawdowns(&c, 2);
+        assert_eq!((w[0].peak_date, w[1].peak_date), (c[0].date, c[2].date));
+    }
+
+    #[test]
     fn flat_or_rising_curve_has_no_drawdown() {
         assert_eq!(longest_drawdown(&curve(&[100, 100, 101, 101])), None);
         assert_eq!(max_drawdown_amount(&curve(&[100, 100, 101])), Money::ZERO);
@@ -208,6 +293,13 @@ mod tests {
             let max = *values.iter().max().unwrap();
             let min = *values.iter().min().unwrap();
             prop_assert!(max_drawdown_amount(&c) <= Money::from_price(domain::Price::from_int(max - min)));
+            let under = underwater(&c);
+            let worst = worst_drawdowns(&c, usize::MAX);
+            let deepest = under.iter().map(|u| u.1).fold(0.0, f64::min);
+            prop_assert_eq!(worst.first().map_or(0.0, |e| e.depth), deepest);
+            prop_assert!(worst.windows(2).all(|w| w[0].depth <= w[1].depth));
+            prop_assert_eq!(worst.iter().filter(|e| e.recovery_date.is_none()).count(),
+                usize::from(under.last().is_some_and(|u| u.1 < 0.0)));
         }
     }
 }

@@ -9,20 +9,35 @@
 //!   max drawdown, Calmar, alpha/beta).
 //! - [`drawdown`]: drawdown in money and the longest peak-to-recovery span.
 //! - [`trades`]: [`TradeStats`] of [`ClosedTrade`]s and [`BarExposure`] (time in the market).
-//! - [`monthly`]: the year × month table of compounded returns.
+//! - [`monthly`]: the year × month table of compounded returns, and calendar-year returns.
+//! - [`tearsheet`]: the rest of a quantstats tearsheet as quantstats defines it
+//!   ([`extended_metrics`]: probabilistic Sharpe, omega, tail ratio, VaR/CVaR, Kelly, skew,
+//!   kurtosis, best/worst day and month); with [`worst_drawdowns`], [`underwater`],
+//!   [`yearly_returns`], [`rolling`] and [`histogram`] it feeds an HTML report. docs/METRICS.md
+//!   lists where ztrade departs from quantstats.
+//! - [`rolling`]: rolling Sharpe, volatility and beta in one O(n) pass.
+//! - [`distribution`]: pandas' skew and kurtosis, quantiles, the histogram of returns.
+//! - [`normal`]: the standard normal CDF, density and quantile.
 //! - [`error`]: [`AnalyticsError`], naming the curve, point, trade or field at fault.
 
 pub mod daily;
+pub mod distribution;
 pub mod drawdown;
 pub mod error;
 pub mod metrics;
 pub mod monthly;
+pub mod normal;
+pub mod rolling;
 pub mod stats;
+pub mod tearsheet;
 pub mod trades;
 
 pub use daily::{DailyCurve, DailyPoint, DateKey};
-pub use drawdown::{DrawdownEpisode, DrawdownSpan};
+pub use distribution::{Bin, histogram};
+pub use drawdown::{DrawdownEpisode, DrawdownSpan, underwater, worst_drawdowns};
 pub use error::AnalyticsError;
 pub use metrics::{BenchmarkMetrics, Metrics, MetricsConfig, MetricsInput, compute};
-pub use monthly::YearReturns;
+pub use monthly::{YearReturns, yearly_returns};
+pub use rolling::{ROLLING_WINDOW, RollingPoint, rolling};
+pub use tearsheet::{ExtendedMetrics, extended_metrics};
 pub use trades::{BarExposure, ClosedTrade, TradeStats};

@@ -45,6 +45,16 @@ pub fn monthly_returns(returns: &[(NaiveDate, f64)]) -> Vec<YearReturns> {
     rows
 }
 
+/// Compounded calendar-year returns `(year, Π(1 + r) − 1)` in year order: quantstats' EOY
+/// returns (`aggregate_returns(…, "YE")`), the `total` column of [`monthly_returns`]. A year whose
+/// product overflows is left out.
+pub fn yearly_returns(returns: &[(NaiveDate, f64)]) -> Vec<(i32, f64)> {
+    monthly_returns(returns)
+        .into_iter()
+        .filter_map(|row| row.total.map(|t| (row.year, t)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +79,9 @@ mod tests {
             (2021, Some(0.25), Some(0.25))
         );
         assert!(monthly_returns(&[]).is_empty());
+        let y = yearly_returns(&r);
+        assert_eq!((y[0].0, y[1]), (2020, (2021, 0.25)));
+        assert!((y[0].1 - (1.21 * 0.5 - 1.0)).abs() < 1e-15);
+        assert!(yearly_returns(&[]).is_empty());
     }
 }
