@@ -80,6 +80,29 @@ fn the_lines_agree_with_the_stored_metrics_and_every_fill_is_marked() {
     assert_eq!(last(&p.cumulative[1]), 0.0, "QQQ is flat");
     let deepest = p.underwater.points.iter().map(|q| q[1]).fold(0.0, f64::min);
     assert!(close(-deepest, stored.metrics.max_drawdown.unwrap().abs()));
+    // The tearsheet figures (analytics, as quantstats defines them) are in the table.
+    for name in [
+        "probabilistic Sharpe",
+        "Omega",
+        "daily CVaR (95%)",
+        "worst month",
+    ] {
+        assert!(p.metrics.iter().any(|m| m.name == name), "{name}");
+    }
+    let names: Vec<&str> = p.rolling.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["Sharpe", "volatility", "beta"]);
+    assert_eq!(
+        p.rolling[0].source_points,
+        399 - 125,
+        "one per full 126-session window"
+    );
+    let counted: usize = p.distribution.iter().map(|b| b.count).sum();
+    assert_eq!(counted, 399, "every daily return in a bin");
+    assert!(!p.worst_drawdowns.is_empty() && p.worst_drawdowns.len() <= 5);
+    assert!(close(
+        -p.worst_drawdowns[0].depth,
+        stored.metrics.max_drawdown.unwrap().abs()
+    ));
     let c = p.candles.as_ref().unwrap();
     assert_eq!((c.candles.len(), c.timeframe.as_str()), (400, "1d"));
     assert_eq!(c.aggregated_from, None);

@@ -67,5 +67,8 @@ fn the_walk_through_runs_as_written_from_an_empty_folder() {
     assert!(!run["trades"].as_array().unwrap().is_empty(), "{run}");
     assert!(text.contains("compounded out-of-sample return"), "{text}");
     let report = std::fs::read_to_string(work.join("report.html")).unwrap();
-    assert!(report.contains("Runs compared") && report.contains("Run #2"), "{text}");
+    assert!(
+        report.contains("Runs compared") && report.contains("Run #2"),
+        "{text}"
+    );
 }

@@ -5,10 +5,14 @@
 //! makes a light page.
 
 pub mod candles;
+mod extended;
 pub mod lines;
 
 use analytics::monthly::{YearReturns, monthly_returns};
-use analytics::{DailyCurve, DateKey};
+use analytics::{
+    Bin, DailyCurve, DateKey, DrawdownEpisode, ROLLING_WINDOW, extended_metrics, histogram,
+    rolling, underwater, worst_drawdowns,
+};
 use backtest::AgentConfig;
 use chrono::NaiveDate;
 use domain::{Money, Symbol, UnixNanos};
@@ -82,6 +86,12 @@ pub struct RunPanel {
     /// Share of equity held in positions, from the stored equity and cash.
     pub exposure: Line,
     pub monthly: Vec<YearReturns>,
+    /// Rolling 6-month (126-session) Sharpe, volatility, and beta against the benchmark.
+    pub rolling: Vec<Line>,
+    /// Daily returns in 40 equal-width bins.
+    pub distribution: Vec<Bin>,
+    /// The five deepest drawdowns.
+    pub worst_drawdowns: Vec<DrawdownEpisode>,
     /// Net P&L of each round trip at its exit.
     pub trade_pnl: Vec<[f64; 2]>,
     pub candles: Option<Candles>,
@@ -181,6 +191,9 @@ where
             underwater: empty("drawdown"),
             exposure: empty("exposure"),
             monthly: Vec::new(),
+            rolling: Vec::new(),
+            distribution: Vec::new(),
+            worst_drawdowns: Vec::new(),
             trade_pnl: Vec::new(),
             candles: None,
             trades: Vec::new(),
@@ -195,23 +208,45 @@ where
         lines::cumulative(&values),
         max,
     )];
+    let mut bench_returns = None;
     if let (Some(sym), Some(a)) = (&benchmark, &agent) {
         match benchmark_values(store, a, sym, s.start, s.end)? {
-            Some(b) => cumulative.push(Line::dated(sym.to_string(), lines::cumulative(&b), max)),
+            Some(b) => {
+                cumulative.push(Line::dated(sym.to_string(), lines::cumulative(&b), max));
+                bench_returns = Some(
+                    b.windows(2)
+                        .map(|w| (w[1].0, w[1].1 / w[0].1 - 1.0))
+                        .collect::<Vec<_>>(),
+                );
+            }
             None => notes.push(format!(
                 "no stored {sym} bars over the run's period to compare with"
             )),
         }
     }
-    let mut peak = f64::MIN;
-    let underwater = Line::dated(
-        "drawdown",
-        values.iter().map(|&(d, v)| {
-            peak = peak.max(v);
-            (d, v / peak - 1.0)
-        }),
-        max,
-    );
+    metrics.extend(extended::cells(&extended_metrics(&returns)));
+    let underwater = Line::dated("drawdown", underwater(&daily.points), max);
+    let roll = rolling(&returns, bench_returns.as_deref(), ROLLING_WINDOW);
+    let mut rolling_lines = vec![
+        Line::dated(
+            "Sharpe",
+            roll.iter().filter_map(|p| Some((p.date, p.sharpe?))),
+            max,
+        ),
+        Line::dated(
+            "volatility",
+            roll.iter().filter_map(|p| Some((p.date, p.volatility?))),
+            max,
+        ),
+    ];
+    if bench_returns.is_some() {
+        rolling_lines.push(Line::dated(
+            "beta",
+            roll.iter().filter_map(|p| Some((p.date, p.beta?))),
+            max,
+        ));
+    }
+    let daily_returns: Vec<f64> = returns.iter().map(|r| r.1).collect();
     let exposure = Line::timed(
         "exposure",
         run.equity.iter().map(|e| {
@@ -284,6 +319,9 @@ where
         underwater,
         exposure,
         monthly: monthly_returns(&returns),
+        rolling: rolling_lines,
+        distribution: histogram(&daily_returns, 40),
+        worst_drawdowns: worst_drawdowns(&daily.points, 5),
         trade_pnl,
         candles,
         trades: trips,

@@ -91,6 +91,16 @@ pub fn panel(p: &RunPanel) -> Markup {
         .enumerate()
         .map(|(i, [_, v])| (format!("trade {}", i + 1), *v))
         .collect();
+    let bins: Vec<(String, f64)> = p
+        .distribution
+        .iter()
+        .map(|b| {
+            (
+                format!("{:.2}% to {:.2}%", b.lo * 100.0, b.hi * 100.0),
+                b.count as f64,
+            )
+        })
+        .collect();
     html! {
         section.run id=(format!("run-{id}")) data-run=(id) {
             h2 { "Run #" (id) " · " (h.agent_id) }
@@ -127,6 +137,14 @@ pub fn panel(p: &RunPanel) -> Markup {
             (page::heatmap(&format!("monthly-{id}"), &p.monthly))
             h3 { "Yearly returns" }
             (chart::bars(&format!("yearly-{id}"), "yearly", &yearly, Fmt::Pct))
+            @for (i, l) in p.rolling.iter().enumerate() {
+                h3 { "Rolling 6-month " (l.name) }
+                (chart::lines(&format!("rolling-{i}-{id}"), &[l], if l.name == "volatility" { Fmt::Pct } else { Fmt::Num }, false, None))
+            }
+            h3 { "Distribution of daily returns" }
+            (chart::bars(&format!("distribution-{id}"), "daily returns", &bins, Fmt::Num))
+            h3 { "Worst drawdowns" }
+            (page::drawdowns(id, &p.worst_drawdowns))
             h3 { "Exposure" }
             (chart::lines(&format!("exposure-{id}"), &[&p.exposure], Fmt::Pct, false, Some("held")))
             h3 { "P&L per trade" }

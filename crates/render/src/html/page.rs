@@ -1,5 +1,6 @@
 //! The page's own style and script, and its HTML tables (the monthly heatmap, the trade list).
 
+use analytics::DrawdownEpisode;
 use analytics::monthly::YearReturns;
 use app::views::RoundTrip;
 use app::views::fmt::money;
@@ -45,6 +46,27 @@ pub fn heatmap(id: &str, rows: &[YearReturns]) -> Markup {
                             Some(v) => td.cell.total style=(shade(v)) { (format!("{:.1}", v * 100.0)) },
                             None => td {},
                         }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The deepest drawdowns: peak, valley, recovery, depth and length.
+pub fn drawdowns(run: i64, episodes: &[DrawdownEpisode]) -> Markup {
+    if episodes.is_empty() {
+        return html! { p.empty data-table=(format!("drawdowns-{run}")) { "no drawdown" } };
+    }
+    html! {
+        table.drawdowns.sortable data-table=(format!("drawdowns-{run}")) {
+            thead { tr { th { "started" } th { "valley" } th { "recovered" } th { "depth" } th { "sessions" } th { "days" } } }
+            tbody {
+                @for e in episodes {
+                    tr {
+                        td { (e.peak_date) } td { (e.valley_date) }
+                        td { (e.recovery_date.map_or("not recovered".to_string(), |d| d.to_string())) }
+                        td.num { (pct(e.depth)) } td.num { (e.sessions) } td.num { (e.calendar_days) }
                     }
                 }
             }
