@@ -5,7 +5,7 @@
 pub mod chart;
 pub mod page;
 
-use app::report::{Report, RunPanel};
+use app::report::{Line, Report, RunPanel};
 use maud::{DOCTYPE, Markup, html};
 
 use chart::Fmt;
@@ -40,12 +40,17 @@ pub fn report(r: &Report, title: &str) -> String {
 /// Several runs overlaid, with their metrics side by side.
 pub fn several(r: &Report) -> Markup {
     let equity: Vec<_> = r.runs.iter().filter_map(|p| p.cumulative.first()).collect();
-    let dd: Vec<_> = r
+    // Each run's drawdown, named after its run for the legend.
+    let named: Vec<Line> = r
         .runs
         .iter()
         .filter(|p| !p.underwater.points.is_empty())
-        .map(|p| &p.underwater)
+        .map(|p| Line {
+            name: format!("#{} {}", p.header.id, p.header.agent_id),
+            ..p.underwater.clone()
+        })
         .collect();
+    let dd: Vec<&Line> = named.iter().collect();
     let names: Vec<String> = r
         .runs
         .iter()
