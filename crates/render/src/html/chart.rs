@@ -223,7 +223,7 @@ pub fn bars(id: &str, series: &str, values: &[(String, f64)], fmt: Fmt) -> Marku
         );
     }
     s.push_str("</g>");
-    if values.len() <= 40 {
+    if values.len() <= 24 {
         for (i, (label, _)) in values.iter().enumerate() {
             s.push_str(
                 &html! {

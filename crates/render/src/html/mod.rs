@@ -142,12 +142,20 @@ pub fn panel(p: &RunPanel) -> Markup {
             (page::heatmap(&format!("monthly-{id}"), &p.monthly))
             h3 { "Yearly returns" }
             (chart::bars(&format!("yearly-{id}"), "yearly", &yearly, Fmt::Pct))
-            @for (i, l) in p.rolling.iter().enumerate() {
-                h3 { "Rolling 6-month " (l.name) }
-                (chart::lines(&format!("rolling-{i}-{id}"), &[l], if l.name == "volatility" { Fmt::Pct } else { Fmt::Num }, false, None))
+            @if p.rolling.iter().all(|l| l.points.is_empty()) {
+                h3 { "Rolling 6-month Sharpe, volatility and beta" }
+                p.empty data-chart=(format!("rolling-{id}")) { "fewer than 126 sessions: no full 6-month window" }
+            } @else {
+                @for (i, l) in p.rolling.iter().enumerate() {
+                    h3 { "Rolling 6-month " (l.name) }
+                    (chart::lines(&format!("rolling-{i}-{id}"), &[l], if l.name == "volatility" { Fmt::Pct } else { Fmt::Num }, false, None))
+                }
             }
             h3 { "Distribution of daily returns" }
             (chart::bars(&format!("distribution-{id}"), "daily returns", &bins, Fmt::Num))
+            @if let (Some(lo), Some(hi)) = (p.distribution.first(), p.distribution.last()) {
+                p.axis { "from " (format!("{:.2}%", lo.lo * 100.0)) " to " (format!("{:.2}%", hi.hi * 100.0)) " in " (p.distribution.len()) " equal bins; hover a bar for its range and count" }
+            }
             h3 { "Worst drawdowns" }
             (page::drawdowns(id, &p.worst_drawdowns))
             h3 { "Exposure" }

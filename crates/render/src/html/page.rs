@@ -116,7 +116,7 @@ svg .candles path{stroke-width:1;vector-effect:non-scaling-stroke}svg .candles .
 svg path.marker{stroke:#111;stroke-width:.6}svg path.marker.buy,svg path.marker.cover{fill:#1f6feb}svg path.marker.sell,svg path.marker.short{fill:#d97706}
 .legend{font-size:12px;color:var(--muted)}.k0{color:var(--s0)}.k1{color:var(--s1)}.k2{color:var(--s2)}.k3{color:var(--s3)}
 #tip{position:fixed;pointer-events:none;background:#1b1f24;color:#fff;font-size:12px;padding:4px 7px;border-radius:4px;white-space:pre;z-index:9}
-.empty{color:var(--muted);font-style:italic}.zoomed{outline:1px dashed var(--muted)}
+.empty{color:var(--muted);font-style:italic}.axis{color:var(--muted);font-size:12px;margin:0}.zoomed{outline:1px dashed var(--muted)}
 "#;
 
 /// Hover read-outs, drag-to-zoom (double-click resets) and sortable tables. Ours, no library.
