@@ -17,6 +17,9 @@
 //!   - [`Cli`]: a binary (`ztrade`, whose path only its own tests know) run against a `TestDb`,
 //!     and the checks of its output ([`cli::error_line`], [`cli::wait_until`], …).
 //! - [`agents`]: sample agents (YAML) for the binary's backtests.
+//! - `browser` feature (off by default): [`browser::Browser`], headless Chromium through
+//!   chromedriver for tests of pages (console errors, requests that would leave the machine,
+//!   screenshots in `target/screenshots/`).
 
 pub mod agents;
 pub mod alpaca_sim;
@@ -25,6 +28,8 @@ pub mod fixtures;
 pub mod hostile;
 pub mod scripted;
 
+#[cfg(feature = "browser")]
+pub mod browser;
 #[cfg(feature = "db")]
 pub mod cli;
 #[cfg(feature = "db")]
