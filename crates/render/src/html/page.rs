@@ -74,27 +74,44 @@ pub fn drawdowns(run: i64, episodes: &[DrawdownEpisode]) -> Markup {
     }
 }
 
-/// Every round trip, sortable by any column.
+/// Every round trip, sortable by any column and paged by the page's script. The rows travel as
+/// one compact JSON array (a run can hold tens of thousands), escaped for a `<script>` block.
 pub fn trades(run: i64, trips: &[RoundTrip]) -> Markup {
     if trips.is_empty() {
         return html! { p.empty data-table=(format!("trades-{run}")) { "no round trip closed" } };
     }
+    let rows: Vec<[String; 10]> = trips
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            [
+                (i + 1).to_string(),
+                t.symbol.clone(),
+                t.side.to_string(),
+                t.quantity.to_string(),
+                t.entry_time.clone(),
+                t.entry_price.to_string(),
+                t.exit_time.clone(),
+                t.exit_price.to_string(),
+                money(t.pnl),
+                t.exit_reason.clone(),
+            ]
+        })
+        .collect();
+    let json = serde_json::to_string(&rows)
+        .unwrap_or_else(|_| "[]".into())
+        .replace('<', "\\u003c");
     html! {
-        table.trades.sortable data-table=(format!("trades-{run}")) {
+        table.trades.paged data-table=(format!("trades-{run}")) data-rows=(trips.len()) data-source=(format!("trades-data-{run}")) {
             thead { tr {
                 th { "#" } th { "symbol" } th { "side" } th { "qty" } th { "entry" } th { "price" }
                 th { "exit" } th { "price" } th { "P&L" } th { "closed by" }
             } }
-            tbody {
-                @for (i, t) in trips.iter().enumerate() {
-                    tr.(if t.pnl.raw() < 0 { "loss" } else { "win" }) {
-                        td.num { (i + 1) } td { (t.symbol) } td { (t.side) } td.num { (t.quantity) }
-                        td { (t.entry_time) } td.num { (t.entry_price) } td { (t.exit_time) }
-                        td.num { (t.exit_price) } td.num { (money(t.pnl)) } td { (t.exit_reason) }
-                    }
-                }
-            }
+            tbody {}
         }
+        div.pager data-for=(format!("trades-{run}")) {}
+        noscript { p.note { (trips.len()) " round trips: the list needs JavaScript; `ztrade backtest show RUN --trades` prints them" } }
+        script type="application/json" id=(format!("trades-data-{run}")) { (maud::PreEscaped(json)) }
     }
 }
 
@@ -106,7 +123,7 @@ h1{font-size:22px;margin:0}h2{font-size:19px;margin:28px 0 6px;border-top:2px so
 dl.header{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:8px 0}dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
 pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:320px}.grid{display:grid;grid-template-columns:minmax(260px,330px) 1fr;gap:20px}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums}td,th{padding:2px 8px;border-bottom:1px solid var(--line);text-align:left}
-td.num{text-align:right}table.sortable th{cursor:pointer;user-select:none}table.sortable th:hover{text-decoration:underline}
+td.num{text-align:right}table.sortable th,table.paged th{cursor:pointer;user-select:none}table.sortable th:hover,table.paged th:hover{text-decoration:underline}.pager{margin:6px 0;font-size:12.5px}.pager button{margin-left:6px}
 .heatmap td{text-align:right;min-width:44px}.trades{font-size:12.5px}.trades tr.loss td:nth-child(9){color:#b42318}
 figure{margin:0}svg.chart{width:100%;height:auto;display:block;background:#fff}
 svg .grid{stroke:#eef1f4}svg .tick{font-size:11px;fill:var(--muted)}
@@ -147,6 +164,20 @@ document.querySelectorAll('svg.chart').forEach(function(s){
  s.addEventListener('mousedown',function(e){down=local(s,e).x;e.preventDefault();});
  s.addEventListener('mouseup',function(e){if(down!==null){zoom(s,fr,down,local(s,e).x);down=null;}});
  s.addEventListener('dblclick',function(){fr.k=1;fr.t=0;apply(s,fr);});
+});
+document.querySelectorAll('table.paged').forEach(function(t){
+ var rows=JSON.parse(document.getElementById(t.dataset.source).textContent),page=0,per=200,
+  pager=document.querySelector('.pager[data-for="'+t.dataset.table+'"]'),body=t.tBodies[0];
+ function draw(){body.textContent='';var a=page*per,b=Math.min(rows.length,a+per);
+  for(var i=a;i<b;i++){var tr=document.createElement('tr'),r=rows[i];tr.className=(num(r[8])<0)?'loss':'win';
+   r.forEach(function(v,j){var td=document.createElement('td');td.textContent=v;if(j===0||j===3||j===5||j===7||j===8)td.className='num';tr.appendChild(td);});body.appendChild(tr);}
+  pager.textContent='';var info=document.createElement('span');info.textContent='rows '+(a+1)+'–'+b+' of '+rows.length+' ';pager.appendChild(info);
+  [['‹ previous',-1],['next ›',1]].forEach(function(x){var btn=document.createElement('button');btn.textContent=x[0];
+   btn.disabled=(x[1]<0&&page===0)||(x[1]>0&&b>=rows.length);btn.addEventListener('click',function(){page+=x[1];draw();});pager.appendChild(btn);});}
+ t.querySelectorAll('thead th').forEach(function(th,i){th.addEventListener('click',function(){var asc=th.dataset.dir!=='asc';
+  rows.sort(function(a,b){var nx=num(a[i]),ny=num(b[i]),c=(nx!==null&&ny!==null&&i!==4&&i!==6)?nx-ny:String(a[i]).localeCompare(String(b[i]));return asc?c:-c;});
+  t.querySelectorAll('thead th').forEach(function(h){delete h.dataset.dir;});th.dataset.dir=asc?'asc':'desc';page=0;draw();});});
+ draw();
 });
 document.querySelectorAll('table.sortable').forEach(function(t){
  t.querySelectorAll('thead th').forEach(function(th,i){th.addEventListener('click',function(){
