@@ -199,6 +199,10 @@ pub fn bars(id: &str, series: &str, values: &[(String, f64)], fmt: Fmt) -> Marku
     let zero = f.py(0.0);
     let mut s = svg_open(id, &f, fmt, false);
     s.push_str(&axes(&f, fmt, false, |y| y).into_string());
+    if values.len() > DENSE {
+        dense_bars(&mut s, series, values, &f);
+        return html! { figure { (maud::PreEscaped(s)) } };
+    }
     let _ = write!(
         s,
         r#"<g class="series bars" data-series="{}" data-points="{}">"#,
@@ -235,6 +239,40 @@ pub fn bars(id: &str, series: &str, values: &[(String, f64)], fmt: Fmt) -> Marku
     }
     s.push_str("</svg>");
     html! { figure { (maud::PreEscaped(s)) } }
+}
+
+/// Bars beyond this many are drawn as one min/max segment per pixel column (one path for gains,
+/// one for losses) instead of a rectangle with a hover title each: a run's 20,000 trades stay a
+/// few kilobytes and keep their extremes.
+pub const DENSE: usize = 1_000;
+
+fn dense_bars(s: &mut String, series: &str, values: &[(String, f64)], f: &Frame) {
+    let columns = (W - LEFT - RIGHT) as usize;
+    let mut hi = vec![0.0f64; columns + 1];
+    let mut lo = vec![0.0f64; columns + 1];
+    for (i, (_, v)) in values.iter().enumerate() {
+        let c = ((f.px(i as f64) - LEFT).max(0.0) as usize).min(columns);
+        hi[c] = hi[c].max(*v);
+        lo[c] = lo[c].min(*v);
+    }
+    let zero = f.py(0.0);
+    let mut pos = String::new();
+    let mut neg = String::new();
+    for c in 0..=columns {
+        let x = LEFT + c as f64;
+        if hi[c] > 0.0 {
+            let _ = write!(pos, "M{x:.1},{zero:.1}V{:.1}", f.py(hi[c]));
+        }
+        if lo[c] < 0.0 {
+            let _ = write!(neg, "M{x:.1},{zero:.1}V{:.1}", f.py(lo[c]));
+        }
+    }
+    let _ = write!(
+        s,
+        r#"<g class="series bars dense" data-series="{}" data-points="{}"><path class="pos" d="{pos}"/><path class="neg" d="{neg}"/></g></svg>"#,
+        html! { (series) }.into_string(),
+        values.len()
+    );
 }
 
 /// Candles with the run's fills marked; each marker's title is its fill and reason.
@@ -294,4 +332,34 @@ pub fn candles(id: &str, c: &Candles, max_markers: usize) -> Markup {
     }
     s.push_str("</g></svg>");
     html! { figure { (maud::PreEscaped(s)) } }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn many_bars_are_drawn_per_pixel_and_keep_their_extremes() {
+        let values: Vec<(String, f64)> = (0..20_000)
+            .map(|i| {
+                (
+                    format!("t{i}"),
+                    if i == 12_345 {
+                        -900.0
+                    } else {
+                        f64::from(i % 50) - 20.0
+                    },
+                )
+            })
+            .collect();
+        let svg = bars("pnl", "P&L", &values, Fmt::Num).into_string();
+        assert!(svg.len() < 60_000, "{} bytes", svg.len());
+        assert!(svg.contains(r#"data-points="20000""#));
+        assert!(!svg.contains("<title>"));
+        // The deepest loss reaches the bottom of the plot.
+        let bottom = format!("V{:.1}", H - BOTTOM);
+        assert!(svg.contains(&bottom), "{bottom}");
+        let few = bars("pnl", "P&L", &values[..10], Fmt::Num).into_string();
+        assert_eq!(few.matches("<title>").count(), 10);
+    }
 }

@@ -162,6 +162,9 @@ pub fn panel(p: &RunPanel) -> Markup {
             (chart::lines(&format!("exposure-{id}"), &[&p.exposure], Fmt::Pct, false, Some("held")))
             h3 { "P&L per trade" }
             (chart::bars(&format!("pnl-{id}"), "P&L", &pnl, Fmt::Num))
+            @if pnl.len() > chart::DENSE {
+                p.axis { (pnl.len()) " trades in order: each pixel column shows its largest gain and loss" }
+            }
             @if let Some(c) = &p.candles {
                 h3 { "Price · " (c.symbol) " " (c.timeframe) }
                 (chart::candles(&format!("price-{id}"), c, MAX_MARKERS))

@@ -128,7 +128,7 @@ td.num{text-align:right}table.sortable th,table.paged th{cursor:pointer;user-sel
 figure{margin:0}svg.chart{width:100%;height:auto;display:block;background:#fff}
 svg .grid{stroke:#eef1f4}svg .tick{font-size:11px;fill:var(--muted)}
 svg path.series{fill:none;stroke-width:1.6;vector-effect:non-scaling-stroke}svg path.s0{stroke:var(--s0)}svg path.s1{stroke:var(--s1)}svg path.s2{stroke:var(--s2)}svg path.s3{stroke:var(--s3)}
-svg path.area{stroke:none}svg path.area.loss{fill:rgba(200,40,40,.18)}svg path.area.held{fill:rgba(31,111,235,.14)}svg rect.pos{fill:#1a7f4b}svg rect.neg{fill:#c0392b}
+svg path.area{stroke:none}svg path.area.loss{fill:rgba(200,40,40,.18)}svg path.area.held{fill:rgba(31,111,235,.14)}svg rect.pos{fill:#1a7f4b}svg rect.neg{fill:#c0392b}svg .dense path{stroke-width:1;vector-effect:non-scaling-stroke}svg .dense .pos{stroke:#1a7f4b}svg .dense .neg{stroke:#c0392b}
 svg .candles path{stroke-width:1;vector-effect:non-scaling-stroke}svg .candles .up{stroke:#1a7f4b;fill:#d6f0e0}svg .candles .down{stroke:#c0392b;fill:#f5d0cc}
 svg path.marker{stroke:#111;stroke-width:.6}svg path.marker.buy,svg path.marker.cover{fill:#1f6feb}svg path.marker.sell,svg path.marker.short{fill:#d97706}
 .legend{font-size:12px;color:var(--muted)}.k0{color:var(--s0)}.k1{color:var(--s1)}.k2{color:var(--s2)}.k3{color:var(--s3)}
