@@ -164,7 +164,8 @@ pub enum Command {
     /// Seed an embedded store, write sample agents, backtest them and compare the results.
     Demo(demo::DemoArgs),
     /// Write a self-contained HTML report of stored runs: metrics, equity against a benchmark,
-    /// drawdowns, months, trades on the price chart. Works offline.
+    /// drawdowns, months, trades on the price chart. Works offline. Metrics are defined as
+    /// empyrical and quantstats define them; docs/METRICS.md lists where ztrade differs.
     Report(report::ReportArgs),
     /// Store, list, rotate and delete provider API keys, encrypted in the store.
     Keys(keys::KeysArgs),

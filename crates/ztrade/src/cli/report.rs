@@ -1,4 +1,5 @@
 //! `ztrade report RUN…`: one self-contained HTML file (`app::report` → `render::html`).
+//! The clap `about` below is the command's help.
 
 use std::path::PathBuf;
 
