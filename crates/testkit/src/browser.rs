@@ -4,7 +4,7 @@
 //! A crate's tests enable it with `testkit = { workspace = true, features = ["browser"] }` in
 //! their dev-dependencies, then:
 //!
-//! ```ignore
+//! ```text
 //! #[tokio::test]
 //! async fn report_page() {
 //!     let b = Browser::start().await;
