@@ -92,6 +92,17 @@ fn the_lines_agree_with_the_stored_metrics_and_every_fill_is_marked() {
     );
     assert!(p2.notes.iter().any(|n| n.contains("LTTB")));
 
+    // --benchmark draws another symbol, and says that the table's alpha and beta are the run's.
+    let mut other = ReportRequest::new(vec![id]);
+    other.benchmark = Some(domain::Symbol::new("SPY").unwrap());
+    let o = report::build(s.as_ref(), &other).unwrap();
+    assert_eq!(o.runs[0].cumulative[1].name, "SPY");
+    assert!(
+        o.runs[0].notes.iter().any(|n| n.contains("against QQQ")),
+        "{:?}",
+        o.runs[0].notes
+    );
+
     // Data is escaped on the page; the page names no other host.
     let html = render::html::report(&r, "t");
     assert!(

@@ -143,11 +143,23 @@ where
     let s = &run.summary;
     let tf = stored_timeframe(run);
     let agent: Option<AgentConfig> = serde_json::from_value(run.config.clone()).ok();
-    let benchmark = req
-        .benchmark
-        .clone()
-        .or_else(|| agent.as_ref().and_then(|a| a.benchmark.clone()));
+    let own = agent.as_ref().and_then(|a| a.benchmark.clone());
+    let benchmark = req.benchmark.clone().or_else(|| own.clone());
     let mut notes = Vec::new();
+    if req.benchmark.is_some() && req.benchmark != own {
+        notes.push(match &own {
+            Some(o) => format!(
+                "the charts compare with {}; alpha and beta in the table are against {o}, the \
+                 agent's own benchmark, as stored with the run",
+                benchmark.as_ref().map_or("", |b| b.as_str())
+            ),
+            None => format!(
+                "the charts compare with {}; the agent has no benchmark, so the table has no \
+                 alpha or beta",
+                benchmark.as_ref().map_or("", |b| b.as_str())
+            ),
+        });
+    }
     let mut metrics: Vec<MetricCell> = metric_rows(&run.metrics)
         .into_iter()
         .map(|m| MetricCell {
