@@ -11,6 +11,8 @@ use apalis::prelude::{TaskBuilder, TaskId};
 use apalis_core::backend::Vacuum;
 use apalis_redis::{Config, ConnectionManager, RedisStorage, RedisTask};
 use async_trait::async_trait;
+use domain::UnixNanos;
+use serde::Serialize;
 
 use crate::queue::{JobSpec, QueueError};
 use crate::runtime::JobSink;
@@ -54,6 +56,14 @@ impl RedisQueueConfig {
             .emit_events(false)
             .idempotency_ttl(Some(self.dedup_for))
     }
+}
+
+/// A worker the queue knows, with its last heartbeat ([`RedisQueue::workers`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkerSeen {
+    pub name: String,
+    pub last_heartbeat: UnixNanos,
+    pub live: bool,
 }
 
 /// A connection to the queue: the beat pushes through it, workers take a [`RedisStorage`].
@@ -214,6 +224,40 @@ impl RedisQueue {
             }
         }
         Ok(n as u64)
+    }
+
+    /// The workers registered on the queue, the most recently heard from first; a worker is
+    /// live while its last heartbeat is within `heartbeat × missed_heartbeats` of `now` (after
+    /// that the queue hands its runs to another worker). For the dashboard.
+    pub async fn workers(&mut self, now: UnixNanos) -> Result<Vec<WorkerSeen>, QueueError> {
+        let key = self.config.apalis().workers_set();
+        let seen: Vec<(String, f64)> = redis::cmd("ZRANGE")
+            .arg(&key)
+            .arg(0)
+            .arg(-1)
+            .arg("WITHSCORES")
+            .query_async(&mut self.conn)
+            .await
+            .map_err(|source| QueueError::Redis {
+                url: redact(&self.config.url),
+                source,
+            })?;
+        let window = self.config.heartbeat.as_secs().max(1) as i64
+            * self.config.missed_heartbeats.max(1) as i64;
+        let mut out: Vec<WorkerSeen> = seen
+            .into_iter()
+            .map(|(name, secs)| {
+                let last = UnixNanos::from_secs(secs as i64);
+                let age = (now.as_i64() - last.as_i64()) / 1_000_000_000;
+                WorkerSeen {
+                    name,
+                    last_heartbeat: last,
+                    live: age < window,
+                }
+            })
+            .collect();
+        out.sort_by_key(|w| std::cmp::Reverse(w.last_heartbeat));
+        Ok(out)
     }
 
     /// Runs acknowledged as done.

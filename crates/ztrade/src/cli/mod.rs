@@ -8,7 +8,7 @@
 //! - [`keys`]: `keys set|list|rotate|delete|audit`, provider keys encrypted in the store
 //! - [`agent`]: `agent list|show|validate`
 //! - [`backtest`]: `backtest run|list|show|compare|sweep`
-//! - [`report`]: a self-contained HTML report of stored runs
+//! - [`report`]: a self-contained HTML report of stored runs; [`serve`]: the dashboard
 //! - [`demo`]: the whole job on the embedded default
 //! - [`bench`]: the speed claims, each against a baseline in the same run
 //! - [`collect`]: `collect` (embedded), `collect status`, `scheduler`, `worker`
@@ -23,6 +23,7 @@ mod demo;
 mod keys;
 mod provider_keys;
 mod report;
+mod serve;
 
 use std::path::PathBuf;
 
@@ -167,6 +168,8 @@ pub enum Command {
     /// drawdowns, months, trades on the price chart. Works offline. Metrics are defined as
     /// empyrical and quantstats define them; docs/METRICS.md lists where ztrade differs.
     Report(report::ReportArgs),
+    /// Serve the dashboard (runs, sweeps, stored data, collection health) on 127.0.0.1:8080.
+    Serve(serve::ServeArgs),
     /// Store, list, rotate and delete provider API keys, encrypted in the store.
     Keys(keys::KeysArgs),
     /// Measure speed against baselines (sqlite3 .import, psql \copy, a hand-written loop).
@@ -188,6 +191,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backtest(cmd) => backtest::run(cmd, &cli.global),
         Command::Demo(args) => demo::run(args, &cli.global),
         Command::Report(args) => report::run(args, &cli.global),
+        Command::Serve(args) => serve::run(args, cli.global.db_url()),
         Command::Bench(cmd) => bench::run(cmd, &cli.global),
         Command::Keys(args) => keys::run(args, &cli.global),
         Command::Collect(args) => collect::run(args, &cli.global),

@@ -1,0 +1,186 @@
+//! How complete each session of a series is, on the expected-bar grid (`domain::grid`, the one
+//! definition `data status` and the collector use): per date, the slots expected, the slots a
+//! bar fills, and the rows stored. The range is the one `data status` counts missing bars on,
+//! from the slot of the first bar to the last bar, so the days' missing slots add up to its
+//! `missing`.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use domain::grid::{BarGrid, GridError};
+use domain::{Timeframe, UnixNanos};
+use serde::Serialize;
+
+/// What a calendar cell shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayState {
+    /// Every expected slot holds a bar.
+    Complete,
+    Partial,
+    /// Expected slots, none filled.
+    Missing,
+    /// Rows on a date the grid expects none on (a weekend, a holiday, or a timeframe without a
+    /// grid, such as weeks).
+    Extra,
+}
+
+/// One date of a series.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Day {
+    pub date: NaiveDate,
+    pub expected: u64,
+    pub filled: u64,
+    pub rows: u64,
+    pub state: DayState,
+}
+
+/// The date a bar or slot belongs to: daily bars are stamped at midnight UTC of their session
+/// date, intraday ones by the New York clock.
+pub fn date_of(tf: Timeframe, t: UnixNanos) -> NaiveDate {
+    if tf.is_daily_or_longer() {
+        t.utc_date()
+    } else {
+        t.exchange_date()
+    }
+}
+
+fn state(expected: u64, filled: u64) -> DayState {
+    match (expected, filled) {
+        (0, _) => DayState::Extra,
+        (e, f) if f >= e => DayState::Complete,
+        (_, 0) => DayState::Missing,
+        _ => DayState::Partial,
+    }
+}
+
+/// Every date from the series' first bar to its last that has a session or a row, ascending.
+/// `stamps` ascending, as the store returns them.
+pub fn days(tf: Timeframe, stamps: &[UnixNanos]) -> Result<Vec<Day>, GridError> {
+    let mut by_date: BTreeMap<NaiveDate, [u64; 3]> = BTreeMap::new();
+    for t in stamps {
+        by_date.entry(date_of(tf, *t)).or_default()[2] += 1;
+    }
+    if let (Ok(grid), Some(&first), Some(&last)) = (BarGrid::new(tf), stamps.first(), stamps.last())
+    {
+        let start = grid.slot_of(first).unwrap_or(first);
+        let end = last.checked_plus(1).unwrap_or(UnixNanos::MAX);
+        for slot in grid.expected(start, end)? {
+            by_date.entry(date_of(tf, slot)).or_default()[0] += 1;
+        }
+        for gap in grid.gaps(start, end, stamps)? {
+            for slot in grid.expected(gap.start, gap.end)? {
+                by_date.entry(date_of(tf, slot)).or_default()[1] += 1;
+            }
+        }
+    }
+    Ok(by_date
+        .into_iter()
+        .map(|(date, [expected, missing, rows])| {
+            let filled = expected.saturating_sub(missing);
+            Day {
+                date,
+                expected,
+                filled,
+                rows,
+                state: state(expected, filled),
+            }
+        })
+        .collect())
+}
+
+/// The slots of `date` in `[start, end)` (from the slot `start` falls in) and the ones of them
+/// no stamp fills, for one day's page; `None` for a timeframe without a grid.
+pub fn slots(
+    tf: Timeframe,
+    date: NaiveDate,
+    start: UnixNanos,
+    end: UnixNanos,
+    stamps: &[UnixNanos],
+) -> Result<Option<(u64, Vec<UnixNanos>)>, GridError> {
+    let Ok(grid) = BarGrid::new(tf) else {
+        return Ok(None);
+    };
+    let start = grid.slot_of(start).unwrap_or(start);
+    let on_date = |s: &UnixNanos| date_of(tf, *s) == date;
+    let expected = grid.expected(start, end)?.filter(on_date).count() as u64;
+    let mut missing = Vec::new();
+    for gap in grid.gaps(start, end, stamps)? {
+        missing.extend(grid.expected(gap.start, gap.end)?.filter(on_date));
+    }
+    Ok(Some((expected, missing)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> UnixNanos {
+        UnixNanos::parse_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn sessions_are_complete_partial_or_missing_and_add_up_to_data_status() {
+        // Hourly bars, 2024-03-04 (Mon) whole, Tue half, Wed none, Thu whole, Fri none; a bar on
+        // Saturday.
+        let grid = BarGrid::new(Timeframe::H1).unwrap();
+        let day = |d: &str| {
+            grid.expected(ts(&format!("{d}T00:00:00Z")), ts(&format!("{d}T23:59:59Z")))
+                .unwrap()
+                .collect::<Vec<_>>()
+        };
+        let mut stamps = day("2024-03-04");
+        stamps.extend(day("2024-03-05").into_iter().take(3));
+        stamps.extend(day("2024-03-07"));
+        stamps.push(ts("2024-03-09T15:00:00Z"));
+        let d = days(Timeframe::H1, &stamps).unwrap();
+        let states: Vec<_> = d.iter().map(|d| (d.date.to_string(), d.state)).collect();
+        assert_eq!(
+            states,
+            [
+                ("2024-03-04".to_string(), DayState::Complete),
+                ("2024-03-05".into(), DayState::Partial),
+                ("2024-03-06".into(), DayState::Missing),
+                ("2024-03-07".into(), DayState::Complete),
+                ("2024-03-08".into(), DayState::Missing),
+                ("2024-03-09".into(), DayState::Extra),
+            ]
+        );
+        assert_eq!((d[0].expected, d[0].filled, d[0].rows), (7, 7, 7));
+        assert_eq!((d[1].expected, d[1].filled), (7, 3));
+        let missing: u64 = d.iter().map(|d| d.expected - d.filled).sum();
+        assert_eq!(
+            Some(missing),
+            app::data::status::missing(Timeframe::H1, &stamps).unwrap()
+        );
+    }
+
+    #[test]
+    fn daily_bars_and_timeframes_without_a_grid() {
+        // Fri 2024-03-08, then Tue: Monday is missing, the weekend is not.
+        let stamps = [ts("2024-03-08"), ts("2024-03-12")];
+        let d = days(Timeframe::D1, &stamps).unwrap();
+        let states: Vec<_> = d.iter().map(|d| d.state).collect();
+        assert_eq!(
+            states,
+            [DayState::Complete, DayState::Missing, DayState::Complete]
+        );
+        let weekly = days(Timeframe::parse("1w").unwrap(), &stamps).unwrap();
+        assert!(
+            weekly
+                .iter()
+                .all(|d| d.state == DayState::Extra && d.rows == 1)
+        );
+        let monday = ts("2024-03-11").utc_date();
+        let weeks = Timeframe::parse("1w").unwrap();
+        assert_eq!(
+            slots(weeks, monday, stamps[0], stamps[1], &stamps).unwrap(),
+            None
+        );
+        let (expected, missing) =
+            slots(Timeframe::D1, monday, stamps[0], stamps[1].plus(1), &stamps)
+                .unwrap()
+                .unwrap();
+        assert_eq!((expected, missing), (1, vec![ts("2024-03-11")]));
+    }
+}

@@ -1,0 +1,346 @@
+//! The stored bars: `/data` draws a calendar per series (`BarStore::series`) with each session
+//! complete, partial or missing on the expected-bar grid ([`crate::coverage`]); a day links to
+//! `/data/{symbol}/{timeframe}/{date}`, that day's bars and the slots without one. `/api/data`
+//! gives each series as its `data status --json` row plus its days; `/api/data/…/{date}` the
+//! day. `?symbol=` and `?timeframe=` narrow `/data` to some series.
+
+use std::collections::HashMap;
+
+use app::data::status::SeriesRow;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use domain::time::{NANOS_PER_DAY, NEW_YORK};
+use domain::{Bar, Symbol, Timeframe, UnixNanos};
+use maud::{Markup, html};
+use serde::{Deserialize, Serialize};
+use store::{BarQuery, BarStore};
+
+use crate::coverage::{self, Day, DayState};
+use crate::error::{ApiError, WebError};
+use crate::page::{Nav, page, segment};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/data", get(data_page))
+        .route("/api/data", get(data_api))
+        .route("/data/{symbol}/{timeframe}/{date}", get(day_page))
+        .route("/api/data/{symbol}/{timeframe}/{date}", get(day_api))
+}
+
+/// A series as `data status --json` shows it, and its days.
+#[derive(Debug, Serialize)]
+pub struct SeriesCoverage {
+    #[serde(flatten)]
+    pub series: SeriesRow,
+    pub days: Vec<Day>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DataQuery {
+    pub symbol: Option<String>,
+    pub timeframe: Option<String>,
+}
+
+fn stamps(
+    store: &dyn BarStore,
+    symbol: &Symbol,
+    tf: Timeframe,
+    start: Option<UnixNanos>,
+    end: Option<UnixNanos>,
+) -> Result<Vec<Bar>, WebError> {
+    let q = BarQuery {
+        symbol: symbol.clone(),
+        timeframe: tf,
+        start,
+        end,
+    };
+    Ok(store.bars(q).collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Every stored bar series (or those `q` names) with its days.
+pub fn coverage_of(store: &dyn BarStore, q: &DataQuery) -> Result<Vec<SeriesCoverage>, WebError> {
+    let want = |v: &Option<String>, s: &str| {
+        v.as_deref()
+            .filter(|w| !w.is_empty())
+            .is_none_or(|w| w.eq_ignore_ascii_case(s))
+    };
+    let mut out = Vec::new();
+    for s in store.series()? {
+        if !want(&q.symbol, s.symbol.as_str()) || !want(&q.timeframe, &s.timeframe.to_string()) {
+            continue;
+        }
+        let ts: Vec<UnixNanos> = stamps(store, &s.symbol, s.timeframe, None, None)?
+            .iter()
+            .map(|b| b.ts)
+            .collect();
+        let days = coverage::days(s.timeframe, &ts).map_err(|e| {
+            WebError::Internal(format!("{} {}: stored bars: {e}", s.symbol, s.timeframe))
+        })?;
+        let grid = domain::grid::BarGrid::new(s.timeframe).is_ok();
+        let show = |t: UnixNanos| {
+            if s.timeframe.is_daily_or_longer() {
+                t.utc_date().to_string()
+            } else {
+                t.to_rfc3339()
+            }
+        };
+        let series = SeriesRow {
+            kind: "bars",
+            symbol: s.symbol.to_string(),
+            timeframe: s.timeframe.to_string(),
+            rows: s.rows,
+            first: show(s.first),
+            last: show(s.last),
+            missing: grid.then(|| days.iter().map(|d| d.expected - d.filled).sum()),
+        };
+        out.push(SeriesCoverage { series, days });
+    }
+    Ok(out)
+}
+
+async fn data_api(
+    State(state): State<AppState>,
+    Query(q): Query<DataQuery>,
+) -> Result<Json<Vec<SeriesCoverage>>, ApiError> {
+    Ok(Json(state.read(move |s| coverage_of(s, &q)).await?))
+}
+
+async fn data_page(
+    State(state): State<AppState>,
+    Query(q): Query<DataQuery>,
+) -> Result<Html<String>, WebError> {
+    let all = state.read(move |s| coverage_of(s, &q)).await?;
+    let count = |c: &SeriesCoverage, st: DayState| c.days.iter().filter(|d| d.state == st).count();
+    let body = html! {
+        h1 { "Stored data" }
+        p.sub { "Each session on the NYSE calendar against the expected-bar grid, from a series' first bar to its last. " a href="/api/data" { "as JSON" } }
+        p.legend {
+            "sessions:" span.k style="background:#2da44e" {} "complete" span.k style="background:#e3b341" {} "partial"
+            span.k style="background:#d1242f" {} "missing" span.k style="background:#8250df" {} "rows off the grid" span.k style="background:#eef1f4" {} "no session"
+        }
+        @if all.is_empty() { p.empty { "no bars stored; try `ztrade data import`, `ztrade data seed` or `ztrade demo`" } }
+        @for c in &all {
+            h2 { (c.series.symbol) " " (c.series.timeframe) }
+            p.sub {
+                (c.series.rows) " bars, " (c.series.first) " → " (c.series.last) " · "
+                @match c.series.missing {
+                    Some(m) => { (m) " missing · " (count(c, DayState::Complete)) " complete, " (count(c, DayState::Partial)) " partial, " (count(c, DayState::Missing)) " missing sessions" },
+                    None => "no expected-bar grid for this timeframe",
+                }
+            }
+            (calendar(&format!("/data/{}/{}", segment(&c.series.symbol), c.series.timeframe), &c.days))
+        }
+    };
+    Ok(page("Data", Nav::Data, None, body))
+}
+
+/// A year per row of weeks (GitHub-style), Monday on top; weekends only when a bar fell on one.
+fn calendar(base: &str, days: &[Day]) -> Markup {
+    let (Some(first), Some(last)) = (days.first(), days.last()) else {
+        return html! {};
+    };
+    let by_date: HashMap<NaiveDate, &Day> = days.iter().map(|d| (d.date, d)).collect();
+    let weekend = days
+        .iter()
+        .any(|d| d.date.weekday().number_from_monday() > 5);
+    let rows: u32 = if weekend { 7 } else { 5 };
+    let cls = |s: DayState| match s {
+        DayState::Complete => "complete",
+        DayState::Partial => "partial",
+        DayState::Missing => "missing",
+        DayState::Extra => "extra",
+    };
+    html! {
+        @for year in first.date.year()..=last.date.year() {
+            @let from = first.date.max(NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(first.date));
+            @let to = last.date.min(NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(last.date));
+            @let monday = from - Duration::days(i64::from(from.weekday().num_days_from_monday()));
+            @let weeks = (to - monday).num_days() / 7 + 1;
+            table.cal {
+                @for r in 0..rows {
+                    tr {
+                        th { @if r == 0 { (year) } @else if r == 2 { (Weekday::Wed) } }
+                        @for w in 0..weeks {
+                            @let d = monday + Duration::days(w * 7 + i64::from(r));
+                            td {
+                                @if let Some(day) = by_date.get(&d) {
+                                    a class=(cls(day.state)) href=(format!("{base}/{d}"))
+                                      title=(format!("{d}: {} of {} slots filled, {} rows", day.filled, day.expected, day.rows)) {}
+                                } @else if d >= from && d <= to {
+                                    span.off title=(format!("{d}: no session")) {}
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One day of one series.
+#[derive(Debug, Serialize)]
+pub struct DayBars {
+    pub symbol: Symbol,
+    pub timeframe: Timeframe,
+    pub date: NaiveDate,
+    /// Slots the grid expects this day (from the series' first bar, up to its last); `None`
+    /// for a timeframe without a grid.
+    pub expected: Option<u64>,
+    /// The expected slots no bar fills.
+    pub missing: Vec<UnixNanos>,
+    pub bars: Vec<Bar>,
+}
+
+fn parse_day(
+    symbol: &str,
+    timeframe: &str,
+    date: &str,
+) -> Result<(Symbol, Timeframe, NaiveDate), WebError> {
+    let symbol = Symbol::new(symbol).map_err(|e| WebError::bad(e.to_string()))?;
+    let tf = Timeframe::parse(timeframe).map_err(|e| WebError::bad(e.to_string()))?;
+    let date = date
+        .parse()
+        .map_err(|_| WebError::bad(format!("{date:?} is not a date (YYYY-MM-DD)")))?;
+    Ok((symbol, tf, date))
+}
+
+/// The day's instants: midnight to midnight UTC for daily bars, New York time for intraday.
+fn day_range(tf: Timeframe, date: NaiveDate) -> Result<(UnixNanos, UnixNanos), WebError> {
+    let bad = |e: domain::DomainError| WebError::bad(e.to_string());
+    let start = if tf.is_daily_or_longer() {
+        UnixNanos::try_from_date(date).map_err(bad)?
+    } else {
+        UnixNanos::from_local(date.and_time(chrono::NaiveTime::MIN), NEW_YORK).map_err(bad)?
+    };
+    let next = if tf.is_daily_or_longer() {
+        start.checked_plus(NANOS_PER_DAY)
+    } else {
+        date.succ_opt()
+            .and_then(|n| UnixNanos::from_local(n.and_time(chrono::NaiveTime::MIN), NEW_YORK).ok())
+    };
+    Ok((
+        start,
+        next.ok_or_else(|| WebError::bad(format!("{date} is past the last supported day")))?,
+    ))
+}
+
+pub fn day_of(
+    store: &dyn BarStore,
+    symbol: Symbol,
+    tf: Timeframe,
+    date: NaiveDate,
+) -> Result<DayBars, WebError> {
+    let (start, end) = day_range(tf, date)?;
+    let bars = stamps(store, &symbol, tf, Some(start), Some(end))?;
+    let probe = |start, end| -> Result<bool, WebError> {
+        let q = BarQuery {
+            symbol: symbol.clone(),
+            timeframe: tf,
+            start,
+            end,
+        };
+        Ok(!store.bar_page(&q, None, 1)?.is_empty())
+    };
+    let (before, after) = (probe(None, Some(start))?, probe(Some(end), None)?);
+    if bars.is_empty() && !before && !after {
+        return Err(WebError::NotFound(format!(
+            "no {symbol} {tf} bars are stored"
+        )));
+    }
+    // As on the calendar: from the series' first bar to its last.
+    let lo = if before {
+        start
+    } else {
+        bars.first().map_or(end, |b| b.ts)
+    };
+    let hi = if after {
+        end
+    } else {
+        bars.last().map_or(start, |b| b.ts.plus(1))
+    };
+    let ts: Vec<UnixNanos> = bars.iter().map(|b| b.ts).collect();
+    let grid = coverage::slots(tf, date, lo, hi.max(lo), &ts)
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let (expected, missing) = match grid {
+        Some((e, m)) => (Some(e), m),
+        None => (None, Vec::new()),
+    };
+    Ok(DayBars {
+        symbol,
+        timeframe: tf,
+        date,
+        expected,
+        missing,
+        bars,
+    })
+}
+
+async fn load_day(
+    state: &AppState,
+    (symbol, tf, date): (String, String, String),
+) -> Result<DayBars, WebError> {
+    let (symbol, tf, date) = parse_day(&symbol, &tf, &date)?;
+    state.read(move |s| day_of(s, symbol, tf, date)).await
+}
+
+async fn day_api(
+    State(state): State<AppState>,
+    Path(p): Path<(String, String, String)>,
+) -> Result<Json<DayBars>, ApiError> {
+    Ok(Json(load_day(&state, p).await?))
+}
+
+async fn day_page(
+    State(state): State<AppState>,
+    Path(p): Path<(String, String, String)>,
+) -> Result<Html<String>, WebError> {
+    let d = load_day(&state, p).await?;
+    let daily = d.timeframe.is_daily_or_longer();
+    let local = |t: UnixNanos| {
+        t.to_datetime()
+            .with_timezone(&NEW_YORK)
+            .format("%H:%M:%S")
+            .to_string()
+    };
+    let title = format!("{} {} · {}", d.symbol, d.timeframe, d.date);
+    let api = format!(
+        "/api/data/{}/{}/{}",
+        segment(d.symbol.as_str()),
+        d.timeframe,
+        d.date
+    );
+    let body = html! {
+        p.sub { a href="/data" { "← data" } " · " a href=(api) { "as JSON" } }
+        h1 { (title) }
+        p {
+            (d.bars.len()) " bars stored"
+            @if let Some(e) = d.expected { " · " (e - d.missing.len() as u64) " of " (e) " expected slots filled" }
+        }
+        @if !d.missing.is_empty() {
+            h3 { "Slots without a bar" @if !daily { " (New York time)" } }
+            p { @for (i, s) in d.missing.iter().enumerate() { @if i > 0 { ", " } (if daily { s.utc_date().to_string() } else { local(*s) }) } }
+        }
+        @if d.bars.is_empty() { p.empty { "no bar stored on this day" } } @else {
+            table.list.sortable data-table="bars" {
+                thead { tr { th { @if daily { "date" } @else { "New York" } } th { "UTC" } th { "open" } th { "high" } th { "low" } th { "close" } th { "volume" } th { "vwap" } th { "trades" } } }
+                tbody {
+                    @for b in &d.bars {
+                        tr {
+                            td { @if daily { (b.ts.utc_date()) } @else { (local(b.ts)) } }
+                            td { (b.ts.to_rfc3339()) }
+                            td.num { (b.open) } td.num { (b.high) } td.num { (b.low) } td.num { (b.close) }
+                            td.num { (b.volume) } td.num { (b.vwap.map(|v| v.to_string()).unwrap_or_default()) }
+                            td.num { (b.trade_count.map(|v| v.to_string()).unwrap_or_default()) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&title, Nav::Data, None, body))
+}
