@@ -11,9 +11,11 @@ use app::views::{Entry, params_text};
 
 use crate::{Text, table};
 
+mod setup;
 mod status;
 mod sweep;
 
+pub use setup::{agents, key_audit, keys};
 pub use status::status;
 use sweep::grid_text;
 pub use sweep::{sweep, sweeps, walk_forward};

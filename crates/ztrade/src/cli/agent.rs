@@ -47,35 +47,7 @@ pub fn run(cmd: AgentCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             if g.json {
                 return output::json(&rows);
             }
-            if rows.is_empty() {
-                println!(
-                    "no agents in {}; `ztrade agent new ID --strategy KIND` writes one, \
-                     `ztrade demo` writes samples",
-                    agents.dir.display()
-                );
-                return Ok(());
-            }
-            let body = rows.iter().map(|r| match &r.error {
-                None => vec![
-                    r.id.clone().unwrap_or_default(),
-                    r.symbols.join(","),
-                    r.timeframe.clone().unwrap_or_default(),
-                    r.strategy
-                        .as_ref()
-                        .map(|s| s.to_string())
-                        .unwrap_or_default(),
-                ],
-                Some(e) => vec![
-                    r.file.display().to_string(),
-                    String::new(),
-                    String::new(),
-                    format!("ERROR {e}"),
-                ],
-            });
-            println!(
-                "{}",
-                output::table(&["id", "symbols", "timeframe", "strategy"], body)
-            );
+            output::text(|t| render::text::agents(t, &rows, &agents.dir));
             Ok(())
         }
         AgentCommand::New {

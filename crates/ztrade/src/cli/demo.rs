@@ -75,7 +75,7 @@ pub fn run(args: DemoArgs, g: &GlobalArgs) -> anyhow::Result<()> {
         agents.dir.display()
     );
     println!(
-        "The charts: open {REPORT} in a browser (it works offline), or `ztrade report RUN --out FILE.html` for any run"
+        "The charts: open {REPORT} in a browser (it works offline); `ztrade serve` starts the dashboard on http://127.0.0.1:8080"
     );
     Ok(())
 }

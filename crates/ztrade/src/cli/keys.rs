@@ -109,22 +109,7 @@ fn list(store: &mut dyn store::KeyStore, at: UnixNanos, json: bool) -> anyhow::R
     if json {
         return output::json(&keys);
     }
-    if keys.is_empty() {
-        println!("no keys stored; add some with `ztrade keys set alpaca|polygon`");
-        return Ok(());
-    }
-    let rows = keys.iter().map(|k| {
-        vec![
-            k.provider.to_string(),
-            k.name.clone(),
-            k.created_at.to_rfc3339(),
-            k.rotated_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
-        ]
-    });
-    println!(
-        "{}",
-        output::table(&["provider", "key", "created", "rotated"], rows)
-    );
+    output::text(|t| render::text::keys(t, &keys));
     Ok(())
 }
 
@@ -133,14 +118,7 @@ fn audit(store: &mut dyn store::KeyStore, json: bool) -> anyhow::Result<()> {
     if json {
         return output::json(&log);
     }
-    let rows = log.iter().map(|a| {
-        vec![
-            a.at.to_rfc3339(),
-            a.provider.map(|p| p.to_string()).unwrap_or_default(),
-            a.action.as_str().to_string(),
-        ]
-    });
-    println!("{}", output::table(&["at", "provider", "action"], rows));
+    output::text(|t| render::text::key_audit(t, &log));
     Ok(())
 }
 
