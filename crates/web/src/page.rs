@@ -48,6 +48,8 @@ pub fn page(title: &str, nav: Nav, refresh: Option<u32>, body: Markup) -> Html<S
                     meta charset="utf-8";
                     meta http-equiv="Content-Security-Policy" content=(CSP);
                     meta name="viewport" content="width=device-width, initial-scale=1";
+                    // No icon to fetch: a browser asks for /favicon.ico otherwise.
+                    link rel="icon" href="data:,";
                     @if let Some(s) = refresh { meta http-equiv="refresh" content=(s); }
                     title { (title) " · ztrade" }
                     style { (PreEscaped(render::html::page::CSS)) (PreEscaped(CSS)) }

@@ -127,10 +127,7 @@ async fn the_run_page_is_the_report_panel_with_its_script() {
     html_ok(&r, "run page");
     assert!(r.body.contains(&format!("Run #{} · xss", f.run)));
     assert!(r.body.contains("data-chart=\"equity-"), "the equity chart");
-    assert!(
-        r.body.contains("class=\"trades paged\""),
-        "the round trips"
-    );
+    assert!(r.body.contains("class=\"trades paged\""), "the round trips");
     assert!(
         r.body.contains("getScreenCTM"),
         "the shared hover and zoom script"

@@ -22,6 +22,7 @@ pub fn report(r: &Report, title: &str) -> String {
                 meta charset="utf-8";
                 meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                link rel="icon" href="data:,";
                 title { (title) }
                 style { (maud::PreEscaped(page::CSS)) }
             }
