@@ -87,9 +87,10 @@ async fn queue_view(config: &RedisQueueConfig, now: UnixNanos) -> QueueView {
 
 async fn load(state: &AppState) -> Result<Collection, WebError> {
     let now = state.now();
+    let plan = state.plan();
     let (jobs, recent_failures) = state
         .read(move |s| {
-            let jobs = collector::health::job_health(s, None, now)?;
+            let jobs = collector::health::job_health(s, plan.as_deref(), now)?;
             let failed = s
                 .collection_runs(None, Some(SCANNED_RUNS))?
                 .into_iter()

@@ -25,6 +25,9 @@ pub enum ConfigError {
         "the dashboard token must be at least {MIN_TOKEN_LEN} characters of A-Z a-z 0-9 . _ ~ -"
     )]
     BadToken,
+    /// The collection config (`--config`) does not load: its error, which names the file.
+    #[error("--config: {0}")]
+    Plan(String),
 }
 
 /// The token, kept only as its SHA-256: requests are checked against the digest, so neither the
@@ -54,6 +57,9 @@ pub struct Config {
     /// The collector's scale-out queue (default queue name and heartbeats), for its depth and
     /// live workers.
     pub redis: Option<RedisQueueConfig>,
+    /// The collection plan (`--config`): the collection page then lists jobs that never ran,
+    /// and how far each job is behind its schedule.
+    pub plan: Option<collector::schedule::Plan>,
 }
 
 /// URLs without their passwords.
@@ -63,6 +69,7 @@ impl std::fmt::Debug for Config {
             .field("db_url", &store::url::redact(&self.db_url))
             .field("bind", &self.bind)
             .field("token", &self.token)
+            .field("plan", &self.plan.as_ref().map(|p| p.jobs.len()))
             .field(
                 "redis",
                 &self
@@ -97,7 +104,19 @@ impl Config {
                     url,
                     ..RedisQueueConfig::default()
                 }),
+            plan: None,
         })
+    }
+}
+
+impl Config {
+    /// With the collection plan read from `file` (refused at startup when it does not load).
+    pub fn with_plan(mut self, file: Option<&std::path::Path>) -> Result<Self, ConfigError> {
+        self.plan = file
+            .map(collector::schedule::load_plan)
+            .transpose()
+            .map_err(|e| ConfigError::Plan(e.to_string()))?;
+        Ok(self)
     }
 }
 

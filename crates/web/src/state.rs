@@ -28,6 +28,7 @@ struct Inner {
     idle: Mutex<Vec<Box<dyn Store>>>,
     token: Option<TokenDigest>,
     redis: Option<RedisQueueConfig>,
+    plan: Option<Arc<collector::schedule::Plan>>,
     clock: Clock,
 }
 
@@ -39,6 +40,7 @@ impl AppState {
             idle: Mutex::new(Vec::new()),
             token: config.token.clone(),
             redis: config.redis.clone(),
+            plan: config.plan.clone().map(Arc::new),
             clock,
         }))
     }
@@ -102,6 +104,11 @@ impl AppState {
 
     pub fn redis(&self) -> Option<&RedisQueueConfig> {
         self.0.redis.as_ref()
+    }
+
+    /// The collection plan given to `serve --config`.
+    pub fn plan(&self) -> Option<Arc<collector::schedule::Plan>> {
+        self.0.plan.clone()
     }
 
     pub fn now(&self) -> UnixNanos {

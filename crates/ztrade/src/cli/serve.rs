@@ -10,7 +10,11 @@ pub struct ServeArgs {
     /// The collector's scale-out Redis: the collection page also shows its queue and workers.
     #[arg(long, env = "ZTRADE_REDIS_URL", hide_env_values = true)]
     redis: Option<String>,
+    /// The collection config: the collection page adds jobs that never ran and how far behind.
+    #[arg(long, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
 }
 pub fn run(a: ServeArgs, db: String) -> anyhow::Result<()> {
-    Ok(web::serve(web::Config::new(db, a.bind, a.token, a.redis)?)?)
+    let config = web::Config::new(db, a.bind, a.token, a.redis)?.with_plan(a.config.as_deref())?;
+    Ok(web::serve(config)?)
 }
