@@ -7,8 +7,7 @@ mod common;
 
 use app::report::{self, ReportRequest};
 use app::time::Window;
-use common::{DAY, agent, saved, store};
-use domain::UnixNanos;
+use common::{agent, edge_runs, saved, store};
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-12 * b.abs().max(1.0)
@@ -117,22 +116,7 @@ fn the_lines_agree_with_the_stored_metrics_and_every_fill_is_marked() {
 #[test]
 fn edge_runs_report_without_a_nan() {
     let (_dir, mut s) = store();
-    // Never leaves cash: a crossover on a flat series.
-    let flat = saved(
-        &mut s,
-        &agent("flat", "QQQ", "{ kind: sma_crossover, fast: 3, slow: 9 }"),
-        Window::default(),
-    );
-    // One day.
-    let t = UnixNanos::parse_rfc3339("2023-03-01T00:00:00Z").unwrap();
-    let one = saved(
-        &mut s,
-        &agent("one", "SPY", "{ kind: buy_and_hold }"),
-        Window {
-            start: Some(t),
-            end: Some(t.plus(DAY)),
-        },
-    );
+    let (flat, one) = edge_runs(&mut s);
     let r = report::build(s.as_ref(), &ReportRequest::new(vec![flat, one])).unwrap();
     let p = &r.runs[0];
     assert!(p.trades.is_empty() && p.trade_pnl.is_empty());

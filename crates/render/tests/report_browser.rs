@@ -7,8 +7,7 @@ mod common;
 
 use app::report::{self, ReportRequest};
 use app::time::Window;
-use common::{DAY, agent, saved, store};
-use domain::UnixNanos;
+use common::{agent, edge_runs, saved, store};
 use serde_json::json;
 use testkit::browser::{Browser, file_url};
 
@@ -149,20 +148,7 @@ async fn the_report_draws_every_chart_offline() {
 #[tokio::test]
 async fn edge_runs_render_without_an_error_or_a_nan() {
     let (dir, mut s) = store();
-    let flat = saved(
-        &mut s,
-        &agent("flat", "QQQ", "{ kind: sma_crossover, fast: 3, slow: 9 }"),
-        Window::default(),
-    );
-    let t = UnixNanos::parse_rfc3339("2023-03-01T00:00:00Z").unwrap();
-    let one = saved(
-        &mut s,
-        &agent("one", "SPY", "{ kind: buy_and_hold }"),
-        Window {
-            start: Some(t),
-            end: Some(t.plus(DAY)),
-        },
-    );
+    let (flat, one) = edge_runs(&mut s);
     let r = report::build(s.as_ref(), &ReportRequest::new(vec![flat, one])).unwrap();
     let path = dir.path().join("edges.html");
     std::fs::write(&path, render::html::report(&r, "edges")).unwrap();

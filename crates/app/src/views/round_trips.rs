@@ -28,6 +28,36 @@ pub struct RoundTrip {
     pub fills: usize,
 }
 
+/// The columns a round trip is shown in, by the terminal table and the report alike.
+pub const ROUND_TRIP_COLUMNS: [&str; 9] = [
+    "symbol",
+    "side",
+    "qty",
+    "entry",
+    "price",
+    "exit",
+    "price",
+    "P&L",
+    "closed by",
+];
+
+impl RoundTrip {
+    /// Its cells under [`ROUND_TRIP_COLUMNS`], as people read them.
+    pub fn cells(&self) -> [String; 9] {
+        [
+            self.symbol.clone(),
+            self.side.to_string(),
+            self.quantity.to_string(),
+            self.entry_time.clone(),
+            self.entry_price.to_string(),
+            self.exit_time.clone(),
+            self.exit_price.to_string(),
+            super::fmt::money(self.pnl),
+            self.exit_reason.clone(),
+        ]
+    }
+}
+
 struct Open {
     signed: Quantity,
     largest: Quantity,

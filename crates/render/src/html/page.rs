@@ -2,8 +2,7 @@
 
 use analytics::DrawdownEpisode;
 use analytics::monthly::YearReturns;
-use app::views::RoundTrip;
-use app::views::fmt::money;
+use app::views::round_trips::{ROUND_TRIP_COLUMNS, RoundTrip};
 use maud::{Markup, html};
 
 const MONTHS: [&str; 12] = [
@@ -80,22 +79,13 @@ pub fn trades(run: i64, trips: &[RoundTrip]) -> Markup {
     if trips.is_empty() {
         return html! { p.empty data-table=(format!("trades-{run}")) { "no round trip closed" } };
     }
-    let rows: Vec<[String; 10]> = trips
+    let rows: Vec<Vec<String>> = trips
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            [
-                (i + 1).to_string(),
-                t.symbol.clone(),
-                t.side.to_string(),
-                t.quantity.to_string(),
-                t.entry_time.clone(),
-                t.entry_price.to_string(),
-                t.exit_time.clone(),
-                t.exit_price.to_string(),
-                money(t.pnl),
-                t.exit_reason.clone(),
-            ]
+            let mut row = vec![(i + 1).to_string()];
+            row.extend(t.cells());
+            row
         })
         .collect();
     let json = serde_json::to_string(&rows)
@@ -103,10 +93,7 @@ pub fn trades(run: i64, trips: &[RoundTrip]) -> Markup {
         .replace('<', "\\u003c");
     html! {
         table.trades.paged data-table=(format!("trades-{run}")) data-rows=(trips.len()) data-source=(format!("trades-data-{run}")) {
-            thead { tr {
-                th { "#" } th { "symbol" } th { "side" } th { "qty" } th { "entry" } th { "price" }
-                th { "exit" } th { "price" } th { "P&L" } th { "closed by" }
-            } }
+            thead { tr { th { "#" } @for c in ROUND_TRIP_COLUMNS { th { (c) } } } }
             tbody {}
         }
         div.pager data-for=(format!("trades-{run}")) {}

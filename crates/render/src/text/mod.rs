@@ -3,6 +3,7 @@
 
 use app::run::Run;
 use app::views::fmt::{money, money_or_blank, pct, ratio, stamp};
+use app::views::round_trips::ROUND_TRIP_COLUMNS;
 use app::views::{
     CompareReport, RoundTrip, StoredRunReport, metric_rows, round_trips, short_run_note,
     warmup_note,
@@ -67,30 +68,8 @@ pub fn round_trips_table(t: &mut Text, trips: &[RoundTrip]) {
         t.line("no round trip closed");
         return;
     }
-    let rows = trips.iter().map(|t| {
-        vec![
-            t.symbol.clone(),
-            t.side.to_string(),
-            t.quantity.to_string(),
-            t.entry_time.clone(),
-            t.entry_price.to_string(),
-            t.exit_time.clone(),
-            t.exit_price.to_string(),
-            money(t.pnl),
-            t.exit_reason.clone(),
-        ]
-    });
-    let header = [
-        "symbol",
-        "side",
-        "qty",
-        "entry",
-        "price",
-        "exit",
-        "price",
-        "P&L",
-        "closed by",
-    ];
+    let rows = trips.iter().map(|t| t.cells().to_vec());
+    let header = ROUND_TRIP_COLUMNS;
     t.line(format!("{}", table(&header, rows)));
 }
 

@@ -52,3 +52,24 @@ pub fn saved(s: &mut Box<dyn Store>, a: &AgentConfig, w: Window) -> i64 {
     let r = run::run(s.as_ref(), a, w, None).unwrap();
     run::save(s.as_mut(), &r).unwrap()
 }
+
+/// Two edge runs: one that never leaves cash (a crossover on the flat QQQ) and one of one day.
+pub fn edge_runs(s: &mut Box<dyn Store>) -> (i64, i64) {
+    // Never leaves cash: a crossover on a flat series.
+    let flat = saved(
+        s,
+        &agent("flat", "QQQ", "{ kind: sma_crossover, fast: 3, slow: 9 }"),
+        Window::default(),
+    );
+    // One day.
+    let t = UnixNanos::parse_rfc3339("2023-03-01T00:00:00Z").unwrap();
+    let one = saved(
+        s,
+        &agent("one", "SPY", "{ kind: buy_and_hold }"),
+        Window {
+            start: Some(t),
+            end: Some(t.plus(DAY)),
+        },
+    );
+    (flat, one)
+}
