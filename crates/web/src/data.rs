@@ -1,6 +1,7 @@
-//! The stored bars: `/data` draws a calendar per series (`BarStore::series`) with each session
-//! complete, partial or missing on the expected-bar grid ([`crate::coverage`]); a day links to
-//! `/data/{symbol}/{timeframe}/{date}`, that day's bars and the slots without one. `/api/data`
+//! The stored bars: `/data` draws a calendar per series (`BarStore::series`, then the quote-bar
+//! series) with each session complete, partial or missing on the expected-bar grid
+//! ([`crate::coverage`]); a day links to `/data/{symbol}/{timeframe}/{date}` (or
+//! `/data/quotes/…` for quote bars), that day's rows and the slots without one. `/api/data`
 //! gives each series as its `data status --json` row plus its days; `/api/data/…/{date}` the
 //! day. `?symbol=` and `?timeframe=` narrow `/data` to some series.
 
@@ -13,10 +14,10 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use domain::time::{NANOS_PER_DAY, NEW_YORK};
-use domain::{Bar, Symbol, Timeframe, UnixNanos};
+use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
 use maud::{Markup, html};
 use serde::{Deserialize, Serialize};
-use store::{BarQuery, BarStore};
+use store::{BarQuery, BarStore, SeriesStatus};
 
 use crate::coverage::{self, Day, DayState};
 use crate::error::{ApiError, WebError};
@@ -29,6 +30,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/data", get(data_api))
         .route("/data/{symbol}/{timeframe}/{date}", get(day_page))
         .route("/api/data/{symbol}/{timeframe}/{date}", get(day_api))
+        .route(
+            "/data/quotes/{symbol}/{timeframe}/{date}",
+            get(quote_day_page),
+        )
+        .route(
+            "/api/data/quotes/{symbol}/{timeframe}/{date}",
+            get(quote_day_api),
+        )
 }
 
 /// A series as `data status --json` shows it, and its days.
@@ -61,45 +70,78 @@ fn stamps(
     Ok(store.bars(q).collect::<Result<Vec<_>, _>>()?)
 }
 
-/// Every stored bar series (or those `q` names) with its days.
+/// Every stored bar and quote-bar series (or those `q` names) with its days.
 pub fn coverage_of(store: &dyn BarStore, q: &DataQuery) -> Result<Vec<SeriesCoverage>, WebError> {
     let want = |v: &Option<String>, s: &str| {
         v.as_deref()
             .filter(|w| !w.is_empty())
             .is_none_or(|w| w.eq_ignore_ascii_case(s))
     };
+    let wanted = |s: &SeriesStatus| {
+        want(&q.symbol, s.symbol.as_str()) && want(&q.timeframe, &s.timeframe.to_string())
+    };
     let mut out = Vec::new();
-    for s in store.series()? {
-        if !want(&q.symbol, s.symbol.as_str()) || !want(&q.timeframe, &s.timeframe.to_string()) {
-            continue;
-        }
+    for s in store.series()?.into_iter().filter(|s| wanted(s)) {
         let ts: Vec<UnixNanos> = stamps(store, &s.symbol, s.timeframe, None, None)?
             .iter()
             .map(|b| b.ts)
             .collect();
-        let days = coverage::days(s.timeframe, &ts).map_err(|e| {
-            WebError::Internal(format!("{} {}: stored bars: {e}", s.symbol, s.timeframe))
-        })?;
-        let grid = domain::grid::BarGrid::new(s.timeframe).is_ok();
-        let show = |t: UnixNanos| {
-            if s.timeframe.is_daily_or_longer() {
-                t.utc_date().to_string()
-            } else {
-                t.to_rfc3339()
-            }
-        };
-        let series = SeriesRow {
-            kind: "bars",
-            symbol: s.symbol.to_string(),
-            timeframe: s.timeframe.to_string(),
-            rows: s.rows,
-            first: show(s.first),
-            last: show(s.last),
-            missing: grid.then(|| days.iter().map(|d| d.expected - d.filled).sum()),
-        };
-        out.push(SeriesCoverage { series, days });
+        out.push(series_coverage("bars", &s, &ts)?);
+    }
+    for s in store.quote_series()?.into_iter().filter(|s| wanted(s)) {
+        let ts = quotes(store, &s.symbol, s.timeframe, None, None)?
+            .iter()
+            .map(|b| b.ts)
+            .collect::<Vec<_>>();
+        out.push(series_coverage("quotes", &s, &ts)?);
     }
     Ok(out)
+}
+
+/// One series' `data status` row and its days, from its stamps.
+fn series_coverage(
+    kind: &'static str,
+    s: &SeriesStatus,
+    ts: &[UnixNanos],
+) -> Result<SeriesCoverage, WebError> {
+    let days = coverage::days(s.timeframe, ts).map_err(|e| {
+        WebError::Internal(format!("{} {}: stored {kind}: {e}", s.symbol, s.timeframe))
+    })?;
+    let grid = domain::grid::BarGrid::new(s.timeframe).is_ok();
+    let show = |t: UnixNanos| {
+        if s.timeframe.is_daily_or_longer() {
+            t.utc_date().to_string()
+        } else {
+            t.to_rfc3339()
+        }
+    };
+    let series = SeriesRow {
+        kind,
+        symbol: s.symbol.to_string(),
+        timeframe: s.timeframe.to_string(),
+        rows: s.rows,
+        first: show(s.first),
+        last: show(s.last),
+        missing: grid.then(|| days.iter().map(|d| d.expected - d.filled).sum()),
+    };
+    Ok(SeriesCoverage { series, days })
+}
+
+/// The quote bars of one series in `[start, end)`.
+fn quotes(
+    store: &dyn BarStore,
+    symbol: &Symbol,
+    tf: Timeframe,
+    start: Option<UnixNanos>,
+    end: Option<UnixNanos>,
+) -> Result<Vec<QuoteBar>, WebError> {
+    let q = BarQuery {
+        symbol: symbol.clone(),
+        timeframe: tf,
+        start,
+        end,
+    };
+    Ok(store.quote_bars(q).collect::<Result<Vec<_>, _>>()?)
 }
 
 async fn data_api(
@@ -124,15 +166,15 @@ async fn data_page(
         }
         @if all.is_empty() { p.empty { "no bars stored; try `ztrade data import`, `ztrade data seed` or `ztrade demo`" } }
         @for c in &all {
-            h2 { (c.series.symbol) " " (c.series.timeframe) }
+            h2 { (c.series.symbol) " " (c.series.timeframe) @if c.series.kind == "quotes" { " quotes" } }
             p.sub {
-                (c.series.rows) " bars, " (c.series.first) " → " (c.series.last) " · "
+                (c.series.rows) " rows, " (c.series.first) " → " (c.series.last) " · "
                 @match c.series.missing {
                     Some(m) => { (m) " missing · " (count(c, DayState::Complete)) " complete, " (count(c, DayState::Partial)) " partial, " (count(c, DayState::Missing)) " missing sessions" },
                     None => "no expected-bar grid for this timeframe",
                 }
             }
-            (calendar(&format!("/data/{}/{}", segment(&c.series.symbol), c.series.timeframe), &c.days))
+            (calendar(&format!("/data/{}{}/{}", if c.series.kind == "quotes" { "quotes/" } else { "" }, segment(&c.series.symbol), c.series.timeframe), &c.days))
         }
     };
     Ok(page("Data", Nav::Data, None, body))
@@ -246,30 +288,9 @@ pub fn day_of(
         };
         Ok(!store.bar_page(&q, None, 1)?.is_empty())
     };
-    let (before, after) = (probe(None, Some(start))?, probe(Some(end), None)?);
-    if bars.is_empty() && !before && !after {
-        return Err(WebError::NotFound(format!(
-            "no {symbol} {tf} bars are stored"
-        )));
-    }
-    // As on the calendar: from the series' first bar to its last.
-    let lo = if before {
-        start
-    } else {
-        bars.first().map_or(end, |b| b.ts)
-    };
-    let hi = if after {
-        end
-    } else {
-        bars.last().map_or(start, |b| b.ts.plus(1))
-    };
+    let around = (probe(None, Some(start))?, probe(Some(end), None)?);
     let ts: Vec<UnixNanos> = bars.iter().map(|b| b.ts).collect();
-    let grid = coverage::slots(tf, date, lo, hi.max(lo), &ts)
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    let (expected, missing) = match grid {
-        Some((e, m)) => (Some(e), m),
-        None => (None, Vec::new()),
-    };
+    let (expected, missing) = day_grid(&symbol, tf, date, (start, end), &ts, around, "bars")?;
     Ok(DayBars {
         symbol,
         timeframe: tf,
@@ -278,6 +299,140 @@ pub fn day_of(
         missing,
         bars,
     })
+}
+
+/// The slots the grid expects on `date` and those no stamp in `ts` fills, counted as on the
+/// calendar: from the series' first row to its last (`around`: rows stored before and after
+/// the day). A series with no row at all is not found.
+fn day_grid(
+    symbol: &Symbol,
+    tf: Timeframe,
+    date: NaiveDate,
+    (start, end): (UnixNanos, UnixNanos),
+    ts: &[UnixNanos],
+    (before, after): (bool, bool),
+    what: &str,
+) -> Result<(Option<u64>, Vec<UnixNanos>), WebError> {
+    if ts.is_empty() && !before && !after {
+        return Err(WebError::NotFound(format!(
+            "no {symbol} {tf} {what} are stored"
+        )));
+    }
+    let lo = if before {
+        start
+    } else {
+        ts.first().copied().unwrap_or(end)
+    };
+    let hi = if after {
+        end
+    } else {
+        ts.last().map_or(start, |t| t.plus(1))
+    };
+    let grid = coverage::slots(tf, date, lo, hi.max(lo), ts)
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(match grid {
+        Some((e, m)) => (Some(e), m),
+        None => (None, Vec::new()),
+    })
+}
+
+/// One day of one quote-bar series.
+#[derive(Debug, Serialize)]
+pub struct DayQuotes {
+    pub symbol: Symbol,
+    pub timeframe: Timeframe,
+    pub date: NaiveDate,
+    pub expected: Option<u64>,
+    pub missing: Vec<UnixNanos>,
+    pub quotes: Vec<QuoteBar>,
+}
+
+pub fn quote_day_of(
+    store: &dyn BarStore,
+    symbol: Symbol,
+    tf: Timeframe,
+    date: NaiveDate,
+) -> Result<DayQuotes, WebError> {
+    let (start, end) = day_range(tf, date)?;
+    let rows = quotes(store, &symbol, tf, Some(start), Some(end))?;
+    let probe = |start, end| -> Result<bool, WebError> {
+        let q = BarQuery {
+            symbol: symbol.clone(),
+            timeframe: tf,
+            start,
+            end,
+        };
+        Ok(!store.quote_bar_page(&q, None, 1)?.is_empty())
+    };
+    let around = (probe(None, Some(start))?, probe(Some(end), None)?);
+    let ts: Vec<UnixNanos> = rows.iter().map(|b| b.ts).collect();
+    let (expected, missing) = day_grid(&symbol, tf, date, (start, end), &ts, around, "quote bars")?;
+    Ok(DayQuotes {
+        symbol,
+        timeframe: tf,
+        date,
+        expected,
+        missing,
+        quotes: rows,
+    })
+}
+
+async fn load_quote_day(
+    state: &AppState,
+    (symbol, tf, date): (String, String, String),
+) -> Result<DayQuotes, WebError> {
+    let (symbol, tf, date) = parse_day(&symbol, &tf, &date)?;
+    state.read(move |s| quote_day_of(s, symbol, tf, date)).await
+}
+
+async fn quote_day_api(
+    State(state): State<AppState>,
+    Path(p): Path<(String, String, String)>,
+) -> Result<Json<DayQuotes>, ApiError> {
+    Ok(Json(load_quote_day(&state, p).await?))
+}
+
+async fn quote_day_page(
+    State(state): State<AppState>,
+    Path(p): Path<(String, String, String)>,
+) -> Result<Html<String>, WebError> {
+    let d = load_quote_day(&state, p).await?;
+    let side = |o: &Option<domain::Ohlc>| -> [String; 4] {
+        o.map_or_else(Default::default, |o| {
+            [o.open, o.high, o.low, o.close].map(|p| p.to_string())
+        })
+    };
+    let title = format!("{} {} quotes · {}", d.symbol, d.timeframe, d.date);
+    let api = format!(
+        "/api/data/quotes/{}/{}/{}",
+        segment(d.symbol.as_str()),
+        d.timeframe,
+        d.date
+    );
+    let body = html! {
+        p.sub { a href="/data" { "← data" } " · " a href=(api) { "as JSON" } }
+        h1 { (title) }
+        p {
+            (d.quotes.len()) " quote bars stored"
+            @if let Some(e) = d.expected { " · " (e - d.missing.len() as u64) " of " (e) " expected slots filled" }
+        }
+        @if d.quotes.is_empty() { p.empty { "no quote bar stored on this day" } } @else {
+            table.list.sortable data-table="quotes" {
+                thead { tr { th { "UTC" } th { "bid open" } th { "bid high" } th { "bid low" } th { "bid close" } th { "ask open" } th { "ask high" } th { "ask low" } th { "ask close" } th { "bid size" } th { "ask size" } } }
+                tbody {
+                    @for q in &d.quotes {
+                        tr {
+                            td { (q.ts.to_rfc3339()) }
+                            @for c in side(&q.bid) { td.num { (c) } }
+                            @for c in side(&q.ask) { td.num { (c) } }
+                            td.num { (q.bid_size) } td.num { (q.ask_size) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&title, Nav::Data, None, body))
 }
 
 async fn load_day(

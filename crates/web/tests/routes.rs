@@ -6,7 +6,7 @@ mod support;
 
 use axum::http::{Method, StatusCode, header};
 use serde_json::Value;
-use support::{MISSING_DAY, PARTIAL_DAY, XSS, fixture, get, request, send_to, state};
+use support::{MISSING_DAY, PARTIAL_DAY, QUOTE_DAY, XSS, fixture, get, request, send_to, state};
 
 fn html_ok(r: &support::Reply, what: &str) {
     assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
@@ -273,6 +273,53 @@ async fn the_data_calendar_marks_complete_partial_and_missing_sessions() {
     assert_eq!(
         get("/api/data?symbol=QQQ").await.json(),
         serde_json::json!([])
+    );
+    // Quote bars are a series too, as `data status` lists them.
+    let quotes = api
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["kind"] == "quotes")
+        .expect("the quote series");
+    assert_eq!(
+        (&quotes["timeframe"], &quotes["missing"]),
+        (&"1m".into(), &10.into())
+    );
+    let row = status
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["kind"] == "quotes")
+        .unwrap();
+    for (k, v) in row.as_object().unwrap() {
+        assert_eq!(&quotes[k], v, "{k}: as `data status --json`");
+    }
+    let page = get("/data").await;
+    assert!(page.body.contains("SPY 1m quotes"));
+    assert!(
+        page.body
+            .contains(&format!("href=\"/data/quotes/SPY/1m/{QUOTE_DAY}\""))
+    );
+}
+
+#[tokio::test]
+async fn a_day_of_quote_bars_lists_them_and_the_slots_without_one() {
+    let r = get(&format!("/data/quotes/SPY/1m/{QUOTE_DAY}")).await;
+    html_ok(&r, "quote day");
+    assert!(r.body.contains("380 quote bars stored"), "{}", r.body);
+    assert!(r.body.contains("380 of 390 expected slots filled"));
+    assert!(r.body.contains("data-table=\"quotes\""));
+    let api = get(&format!("/api/data/quotes/SPY/1m/{QUOTE_DAY}"))
+        .await
+        .json();
+    assert_eq!(api["quotes"].as_array().unwrap().len(), 380);
+    assert_eq!(api["missing"].as_array().unwrap().len(), 10);
+    assert_eq!(api["missing"][0], format!("{QUOTE_DAY}T19:00:00Z"));
+    assert_eq!(
+        get(&format!("/data/quotes/QQQ/1m/{QUOTE_DAY}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
     );
 }
 

@@ -19,7 +19,7 @@ use axum::http::{Method, Request, Response, StatusCode, header};
 use backtest::AgentConfig;
 use collector::runtime::Clock;
 use domain::grid::BarGrid;
-use domain::{Bar, Price, Quantity, Symbol, Timeframe, UnixNanos};
+use domain::{Bar, Ohlc, Price, Quantity, QuoteBar, Symbol, Timeframe, UnixNanos};
 use store::{CollectionRun, Store};
 use tower::ServiceExt;
 use web::{AppState, Config};
@@ -38,6 +38,34 @@ pub struct Fixture {
     pub other: i64,
     pub sweep: i64,
     pub walk: i64,
+}
+
+/// The one day of SPY 1m quote bars: 380 of its 390 slots (10 missing from 15:00 New York).
+pub const QUOTE_DAY: &str = "2024-03-11";
+
+fn quotes() -> Vec<QuoteBar> {
+    let open = t(&format!("{QUOTE_DAY}T13:30:00Z"));
+    (0..390i64)
+        .filter(|i| !(330..340).contains(i))
+        .map(|i| {
+            let side = |c: i64| {
+                let p = Price::from_raw(c * 10_000_000);
+                Ohlc {
+                    open: p,
+                    high: p,
+                    low: p,
+                    close: p,
+                }
+            };
+            QuoteBar {
+                ts: open.plus(i * 60_000_000_000),
+                bid: Some(side(10_000 + i)),
+                ask: Some(side(10_001 + i)),
+                bid_size: Quantity::from_int(3),
+                ask_size: Quantity::from_int(4),
+            }
+        })
+        .collect()
 }
 
 pub fn t(s: &str) -> UnixNanos {
@@ -93,6 +121,8 @@ fn seed() -> Fixture {
     let url = format!("sqlite://{path}");
     let mut s: Box<dyn Store> = store::open_migrated(&url).unwrap();
     s.upsert_bars(&Symbol::lit("SPY"), Timeframe::M5, &bars())
+        .unwrap();
+    s.upsert_quote_bars(&Symbol::lit("SPY"), Timeframe::M1, &quotes())
         .unwrap();
     let xss = agent("xss", XSS, "{ kind: sma_crossover, fast: 3, slow: 9 }");
     let done = run::run(s.as_ref(), &xss, Window::default(), None).unwrap();
