@@ -108,22 +108,8 @@ fn series_coverage(
         WebError::Internal(format!("{} {}: stored {kind}: {e}", s.symbol, s.timeframe))
     })?;
     let grid = domain::grid::BarGrid::new(s.timeframe).is_ok();
-    let show = |t: UnixNanos| {
-        if s.timeframe.is_daily_or_longer() {
-            t.utc_date().to_string()
-        } else {
-            t.to_rfc3339()
-        }
-    };
-    let series = SeriesRow {
-        kind,
-        symbol: s.symbol.to_string(),
-        timeframe: s.timeframe.to_string(),
-        rows: s.rows,
-        first: show(s.first),
-        last: show(s.last),
-        missing: grid.then(|| days.iter().map(|d| d.expected - d.filled).sum()),
-    };
+    let missing = grid.then(|| days.iter().map(|d| d.expected - d.filled).sum());
+    let series = app::data::status::row(kind, s, missing);
     Ok(SeriesCoverage { series, days })
 }
 
@@ -271,48 +257,28 @@ fn day_range(tf: Timeframe, date: NaiveDate) -> Result<(UnixNanos, UnixNanos), W
     ))
 }
 
-pub fn day_of(
-    store: &dyn BarStore,
-    symbol: Symbol,
-    tf: Timeframe,
-    date: NaiveDate,
-) -> Result<DayBars, WebError> {
-    let (start, end) = day_range(tf, date)?;
-    let bars = stamps(store, &symbol, tf, Some(start), Some(end))?;
-    let probe = |start, end| -> Result<bool, WebError> {
-        let q = BarQuery {
-            symbol: symbol.clone(),
-            timeframe: tf,
-            start,
-            end,
-        };
-        Ok(!store.bar_page(&q, None, 1)?.is_empty())
-    };
-    let around = (probe(None, Some(start))?, probe(Some(end), None)?);
-    let ts: Vec<UnixNanos> = bars.iter().map(|b| b.ts).collect();
-    let (expected, missing) = day_grid(&symbol, tf, date, (start, end), &ts, around, "bars")?;
-    Ok(DayBars {
-        symbol,
-        timeframe: tf,
-        date,
-        expected,
-        missing,
-        bars,
-    })
-}
-
-/// The slots the grid expects on `date` and those no stamp in `ts` fills, counted as on the
-/// calendar: from the series' first row to its last (`around`: rows stored before and after
-/// the day). A series with no row at all is not found.
-fn day_grid(
+/// The rows of one day of one series, with the slots the grid expects and those no row fills,
+/// counted as on the calendar: from the series' first row to its last. `read(q, limit)` reads
+/// the rows of `q` (at most `limit`); a series with no row at all is not found.
+fn one_day<R>(
     symbol: &Symbol,
     tf: Timeframe,
     date: NaiveDate,
-    (start, end): (UnixNanos, UnixNanos),
-    ts: &[UnixNanos],
-    (before, after): (bool, bool),
     what: &str,
-) -> Result<(Option<u64>, Vec<UnixNanos>), WebError> {
+    read: impl Fn(BarQuery, Option<usize>) -> Result<Vec<R>, WebError>,
+    stamp: impl Fn(&R) -> UnixNanos,
+) -> Result<OneDay<R>, WebError> {
+    let (start, end) = day_range(tf, date)?;
+    let query = |start, end| BarQuery {
+        symbol: symbol.clone(),
+        timeframe: tf,
+        start,
+        end,
+    };
+    let rows = read(query(Some(start), Some(end)), None)?;
+    let before = !read(query(None, Some(start)), Some(1))?.is_empty();
+    let after = !read(query(Some(end), None), Some(1))?.is_empty();
+    let ts: Vec<UnixNanos> = rows.iter().map(&stamp).collect();
     if ts.is_empty() && !before && !after {
         return Err(WebError::NotFound(format!(
             "no {symbol} {tf} {what} are stored"
@@ -328,11 +294,46 @@ fn day_grid(
     } else {
         ts.last().map_or(start, |t| t.plus(1))
     };
-    let grid = coverage::slots(tf, date, lo, hi.max(lo), ts)
+    let grid = coverage::slots(tf, date, lo, hi.max(lo), &ts)
         .map_err(|e| WebError::Internal(e.to_string()))?;
-    Ok(match grid {
+    let (expected, missing) = match grid {
         Some((e, m)) => (Some(e), m),
         None => (None, Vec::new()),
+    };
+    Ok(OneDay {
+        rows,
+        expected,
+        missing,
+    })
+}
+
+/// What [`one_day`] finds.
+struct OneDay<R> {
+    rows: Vec<R>,
+    expected: Option<u64>,
+    missing: Vec<UnixNanos>,
+}
+
+pub fn day_of(
+    store: &dyn BarStore,
+    symbol: Symbol,
+    tf: Timeframe,
+    date: NaiveDate,
+) -> Result<DayBars, WebError> {
+    let read = |q: BarQuery, limit: Option<usize>| -> Result<Vec<Bar>, WebError> {
+        Ok(match limit {
+            Some(n) => store.bar_page(&q, None, n)?,
+            None => store.bars(q).collect::<Result<_, _>>()?,
+        })
+    };
+    let d = one_day(&symbol, tf, date, "bars", read, |b| b.ts)?;
+    Ok(DayBars {
+        symbol,
+        timeframe: tf,
+        date,
+        expected: d.expected,
+        missing: d.missing,
+        bars: d.rows,
     })
 }
 
@@ -353,28 +354,63 @@ pub fn quote_day_of(
     tf: Timeframe,
     date: NaiveDate,
 ) -> Result<DayQuotes, WebError> {
-    let (start, end) = day_range(tf, date)?;
-    let rows = quotes(store, &symbol, tf, Some(start), Some(end))?;
-    let probe = |start, end| -> Result<bool, WebError> {
-        let q = BarQuery {
-            symbol: symbol.clone(),
-            timeframe: tf,
-            start,
-            end,
-        };
-        Ok(!store.quote_bar_page(&q, None, 1)?.is_empty())
+    let read = |q: BarQuery, limit: Option<usize>| -> Result<Vec<QuoteBar>, WebError> {
+        Ok(match limit {
+            Some(n) => store.quote_bar_page(&q, None, n)?,
+            None => store.quote_bars(q).collect::<Result<_, _>>()?,
+        })
     };
-    let around = (probe(None, Some(start))?, probe(Some(end), None)?);
-    let ts: Vec<UnixNanos> = rows.iter().map(|b| b.ts).collect();
-    let (expected, missing) = day_grid(&symbol, tf, date, (start, end), &ts, around, "quote bars")?;
+    let d = one_day(&symbol, tf, date, "quote bars", read, |b| b.ts)?;
     Ok(DayQuotes {
         symbol,
         timeframe: tf,
         date,
-        expected,
-        missing,
-        quotes: rows,
+        expected: d.expected,
+        missing: d.missing,
+        quotes: d.rows,
     })
+}
+
+/// The top of a day's page: links, title, how many rows fill how many slots, the empty slots.
+fn day_header(
+    kind: &str,
+    (symbol, tf, date): (&Symbol, Timeframe, NaiveDate),
+    rows: usize,
+    (expected, missing): (Option<u64>, &[UnixNanos]),
+) -> (String, Markup) {
+    let daily = tf.is_daily_or_longer();
+    let what = if kind == "quotes" {
+        "quote bars"
+    } else {
+        "bars"
+    };
+    let prefix = if kind == "quotes" { "quotes/" } else { "" };
+    let title = format!(
+        "{symbol} {tf}{} · {date}",
+        if kind == "quotes" { " quotes" } else { "" }
+    );
+    let api = format!("/api/data/{prefix}{}/{tf}/{date}", segment(symbol.as_str()));
+    let markup = html! {
+        p.sub { a href="/data" { "← data" } " · " a href=(api) { "as JSON" } }
+        h1 { (title) }
+        p {
+            (rows) " " (what) " stored"
+            @if let Some(e) = expected { " · " (e - missing.len() as u64) " of " (e) " expected slots filled" }
+        }
+        @if !missing.is_empty() {
+            h3 { "Slots without a row" @if !daily { " (New York time)" } }
+            p { @for (i, s) in missing.iter().enumerate() { @if i > 0 { ", " } (if daily { s.utc_date().to_string() } else { local(*s) }) } }
+        }
+    };
+    (title, markup)
+}
+
+/// A stamp as New York's wall clock.
+fn local(t: UnixNanos) -> String {
+    t.to_datetime()
+        .with_timezone(&NEW_YORK)
+        .format("%H:%M:%S")
+        .to_string()
 }
 
 async fn load_quote_day(
@@ -402,20 +438,14 @@ async fn quote_day_page(
             [o.open, o.high, o.low, o.close].map(|p| p.to_string())
         })
     };
-    let title = format!("{} {} quotes · {}", d.symbol, d.timeframe, d.date);
-    let api = format!(
-        "/api/data/quotes/{}/{}/{}",
-        segment(d.symbol.as_str()),
-        d.timeframe,
-        d.date
+    let (title, header) = day_header(
+        "quotes",
+        (&d.symbol, d.timeframe, d.date),
+        d.quotes.len(),
+        (d.expected, &d.missing),
     );
     let body = html! {
-        p.sub { a href="/data" { "← data" } " · " a href=(api) { "as JSON" } }
-        h1 { (title) }
-        p {
-            (d.quotes.len()) " quote bars stored"
-            @if let Some(e) = d.expected { " · " (e - d.missing.len() as u64) " of " (e) " expected slots filled" }
-        }
+        (header)
         @if d.quotes.is_empty() { p.empty { "no quote bar stored on this day" } } @else {
             table.list.sortable data-table="quotes" {
                 thead { tr { th { "UTC" } th { "bid open" } th { "bid high" } th { "bid low" } th { "bid close" } th { "ask open" } th { "ask high" } th { "ask low" } th { "ask close" } th { "bid size" } th { "ask size" } } }
@@ -456,30 +486,14 @@ async fn day_page(
 ) -> Result<Html<String>, WebError> {
     let d = load_day(&state, p).await?;
     let daily = d.timeframe.is_daily_or_longer();
-    let local = |t: UnixNanos| {
-        t.to_datetime()
-            .with_timezone(&NEW_YORK)
-            .format("%H:%M:%S")
-            .to_string()
-    };
-    let title = format!("{} {} · {}", d.symbol, d.timeframe, d.date);
-    let api = format!(
-        "/api/data/{}/{}/{}",
-        segment(d.symbol.as_str()),
-        d.timeframe,
-        d.date
+    let (title, header) = day_header(
+        "bars",
+        (&d.symbol, d.timeframe, d.date),
+        d.bars.len(),
+        (d.expected, &d.missing),
     );
     let body = html! {
-        p.sub { a href="/data" { "← data" } " · " a href=(api) { "as JSON" } }
-        h1 { (title) }
-        p {
-            (d.bars.len()) " bars stored"
-            @if let Some(e) = d.expected { " · " (e - d.missing.len() as u64) " of " (e) " expected slots filled" }
-        }
-        @if !d.missing.is_empty() {
-            h3 { "Slots without a bar" @if !daily { " (New York time)" } }
-            p { @for (i, s) in d.missing.iter().enumerate() { @if i > 0 { ", " } (if daily { s.utc_date().to_string() } else { local(*s) }) } }
-        }
+        (header)
         @if d.bars.is_empty() { p.empty { "no bar stored on this day" } } @else {
             table.list.sortable data-table="bars" {
                 thead { tr { th { @if daily { "date" } @else { "New York" } } th { "UTC" } th { "open" } th { "high" } th { "low" } th { "close" } th { "volume" } th { "vwap" } th { "trades" } } }

@@ -308,6 +308,10 @@ async fn a_day_of_quote_bars_lists_them_and_the_slots_without_one() {
     html_ok(&r, "quote day");
     assert!(r.body.contains("380 quote bars stored"), "{}", r.body);
     assert!(r.body.contains("380 of 390 expected slots filled"));
+    assert!(
+        r.body.contains("15:00:00, 15:01:00"),
+        "the empty slots, New York time"
+    );
     assert!(r.body.contains("data-table=\"quotes\""));
     let api = get(&format!("/api/data/quotes/SPY/1m/{QUOTE_DAY}"))
         .await

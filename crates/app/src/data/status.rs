@@ -74,7 +74,8 @@ pub fn status(store: &dyn BarStore) -> Result<StatusReport, AppError> {
     Ok(StatusReport { series })
 }
 
-fn row(kind: &'static str, s: &SeriesStatus, missing: Option<u64>) -> SeriesRow {
+/// The `data status` row of a stored series with `missing` empty slots (the dashboard's too).
+pub fn row(kind: &'static str, s: &SeriesStatus, missing: Option<u64>) -> SeriesRow {
     let daily = s.timeframe.is_daily_or_longer();
     let show = |t: UnixNanos| {
         if daily {
