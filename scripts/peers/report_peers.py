@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -28,15 +27,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SMA = """id: ref_sma
-symbols: [SYNTH]
-timeframe: 1m
-initial_capital: 100000
-strategy: { kind: sma_crossover, fast: 10, slow: 30 }
-sizing: { kind: all_cash }
-costs: { commission_per_share: 0, slippage_bps: 0 }
-fill: next_open
-"""
+sys.path.insert(0, str(HERE))
+# The reference SMA agent, synth.py's 1M minute bars and the child-process timer are
+# sweep_peers.py's: one definition for both benchmarks.
+from sweep_peers import AGENT as SMA  # noqa: E402
+from sweep_peers import bars as minute_bars  # noqa: E402
+from sweep_peers import timed  # noqa: E402
 HOLD = """id: hold
 symbols: [WALK]
 timeframe: 1d
@@ -45,16 +41,6 @@ strategy: { kind: buy_and_hold }
 sizing: { kind: all_cash }
 costs: { commission_per_share: 0, slippage_bps: 0 }
 """
-
-
-def minute_bars(cache: Path) -> Path:
-    path = cache / "synth_1m.csv"
-    if not path.exists():
-        cache.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [sys.executable, str(HERE / "synth.py"), "1000000", "--out", str(path)], check=True
-        )
-    return path
 
 
 def daily_bars(cache: Path, n: int = 5000) -> Path:
@@ -75,15 +61,6 @@ def daily_bars(cache: Path, n: int = 5000) -> Path:
         d += timedelta(days=1)
     path.write_text("Date,Open,High,Low,Close,Volume\n" + "\n".join(rows) + "\n")
     return path
-
-
-def timed(cmd: list[str], **kw) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MiB of the child, stdout."""
-    t = time.perf_counter()
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
-    wall = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return wall, peak, out.stdout
 
 
 def child(cmd: list[str], env=None) -> dict:
