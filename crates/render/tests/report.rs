@@ -62,7 +62,7 @@ fn the_lines_agree_with_the_stored_metrics_and_every_fill_is_marked() {
     assert!(!stored.trades.is_empty());
     assert_eq!(c.markers.len(), stored.trades.len());
     assert_eq!(
-        p.trade_pnl.len(),
+        p.trades.len(),
         stored.trades.iter().filter(|f| f.pnl.is_some()).count()
     );
     assert!(p.trades.iter().all(|t| t.symbol == "SPY"));
@@ -119,7 +119,7 @@ fn edge_runs_report_without_a_nan() {
     let (flat, one) = edge_runs(&mut s);
     let r = report::build(s.as_ref(), &ReportRequest::new(vec![flat, one])).unwrap();
     let p = &r.runs[0];
-    assert!(p.trades.is_empty() && p.trade_pnl.is_empty());
+    assert!(p.trades.is_empty());
     assert!(p.exposure.points.iter().all(|q| q[1] == 0.0));
     assert!(p.candles.as_ref().unwrap().markers.is_empty());
     assert_eq!(r.runs[1].candles.as_ref().unwrap().candles.len(), 1);

@@ -96,7 +96,7 @@ async fn the_report_draws_every_chart_offline() {
     );
     assert_eq!(
         series(&b, format!("pnl-{id}")).await,
-        json!([["P&L", p.trade_pnl.len()]])
+        json!([["P&L", p.trades.len()]])
     );
     let c = p.candles.as_ref().unwrap();
     assert_eq!(

@@ -92,9 +92,8 @@ pub struct RunPanel {
     pub distribution: Vec<Bin>,
     /// The five deepest drawdowns.
     pub worst_drawdowns: Vec<DrawdownEpisode>,
-    /// Net P&L of each round trip at its exit.
-    pub trade_pnl: Vec<[f64; 2]>,
     pub candles: Option<Candles>,
+    /// The round trips in the order they closed (the P&L-per-trade chart draws their net P&L).
     pub trades: Vec<RoundTrip>,
     /// What the reader should know: downsampling, aggregation, a short run, fills not kept.
     pub notes: Vec<String>,
@@ -206,7 +205,6 @@ where
             rolling: Vec::new(),
             distribution: Vec::new(),
             worst_drawdowns: Vec::new(),
-            trade_pnl: Vec::new(),
             candles: None,
             trades: Vec::new(),
             notes,
@@ -275,17 +273,6 @@ where
         max,
     );
     let trips = round_trips(&run.trades, tf);
-    let trade_pnl = run
-        .trades
-        .iter()
-        .filter(|f| f.pnl.is_some())
-        .map(|f| {
-            [
-                f.timestamp.as_i64().div_euclid(1_000_000) as f64,
-                f.pnl.map_or(0.0, |p| p.to_f64()) - f.commission.to_f64(),
-            ]
-        })
-        .collect();
     let candles = match symbols.first() {
         Some(sym) => {
             let symbol = Symbol::new(sym).map_err(|e| AppError::input(e.to_string()))?;
@@ -334,7 +321,6 @@ where
         rolling: rolling_lines,
         distribution: histogram(&daily_returns, 40),
         worst_drawdowns: worst_drawdowns(&daily.points, 5),
-        trade_pnl,
         candles,
         trades: trips,
         notes,

@@ -92,10 +92,10 @@ pub fn panel(p: &RunPanel) -> Markup {
         .filter_map(|y| y.total.map(|t| (y.year.to_string(), t)))
         .collect();
     let pnl: Vec<(String, f64)> = p
-        .trade_pnl
+        .trades
         .iter()
         .enumerate()
-        .map(|(i, [_, v])| (format!("trade {}", i + 1), *v))
+        .map(|(i, t)| (format!("trade {} ({})", i + 1, t.exit_time), t.pnl.to_f64()))
         .collect();
     let bins: Vec<(String, f64)> = p
         .distribution
