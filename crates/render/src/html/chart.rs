@@ -26,8 +26,7 @@ pub enum Fmt {
 pub fn fmt_value(v: f64, f: Fmt) -> String {
     match f {
         Fmt::Pct => format!("{:.1}%", v * 100.0),
-        Fmt::Num => format!("{v:.2}"),
-        Fmt::Price => format!("{v:.2}"),
+        Fmt::Num | Fmt::Price => format!("{v:.2}"),
     }
 }
 
