@@ -6,17 +6,13 @@
 //! (resampled to daily, returns from exact money). Tolerance: `|got − want| ≤ 1e-9 · max(1, |want|)`;
 //! an expected `null` (NaN or infinity in empyrical) must be `None`/non-finite here.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 
 use analytics::{Metrics, MetricsConfig, MetricsInput, compute, stats};
-use domain::{Money, UnixNanos};
+use common::{check, curve, golden_dir};
 use serde_json::Value;
-
-const TOL: f64 = 1e-9;
-
-fn golden_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
-}
 
 fn cases() -> Vec<(String, Value)> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(golden_dir())
@@ -45,33 +41,6 @@ fn floats(v: &Value) -> Vec<f64> {
         .collect()
 }
 
-/// Compares `got` with the expected JSON value (a number or null).
-fn check(case: &str, what: &str, got: Option<f64>, want: &Value) {
-    let got = got.filter(|x| x.is_finite());
-    match (got, want.as_f64()) {
-        (None, None) => {}
-        (Some(g), Some(w)) => {
-            let err = (g - w).abs();
-            assert!(
-                err <= TOL * w.abs().max(1.0),
-                "{case}: {what}: got {g:e}, empyrical {w:e} (error {err:e})"
-            );
-        }
-        (g, _) => panic!("{case}: {what}: got {g:?}, empyrical {want}"),
-    }
-}
-
-fn curve(v: &Value) -> Vec<(UnixNanos, Money)> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            let t = UnixNanos::parse_rfc3339(p[0].as_str().unwrap()).unwrap();
-            (t, Money::parse(p[1].as_str().unwrap()).unwrap())
-        })
-        .collect()
-}
-
 #[test]
 fn stats_match_empyrical_on_its_inputs() {
     for (name, case) in cases() {
@@ -79,7 +48,7 @@ fn stats_match_empyrical_on_its_inputs() {
         let ppy = case["periods_per_year"].as_f64().unwrap();
         let rf = case["risk_free_per_period"].as_f64().unwrap();
         let e = &case["expected"];
-        let c = |what: &str, got: f64| check(&name, what, Some(got), &e[what]);
+        let c = |what: &str, got: f64| check("empyrical", &name, what, Some(got), &e[what]);
         c("cum_returns_final", stats::cum_returns_final(&r));
         c("annual_return", stats::annual_return(&r, ppy));
         c("annual_volatility", stats::annual_volatility(&r, ppy));
@@ -123,7 +92,7 @@ fn pipeline_from_equity_matches_empyrical() {
         let e = &case["expected"];
         let n = case["returns"].as_array().unwrap().len();
         assert_eq!(m.periods, n, "{name}: number of daily returns");
-        let c = |what: &str, got: Option<f64>| check(&name, what, got, &e[what]);
+        let c = |what: &str, got: Option<f64>| check("empyrical", &name, what, got, &e[what]);
         c("cum_returns_final", m.total_return);
         c("annual_return", m.cagr);
         c("annual_volatility", m.annual_volatility);
@@ -167,7 +136,13 @@ fn pipeline_from_equity_matches_empyrical() {
                 (*y as i64, *mo as i64),
                 (w[0].as_i64().unwrap(), w[1].as_i64().unwrap())
             );
-            check(&name, &format!("monthly {y}-{mo:02}"), *got, &w[2]);
+            check(
+                "empyrical",
+                &name,
+                &format!("monthly {y}-{mo:02}"),
+                *got,
+                &w[2],
+            );
         }
     }
     assert!(checked >= 6, "only {checked} cases carried an equity curve");

@@ -7,6 +7,8 @@
 //! `None` here, except where docs/METRICS.md lists a deliberate difference, each checked below by
 //! what ztrade gives instead.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use analytics::{
@@ -14,19 +16,13 @@ use analytics::{
     worst_drawdowns, yearly_returns,
 };
 use chrono::NaiveDate;
-use domain::{Money, UnixNanos};
+use common::{check, curve, golden_dir};
 use serde_json::Value;
-
-const TOL: f64 = 1e-9;
 
 struct Case {
     name: String,
     input: Value,
     want: Value,
-}
-
-fn golden_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
 }
 
 fn read(path: &Path) -> Value {
@@ -81,14 +77,8 @@ fn returns(input: &Value) -> Vec<(NaiveDate, f64)> {
 
 /// The daily curve of the input's equity, when it has one.
 fn points(input: &Value) -> Option<Vec<DailyPoint>> {
-    let curve: Vec<(UnixNanos, Money)> = input["equity"]
-        .as_array()?
-        .iter()
-        .map(|p| {
-            let t = UnixNanos::parse_rfc3339(p[0].as_str().unwrap()).unwrap();
-            (t, Money::parse(p[1].as_str().unwrap()).unwrap())
-        })
-        .collect();
+    input["equity"].as_array()?;
+    let curve = curve(&input["equity"]);
     Some(
         DailyCurve::from_curve("equity", &curve, DateKey::Auto)
             .unwrap()
@@ -96,25 +86,9 @@ fn points(input: &Value) -> Option<Vec<DailyPoint>> {
     )
 }
 
-/// Compares `got` with the expected JSON value (a number or null).
-fn check(case: &str, what: &str, got: Option<f64>, want: &Value) {
-    let got = got.filter(|x| x.is_finite());
-    match (got, want.as_f64()) {
-        (None, None) => {}
-        (Some(g), Some(w)) => {
-            let err = (g - w).abs();
-            assert!(
-                err <= TOL * w.abs().max(1.0),
-                "{case}: {what}: got {g:e}, quantstats {w:e} (error {err:e})"
-            );
-        }
-        (g, _) => panic!("{case}: {what}: got {g:?}, quantstats {want}"),
-    }
-}
-
 fn check_extended(case: &str, r: &[(NaiveDate, f64)], want: &Value) {
     let m = extended_metrics(r);
-    let c = |what: &str, got: Option<f64>| check(case, what, got, &want[what]);
+    let c = |what: &str, got: Option<f64>| check("quantstats", case, what, got, &want[what]);
     c("probabilistic_sharpe", m.probabilistic_sharpe);
     c("omega", m.omega);
     c("tail_ratio", m.tail_ratio);
@@ -144,6 +118,7 @@ fn check_extended(case: &str, r: &[(NaiveDate, f64)], want: &Value) {
             "{case}: CVaR of one return"
         );
         check(
+            "quantstats",
             case,
             "CVaR (quantstats: the return)",
             Some(x[0]),
@@ -191,7 +166,13 @@ fn yearly_returns_match_quantstats_eoy() {
         assert_eq!(got.len(), want.len(), "{}: years", case.name);
         for ((year, v), w) in got.iter().zip(want) {
             assert_eq!(*year as i64, w[0].as_i64().unwrap(), "{}", case.name);
-            check(&case.name, &format!("year {year}"), Some(*v), &w[1]);
+            check(
+                "quantstats",
+                &case.name,
+                &format!("year {year}"),
+                Some(*v),
+                &w[1],
+            );
         }
     }
 }
@@ -219,8 +200,15 @@ fn histogram_matches_numpy() {
         let edges = want["edges"].as_array().unwrap();
         // Within an ulp only: serde_json's float parser may read an input return an ulp away.
         for (i, b) in bins.iter().enumerate() {
-            check(&case.name, &format!("edge {i}"), Some(b.lo), &edges[i]);
             check(
+                "quantstats",
+                &case.name,
+                &format!("edge {i}"),
+                Some(b.lo),
+                &edges[i],
+            );
+            check(
+                "quantstats",
                 &case.name,
                 &format!("edge {}", i + 1),
                 Some(b.hi),
@@ -252,6 +240,7 @@ fn underwater_matches_to_drawdown_series() {
         for row in case.want["underwater"].as_array().unwrap() {
             let i = row[0].as_u64().unwrap() as usize;
             check(
+                "quantstats",
                 &case.name,
                 &format!("underwater[{i}]"),
                 Some(u[i].1),
@@ -306,7 +295,13 @@ fn worst_drawdowns_match_drawdown_details() {
             assert_eq!(e.valley_date, date(&w["valley"]), "{name}: {what}: valley");
             assert_eq!(end, date(&w["end"]), "{name}: {what}: end");
             assert_eq!((end - start).num_days() + 1, w["days"].as_i64().unwrap());
-            check(name, &what, Some(e.depth * 100.0), &w["max_drawdown_pct"]);
+            check(
+                "quantstats",
+                name,
+                &what,
+                Some(e.depth * 100.0),
+                &w["max_drawdown_pct"],
+            );
             assert!(e.sessions >= 1 && e.calendar_days >= (end - start).num_days());
             compared += 1;
         }
@@ -341,15 +336,33 @@ fn rolling_matches_quantstats() {
                 let i = row[0].as_u64().unwrap() as usize;
                 let what = |f: &str| format!("rolling {f} (window {window}) at {}", got[i].date);
                 assert_eq!(got[i].date, r[i].0);
-                check(&case.name, &what("sharpe"), got[i].sharpe, &row[1]);
-                check(&case.name, &what("volatility"), got[i].volatility, &row[2]);
+                check(
+                    "quantstats",
+                    &case.name,
+                    &what("sharpe"),
+                    got[i].sharpe,
+                    &row[1],
+                );
+                check(
+                    "quantstats",
+                    &case.name,
+                    &what("volatility"),
+                    got[i].volatility,
+                    &row[2],
+                );
                 let flat = i + 1 >= window && r[i + 1 - window..=i].iter().all(|p| p.1 == r[i].1);
                 if row[3].is_null() && flat && bench.is_some() {
                     // Difference: a strategy that does not move has beta 0 (quantstats: 0/0).
                     assert_eq!(got[i].beta, Some(0.0), "{}: {}", case.name, what("beta"));
                     flat_betas += 1;
                 } else {
-                    check(&case.name, &what("beta"), got[i].beta, &row[3]);
+                    check(
+                        "quantstats",
+                        &case.name,
+                        &what("beta"),
+                        got[i].beta,
+                        &row[3],
+                    );
                 }
             }
         }
