@@ -23,6 +23,7 @@
 
 pub mod collection;
 mod collection_rows;
+mod days;
 mod decode;
 pub mod error;
 pub mod keys;

@@ -38,6 +38,7 @@ pub const SQLITE: &[Migration] = &[
     m!(5, "collection", "sqlite/0005_collection.sql"),
     m!(6, "api_keys", "sqlite/0006_api_keys.sql"),
     m!(7, "sweeps", "sqlite/0007_sweeps.sql"),
+    m!(8, "series_days", "sqlite/0008_series_days.sql"),
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -52,7 +53,12 @@ pub const POSTGRES: &[Migration] = &[
     m!(5, "collection", "postgres/0005_collection.sql"),
     m!(6, "api_keys", "postgres/0006_api_keys.sql"),
     m!(7, "sweeps", "postgres/0007_sweeps.sql"),
+    m!(8, "series_days", "postgres/0008_series_days.sql"),
 ];
+
+/// The migration that adds the day index; each backend builds the index of the bars already
+/// stored in the same transaction, in Rust, from `domain::grid::days`.
+pub const SERIES_DAYS: i64 = 8;
 
 /// Highest version this binary knows.
 pub fn latest(list: &[Migration]) -> i64 {

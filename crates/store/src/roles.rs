@@ -39,6 +39,8 @@
 //! To add a role: write its trait here, add it to [`Store`]'s bounds and to the blanket impl
 //! below, and implement it for both backends (a file per role in `sqlite/` and `postgres/`).
 
+use chrono::NaiveDate;
+use domain::grid::days::DaySummary;
 use domain::{
     Bar, NewsArticle, OptionQuote, QuoteBar, QuoteTick, SentimentRecord, Symbol, Timeframe,
     TradeTick, UnixNanos,
@@ -124,6 +126,15 @@ pub trait BarStore {
     ) -> Result<Vec<Bar>, StoreError>;
     /// Every stored bar series with its row count and time range, ordered by symbol and timeframe.
     fn series(&self) -> Result<Vec<SeriesStatus>, StoreError>;
+    /// The day index of one bar series (`domain::grid::days`): a summary per date with
+    /// `from ≤ date ≤ to`, ascending; kept by every write, so it costs no scan of the bars.
+    fn bar_days(
+        &self,
+        symbol: &Symbol,
+        tf: Timeframe,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<DaySummary>, StoreError>;
 
     /// [`BarStore::upsert_bars`] for quote bars (bid/ask OHLC), e.g. LEAN quote files.
     fn upsert_quote_bars(
@@ -141,6 +152,14 @@ pub trait BarStore {
     ) -> Result<Vec<QuoteBar>, StoreError>;
     /// [`BarStore::series`] for quote bars.
     fn quote_series(&self) -> Result<Vec<SeriesStatus>, StoreError>;
+    /// [`BarStore::bar_days`] for quote bars (no OHLCV).
+    fn quote_bar_days(
+        &self,
+        symbol: &Symbol,
+        tf: Timeframe,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<DaySummary>, StoreError>;
 
     /// Streams a series in timestamp order, one page in memory at a time.
     fn bars(&self, query: BarQuery) -> BarStream<'_> {

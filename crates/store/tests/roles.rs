@@ -7,7 +7,9 @@ mod common;
 
 use std::cell::Cell;
 
+use chrono::NaiveDate;
 use common::{TestDb, bars, seq, trade, ts, upserted};
+use domain::grid::days::DaySummary;
 use domain::{Bar, QuoteBar, Symbol, Timeframe, TradeTick, UnixNanos};
 use store::stream::PAGE_SIZE;
 use store::{
@@ -191,6 +193,16 @@ impl BarStore for MemoryBars {
     fn series(&self) -> Result<Vec<SeriesStatus>, StoreError> {
         Ok(Vec::new())
     }
+    fn bar_days(
+        &self,
+        _: &Symbol,
+        tf: Timeframe,
+        _: Option<NaiveDate>,
+        _: Option<NaiveDate>,
+    ) -> Result<Vec<DaySummary>, StoreError> {
+        domain::grid::days::summarize_bars(tf, &self.bars)
+            .map_err(|e| StoreError::Invalid(e.to_string()))
+    }
     fn upsert_quote_bars(
         &mut self,
         _: &Symbol,
@@ -208,6 +220,15 @@ impl BarStore for MemoryBars {
         Ok(Vec::new())
     }
     fn quote_series(&self) -> Result<Vec<SeriesStatus>, StoreError> {
+        Ok(Vec::new())
+    }
+    fn quote_bar_days(
+        &self,
+        _: &Symbol,
+        _: Timeframe,
+        _: Option<NaiveDate>,
+        _: Option<NaiveDate>,
+    ) -> Result<Vec<DaySummary>, StoreError> {
         Ok(Vec::new())
     }
 }

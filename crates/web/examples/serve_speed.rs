@@ -2,10 +2,12 @@
 //! a SQLite store in a tempdir with SESSIONS sessions of TIMEFRAME SPY bars (seeded), one real
 //! run with its fills, a sweep, and RUNS tiny runs (metrics only, as a sweep stores them).
 //!
-//!     cargo run --release -p web --example serve_speed -- [RUNS] [SESSIONS] [TIMEFRAME]
+//!     cargo run --release -p web --example serve_speed -- [RUNS] [SESSIONS] [TIMEFRAME] [SYMBOLS] [RUN_DAYS]
 //!
-//! Defaults: 10000 runs, 250 sessions of 5m bars (19,500 bars). `-- 10000 10000 1m` stores
-//! 3.9 million bars (the seeder's most sessions); that takes minutes to seed.
+//! Defaults: 10000 runs, 250 sessions of 5m bars (19,500 bars) of one symbol. `-- 10000 10000 1m 3`
+//! stores 3.9 million bars (the seeder's most sessions) for each of SPY, QQQ and IWM, 11.7 million
+//! in all; that takes minutes to seed. The real run trades SPY over all its bars, or over the
+//! last RUN_DAYS calendar days of them when given (`365`: a year, as most intraday runs are).
 
 use std::time::{Duration, Instant};
 
@@ -36,13 +38,19 @@ async fn main() {
     let runs: usize = arg(1, 10_000);
     let sessions: u32 = arg(2, 250);
     let tf = Timeframe::parse(&arg(3, "5m".to_string())).expect("a timeframe such as 5m or 1m");
+    let n_symbols: usize = arg(4, 1);
+    let symbols: Vec<Symbol> = ["SPY", "QQQ", "IWM", "DIA", "TLT", "GLD"]
+        .iter()
+        .take(n_symbols.clamp(1, 6))
+        .map(|s| Symbol::lit(s))
+        .collect();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("speed.db").display());
     let mut s = store::open_migrated(&url).unwrap();
 
     let t = Instant::now();
     let req = SeedRequest {
-        symbols: vec![Symbol::lit("SPY")],
+        symbols: symbols.clone(),
         days: sessions,
         end: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
         timeframe: tf,
@@ -60,7 +68,20 @@ async fn main() {
          strategy: {{ kind: sma_crossover, fast: 10, slow: 30 }}\nbenchmark: SPY\n"
     ))
     .unwrap();
-    let done = run::run(s.as_ref(), &agent, Window::default(), None).unwrap();
+    let run_days: i64 = arg(5, 0);
+    let window = match (run_days, seeded.last) {
+        (d, Some(last)) if d > 0 => Window {
+            start: Some(last.plus(-d * 86_400_000_000_000)),
+            end: None,
+        },
+        _ => Window::default(),
+    };
+    let done = run::run(s.as_ref(), &agent, window, None).unwrap();
+    eprintln!(
+        "the real run: {} equity points, {} fills",
+        done.result.equity.len(),
+        done.result.fills.len()
+    );
     let real = run::save(s.as_mut(), &done).unwrap();
     let other = run::save(s.as_mut(), &done).unwrap();
     let pre = Preloaded::load(s.as_ref(), &agent, Window::default(), 0).unwrap();

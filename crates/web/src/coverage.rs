@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use domain::grid::days::{DaySummary, expected_per_date};
 use domain::grid::{BarGrid, GridError};
 use domain::{Timeframe, UnixNanos};
 use serde::Serialize;
@@ -35,15 +36,7 @@ pub struct Day {
     pub state: DayState,
 }
 
-/// The date a bar or slot belongs to: daily bars are stamped at midnight UTC of their session
-/// date, intraday ones by the New York clock.
-pub fn date_of(tf: Timeframe, t: UnixNanos) -> NaiveDate {
-    if tf.is_daily_or_longer() {
-        t.utc_date()
-    } else {
-        t.exchange_date()
-    }
-}
+pub use domain::grid::days::date_of;
 
 fn state(expected: u64, filled: u64) -> DayState {
     match (expected, filled) {
@@ -54,37 +47,29 @@ fn state(expected: u64, filled: u64) -> DayState {
     }
 }
 
-/// Every date from the series' first bar to its last that has a session or a row, ascending.
-/// `stamps` ascending, as the store returns them.
-pub fn days(tf: Timeframe, stamps: &[UnixNanos]) -> Result<Vec<Day>, GridError> {
+/// Every date from the series' first bar to its last that has a session or a row, ascending,
+/// from the series' day index (`BarStore::bar_days`): the stored rows and filled slots per date,
+/// and the expected slots from the grid, counted per date without reading a bar.
+pub fn days(tf: Timeframe, index: &[DaySummary]) -> Result<Vec<Day>, GridError> {
     let mut by_date: BTreeMap<NaiveDate, [u64; 3]> = BTreeMap::new();
-    for t in stamps {
-        by_date.entry(date_of(tf, *t)).or_default()[2] += 1;
+    for d in index {
+        by_date.insert(d.date, [0, d.filled, d.rows]);
     }
-    if let (Ok(grid), Some(&first), Some(&last)) = (BarGrid::new(tf), stamps.first(), stamps.last())
-    {
-        let start = grid.slot_of(first).unwrap_or(first);
-        let end = last.checked_plus(1).unwrap_or(UnixNanos::MAX);
-        for slot in grid.expected(start, end)? {
-            by_date.entry(date_of(tf, slot)).or_default()[0] += 1;
-        }
-        for gap in grid.gaps(start, end, stamps)? {
-            for slot in grid.expected(gap.start, gap.end)? {
-                by_date.entry(date_of(tf, slot)).or_default()[1] += 1;
-            }
+    if let (Ok(grid), Some(first), Some(last)) = (BarGrid::new(tf), index.first(), index.last()) {
+        let start = grid.slot_of(first.first).unwrap_or(first.first);
+        let end = last.last.checked_plus(1).unwrap_or(UnixNanos::MAX);
+        for (date, n) in expected_per_date(&grid, start, end)? {
+            by_date.entry(date).or_default()[0] = n;
         }
     }
     Ok(by_date
         .into_iter()
-        .map(|(date, [expected, missing, rows])| {
-            let filled = expected.saturating_sub(missing);
-            Day {
-                date,
-                expected,
-                filled,
-                rows,
-                state: state(expected, filled),
-            }
+        .map(|(date, [expected, filled, rows])| Day {
+            date,
+            expected,
+            filled,
+            rows,
+            state: state(expected, filled),
         })
         .collect())
 }
@@ -119,6 +104,10 @@ mod tests {
         UnixNanos::parse_rfc3339(s).unwrap()
     }
 
+    fn index(tf: Timeframe, stamps: &[UnixNanos]) -> Vec<DaySummary> {
+        domain::grid::days::summarize_stamps(tf, stamps).unwrap()
+    }
+
     #[test]
     fn sessions_are_complete_partial_or_missing_and_add_up_to_data_status() {
         // Hourly bars, 2024-03-04 (Mon) whole, Tue half, Wed none, Thu whole, Fri none; a bar on
@@ -133,7 +122,7 @@ mod tests {
         stamps.extend(day("2024-03-05").into_iter().take(3));
         stamps.extend(day("2024-03-07"));
         stamps.push(ts("2024-03-09T15:00:00Z"));
-        let d = days(Timeframe::H1, &stamps).unwrap();
+        let d = days(Timeframe::H1, &index(Timeframe::H1, &stamps)).unwrap();
         let states: Vec<_> = d.iter().map(|d| (d.date.to_string(), d.state)).collect();
         assert_eq!(
             states,
@@ -159,13 +148,14 @@ mod tests {
     fn daily_bars_and_timeframes_without_a_grid() {
         // Fri 2024-03-08, then Tue: Monday is missing, the weekend is not.
         let stamps = [ts("2024-03-08"), ts("2024-03-12")];
-        let d = days(Timeframe::D1, &stamps).unwrap();
+        let d = days(Timeframe::D1, &index(Timeframe::D1, &stamps)).unwrap();
         let states: Vec<_> = d.iter().map(|d| d.state).collect();
         assert_eq!(
             states,
             [DayState::Complete, DayState::Missing, DayState::Complete]
         );
-        let weekly = days(Timeframe::parse("1w").unwrap(), &stamps).unwrap();
+        let w = Timeframe::parse("1w").unwrap();
+        let weekly = days(w, &index(w, &stamps)).unwrap();
         assert!(
             weekly
                 .iter()

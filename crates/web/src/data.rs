@@ -13,6 +13,7 @@ use axum::response::Html;
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use domain::grid::days::DaySummary;
 use domain::time::{NANOS_PER_DAY, NEW_YORK};
 use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
 use maud::{Markup, html};
@@ -54,22 +55,6 @@ pub struct DataQuery {
     pub timeframe: Option<String>,
 }
 
-fn stamps(
-    store: &dyn BarStore,
-    symbol: &Symbol,
-    tf: Timeframe,
-    start: Option<UnixNanos>,
-    end: Option<UnixNanos>,
-) -> Result<Vec<Bar>, WebError> {
-    let q = BarQuery {
-        symbol: symbol.clone(),
-        timeframe: tf,
-        start,
-        end,
-    };
-    Ok(store.bars(q).collect::<Result<Vec<_>, _>>()?)
-}
-
 /// Every stored bar and quote-bar series (or those `q` names) with its days.
 pub fn coverage_of(store: &dyn BarStore, q: &DataQuery) -> Result<Vec<SeriesCoverage>, WebError> {
     let want = |v: &Option<String>, s: &str| {
@@ -82,52 +67,29 @@ pub fn coverage_of(store: &dyn BarStore, q: &DataQuery) -> Result<Vec<SeriesCove
     };
     let mut out = Vec::new();
     for s in store.series()?.into_iter().filter(|s| wanted(s)) {
-        let ts: Vec<UnixNanos> = stamps(store, &s.symbol, s.timeframe, None, None)?
-            .iter()
-            .map(|b| b.ts)
-            .collect();
-        out.push(series_coverage("bars", &s, &ts)?);
+        let index = store.bar_days(&s.symbol, s.timeframe, None, None)?;
+        out.push(series_coverage("bars", &s, &index)?);
     }
     for s in store.quote_series()?.into_iter().filter(|s| wanted(s)) {
-        let ts = quotes(store, &s.symbol, s.timeframe, None, None)?
-            .iter()
-            .map(|b| b.ts)
-            .collect::<Vec<_>>();
-        out.push(series_coverage("quotes", &s, &ts)?);
+        let index = store.quote_bar_days(&s.symbol, s.timeframe, None, None)?;
+        out.push(series_coverage("quotes", &s, &index)?);
     }
     Ok(out)
 }
 
-/// One series' `data status` row and its days, from its stamps.
+/// One series' `data status` row and its days, from its day index.
 fn series_coverage(
     kind: &'static str,
     s: &SeriesStatus,
-    ts: &[UnixNanos],
+    index: &[DaySummary],
 ) -> Result<SeriesCoverage, WebError> {
-    let days = coverage::days(s.timeframe, ts).map_err(|e| {
+    let days = coverage::days(s.timeframe, index).map_err(|e| {
         WebError::Internal(format!("{} {}: stored {kind}: {e}", s.symbol, s.timeframe))
     })?;
     let grid = domain::grid::BarGrid::new(s.timeframe).is_ok();
     let missing = grid.then(|| days.iter().map(|d| d.expected - d.filled).sum());
     let series = app::data::status::row(kind, s, missing);
     Ok(SeriesCoverage { series, days })
-}
-
-/// The quote bars of one series in `[start, end)`.
-fn quotes(
-    store: &dyn BarStore,
-    symbol: &Symbol,
-    tf: Timeframe,
-    start: Option<UnixNanos>,
-    end: Option<UnixNanos>,
-) -> Result<Vec<QuoteBar>, WebError> {
-    let q = BarQuery {
-        symbol: symbol.clone(),
-        timeframe: tf,
-        start,
-        end,
-    };
-    Ok(store.quote_bars(q).collect::<Result<Vec<_>, _>>()?)
 }
 
 async fn data_api(

@@ -6,10 +6,11 @@
 //! and DST included), the same slots the collector backfills. Bars outside regular hours are
 //! stored and counted as rows but fill no slot.
 
+use domain::grid::days::DaySummary;
 use domain::grid::{BarGrid, GridError};
 use domain::{Timeframe, UnixNanos};
 use serde::Serialize;
-use store::{BarQuery, BarStore, SeriesStatus};
+use store::{BarStore, SeriesStatus};
 
 use crate::AppError;
 
@@ -37,33 +38,15 @@ pub struct StatusReport {
 pub fn status(store: &dyn BarStore) -> Result<StatusReport, AppError> {
     let mut series = Vec::new();
     for s in store.series()? {
-        let q = BarQuery {
-            symbol: s.symbol.clone(),
-            timeframe: s.timeframe,
-            start: None,
-            end: None,
-        };
-        let mut stamps = Vec::with_capacity(usize::try_from(s.rows).unwrap_or(0));
-        for bar in store.bars(q) {
-            stamps.push(bar?.ts);
-        }
-        let missing = missing(s.timeframe, &stamps).map_err(|e| {
+        let days = store.bar_days(&s.symbol, s.timeframe, None, None)?;
+        let missing = missing_indexed(s.timeframe, &days).map_err(|e| {
             AppError::Stored(format!("{} {}: stored bars: {e}", s.symbol, s.timeframe))
         })?;
         series.push(row("bars", &s, missing));
     }
     for s in store.quote_series()? {
-        let q = BarQuery {
-            symbol: s.symbol.clone(),
-            timeframe: s.timeframe,
-            start: None,
-            end: None,
-        };
-        let mut stamps = Vec::with_capacity(usize::try_from(s.rows).unwrap_or(0));
-        for bar in store.quote_bars(q) {
-            stamps.push(bar?.ts);
-        }
-        let missing = missing(s.timeframe, &stamps).map_err(|e| {
+        let days = store.quote_bar_days(&s.symbol, s.timeframe, None, None)?;
+        let missing = missing_indexed(s.timeframe, &days).map_err(|e| {
             AppError::Stored(format!(
                 "{} {}: stored quote bars: {e}",
                 s.symbol, s.timeframe
@@ -72,6 +55,24 @@ pub fn status(store: &dyn BarStore) -> Result<StatusReport, AppError> {
         series.push(row("quotes", &s, missing));
     }
     Ok(StatusReport { series })
+}
+
+/// [`missing`] from a series' day index (`BarStore::bar_days`, ascending): the expected slots
+/// from the one holding its first bar to its last bar, less the slots its dates fill.
+pub fn missing_indexed(tf: Timeframe, days: &[DaySummary]) -> Result<Option<u64>, GridError> {
+    let grid = match BarGrid::new(tf) {
+        Ok(grid) => grid,
+        Err(GridError::Timeframe(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let (Some(first), Some(last)) = (days.first(), days.last()) else {
+        return Ok(Some(0));
+    };
+    let start = grid.slot_of(first.first).unwrap_or(first.first);
+    let end = last.last.checked_plus(1).unwrap_or(UnixNanos::MAX);
+    let expected = grid.expected(start, end)?.count() as u64;
+    let filled: u64 = days.iter().map(|d| d.filled).sum();
+    Ok(Some(expected.saturating_sub(filled)))
 }
 
 /// The `data status` row of a stored series with `missing` empty slots (the dashboard's too).
@@ -110,6 +111,14 @@ mod tests {
 
     fn ts(s: &str) -> UnixNanos {
         UnixNanos::parse_rfc3339(s).unwrap()
+    }
+
+    /// `missing` from the stamps, checked equal to `missing_indexed` from their day index.
+    fn missing(tf: Timeframe, stamps: &[UnixNanos]) -> Result<Option<u64>, GridError> {
+        let direct = super::missing(tf, stamps)?;
+        let days = domain::grid::days::summarize_stamps(tf, stamps).unwrap();
+        assert_eq!(missing_indexed(tf, &days)?, direct, "{tf}");
+        Ok(direct)
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod candles;
 mod extended;
 pub mod lines;
+mod period;
 
 use analytics::monthly::{YearReturns, monthly_returns};
 use analytics::{
@@ -20,7 +21,6 @@ use serde::Serialize;
 use store::{BarQuery, BarStore, RunStore, SentimentStore, StoredRun};
 
 use crate::error::AppError;
-use crate::time::Window;
 use crate::views::{RoundTrip, metric_rows, round_trips, run::stored_timeframe, short_run_note};
 pub use candles::{Candle, Candles, Marker};
 pub use lines::Line;
@@ -276,20 +276,21 @@ where
     let candles = match symbols.first() {
         Some(sym) => {
             let symbol = Symbol::new(sym).map_err(|e| AppError::input(e.to_string()))?;
-            let q = BarQuery {
-                symbol,
-                timeframe: tf,
-                start: Some(s.start),
-                end: s.end.checked_plus(1),
+            let days = period::period_days(store, &symbol, tf, s.start, s.end)?;
+            let level = candles::choose(tf, &days, req.max_candles);
+            let drawn = if level.from_days() {
+                candles::from_days(level, &days)
+            } else {
+                let q = BarQuery {
+                    symbol,
+                    timeframe: tf,
+                    start: Some(s.start),
+                    end: s.end.checked_plus(1),
+                };
+                let bars = store.bars(q).collect::<Result<Vec<_>, _>>()?;
+                candles::from_bars(level, bars.into_iter())
             };
-            let mut err = None;
-            let bars = store
-                .bars(q)
-                .map_while(|r| r.map_err(|e| err = Some(e)).ok());
-            let c = candles::candles(sym, tf, bars, &run.trades, req.max_candles);
-            if let Some(e) = err {
-                return Err(e.into());
-            }
+            let c = candles::chart(sym, tf, level, drawn, &run.trades);
             if let Some(from) = &c.aggregated_from {
                 notes.push(format!(
                     "the price chart shows {} candles aggregated from the stored {from} bars",
@@ -327,8 +328,8 @@ where
     })
 }
 
-/// The benchmark's daily closes over the run's period, from any stored timeframe of `symbol`
-/// (the run's own first), last close of each date; `None` when nothing is stored.
+/// The benchmark's daily closes over the run's period, from its bars of the agent's timeframe:
+/// the last close of each date, read from the day index; `None` when nothing is stored.
 fn benchmark_values<S: BarStore + ?Sized>(
     store: &S,
     agent: &AgentConfig,
@@ -336,29 +337,10 @@ fn benchmark_values<S: BarStore + ?Sized>(
     start: UnixNanos,
     end: UnixNanos,
 ) -> Result<Option<Vec<(NaiveDate, f64)>>, AppError> {
-    let w = Window {
-        start: Some(start),
-        end: end.checked_plus(1),
-    };
-    let q = BarQuery {
-        symbol: symbol.clone(),
-        timeframe: agent.timeframe,
-        start: w.start,
-        end: w.end,
-    };
-    let daily = agent.timeframe.is_daily_or_longer();
-    let mut out: Vec<(NaiveDate, f64)> = Vec::new();
-    for b in store.bars(q) {
-        let b = b?;
-        let d = if daily {
-            b.ts.utc_date()
-        } else {
-            b.ts.exchange_date()
-        };
-        match out.last_mut() {
-            Some(last) if last.0 == d => last.1 = b.close.to_f64(),
-            _ => out.push((d, b.close.to_f64())),
-        }
-    }
+    let out: Vec<(NaiveDate, f64)> =
+        period::period_days(store, symbol, agent.timeframe, start, end)?
+            .into_iter()
+            .filter_map(|d| Some((d.date, d.ohlcv?.close.to_f64())))
+            .collect();
     Ok((!out.is_empty()).then_some(out))
 }

@@ -9,11 +9,14 @@
 //! locks, and so writes, every conflicting row even when nothing changed: re-upserting 1M
 //! identical bars took 1.7× a `\copy` of them. The advisory lock makes the two-step merge safe.)
 
+use chrono::NaiveDate;
+use domain::grid::days::DaySummary;
 use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
-use postgres::{Client, Row, Transaction};
+use postgres::{Client, GenericClient, Row, Transaction};
 
 use super::PgStore;
 use super::copy::BinaryCopy;
+use crate::days::DayRows;
 use crate::rows::{
     SeriesRow, page_bounds, parse_symbol, parse_tf, sort_series, sorted_unique, tf_key,
 };
@@ -55,7 +58,7 @@ fn write_rows<R: SeriesRow>(
 }
 
 /// Upserts one series' rows, and writes `checkpoint` (if any) in the same transaction.
-pub(super) fn upsert<R: SeriesRow>(
+pub(super) fn upsert<R: DayRows>(
     client: &mut Client,
     lock_key: &str,
     symbol: &Symbol,
@@ -73,6 +76,7 @@ pub(super) fn upsert<R: SeriesRow>(
     let first = rows[0].ts().as_i64();
     let last = rows[rows.len() - 1].ts().as_i64();
     let n = rows.len() as u64;
+    let tf_value = tf;
     let tf = tf_key(tf);
     let table = R::TABLE;
     let cols = R::COLUMNS.join(", ");
@@ -163,6 +167,7 @@ pub(super) fn upsert<R: SeriesRow>(
             &[&table, &sid, &tf, &(counts.inserted as i64), &first, &last],
         )?;
     }
+    super::days::write(&mut tx, symbol, sid, tf_value, &rows, !occupied)?;
     if let Some(cp) = checkpoint {
         super::collect::write_checkpoint(&mut tx, cp)?;
     }
@@ -170,8 +175,8 @@ pub(super) fn upsert<R: SeriesRow>(
     Ok(counts)
 }
 
-pub(super) fn page<R: SeriesRow>(
-    client: &mut Client,
+pub(super) fn page<R: SeriesRow, C: GenericClient>(
+    client: &mut C,
     q: &BarQuery,
     after: Option<UnixNanos>,
     limit: usize,
@@ -266,11 +271,21 @@ impl BarStore for PgStore {
         after: Option<UnixNanos>,
         limit: usize,
     ) -> Result<Vec<Bar>, StoreError> {
-        page::<Bar>(&mut self.client.borrow_mut(), q, after, limit)
+        page::<Bar, _>(&mut *self.client.borrow_mut(), q, after, limit)
     }
 
     fn series(&self) -> Result<Vec<SeriesStatus>, StoreError> {
         series(&mut self.client.borrow_mut(), "bars")
+    }
+
+    fn bar_days(
+        &self,
+        symbol: &Symbol,
+        tf: Timeframe,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<DaySummary>, StoreError> {
+        super::days::read(&mut self.client.borrow_mut(), "bars", symbol, tf, from, to)
     }
 
     fn upsert_quote_bars(
@@ -289,10 +304,27 @@ impl BarStore for PgStore {
         after: Option<UnixNanos>,
         limit: usize,
     ) -> Result<Vec<QuoteBar>, StoreError> {
-        page::<QuoteBar>(&mut self.client.borrow_mut(), q, after, limit)
+        page::<QuoteBar, _>(&mut *self.client.borrow_mut(), q, after, limit)
     }
 
     fn quote_series(&self) -> Result<Vec<SeriesStatus>, StoreError> {
         series(&mut self.client.borrow_mut(), "quote_bars")
+    }
+
+    fn quote_bar_days(
+        &self,
+        symbol: &Symbol,
+        tf: Timeframe,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<DaySummary>, StoreError> {
+        super::days::read(
+            &mut self.client.borrow_mut(),
+            "quote_bars",
+            symbol,
+            tf,
+            from,
+            to,
+        )
     }
 }

@@ -23,6 +23,7 @@
 mod bars;
 mod collect;
 mod copy;
+mod days;
 mod keys;
 mod news;
 mod options;
@@ -165,6 +166,9 @@ impl SchemaStore for PgStore {
                 continue;
             }
             tx.batch_execute(m.sql)?;
+            if m.version == migrations::SERIES_DAYS {
+                days::rebuild_all(&mut tx)?;
+            }
             let at: String = tx
                 .query_one(
                     &format!(

@@ -9,12 +9,15 @@
 //! statement's `changes()` counts inserts plus updates, and `DO UPDATE … WHERE <a column differs>`
 //! keeps identical rows out of it, so `updated` and `unchanged` are exact too.
 
+use chrono::NaiveDate;
+use domain::grid::days::DaySummary;
 use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
 use rusqlite::{Connection, Statement, TransactionBehavior, params};
 
 use super::raw::RawStatement;
 
 use super::SqliteStore;
+use crate::days::DayRows;
 use crate::rows::{
     SeriesRow, page_bounds, parse_symbol, parse_tf, sort_series, sorted_unique, tf_key,
 };
@@ -137,7 +140,7 @@ fn bind_row<R: SeriesRow>(
 }
 
 /// Upserts one series' rows, and writes `checkpoint` (if any) in the same transaction.
-pub(super) fn upsert<R: SeriesRow>(
+pub(super) fn upsert<R: DayRows>(
     conn: &mut Connection,
     symbol: &Symbol,
     tf: Timeframe,
@@ -154,13 +157,15 @@ pub(super) fn upsert<R: SeriesRow>(
     let first = rows[0].ts().as_i64();
     let last = rows[rows.len() - 1].ts().as_i64();
     let n = rows.len() as u64;
+    let tf_value = tf;
     let tf = tf_key(tf);
     let now = unix_seconds();
 
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let sid = intern(&tx, symbol)?;
     let before = count_range(&tx, R::TABLE, sid, &tf, first, last)?;
-    let counts = if before == 0 {
+    let fresh = before == 0;
+    let counts = if fresh {
         // Nothing in the range: every row is new, and a plain INSERT skips the conflict logic.
         write_rows(&tx, false, (sid, &tf, now), &rows)?;
         UpsertCounts {
@@ -196,6 +201,7 @@ pub(super) fn upsert<R: SeriesRow>(
             last
         ])?;
     }
+    super::days::write(&tx, symbol, sid, tf_value, &rows, fresh)?;
     if let Some(cp) = checkpoint {
         super::collect::write_checkpoint(&tx, cp)?;
     }
@@ -310,6 +316,16 @@ impl BarStore for SqliteStore {
         series(&self.conn, "bars")
     }
 
+    fn bar_days(
+        &self,
+        symbol: &Symbol,
+        tf: Timeframe,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<DaySummary>, StoreError> {
+        super::days::read(&self.conn, "bars", symbol, tf, from, to)
+    }
+
     fn upsert_quote_bars(
         &mut self,
         symbol: &Symbol,
@@ -330,5 +346,15 @@ impl BarStore for SqliteStore {
 
     fn quote_series(&self) -> Result<Vec<SeriesStatus>, StoreError> {
         series(&self.conn, "quote_bars")
+    }
+
+    fn quote_bar_days(
+        &self,
+        symbol: &Symbol,
+        tf: Timeframe,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<DaySummary>, StoreError> {
+        super::days::read(&self.conn, "quote_bars", symbol, tf, from, to)
     }
 }

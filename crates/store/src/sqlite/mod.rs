@@ -16,6 +16,7 @@
 
 mod bars;
 mod collect;
+mod days;
 mod keys;
 mod news;
 mod options;
@@ -209,6 +210,9 @@ impl SchemaStore for SqliteStore {
                 continue;
             }
             tx.execute_batch(m.sql)?;
+            if m.version == migrations::SERIES_DAYS {
+                days::rebuild_all(&tx)?;
+            }
             let at = crate::rows::now_rfc3339();
             tx.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",

@@ -1,0 +1,313 @@
+//! The day index: one summary per date of a stored series, so that a calendar of sessions, the
+//! missing-bar count of `data status`, a daily candle or a benchmark's daily close is read from a
+//! few thousand rows instead of millions of bars.
+//!
+//! - **The date** of a bar is its New York date for intraday bars and its UTC date for daily and
+//!   longer ones (they are stamped at midnight UTC of their session date): [`date_of`].
+//! - **Filled slots** are the expected slots of the [`BarGrid`] on that date that hold a bar,
+//!   counted with the grid's own [`BarGrid::missing`], so the sum over a series' dates is exactly
+//!   the slots `data status` sees filled. Bars outside every session are rows, not slots.
+//! - **OHLCV** is the date's first open, highest high, lowest low, last close and summed volume
+//!   over every stored bar of the date (pre- and after-hours included): the candle a chart draws
+//!   for that date. The volume sum is checked: when it exceeds what a [`Quantity`] holds the
+//!   date's volume is `None` (unknown), never a wrong number, and the bars are still stored.
+//!
+//! The store keeps one [`DaySummary`] per (series, date) in the transaction that writes the
+//! bars, computed here from the date's stored rows, so there is one definition.
+
+use chrono::{Days, NaiveDate, NaiveTime};
+
+use super::{BarGrid, GridError};
+use crate::bar::Bar;
+use crate::error::DomainError;
+use crate::fixed::{Price, Quantity};
+use crate::time::{NEW_YORK, UnixNanos};
+use crate::timeframe::Timeframe;
+
+/// The date a bar of `tf` stamped `t` belongs to.
+pub fn date_of(tf: Timeframe, t: UnixNanos) -> NaiveDate {
+    if tf.is_daily_or_longer() {
+        t.utc_date()
+    } else {
+        t.exchange_date()
+    }
+}
+
+/// The stamps `[start, end)` whose [`date_of`] is `date`; `None` outside the supported range.
+pub fn date_bounds(tf: Timeframe, date: NaiveDate) -> Option<(UnixNanos, UnixNanos)> {
+    let next = date.checked_add_days(Days::new(1))?;
+    let at = |d: NaiveDate| {
+        if tf.is_daily_or_longer() {
+            UnixNanos::try_from_date(d).ok()
+        } else {
+            // Midnight exists in New York on every date (its DST changes are at 02:00).
+            UnixNanos::from_local(d.and_time(NaiveTime::MIN), NEW_YORK).ok()
+        }
+    };
+    Some((at(date)?, at(next)?))
+}
+
+/// The date's first open, highest high, lowest low, last close and total volume.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayOhlcv {
+    pub open: Price,
+    pub high: Price,
+    pub low: Price,
+    pub close: Price,
+    /// `None` when the sum is beyond what a [`Quantity`] holds.
+    pub volume: Option<Quantity>,
+}
+
+/// One date of one stored series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DaySummary {
+    pub date: NaiveDate,
+    pub rows: u64,
+    /// Expected slots of the date that hold a bar; 0 for a timeframe without a grid.
+    pub filled: u64,
+    pub first: UnixNanos,
+    pub last: UnixNanos,
+    /// `None` for quote bars.
+    pub ohlcv: Option<DayOhlcv>,
+}
+
+/// A date's expected slots in `[start, end)` filled by `stamps` (ascending, all on that date).
+fn filled(grid: Option<&BarGrid>, stamps: &[UnixNanos]) -> Result<u64, GridError> {
+    let (Some(grid), Some(&first), Some(&last)) = (grid, stamps.first(), stamps.last()) else {
+        return Ok(0);
+    };
+    let start = grid.slot_of(first).unwrap_or(first);
+    let end = last.checked_plus(1).unwrap_or(UnixNanos::MAX);
+    let expected = grid.expected(start, end)?.count() as u64;
+    Ok(expected - grid.missing(stamps)?)
+}
+
+/// The summaries of `stamps` (ascending, unique), one per date, with the OHLCV of `bars` when
+/// given (the same rows, in the same order).
+fn summarize(
+    tf: Timeframe,
+    stamps: &[UnixNanos],
+    bars: Option<&[Bar]>,
+) -> Result<Vec<DaySummary>, DomainError> {
+    let grid = BarGrid::new(tf).ok();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < stamps.len() {
+        let date = date_of(tf, stamps[i]);
+        let mut j = i + 1;
+        while j < stamps.len() && date_of(tf, stamps[j]) == date {
+            j += 1;
+        }
+        let day = &stamps[i..j];
+        let ohlcv = match bars {
+            Some(b) => ohlcv(&b[i..j]),
+            None => None,
+        };
+        out.push(DaySummary {
+            date,
+            rows: day.len() as u64,
+            filled: filled(grid.as_ref(), day)
+                .map_err(|e| DomainError::new("timestamp", e.to_string()))?,
+            first: day[0],
+            last: day[day.len() - 1],
+            ohlcv,
+        });
+        i = j;
+    }
+    Ok(out)
+}
+
+fn ohlcv(bars: &[Bar]) -> Option<DayOhlcv> {
+    let (first, last) = (bars.first()?, bars.last()?);
+    let mut d = DayOhlcv {
+        open: first.open,
+        high: first.high,
+        low: first.low,
+        close: last.close,
+        volume: Some(Quantity::ZERO),
+    };
+    for b in bars {
+        d.high = d.high.max(b.high);
+        d.low = d.low.min(b.low);
+        d.volume = d.volume.and_then(|v| v.checked_add(b.volume));
+    }
+    Some(d)
+}
+
+/// One summary per date of `bars` (ascending by time, unique stamps).
+pub fn summarize_bars(tf: Timeframe, bars: &[Bar]) -> Result<Vec<DaySummary>, DomainError> {
+    let stamps: Vec<UnixNanos> = bars.iter().map(|b| b.ts).collect();
+    summarize(tf, &stamps, Some(bars))
+}
+
+/// One summary per date of `stamps` (ascending, unique), without OHLCV (quote bars).
+pub fn summarize_stamps(
+    tf: Timeframe,
+    stamps: &[UnixNanos],
+) -> Result<Vec<DaySummary>, DomainError> {
+    summarize(tf, stamps, None)
+}
+
+/// The expected slots of `grid` in `[start, end)` counted per date, ascending: one time-zone
+/// conversion per date, not per slot.
+pub fn expected_per_date(
+    grid: &BarGrid,
+    start: UnixNanos,
+    end: UnixNanos,
+) -> Result<Vec<(NaiveDate, u64)>, GridError> {
+    let tf = grid.timeframe();
+    let mut out: Vec<(NaiveDate, u64)> = Vec::new();
+    let mut until = UnixNanos::MIN;
+    for slot in grid.expected(start, end)? {
+        match out.last_mut() {
+            Some(last) if slot < until => last.1 += 1,
+            _ => {
+                let date = date_of(tf, slot);
+                until = date_bounds(tf, date).map_or(UnixNanos::MAX, |(_, hi)| hi);
+                out.push((date, 1));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The distinct dates of `stamps` (ascending), each once.
+pub fn dates_of(tf: Timeframe, stamps: impl Iterator<Item = UnixNanos>) -> Vec<NaiveDate> {
+    let mut out: Vec<NaiveDate> = Vec::new();
+    for t in stamps {
+        let d = date_of(tf, t);
+        if out.last() != Some(&d) {
+            out.push(d);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> UnixNanos {
+        UnixNanos::parse_rfc3339(s).unwrap()
+    }
+
+    fn bar(t: &str, o: i64, h: i64, l: i64, c: i64, v: i64) -> Bar {
+        Bar::new(
+            ts(t),
+            Price::from_int(o),
+            Price::from_int(h),
+            Price::from_int(l),
+            Price::from_int(c),
+            Quantity::from_int(v),
+            None,
+            None,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn intraday_dates_are_new_york_dates_with_pre_and_after_hours_as_rows_only() {
+        // 2024-03-08 (Fri, EST): 08:00 pre-market, 09:30 and 15:59 in session, 19:00 after
+        // hours (00:00 UTC on the 9th, still the 8th in New York).
+        let bars = [
+            bar("2024-03-08T13:00:00Z", 10, 11, 9, 10, 1),
+            bar("2024-03-08T14:30:00Z", 10, 15, 10, 14, 2),
+            bar("2024-03-08T20:59:00Z", 14, 14, 8, 12, 3),
+            bar("2024-03-09T00:00:00Z", 12, 13, 12, 13, 4),
+        ];
+        let d = summarize_bars(Timeframe::M1, &bars).unwrap();
+        assert_eq!(d.len(), 1);
+        let d = d[0];
+        assert_eq!(d.date, NaiveDate::from_ymd_opt(2024, 3, 8).unwrap());
+        assert_eq!((d.rows, d.filled), (4, 2));
+        assert_eq!((d.first, d.last), (bars[0].ts, bars[3].ts));
+        let o = d.ohlcv.unwrap();
+        assert_eq!(
+            (o.open, o.high, o.low, o.close, o.volume),
+            (
+                Price::from_int(10),
+                Price::from_int(15),
+                Price::from_int(8),
+                Price::from_int(13),
+                Some(Quantity::from_int(10))
+            )
+        );
+        let (lo, hi) = date_bounds(Timeframe::M1, d.date).unwrap();
+        assert_eq!(
+            (lo, hi),
+            (ts("2024-03-08T05:00:00Z"), ts("2024-03-09T05:00:00Z"))
+        );
+        assert!(bars.iter().all(|b| lo <= b.ts && b.ts < hi));
+    }
+
+    #[test]
+    fn filled_slots_add_up_to_the_grids_missing_count() {
+        let grid = BarGrid::new(Timeframe::M5).unwrap();
+        let all: Vec<UnixNanos> = grid
+            .expected(ts("2024-03-04T00:00:00Z"), ts("2024-03-09T00:00:00Z"))
+            .unwrap()
+            .enumerate()
+            .filter(|(i, _)| i % 7 != 3)
+            .map(|(_, s)| s.plus(60_000_000_000))
+            .collect();
+        let days = summarize_stamps(Timeframe::M5, &all).unwrap();
+        assert_eq!(days.len(), 5);
+        let filled: u64 = days.iter().map(|d| d.filled).sum();
+        let start = grid.slot_of(all[0]).unwrap();
+        let expected = grid
+            .expected(start, all[all.len() - 1].plus(1))
+            .unwrap()
+            .count() as u64;
+        assert_eq!(expected - filled, grid.missing(&all).unwrap());
+        assert!(days.iter().all(|d| d.ohlcv.is_none()));
+    }
+
+    #[test]
+    fn daily_bars_take_their_utc_date_and_a_weekly_series_fills_no_slot() {
+        let bars = [
+            bar("2024-03-08T00:00:00Z", 1, 2, 1, 2, 5),
+            bar("2024-03-11T00:00:00Z", 2, 3, 2, 3, 5),
+        ];
+        let d = summarize_bars(Timeframe::D1, &bars).unwrap();
+        assert_eq!(
+            d.iter()
+                .map(|d| (d.date.to_string(), d.filled))
+                .collect::<Vec<_>>(),
+            [("2024-03-08".to_string(), 1), ("2024-03-11".into(), 1)]
+        );
+        let w = summarize_bars(Timeframe::parse("1w").unwrap(), &bars).unwrap();
+        assert!(w.iter().all(|d| d.filled == 0 && d.rows == 1));
+        assert_eq!(
+            date_bounds(Timeframe::D1, d[0].date).unwrap(),
+            (bars[0].ts, ts("2024-03-09T00:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn expected_slots_per_date_match_the_slots_one_by_one() {
+        for tf in [Timeframe::M1, Timeframe::H1, Timeframe::D1] {
+            let grid = BarGrid::new(tf).unwrap();
+            let (start, end) = (ts("2024-03-01T00:00:00Z"), ts("2024-03-20T00:00:00Z"));
+            let mut slow: Vec<(NaiveDate, u64)> = Vec::new();
+            for s in grid.expected(start, end).unwrap() {
+                let d = date_of(tf, s);
+                match slow.last_mut() {
+                    Some(l) if l.0 == d => l.1 += 1,
+                    _ => slow.push((d, 1)),
+                }
+            }
+            assert_eq!(expected_per_date(&grid, start, end).unwrap(), slow, "{tf}");
+        }
+    }
+
+    #[test]
+    fn a_volume_sum_that_overflows_is_unknown_not_wrong() {
+        let mut b = bar("2024-03-08T14:30:00Z", 1, 1, 1, 1, 0);
+        b.volume = Quantity::from_raw(i64::MAX);
+        let mut c = b;
+        c.ts = ts("2024-03-08T14:31:00Z");
+        let d = summarize_bars(Timeframe::M1, &[b, c]).unwrap();
+        let o = d[0].ohlcv.unwrap();
+        assert_eq!((o.volume, o.high, d[0].rows), (None, b.high, 2));
+    }
+}

@@ -1,0 +1,152 @@
+//! Backend-neutral pieces of the day index (`series_days`, see migration 0008): which dates a
+//! batch touches, which of them must be re-read from the table, and the stored row of a
+//! [`DaySummary`]. The summaries themselves come from `domain::grid::days`, the one definition.
+
+use chrono::NaiveDate;
+use domain::grid::days::{DayOhlcv, DaySummary, date_bounds, date_of};
+use domain::{Bar, Price, Quantity, QuoteBar, Timeframe, UnixNanos};
+
+use crate::StoreError;
+use crate::rows::{SeriesRow, i64_to_count};
+
+const TABLE: &str = "series_days";
+
+/// The dates of a [`SeriesRow`] summarised per date.
+pub(crate) trait DayRows: SeriesRow {
+    fn summarize(tf: Timeframe, rows: &[Self]) -> Result<Vec<DaySummary>, StoreError>;
+}
+
+impl DayRows for Bar {
+    fn summarize(tf: Timeframe, rows: &[Self]) -> Result<Vec<DaySummary>, StoreError> {
+        domain::grid::days::summarize_bars(tf, rows).map_err(|e| StoreError::Invalid(e.to_string()))
+    }
+}
+
+impl DayRows for QuoteBar {
+    fn summarize(tf: Timeframe, rows: &[Self]) -> Result<Vec<DaySummary>, StoreError> {
+        let stamps: Vec<UnixNanos> = rows.iter().map(|r| r.ts).collect();
+        domain::grid::days::summarize_stamps(tf, &stamps)
+            .map_err(|e| StoreError::Invalid(e.to_string()))
+    }
+}
+
+/// What a written batch (ascending) means for the index: the summaries of the dates only this
+/// batch holds rows on, and the dates to re-read from the table because they may hold other rows.
+pub(crate) struct Touched {
+    pub from_batch: Vec<DaySummary>,
+    pub reread: Vec<NaiveDate>,
+}
+
+/// `fresh`: the batch's time range held no row before it was written (a plain insert). Then a
+/// date strictly between the batch's first and last date held nothing else and is summarised
+/// from the batch; the first and last dates may hold older rows outside the range and are
+/// re-read. After an upsert every touched date is re-read (an update may have lowered a high).
+pub(crate) fn touched<R: DayRows>(
+    tf: Timeframe,
+    rows: &[R],
+    fresh: bool,
+) -> Result<Touched, StoreError> {
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return Ok(Touched {
+            from_batch: Vec::new(),
+            reread: Vec::new(),
+        });
+    };
+    let (d0, d1) = (date_of(tf, first.ts()), date_of(tf, last.ts()));
+    if !fresh {
+        let dates = domain::grid::days::dates_of(tf, rows.iter().map(SeriesRow::ts));
+        return Ok(Touched {
+            from_batch: Vec::new(),
+            reread: dates,
+        });
+    }
+    let inner: Vec<R> = rows
+        .iter()
+        .filter(|r| {
+            let d = date_of(tf, r.ts());
+            d != d0 && d != d1
+        })
+        .cloned()
+        .collect();
+    let mut reread = vec![d0];
+    if d1 != d0 {
+        reread.push(d1);
+    }
+    Ok(Touched {
+        from_batch: R::summarize(tf, &inner)?,
+        reread,
+    })
+}
+
+/// `[lo, hi]` inclusive stamps of `date`.
+pub(crate) fn bounds(tf: Timeframe, date: NaiveDate) -> Result<(i64, i64), StoreError> {
+    let (lo, hi) = date_bounds(tf, date)
+        .ok_or_else(|| StoreError::Invalid(format!("{date} is outside the supported days")))?;
+    Ok((lo.as_i64(), hi.as_i64() - 1))
+}
+
+pub(crate) fn day_number(date: NaiveDate) -> i64 {
+    (date - NaiveDate::default()).num_days()
+}
+
+/// The stored columns of a summary after (kind, symbol_id, timeframe): day, rows, filled,
+/// first_ts, last_ts, open, high, low, close, volume.
+pub(crate) fn columns(d: &DaySummary) -> Result<[Option<i64>; 10], StoreError> {
+    let count = |v: u64, f: &str| crate::rows::count_to_i64(v, f);
+    let o = d.ohlcv;
+    Ok([
+        Some(day_number(d.date)),
+        Some(count(d.rows, "rows")?),
+        Some(count(d.filled, "filled")?),
+        Some(d.first.as_i64()),
+        Some(d.last.as_i64()),
+        o.map(|o| o.open.raw()),
+        o.map(|o| o.high.raw()),
+        o.map(|o| o.low.raw()),
+        o.map(|o| o.close.raw()),
+        o.and_then(|o| o.volume.map(Quantity::raw)),
+    ])
+}
+
+/// A stored row back, from the columns of [`columns`] in order; refuses a corrupt one.
+pub(crate) fn from_columns(v: &[Option<i64>; 10]) -> Result<DaySummary, StoreError> {
+    let corrupt = |reason: String| StoreError::Corrupt {
+        table: TABLE,
+        reason,
+    };
+    let req = |i: usize| v[i].ok_or_else(|| corrupt(format!("NULL column {i}")));
+    let day = req(0)?;
+    let date = NaiveDate::default()
+        .checked_add_signed(
+            chrono::TimeDelta::try_days(day).ok_or_else(|| corrupt(format!("day {day}")))?,
+        )
+        .ok_or_else(|| corrupt(format!("day {day} is out of range")))?;
+    // A NULL volume beside prices: the date's volume sum is beyond what a Quantity holds.
+    let ohlcv = match (v[5], v[6], v[7], v[8], v[9]) {
+        (Some(o), Some(h), Some(l), Some(c), vol) => Some(DayOhlcv {
+            open: Price::from_raw(o),
+            high: Price::from_raw(h),
+            low: Price::from_raw(l),
+            close: Price::from_raw(c),
+            volume: vol.map(Quantity::from_raw),
+        }),
+        (None, None, None, None, None) => None,
+        _ => return Err(corrupt(format!("{date}: OHLCV partly NULL"))),
+    };
+    Ok(DaySummary {
+        date,
+        rows: i64_to_count(req(1)?, TABLE, "rows")?,
+        filled: i64_to_count(req(2)?, TABLE, "filled")?,
+        first: UnixNanos::new(req(3)?),
+        last: UnixNanos::new(req(4)?),
+        ohlcv,
+    })
+}
+
+/// `[lo, hi]` day numbers of an optional date range (inclusive both ends).
+pub(crate) fn day_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (i64, i64) {
+    (
+        from.map_or(i64::MIN, day_number),
+        to.map_or(i64::MAX, day_number),
+    )
+}

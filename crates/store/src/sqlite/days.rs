@@ -1,0 +1,159 @@
+//! The day index in SQLite: rewritten for the dates a batch touches, in the batch's transaction;
+//! read per series; built once for a store that predates it (migration 8).
+
+use chrono::NaiveDate;
+use domain::grid::days::DaySummary;
+use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
+use rusqlite::{Connection, params};
+
+use super::bars::page;
+use crate::days::{DayRows, bounds, columns, day_range, from_columns, touched};
+use crate::rows::{parse_symbol, parse_tf, tf_key};
+use crate::{BarQuery, StoreError};
+
+fn save(
+    conn: &Connection,
+    kind: &str,
+    sid: i64,
+    tf: &str,
+    d: &DaySummary,
+) -> Result<(), StoreError> {
+    let c = columns(d)?;
+    conn.prepare_cached(
+        "INSERT INTO series_days (kind, symbol_id, timeframe, day, rows, filled, first_ts,
+                                  last_ts, open, high, low, close, volume)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         ON CONFLICT (kind, symbol_id, timeframe, day) DO UPDATE SET
+             rows = excluded.rows, filled = excluded.filled, first_ts = excluded.first_ts,
+             last_ts = excluded.last_ts, open = excluded.open, high = excluded.high,
+             low = excluded.low, close = excluded.close, volume = excluded.volume",
+    )?
+    .execute(params![
+        kind, sid, tf, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]
+    ])?;
+    Ok(())
+}
+
+/// Rewrites the index rows of the dates `rows` (the batch just written, ascending) touched.
+pub(super) fn write<R: DayRows>(
+    conn: &Connection,
+    symbol: &Symbol,
+    sid: i64,
+    tf: Timeframe,
+    rows: &[R],
+    fresh: bool,
+) -> Result<(), StoreError> {
+    let t = touched(tf, rows, fresh)?;
+    let key = tf_key(tf);
+    for d in &t.from_batch {
+        save(conn, R::TABLE, sid, &key, d)?;
+    }
+    for date in t.reread {
+        let (lo, hi) = bounds(tf, date)?;
+        let q = BarQuery {
+            symbol: symbol.clone(),
+            timeframe: tf,
+            start: Some(UnixNanos::new(lo)),
+            end: Some(UnixNanos::new(hi).plus(1)),
+        };
+        let stored: Vec<R> = page(conn, &q, None, usize::MAX)?;
+        for d in R::summarize(tf, &stored)? {
+            save(conn, R::TABLE, sid, &key, &d)?;
+        }
+    }
+    Ok(())
+}
+
+/// The index rows of one series with `from ≤ date ≤ to`, ascending.
+pub(super) fn read(
+    conn: &Connection,
+    kind: &str,
+    symbol: &Symbol,
+    tf: Timeframe,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Vec<DaySummary>, StoreError> {
+    let (lo, hi) = day_range(from, to);
+    let mut stmt = conn.prepare_cached(
+        "SELECT day, rows, filled, first_ts, last_ts, open, high, low, close, volume
+         FROM series_days
+         WHERE kind = ?1 AND symbol_id = (SELECT id FROM symbols WHERE symbol = ?2)
+           AND timeframe = ?3 AND day BETWEEN ?4 AND ?5
+         ORDER BY day",
+    )?;
+    let mut rows = stmt.query(params![kind, symbol.as_str(), tf_key(tf), lo, hi])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let mut v = [None; 10];
+        for (i, x) in v.iter_mut().enumerate() {
+            *x = r.get(i)?;
+        }
+        out.push(from_columns(&v)?);
+    }
+    Ok(out)
+}
+
+/// Rows per page when building the index of a whole series.
+const PAGE: usize = 100_000;
+
+fn rebuild_series<R: DayRows>(
+    conn: &Connection,
+    symbol: &Symbol,
+    sid: i64,
+    tf: Timeframe,
+) -> Result<(), StoreError> {
+    let key = tf_key(tf);
+    let q = BarQuery {
+        symbol: symbol.clone(),
+        timeframe: tf,
+        start: None,
+        end: None,
+    };
+    // The last date of a page may go on in the next one, so its rows are carried over.
+    let mut carry: Vec<R> = Vec::new();
+    let mut after = None;
+    loop {
+        let rows: Vec<R> = page(conn, &q, after, PAGE)?;
+        let done = rows.len() < PAGE;
+        after = rows.last().map(R::ts);
+        carry.extend(rows);
+        let mut days = R::summarize(tf, &carry)?;
+        let last = if done { None } else { days.pop() };
+        for d in &days {
+            save(conn, R::TABLE, sid, &key, d)?;
+        }
+        match last {
+            Some(d) => carry.retain(|r| r.ts() >= d.first),
+            None => carry.clear(),
+        }
+        if done {
+            return Ok(());
+        }
+    }
+}
+
+/// Builds the index of every stored series (a store written before the index existed).
+pub(super) fn rebuild_all(conn: &Connection) -> Result<(), StoreError> {
+    let series: Vec<(String, i64, String, String)> = conn
+        .prepare(
+            "SELECT st.kind, st.symbol_id, s.symbol, st.timeframe
+             FROM series_stats st JOIN symbols s ON s.id = st.symbol_id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<Result<_, _>>()?;
+    for (kind, sid, symbol, tf) in series {
+        let symbol = parse_symbol(&symbol, "series_stats")?;
+        let tf = parse_tf(&tf, "series_stats")?;
+        match kind.as_str() {
+            "bars" => rebuild_series::<Bar>(conn, &symbol, sid, tf)?,
+            "quote_bars" => rebuild_series::<QuoteBar>(conn, &symbol, sid, tf)?,
+            other => {
+                return Err(StoreError::Corrupt {
+                    table: "series_stats",
+                    reason: format!("unknown kind {other}"),
+                });
+            }
+        }
+    }
+    Ok(())
+}
