@@ -3,7 +3,7 @@
 //! [`DaySummary`]. The summaries themselves come from `domain::grid::days`, the one definition.
 
 use chrono::NaiveDate;
-use domain::grid::days::{DayOhlcv, DaySummary, date_bounds, date_of};
+use domain::grid::days::{DayOhlcv, DaySummary, date_bounds, split_by_date};
 use domain::{Bar, Price, Quantity, QuoteBar, Timeframe, UnixNanos};
 
 use crate::StoreError;
@@ -46,34 +46,31 @@ pub(crate) fn touched<R: DayRows>(
     rows: &[R],
     fresh: bool,
 ) -> Result<Touched, StoreError> {
-    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+    let stamps: Vec<UnixNanos> = rows.iter().map(SeriesRow::ts).collect();
+    let dates = split_by_date(tf, &stamps);
+    if !fresh {
+        return Ok(Touched {
+            from_batch: Vec::new(),
+            reread: dates.into_iter().map(|(d, _)| d).collect(),
+        });
+    }
+    let (Some((d0, r0)), Some((d1, r1))) = (dates.first(), dates.last()) else {
         return Ok(Touched {
             from_batch: Vec::new(),
             reread: Vec::new(),
         });
     };
-    let (d0, d1) = (date_of(tf, first.ts()), date_of(tf, last.ts()));
-    if !fresh {
-        let dates = domain::grid::days::dates_of(tf, rows.iter().map(SeriesRow::ts));
-        return Ok(Touched {
-            from_batch: Vec::new(),
-            reread: dates,
-        });
-    }
-    let inner: Vec<R> = rows
-        .iter()
-        .filter(|r| {
-            let d = date_of(tf, r.ts());
-            d != d0 && d != d1
-        })
-        .cloned()
-        .collect();
-    let mut reread = vec![d0];
+    let inner = if r0.end < r1.start {
+        &rows[r0.end..r1.start]
+    } else {
+        &[]
+    };
+    let mut reread = vec![*d0];
     if d1 != d0 {
-        reread.push(d1);
+        reread.push(*d1);
     }
     Ok(Touched {
-        from_batch: R::summarize(tf, &inner)?,
+        from_batch: R::summarize(tf, inner)?,
         reread,
     })
 }

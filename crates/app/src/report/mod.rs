@@ -7,7 +7,7 @@
 pub mod candles;
 mod extended;
 pub mod lines;
-mod period;
+pub mod period;
 
 use analytics::monthly::{YearReturns, monthly_returns};
 use analytics::{

@@ -15,6 +15,8 @@
 //! The store keeps one [`DaySummary`] per (series, date) in the transaction that writes the
 //! bars, computed here from the date's stored rows, so there is one definition.
 
+use std::ops::Range;
+
 use chrono::{Days, NaiveDate, NaiveTime};
 
 use super::{BarGrid, GridError};
@@ -82,6 +84,24 @@ fn filled(grid: Option<&BarGrid>, stamps: &[UnixNanos]) -> Result<u64, GridError
     Ok(expected - grid.missing(stamps)?)
 }
 
+/// `stamps` (ascending) split into runs of one date: each date with the index range of its
+/// stamps. One time-zone conversion per date, not per stamp.
+pub fn split_by_date(tf: Timeframe, stamps: &[UnixNanos]) -> Vec<(NaiveDate, Range<usize>)> {
+    let mut out: Vec<(NaiveDate, Range<usize>)> = Vec::new();
+    let mut until = UnixNanos::MIN;
+    for (i, &t) in stamps.iter().enumerate() {
+        match out.last_mut() {
+            Some(last) if t < until => last.1.end = i + 1,
+            _ => {
+                let date = date_of(tf, t);
+                until = date_bounds(tf, date).map_or(UnixNanos::MAX, |(_, hi)| hi);
+                out.push((date, i..i + 1));
+            }
+        }
+    }
+    out
+}
+
 /// The summaries of `stamps` (ascending, unique), one per date, with the OHLCV of `bars` when
 /// given (the same rows, in the same order).
 fn summarize(
@@ -90,31 +110,21 @@ fn summarize(
     bars: Option<&[Bar]>,
 ) -> Result<Vec<DaySummary>, DomainError> {
     let grid = BarGrid::new(tf).ok();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < stamps.len() {
-        let date = date_of(tf, stamps[i]);
-        let mut j = i + 1;
-        while j < stamps.len() && date_of(tf, stamps[j]) == date {
-            j += 1;
-        }
-        let day = &stamps[i..j];
-        let ohlcv = match bars {
-            Some(b) => ohlcv(&b[i..j]),
-            None => None,
-        };
-        out.push(DaySummary {
-            date,
-            rows: day.len() as u64,
-            filled: filled(grid.as_ref(), day)
-                .map_err(|e| DomainError::new("timestamp", e.to_string()))?,
-            first: day[0],
-            last: day[day.len() - 1],
-            ohlcv,
-        });
-        i = j;
-    }
-    Ok(out)
+    split_by_date(tf, stamps)
+        .into_iter()
+        .map(|(date, r)| {
+            let day = &stamps[r.clone()];
+            Ok(DaySummary {
+                date,
+                rows: day.len() as u64,
+                filled: filled(grid.as_ref(), day)
+                    .map_err(|e| DomainError::new("timestamp", e.to_string()))?,
+                first: day[0],
+                last: day[day.len() - 1],
+                ohlcv: bars.and_then(|b| ohlcv(&b[r])),
+            })
+        })
+        .collect()
 }
 
 fn ohlcv(bars: &[Bar]) -> Option<DayOhlcv> {
@@ -171,18 +181,6 @@ pub fn expected_per_date(
     Ok(out)
 }
 
-/// The distinct dates of `stamps` (ascending), each once.
-pub fn dates_of(tf: Timeframe, stamps: impl Iterator<Item = UnixNanos>) -> Vec<NaiveDate> {
-    let mut out: Vec<NaiveDate> = Vec::new();
-    for t in stamps {
-        let d = date_of(tf, t);
-        if out.last() != Some(&d) {
-            out.push(d);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +215,8 @@ mod tests {
         ];
         let d = summarize_bars(Timeframe::M1, &bars).unwrap();
         assert_eq!(d.len(), 1);
+        let stamps: Vec<UnixNanos> = bars.iter().map(|b| b.ts).collect();
+        assert_eq!(split_by_date(Timeframe::M1, &stamps), [(d[0].date, 0..4)]);
         let d = d[0];
         assert_eq!(d.date, NaiveDate::from_ymd_opt(2024, 3, 8).unwrap());
         assert_eq!((d.rows, d.filled), (4, 2));
