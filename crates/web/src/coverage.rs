@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use domain::grid::days::{DaySummary, expected_per_date};
+use domain::grid::days::DaySummary;
 use domain::grid::{BarGrid, GridError};
 use domain::{Timeframe, UnixNanos};
 use serde::Serialize;
@@ -58,7 +58,7 @@ pub fn days(tf: Timeframe, index: &[DaySummary]) -> Result<Vec<Day>, GridError> 
     if let (Ok(grid), Some(first), Some(last)) = (BarGrid::new(tf), index.first(), index.last()) {
         let start = grid.slot_of(first.first).unwrap_or(first.first);
         let end = last.last.checked_plus(1).unwrap_or(UnixNanos::MAX);
-        for (date, n) in expected_per_date(&grid, start, end)? {
+        for (date, n) in grid.expected_per_date(start, end)? {
             by_date.entry(date).or_default()[0] = n;
         }
     }

@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use domain::grid::days::DaySummary;
-use domain::time::{NANOS_PER_DAY, NEW_YORK};
+use domain::time::NEW_YORK;
 use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
 use maud::{Markup, html};
 use serde::{Deserialize, Serialize};
@@ -41,22 +41,57 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// A series as `data status --json` shows it, and its days.
+/// A series as `data status --json` shows it, its years, and the days of the year shown.
 #[derive(Debug, Serialize)]
 pub struct SeriesCoverage {
     #[serde(flatten)]
     pub series: SeriesRow,
+    /// Every year of the series with its slots and rows, for the year strip.
+    pub years: Vec<YearCoverage>,
+    /// The year whose days are listed; `None` when all are (`?year=all`).
+    pub year: Option<i32>,
     pub days: Vec<Day>,
+}
+
+/// One year of a series: the sum of its days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct YearCoverage {
+    pub year: i32,
+    pub expected: u64,
+    pub filled: u64,
+    pub rows: u64,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct DataQuery {
     pub symbol: Option<String>,
     pub timeframe: Option<String>,
+    /// `YYYY`, or `all`; by default each series' last year.
+    pub year: Option<String>,
+}
+
+/// Which days of a series to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum YearChoice {
+    Last,
+    All,
+    Year(i32),
+}
+
+fn year_choice(q: &DataQuery) -> Result<YearChoice, WebError> {
+    match q.year.as_deref().map(str::trim) {
+        None | Some("") => Ok(YearChoice::Last),
+        Some(a) if a.eq_ignore_ascii_case("all") => Ok(YearChoice::All),
+        Some(y) => y
+            .parse()
+            .map(YearChoice::Year)
+            .map_err(|_| WebError::bad(format!("year: {y:?} is not a year (YYYY) or all"))),
+    }
 }
 
 /// Every stored bar and quote-bar series (or those `q` names) with its days.
 pub fn coverage_of(store: &dyn BarStore, q: &DataQuery) -> Result<Vec<SeriesCoverage>, WebError> {
+    let choice = year_choice(q)?;
     let want = |v: &Option<String>, s: &str| {
         v.as_deref()
             .filter(|w| !w.is_empty())
@@ -68,20 +103,22 @@ pub fn coverage_of(store: &dyn BarStore, q: &DataQuery) -> Result<Vec<SeriesCove
     let mut out = Vec::new();
     for s in store.series()?.into_iter().filter(|s| wanted(s)) {
         let index = store.bar_days(&s.symbol, s.timeframe, None, None)?;
-        out.push(series_coverage("bars", &s, &index)?);
+        out.push(series_coverage("bars", &s, &index, choice)?);
     }
     for s in store.quote_series()?.into_iter().filter(|s| wanted(s)) {
         let index = store.quote_bar_days(&s.symbol, s.timeframe, None, None)?;
-        out.push(series_coverage("quotes", &s, &index)?);
+        out.push(series_coverage("quotes", &s, &index, choice)?);
     }
     Ok(out)
 }
 
-/// One series' `data status` row and its days, from its day index.
+/// One series' `data status` row, its years and the days of the chosen year, from its day
+/// index.
 fn series_coverage(
     kind: &'static str,
     s: &SeriesStatus,
     index: &[DaySummary],
+    choice: YearChoice,
 ) -> Result<SeriesCoverage, WebError> {
     let days = coverage::days(s.timeframe, index).map_err(|e| {
         WebError::Internal(format!("{} {}: stored {kind}: {e}", s.symbol, s.timeframe))
@@ -89,7 +126,38 @@ fn series_coverage(
     let grid = domain::grid::BarGrid::new(s.timeframe).is_ok();
     let missing = grid.then(|| days.iter().map(|d| d.expected - d.filled).sum());
     let series = app::data::status::row(kind, s, missing);
-    Ok(SeriesCoverage { series, days })
+    let mut years: Vec<YearCoverage> = Vec::new();
+    for d in &days {
+        let y = d.date.year();
+        if years.last().is_none_or(|l| l.year != y) {
+            years.push(YearCoverage {
+                year: y,
+                expected: 0,
+                filled: 0,
+                rows: 0,
+            });
+        }
+        if let Some(l) = years.last_mut() {
+            l.expected += d.expected;
+            l.filled += d.filled;
+            l.rows += d.rows;
+        }
+    }
+    let year = match choice {
+        YearChoice::All => None,
+        YearChoice::Last => years.last().map(|y| y.year),
+        YearChoice::Year(y) => Some(y),
+    };
+    let days = days
+        .into_iter()
+        .filter(|d| year.is_none_or(|y| d.date.year() == y))
+        .collect();
+    Ok(SeriesCoverage {
+        series,
+        years,
+        year,
+        days,
+    })
 }
 
 async fn data_api(
@@ -107,7 +175,7 @@ async fn data_page(
     let count = |c: &SeriesCoverage, st: DayState| c.days.iter().filter(|d| d.state == st).count();
     let body = html! {
         h1 { "Stored data" }
-        p.sub { "Each session on the NYSE calendar against the expected-bar grid, from a series' first bar to its last. " a href="/api/data" { "as JSON" } }
+        p.sub { "Each session on the NYSE calendar against the expected-bar grid, from a series' first bar to its last; the last year of each series unless a year is chosen. " a href="/api/data" { "as JSON" } }
         p.legend {
             "sessions:" span.k style="background:#2da44e" {} "complete" span.k style="background:#e3b341" {} "partial"
             span.k style="background:#d1242f" {} "missing" span.k style="background:#8250df" {} "rows off the grid" span.k style="background:#eef1f4" {} "no session"
@@ -118,14 +186,41 @@ async fn data_page(
             p.sub {
                 (c.series.rows) " rows, " (c.series.first) " → " (c.series.last) " · "
                 @match c.series.missing {
-                    Some(m) => { (m) " missing · " (count(c, DayState::Complete)) " complete, " (count(c, DayState::Partial)) " partial, " (count(c, DayState::Missing)) " missing sessions" },
+                    Some(m) => { (m) " missing · " (count(c, DayState::Complete)) " complete, " (count(c, DayState::Partial)) " partial, " (count(c, DayState::Missing)) " missing sessions" @if let Some(y) = c.year { " in " (y) } },
                     None => "no expected-bar grid for this timeframe",
                 }
             }
+            (year_strip(c))
             (calendar(&format!("/data/{}{}/{}", if c.series.kind == "quotes" { "quotes/" } else { "" }, segment(&c.series.symbol), c.series.timeframe), &c.days))
         }
     };
     Ok(page("Data", Nav::Data, None, body))
+}
+
+/// The series' years, each a link to its calendar with the share of its slots filled.
+fn year_strip(c: &SeriesCoverage) -> Markup {
+    let link = |y: &str| {
+        format!(
+            "/data?symbol={}&timeframe={}&year={y}",
+            segment(&c.series.symbol),
+            c.series.timeframe
+        )
+    };
+    html! {
+        p.years {
+            "years: "
+            @for y in &c.years {
+                @let pct = if y.expected > 0 { format!("{:.1}%", y.filled as f64 * 100.0 / y.expected as f64) } else { format!("{} rows", y.rows) };
+                @if c.year == Some(y.year) {
+                    b title=(format!("{}: {pct}", y.year)) { (y.year) }
+                } @else {
+                    a href=(link(&y.year.to_string())) title=(format!("{}: {pct}", y.year)) { (y.year) }
+                }
+                " "
+            }
+            @if c.year.is_some() && c.years.len() > 1 { a href=(link("all")) { "all" } }
+        }
+    }
 }
 
 /// A year per row of weeks (GitHub-style), Monday on top; weekends only when a bar fell on one.
@@ -201,22 +296,8 @@ fn parse_day(
 
 /// The day's instants: midnight to midnight UTC for daily bars, New York time for intraday.
 fn day_range(tf: Timeframe, date: NaiveDate) -> Result<(UnixNanos, UnixNanos), WebError> {
-    let bad = |e: domain::DomainError| WebError::bad(e.to_string());
-    let start = if tf.is_daily_or_longer() {
-        UnixNanos::try_from_date(date).map_err(bad)?
-    } else {
-        UnixNanos::from_local(date.and_time(chrono::NaiveTime::MIN), NEW_YORK).map_err(bad)?
-    };
-    let next = if tf.is_daily_or_longer() {
-        start.checked_plus(NANOS_PER_DAY)
-    } else {
-        date.succ_opt()
-            .and_then(|n| UnixNanos::from_local(n.and_time(chrono::NaiveTime::MIN), NEW_YORK).ok())
-    };
-    Ok((
-        start,
-        next.ok_or_else(|| WebError::bad(format!("{date} is past the last supported day")))?,
-    ))
+    domain::grid::days::date_bounds(tf, date)
+        .ok_or_else(|| WebError::bad(format!("{date} is outside the supported days")))
 }
 
 /// The rows of one day of one series, with the slots the grid expects and those no row fills,

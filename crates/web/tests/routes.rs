@@ -274,6 +274,31 @@ async fn the_data_calendar_marks_complete_partial_and_missing_sessions() {
         get("/api/data?symbol=QQQ").await.json(),
         serde_json::json!([])
     );
+    // Each series lists its last year by default, any year or all of them on request.
+    assert_eq!(series["year"], 2024);
+    assert_eq!(series["years"][0]["year"], 2024);
+    assert_eq!(
+        series["years"][0]["filled"],
+        series["years"][0]["expected"].as_u64().unwrap() - 117
+    );
+    let all = get("/api/data?symbol=SPY&timeframe=5m&year=all")
+        .await
+        .json();
+    assert_eq!(
+        (&all[0]["year"], &all[0]["days"]),
+        (&serde_json::Value::Null, &series["days"])
+    );
+    let none = get("/api/data?symbol=SPY&timeframe=5m&year=2023")
+        .await
+        .json();
+    assert_eq!(none[0]["days"], serde_json::json!([]));
+    assert_eq!(
+        none[0]["missing"], 117,
+        "the row is the whole series' either way"
+    );
+    let bad = get("/api/data?year=next").await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("year"), "{}", bad.body);
     // Quote bars are a series too, as `data status` lists them.
     let quotes = api
         .as_array()

@@ -70,7 +70,7 @@ pub fn missing_indexed(tf: Timeframe, days: &[DaySummary]) -> Result<Option<u64>
     };
     let start = grid.slot_of(first.first).unwrap_or(first.first);
     let end = last.last.checked_plus(1).unwrap_or(UnixNanos::MAX);
-    let expected = grid.expected(start, end)?.count() as u64;
+    let expected = grid.count(start, end)?;
     let filled: u64 = days.iter().map(|d| d.filled).sum();
     Ok(Some(expected.saturating_sub(filled)))
 }

@@ -80,7 +80,7 @@ fn filled(grid: Option<&BarGrid>, stamps: &[UnixNanos]) -> Result<u64, GridError
     };
     let start = grid.slot_of(first).unwrap_or(first);
     let end = last.checked_plus(1).unwrap_or(UnixNanos::MAX);
-    let expected = grid.expected(start, end)?.count() as u64;
+    let expected = grid.count(start, end)?;
     Ok(expected - grid.missing(stamps)?)
 }
 
@@ -156,29 +156,6 @@ pub fn summarize_stamps(
     stamps: &[UnixNanos],
 ) -> Result<Vec<DaySummary>, DomainError> {
     summarize(tf, stamps, None)
-}
-
-/// The expected slots of `grid` in `[start, end)` counted per date, ascending: one time-zone
-/// conversion per date, not per slot.
-pub fn expected_per_date(
-    grid: &BarGrid,
-    start: UnixNanos,
-    end: UnixNanos,
-) -> Result<Vec<(NaiveDate, u64)>, GridError> {
-    let tf = grid.timeframe();
-    let mut out: Vec<(NaiveDate, u64)> = Vec::new();
-    let mut until = UnixNanos::MIN;
-    for slot in grid.expected(start, end)? {
-        match out.last_mut() {
-            Some(last) if slot < until => last.1 += 1,
-            _ => {
-                let date = date_of(tf, slot);
-                until = date_bounds(tf, date).map_or(UnixNanos::MAX, |(_, hi)| hi);
-                out.push((date, 1));
-            }
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -281,23 +258,6 @@ mod tests {
             date_bounds(Timeframe::D1, d[0].date).unwrap(),
             (bars[0].ts, ts("2024-03-09T00:00:00Z"))
         );
-    }
-
-    #[test]
-    fn expected_slots_per_date_match_the_slots_one_by_one() {
-        for tf in [Timeframe::M1, Timeframe::H1, Timeframe::D1] {
-            let grid = BarGrid::new(tf).unwrap();
-            let (start, end) = (ts("2024-03-01T00:00:00Z"), ts("2024-03-20T00:00:00Z"));
-            let mut slow: Vec<(NaiveDate, u64)> = Vec::new();
-            for s in grid.expected(start, end).unwrap() {
-                let d = date_of(tf, s);
-                match slow.last_mut() {
-                    Some(l) if l.0 == d => l.1 += 1,
-                    _ => slow.push((d, 1)),
-                }
-            }
-            assert_eq!(expected_per_date(&grid, start, end).unwrap(), slow, "{tf}");
-        }
     }
 
     #[test]

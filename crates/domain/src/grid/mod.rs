@@ -26,6 +26,7 @@
 //! (empty slots between a series' first and last bar), [`BarGrid::gaps`] (maximal runs of empty
 //! slots, what a backfill asks for) and [`first_unfinished`] (where settled bars end).
 
+mod count;
 pub mod days;
 #[cfg(test)]
 mod gap_tests;
