@@ -304,6 +304,35 @@ fn a_run_records_its_adjustment_and_fingerprints_the_actions(db: &TestDb) {
         assert!(stored.config.get("adjustment").is_none());
         // The 2014 split, in the window, is one smooth series on adjusted prices.
         assert_ne!(plain.run.result.final_equity, split.run.result.final_equity);
+        // The report draws the candles as the run read them: AAPL at ~$70, not ~$450.
+        let report = app::report::build(
+            &*s,
+            &app::report::ReportRequest::new(vec![split.run_id.unwrap()]),
+        )
+        .unwrap();
+        let panel = &report.runs[0];
+        let candles = panel.candles.as_ref().unwrap();
+        let top = candles.candles.iter().map(|c| c.high).fold(0f64, f64::max);
+        assert!(top < 140.0, "{top}");
+        assert!(
+            panel.notes.iter().any(|n| n.contains("adjusted (split)")),
+            "{:?}",
+            panel.notes
+        );
+        // A run ending before the 2014 split is not adjusted for it: it trades as on raw
+        // prices (the actions as of its last bar).
+        let early = |s: &mut dyn Store, adjustment: &str| {
+            let req = RunRequest {
+                agent: agent(adjustment),
+                window: Window::parse(Some("2013-01-01"), Some("2014-06-06")).unwrap(),
+                capital: None,
+                save: false,
+            };
+            app::run::backtest(s, &req).unwrap().run
+        };
+        let (raw_early, split_early) = (early(s, "raw"), early(s, "split"));
+        assert_eq!(raw_early.result.fills, split_early.result.fills);
+        assert_ne!(raw_early.fingerprint, split_early.fingerprint);
         // A changed action changes the fingerprint of the runs that count it, not a raw run's.
         let mut changed = s.actions(&Symbol::lit("AAPL")).unwrap();
         let i = changed

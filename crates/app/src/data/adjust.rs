@@ -109,13 +109,35 @@ pub fn adjusted<'a>(
     })
 }
 
-/// The last date whose actions count for bars read up to `end` (exclusive): the date of the
-/// last instant before it, as the adjuster dates bars of `timeframe`.
-pub fn as_of_end(end: Option<UnixNanos>, timeframe: Timeframe) -> Option<NaiveDate> {
-    let last = UnixNanos::new(end?.as_i64().checked_sub(1)?);
-    Some(if timeframe.is_daily_or_longer() {
-        last.utc_date()
+/// The date of `t`, as the adjuster dates a bar of `timeframe` stamped then.
+pub fn bar_date(t: UnixNanos, timeframe: Timeframe) -> NaiveDate {
+    if timeframe.is_daily_or_longer() {
+        t.utc_date()
     } else {
-        last.exchange_date()
-    })
+        t.exchange_date()
+    }
+}
+
+/// The as-of date of a run reading `symbol`'s `timeframe` bars before `end`: the date of the
+/// last stored bar it can read (of the last instant before `end` when the series goes on), so
+/// the last bar a run sees is priced as traded. `None` (every action) when nothing is stored.
+pub fn run_as_of(
+    store: &(impl BarStore + ?Sized),
+    symbol: &Symbol,
+    timeframe: Timeframe,
+    end: Option<UnixNanos>,
+) -> Result<Option<NaiveDate>, AppError> {
+    let last = store
+        .series()?
+        .into_iter()
+        .find(|x| &x.symbol == symbol && x.timeframe == timeframe)
+        .map(|x| x.last);
+    let before_end = end
+        .and_then(|e| e.as_i64().checked_sub(1))
+        .map(UnixNanos::new);
+    let t = match (last, before_end) {
+        (Some(l), Some(e)) => Some(l.min(e)),
+        (l, e) => l.or(e),
+    };
+    Ok(t.map(|t| bar_date(t, timeframe)))
 }

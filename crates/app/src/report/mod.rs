@@ -2,7 +2,8 @@
 //! draw, as one typed, serialisable model. Metrics come from the stored run and from
 //! `analytics`; nothing here computes a metric of its own. Long series are downsampled
 //! ([`lines`]) and the price chart aggregated ([`candles`]), so a run over a million bars still
-//! makes a light page.
+//! makes a light page. A run on adjusted prices (its agent's `adjustment`) has its candles and
+//! benchmark line adjusted the same way, as of its last bar, so fills sit on the candles.
 
 pub mod candles;
 mod extended;
@@ -17,8 +18,9 @@ use backtest::AgentConfig;
 use chrono::NaiveDate;
 use domain::{Money, Symbol, UnixNanos};
 use serde::Serialize;
-use store::{BarQuery, BarStore, RunStore, SentimentStore, StoredRun};
+use store::{ActionStore, BarQuery, BarStore, RunStore, SentimentStore, StoreError, StoredRun};
 
+use crate::data::adjust::{AdjustSpec, adjusted, adjuster, bar_date};
 use crate::error::AppError;
 use crate::time::Window;
 use crate::views::{RoundTrip, metric_rows, round_trips, run::stored_timeframe, short_run_note};
@@ -107,7 +109,7 @@ pub struct Report {
 /// The report of `req.runs`, read from `store`.
 pub fn build<S>(store: &S, req: &ReportRequest) -> Result<Report, AppError>
 where
-    S: BarStore + SentimentStore + RunStore + ?Sized,
+    S: BarStore + SentimentStore + ActionStore + RunStore + ?Sized,
 {
     if req.runs.is_empty() {
         return Err(AppError::input("a report needs at least one run id"));
@@ -137,7 +139,7 @@ fn daily_values(c: &DailyCurve) -> Vec<(NaiveDate, f64)> {
 /// The panel of one stored run.
 pub fn panel<S>(store: &S, run: &StoredRun, req: &ReportRequest) -> Result<RunPanel, AppError>
 where
-    S: BarStore + SentimentStore + ?Sized,
+    S: BarStore + SentimentStore + ActionStore + ?Sized,
 {
     let s = &run.summary;
     let tf = stored_timeframe(run);
@@ -283,12 +285,18 @@ where
                 end: s.end.checked_plus(1),
             };
             let mut err = None;
-            let bars = store
-                .bars(q)
+            let bars = as_run_read(store, agent.as_ref(), q, s.end)?
                 .map_while(|r| r.map_err(|e| err = Some(e)).ok());
             let c = candles::candles(sym, tf, bars, &run.trades, req.max_candles);
             if let Some(e) = err {
                 return Err(e.into());
+            }
+            if let Some(a) = agent.as_ref().filter(|a| !a.adjustment.is_raw()) {
+                notes.push(format!(
+                    "prices are adjusted ({}) as the run read them, as of {}",
+                    a.adjustment,
+                    bar_date(s.end, tf)
+                ));
             }
             if let Some(from) = &c.aggregated_from {
                 notes.push(format!(
@@ -329,7 +337,7 @@ where
 
 /// The benchmark's daily closes over the run's period, from any stored timeframe of `symbol`
 /// (the run's own first), last close of each date; `None` when nothing is stored.
-fn benchmark_values<S: BarStore + ?Sized>(
+fn benchmark_values<S: BarStore + ActionStore + ?Sized>(
     store: &S,
     agent: &AgentConfig,
     symbol: &Symbol,
@@ -348,7 +356,7 @@ fn benchmark_values<S: BarStore + ?Sized>(
     };
     let daily = agent.timeframe.is_daily_or_longer();
     let mut out: Vec<(NaiveDate, f64)> = Vec::new();
-    for b in store.bars(q) {
+    for b in as_run_read(store, Some(agent), q, end)? {
         let b = b?;
         let d = if daily {
             b.ts.utc_date()
@@ -361,4 +369,25 @@ fn benchmark_values<S: BarStore + ?Sized>(
         }
     }
     Ok((!out.is_empty()).then_some(out))
+}
+
+/// The bars of `q` as the run read them: adjusted when its agent asked (`adjustment`), as of the
+/// date of the run's `last` bar, so candles and the benchmark line match the prices it traded.
+fn as_run_read<'a, S: BarStore + ActionStore + ?Sized>(
+    store: &'a S,
+    agent: Option<&AgentConfig>,
+    q: BarQuery,
+    last: UnixNanos,
+) -> Result<Box<dyn Iterator<Item = Result<domain::Bar, StoreError>> + 'a>, AppError> {
+    let adjustment = agent.map_or_else(Default::default, |a| a.adjustment);
+    let spec = AdjustSpec {
+        adjustment,
+        as_of: Some(bar_date(last, q.timeframe)),
+    };
+    let adjust = adjuster(store, &q.symbol, q.timeframe, spec)?;
+    let raw = store.bars(q);
+    Ok(match adjust {
+        Some(a) => Box::new(adjusted(raw, a.adjuster)),
+        None => Box::new(raw),
+    })
 }

@@ -1,8 +1,9 @@
 //! Where a run's bars come from: streamed from any store with the bar, sentiment and action
 //! roles, or from memory for sweeps that load once and run many times ([`Source`]); and which
 //! streams an agent reads. An agent with `adjustment: split | all` reads its bars adjusted on
-//! the way (warm-up bars too) for the actions with an ex-date up to the run's end
-//! ([`crate::data::adjust`]); the digest of those actions joins the run's fingerprint.
+//! the way (warm-up bars too) for the actions with an ex-date up to the date of the last bar it
+//! reads ([`crate::data::adjust::run_as_of`]); the digest of those actions joins the run's
+//! fingerprint.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -12,7 +13,7 @@ use domain::{Bar, SentimentRecord, Symbol, Timeframe, UnixNanos};
 use store::{ActionStore, BarQuery, BarStore, SentimentStore, StoreError};
 
 use crate::AppError;
-use crate::data::adjust::{AdjustSpec, adjusted, adjuster, as_of_end};
+use crate::data::adjust::{AdjustSpec, adjusted, adjuster, run_as_of};
 use crate::time::Window;
 use backtest::{AgentConfig, IntrabarPolicy};
 
@@ -75,11 +76,15 @@ impl<S: BarStore + SentimentStore + ActionStore + ?Sized> Source for S {
                 _ => Vec::new(),
             };
             let inside = self.bars(query(&symbol, tf, w));
-            let spec = AdjustSpec {
-                adjustment: agent.adjustment,
-                as_of: as_of_end(w.end, tf),
+            let adjust = if agent.adjustment.is_raw() {
+                None
+            } else {
+                let spec = AdjustSpec {
+                    adjustment: agent.adjustment,
+                    as_of: run_as_of(self, &symbol, tf, w.end)?,
+                };
+                adjuster(self, &symbol, tf, spec)?
             };
-            let adjust = adjuster(self, &symbol, tf, spec)?;
             let (warmup, warmup_from) = (warm.len(), warm.first().map(|b| b.ts));
             let raw: Bars<'_> = if warm.is_empty() {
                 Box::new(inside)

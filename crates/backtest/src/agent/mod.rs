@@ -28,7 +28,7 @@
 //! as its longest lookback with `auto`), so it begins with its indicators filled.
 //!
 //! `adjustment` ([`Adjustment`]): the prices the run reads, adjusted on read for the stored
-//! splits (and dividends, with `all`) whose ex-date is up to the run's end; raw by default.
+//! splits (and dividends, with `all`) whose ex-date is up to the run's last bar; raw by default.
 //!
 //! Supported ranges, checked here so a file is refused at the line that asks for too much:
 //! `initial_capital` and `sizing.amount` up to [`Money::MAX_CAPITAL`] (1e15), price distances
@@ -104,7 +104,7 @@ pub struct AgentConfig {
     #[serde(default, skip_serializing_if = "Warmup::is_auto")]
     pub warmup: Warmup,
     /// Prices the run reads: `raw` (the default, as traded), `split` or `all` (splits and
-    /// dividends), adjusted on read for the actions with an ex-date up to the run's end
+    /// dividends), adjusted on read for the actions with an ex-date up to the run's last bar
     /// ([`domain::adjust`]). Kept in the stored config snapshot of every run that adjusts.
     #[serde(default, skip_serializing_if = "Adjustment::is_raw")]
     pub adjustment: Adjustment,
