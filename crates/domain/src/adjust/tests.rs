@@ -190,3 +190,64 @@ fn adjustment_names_round_trip() {
     }
     assert!("dividends".parse::<Adjustment>().is_err());
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any split and dividend history keeps every adjusted bar a valid bar (low ≤ open,
+        /// close ≤ high, nothing negative), scales prices down for forward splits and
+        /// dividends, and leaves bars on or after the last ex-date as stored.
+        #[test]
+        fn adjusted_bars_stay_bars(
+            cents in proptest::array::uniform4(1i64..100_000_000),
+            volume in 0i64..1_000_000_000,
+            splits in proptest::collection::vec((1u32..10, 1u32..10), 0..4),
+            dividend_bp in proptest::collection::vec(1i64..5_000, 0..4),
+        ) {
+            let mut p = cents.map(|c| Price::from_raw(c * 10_000_000));
+            p.sort();
+            let b = Bar::new(
+                UnixNanos::from_date(d("2000-01-03")),
+                p[1], p[3], p[0], p[2],
+                Quantity::from_raw(volume),
+                None,
+                None,
+            )
+            .unwrap();
+            let mut actions = Vec::new();
+            let mut closes = Vec::new();
+            for (i, (from, to)) in splits.iter().enumerate() {
+                let ex = d("2001-01-02") + chrono::Days::new(10 * i as u64);
+                actions.push(CorporateAction::new(
+                    Symbol::lit("X"),
+                    ex,
+                    CorporateActionKind::Split { from: *from, to: *to },
+                ).unwrap());
+            }
+            for (i, bp) in dividend_bp.iter().enumerate() {
+                let ex = d("2002-01-02") + chrono::Days::new(10 * i as u64);
+                // A close of 100 the day before, a dividend of bp basis points of it.
+                closes.push((ex - chrono::Days::new(1), Price::lit("100")));
+                actions.push(CorporateAction::new(
+                    Symbol::lit("X"),
+                    ex,
+                    CorporateActionKind::CashDividend {
+                        amount: Price::from_raw(bp * 10_000_000),
+                    },
+                ).unwrap());
+            }
+            let a = Adjuster::new(&actions, Adjustment::All, None, Timeframe::D1, &closes).unwrap();
+            let got = a.bar(&b).unwrap();
+            prop_assert!(got.low <= got.open && got.open <= got.high);
+            prop_assert!(got.low <= got.close && got.close <= got.high);
+            prop_assert!(!got.low.is_negative() && !got.volume.is_negative());
+            if splits.iter().all(|(f, t)| f <= t) {
+                prop_assert!(got.high <= b.high);
+            }
+            let after = Bar { ts: UnixNanos::from_date(d("2003-01-02")), ..b };
+            prop_assert_eq!(a.bar(&after).unwrap(), after);
+        }
+    }
+}
