@@ -15,7 +15,7 @@ pub enum ActionsCommand {
     /// 1,7 means one old share became seven). Strict: any bad line refuses the file, and every
     /// bad line is listed as FILE:LINE: field: reason. An upsert: re-importing changes nothing.
     Import {
-        /// The actions file (e.g. ../shared/data/actions/lean_aapl_actions.csv).
+        /// The actions file: CSV with a header row naming those six columns, in any order.
         file: PathBuf,
         /// Store the valid lines and list each bad one instead of refusing the file (a file in
         /// which every line is bad is still an error).
