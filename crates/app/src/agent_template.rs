@@ -104,6 +104,10 @@ pub fn new_agent(
             "warmup: auto".into(),
             "bars before --start shown to the strategy first: auto, N, none",
         ),
+        line(
+            "# adjustment: split".into(),
+            "prices read: raw (default), split, or all (splits and dividends)",
+        ),
     ]
     .join("\n")
         + "\n";

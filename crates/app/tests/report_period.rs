@@ -5,7 +5,6 @@
 use app::report::period::period_days;
 use domain::grid::days::summarize_bars;
 use domain::{Bar, Price, Quantity, Symbol, Timeframe, UnixNanos};
-use store::BarStore;
 
 const MINUTE: i64 = 60_000_000_000;
 

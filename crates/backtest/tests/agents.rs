@@ -170,7 +170,7 @@ intrabar: finer_bars
 /// Each mistake with the line and field the message must name.
 #[test]
 fn mistakes_name_file_line_and_field() {
-    let cases: [(&str, &str, usize, &str, &str); 11] = [
+    let cases: [(&str, &str, usize, &str, &str); 12] = [
         (
             "unknown top-level field",
             "fill: next_open\n",
@@ -241,6 +241,13 @@ fn mistakes_name_file_line_and_field() {
             7,
             "costs.commission_per_share",
             "costs: { commission_per_share: 1.2.3, slippage_bps: 0 }",
+        ),
+        (
+            "unknown adjustment",
+            "fill: next_open\n",
+            9,
+            "adjustment",
+            "fill: next_open\nadjustment: dividends\n",
         ),
     ];
     for (what, from, line, field, to) in cases {
@@ -364,4 +371,20 @@ fn load_and_load_dir() {
     let missing = AgentConfig::load(dir.join("nope.yaml")).unwrap_err();
     assert!(missing.to_string().contains("nope.yaml"), "{missing}");
     assert!(backtest::agent::load_dir(dir.join("nowhere")).is_err());
+}
+
+#[test]
+fn adjustment_is_raw_unless_asked_and_kept_in_the_snapshot_when_not() {
+    let raw = parse(REF_SMA).unwrap();
+    assert_eq!(raw.adjustment, domain::Adjustment::Raw);
+    assert!(raw.to_json().get("adjustment").is_none());
+    let all = parse(&format!("{REF_SMA}adjustment: all\n")).unwrap();
+    assert_eq!(all.adjustment, domain::Adjustment::All);
+    assert_eq!(all.to_json()["adjustment"], "all");
+    assert_eq!(all.benchmark_agent(), None);
+    let with_benchmark = parse(&format!("{REF_SMA}adjustment: split\nbenchmark: SPY\n")).unwrap();
+    assert_eq!(
+        with_benchmark.benchmark_agent().unwrap().adjustment,
+        domain::Adjustment::Split
+    );
 }

@@ -2,7 +2,7 @@
 //!
 //! - [`roles`]: one trait per role ([`SchemaStore`], [`BarStore`], [`SentimentStore`],
 //!   [`RunStore`], [`TickStore`], [`OptionStore`], [`NewsStore`], [`CollectionStore`],
-//!   [`KeyStore`]), and [`Store`], their sum. Callers name the roles they use.
+//!   [`KeyStore`], [`ActionStore`]), and [`Store`], their sum. Callers name the roles they use.
 //! - [`open`], [`open_ready`], [`open_migrated`]: pick the backend from a URL (`sqlite://PATH`,
 //!   `postgres://…`) and check the schema version on the way in.
 //! - [`sqlite`] (feature `sqlite`, on by default): the embedded default, one file in WAL mode.
@@ -21,6 +21,7 @@
 // The row helpers serve both backends; a build with one of them leaves some unused.
 #![cfg_attr(not(all(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 
+mod actions_rows;
 pub mod collection;
 mod collection_rows;
 mod days;
@@ -44,8 +45,8 @@ pub use error::StoreError;
 pub use keys::{ApiKeyRow, KeyAuditRow, VaultHeaderRow};
 pub use retry::BusyRetry;
 pub use roles::{
-    BarStore, CollectionStore, KeyStore, NewsStore, OptionStore, RunStore, SchemaStore,
-    SentimentStore, Store, TickStore,
+    ActionStore, BarStore, CollectionStore, KeyStore, NewsStore, OptionStore, RunStore,
+    SchemaStore, SentimentStore, Store, TickStore,
 };
 pub use stream::{BarStream, QuoteBarStream};
 pub use types::*;

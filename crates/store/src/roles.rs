@@ -21,6 +21,8 @@
 //!   backfill's checkpoints, `collector::StoreRecorder`.
 //! - [`KeyStore`] (key vault, api keys, key audit): `collector::secrets` (`StoreSecrets`,
 //!   `provider_lookup`), `ztrade keys`.
+//! - [`ActionStore`] (corporate actions: splits and cash dividends): `app::data::actions`
+//!   (import), `app::data::export` and `app::run` (`Source`) for adjustment on read.
 //!
 //! [`Store`] itself: [`crate::open`] (what it returns), `collector::StoreHandle` (one connection
 //! lent to every job of a process), `testkit::TestDb::with`, and the binary's one
@@ -42,8 +44,8 @@
 use chrono::NaiveDate;
 use domain::grid::days::DaySummary;
 use domain::{
-    Bar, NewsArticle, OptionQuote, QuoteBar, QuoteTick, SentimentRecord, Symbol, Timeframe,
-    TradeTick, UnixNanos,
+    Bar, CorporateAction, NewsArticle, OptionQuote, QuoteBar, QuoteTick, SentimentRecord, Symbol,
+    Timeframe, TradeTick, UnixNanos,
 };
 
 use crate::{
@@ -66,6 +68,7 @@ pub trait Store:
     + NewsStore
     + CollectionStore
     + KeyStore
+    + ActionStore
     + Send
 {
 }
@@ -80,6 +83,7 @@ impl<T> Store for T where
         + NewsStore
         + CollectionStore
         + KeyStore
+        + ActionStore
         + Send
         + ?Sized
 {
@@ -325,4 +329,16 @@ pub trait KeyStore {
     fn add_key_audit(&mut self, audit: &KeyAuditRow) -> Result<(), StoreError>;
     /// The audit trail, oldest first.
     fn key_audit(&self) -> Result<Vec<KeyAuditRow>, StoreError>;
+}
+
+/// Splits and cash dividends, one row per (symbol, ex-date, kind). Bars are never rewritten
+/// with them; readers adjust on the way out (`domain::adjust`).
+pub trait ActionStore {
+    /// Inserts new actions and updates changed ones (a split's ratio, a dividend's amount), in
+    /// one transaction; identical rows are counted as unchanged, so a re-import changes nothing.
+    /// Two actions with one key in a batch are refused (`StoreError::Invalid`), and then nothing
+    /// of the batch is written.
+    fn upsert_actions(&mut self, actions: &[CorporateAction]) -> Result<UpsertCounts, StoreError>;
+    /// The actions of `symbol`, ordered by ex-date, then kind (`cash_dividend` before `split`).
+    fn actions(&self, symbol: &Symbol) -> Result<Vec<CorporateAction>, StoreError>;
 }

@@ -1,13 +1,16 @@
 //! Exporting one series. An empty range is an error found before anything is written, so an
 //! existing file stays untouched and no empty file appears; a file is written beside its target
-//! and renamed into place ([`formats::export::Destination`]).
+//! and renamed into place ([`formats::export::Destination`]). Bars are adjusted on the way out
+//! when asked ([`super::adjust`]); what is stored stays raw.
 
-use domain::{Symbol, Timeframe};
+use domain::{Bar, Symbol, Timeframe};
 use formats::export::{Destination, Format};
-use store::{BarQuery, BarStore};
+use store::{ActionStore, BarQuery, BarStore, StoreError};
 
 use crate::AppError;
 use crate::time::Window;
+
+use super::adjust::{AdjustSpec, adjusted, adjuster};
 
 #[derive(Debug, Clone)]
 pub struct ExportRequest {
@@ -17,11 +20,13 @@ pub struct ExportRequest {
     pub format: Format,
     /// The symbol's quote bars (bid and ask) instead of its bars; CSV only.
     pub quotes: bool,
+    /// Split (and dividend) adjustment on read, as of a date; raw by default.
+    pub adjust: AdjustSpec,
 }
 
 /// Writes the series to `dest`; returns how many bars.
 pub fn export(
-    store: &dyn BarStore,
+    store: &(impl BarStore + ActionStore + ?Sized),
     req: &ExportRequest,
     dest: &Destination,
 ) -> Result<u64, AppError> {
@@ -32,6 +37,11 @@ pub fn export(
         end: req.window.end,
     };
     if req.quotes {
+        if !req.adjust.adjustment.is_raw() {
+            return Err(AppError::input(
+                "--adjust: quote bars export raw (adjustment applies to bars)",
+            ));
+        }
         if req.format != Format::Csv {
             return Err(AppError::input(
                 "--quotes: quote bars export as csv (json and parquet hold bars)",
@@ -50,7 +60,13 @@ pub fn export(
             quotes,
         )?);
     }
-    let mut bars = store.bars(query).peekable();
+    let adjust = adjuster(store, &req.symbol, req.timeframe, req.adjust)?;
+    let raw = store.bars(query);
+    let bars: Box<dyn Iterator<Item = Result<Bar, StoreError>> + '_> = match adjust {
+        Some(a) => Box::new(adjusted(raw, a.adjuster)),
+        None => Box::new(raw),
+    };
+    let mut bars = bars.peekable();
     if bars.peek().is_none() {
         return Err(AppError::NoData(format!(
             "no {} {} bars in that range; see `ztrade data status`",

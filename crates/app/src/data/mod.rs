@@ -2,10 +2,14 @@
 //!
 //! - [`import`]: a CSV file read whole and checked ([`formats::import`]), then stored in one
 //!   transaction: a refused file stores nothing.
-//! - [`export`]: one series to CSV, JSON or Parquet.
+//! - [`export`]: one series to CSV, JSON or Parquet, raw or adjusted ([`adjust`]).
+//! - [`actions`]: import a splits-and-dividends file into the store (an upsert).
+//! - [`adjust`]: split and dividend adjustment on read, as of a date, for export and runs.
 //! - [`seed`]: deterministic synthetic bars and sentiment.
 //! - [`status`]: rows, range and missing bars of every stored series.
 
+pub mod actions;
+pub mod adjust;
 pub mod export;
 pub mod import;
 pub mod seed;

@@ -2,7 +2,8 @@
 //! draw, as one typed, serialisable model. Metrics come from the stored run and from
 //! `analytics`; nothing here computes a metric of its own. Long series are downsampled
 //! ([`lines`]) and the price chart aggregated ([`candles`]), so a run over a million bars still
-//! makes a light page.
+//! makes a light page. A run on adjusted prices (its agent's `adjustment`) has its candles and
+//! benchmark line adjusted the same way, as of its last bar, so fills sit on the candles.
 
 pub mod candles;
 mod extended;
@@ -16,10 +17,12 @@ use analytics::{
 };
 use backtest::AgentConfig;
 use chrono::NaiveDate;
-use domain::{Money, Symbol, UnixNanos};
+use domain::grid::days::{DaySummary, summarize_bars};
+use domain::{Bar, Money, Symbol, Timeframe, UnixNanos};
 use serde::Serialize;
-use store::{BarQuery, BarStore, RunStore, SentimentStore, StoredRun};
+use store::{ActionStore, BarQuery, BarStore, RunStore, SentimentStore, StoreError, StoredRun};
 
+use crate::data::adjust::{AdjustSpec, adjusted, adjuster, bar_date};
 use crate::error::AppError;
 use crate::views::{RoundTrip, metric_rows, round_trips, run::stored_timeframe, short_run_note};
 pub use candles::{Candle, Candles, Marker};
@@ -107,7 +110,7 @@ pub struct Report {
 /// The report of `req.runs`, read from `store`.
 pub fn build<S>(store: &S, req: &ReportRequest) -> Result<Report, AppError>
 where
-    S: BarStore + SentimentStore + RunStore + ?Sized,
+    S: BarStore + SentimentStore + ActionStore + RunStore + ?Sized,
 {
     if req.runs.is_empty() {
         return Err(AppError::input("a report needs at least one run id"));
@@ -137,7 +140,7 @@ fn daily_values(c: &DailyCurve) -> Vec<(NaiveDate, f64)> {
 /// The panel of one stored run.
 pub fn panel<S>(store: &S, run: &StoredRun, req: &ReportRequest) -> Result<RunPanel, AppError>
 where
-    S: BarStore + SentimentStore + ?Sized,
+    S: BarStore + SentimentStore + ActionStore + ?Sized,
 {
     let s = &run.summary;
     let tf = stored_timeframe(run);
@@ -273,24 +276,49 @@ where
         max,
     );
     let trips = round_trips(&run.trades, tf);
+    // The day index holds raw prices: an adjusted run reads its bars as it read them, adjusted,
+    // and summarises them per date here; a raw run reads the index and at most the bars of a
+    // period whose candles fit.
+    let adjusted_run = agent.as_ref().filter(|a| !a.adjustment.is_raw());
     let candles = match symbols.first() {
         Some(sym) => {
             let symbol = Symbol::new(sym).map_err(|e| AppError::input(e.to_string()))?;
-            let days = period::period_days(store, &symbol, tf, s.start, s.end)?;
-            let level = candles::choose(tf, &days, req.max_candles);
-            let drawn = if level.from_days() {
-                candles::from_days(level, &days)
-            } else {
-                let q = BarQuery {
-                    symbol,
-                    timeframe: tf,
-                    start: Some(s.start),
-                    end: s.end.checked_plus(1),
+            let q = BarQuery {
+                symbol: symbol.clone(),
+                timeframe: tf,
+                start: Some(s.start),
+                end: s.end.checked_plus(1),
+            };
+            let (level, drawn) = if adjusted_run.is_some() {
+                let bars =
+                    as_run_read(store, agent.as_ref(), q, s.end)?.collect::<Result<Vec<_>, _>>()?;
+                let days = summarize(&symbol, tf, &bars)?;
+                let level = candles::choose(tf, &days, req.max_candles);
+                let drawn = if level.from_days() {
+                    candles::from_days(level, &days)
+                } else {
+                    candles::from_bars(level, bars.into_iter())
                 };
-                let bars = store.bars(q).collect::<Result<Vec<_>, _>>()?;
-                candles::from_bars(level, bars.into_iter())
+                (level, drawn)
+            } else {
+                let days = period::period_days(store, &symbol, tf, s.start, s.end)?;
+                let level = candles::choose(tf, &days, req.max_candles);
+                let drawn = if level.from_days() {
+                    candles::from_days(level, &days)
+                } else {
+                    let bars = store.bars(q).collect::<Result<Vec<_>, _>>()?;
+                    candles::from_bars(level, bars.into_iter())
+                };
+                (level, drawn)
             };
             let c = candles::chart(sym, tf, level, drawn, &run.trades);
+            if let Some(a) = adjusted_run {
+                notes.push(format!(
+                    "prices are adjusted ({}) as the run read them, as of {}",
+                    a.adjustment,
+                    bar_date(s.end, tf)
+                ));
+            }
             if let Some(from) = &c.aggregated_from {
                 notes.push(format!(
                     "the price chart shows {} candles aggregated from the stored {from} bars",
@@ -329,18 +357,55 @@ where
 }
 
 /// The benchmark's daily closes over the run's period, from its bars of the agent's timeframe:
-/// the last close of each date, read from the day index; `None` when nothing is stored.
-fn benchmark_values<S: BarStore + ?Sized>(
+/// the last close of each date, from the day index (adjusted runs: from the bars as the run read
+/// them); `None` when nothing is stored.
+fn benchmark_values<S: BarStore + ActionStore + ?Sized>(
     store: &S,
     agent: &AgentConfig,
     symbol: &Symbol,
     start: UnixNanos,
     end: UnixNanos,
 ) -> Result<Option<Vec<(NaiveDate, f64)>>, AppError> {
-    let out: Vec<(NaiveDate, f64)> =
+    let days = if agent.adjustment.is_raw() {
         period::period_days(store, symbol, agent.timeframe, start, end)?
-            .into_iter()
-            .filter_map(|d| Some((d.date, d.ohlcv?.close.to_f64())))
-            .collect();
+    } else {
+        let q = BarQuery {
+            symbol: symbol.clone(),
+            timeframe: agent.timeframe,
+            start: Some(start),
+            end: end.checked_plus(1),
+        };
+        let bars = as_run_read(store, Some(agent), q, end)?.collect::<Result<Vec<_>, _>>()?;
+        summarize(symbol, agent.timeframe, &bars)?
+    };
+    let out: Vec<(NaiveDate, f64)> = days
+        .into_iter()
+        .filter_map(|d| Some((d.date, d.ohlcv?.close.to_f64())))
+        .collect();
     Ok((!out.is_empty()).then_some(out))
+}
+
+fn summarize(symbol: &Symbol, tf: Timeframe, bars: &[Bar]) -> Result<Vec<DaySummary>, AppError> {
+    summarize_bars(tf, bars).map_err(|e| AppError::Stored(format!("{symbol} {tf}: {e}")))
+}
+
+/// The bars of `q` as the run read them: adjusted when its agent asked (`adjustment`), as of the
+/// date of the run's `last` bar, so candles and the benchmark line match the prices it traded.
+fn as_run_read<'a, S: BarStore + ActionStore + ?Sized>(
+    store: &'a S,
+    agent: Option<&AgentConfig>,
+    q: BarQuery,
+    last: UnixNanos,
+) -> Result<Box<dyn Iterator<Item = Result<domain::Bar, StoreError>> + 'a>, AppError> {
+    let adjustment = agent.map_or_else(Default::default, |a| a.adjustment);
+    let spec = AdjustSpec {
+        adjustment,
+        as_of: Some(bar_date(last, q.timeframe)),
+    };
+    let adjust = adjuster(store, &q.symbol, q.timeframe, spec)?;
+    let raw = store.bars(q);
+    Ok(match adjust {
+        Some(a) => Box::new(adjusted(raw, a.adjuster)),
+        None => Box::new(raw),
+    })
 }

@@ -1,8 +1,9 @@
 //! Running one agent: [`RunRequest`] → [`RunOutcome`].
 //!
 //! The agent's bar streams (plus finer bars for `intrabar: finer_bars`, plus sentiment for a
-//! strategy that reads it) are streamed from the store or lent from memory ([`source`]), hashed
-//! on the way for the run's data fingerprint, run through the engine, and again for the
+//! strategy that reads it) are streamed from the store or lent from memory ([`source`]), adjusted
+//! for splits and dividends when the agent asks, hashed on the way for the run's data
+//! fingerprint (with the actions counted), run through the engine, and again for the
 //! benchmark; then metrics ([`trips`]), and the rows a stored run takes ([`record`]).
 //! `backtest run`, `sweep`, walk-forward and `demo` all come through [`run`].
 
@@ -17,7 +18,7 @@ use std::rc::Rc;
 use backtest::{AgentConfig, BacktestResult, Inputs};
 use domain::{Money, UnixNanos};
 use serde::Serialize;
-use store::{BarStore, RunStore, SentimentStore, StoreError};
+use store::{ActionStore, BarStore, RunStore, SentimentStore, StoreError};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::AppError;
@@ -84,7 +85,7 @@ pub struct RunOutcome {
 
 /// Runs the request against the store and saves it when asked.
 pub fn backtest(
-    store: &mut (impl BarStore + SentimentStore + RunStore + ?Sized),
+    store: &mut (impl BarStore + SentimentStore + ActionStore + RunStore + ?Sized),
     req: &RunRequest,
 ) -> Result<RunOutcome, AppError> {
     let run = run(&*store, &req.agent, req.window, req.capital)?;
@@ -184,11 +185,13 @@ fn execute(
         from: None,
     };
     let mut hashes = Vec::new();
+    let mut adjusted = Vec::new();
     let mut inputs: Inputs<'_, StoreError> = Inputs::new();
     for s in src.bar_series(agent, w, warmup.wanted)? {
         if warm_from.is_some() && s.timeframe == agent.timeframe {
             warmup.note(s.warmup, s.warmup_from);
         }
+        adjusted.extend(s.actions);
         match s.bars {
             SeriesBars::Lent { bars, digest } => {
                 hashes.push(StreamHash::Done(digest));
@@ -221,6 +224,11 @@ fn execute(
     })?;
     for h in hashes {
         total.update(&h.digest().to_le_bytes());
+    }
+    // A run on adjusted prices also covers the actions it counted (and the adjustment itself),
+    // so the same bars adjusted another way never share a fingerprint.
+    for d in adjusted {
+        total.update(&d.to_le_bytes());
     }
     Ok((
         result,

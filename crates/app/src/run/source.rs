@@ -1,15 +1,19 @@
-//! Where a run's bars come from: streamed from any store with the bar and sentiment roles, or
-//! from memory for sweeps that load once and run many times ([`Source`]); and which streams an
-//! agent reads.
+//! Where a run's bars come from: streamed from any store with the bar, sentiment and action
+//! roles, or from memory for sweeps that load once and run many times ([`Source`]); and which
+//! streams an agent reads. An agent with `adjustment: split | all` reads its bars adjusted on
+//! the way (warm-up bars too) for the actions with an ex-date up to the date of the last bar it
+//! reads ([`crate::data::adjust::run_as_of`]); the digest of those actions joins the run's
+//! fingerprint.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use domain::time::NANOS_PER_DAY;
 use domain::{Bar, SentimentRecord, Symbol, Timeframe, UnixNanos};
-use store::{BarQuery, BarStore, SentimentStore, StoreError};
+use store::{ActionStore, BarQuery, BarStore, SentimentStore, StoreError};
 
 use crate::AppError;
+use crate::data::adjust::{AdjustSpec, adjusted, adjuster, run_as_of};
 use crate::time::Window;
 use backtest::{AgentConfig, IntrabarPolicy};
 
@@ -25,6 +29,8 @@ pub struct Series<'a> {
     /// The first warm-up bar's stamp.
     pub warmup_from: Option<UnixNanos>,
     pub bars: SeriesBars<'a>,
+    /// The digest of the adjustment and the actions it counts; `None` for raw prices.
+    pub actions: Option<u128>,
 }
 
 /// Streamed from a store, or lent from memory (no copy, no virtual call per bar) with their
@@ -34,8 +40,8 @@ pub enum SeriesBars<'a> {
     Lent { bars: &'a [Bar], digest: u128 },
 }
 
-/// The bars (and sentiment) a run reads: a store ([`BarStore`] + [`SentimentStore`], streamed)
-/// or [`Preloaded`] memory (lent).
+/// The bars (and sentiment) a run reads: a store ([`BarStore`] + [`SentimentStore`] +
+/// [`ActionStore`], streamed) or [`Preloaded`] memory (lent).
 pub trait Source {
     /// Each (symbol, timeframe) stream `agent` reads (its symbols at its timeframe, plus finer
     /// bars for `intrabar: finer_bars`), with its bars in `w`, preceded on the agent's own
@@ -54,7 +60,7 @@ pub trait Source {
     ) -> Result<Vec<SentimentRecord>, AppError>;
 }
 
-impl<S: BarStore + SentimentStore + ?Sized> Source for S {
+impl<S: BarStore + SentimentStore + ActionStore + ?Sized> Source for S {
     fn bar_series(
         &self,
         agent: &AgentConfig,
@@ -70,14 +76,30 @@ impl<S: BarStore + SentimentStore + ?Sized> Source for S {
                 _ => Vec::new(),
             };
             let inside = self.bars(query(&symbol, tf, w));
+            let adjust = if agent.adjustment.is_raw() {
+                None
+            } else {
+                let spec = AdjustSpec {
+                    adjustment: agent.adjustment,
+                    as_of: run_as_of(self, &symbol, tf, w.end)?,
+                };
+                adjuster(self, &symbol, tf, spec)?
+            };
+            let (warmup, warmup_from) = (warm.len(), warm.first().map(|b| b.ts));
+            let raw: Bars<'_> = if warm.is_empty() {
+                Box::new(inside)
+            } else {
+                Box::new(warm.into_iter().map(Ok).chain(inside))
+            };
+            let (bars, actions): (Bars<'_>, _) = match adjust {
+                Some(a) => (Box::new(adjusted(raw, a.adjuster)), Some(a.digest)),
+                None => (raw, None),
+            };
             out.push(Series {
-                warmup: warm.len(),
-                warmup_from: warm.first().map(|b| b.ts),
-                bars: SeriesBars::Streamed(if warm.is_empty() {
-                    Box::new(inside)
-                } else {
-                    Box::new(warm.into_iter().map(Ok).chain(inside))
-                }),
+                warmup,
+                warmup_from,
+                bars: SeriesBars::Streamed(bars),
+                actions,
                 symbol,
                 timeframe: tf,
             });
@@ -103,6 +125,8 @@ impl<S: BarStore + SentimentStore + ?Sized> Source for S {
 pub struct Preloaded {
     pub bars: Vec<(Symbol, Timeframe, Vec<Bar>)>,
     pub sentiment: Vec<SentimentRecord>,
+    /// Per series of `bars`, the digest of the actions its bars were adjusted for.
+    actions: Vec<Option<u128>>,
     /// (series, first, end) → digest of `bars[series][first..end]`.
     digests: Mutex<HashMap<(usize, usize, usize), u128>>,
 }
@@ -112,6 +136,7 @@ impl Preloaded {
         Self {
             bars,
             sentiment,
+            actions: Vec::new(),
             digests: Mutex::default(),
         }
     }
@@ -132,12 +157,13 @@ impl Preloaded {
     /// The bars and sentiment `agent` reads in `w`, and up to `warmup` bars of each of its
     /// series before `w` (the most any run on this data will ask for).
     pub fn load(
-        store: &(impl BarStore + SentimentStore + ?Sized),
+        store: &(impl BarStore + SentimentStore + ActionStore + ?Sized),
         agent: &AgentConfig,
         w: Window,
         warmup: usize,
     ) -> Result<Self, AppError> {
         let mut bars = Vec::new();
+        let mut actions = Vec::new();
         let mut from = w.start;
         for s in Source::bar_series(store, agent, w, warmup)? {
             if let Some(first) = s.warmup_from {
@@ -148,10 +174,14 @@ impl Preloaded {
                 SeriesBars::Lent { bars, .. } => bars.to_vec(),
             };
             bars.push((s.symbol, s.timeframe, loaded));
+            actions.push(s.actions);
         }
         let sentiment_window = Window { start: from, ..w };
         let sentiment = store.sentiment_for(agent, sentiment_window)?;
-        Ok(Self::new(bars, sentiment))
+        Ok(Self {
+            actions,
+            ..Self::new(bars, sentiment)
+        })
     }
 }
 
@@ -188,6 +218,7 @@ impl Source for Preloaded {
                         bars: &bars[from..to],
                         digest: self.digest(series, from, to),
                     },
+                    actions: self.actions.get(series).copied().flatten(),
                 }
             })
             .collect())

@@ -16,6 +16,7 @@
 //! fill: next_open
 //! equity_curve: session   # or bar; optional, session by default
 //! warmup: auto             # or a number of bars, or none; optional, auto by default
+//! adjustment: raw          # or split, or all (splits and dividends); optional, raw by default
 //! ```
 //!
 //! `equity_curve` ([`EquityCurve`]) chooses what [`crate::BacktestResult::equity`] holds:
@@ -25,6 +26,9 @@
 //!
 //! `warmup` ([`Warmup`]): a run with a start shows the strategy the bars before it first (as many
 //! as its longest lookback with `auto`), so it begins with its indicators filled.
+//!
+//! `adjustment` ([`Adjustment`]): the prices the run reads, adjusted on read for the stored
+//! splits (and dividends, with `all`) whose ex-date is up to the run's last bar; raw by default.
 //!
 //! Supported ranges, checked here so a file is refused at the line that asks for too much:
 //! `initial_capital` and `sizing.amount` up to [`Money::MAX_CAPITAL`] (1e15), price distances
@@ -39,7 +43,7 @@ pub mod load;
 mod params;
 mod raw;
 
-use domain::{Money, Symbol, Timeframe};
+use domain::{Adjustment, Money, Symbol, Timeframe};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{EngineConfig, EquityCurve, IntrabarPolicy, RiskConfig};
@@ -99,6 +103,11 @@ pub struct AgentConfig {
     /// Bars before a run's start shown to the strategy first ([`crate::warmup`]).
     #[serde(default, skip_serializing_if = "Warmup::is_auto")]
     pub warmup: Warmup,
+    /// Prices the run reads: `raw` (the default, as traded), `split` or `all` (splits and
+    /// dividends), adjusted on read for the actions with an ex-date up to the run's last bar
+    /// ([`domain::adjust`]). Kept in the stored config snapshot of every run that adjusts.
+    #[serde(default, skip_serializing_if = "Adjustment::is_raw")]
+    pub adjustment: Adjustment,
 }
 
 /// A semantic error found by [`AgentConfig::validate`]: the dotted field path and why.
@@ -272,6 +281,7 @@ impl AgentConfig {
             equity_curve: self.equity_curve,
             benchmark: None,
             warmup: Warmup::Off,
+            adjustment: self.adjustment,
         })
     }
 

@@ -3,7 +3,7 @@
 //! are flat blocks with a `kind` and optional parameters, checked per kind in [`RawAgent::resolve`]
 //! (an internally tagged enum would buffer the block and lose every position inside it).
 
-use domain::{Money, Quantity, Symbol, Timeframe};
+use domain::{Adjustment, Money, Quantity, Symbol, Timeframe};
 use serde::Deserialize;
 
 use super::{AgentConfig, Costs, FillTiming, Invalid};
@@ -47,6 +47,8 @@ pub struct RawAgent {
     benchmark: Option<Symbol>,
     #[serde(default)]
     warmup: Warmup,
+    #[serde(default)]
+    adjustment: Adjustment,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -290,6 +292,7 @@ impl RawAgent {
             equity_curve: self.equity_curve,
             benchmark: self.benchmark,
             warmup: self.warmup,
+            adjustment: self.adjustment,
         };
         cfg.validate()?;
         Ok(cfg)

@@ -15,11 +15,13 @@
 //! - [`collect`]: [`crate::CollectionStore`]: backfill checkpoints, the job-run log, collection
 //!   summaries;
 //! - [`keys`]: [`crate::KeyStore`]: the encrypted key tables;
+//! - [`actions`]: [`crate::ActionStore`]: splits and cash dividends;
 //! - [`copy`]: the COPY encoders.
 //!
 //! Reads take `&self` and the driver needs `&mut Client`, so the client sits in a `RefCell`; no
 //! borrow outlives one method call, so several streams can page through one store in turn.
 
+mod actions;
 mod bars;
 mod collect;
 mod copy;

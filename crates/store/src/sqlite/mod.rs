@@ -12,8 +12,10 @@
 //! - [`collect`]: [`crate::CollectionStore`]: backfill checkpoints, the job-run log, collection
 //!   summaries;
 //! - [`keys`]: [`crate::KeyStore`]: the encrypted key tables;
+//! - [`actions`]: [`crate::ActionStore`]: splits and cash dividends;
 //! - [`raw`]: the hot page-read loop on SQLite's C API.
 
+mod actions;
 mod bars;
 mod collect;
 mod days;

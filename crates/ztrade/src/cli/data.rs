@@ -1,16 +1,18 @@
-//! `ztrade data import|export|status|seed|backfill`: files in and out of the store, what it
-//! holds, and history from a provider ([`backfill`]).
+//! `ztrade data import|export|status|seed|backfill|actions`: files in and out of the store, what
+//! it holds, history from a provider ([`backfill`]), and splits and dividends ([`actions`]).
 
+mod actions;
 mod backfill;
 
 use std::path::PathBuf;
 
+use app::data::adjust::AdjustSpec;
 use app::data::export::ExportRequest;
 use app::data::import::ImportRequest;
 use app::data::seed::SeedRequest;
 use app::time::Window;
 use clap::{Subcommand, ValueEnum};
-use domain::{Symbol, Timeframe};
+use domain::{Adjustment, Symbol, Timeframe};
 use formats::export::{Destination, Format};
 
 use super::{GlobalArgs, Open};
@@ -75,6 +77,15 @@ pub enum DataCommand {
         /// of its bars; csv only.
         #[arg(long)]
         quotes: bool,
+        /// Prices adjusted on the way out: raw (as stored), split (splits only: prices ×
+        /// from/to, volumes × to/from) or all (splits and cash dividends, the multiplicative
+        /// method). Stored bars are never rewritten.
+        #[arg(long, value_enum, default_value = "raw")]
+        adjust: AdjustArg,
+        /// Adjust only for actions with an ex-date on or before this date (YYYY-MM-DD), to
+        /// reproduce a file a vendor adjusted then. Default: every stored action.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<chrono::NaiveDate>,
     },
     /// Rows, range and missing bars (on the expected-bar grid of NYSE sessions) of every stored
     /// series.
@@ -100,6 +111,31 @@ pub enum DataCommand {
     /// Fetch history from Alpaca or Polygon into the store: resumable (rerun after any failure,
     /// `kill -9` included) and idempotent (a range already stored is a quick no-op).
     Backfill(backfill::BackfillArgs),
+    /// Splits and dividends: import them; `data export --adjust` and an agent's `adjustment`
+    /// read bars adjusted for them.
+    #[command(subcommand)]
+    Actions(actions::ActionsCommand),
+}
+
+/// `--adjust`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AdjustArg {
+    /// Prices and volumes as stored.
+    Raw,
+    /// Splits only.
+    Split,
+    /// Splits and cash dividends.
+    All,
+}
+
+impl From<AdjustArg> for Adjustment {
+    fn from(a: AdjustArg) -> Self {
+        match a {
+            AdjustArg::Raw => Adjustment::Raw,
+            AdjustArg::Split => Adjustment::Split,
+            AdjustArg::All => Adjustment::All,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -165,13 +201,23 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             format,
             out,
             quotes,
+            adjust,
+            as_of,
         } => {
+            let adjust = AdjustSpec {
+                adjustment: adjust.into(),
+                as_of,
+            };
+            if adjust.adjustment.is_raw() && as_of.is_some() {
+                anyhow::bail!("--as-of needs --adjust split or --adjust all");
+            }
             let req = ExportRequest {
                 symbol,
                 timeframe,
                 window: Window::parse(start.as_deref(), end.as_deref())?,
                 format: format.into(),
                 quotes,
+                adjust,
             };
             // Atomically to a file (through a symlink, to its target), in place to a FIFO or
             // device, or to stdout.
@@ -205,6 +251,7 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             }
         }
         DataCommand::Backfill(args) => backfill::run(args, g),
+        DataCommand::Actions(cmd) => actions::run(cmd, g),
         DataCommand::Seed {
             symbols,
             days,
