@@ -30,6 +30,9 @@ mod count;
 pub mod days;
 #[cfg(test)]
 mod gap_tests;
+pub mod rollup;
+#[cfg(test)]
+mod rollup_tests;
 mod slots;
 #[cfg(test)]
 mod tests;
