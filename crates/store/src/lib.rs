@@ -2,7 +2,7 @@
 //!
 //! - [`roles`]: one trait per role ([`SchemaStore`], [`BarStore`], [`SentimentStore`],
 //!   [`RunStore`], [`TickStore`], [`OptionStore`], [`NewsStore`], [`CollectionStore`],
-//!   [`KeyStore`], [`ActionStore`]), and [`Store`], their sum. Callers name the roles they use.
+//!   [`KeyStore`], [`ActionStore`], [`RollupStore`]), and [`Store`], their sum. Callers name the roles they use.
 //! - [`open`], [`open_ready`], [`open_migrated`]: pick the backend from a URL (`sqlite://PATH`,
 //!   `postgres://…`) and check the schema version on the way in.
 //! - [`sqlite`] (feature `sqlite`, on by default): the embedded default, one file in WAL mode.
@@ -13,6 +13,7 @@
 //! - [`types`]: rows that cross the traits: upsert counts, series status, stored runs.
 //! - [`collection`]: rows of the collector's tables: sequenced ticks, news, backfill
 //!   checkpoints, job runs.
+//! - [`rollup`]: roll-up checkpoints, written with the rolled bars.
 //! - [`keys`]: rows of the encrypted key tables (ciphertext only).
 //! - [`stream`]: [`BarStream`] and [`QuoteBarStream`], keyset-paged reads in timestamp order, so a
 //!   long replay never holds a whole series in memory.
@@ -33,6 +34,7 @@ pub mod migrations;
 pub mod postgres;
 pub mod retry;
 pub mod roles;
+pub mod rollup;
 mod rows;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
@@ -45,9 +47,10 @@ pub use error::StoreError;
 pub use keys::{ApiKeyRow, KeyAuditRow, VaultHeaderRow};
 pub use retry::BusyRetry;
 pub use roles::{
-    ActionStore, BarStore, CollectionStore, KeyStore, NewsStore, OptionStore, RunStore,
-    SchemaStore, SentimentStore, Store, TickStore,
+    ActionStore, BarStore, CollectionStore, KeyStore, NewsStore, OptionStore, RollupStore,
+    RunStore, SchemaStore, SentimentStore, Store, TickStore,
 };
+pub use rollup::RollupCheckpoint;
 pub use stream::{BarStream, QuoteBarStream};
 pub use types::*;
 

@@ -23,6 +23,7 @@
 //!   `provider_lookup`), `ztrade keys`.
 //! - [`ActionStore`] (corporate actions: splits and cash dividends): `app::data::actions`
 //!   (import), `app::data::export` and `app::run` (`Source`) for adjustment on read.
+//! - [`RollupStore`] (roll-up checkpoints, with the rolled bars): `app::data::rollup`.
 //!
 //! [`Store`] itself: [`crate::open`] (what it returns), `collector::StoreHandle` (one connection
 //! lent to every job of a process), `testkit::TestDb::with`, and the binary's one
@@ -54,7 +55,7 @@ use crate::{
     RunFilter, RunSummary, SchemaStatus, Seq, SeriesStatus, StoreError, StoredCollectionRun,
     StoredRun, UpsertCounts, VaultHeaderRow,
 };
-use crate::{Deleted, NewSweep, RunSelection, StoredSweep, SweepSummary};
+use crate::{Deleted, NewSweep, RollupCheckpoint, RunSelection, StoredSweep, SweepSummary};
 
 /// Every role: what a backend implements and what [`crate::open`] returns. `Send`, so a store
 /// can move to a worker thread.
@@ -69,6 +70,7 @@ pub trait Store:
     + CollectionStore
     + KeyStore
     + ActionStore
+    + RollupStore
     + Send
 {
 }
@@ -84,6 +86,7 @@ impl<T> Store for T where
         + CollectionStore
         + KeyStore
         + ActionStore
+        + RollupStore
         + Send
         + ?Sized
 {
@@ -341,4 +344,24 @@ pub trait ActionStore {
     fn upsert_actions(&mut self, actions: &[CorporateAction]) -> Result<UpsertCounts, StoreError>;
     /// The actions of `symbol`, ordered by ex-date, then kind (`cash_dividend` before `split`).
     fn actions(&self, symbol: &Symbol) -> Result<Vec<CorporateAction>, StoreError>;
+}
+
+/// Roll-ups (`app::data::rollup`): the checkpoint per (symbol, source timeframe, target
+/// timeframe), and the rolled bars written with it.
+pub trait RollupStore {
+    /// The checkpoint of `symbol` rolled from `from` up to `to`, if it was ever rolled.
+    fn rollup_checkpoint(
+        &self,
+        symbol: &Symbol,
+        from: Timeframe,
+        to: Timeframe,
+    ) -> Result<Option<RollupCheckpoint>, StoreError>;
+    /// Upserts `bars` into the series (`checkpoint.symbol`, `checkpoint.to`) as
+    /// [`BarStore::upsert_bars`] does, and writes `checkpoint`, in one transaction; with no bars
+    /// the checkpoint alone.
+    fn upsert_rolled_bars(
+        &mut self,
+        bars: &[Bar],
+        checkpoint: &RollupCheckpoint,
+    ) -> Result<UpsertCounts, StoreError>;
 }

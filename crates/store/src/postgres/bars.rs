@@ -17,6 +17,7 @@ use postgres::{Client, GenericClient, Row, Transaction};
 use super::PgStore;
 use super::copy::BinaryCopy;
 use crate::days::DayRows;
+use crate::rollup::Mark;
 use crate::rows::{
     SeriesRow, page_bounds, parse_symbol, parse_tf, sort_series, sorted_unique, tf_key,
 };
@@ -57,18 +58,20 @@ fn write_rows<R: SeriesRow>(
     Ok(())
 }
 
-/// Upserts one series' rows, and writes `checkpoint` (if any) in the same transaction.
+/// Upserts one series' rows, and writes `mark` (a checkpoint, if any) in the same transaction.
 pub(super) fn upsert<R: DayRows>(
     client: &mut Client,
     lock_key: &str,
     symbol: &Symbol,
     tf: Timeframe,
     rows: &[R],
-    checkpoint: Option<&Checkpoint>,
+    mark: Option<Mark<'_>>,
 ) -> Result<UpsertCounts, StoreError> {
     if rows.is_empty() {
-        if let Some(cp) = checkpoint {
-            super::collect::save_checkpoint(client, cp)?;
+        if let Some(mark) = mark {
+            let mut tx = client.transaction()?;
+            write_mark(&mut tx, mark)?;
+            tx.commit()?;
         }
         return Ok(UpsertCounts::default());
     }
@@ -168,11 +171,18 @@ pub(super) fn upsert<R: DayRows>(
         )?;
     }
     super::days::write(&mut tx, symbol, sid, tf_value, &rows, !occupied)?;
-    if let Some(cp) = checkpoint {
-        super::collect::write_checkpoint(&mut tx, cp)?;
+    if let Some(mark) = mark {
+        write_mark(&mut tx, mark)?;
     }
     tx.commit()?;
     Ok(counts)
+}
+
+fn write_mark(tx: &mut Transaction<'_>, mark: Mark<'_>) -> Result<(), StoreError> {
+    match mark {
+        Mark::Backfill(cp) => super::collect::write_checkpoint(tx, cp),
+        Mark::Rollup(cp) => super::collect::write_rollup_checkpoint(tx, cp),
+    }
 }
 
 pub(super) fn page<R: SeriesRow, C: GenericClient>(
@@ -261,7 +271,7 @@ impl BarStore for PgStore {
             symbol,
             tf,
             bars,
-            Some(checkpoint),
+            Some(Mark::Backfill(checkpoint)),
         )
     }
 

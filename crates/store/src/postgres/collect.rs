@@ -7,7 +7,8 @@ use postgres::{Client, GenericClient, Transaction};
 
 use crate::collection_rows::{covered_json, tf_column};
 use crate::decode::{self, RUN_COLUMNS};
-use crate::rows::count_to_i64;
+use crate::rollup::{RollupCheckpoint, hours_column};
+use crate::rows::{count_to_i64, tf_key};
 use crate::{
     Checkpoint, CheckpointKey, CollectedSeries, CollectionRun, CollectionStore, JobStatus,
     StoreError, StoredCollectionRun,
@@ -232,4 +233,29 @@ impl CollectionStore for PgStore {
     fn collected(&self) -> Result<Vec<CollectedSeries>, StoreError> {
         collected(&mut *self.client.borrow_mut())
     }
+}
+
+/// A roll-up's checkpoint, inside the caller's transaction.
+pub(super) fn write_rollup_checkpoint(
+    tx: &mut Transaction<'_>,
+    cp: &RollupCheckpoint,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO symbols (symbol) VALUES ($1) ON CONFLICT (symbol) DO NOTHING",
+        &[&cp.symbol.as_str()],
+    )?;
+    tx.execute(
+        "INSERT INTO rollup_checkpoints (symbol_id, from_tf, to_tf, hours, last_source)
+         SELECT id, $2, $3, $4, $5 FROM symbols WHERE symbol = $1
+         ON CONFLICT (symbol_id, from_tf, to_tf) DO UPDATE SET
+             hours = excluded.hours, last_source = excluded.last_source",
+        &[
+            &cp.symbol.as_str(),
+            &tf_key(cp.from),
+            &tf_key(cp.to),
+            &hours_column(cp.hours),
+            &cp.last_source.as_i64(),
+        ],
+    )?;
+    Ok(())
 }

@@ -29,6 +29,7 @@ mod days;
 mod keys;
 mod news;
 mod options;
+mod rollup;
 mod runs;
 mod sentiment;
 mod ticks;

@@ -18,6 +18,7 @@ use super::raw::RawStatement;
 
 use super::SqliteStore;
 use crate::days::DayRows;
+use crate::rollup::Mark;
 use crate::rows::{
     SeriesRow, page_bounds, parse_symbol, parse_tf, sort_series, sorted_unique, tf_key,
 };
@@ -139,17 +140,19 @@ fn bind_row<R: SeriesRow>(
     Ok(())
 }
 
-/// Upserts one series' rows, and writes `checkpoint` (if any) in the same transaction.
+/// Upserts one series' rows, and writes `mark` (a checkpoint, if any) in the same transaction.
 pub(super) fn upsert<R: DayRows>(
     conn: &mut Connection,
     symbol: &Symbol,
     tf: Timeframe,
     rows: &[R],
-    checkpoint: Option<&Checkpoint>,
+    mark: Option<Mark<'_>>,
 ) -> Result<UpsertCounts, StoreError> {
     if rows.is_empty() {
-        if let Some(cp) = checkpoint {
-            super::collect::save_checkpoint(conn, cp)?;
+        if let Some(mark) = mark {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            write_mark(&tx, mark)?;
+            tx.commit()?;
         }
         return Ok(UpsertCounts::default());
     }
@@ -202,11 +205,18 @@ pub(super) fn upsert<R: DayRows>(
         ])?;
     }
     super::days::write(&tx, symbol, sid, tf_value, &rows, fresh)?;
-    if let Some(cp) = checkpoint {
-        super::collect::write_checkpoint(&tx, cp)?;
+    if let Some(mark) = mark {
+        write_mark(&tx, mark)?;
     }
     tx.commit()?;
     Ok(counts)
+}
+
+fn write_mark(tx: &Connection, mark: Mark<'_>) -> Result<(), StoreError> {
+    match mark {
+        Mark::Backfill(cp) => super::collect::write_checkpoint(tx, cp),
+        Mark::Rollup(cp) => super::collect::write_rollup_checkpoint(tx, cp),
+    }
 }
 
 fn unix_seconds() -> i64 {
@@ -300,7 +310,13 @@ impl BarStore for SqliteStore {
         bars: &[Bar],
         checkpoint: &Checkpoint,
     ) -> Result<UpsertCounts, StoreError> {
-        upsert::<Bar>(&mut self.conn, symbol, tf, bars, Some(checkpoint))
+        upsert::<Bar>(
+            &mut self.conn,
+            symbol,
+            tf,
+            bars,
+            Some(Mark::Backfill(checkpoint)),
+        )
     }
 
     fn bar_page(

@@ -7,7 +7,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::collection_rows::{covered_json, tf_column};
 use crate::decode::{self, RUN_COLUMNS};
-use crate::rows::count_to_i64;
+use crate::rollup::{RollupCheckpoint, hours_column};
+use crate::rows::{count_to_i64, tf_key};
 use crate::{
     Checkpoint, CheckpointKey, CollectedSeries, CollectionRun, CollectionStore, JobStatus,
     StoreError, StoredCollectionRun,
@@ -211,4 +212,27 @@ impl CollectionStore for SqliteStore {
     fn collected(&self) -> Result<Vec<CollectedSeries>, StoreError> {
         collected(&self.conn)
     }
+}
+
+/// A roll-up's checkpoint, inside the caller's transaction.
+pub(super) fn write_rollup_checkpoint(
+    tx: &Connection,
+    cp: &RollupCheckpoint,
+) -> Result<(), StoreError> {
+    tx.prepare_cached("INSERT INTO symbols (symbol) VALUES (?1) ON CONFLICT (symbol) DO NOTHING")?
+        .execute([cp.symbol.as_str()])?;
+    tx.prepare_cached(
+        "INSERT INTO rollup_checkpoints (symbol_id, from_tf, to_tf, hours, last_source)
+         SELECT id, ?2, ?3, ?4, ?5 FROM symbols WHERE symbol = ?1
+         ON CONFLICT (symbol_id, from_tf, to_tf) DO UPDATE SET
+             hours = excluded.hours, last_source = excluded.last_source",
+    )?
+    .execute(params![
+        cp.symbol.as_str(),
+        tf_key(cp.from),
+        tf_key(cp.to),
+        hours_column(cp.hours),
+        cp.last_source.as_i64()
+    ])?;
+    Ok(())
 }

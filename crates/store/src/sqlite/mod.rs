@@ -23,6 +23,7 @@ mod keys;
 mod news;
 mod options;
 mod raw;
+mod rollup;
 mod runs;
 mod sentiment;
 mod ticks;
