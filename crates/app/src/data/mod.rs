@@ -5,6 +5,8 @@
 //! - [`export`]: one series to CSV, JSON or Parquet, raw or adjusted ([`adjust`]).
 //! - [`actions`]: import a splits-and-dividends file into the store (an upsert).
 //! - [`adjust`]: split and dividend adjustment on read, as of a date, for export and runs.
+//! - [`rollup`]: a series rolled up into longer timeframes, incrementally, batch by batch with
+//!   its checkpoint.
 //! - [`seed`]: deterministic synthetic bars and sentiment.
 //! - [`status`]: rows, range and missing bars of every stored series.
 
@@ -12,5 +14,6 @@ pub mod actions;
 pub mod adjust;
 pub mod export;
 pub mod import;
+pub mod rollup;
 pub mod seed;
 pub mod status;

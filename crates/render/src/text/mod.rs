@@ -1,5 +1,6 @@
 //! Tables for the typed reports of `app` (the `--json` output is the reports themselves):
-//! a run, the run list, a stored run, a comparison; sweeps and status in their own files.
+//! a run, the run list, a stored run, a comparison; sweeps, status and roll-ups in their own
+//! files.
 
 use app::run::Run;
 use app::views::fmt::{money, money_or_blank, pct, ratio, stamp};
@@ -12,10 +13,12 @@ use app::views::{Entry, params_text};
 
 use crate::{Text, table};
 
+mod rollup;
 mod setup;
 mod status;
 mod sweep;
 
+pub use rollup::rollup;
 pub use setup::{agents, key_audit, keys};
 pub use status::status;
 use sweep::grid_text;

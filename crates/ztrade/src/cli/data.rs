@@ -1,8 +1,10 @@
-//! `ztrade data import|export|status|seed|backfill|actions`: files in and out of the store, what
-//! it holds, history from a provider ([`backfill`]), and splits and dividends ([`actions`]).
+//! `ztrade data import|export|status|seed|backfill|actions|rollup`: files in and out of the
+//! store, what it holds, history from a provider ([`backfill`]), splits and dividends
+//! ([`actions`]), and roll-ups into longer timeframes ([`rollup`]).
 
 mod actions;
 mod backfill;
+mod rollup;
 
 use std::path::PathBuf;
 
@@ -115,6 +117,10 @@ pub enum DataCommand {
     /// read bars adjusted for them.
     #[command(subcommand)]
     Actions(actions::ActionsCommand),
+    /// Roll a stored series up into longer timeframes (5m, 15m, 1h, 1d…): buckets on New York
+    /// clock boundaries, the regular session only unless --extended, incremental (only the
+    /// buckets touched since the last roll-up are recomputed) and resumable after a kill.
+    Rollup(rollup::RollupArgs),
 }
 
 /// `--adjust`.
@@ -252,6 +258,7 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
         }
         DataCommand::Backfill(args) => backfill::run(args, g),
         DataCommand::Actions(cmd) => actions::run(cmd, g),
+        DataCommand::Rollup(args) => rollup::run(args, g),
         DataCommand::Seed {
             symbols,
             days,
