@@ -167,7 +167,10 @@ pub(super) fn upsert<R: DayRows>(
             &[&table, &sid, &tf, &(counts.inserted as i64), &first, &last],
         )?;
     }
-    super::days::write(&mut tx, symbol, sid, tf_value, &rows, !occupied)?;
+    // A batch that changed nothing leaves its dates' summaries as they were.
+    if counts.inserted + counts.updated > 0 {
+        super::days::write(&mut tx, symbol, sid, tf_value, &rows, !occupied)?;
+    }
     if let Some(cp) = checkpoint {
         super::collect::write_checkpoint(&mut tx, cp)?;
     }

@@ -201,7 +201,10 @@ pub(super) fn upsert<R: DayRows>(
             last
         ])?;
     }
-    super::days::write(&tx, symbol, sid, tf_value, &rows, fresh)?;
+    // A batch that changed nothing leaves its dates' summaries as they were.
+    if counts.inserted + counts.updated > 0 {
+        super::days::write(&tx, symbol, sid, tf_value, &rows, fresh)?;
+    }
     if let Some(cp) = checkpoint {
         super::collect::write_checkpoint(&tx, cp)?;
     }
