@@ -79,7 +79,7 @@ pub(crate) fn touched<R: DayRows>(
 pub(crate) fn bounds(tf: Timeframe, date: NaiveDate) -> Result<(i64, i64), StoreError> {
     let (lo, hi) = date_bounds(tf, date)
         .ok_or_else(|| StoreError::Invalid(format!("{date} is outside the supported days")))?;
-    Ok((lo.as_i64(), hi.as_i64() - 1))
+    Ok((lo.as_i64(), hi.as_i64()))
 }
 
 pub(crate) fn day_number(date: NaiveDate) -> i64 {

@@ -54,7 +54,7 @@ pub(super) fn write<R: DayRows>(
             symbol: symbol.clone(),
             timeframe: tf,
             start: Some(UnixNanos::new(lo)),
-            end: Some(UnixNanos::new(hi).plus(1)),
+            end: UnixNanos::new(hi).checked_plus(1),
         };
         let stored: Vec<R> = page(conn, &q, None, usize::MAX)?;
         for d in R::summarize(tf, &stored)? {
