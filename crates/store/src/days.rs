@@ -140,6 +140,40 @@ pub(crate) fn from_columns(v: &[Option<i64>; 10]) -> Result<DaySummary, StoreErr
     })
 }
 
+/// Rows per page when building the index of a whole series.
+pub(crate) const REBUILD_PAGE: usize = 100_000;
+
+/// Builds the index of a whole series from its rows, read in pages by `read(x, after)` (the rows
+/// after `after`, at most [`REBUILD_PAGE`]), each complete date handed to `save(x, summary)`. The
+/// last date of a page may go on in the next one, so its rows are carried over.
+pub(crate) fn rebuild<R: DayRows, X: ?Sized>(
+    x: &mut X,
+    tf: Timeframe,
+    mut read: impl FnMut(&mut X, Option<UnixNanos>) -> Result<Vec<R>, StoreError>,
+    mut save: impl FnMut(&mut X, &DaySummary) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut carry: Vec<R> = Vec::new();
+    let mut after = None;
+    loop {
+        let rows = read(x, after)?;
+        let done = rows.len() < REBUILD_PAGE;
+        after = rows.last().map(R::ts);
+        carry.extend(rows);
+        let mut days = R::summarize(tf, &carry)?;
+        let last = if done { None } else { days.pop() };
+        for d in &days {
+            save(x, d)?;
+        }
+        match last {
+            Some(d) => carry.retain(|r| r.ts() >= d.first),
+            None => carry.clear(),
+        }
+        if done {
+            return Ok(());
+        }
+    }
+}
+
 /// `[lo, hi]` day numbers of an optional date range (inclusive both ends).
 pub(crate) fn day_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (i64, i64) {
     (
