@@ -12,14 +12,12 @@
 use chrono::NaiveDate;
 use domain::grid::days::DaySummary;
 use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
-use postgres::{Client, GenericClient, Row, Transaction};
+use postgres::{Client, Row, Transaction};
 
 use super::PgStore;
 use super::copy::BinaryCopy;
 use crate::days::DayRows;
-use crate::rows::{
-    SeriesRow, page_bounds, parse_symbol, parse_tf, sort_series, sorted_unique, tf_key,
-};
+use crate::rows::{SeriesRow, parse_symbol, parse_tf, sort_series, sorted_unique, tf_key};
 use crate::{BarQuery, BarStore, Checkpoint, SeriesStatus, StoreError, UpsertCounts};
 
 /// The symbol's id, created if new, inside the caller's transaction.
@@ -178,44 +176,6 @@ pub(super) fn upsert<R: DayRows>(
     Ok(counts)
 }
 
-pub(super) fn page<R: SeriesRow, C: GenericClient>(
-    client: &mut C,
-    q: &BarQuery,
-    after: Option<UnixNanos>,
-    limit: usize,
-) -> Result<Vec<R>, StoreError> {
-    let Some((lo, hi)) = page_bounds(q, after) else {
-        return Ok(Vec::new());
-    };
-    let sql = format!(
-        "SELECT ts, {} FROM {}
-         WHERE symbol_id = (SELECT id FROM symbols WHERE symbol = $1)
-           AND timeframe = $2 AND ts BETWEEN $3 AND $4
-         ORDER BY ts LIMIT $5",
-        R::COLUMNS.join(", "),
-        R::TABLE
-    );
-    // Pages come through the row protocol. A binary `COPY (SELECT …) TO STDOUT` decoded here was
-    // tried and was no faster: the sync driver spends its time per message either way (about
-    // 0.5 µs of client CPU a bar; the server's index scan is the other half).
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = client.query(
-        &sql,
-        &[&q.symbol.as_str(), &tf_key(q.timeframe), &lo, &hi, &limit],
-    )?;
-    let ncols = R::COLUMNS.len();
-    let mut vals = [None; 16];
-    let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let ts: i64 = row.try_get(0)?;
-        for (c, v) in vals.iter_mut().enumerate().take(ncols) {
-            *v = row.try_get(c + 1)?;
-        }
-        out.push(R::from_values(ts, &vals[..ncols])?);
-    }
-    Ok(out)
-}
-
 pub(super) fn series(client: &mut Client, kind: &str) -> Result<Vec<SeriesStatus>, StoreError> {
     let rows = client.query(
         "SELECT s.symbol, st.timeframe, st.rows, st.first_ts, st.last_ts
@@ -274,7 +234,7 @@ impl BarStore for PgStore {
         after: Option<UnixNanos>,
         limit: usize,
     ) -> Result<Vec<Bar>, StoreError> {
-        page::<Bar, _>(&mut *self.client.borrow_mut(), q, after, limit)
+        super::pages::page::<Bar, _>(&mut *self.client.borrow_mut(), q, after, limit)
     }
 
     fn series(&self) -> Result<Vec<SeriesStatus>, StoreError> {
@@ -307,7 +267,7 @@ impl BarStore for PgStore {
         after: Option<UnixNanos>,
         limit: usize,
     ) -> Result<Vec<QuoteBar>, StoreError> {
-        page::<QuoteBar, _>(&mut *self.client.borrow_mut(), q, after, limit)
+        super::pages::page::<QuoteBar, _>(&mut *self.client.borrow_mut(), q, after, limit)
     }
 
     fn quote_series(&self) -> Result<Vec<SeriesStatus>, StoreError> {

@@ -7,7 +7,7 @@ use domain::grid::days::DaySummary;
 use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
 use postgres::{Client, GenericClient, Statement};
 
-use super::bars::page;
+use super::pages::page;
 use crate::days::{
     DayRows, REBUILD_PAGE, bounds, columns, day_range, from_columns, rebuild, touched,
 };

@@ -6,7 +6,7 @@ use domain::grid::days::DaySummary;
 use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
 use rusqlite::{Connection, params};
 
-use super::bars::page;
+use super::pages::page;
 use crate::days::{
     DayRows, REBUILD_PAGE, bounds, columns, day_range, from_columns, rebuild, touched,
 };
