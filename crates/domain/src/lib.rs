@@ -5,6 +5,7 @@
 //! - [`symbol`], [`timeframe`]: what a series is keyed by.
 //! - [`bar`], [`quote_bar`], [`tick`], [`option`], [`sentiment`], [`corporate_action`]: the records, each with a
 //!   validating constructor whose error names the field.
+//! - [`aggregate`]: trade ticks → bars (sale-condition rules, vwap, trade count), pure.
 //! - [`execution`]: a run's [`Fill`]s and [`EquityPoint`]s, one shape from engine to store to view.
 //! - [`news`]: [`NewsArticle`], one article from the provider's page to the store and the scorer.
 //! - [`provider`]: [`Provider`], the data vendors an article, a job or an API key belongs to.
@@ -15,6 +16,7 @@
 //! - [`span`]: where a bar's period ends, and the days a stored bar may cover.
 //! - [`error`]: [`DomainError`], one variant per kind of bad value, always naming the field.
 
+pub mod aggregate;
 pub mod bar;
 pub mod calendar;
 pub mod civil;
