@@ -38,6 +38,7 @@ pub const SQLITE: &[Migration] = &[
     m!(5, "collection", "sqlite/0005_collection.sql"),
     m!(6, "api_keys", "sqlite/0006_api_keys.sql"),
     m!(7, "sweeps", "sqlite/0007_sweeps.sql"),
+    m!(10, "tick_bars", "sqlite/0010_tick_bars.sql"),
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -52,6 +53,7 @@ pub const POSTGRES: &[Migration] = &[
     m!(5, "collection", "postgres/0005_collection.sql"),
     m!(6, "api_keys", "postgres/0006_api_keys.sql"),
     m!(7, "sweeps", "postgres/0007_sweeps.sql"),
+    m!(10, "tick_bars", "postgres/0010_tick_bars.sql"),
 ];
 
 /// Highest version this binary knows.

@@ -14,7 +14,9 @@
 //! - [`SentimentStore`] (sentiment): `app::data::seed`, `app::run` (`Source`), `app::demo`.
 //! - [`RunStore`] (backtest runs, their trades and equity): `app::run::save`,
 //!   `app::run::backtest`, `app::sweep::sweep`, `app::demo`, `ztrade backtest list|show|compare`.
-//! - [`TickStore`] (trades, quotes): `Batch::write` and the tick backfill.
+//! - [`TickStore`] (trades, quotes): `Batch::write` and the tick backfill, `app::data::ticks`
+//!   (tick files in), `app::data::aggregate` (reads trades).
+//! - [`AggregateStore`] (bars made from ticks, with `bar_origins`): `app::data::aggregate`.
 //! - [`OptionStore`] (option snapshots): `Batch::write`, the options worker.
 //! - [`NewsStore`] (news, its tickers, derived sentiment): `Batch::write`, the news worker.
 //! - [`CollectionStore`] (checkpoints, job runs): `collector::health::job_health`, the
@@ -45,7 +47,7 @@ use domain::{
 };
 
 use crate::{
-    ApiKeyRow, Backend, BarQuery, BarStream, Checkpoint, CheckpointKey, CollectedSeries,
+    ApiKeyRow, Backend, BarOrigin, BarQuery, BarStream, Checkpoint, CheckpointKey, CollectedSeries,
     CollectionRun, JobStatus, KeyAuditRow, MigrationInfo, NewRun, NewsCounts, QuoteBarStream,
     RunFilter, RunSummary, SchemaStatus, Seq, SeriesStatus, StoreError, StoredCollectionRun,
     StoredRun, UpsertCounts, VaultHeaderRow,
@@ -60,6 +62,7 @@ pub trait Store:
     + SentimentStore
     + RunStore
     + TickStore
+    + AggregateStore
     + OptionStore
     + NewsStore
     + CollectionStore
@@ -74,6 +77,7 @@ impl<T> Store for T where
         + SentimentStore
         + RunStore
         + TickStore
+        + AggregateStore
         + OptionStore
         + NewsStore
         + CollectionStore
@@ -306,4 +310,20 @@ pub trait KeyStore {
     fn add_key_audit(&mut self, audit: &KeyAuditRow) -> Result<(), StoreError>;
     /// The audit trail, oldest first.
     fn key_audit(&self) -> Result<Vec<KeyAuditRow>, StoreError>;
+}
+
+/// Bars made from stored ticks, written together with where they came from.
+pub trait AggregateStore {
+    /// [`BarStore::upsert_bars`] and a `bar_origins` row for them, in one transaction. The
+    /// origin replaces the rows of the series that lie within `[origin.first, origin.last]`, so
+    /// aggregating a range again leaves one row per batch.
+    fn upsert_aggregated_bars(
+        &mut self,
+        symbol: &Symbol,
+        tf: Timeframe,
+        bars: &[Bar],
+        origin: &BarOrigin,
+    ) -> Result<UpsertCounts, StoreError>;
+    /// The recorded origins of one series, in time order.
+    fn bar_origins(&self, symbol: &Symbol, tf: Timeframe) -> Result<Vec<BarOrigin>, StoreError>;
 }

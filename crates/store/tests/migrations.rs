@@ -144,7 +144,12 @@ fn older_database_migrates_forward(db: &TestDb) {
         .filter(|m| m.applied_at.is_none())
         .map(|m| m.version)
         .collect();
-    assert_eq!(pending, (2..=status.latest).collect::<Vec<_>>());
+    let after_first: Vec<i64> = list(db)
+        .iter()
+        .map(|m| m.version)
+        .filter(|v| *v > 1)
+        .collect();
+    assert_eq!(pending, after_first);
 
     let s = store::open_migrated(&db.url).unwrap();
     assert_eq!(s.schema_status().unwrap().current, status.latest);

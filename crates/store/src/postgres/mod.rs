@@ -26,6 +26,7 @@ mod copy;
 mod keys;
 mod news;
 mod options;
+mod origins;
 mod runs;
 mod sentiment;
 mod ticks;

@@ -114,6 +114,7 @@ pub(super) fn upsert_trades(
         .map(|r| join_codes(&r.tick.conditions, "trade"))
         .collect::<Result<_, _>>()?;
     let trade_id: Vec<Option<&str>> = rows.iter().map(|r| r.tick.trade_id.as_deref()).collect();
+    let suspicious: Vec<bool> = rows.iter().map(|r| r.tick.suspicious).collect();
     let mut tx = client.transaction()?;
     let mut counts = UpsertCounts::default();
     if !rows.is_empty() {
@@ -129,8 +130,9 @@ pub(super) fn upsert_trades(
                 ("exchange", "text", ""),
                 ("conditions", "text", ""),
                 ("trade_id", "text", ""),
+                ("suspicious", "bool", ""),
             ],
-            &[("symbol_id", "$8::int4")],
+            &[("symbol_id", "$9::int4")],
         );
         counts = merge(
             &mut tx,
@@ -143,6 +145,7 @@ pub(super) fn upsert_trades(
                 &exchange,
                 &conditions,
                 &trade_id,
+                &suspicious,
                 &sid,
             ],
             rows.len(),
@@ -174,6 +177,7 @@ pub(super) fn upsert_quotes(
         .iter()
         .map(|r| join_codes(&r.tick.conditions, "quote"))
         .collect::<Result<_, _>>()?;
+    let suspicious: Vec<bool> = rows.iter().map(|r| r.tick.suspicious).collect();
     let mut tx = client.transaction()?;
     let mut counts = UpsertCounts::default();
     if !rows.is_empty() {
@@ -191,8 +195,9 @@ pub(super) fn upsert_quotes(
                 ("bid_exchange", "text", ""),
                 ("ask_exchange", "text", ""),
                 ("conditions", "text", ""),
+                ("suspicious", "bool", ""),
             ],
-            &[("symbol_id", "$10::int4")],
+            &[("symbol_id", "$11::int4")],
         );
         counts = merge(
             &mut tx,
@@ -207,6 +212,7 @@ pub(super) fn upsert_quotes(
                 &bid_ex,
                 &ask_ex,
                 &conditions,
+                &suspicious,
                 &sid,
             ],
             rows.len(),
@@ -237,7 +243,8 @@ pub(super) fn trades(
         return Ok(Vec::new());
     };
     let rows = client.query(
-        "SELECT ts, seq, price, size, exchange, conditions, trade_id FROM market_trades
+        "SELECT ts, seq, price, size, exchange, conditions, trade_id, suspicious
+         FROM market_trades
          WHERE symbol_id = (SELECT id FROM symbols WHERE symbol = $1) AND ts BETWEEN $2 AND $3
          ORDER BY ts, seq",
         &[&symbol.as_str(), &lo, &hi],
@@ -253,6 +260,7 @@ pub(super) fn trades(
                     exchange: r.try_get(4)?,
                     conditions: split_codes(r.try_get(5)?),
                     trade_id: r.try_get(6)?,
+                    suspicious: r.try_get(7)?,
                 },
             })
         })
@@ -269,7 +277,8 @@ pub(super) fn quotes(
         return Ok(Vec::new());
     };
     let rows = client.query(
-        "SELECT ts, seq, bid, ask, bid_size, ask_size, bid_exchange, ask_exchange, conditions
+        "SELECT ts, seq, bid, ask, bid_size, ask_size, bid_exchange, ask_exchange, conditions,
+                suspicious
          FROM market_quotes
          WHERE symbol_id = (SELECT id FROM symbols WHERE symbol = $1) AND ts BETWEEN $2 AND $3
          ORDER BY ts, seq",
@@ -288,6 +297,7 @@ pub(super) fn quotes(
                     bid_exchange: r.try_get(6)?,
                     ask_exchange: r.try_get(7)?,
                     conditions: split_codes(r.try_get(8)?),
+                    suspicious: r.try_get(9)?,
                 },
             })
         })

@@ -19,6 +19,7 @@ mod collect;
 mod keys;
 mod news;
 mod options;
+mod origins;
 mod raw;
 mod runs;
 mod sentiment;
