@@ -1,7 +1,8 @@
 //! ztrade's files: what users bring in, what they take out, and made-up data for demos.
 //!
 //! - [`import`]: bar and quote-bar CSV files (plain or gzipped, the layouts of LEAN, Yahoo,
-//!   pandas, backtrader…) into validated [`domain::Bar`]s; errors read `FILE:LINE: field: reason`.
+//!   pandas, backtrader…) into validated [`domain::Bar`]s, and trade/quote tick files
+//!   ([`import::ticks`]); errors read `FILE:LINE: field: reason`.
 //! - [`export`]: bars out as CSV, JSON or Parquet (readable by pandas and polars), streamed from
 //!   an iterator so memory stays flat.
 //! - [`synth`]: deterministic synthetic bars and sentiment on the NYSE calendar.
