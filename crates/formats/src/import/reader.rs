@@ -195,6 +195,9 @@ fn run(
     st.finish()
 }
 
+/// What [`for_each_line`] calls with each line and whether it is a last line with no newline.
+pub(super) type OnLine<'a> = &'a mut dyn FnMut(&[u8], bool) -> Result<(), ImportError>;
+
 /// Calls `on_line` with every line of `reader` (newline excluded; `true` for a last line that
 /// has no newline), and `progress` with `consumed()` about once per MiB.
 pub(super) fn for_each_line(
@@ -202,7 +205,7 @@ pub(super) fn for_each_line(
     reader: &mut dyn Read,
     consumed: &mut dyn FnMut() -> u64,
     progress: &mut dyn FnMut(u64),
-    on_line: &mut dyn FnMut(&[u8], bool) -> Result<(), ImportError>,
+    on_line: OnLine<'_>,
 ) -> Result<(), ImportError> {
     let io_err = |source| ImportError::Io {
         file: name.to_path_buf(),
