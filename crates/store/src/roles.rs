@@ -212,6 +212,8 @@ pub trait TickStore {
         quotes: &[Seq<QuoteTick>],
         checkpoint: Option<&Checkpoint>,
     ) -> Result<UpsertCounts, StoreError>;
+    /// The first and last timestamp of `symbol`'s trades, if it has any.
+    fn trade_span(&self, symbol: &Symbol) -> Result<Option<(UnixNanos, UnixNanos)>, StoreError>;
     /// Trades of `symbol` with `start ≤ ts < end`, ordered by (ts, seq).
     fn trades(
         &self,

@@ -305,6 +305,19 @@ pub(super) fn quotes(
 }
 
 impl TickStore for PgStore {
+    fn trade_span(&self, symbol: &Symbol) -> Result<Option<(UnixNanos, UnixNanos)>, StoreError> {
+        let row = self.client.borrow_mut().query_one(
+            "SELECT min(ts), max(ts) FROM market_trades
+             WHERE symbol_id = (SELECT id FROM symbols WHERE symbol = $1)",
+            &[&symbol.as_str()],
+        )?;
+        let span: (Option<i64>, Option<i64>) = (row.try_get(0)?, row.try_get(1)?);
+        Ok(match span {
+            (Some(a), Some(b)) => Some((UnixNanos::new(a), UnixNanos::new(b))),
+            _ => None,
+        })
+    }
+
     fn upsert_trades(
         &mut self,
         symbol: &Symbol,

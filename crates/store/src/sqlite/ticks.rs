@@ -336,6 +336,20 @@ pub(super) fn quotes(
 }
 
 impl TickStore for SqliteStore {
+    fn trade_span(&self, symbol: &Symbol) -> Result<Option<(UnixNanos, UnixNanos)>, StoreError> {
+        let span: (Option<i64>, Option<i64>) = self
+            .conn
+            .prepare_cached(
+                "SELECT min(ts), max(ts) FROM market_trades
+                 WHERE symbol_id = (SELECT id FROM symbols WHERE symbol = ?1)",
+            )?
+            .query_row([symbol.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(match span {
+            (Some(a), Some(b)) => Some((UnixNanos::new(a), UnixNanos::new(b))),
+            _ => None,
+        })
+    }
+
     fn upsert_trades(
         &mut self,
         symbol: &Symbol,
