@@ -2,11 +2,17 @@
 //!
 //! - [`import`]: a CSV file read whole and checked ([`formats::import`]), then stored in one
 //!   transaction: a refused file stores nothing.
+//! - [`ticks`]: a trade or quote tick file, read whole and checked, stored in batches keyed by
+//!   (ts, seq): re-importing it changes nothing.
+//! - [`aggregate`]: bars from stored trades (sale-condition rules, vwap, trade count), written
+//!   per day with their origin.
 //! - [`export`]: one series to CSV, JSON or Parquet.
 //! - [`seed`]: deterministic synthetic bars and sentiment.
 //! - [`status`]: rows, range and missing bars of every stored series.
 
+pub mod aggregate;
 pub mod export;
 pub mod import;
 pub mod seed;
 pub mod status;
+pub mod ticks;
