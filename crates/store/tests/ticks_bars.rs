@@ -27,6 +27,10 @@ fn suspicious_flag_round_trips(db: &TestDb) {
         upserted(2, 0, 0)
     );
     assert_eq!(s.trades(&spy, None, None).unwrap(), batch);
+    s.upsert_trades(&spy, &[seq(0, trade(3, 1, ""))], None)
+        .unwrap();
+    assert_eq!(s.trade_span(&spy).unwrap(), Some((ts(0), ts(3))));
+    assert_eq!(s.trade_span(&Symbol::lit("QQQ")).unwrap(), None);
     // Clearing the flag is a change.
     let mut cleared = batch.clone();
     cleared[1].tick.suspicious = false;
