@@ -1,8 +1,8 @@
 //! Trades and quotes in SQLite.
 //!
 //! Each batch is one IMMEDIATE transaction (plus the checkpoint, when given). Speed comes from the
-//! bar path's habits: statements inserting [`CHUNK`] rows each, with the symbol id bound once as
-//! `?1`; and, when the batch's [first, last] holds no tick of the symbol yet (a first import, a
+//! bar path's habits: statements inserting [`CHUNK`] rows each, with the symbol id and
+//! created_at bound once as `?1`, `?2`; and, when the batch's [first, last] holds no tick of the symbol yet (a first import, a
 //! backfill of new days), a plain INSERT instead of the upsert. Otherwise each row is an
 //! `INSERT … ON CONFLICT DO UPDATE … WHERE <a column differs>`: rows in the range before and after
 //! give `inserted`, and `changes()` (which the WHERE keeps at 0 for identical rows) gives
@@ -20,6 +20,10 @@ use crate::{Checkpoint, Seq, StoreError, TickStore, UpsertCounts};
 
 /// Rows per multi-row INSERT (as for bars: 32 rows a statement, then the gain is flat).
 const CHUNK: usize = 32;
+
+/// Leading parameters shared by every row: symbol_id, created_at (bound once, where the
+/// column's default would call `unixepoch()` for every row).
+const SHARED: usize = 2;
 
 /// One tick table: its name, value columns (after symbol_id, ts, seq) and row conversions.
 trait TickRow: Sized {
@@ -150,7 +154,7 @@ fn insert_sql<T: TickRow>(rows: usize, upsert: bool) -> String {
     let cols = T::COLUMNS;
     let per_row = 2 + cols.len();
     let mut sql = format!(
-        "INSERT INTO {} (symbol_id, ts, seq, {}) VALUES ",
+        "INSERT INTO {} (symbol_id, created_at, ts, seq, {}) VALUES ",
         T::TABLE,
         cols.join(", ")
     );
@@ -158,9 +162,9 @@ fn insert_sql<T: TickRow>(rows: usize, upsert: bool) -> String {
         if r > 0 {
             sql.push_str(", ");
         }
-        sql.push_str("(?1");
+        sql.push_str("(?1, ?2");
         for c in 0..per_row {
-            sql.push_str(&format!(", ?{}", 2 + r * per_row + c));
+            sql.push_str(&format!(", ?{}", SHARED + 1 + r * per_row + c));
         }
         sql.push(')');
     }
@@ -199,19 +203,24 @@ fn write_rows<T: TickRow>(
 ) -> Result<u64, StoreError> {
     let mut many = conn.prepare_cached(&insert_sql::<T>(CHUNK, upsert))?;
     let mut one = conn.prepare_cached(&insert_sql::<T>(1, upsert))?;
-    many.raw_bind_parameter(1, sid)?;
-    one.raw_bind_parameter(1, sid)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    for stmt in [&mut *many, &mut *one] {
+        stmt.raw_bind_parameter(1, sid)?;
+        stmt.raw_bind_parameter(2, now)?;
+    }
     let mut changed = 0u64;
     let mut chunks = rows.chunks_exact(CHUNK);
     for chunk in &mut chunks {
-        let mut i = 2;
+        let mut i = SHARED + 1;
         for row in chunk {
             bind_row(&mut many, &mut i, row)?;
         }
         changed += many.raw_execute()? as u64;
     }
     for row in chunks.remainder() {
-        let mut i = 2;
+        let mut i = SHARED + 1;
         bind_row(&mut one, &mut i, row)?;
         changed += one.raw_execute()? as u64;
     }
