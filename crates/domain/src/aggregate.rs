@@ -84,11 +84,23 @@ pub fn lean_counts(flags: u64) -> Counts {
 }
 
 /// A LEAN `sale_condition` (hex digits, as written) → its flag set.
+#[inline]
 pub fn parse_lean_flags(code: &str) -> Option<u64> {
-    if code.is_empty() || code.len() > 16 {
+    let b = code.as_bytes();
+    if b.is_empty() || b.len() > 16 {
         return None;
     }
-    u64::from_str_radix(code, 16).ok()
+    let mut v = 0u64;
+    for &c in b {
+        let d = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => return None,
+        };
+        v = (v << 4) | u64::from(d);
+    }
+    Some(v)
 }
 
 /// What an aggregation saw.
@@ -139,8 +151,6 @@ pub struct Aggregator {
     last_ts: i64,
     bars: Vec<Bar>,
     stats: AggregateStats,
-    /// The last condition code read and its rule (ticks in a row often share one).
-    memo: Option<(String, Counts)>,
 }
 
 impl Aggregator {
@@ -162,11 +172,11 @@ impl Aggregator {
             last_ts: i64::MIN,
             bars: Vec::new(),
             stats: AggregateStats::default(),
-            memo: None,
         })
     }
 
-    fn counts(&mut self, tick: &TradeTick) -> Result<Counts, DomainError> {
+    #[inline]
+    fn counts(&self, tick: &TradeTick) -> Result<Counts, DomainError> {
         if self.rules == Conditions::All {
             return Ok(Counts {
                 price: true,
@@ -178,16 +188,7 @@ impl Aggregator {
                 price: true,
                 volume: true,
             }),
-            [one] => {
-                if let Some((code, c)) = &self.memo
-                    && code == one
-                {
-                    return Ok(*c);
-                }
-                let c = lean_counts(lean_flags(one, tick.ts)?);
-                self.memo = Some((one.clone(), c));
-                Ok(c)
-            }
+            [one] => Ok(lean_counts(lean_flags(one, tick.ts)?)),
             many => {
                 let mut flags = 0;
                 for code in many {

@@ -138,3 +138,13 @@ fn five_minute_periods_start_on_multiples() {
     let starts: Vec<String> = bars.iter().map(|b| b.ts.to_rfc3339()).collect();
     assert_eq!(starts, ["2013-10-07T13:30:00Z", "2013-10-07T13:35:00Z"]);
 }
+
+#[test]
+fn lean_flags_are_hex() {
+    assert_eq!(parse_lean_flags("20002000"), Some(0x2000_2000));
+    assert_eq!(parse_lean_flags("1"), Some(1));
+    assert_eq!(parse_lean_flags("aB"), Some(0xab));
+    for bad in ["", "@", "12 ", "-1", "11111111111111111"] {
+        assert_eq!(parse_lean_flags(bad), None, "{bad:?}");
+    }
+}

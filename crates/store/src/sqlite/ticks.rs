@@ -153,8 +153,12 @@ fn count_range(
 fn insert_sql<T: TickRow>(rows: usize, upsert: bool) -> String {
     let cols = T::COLUMNS;
     let per_row = 2 + cols.len();
+    // The plain insert is `OR FAIL`: a failing row then stops the statement without undoing its
+    // earlier rows, so SQLite keeps no statement journal (the whole batch is rolled back anyway,
+    // since the transaction is not committed).
     let mut sql = format!(
-        "INSERT INTO {} (symbol_id, created_at, ts, seq, {}) VALUES ",
+        "INSERT {}INTO {} (symbol_id, created_at, ts, seq, {}) VALUES ",
+        if upsert { "" } else { "OR FAIL " },
         T::TABLE,
         cols.join(", ")
     );
