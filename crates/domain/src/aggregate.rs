@@ -227,10 +227,12 @@ impl Aggregator {
         if !counts.price {
             self.stats.volume_only += 1;
         }
-        let start = ts - ts.rem_euclid(self.step);
         let open = match &mut self.open {
-            Some(o) if o.start == start => o,
+            // Ticks come in time order, so `ts ≥ o.start`: one subtraction tells whether the
+            // tick is still in the open period, with no division.
+            Some(o) if (ts.wrapping_sub(o.start) as u64) < self.step as u64 => o,
             slot => {
+                let start = ts - ts.rem_euclid(self.step);
                 if let Some(done) = slot.take() {
                     self.bars.push(close(done, &mut self.stats)?);
                 }
