@@ -45,8 +45,8 @@ pub use error::StoreError;
 pub use keys::{ApiKeyRow, KeyAuditRow, VaultHeaderRow};
 pub use retry::BusyRetry;
 pub use roles::{
-    ActionStore, BarStore, CollectionStore, KeyStore, NewsStore, OptionStore, RunStore,
-    SchemaStore, SentimentStore, Store, TickStore,
+    ActionStore, AggregateStore, BarStore, CollectionStore, KeyStore, NewsStore, OptionStore,
+    RunStore, SchemaStore, SentimentStore, Store, TickStore,
 };
 pub use stream::{BarStream, QuoteBarStream};
 pub use types::*;

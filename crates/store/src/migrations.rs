@@ -39,6 +39,7 @@ pub const SQLITE: &[Migration] = &[
     m!(6, "api_keys", "sqlite/0006_api_keys.sql"),
     m!(7, "sweeps", "sqlite/0007_sweeps.sql"),
     m!(8, "series_days", "sqlite/0008_series_days.sql"),
+    m!(9, "tick_bars", "sqlite/0009_tick_bars.sql"),
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -54,6 +55,7 @@ pub const POSTGRES: &[Migration] = &[
     m!(6, "api_keys", "postgres/0006_api_keys.sql"),
     m!(7, "sweeps", "postgres/0007_sweeps.sql"),
     m!(8, "series_days", "postgres/0008_series_days.sql"),
+    m!(9, "tick_bars", "postgres/0009_tick_bars.sql"),
 ];
 
 /// The migration that adds the day index; each backend builds the index of the bars already

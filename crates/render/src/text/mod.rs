@@ -1,5 +1,6 @@
 //! Tables for the typed reports of `app` (the `--json` output is the reports themselves):
-//! a run, the run list, a stored run, a comparison; sweeps and status in their own files.
+//! a run, the run list, a stored run, a comparison; sweeps, status and `data aggregate` in their
+//! own files.
 
 use app::run::Run;
 use app::views::fmt::{money, money_or_blank, pct, ratio, stamp};
@@ -12,10 +13,12 @@ use app::views::{Entry, params_text};
 
 use crate::{Text, table};
 
+mod aggregate;
 mod setup;
 mod status;
 mod sweep;
 
+pub use aggregate::aggregate;
 pub use setup::{agents, key_audit, keys};
 pub use status::status;
 use sweep::grid_text;

@@ -55,7 +55,11 @@ fn write_rows<R: SeriesRow>(
     Ok(())
 }
 
-/// Upserts one series' rows, and writes `checkpoint` (if any) in the same transaction.
+/// More writes of a batch, in its transaction: (transaction, symbol id, timeframe key).
+pub(super) type Extra<'a> = &'a dyn Fn(&mut Transaction<'_>, i32, &str) -> Result<(), StoreError>;
+
+/// Upserts one series' rows, and writes `checkpoint` (if any) and runs `extra` (if any) in the
+/// same transaction.
 pub(super) fn upsert<R: DayRows>(
     client: &mut Client,
     lock_key: &str,
@@ -63,6 +67,7 @@ pub(super) fn upsert<R: DayRows>(
     tf: Timeframe,
     rows: &[R],
     checkpoint: Option<&Checkpoint>,
+    extra: Option<Extra<'_>>,
 ) -> Result<UpsertCounts, StoreError> {
     if rows.is_empty() {
         if let Some(cp) = checkpoint {
@@ -172,6 +177,9 @@ pub(super) fn upsert<R: DayRows>(
     if let Some(cp) = checkpoint {
         super::collect::write_checkpoint(&mut tx, cp)?;
     }
+    if let Some(extra) = extra {
+        extra(&mut tx, sid, &tf)?;
+    }
     tx.commit()?;
     Ok(counts)
 }
@@ -207,7 +215,7 @@ impl BarStore for PgStore {
         bars: &[Bar],
     ) -> Result<UpsertCounts, StoreError> {
         let key = self.lock_key("series");
-        upsert::<Bar>(self.client.get_mut(), &key, symbol, tf, bars, None)
+        upsert::<Bar>(self.client.get_mut(), &key, symbol, tf, bars, None, None)
     }
 
     fn upsert_bars_with_checkpoint(
@@ -225,6 +233,7 @@ impl BarStore for PgStore {
             tf,
             bars,
             Some(checkpoint),
+            None,
         )
     }
 
@@ -258,7 +267,7 @@ impl BarStore for PgStore {
         bars: &[QuoteBar],
     ) -> Result<UpsertCounts, StoreError> {
         let key = self.lock_key("series");
-        upsert::<QuoteBar>(self.client.get_mut(), &key, symbol, tf, bars, None)
+        upsert::<QuoteBar>(self.client.get_mut(), &key, symbol, tf, bars, None, None)
     }
 
     fn quote_bar_page(

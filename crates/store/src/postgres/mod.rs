@@ -31,6 +31,7 @@ mod days;
 mod keys;
 mod news;
 mod options;
+mod origins;
 mod pages;
 mod runs;
 mod sentiment;

@@ -135,13 +135,18 @@ fn bind_row<R: SeriesRow>(
     Ok(())
 }
 
-/// Upserts one series' rows, and writes `checkpoint` (if any) in the same transaction.
+/// More writes of a batch, in its transaction: (connection, symbol id, timeframe key).
+pub(super) type Extra<'a> = &'a dyn Fn(&Connection, i64, &str) -> Result<(), StoreError>;
+
+/// Upserts one series' rows, and writes `checkpoint` (if any) and runs `extra` (if any) in the
+/// same transaction.
 pub(super) fn upsert<R: DayRows>(
     conn: &mut Connection,
     symbol: &Symbol,
     tf: Timeframe,
     rows: &[R],
     checkpoint: Option<&Checkpoint>,
+    extra: Option<Extra<'_>>,
 ) -> Result<UpsertCounts, StoreError> {
     if rows.is_empty() {
         if let Some(cp) = checkpoint {
@@ -204,6 +209,9 @@ pub(super) fn upsert<R: DayRows>(
     if let Some(cp) = checkpoint {
         super::collect::write_checkpoint(&tx, cp)?;
     }
+    if let Some(extra) = extra {
+        extra(&tx, sid, &tf)?;
+    }
     tx.commit()?;
     Ok(counts)
 }
@@ -247,7 +255,7 @@ impl BarStore for SqliteStore {
         tf: Timeframe,
         bars: &[Bar],
     ) -> Result<UpsertCounts, StoreError> {
-        upsert::<Bar>(&mut self.conn, symbol, tf, bars, None)
+        upsert::<Bar>(&mut self.conn, symbol, tf, bars, None, None)
     }
 
     fn upsert_bars_with_checkpoint(
@@ -257,7 +265,7 @@ impl BarStore for SqliteStore {
         bars: &[Bar],
         checkpoint: &Checkpoint,
     ) -> Result<UpsertCounts, StoreError> {
-        upsert::<Bar>(&mut self.conn, symbol, tf, bars, Some(checkpoint))
+        upsert::<Bar>(&mut self.conn, symbol, tf, bars, Some(checkpoint), None)
     }
 
     fn bar_page(
@@ -289,7 +297,7 @@ impl BarStore for SqliteStore {
         tf: Timeframe,
         bars: &[QuoteBar],
     ) -> Result<UpsertCounts, StoreError> {
-        upsert::<QuoteBar>(&mut self.conn, symbol, tf, bars, None)
+        upsert::<QuoteBar>(&mut self.conn, symbol, tf, bars, None, None)
     }
 
     fn quote_bar_page(

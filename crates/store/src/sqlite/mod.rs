@@ -24,6 +24,7 @@ mod days;
 mod keys;
 mod news;
 mod options;
+mod origins;
 mod pages;
 mod raw;
 mod runs;
