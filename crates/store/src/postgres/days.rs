@@ -118,6 +118,7 @@ fn rebuild_series<R: DayRows, C: GenericClient>(
     rebuild::<R, C>(
         client,
         tf,
+        REBUILD_PAGE,
         |c, after| page(c, &q, after, REBUILD_PAGE),
         |c, d| save(c, &stmt, key, d),
     )

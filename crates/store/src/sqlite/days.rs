@@ -112,6 +112,7 @@ fn rebuild_series<R: DayRows>(
     rebuild::<R, &Connection>(
         &mut conn,
         tf,
+        REBUILD_PAGE,
         |c, after| page(c, &q, after, REBUILD_PAGE),
         |c, d| save(c, R::TABLE, sid, &key, d),
     )
