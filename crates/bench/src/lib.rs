@@ -6,6 +6,8 @@
 //!   and reading bars back in timestamp order.
 //! - [`engine`]: `backtest run` end to end on stored bars, and the engine's per-bar cost, vs a
 //!   hand-written loop over the same CSV ([`baseline`]); multi-symbol and sweep figures.
+//! - [`ticks`]: tick import into SQLite vs `sqlite3 .import` (and PostgreSQL vs `psql \copy`),
+//!   ticks → bars in memory vs a hand-written loop, and `data aggregate` end to end.
 //! - [`baseline`]: that hand-written loop.
 //! - [`csv_import`]: the CSV reader alone (`examples/measure_import.rs`).
 //!
@@ -15,6 +17,7 @@ pub mod baseline;
 pub mod csv_import;
 pub mod engine;
 pub mod import;
+pub mod ticks;
 
 use std::path::Path;
 use std::process::Command;

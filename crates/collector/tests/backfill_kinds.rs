@@ -113,6 +113,7 @@ fn grouped_trades(sizes: &[usize]) -> (Vec<Row>, Vec<Seq<TradeTick>>) {
                     exchange: "V".into(),
                     conditions: vec!["@".into(), "I".into()],
                     trade_id: Some(id.to_string()),
+                    suspicious: false,
                 },
             });
         }

@@ -7,6 +7,7 @@
 //!   validating constructor whose error names the field.
 //! - [`adjust`]: split and dividend adjustment on read (the multiplicative method, point in
 //!   time), exact multipliers, never rewriting a stored bar.
+//! - [`aggregate`]: trade ticks → bars (sale-condition rules, vwap, trade count), pure.
 //! - [`execution`]: a run's [`Fill`]s and [`EquityPoint`]s, one shape from engine to store to view.
 //! - [`news`]: [`NewsArticle`], one article from the provider's page to the store and the scorer.
 //! - [`provider`]: [`Provider`], the data vendors an article, a job or an API key belongs to.
@@ -18,6 +19,7 @@
 //! - [`error`]: [`DomainError`], one variant per kind of bad value, always naming the field.
 
 pub mod adjust;
+pub mod aggregate;
 pub mod bar;
 pub mod calendar;
 pub mod civil;

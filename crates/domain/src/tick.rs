@@ -16,6 +16,10 @@ pub struct TradeTick {
     pub conditions: Vec<String>,
     /// The provider's trade id where it sends one; with `ts` it tells true duplicates apart.
     pub trade_id: Option<String>,
+    /// The vendor marked the print as suspicious (LEAN/AlgoSeek's `suspicious` column). Kept in
+    /// the store; bars made from ticks leave it out.
+    #[serde(default)]
+    pub suspicious: bool,
 }
 
 impl TradeTick {
@@ -32,7 +36,8 @@ impl TradeTick {
 }
 
 /// Top of book. A crossed quote (ask below bid) is real data from some feeds, so it is stored
-/// and flagged by [`QuoteTick::is_crossed`], not rejected.
+/// and flagged by [`QuoteTick::is_crossed`], not rejected. A side with price 0 and size 0 is
+/// absent from this update (a one-sided quote, as LEAN writes them): see [`QuoteTick::has_bid`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuoteTick {
     pub ts: UnixNanos,
@@ -43,6 +48,9 @@ pub struct QuoteTick {
     pub bid_exchange: String,
     pub ask_exchange: String,
     pub conditions: Vec<String>,
+    /// The vendor marked the update as suspicious.
+    #[serde(default)]
+    pub suspicious: bool,
 }
 
 impl QuoteTick {
@@ -56,6 +64,16 @@ impl QuoteTick {
             return Err(DomainError::new("ask_size", "negative size"));
         }
         Ok(())
+    }
+
+    /// The bid side is part of this update (not price 0 with size 0).
+    pub fn has_bid(&self) -> bool {
+        !(self.bid.is_zero() && self.bid_size.is_zero())
+    }
+
+    /// The ask side is part of this update (not price 0 with size 0).
+    pub fn has_ask(&self) -> bool {
+        !(self.ask.is_zero() && self.ask_size.is_zero())
     }
 
     /// Ask below bid, with both sides present.
@@ -80,6 +98,7 @@ mod tests {
             bid_exchange: "P".into(),
             ask_exchange: "P".into(),
             conditions: vec![],
+            suspicious: false,
         };
         assert!(q.validate().is_ok());
         assert!(q.is_crossed());

@@ -79,7 +79,7 @@ pub(crate) fn touched<R: DayRows>(
 pub(crate) fn bounds(tf: Timeframe, date: NaiveDate) -> Result<(i64, i64), StoreError> {
     let (lo, hi) = date_bounds(tf, date)
         .ok_or_else(|| StoreError::Invalid(format!("{date} is outside the supported days")))?;
-    Ok((lo.as_i64(), hi.as_i64() - 1))
+    Ok((lo.as_i64(), hi.as_i64()))
 }
 
 pub(crate) fn day_number(date: NaiveDate) -> i64 {
@@ -140,10 +140,101 @@ pub(crate) fn from_columns(v: &[Option<i64>; 10]) -> Result<DaySummary, StoreErr
     })
 }
 
+/// Rows per page when building the index of a whole series.
+pub(crate) const REBUILD_PAGE: usize = 100_000;
+
+/// Builds the index of a whole series from its rows, read in pages by `read(x, after)` (the rows
+/// after `after`, `page` of them but on the last page), each complete date handed to
+/// `save(x, summary)`. The last date of a page may go on in the next one, so its rows are carried
+/// over.
+pub(crate) fn rebuild<R: DayRows, X: ?Sized>(
+    x: &mut X,
+    tf: Timeframe,
+    page: usize,
+    mut read: impl FnMut(&mut X, Option<UnixNanos>) -> Result<Vec<R>, StoreError>,
+    mut save: impl FnMut(&mut X, &DaySummary) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut carry: Vec<R> = Vec::new();
+    let mut after = None;
+    loop {
+        let rows = read(x, after)?;
+        let done = rows.len() < page;
+        after = rows.last().map(R::ts);
+        carry.extend(rows);
+        let mut days = R::summarize(tf, &carry)?;
+        let last = if done { None } else { days.pop() };
+        for d in &days {
+            save(x, d)?;
+        }
+        match last {
+            Some(d) => carry.retain(|r| r.ts() >= d.first),
+            None => carry.clear(),
+        }
+        if done {
+            return Ok(());
+        }
+    }
+}
+
 /// `[lo, hi]` day numbers of an optional date range (inclusive both ends).
 pub(crate) fn day_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (i64, i64) {
     (
         from.map_or(i64::MIN, day_number),
         to.map_or(i64::MAX, day_number),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::grid::days::summarize_bars;
+    use domain::{Bar, Price, Quantity, Timeframe, UnixNanos};
+
+    use super::*;
+
+    #[test]
+    fn a_rebuild_in_pages_carries_a_date_over_the_page_break() {
+        let t0 = UnixNanos::parse_rfc3339("2024-03-04T14:30:00Z").unwrap();
+        let bars: Vec<Bar> = (0..50)
+            .map(|i| {
+                let p = Price::from_int(100 + i % 7);
+                Bar {
+                    // Ten bars a date over five dates.
+                    ts: t0.plus((i / 10) * 86_400_000_000_000 + (i % 10) * 60_000_000_000),
+                    open: p,
+                    high: p,
+                    low: p,
+                    close: p,
+                    volume: Quantity::from_int(i + 1),
+                    vwap: None,
+                    trade_count: None,
+                }
+            })
+            .collect();
+        for page in [1, 7, 10, 49, 50, 51] {
+            let mut saved: Vec<DaySummary> = Vec::new();
+            rebuild::<Bar, Vec<DaySummary>>(
+                &mut saved,
+                Timeframe::M1,
+                page,
+                |_, after| {
+                    Ok(bars
+                        .iter()
+                        .filter(|b| after.is_none_or(|a| b.ts > a))
+                        .take(page)
+                        .copied()
+                        .collect())
+                },
+                |out, d| {
+                    out.push(*d);
+                    Ok(())
+                },
+            )
+            .unwrap();
+            assert_eq!(
+                saved,
+                summarize_bars(Timeframe::M1, &bars).unwrap(),
+                "page {page}"
+            );
+        }
+    }
 }

@@ -47,8 +47,8 @@ pub use error::StoreError;
 pub use keys::{ApiKeyRow, KeyAuditRow, VaultHeaderRow};
 pub use retry::BusyRetry;
 pub use roles::{
-    ActionStore, BarStore, CollectionStore, KeyStore, NewsStore, OptionStore, RollupStore,
-    RunStore, SchemaStore, SentimentStore, Store, TickStore,
+    ActionStore, AggregateStore, BarStore, CollectionStore, KeyStore, NewsStore, OptionStore,
+    RollupStore, RunStore, SchemaStore, SentimentStore, Store, TickStore,
 };
 pub use rollup::RollupCheckpoint;
 pub use stream::{BarStream, QuoteBarStream};

@@ -39,10 +39,11 @@ pub const SQLITE: &[Migration] = &[
     m!(6, "api_keys", "sqlite/0006_api_keys.sql"),
     m!(7, "sweeps", "sqlite/0007_sweeps.sql"),
     m!(8, "series_days", "sqlite/0008_series_days.sql"),
+    m!(9, "tick_bars", "sqlite/0009_tick_bars.sql"),
     m!(
-        11,
+        10,
         "rollup_checkpoints",
-        "sqlite/0011_rollup_checkpoints.sql"
+        "sqlite/0010_rollup_checkpoints.sql"
     ),
 ];
 
@@ -59,10 +60,11 @@ pub const POSTGRES: &[Migration] = &[
     m!(6, "api_keys", "postgres/0006_api_keys.sql"),
     m!(7, "sweeps", "postgres/0007_sweeps.sql"),
     m!(8, "series_days", "postgres/0008_series_days.sql"),
+    m!(9, "tick_bars", "postgres/0009_tick_bars.sql"),
     m!(
-        11,
+        10,
         "rollup_checkpoints",
-        "postgres/0011_rollup_checkpoints.sql"
+        "postgres/0010_rollup_checkpoints.sql"
     ),
 ];
 

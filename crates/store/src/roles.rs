@@ -14,7 +14,9 @@
 //! - [`SentimentStore`] (sentiment): `app::data::seed`, `app::run` (`Source`), `app::demo`.
 //! - [`RunStore`] (backtest runs, their trades and equity): `app::run::save`,
 //!   `app::run::backtest`, `app::sweep::sweep`, `app::demo`, `ztrade backtest list|show|compare`.
-//! - [`TickStore`] (trades, quotes): `Batch::write` and the tick backfill.
+//! - [`TickStore`] (trades, quotes): `Batch::write` and the tick backfill, `app::data::ticks`
+//!   (tick files in), `app::data::aggregate` (reads trades).
+//! - [`AggregateStore`] (bars made from ticks, with `bar_origins`): `app::data::aggregate`.
 //! - [`OptionStore`] (option snapshots): `Batch::write`, the options worker.
 //! - [`NewsStore`] (news, its tickers, derived sentiment): `Batch::write`, the news worker.
 //! - [`CollectionStore`] (checkpoints, job runs): `collector::health::job_health`, the
@@ -50,7 +52,7 @@ use domain::{
 };
 
 use crate::{
-    ApiKeyRow, Backend, BarQuery, BarStream, Checkpoint, CheckpointKey, CollectedSeries,
+    ApiKeyRow, Backend, BarOrigin, BarQuery, BarStream, Checkpoint, CheckpointKey, CollectedSeries,
     CollectionRun, JobStatus, KeyAuditRow, MigrationInfo, NewRun, NewsCounts, QuoteBarStream,
     RunFilter, RunSummary, SchemaStatus, Seq, SeriesStatus, StoreError, StoredCollectionRun,
     StoredRun, UpsertCounts, VaultHeaderRow,
@@ -65,6 +67,7 @@ pub trait Store:
     + SentimentStore
     + RunStore
     + TickStore
+    + AggregateStore
     + OptionStore
     + NewsStore
     + CollectionStore
@@ -81,6 +84,7 @@ impl<T> Store for T where
         + SentimentStore
         + RunStore
         + TickStore
+        + AggregateStore
         + OptionStore
         + NewsStore
         + CollectionStore
@@ -234,6 +238,8 @@ pub trait TickStore {
         quotes: &[Seq<QuoteTick>],
         checkpoint: Option<&Checkpoint>,
     ) -> Result<UpsertCounts, StoreError>;
+    /// The first and last timestamp of `symbol`'s trades, if it has any.
+    fn trade_span(&self, symbol: &Symbol) -> Result<Option<(UnixNanos, UnixNanos)>, StoreError>;
     /// Trades of `symbol` with `start ≤ ts < end`, ordered by (ts, seq).
     fn trades(
         &self,
@@ -364,4 +370,20 @@ pub trait RollupStore {
         bars: &[Bar],
         checkpoint: &RollupCheckpoint,
     ) -> Result<UpsertCounts, StoreError>;
+}
+
+/// Bars made from stored ticks, written together with where they came from.
+pub trait AggregateStore {
+    /// [`BarStore::upsert_bars`] and a `bar_origins` row for them, in one transaction. The
+    /// origin replaces the rows of the series that lie within `[origin.first, origin.last]`, so
+    /// aggregating a range again leaves one row per batch.
+    fn upsert_aggregated_bars(
+        &mut self,
+        symbol: &Symbol,
+        tf: Timeframe,
+        bars: &[Bar],
+        origin: &BarOrigin,
+    ) -> Result<UpsertCounts, StoreError>;
+    /// The recorded origins of one series, in time order.
+    fn bar_origins(&self, symbol: &Symbol, tf: Timeframe) -> Result<Vec<BarOrigin>, StoreError>;
 }

@@ -1,4 +1,4 @@
-//! Roll-up checkpoints (migration 11): how far `ztrade data rollup` got per (symbol, source
+//! Roll-up checkpoints (migration 10): how far `ztrade data rollup` got per (symbol, source
 //! timeframe, target timeframe), written with the rolled bars in one transaction
 //! ([`crate::RollupStore::upsert_rolled_bars`]).
 

@@ -209,3 +209,19 @@ pub struct Deleted {
     pub runs: u64,
     pub sweeps: u64,
 }
+
+/// Where a run of bars came from: one `bar_origins` row, written with its bars in one
+/// transaction by [`crate::AggregateStore::upsert_aggregated_bars`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BarOrigin {
+    /// Start of the first and of the last bar written (inclusive).
+    pub first: UnixNanos,
+    pub last: UnixNanos,
+    /// The tick table the bars were made from: `trades`.
+    pub aggregated_from: String,
+    /// The sale-condition rules applied (`domain::aggregate::Conditions::name`).
+    pub rules: String,
+    /// Ticks read for these bars, and bars written.
+    pub ticks: u64,
+    pub bars: u64,
+}

@@ -77,6 +77,7 @@ fn quote(minute: i64, bid: &str, ask: &str) -> QuoteTick {
         bid_exchange: "Q".into(),
         ask_exchange: "K".into(),
         conditions: vec![],
+        suspicious: false,
     }
 }
 

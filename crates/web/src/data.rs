@@ -294,7 +294,8 @@ fn parse_day(
     Ok((symbol, tf, date))
 }
 
-/// The day's instants: midnight to midnight UTC for daily bars, New York time for intraday.
+/// The day's instants, first and last: midnight to midnight UTC for daily bars, New York time
+/// for intraday.
 fn day_range(tf: Timeframe, date: NaiveDate) -> Result<(UnixNanos, UnixNanos), WebError> {
     domain::grid::days::date_bounds(tf, date)
         .ok_or_else(|| WebError::bad(format!("{date} is outside the supported days")))
@@ -311,16 +312,22 @@ fn one_day<R>(
     read: impl Fn(BarQuery, Option<usize>) -> Result<Vec<R>, WebError>,
     stamp: impl Fn(&R) -> UnixNanos,
 ) -> Result<OneDay<R>, WebError> {
-    let (start, end) = day_range(tf, date)?;
+    let (start, last) = day_range(tf, date)?;
+    // `None`: the date runs to the last instant a stamp can hold.
+    let end = last.checked_plus(1);
     let query = |start, end| BarQuery {
         symbol: symbol.clone(),
         timeframe: tf,
         start,
         end,
     };
-    let rows = read(query(Some(start), Some(end)), None)?;
+    let rows = read(query(Some(start), end), None)?;
     let before = !read(query(None, Some(start)), Some(1))?.is_empty();
-    let after = !read(query(Some(end), None), Some(1))?.is_empty();
+    let after = match end {
+        Some(e) => !read(query(Some(e), None), Some(1))?.is_empty(),
+        None => false,
+    };
+    let end = end.unwrap_or(UnixNanos::MAX);
     let ts: Vec<UnixNanos> = rows.iter().map(&stamp).collect();
     if ts.is_empty() && !before && !after {
         return Err(WebError::NotFound(format!(
@@ -335,7 +342,8 @@ fn one_day<R>(
     let hi = if after {
         end
     } else {
-        ts.last().map_or(start, |t| t.plus(1))
+        ts.last()
+            .map_or(start, |t| t.checked_plus(1).unwrap_or(UnixNanos::MAX))
     };
     let grid = coverage::slots(tf, date, lo, hi.max(lo), &ts)
         .map_err(|e| WebError::Internal(e.to_string()))?;

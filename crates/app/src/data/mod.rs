@@ -2,6 +2,10 @@
 //!
 //! - [`import`]: a CSV file read whole and checked ([`formats::import`]), then stored in one
 //!   transaction: a refused file stores nothing.
+//! - [`ticks`]: a trade or quote tick file, read whole and checked, stored in batches keyed by
+//!   (ts, seq): re-importing it changes nothing.
+//! - [`aggregate`]: bars from stored trades (sale-condition rules, vwap, trade count), written
+//!   per day with their origin.
 //! - [`export`]: one series to CSV, JSON or Parquet, raw or adjusted ([`adjust`]).
 //! - [`actions`]: import a splits-and-dividends file into the store (an upsert).
 //! - [`adjust`]: split and dividend adjustment on read, as of a date, for export and runs.
@@ -12,8 +16,10 @@
 
 pub mod actions;
 pub mod adjust;
+pub mod aggregate;
 pub mod export;
 pub mod import;
 pub mod rollup;
 pub mod seed;
 pub mod status;
+pub mod ticks;

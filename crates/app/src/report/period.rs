@@ -14,13 +14,13 @@ fn bars_in<S: BarStore + ?Sized>(
     symbol: &Symbol,
     tf: Timeframe,
     start: UnixNanos,
-    end: UnixNanos,
+    end: Option<UnixNanos>,
 ) -> Result<Vec<Bar>, AppError> {
     let q = BarQuery {
         symbol: symbol.clone(),
         timeframe: tf,
         start: Some(start),
-        end: Some(end),
+        end,
     };
     Ok(store.bars(q).collect::<Result<Vec<_>, _>>()?)
 }
@@ -33,21 +33,27 @@ pub fn period_days<S: BarStore + ?Sized>(
     start: UnixNanos,
     last: UnixNanos,
 ) -> Result<Vec<DaySummary>, AppError> {
-    let end = last.checked_plus(1).unwrap_or(UnixNanos::MAX);
-    if start >= end {
+    if start > last {
         return Ok(Vec::new());
     }
+    let end = last.checked_plus(1);
     let summarize = |bars: &[Bar]| {
         summarize_bars(tf, bars).map_err(|e| AppError::Stored(format!("{symbol} {tf}: {e}")))
     };
     let (d0, d1) = (date_of(tf, start), date_of(tf, last));
     let outside = || AppError::input(format!("{start}..{last} is outside the supported days"));
-    let (_, first_end) = date_bounds(tf, d0).ok_or_else(outside)?;
+    let (_, first_last) = date_bounds(tf, d0).ok_or_else(outside)?;
     if d0 == d1 {
         return summarize(&bars_in(store, symbol, tf, start, end)?);
     }
     let (last_start, _) = date_bounds(tf, d1).ok_or_else(outside)?;
-    let mut out = summarize(&bars_in(store, symbol, tf, start, first_end)?)?;
+    let mut out = summarize(&bars_in(
+        store,
+        symbol,
+        tf,
+        start,
+        first_last.checked_plus(1),
+    )?)?;
     let inner = (d0.succ_opt(), d1.pred_opt());
     if let (Some(a), Some(b)) = inner
         && a <= b

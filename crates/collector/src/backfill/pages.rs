@@ -241,6 +241,7 @@ mod tests {
             exchange: "V".into(),
             conditions: vec![],
             trade_id: Some(format!("{ts}-{price}")),
+            suspicious: false,
         }
     }
 

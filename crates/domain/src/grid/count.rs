@@ -13,12 +13,16 @@ use crate::span::{SUPPORTED_END, SUPPORTED_START};
 use crate::time::{NANOS_PER_DAY, NANOS_PER_HOUR, UnixNanos};
 
 impl BarGrid {
-    /// Whether the arithmetic gives what the walk gives for `[start, end)`.
-    fn countable(&self, start: UnixNanos, end: UnixNanos) -> bool {
+    /// The part of `[start, end)` where the arithmetic gives what the walk gives: all of it for
+    /// slots under 12 hours, less two days at either end of the supported days.
+    fn countable(&self, start: UnixNanos, end: UnixNanos) -> Option<(UnixNanos, UnixNanos)> {
+        if !self.daily && self.step >= 12 * NANOS_PER_HOUR {
+            return None;
+        }
         let margin = 2 * NANOS_PER_DAY;
-        (self.daily || self.step < 12 * NANOS_PER_HOUR)
-            && start.as_i64() >= SUPPORTED_START.as_i64().saturating_add(margin)
-            && end.as_i64() <= SUPPORTED_END.as_i64().saturating_sub(margin)
+        let a = start.max(UnixNanos::new(SUPPORTED_START.as_i64() + margin));
+        let b = end.min(UnixNanos::new(SUPPORTED_END.as_i64() - margin));
+        (a < b).then_some((a, b))
     }
 
     /// The expected slots in `[start, end)` per session date, ascending, each with at least one.
@@ -30,45 +34,16 @@ impl BarGrid {
         if start > end {
             return Err(GridError::Range { start, end });
         }
-        if !self.countable(start, end) {
+        let Some((a, b)) = self.countable(start, end) else {
             return Ok(walk_per_date(self, start, end));
-        }
-        let (s, e) = (start.as_i64(), end.as_i64());
-        // The same dates the walk asks the calendar about.
-        let first_day = start.exchange_date();
-        let first_day = first_day.pred_opt().unwrap_or(first_day);
-        let last_day = end
-            .checked_plus(self.step)
-            .unwrap_or(UnixNanos::MAX)
-            .exchange_date();
-        let mut out = Vec::new();
-        for day in first_day.iter_days().take_while(|d| *d <= last_day) {
-            let Some(session) = NyseCalendar.session(day) else {
-                continue;
-            };
-            let (first, close) = if self.daily {
-                let midnight =
-                    UnixNanos::try_from_date(day).map_err(|_| GridError::Range { start, end })?;
-                (midnight.as_i64(), midnight.as_i64() + 1)
-            } else {
-                let open = session.open.as_i64();
-                (
-                    open.div_euclid(self.step) * self.step,
-                    session.close.as_i64(),
-                )
-            };
-            // Multiples of the step in [max(first, s), min(close, e)).
-            let lo = first.max(s);
-            let lo = lo.div_euclid(self.step) * self.step
-                + if lo.rem_euclid(self.step) == 0 {
-                    0
-                } else {
-                    self.step
-                };
-            let hi = close.min(e);
-            if hi > lo {
-                let n = (hi - lo - 1) / self.step + 1;
-                out.push((day, n as u64));
+        };
+        let mut out = walk_per_date(self, start, a);
+        for part in [arithmetic_per_date(self, a, b), walk_per_date(self, b, end)] {
+            for (date, n) in part {
+                match out.last_mut() {
+                    Some(last) if last.0 == date => last.1 += n,
+                    _ => out.push((date, n)),
+                }
             }
         }
         Ok(out)
@@ -84,17 +59,52 @@ impl BarGrid {
     }
 }
 
+/// Per session: the multiples of the step from its first slot to its close, inside `[s, e)`.
+fn arithmetic_per_date(grid: &BarGrid, start: UnixNanos, end: UnixNanos) -> Vec<(NaiveDate, u64)> {
+    let (s, e) = (start.as_i64(), end.as_i64());
+    let step = grid.step;
+    // The same dates the walk asks the calendar about.
+    let first_day = start.exchange_date();
+    let first_day = first_day.pred_opt().unwrap_or(first_day);
+    let last_day = end
+        .checked_plus(step)
+        .unwrap_or(UnixNanos::MAX)
+        .exchange_date();
+    let mut out = Vec::new();
+    for day in first_day.iter_days().take_while(|d| *d <= last_day) {
+        let Some(session) = NyseCalendar.session(day) else {
+            continue;
+        };
+        let (first, close) = if grid.daily {
+            match UnixNanos::try_from_date(day) {
+                Ok(midnight) => (midnight.as_i64(), midnight.as_i64() + 1),
+                Err(_) => continue,
+            }
+        } else {
+            let open = session.open.as_i64();
+            (open.div_euclid(step) * step, session.close.as_i64())
+        };
+        let lo = first.max(s);
+        let lo = lo.div_euclid(step) * step + if lo.rem_euclid(step) == 0 { 0 } else { step };
+        let hi = close.min(e);
+        if hi > lo {
+            out.push((day, ((hi - lo - 1) / step + 1) as u64));
+        }
+    }
+    out
+}
+
 /// By walking the slots: one time-zone conversion per date.
 fn walk_per_date(grid: &BarGrid, start: UnixNanos, end: UnixNanos) -> Vec<(NaiveDate, u64)> {
     let tf = grid.timeframe();
     let mut out: Vec<(NaiveDate, u64)> = Vec::new();
-    let mut until = UnixNanos::MIN;
+    let mut last_of_date = UnixNanos::MIN;
     for slot in super::Slots::new(*grid, start, end) {
         match out.last_mut() {
-            Some(last) if slot < until => last.1 += 1,
+            Some(last) if slot <= last_of_date => last.1 += 1,
             _ => {
                 let date = super::days::date_of(tf, slot);
-                until = super::days::date_bounds(tf, date).map_or(UnixNanos::MAX, |(_, hi)| hi);
+                last_of_date = super::days::date_bounds(tf, date).map_or(slot, |(_, l)| l);
                 out.push((date, 1));
             }
         }
@@ -139,6 +149,31 @@ mod tests {
                 let n: u64 = walked.iter().map(|(_, n)| n).sum();
                 assert_eq!(grid.count(a, b).unwrap(), n, "{tf}");
                 assert_eq!(grid.expected(a, b).unwrap().count() as u64, n, "{tf}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_edges_of_the_supported_days_are_walked_and_joined() {
+        for tf in ["1h", "1d"] {
+            let grid = BarGrid::new(Timeframe::parse(tf).unwrap()).unwrap();
+            let ten = 10 * NANOS_PER_DAY;
+            for (a, b) in [
+                (
+                    SUPPORTED_START,
+                    UnixNanos::new(SUPPORTED_START.as_i64() + ten),
+                ),
+                (UnixNanos::new(SUPPORTED_END.as_i64() - ten), SUPPORTED_END),
+                (
+                    UnixNanos::MIN,
+                    UnixNanos::new(SUPPORTED_START.as_i64() + ten),
+                ),
+            ] {
+                assert_eq!(
+                    grid.expected_per_date(a, b).unwrap(),
+                    walk_per_date(&grid, a, b),
+                    "{tf} {a} {b}"
+                );
             }
         }
     }

@@ -17,7 +17,7 @@
 
 use std::ops::Range;
 
-use chrono::{Days, NaiveDate, NaiveTime};
+use chrono::{Datelike, Days, NaiveDate, NaiveTime};
 
 use super::{BarGrid, GridError};
 use crate::bar::Bar;
@@ -35,9 +35,10 @@ pub fn date_of(tf: Timeframe, t: UnixNanos) -> NaiveDate {
     }
 }
 
-/// The stamps `[start, end)` whose [`date_of`] is `date`; `None` outside the supported range.
+/// The stamps `first..=last` whose [`date_of`] is `date`, clamped to the instants a
+/// [`UnixNanos`] holds (the dates at either end of its range are cut there); `None` for a date
+/// no stamp can fall on.
 pub fn date_bounds(tf: Timeframe, date: NaiveDate) -> Option<(UnixNanos, UnixNanos)> {
-    let next = date.checked_add_days(Days::new(1))?;
     let at = |d: NaiveDate| {
         if tf.is_daily_or_longer() {
             UnixNanos::try_from_date(d).ok()
@@ -46,7 +47,18 @@ pub fn date_bounds(tf: Timeframe, date: NaiveDate) -> Option<(UnixNanos, UnixNan
             UnixNanos::from_local(d.and_time(NaiveTime::MIN), NEW_YORK).ok()
         }
     };
-    Some((at(date)?, at(next)?))
+    let past = date.year() < 1970;
+    let first = match at(date) {
+        Some(t) => t,
+        None if past => UnixNanos::MIN,
+        None => return None,
+    };
+    let last = match date.checked_add_days(Days::new(1)).and_then(at) {
+        Some(t) => t.checked_plus(-1)?,
+        None if !past => UnixNanos::MAX,
+        None => return None,
+    };
+    (first <= last).then_some((first, last))
 }
 
 /// The date's first open, highest high, lowest low, last close and total volume.
@@ -88,13 +100,13 @@ fn filled(grid: Option<&BarGrid>, stamps: &[UnixNanos]) -> Result<u64, GridError
 /// stamps. One time-zone conversion per date, not per stamp.
 pub fn split_by_date(tf: Timeframe, stamps: &[UnixNanos]) -> Vec<(NaiveDate, Range<usize>)> {
     let mut out: Vec<(NaiveDate, Range<usize>)> = Vec::new();
-    let mut until = UnixNanos::MIN;
+    let mut last = UnixNanos::MIN;
     for (i, &t) in stamps.iter().enumerate() {
         match out.last_mut() {
-            Some(last) if t < until => last.1.end = i + 1,
+            Some(run) if t <= last => run.1.end = i + 1,
             _ => {
                 let date = date_of(tf, t);
-                until = date_bounds(tf, date).map_or(UnixNanos::MAX, |(_, hi)| hi);
+                last = date_bounds(tf, date).map_or(t, |(_, l)| l);
                 out.push((date, i..i + 1));
             }
         }
@@ -211,10 +223,10 @@ mod tests {
         );
         let (lo, hi) = date_bounds(Timeframe::M1, d.date).unwrap();
         assert_eq!(
-            (lo, hi),
+            (lo, hi.plus(1)),
             (ts("2024-03-08T05:00:00Z"), ts("2024-03-09T05:00:00Z"))
         );
-        assert!(bars.iter().all(|b| lo <= b.ts && b.ts < hi));
+        assert!(bars.iter().all(|b| lo <= b.ts && b.ts <= hi));
     }
 
     #[test]
@@ -256,8 +268,21 @@ mod tests {
         assert!(w.iter().all(|d| d.filled == 0 && d.rows == 1));
         assert_eq!(
             date_bounds(Timeframe::D1, d[0].date).unwrap(),
-            (bars[0].ts, ts("2024-03-09T00:00:00Z"))
+            (bars[0].ts, ts("2024-03-09T00:00:00Z").plus(-1))
         );
+    }
+
+    #[test]
+    fn the_first_and_last_instants_have_dates_and_summaries() {
+        for tf in [Timeframe::M1, Timeframe::D1] {
+            let stamps = [UnixNanos::MIN, UnixNanos::MIN.plus(1), UnixNanos::MAX];
+            let days = summarize_stamps(tf, &stamps).unwrap();
+            assert_eq!(days.len(), 2, "{tf}");
+            assert_eq!((days[0].rows, days[1].rows), (2, 1));
+            let (lo, _) = date_bounds(tf, days[0].date).unwrap();
+            let (_, hi) = date_bounds(tf, days[1].date).unwrap();
+            assert_eq!((lo, hi), (UnixNanos::MIN, UnixNanos::MAX));
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Bar files in: the CSV layouts users have, plain or gzipped, into validated bars.
+//! Bar files in: the CSV layouts users have, plain or gzipped, into validated bars; tick files
+//! ([`ticks`]) through the same reader.
 //!
 //! - [`read_file`] / [`read_from`]: the entry points; [`ReadOptions`] in, [`ReadResult`] out.
 //! - `reader`: the read loop, with its limits: lines of at most [`MAX_LINE`] bytes, and a last
@@ -9,6 +10,7 @@
 //!   UTC-offset cache.
 //! - `numbers`: exact decimal fields (integer arithmetic; the domain parser for odd text).
 //! - `rows`: fields → [`Bar`] / [`QuoteBar`], duplicate and order checks.
+//! - [`ticks`]: trade and quote tick files (LEAN and plain layouts) → ticks in time order.
 //! - `fit`: does the file fit the timeframe (supported days, boundaries, bar spacing).
 //!
 //! Errors always read `FILE:LINE: field: reason`, LINE counting the header as line 1.
@@ -20,6 +22,7 @@ mod reader;
 mod rows;
 mod split;
 mod tail;
+pub mod ticks;
 pub mod timestamp;
 mod zone;
 

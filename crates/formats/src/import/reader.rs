@@ -41,13 +41,16 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-/// Reads a bar or quote-bar CSV file (optionally gzipped). `progress` gets the bytes read from
-/// disk so far, about once per MiB.
-pub fn read_file(
-    path: &Path,
-    opts: &ReadOptions,
-    progress: &mut dyn FnMut(u64),
-) -> Result<ReadResult, ImportError> {
+/// A file opened for reading: gzip unpacked, zip and Parquet refused. `count` follows the bytes
+/// taken from disk (compressed size for gzip); `size_hint` is the file size when not compressed.
+pub(super) struct Source {
+    pub reader: Box<dyn Read>,
+    pub size_hint: Option<u64>,
+    pub count: Rc<Cell<u64>>,
+}
+
+/// Opens `path`, sniffing the format from its first bytes, not its name.
+pub(super) fn open(path: &Path) -> Result<Source, ImportError> {
     let io_err = |source| ImportError::Io {
         file: path.to_path_buf(),
         source,
@@ -74,13 +77,35 @@ pub fn read_file(
         return Err(unsupported("a Parquet file; import reads CSV"));
     }
     let gz = head.starts_with(&[0x1f, 0x8b]);
-    let mut reader: Box<dyn Read> = if gz {
+    let reader: Box<dyn Read> = if gz {
         Box::new(MultiGzDecoder::new(buffered))
     } else {
         Box::new(buffered)
     };
-    let hint = (!gz).then_some(size);
-    let mut result = run(path, &mut reader, hint, opts, &mut || count.get(), progress)?;
+    Ok(Source {
+        reader,
+        size_hint: (!gz).then_some(size),
+        count,
+    })
+}
+
+/// Reads a bar or quote-bar CSV file (optionally gzipped). `progress` gets the bytes read from
+/// disk so far, about once per MiB.
+pub fn read_file(
+    path: &Path,
+    opts: &ReadOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<ReadResult, ImportError> {
+    let mut src = open(path)?;
+    let count = src.count.clone();
+    let mut result = run(
+        path,
+        &mut src.reader,
+        src.size_hint,
+        opts,
+        &mut || count.get(),
+        progress,
+    )?;
     result.bytes = count.get();
     Ok(result)
 }
@@ -142,10 +167,6 @@ fn run(
     consumed: &mut dyn FnMut() -> u64,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ReadResult, ImportError> {
-    let io_err = |source| ImportError::Io {
-        file: name.to_path_buf(),
-        source,
-    };
     let mut st = Run {
         name,
         opts,
@@ -161,9 +182,39 @@ fn run(
         bytes_seen: 0,
         reserved: false,
     };
+    for_each_line(
+        name,
+        reader,
+        consumed,
+        progress,
+        &mut |line, unterminated| {
+            st.unterminated = unterminated;
+            st.line(line)
+        },
+    )?;
+    st.finish()
+}
+
+/// What [`for_each_line`] calls with each line and whether it is a last line with no newline.
+pub(super) type OnLine<'a> = &'a mut dyn FnMut(&[u8], bool) -> Result<(), ImportError>;
+
+/// Calls `on_line` with every line of `reader` (newline excluded; `true` for a last line that
+/// has no newline), and `progress` with `consumed()` about once per MiB.
+pub(super) fn for_each_line(
+    name: &Path,
+    reader: &mut dyn Read,
+    consumed: &mut dyn FnMut() -> u64,
+    progress: &mut dyn FnMut(u64),
+    on_line: OnLine<'_>,
+) -> Result<(), ImportError> {
+    let io_err = |source| ImportError::Io {
+        file: name.to_path_buf(),
+        source,
+    };
     // Room for one carried partial line of at most MAX_LINE bytes plus a chunk: never grows.
     let mut buf = vec![0u8; MAX_LINE + CHUNK];
     let (mut start, mut end) = (0usize, 0usize);
+    let mut lines = 0u64;
     let too_long = |line: u64| ImportError::LineTooLong {
         file: name.to_path_buf(),
         line: line + 1,
@@ -184,25 +235,25 @@ fn run(
         end += n;
         while let Some(p) = memchr(b'\n', &buf[start..end]) {
             if p > MAX_LINE {
-                return Err(too_long(st.line));
+                return Err(too_long(lines));
             }
-            st.line(&buf[start..start + p])?;
+            on_line(&buf[start..start + p], false)?;
+            lines += 1;
             start += p + 1;
         }
         if end - start > MAX_LINE {
-            return Err(too_long(st.line));
+            return Err(too_long(lines));
         }
         if n == 0 {
             if start < end {
-                st.unterminated = true;
-                st.line(&buf[start..end])?;
+                on_line(&buf[start..end], true)?;
             }
             break;
         }
         progress(consumed());
     }
     progress(consumed());
-    st.finish()
+    Ok(())
 }
 
 impl Run<'_> {

@@ -80,9 +80,10 @@ impl Cursor<'_> {
     }
 }
 
-/// [`parse_stamp`] with a shortcut for the commonest layouts, `YYYY-MM-DD[T ]HH:MM:SS` followed by
-/// nothing, `Z` or `±HH:MM`, that remembers the last date (consecutive rows share it). Anything
-/// else, including every invalid value, takes the general path, so results are identical.
+/// [`parse_stamp`] with a shortcut for the commonest layouts, `YYYY-MM-DD[T ]HH:MM:SS[.f…]`
+/// (up to nine fractional digits, as tick files write) followed by nothing, `Z` or `±HH:MM`,
+/// that remembers the last date (consecutive rows share it). Anything else, including every
+/// invalid value, takes the general path, so results are identical.
 #[derive(Debug, Default)]
 pub struct StampReader {
     last_date: [u8; 10],
@@ -133,12 +134,25 @@ impl StampReader {
             return None;
         }
         let secs = h * 3600 + mi * 60 + s;
-        let offset = match t[19..] {
+        let mut rest = &t[19..];
+        let mut frac = 0u32;
+        if let [b'.', tail @ ..] = rest {
+            let k = tail.iter().take_while(|b| b.is_ascii_digit()).count();
+            if k == 0 || k > 9 {
+                return None;
+            }
+            for &d in &tail[..k] {
+                frac = frac * 10 + u32::from(d - b'0');
+            }
+            frac *= 10u32.pow((9 - k) as u32);
+            rest = &tail[k..];
+        }
+        let offset = match *rest {
             [] => {
                 return Some(Stamp::Naive {
                     days,
                     secs,
-                    nanos: 0,
+                    nanos: frac,
                 });
             }
             [b'Z'] => 0,
@@ -152,7 +166,9 @@ impl StampReader {
             }
             _ => return None,
         };
-        let nanos = (days * 86_400 + i64::from(secs) - offset).checked_mul(NANOS)?;
+        let nanos = (days * 86_400 + i64::from(secs) - offset)
+            .checked_mul(NANOS)?
+            .checked_add(i64::from(frac))?;
         Some(Stamp::Instant {
             nanos,
             days: Some(days),
@@ -449,7 +465,7 @@ mod tests {
     proptest! {
         /// The shortcut and the general parser agree on valid and invalid text alike.
         #[test]
-        fn shortcut_is_the_general_parser(text in "[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(|Z|[+-][0-9]{2}:[0-9]{2}|x)") {
+        fn shortcut_is_the_general_parser(text in "[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(|\\.[0-9]{0,11})(|Z|[+-][0-9]{2}:[0-9]{2}|x)") {
             let mut r = StampReader::default();
             prop_assert_eq!(r.parse(text.as_bytes()), parse_stamp(text.as_bytes()));
             prop_assert_eq!(r.parse(text.as_bytes()), parse_stamp(text.as_bytes()));

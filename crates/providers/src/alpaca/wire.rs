@@ -226,6 +226,7 @@ pub(super) fn trades_page(
             exchange: r.x.0.clone(),
             conditions: r.c.0.clone(),
             trade_id,
+            suspicious: false,
         };
         t.validate()?;
         Ok(Some(t))
@@ -249,6 +250,7 @@ pub(super) fn quotes_page(
             bid_exchange: r.bx.0.clone(),
             ask_exchange: r.ax.0.clone(),
             conditions: r.c.0.clone(),
+            suspicious: false,
         };
         q.validate()?;
         issues.extend(Issue::crossed(sym, &q));

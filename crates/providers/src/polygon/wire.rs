@@ -182,6 +182,7 @@ pub(super) fn trades_page(
                 exchange: r.exchange.0.clone(),
                 conditions: r.conditions.0.clone(),
                 trade_id: r.id.as_ref().map(|c| c.0.clone()),
+                suspicious: false,
             };
             t.validate()?;
             Ok(t)
@@ -240,6 +241,7 @@ pub(super) fn quotes_page(
                 bid_exchange: r.bid_exchange.0.clone(),
                 ask_exchange: r.ask_exchange.0.clone(),
                 conditions: r.conditions.0.clone(),
+                suspicious: false,
             };
             q.validate()?;
             Ok(q)

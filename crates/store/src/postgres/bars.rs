@@ -12,15 +12,13 @@
 use chrono::NaiveDate;
 use domain::grid::days::DaySummary;
 use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
-use postgres::{Client, GenericClient, Row, Transaction};
+use postgres::{Client, Row, Transaction};
 
 use super::PgStore;
 use super::copy::BinaryCopy;
 use crate::days::DayRows;
 use crate::rollup::Mark;
-use crate::rows::{
-    SeriesRow, page_bounds, parse_symbol, parse_tf, sort_series, sorted_unique, tf_key,
-};
+use crate::rows::{SeriesRow, parse_symbol, parse_tf, sort_series, sorted_unique, tf_key};
 use crate::{BarQuery, BarStore, Checkpoint, SeriesStatus, StoreError, UpsertCounts};
 
 /// The symbol's id, created if new, inside the caller's transaction.
@@ -58,7 +56,11 @@ fn write_rows<R: SeriesRow>(
     Ok(())
 }
 
-/// Upserts one series' rows, and writes `mark` (a checkpoint, if any) in the same transaction.
+/// More writes of a batch, in its transaction: (transaction, symbol id, timeframe key).
+pub(super) type Extra<'a> = &'a dyn Fn(&mut Transaction<'_>, i32, &str) -> Result<(), StoreError>;
+
+/// Upserts one series' rows, and writes `mark` (a checkpoint, if any) and runs `extra` (if any) in the
+/// same transaction.
 pub(super) fn upsert<R: DayRows>(
     client: &mut Client,
     lock_key: &str,
@@ -66,6 +68,7 @@ pub(super) fn upsert<R: DayRows>(
     tf: Timeframe,
     rows: &[R],
     mark: Option<Mark<'_>>,
+    extra: Option<Extra<'_>>,
 ) -> Result<UpsertCounts, StoreError> {
     if rows.is_empty() {
         if let Some(mark) = mark {
@@ -170,9 +173,15 @@ pub(super) fn upsert<R: DayRows>(
             &[&table, &sid, &tf, &(counts.inserted as i64), &first, &last],
         )?;
     }
-    super::days::write(&mut tx, symbol, sid, tf_value, &rows, !occupied)?;
+    // A batch that changed nothing leaves its dates' summaries as they were.
+    if counts.inserted + counts.updated > 0 {
+        super::days::write(&mut tx, symbol, sid, tf_value, &rows, !occupied)?;
+    }
     if let Some(mark) = mark {
         write_mark(&mut tx, mark)?;
+    }
+    if let Some(extra) = extra {
+        extra(&mut tx, sid, &tf)?;
     }
     tx.commit()?;
     Ok(counts)
@@ -183,44 +192,6 @@ fn write_mark(tx: &mut Transaction<'_>, mark: Mark<'_>) -> Result<(), StoreError
         Mark::Backfill(cp) => super::collect::write_checkpoint(tx, cp),
         Mark::Rollup(cp) => super::collect::write_rollup_checkpoint(tx, cp),
     }
-}
-
-pub(super) fn page<R: SeriesRow, C: GenericClient>(
-    client: &mut C,
-    q: &BarQuery,
-    after: Option<UnixNanos>,
-    limit: usize,
-) -> Result<Vec<R>, StoreError> {
-    let Some((lo, hi)) = page_bounds(q, after) else {
-        return Ok(Vec::new());
-    };
-    let sql = format!(
-        "SELECT ts, {} FROM {}
-         WHERE symbol_id = (SELECT id FROM symbols WHERE symbol = $1)
-           AND timeframe = $2 AND ts BETWEEN $3 AND $4
-         ORDER BY ts LIMIT $5",
-        R::COLUMNS.join(", "),
-        R::TABLE
-    );
-    // Pages come through the row protocol. A binary `COPY (SELECT …) TO STDOUT` decoded here was
-    // tried and was no faster: the sync driver spends its time per message either way (about
-    // 0.5 µs of client CPU a bar; the server's index scan is the other half).
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = client.query(
-        &sql,
-        &[&q.symbol.as_str(), &tf_key(q.timeframe), &lo, &hi, &limit],
-    )?;
-    let ncols = R::COLUMNS.len();
-    let mut vals = [None; 16];
-    let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let ts: i64 = row.try_get(0)?;
-        for (c, v) in vals.iter_mut().enumerate().take(ncols) {
-            *v = row.try_get(c + 1)?;
-        }
-        out.push(R::from_values(ts, &vals[..ncols])?);
-    }
-    Ok(out)
 }
 
 pub(super) fn series(client: &mut Client, kind: &str) -> Result<Vec<SeriesStatus>, StoreError> {
@@ -254,7 +225,7 @@ impl BarStore for PgStore {
         bars: &[Bar],
     ) -> Result<UpsertCounts, StoreError> {
         let key = self.lock_key("series");
-        upsert::<Bar>(self.client.get_mut(), &key, symbol, tf, bars, None)
+        upsert::<Bar>(self.client.get_mut(), &key, symbol, tf, bars, None, None)
     }
 
     fn upsert_bars_with_checkpoint(
@@ -272,6 +243,7 @@ impl BarStore for PgStore {
             tf,
             bars,
             Some(Mark::Backfill(checkpoint)),
+            None,
         )
     }
 
@@ -281,7 +253,7 @@ impl BarStore for PgStore {
         after: Option<UnixNanos>,
         limit: usize,
     ) -> Result<Vec<Bar>, StoreError> {
-        page::<Bar, _>(&mut *self.client.borrow_mut(), q, after, limit)
+        super::pages::page::<Bar, _>(&mut *self.client.borrow_mut(), q, after, limit)
     }
 
     fn series(&self) -> Result<Vec<SeriesStatus>, StoreError> {
@@ -305,7 +277,7 @@ impl BarStore for PgStore {
         bars: &[QuoteBar],
     ) -> Result<UpsertCounts, StoreError> {
         let key = self.lock_key("series");
-        upsert::<QuoteBar>(self.client.get_mut(), &key, symbol, tf, bars, None)
+        upsert::<QuoteBar>(self.client.get_mut(), &key, symbol, tf, bars, None, None)
     }
 
     fn quote_bar_page(
@@ -314,7 +286,7 @@ impl BarStore for PgStore {
         after: Option<UnixNanos>,
         limit: usize,
     ) -> Result<Vec<QuoteBar>, StoreError> {
-        page::<QuoteBar, _>(&mut *self.client.borrow_mut(), q, after, limit)
+        super::pages::page::<QuoteBar, _>(&mut *self.client.borrow_mut(), q, after, limit)
     }
 
     fn quote_series(&self) -> Result<Vec<SeriesStatus>, StoreError> {

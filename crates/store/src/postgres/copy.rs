@@ -59,6 +59,20 @@ impl<'a> BinaryCopy<'a> {
         self.buf.extend_from_slice(v.as_bytes());
     }
 
+    #[inline]
+    pub(super) fn opt_text(&mut self, v: Option<&str>) {
+        match v {
+            Some(v) => self.text(v),
+            None => self.buf.extend_from_slice(&(-1i32).to_be_bytes()),
+        }
+    }
+
+    #[inline]
+    pub(super) fn bool(&mut self, v: bool) {
+        self.buf.extend_from_slice(&1i32.to_be_bytes());
+        self.buf.push(u8::from(v));
+    }
+
     /// Hands the buffer to the connection once it is large; call after each row.
     #[inline]
     pub(super) fn maybe_flush(&mut self) -> Result<(), StoreError> {

@@ -7,8 +7,10 @@ use domain::grid::days::DaySummary;
 use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
 use postgres::{Client, GenericClient, Statement};
 
-use super::bars::page;
-use crate::days::{DayRows, bounds, columns, day_range, from_columns, touched};
+use super::pages::page;
+use crate::days::{
+    DayRows, REBUILD_PAGE, bounds, columns, day_range, from_columns, rebuild, touched,
+};
 use crate::rows::{parse_symbol, parse_tf, tf_key};
 use crate::{BarQuery, StoreError};
 
@@ -59,7 +61,7 @@ pub(super) fn write<R: DayRows, C: GenericClient>(
             symbol: symbol.clone(),
             timeframe: tf,
             start: Some(UnixNanos::new(lo)),
-            end: Some(UnixNanos::new(hi).plus(1)),
+            end: UnixNanos::new(hi).checked_plus(1),
         };
         let stored: Vec<R> = page(client, &q, None, usize::MAX)?;
         for d in R::summarize(tf, &stored)? {
@@ -98,9 +100,6 @@ pub(super) fn read(
         .collect()
 }
 
-/// Rows per page when building the index of a whole series.
-const PAGE: usize = 100_000;
-
 fn rebuild_series<R: DayRows, C: GenericClient>(
     client: &mut C,
     symbol: &Symbol,
@@ -116,27 +115,13 @@ fn rebuild_series<R: DayRows, C: GenericClient>(
         start: None,
         end: None,
     };
-    // The last date of a page may go on in the next one, so its rows are carried over.
-    let mut carry: Vec<R> = Vec::new();
-    let mut after = None;
-    loop {
-        let rows: Vec<R> = page(client, &q, after, PAGE)?;
-        let done = rows.len() < PAGE;
-        after = rows.last().map(R::ts);
-        carry.extend(rows);
-        let mut days = R::summarize(tf, &carry)?;
-        let last = if done { None } else { days.pop() };
-        for d in &days {
-            save(client, &stmt, key, d)?;
-        }
-        match last {
-            Some(d) => carry.retain(|r| r.ts() >= d.first),
-            None => carry.clear(),
-        }
-        if done {
-            return Ok(());
-        }
-    }
+    rebuild::<R, C>(
+        client,
+        tf,
+        REBUILD_PAGE,
+        |c, after| page(c, &q, after, REBUILD_PAGE),
+        |c, d| save(c, &stmt, key, d),
+    )
 }
 
 /// Builds the index of every stored series (a store written before the index existed).

@@ -16,6 +16,8 @@
 //!   summaries;
 //! - [`keys`]: [`crate::KeyStore`]: the encrypted key tables;
 //! - [`actions`]: [`crate::ActionStore`]: splits and cash dividends;
+//! - [`pages`]: keyset pages of bars and quote bars, on a client or in a transaction;
+//! - [`days`]: the day index (`series_days`), rewritten with every bar batch;
 //! - [`copy`]: the COPY encoders.
 //!
 //! Reads take `&self` and the driver needs `&mut Client`, so the client sits in a `RefCell`; no
@@ -29,6 +31,8 @@ mod days;
 mod keys;
 mod news;
 mod options;
+mod origins;
+mod pages;
 mod rollup;
 mod runs;
 mod sentiment;

@@ -58,6 +58,7 @@ impl RollupStore for PgStore {
             checkpoint.to,
             bars,
             Some(Mark::Rollup(checkpoint)),
+            None,
         )
     }
 }

@@ -1,11 +1,14 @@
 //! Trades and quotes in PostgreSQL. A batch is one statement over `unnest`ed
 //! arrays (`INSERT … ON CONFLICT DO UPDATE … WHERE IS DISTINCT FROM`, counting inserts by
 //! `xmax = 0`), plus the checkpoint, in one transaction: one round trip per page of ticks.
+//! Trades into a time range the symbol has none in yet (a first import) are COPYed in binary
+//! instead, under an advisory lock on the symbol's trades.
 
 use domain::{Price, Quantity, QuoteTick, Symbol, TradeTick, UnixNanos};
 use postgres::types::ToSql;
 use postgres::{Client, Row, Transaction};
 
+use super::copy::BinaryCopy;
 use super::{PgStore, bars::intern, collect};
 use crate::collection_rows::{check_seq_unique, join_codes, split_codes};
 use crate::rows::inclusive_bounds;
@@ -97,13 +100,47 @@ fn seqs<T>(rows: &[Seq<T>]) -> Result<Vec<i32>, StoreError> {
         .collect()
 }
 
-pub(super) fn upsert_trades(
-    client: &mut Client,
-    symbol: &Symbol,
+/// Trades into a range of the symbol that holds none yet (a first import, new days of a
+/// backfill): binary COPY, every row inserted.
+fn copy_trades(
+    tx: &mut Transaction<'_>,
+    sid: i32,
     rows: &[Seq<TradeTick>],
-    checkpoint: Option<&Checkpoint>,
+) -> Result<u64, StoreError> {
+    let sink = tx.copy_in(
+        "COPY market_trades (symbol_id, ts, seq, price, size, exchange, conditions, trade_id, \
+         suspicious) FROM STDIN (FORMAT binary)",
+    )?;
+    let mut copy = BinaryCopy::new(sink);
+    for r in rows {
+        let t = &r.tick;
+        copy.row(9);
+        copy.i32(sid);
+        copy.i64(t.ts.as_i64());
+        copy.i32(
+            i32::try_from(r.seq)
+                .map_err(|_| StoreError::Invalid(format!("seq {} is beyond i32", r.seq)))?,
+        );
+        copy.i64(t.price.raw());
+        copy.i64(t.size.raw());
+        copy.text(&t.exchange);
+        match t.conditions.as_slice() {
+            [] => copy.text(""),
+            [one] if !one.contains(',') => copy.text(one),
+            many => copy.text(&join_codes(many, "trade")?),
+        }
+        copy.opt_text(t.trade_id.as_deref());
+        copy.bool(t.suspicious);
+        copy.maybe_flush()?;
+    }
+    copy.finish()
+}
+
+fn merge_trades(
+    tx: &mut Transaction<'_>,
+    sid: i32,
+    rows: &[Seq<TradeTick>],
 ) -> Result<UpsertCounts, StoreError> {
-    check_seq_unique(rows, |t| t.ts, "trades")?;
     let ts: Vec<i64> = rows.iter().map(|r| r.tick.ts.as_i64()).collect();
     let seq = seqs(rows)?;
     let price: Vec<i64> = rows.iter().map(|r| r.tick.price.raw()).collect();
@@ -114,39 +151,74 @@ pub(super) fn upsert_trades(
         .map(|r| join_codes(&r.tick.conditions, "trade"))
         .collect::<Result<_, _>>()?;
     let trade_id: Vec<Option<&str>> = rows.iter().map(|r| r.tick.trade_id.as_deref()).collect();
+    let suspicious: Vec<bool> = rows.iter().map(|r| r.tick.suspicious).collect();
+    let sql = merge_sql(
+        "market_trades",
+        "symbol_id, ts, seq",
+        &[
+            ("ts", "int8", ""),
+            ("seq", "int4", ""),
+            ("price", "int8", ""),
+            ("size", "int8", ""),
+            ("exchange", "text", ""),
+            ("conditions", "text", ""),
+            ("trade_id", "text", ""),
+            ("suspicious", "bool", ""),
+        ],
+        &[("symbol_id", "$9::int4")],
+    );
+    merge(
+        tx,
+        &sql,
+        &[
+            &ts,
+            &seq,
+            &price,
+            &size,
+            &exchange,
+            &conditions,
+            &trade_id,
+            &suspicious,
+            &sid,
+        ],
+        rows.len(),
+    )
+}
+
+/// One transaction under the symbol's advisory lock (so the emptiness the COPY path relies on
+/// holds until commit): COPY into an empty range, the counted merge otherwise.
+pub(super) fn upsert_trades(
+    client: &mut Client,
+    lock_key: &str,
+    symbol: &Symbol,
+    rows: &[Seq<TradeTick>],
+    checkpoint: Option<&Checkpoint>,
+) -> Result<UpsertCounts, StoreError> {
+    check_seq_unique(rows, |t| t.ts, "trades")?;
     let mut tx = client.transaction()?;
     let mut counts = UpsertCounts::default();
-    if !rows.is_empty() {
+    if let (Some(lo), Some(hi)) = (
+        rows.iter().map(|r| r.tick.ts.as_i64()).min(),
+        rows.iter().map(|r| r.tick.ts.as_i64()).max(),
+    ) {
         let sid = intern(&mut tx, symbol)?;
-        let sql = merge_sql(
-            "market_trades",
-            "symbol_id, ts, seq",
-            &[
-                ("ts", "int8", ""),
-                ("seq", "int4", ""),
-                ("price", "int8", ""),
-                ("size", "int8", ""),
-                ("exchange", "text", ""),
-                ("conditions", "text", ""),
-                ("trade_id", "text", ""),
-            ],
-            &[("symbol_id", "$8::int4")],
-        );
-        counts = merge(
-            &mut tx,
-            &sql,
-            &[
-                &ts,
-                &seq,
-                &price,
-                &size,
-                &exchange,
-                &conditions,
-                &trade_id,
-                &sid,
-            ],
-            rows.len(),
-        )?;
+        let lock = format!("{lock_key}:market_trades:{sid}");
+        tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&lock])?;
+        let occupied: bool = tx
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM market_trades
+                 WHERE symbol_id = $1 AND ts BETWEEN $2 AND $3)",
+                &[&sid, &lo, &hi],
+            )?
+            .get(0);
+        counts = if occupied {
+            merge_trades(&mut tx, sid, rows)?
+        } else {
+            UpsertCounts {
+                inserted: copy_trades(&mut tx, sid, rows)?,
+                ..Default::default()
+            }
+        };
     }
     if let Some(cp) = checkpoint {
         collect::write_checkpoint(&mut tx, cp)?;
@@ -174,6 +246,7 @@ pub(super) fn upsert_quotes(
         .iter()
         .map(|r| join_codes(&r.tick.conditions, "quote"))
         .collect::<Result<_, _>>()?;
+    let suspicious: Vec<bool> = rows.iter().map(|r| r.tick.suspicious).collect();
     let mut tx = client.transaction()?;
     let mut counts = UpsertCounts::default();
     if !rows.is_empty() {
@@ -191,8 +264,9 @@ pub(super) fn upsert_quotes(
                 ("bid_exchange", "text", ""),
                 ("ask_exchange", "text", ""),
                 ("conditions", "text", ""),
+                ("suspicious", "bool", ""),
             ],
-            &[("symbol_id", "$10::int4")],
+            &[("symbol_id", "$11::int4")],
         );
         counts = merge(
             &mut tx,
@@ -207,6 +281,7 @@ pub(super) fn upsert_quotes(
                 &bid_ex,
                 &ask_ex,
                 &conditions,
+                &suspicious,
                 &sid,
             ],
             rows.len(),
@@ -237,7 +312,8 @@ pub(super) fn trades(
         return Ok(Vec::new());
     };
     let rows = client.query(
-        "SELECT ts, seq, price, size, exchange, conditions, trade_id FROM market_trades
+        "SELECT ts, seq, price, size, exchange, conditions, trade_id, suspicious
+         FROM market_trades
          WHERE symbol_id = (SELECT id FROM symbols WHERE symbol = $1) AND ts BETWEEN $2 AND $3
          ORDER BY ts, seq",
         &[&symbol.as_str(), &lo, &hi],
@@ -253,6 +329,7 @@ pub(super) fn trades(
                     exchange: r.try_get(4)?,
                     conditions: split_codes(r.try_get(5)?),
                     trade_id: r.try_get(6)?,
+                    suspicious: r.try_get(7)?,
                 },
             })
         })
@@ -269,7 +346,8 @@ pub(super) fn quotes(
         return Ok(Vec::new());
     };
     let rows = client.query(
-        "SELECT ts, seq, bid, ask, bid_size, ask_size, bid_exchange, ask_exchange, conditions
+        "SELECT ts, seq, bid, ask, bid_size, ask_size, bid_exchange, ask_exchange, conditions,
+                suspicious
          FROM market_quotes
          WHERE symbol_id = (SELECT id FROM symbols WHERE symbol = $1) AND ts BETWEEN $2 AND $3
          ORDER BY ts, seq",
@@ -288,6 +366,7 @@ pub(super) fn quotes(
                     bid_exchange: r.try_get(6)?,
                     ask_exchange: r.try_get(7)?,
                     conditions: split_codes(r.try_get(8)?),
+                    suspicious: r.try_get(9)?,
                 },
             })
         })
@@ -295,13 +374,27 @@ pub(super) fn quotes(
 }
 
 impl TickStore for PgStore {
+    fn trade_span(&self, symbol: &Symbol) -> Result<Option<(UnixNanos, UnixNanos)>, StoreError> {
+        let row = self.client.borrow_mut().query_one(
+            "SELECT min(ts), max(ts) FROM market_trades
+             WHERE symbol_id = (SELECT id FROM symbols WHERE symbol = $1)",
+            &[&symbol.as_str()],
+        )?;
+        let span: (Option<i64>, Option<i64>) = (row.try_get(0)?, row.try_get(1)?);
+        Ok(match span {
+            (Some(a), Some(b)) => Some((UnixNanos::new(a), UnixNanos::new(b))),
+            _ => None,
+        })
+    }
+
     fn upsert_trades(
         &mut self,
         symbol: &Symbol,
         trades: &[Seq<TradeTick>],
         checkpoint: Option<&Checkpoint>,
     ) -> Result<UpsertCounts, StoreError> {
-        upsert_trades(self.client.get_mut(), symbol, trades, checkpoint)
+        let key = self.lock_key("ticks");
+        upsert_trades(self.client.get_mut(), &key, symbol, trades, checkpoint)
     }
 
     fn upsert_quotes(

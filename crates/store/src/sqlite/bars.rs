@@ -14,14 +14,10 @@ use domain::grid::days::DaySummary;
 use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
 use rusqlite::{Connection, Statement, TransactionBehavior, params};
 
-use super::raw::RawStatement;
-
 use super::SqliteStore;
 use crate::days::DayRows;
 use crate::rollup::Mark;
-use crate::rows::{
-    SeriesRow, page_bounds, parse_symbol, parse_tf, sort_series, sorted_unique, tf_key,
-};
+use crate::rows::{SeriesRow, parse_symbol, parse_tf, sort_series, sorted_unique, tf_key};
 use crate::{BarQuery, BarStore, Checkpoint, SeriesStatus, StoreError, UpsertCounts};
 
 /// Rows per multi-row INSERT. Measured: 32 rows per statement run about 1.5× the speed of one;
@@ -140,13 +136,18 @@ fn bind_row<R: SeriesRow>(
     Ok(())
 }
 
-/// Upserts one series' rows, and writes `mark` (a checkpoint, if any) in the same transaction.
+/// More writes of a batch, in its transaction: (connection, symbol id, timeframe key).
+pub(super) type Extra<'a> = &'a dyn Fn(&Connection, i64, &str) -> Result<(), StoreError>;
+
+/// Upserts one series' rows, and writes `mark` (a checkpoint, if any) and runs `extra` (if any) in the
+/// same transaction.
 pub(super) fn upsert<R: DayRows>(
     conn: &mut Connection,
     symbol: &Symbol,
     tf: Timeframe,
     rows: &[R],
     mark: Option<Mark<'_>>,
+    extra: Option<Extra<'_>>,
 ) -> Result<UpsertCounts, StoreError> {
     if rows.is_empty() {
         if let Some(mark) = mark {
@@ -204,9 +205,15 @@ pub(super) fn upsert<R: DayRows>(
             last
         ])?;
     }
-    super::days::write(&tx, symbol, sid, tf_value, &rows, fresh)?;
+    // A batch that changed nothing leaves its dates' summaries as they were.
+    if counts.inserted + counts.updated > 0 {
+        super::days::write(&tx, symbol, sid, tf_value, &rows, fresh)?;
+    }
     if let Some(mark) = mark {
         write_mark(&tx, mark)?;
+    }
+    if let Some(extra) = extra {
+        extra(&tx, sid, &tf)?;
     }
     tx.commit()?;
     Ok(counts)
@@ -223,48 +230,6 @@ fn unix_seconds() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
-}
-
-pub(super) fn page<R: SeriesRow>(
-    conn: &Connection,
-    q: &BarQuery,
-    after: Option<UnixNanos>,
-    limit: usize,
-) -> Result<Vec<R>, StoreError> {
-    let Some((lo, hi)) = page_bounds(q, after) else {
-        return Ok(Vec::new());
-    };
-    let sql = format!(
-        "SELECT ts, {} FROM {} \
-         WHERE symbol_id = (SELECT id FROM symbols WHERE symbol = ?1) \
-           AND timeframe = ?2 AND ts BETWEEN ?3 AND ?4 \
-         ORDER BY ts LIMIT ?5",
-        R::COLUMNS.join(", "),
-        R::TABLE
-    );
-    let mut stmt = RawStatement::prepare(conn, &sql)?;
-    stmt.bind_text(1, q.symbol.as_str())?;
-    stmt.bind_text(2, &tf_key(q.timeframe))?;
-    stmt.bind_i64(3, lo)?;
-    stmt.bind_i64(4, hi)?;
-    stmt.bind_i64(5, i64::try_from(limit).unwrap_or(i64::MAX))?;
-    let ncols = R::COLUMNS.len();
-    debug_assert_eq!(stmt.column_count() as usize, ncols + 1);
-    let mut out = Vec::with_capacity(limit.min(1 << 16));
-    let mut vals = [None; 16];
-    while stmt.step()? {
-        let ts = stmt
-            .opt_i64(0, R::TABLE)?
-            .ok_or_else(|| StoreError::Corrupt {
-                table: R::TABLE,
-                reason: "NULL ts".into(),
-            })?;
-        for (c, v) in vals.iter_mut().enumerate().take(ncols) {
-            *v = stmt.opt_i64(c as i32 + 1, R::TABLE)?;
-        }
-        out.push(R::from_values(ts, &vals[..ncols])?);
-    }
-    Ok(out)
 }
 
 pub(super) fn series(
@@ -300,7 +265,7 @@ impl BarStore for SqliteStore {
         tf: Timeframe,
         bars: &[Bar],
     ) -> Result<UpsertCounts, StoreError> {
-        upsert::<Bar>(&mut self.conn, symbol, tf, bars, None)
+        upsert::<Bar>(&mut self.conn, symbol, tf, bars, None, None)
     }
 
     fn upsert_bars_with_checkpoint(
@@ -316,6 +281,7 @@ impl BarStore for SqliteStore {
             tf,
             bars,
             Some(Mark::Backfill(checkpoint)),
+            None,
         )
     }
 
@@ -325,7 +291,7 @@ impl BarStore for SqliteStore {
         after: Option<UnixNanos>,
         limit: usize,
     ) -> Result<Vec<Bar>, StoreError> {
-        page::<Bar>(&self.conn, q, after, limit)
+        super::pages::page::<Bar>(&self.conn, q, after, limit)
     }
 
     fn series(&self) -> Result<Vec<SeriesStatus>, StoreError> {
@@ -348,7 +314,7 @@ impl BarStore for SqliteStore {
         tf: Timeframe,
         bars: &[QuoteBar],
     ) -> Result<UpsertCounts, StoreError> {
-        upsert::<QuoteBar>(&mut self.conn, symbol, tf, bars, None)
+        upsert::<QuoteBar>(&mut self.conn, symbol, tf, bars, None, None)
     }
 
     fn quote_bar_page(
@@ -357,7 +323,7 @@ impl BarStore for SqliteStore {
         after: Option<UnixNanos>,
         limit: usize,
     ) -> Result<Vec<QuoteBar>, StoreError> {
-        page::<QuoteBar>(&self.conn, q, after, limit)
+        super::pages::page::<QuoteBar>(&self.conn, q, after, limit)
     }
 
     fn quote_series(&self) -> Result<Vec<SeriesStatus>, StoreError> {

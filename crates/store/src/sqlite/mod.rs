@@ -3,7 +3,7 @@
 //! - this file: opening (pragmas) and [`SchemaStore`] (migrations); every other role in a file
 //!   of its own, each impl delegating to that file's functions:
 //! - [`bars`]: [`crate::BarStore`]: bar and quote-bar upserts (one transaction, prepared
-//!   multi-row inserts, a plain INSERT fast path for new ranges) and keyset page reads;
+//!   multi-row inserts, a plain INSERT fast path for new ranges);
 //! - [`sentiment`]: [`crate::SentimentStore`]: sentiment upserts and range reads;
 //! - [`runs`]: [`crate::RunStore`]: backtest runs with their trades and equity curves;
 //! - [`ticks`]: [`crate::TickStore`]: trades and quotes;
@@ -13,6 +13,8 @@
 //!   summaries;
 //! - [`keys`]: [`crate::KeyStore`]: the encrypted key tables;
 //! - [`actions`]: [`crate::ActionStore`]: splits and cash dividends;
+//! - [`pages`]: keyset pages of bars and quote bars (on [`raw`]);
+//! - [`days`]: the day index (`series_days`), rewritten with every bar batch;
 //! - [`raw`]: the hot page-read loop on SQLite's C API.
 
 mod actions;
@@ -22,6 +24,8 @@ mod days;
 mod keys;
 mod news;
 mod options;
+mod origins;
+mod pages;
 mod raw;
 mod rollup;
 mod runs;

@@ -59,6 +59,7 @@ impl RollupStore for SqliteStore {
             checkpoint.to,
             bars,
             Some(Mark::Rollup(checkpoint)),
+            None,
         )
     }
 }

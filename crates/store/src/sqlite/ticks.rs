@@ -1,18 +1,29 @@
 //! Trades and quotes in SQLite.
 //!
-//! Each batch is one IMMEDIATE transaction of cached single-row `INSERT … ON CONFLICT DO UPDATE
-//! … WHERE <a column differs>` statements (plus the checkpoint, when given). As with bars, rows
-//! in the batch's [first, last] before and after give `inserted`, and `changes()` (which the
-//! WHERE keeps at 0 for identical rows) gives `updated`.
+//! Each batch is one IMMEDIATE transaction (plus the checkpoint, when given). Speed comes from the
+//! bar path's habits: statements inserting [`CHUNK`] rows each, with the symbol id and
+//! created_at bound once as `?1`, `?2`; and, when the batch's [first, last] holds no tick of the symbol yet (a first import, a
+//! backfill of new days), a plain INSERT instead of the upsert. Otherwise each row is an
+//! `INSERT … ON CONFLICT DO UPDATE … WHERE <a column differs>`: rows in the range before and after
+//! give `inserted`, and `changes()` (which the WHERE keeps at 0 for identical rows) gives
+//! `updated`.
+
+use std::borrow::Cow;
 
 use domain::{Price, Quantity, QuoteTick, Symbol, TradeTick, UnixNanos};
-use rusqlite::types::Value;
-use rusqlite::{Connection, Row, TransactionBehavior, params, params_from_iter};
+use rusqlite::{Connection, Row, Statement, TransactionBehavior, params};
 
 use super::{SqliteStore, bars::intern, collect};
 use crate::collection_rows::{check_seq_unique, join_codes, split_codes};
 use crate::rows::inclusive_bounds;
 use crate::{Checkpoint, Seq, StoreError, TickStore, UpsertCounts};
+
+/// Rows per multi-row INSERT (as for bars: 32 rows a statement, then the gain is flat).
+const CHUNK: usize = 32;
+
+/// Leading parameters shared by every row: symbol_id, created_at (bound once, where the
+/// column's default would call `unixepoch()` for every row).
+const SHARED: usize = 2;
 
 /// One tick table: its name, value columns (after symbol_id, ts, seq) and row conversions.
 trait TickRow: Sized {
@@ -20,27 +31,54 @@ trait TickRow: Sized {
     const WHAT: &'static str;
     const COLUMNS: &'static [&'static str];
     fn ts(&self) -> UnixNanos;
-    fn values(&self) -> Result<Vec<Value>, StoreError>;
+    /// Binds COLUMNS from parameter `*i` on, advancing it.
+    fn bind(&self, stmt: &mut Statement<'_>, i: &mut usize) -> Result<(), StoreError>;
     /// `row` holds ts, seq, then COLUMNS.
     fn from_row(row: &Row<'_>) -> Result<Self, StoreError>;
+}
+
+/// The stored form of condition codes, borrowed for the usual single code.
+fn codes<'a>(codes: &'a [String], what: &str) -> Result<Cow<'a, str>, StoreError> {
+    match codes {
+        [] => Ok(Cow::Borrowed("")),
+        [one] if !one.contains(',') => Ok(Cow::Borrowed(one)),
+        many => join_codes(many, what).map(Cow::Owned),
+    }
+}
+
+#[inline]
+fn put<T: rusqlite::ToSql>(
+    stmt: &mut Statement<'_>,
+    i: &mut usize,
+    v: T,
+) -> Result<(), StoreError> {
+    stmt.raw_bind_parameter(*i, v)?;
+    *i += 1;
+    Ok(())
 }
 
 impl TickRow for TradeTick {
     const TABLE: &'static str = "market_trades";
     const WHAT: &'static str = "trades";
-    const COLUMNS: &'static [&'static str] =
-        &["price", "size", "exchange", "conditions", "trade_id"];
+    const COLUMNS: &'static [&'static str] = &[
+        "price",
+        "size",
+        "exchange",
+        "conditions",
+        "trade_id",
+        "suspicious",
+    ];
     fn ts(&self) -> UnixNanos {
         self.ts
     }
-    fn values(&self) -> Result<Vec<Value>, StoreError> {
-        Ok(vec![
-            Value::Integer(self.price.raw()),
-            Value::Integer(self.size.raw()),
-            Value::Text(self.exchange.clone()),
-            Value::Text(join_codes(&self.conditions, "trade")?),
-            self.trade_id.clone().map_or(Value::Null, Value::Text),
-        ])
+    #[inline]
+    fn bind(&self, stmt: &mut Statement<'_>, i: &mut usize) -> Result<(), StoreError> {
+        put(stmt, i, self.price.raw())?;
+        put(stmt, i, self.size.raw())?;
+        put(stmt, i, self.exchange.as_str())?;
+        put(stmt, i, codes(&self.conditions, "trade")?.as_ref())?;
+        put(stmt, i, self.trade_id.as_deref())?;
+        put(stmt, i, i64::from(self.suspicious))
     }
     fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
         Ok(TradeTick {
@@ -50,6 +88,7 @@ impl TickRow for TradeTick {
             exchange: r.get(4)?,
             conditions: split_codes(&r.get::<_, String>(5)?),
             trade_id: r.get(6)?,
+            suspicious: r.get::<_, i64>(7)? != 0,
         })
     }
 }
@@ -65,20 +104,21 @@ impl TickRow for QuoteTick {
         "bid_exchange",
         "ask_exchange",
         "conditions",
+        "suspicious",
     ];
     fn ts(&self) -> UnixNanos {
         self.ts
     }
-    fn values(&self) -> Result<Vec<Value>, StoreError> {
-        Ok(vec![
-            Value::Integer(self.bid.raw()),
-            Value::Integer(self.ask.raw()),
-            Value::Integer(self.bid_size.raw()),
-            Value::Integer(self.ask_size.raw()),
-            Value::Text(self.bid_exchange.clone()),
-            Value::Text(self.ask_exchange.clone()),
-            Value::Text(join_codes(&self.conditions, "quote")?),
-        ])
+    #[inline]
+    fn bind(&self, stmt: &mut Statement<'_>, i: &mut usize) -> Result<(), StoreError> {
+        put(stmt, i, self.bid.raw())?;
+        put(stmt, i, self.ask.raw())?;
+        put(stmt, i, self.bid_size.raw())?;
+        put(stmt, i, self.ask_size.raw())?;
+        put(stmt, i, self.bid_exchange.as_str())?;
+        put(stmt, i, self.ask_exchange.as_str())?;
+        put(stmt, i, codes(&self.conditions, "quote")?.as_ref())?;
+        put(stmt, i, i64::from(self.suspicious))
     }
     fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
         Ok(QuoteTick {
@@ -90,6 +130,7 @@ impl TickRow for QuoteTick {
             bid_exchange: r.get(6)?,
             ask_exchange: r.get(7)?,
             conditions: split_codes(&r.get::<_, String>(8)?),
+            suspicious: r.get::<_, i64>(9)? != 0,
         })
     }
 }
@@ -109,13 +150,104 @@ fn count_range(
     Ok(n as u64)
 }
 
+fn insert_sql<T: TickRow>(rows: usize, upsert: bool) -> String {
+    let cols = T::COLUMNS;
+    let per_row = 2 + cols.len();
+    // The plain insert is `OR FAIL`: a failing row then stops the statement without undoing its
+    // earlier rows, so SQLite keeps no statement journal (the whole batch is rolled back anyway,
+    // since the transaction is not committed).
+    let mut sql = format!(
+        "INSERT {}INTO {} (symbol_id, created_at, ts, seq, {}) VALUES ",
+        if upsert { "" } else { "OR FAIL " },
+        T::TABLE,
+        cols.join(", ")
+    );
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str("(?1, ?2");
+        for c in 0..per_row {
+            sql.push_str(&format!(", ?{}", SHARED + 1 + r * per_row + c));
+        }
+        sql.push(')');
+    }
+    if upsert {
+        let set: Vec<String> = cols.iter().map(|c| format!("{c} = excluded.{c}")).collect();
+        let differs: Vec<String> = cols
+            .iter()
+            .map(|c| format!("{c} IS NOT excluded.{c}"))
+            .collect();
+        sql.push_str(&format!(
+            " ON CONFLICT (symbol_id, ts, seq) DO UPDATE SET {} WHERE {}",
+            set.join(", "),
+            differs.join(" OR ")
+        ));
+    }
+    sql
+}
+
+#[inline]
+fn bind_row<T: TickRow>(
+    stmt: &mut Statement<'_>,
+    i: &mut usize,
+    row: &Seq<T>,
+) -> Result<(), StoreError> {
+    put(stmt, i, row.tick.ts().as_i64())?;
+    put(stmt, i, i64::from(row.seq))?;
+    row.tick.bind(stmt, i)
+}
+
+/// Writes every row, CHUNK at a time; returns the summed `changes()`.
+fn write_rows<T: TickRow>(
+    conn: &Connection,
+    sid: i64,
+    rows: &[Seq<T>],
+    upsert: bool,
+) -> Result<u64, StoreError> {
+    let mut many = conn.prepare_cached(&insert_sql::<T>(CHUNK, upsert))?;
+    let mut one = conn.prepare_cached(&insert_sql::<T>(1, upsert))?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    for stmt in [&mut *many, &mut *one] {
+        stmt.raw_bind_parameter(1, sid)?;
+        stmt.raw_bind_parameter(2, now)?;
+    }
+    let mut changed = 0u64;
+    let mut chunks = rows.chunks_exact(CHUNK);
+    for chunk in &mut chunks {
+        let mut i = SHARED + 1;
+        for row in chunk {
+            bind_row(&mut many, &mut i, row)?;
+        }
+        changed += many.raw_execute()? as u64;
+    }
+    for row in chunks.remainder() {
+        let mut i = SHARED + 1;
+        bind_row(&mut one, &mut i, row)?;
+        changed += one.raw_execute()? as u64;
+    }
+    Ok(changed)
+}
+
+/// Two rows with one (ts, seq) are refused. Rows in key order (what the importer and the
+/// backfill hand over) are checked by neighbours; others through a set.
+fn check_unique<T: TickRow>(rows: &[Seq<T>]) -> Result<(), StoreError> {
+    let key = |r: &Seq<T>| (r.tick.ts(), r.seq);
+    if rows.windows(2).all(|w| key(&w[0]) < key(&w[1])) {
+        return Ok(());
+    }
+    check_seq_unique(rows, T::ts, T::WHAT)
+}
+
 fn upsert<T: TickRow>(
     conn: &mut Connection,
     symbol: &Symbol,
     rows: &[Seq<T>],
     checkpoint: Option<&Checkpoint>,
 ) -> Result<UpsertCounts, StoreError> {
-    check_seq_unique(rows, T::ts, T::WHAT)?;
+    check_unique(rows)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut counts = UpsertCounts::default();
     if !rows.is_empty() {
@@ -123,41 +255,23 @@ fn upsert<T: TickRow>(
         let lo = rows.iter().map(|r| r.tick.ts()).min().expect("non-empty");
         let hi = rows.iter().map(|r| r.tick.ts()).max().expect("non-empty");
         let before = count_range(&tx, T::TABLE, sid, lo.as_i64(), hi.as_i64())?;
-        let cols = T::COLUMNS;
-        let marks: Vec<String> = (0..cols.len()).map(|i| format!("?{}", i + 4)).collect();
-        let set: Vec<String> = cols.iter().map(|c| format!("{c} = excluded.{c}")).collect();
-        let differs: Vec<String> = cols
-            .iter()
-            .map(|c| format!("{c} IS NOT excluded.{c}"))
-            .collect();
-        let sql = format!(
-            "INSERT INTO {} (symbol_id, ts, seq, {}) VALUES (?1, ?2, ?3, {})
-             ON CONFLICT (symbol_id, ts, seq) DO UPDATE SET {} WHERE {}",
-            T::TABLE,
-            cols.join(", "),
-            marks.join(", "),
-            set.join(", "),
-            differs.join(" OR ")
-        );
-        let mut stmt = tx.prepare_cached(&sql)?;
-        let mut changed = 0u64;
-        for r in rows {
-            let mut values = vec![
-                Value::Integer(sid),
-                Value::Integer(r.tick.ts().as_i64()),
-                Value::Integer(i64::from(r.seq)),
-            ];
-            values.extend(r.tick.values()?);
-            changed += stmt.execute(params_from_iter(values))? as u64;
-        }
-        drop(stmt);
-        let after = count_range(&tx, T::TABLE, sid, lo.as_i64(), hi.as_i64())?;
-        let inserted = after - before;
-        counts = UpsertCounts {
-            inserted,
-            updated: changed - inserted,
-            unchanged: rows.len() as u64 - changed,
-            skipped: 0,
+        let n = rows.len() as u64;
+        counts = if before == 0 {
+            write_rows(&tx, sid, rows, false)?;
+            UpsertCounts {
+                inserted: n,
+                ..Default::default()
+            }
+        } else {
+            let changed = write_rows(&tx, sid, rows, true)?;
+            let after = count_range(&tx, T::TABLE, sid, lo.as_i64(), hi.as_i64())?;
+            let inserted = after - before;
+            UpsertCounts {
+                inserted,
+                updated: changed - inserted,
+                unchanged: n - changed,
+                skipped: 0,
+            }
         };
     }
     if let Some(cp) = checkpoint {
@@ -235,6 +349,20 @@ pub(super) fn quotes(
 }
 
 impl TickStore for SqliteStore {
+    fn trade_span(&self, symbol: &Symbol) -> Result<Option<(UnixNanos, UnixNanos)>, StoreError> {
+        let span: (Option<i64>, Option<i64>) = self
+            .conn
+            .prepare_cached(
+                "SELECT min(ts), max(ts) FROM market_trades
+                 WHERE symbol_id = (SELECT id FROM symbols WHERE symbol = ?1)",
+            )?
+            .query_row([symbol.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(match span {
+            (Some(a), Some(b)) => Some((UnixNanos::new(a), UnixNanos::new(b))),
+            _ => None,
+        })
+    }
+
     fn upsert_trades(
         &mut self,
         symbol: &Symbol,

@@ -54,6 +54,7 @@ pub fn trade(minute: i64, cents: i64, id: &str) -> TradeTick {
         exchange: "V".into(),
         conditions: vec!["@".into(), "I".into()],
         trade_id: (!id.is_empty()).then(|| id.to_string()),
+        suspicious: false,
     }
 }
 

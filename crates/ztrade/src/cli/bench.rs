@@ -1,4 +1,4 @@
-//! `ztrade bench import|backtest`: the speed claims of docs/BENCHMARKS.md (crate `bench`), each
+//! `ztrade bench import|ticks|backtest`: the speed claims of docs/BENCHMARKS.md (crate `bench`), each
 //! against a baseline in the same run, printed as a table or JSON.
 
 use clap::{Args, Subcommand};
@@ -12,11 +12,14 @@ pub enum BenchCommand {
     Import(ImportArgs),
     /// Backtest N stored one-minute bars end to end vs a hand-written loop; engine per-bar cost.
     Backtest(EngineArgs),
+    /// Import N trade ticks vs sqlite3 .import (and psql \copy with --pg); ticks → bars in
+    /// memory vs a hand-written loop; `data aggregate` end to end.
+    Ticks(ImportArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// One-minute bars in the CSV.
+    /// Rows in the CSV (one-minute bars, or ticks).
     #[arg(long, default_value_t = 1_000_000)]
     rows: usize,
     /// Runs of each figure; the best is reported.
@@ -49,6 +52,14 @@ pub fn run(cmd: BenchCommand, g: &GlobalArgs) -> anyhow::Result<()> {
     let report = match cmd {
         BenchCommand::Import(a) => bench::import::run(
             &bench::import::ImportOptions {
+                rows: a.rows,
+                repeat: a.repeat,
+                pg: a.pg,
+            },
+            &exe,
+        ),
+        BenchCommand::Ticks(a) => bench::ticks::run(
+            &bench::ticks::TickOptionsBench {
                 rows: a.rows,
                 repeat: a.repeat,
                 pg: a.pg,

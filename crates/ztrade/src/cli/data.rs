@@ -1,6 +1,7 @@
-//! `ztrade data import|export|status|seed|backfill|actions|rollup`: files in and out of the
-//! store, what it holds, history from a provider ([`backfill`]), splits and dividends
-//! ([`actions`]), and roll-ups into longer timeframes ([`rollup`]).
+//! `ztrade data import|aggregate|export|status|seed|backfill|actions|rollup`: files in and out of
+//! the store (bars and ticks), bars from ticks, what it holds, history from a provider
+//! ([`backfill`]), splits and dividends ([`actions`]), and roll-ups into longer timeframes
+//! ([`rollup`]).
 
 mod actions;
 mod backfill;
@@ -9,13 +10,17 @@ mod rollup;
 use std::path::PathBuf;
 
 use app::data::adjust::AdjustSpec;
+use app::data::aggregate::AggregateRequest;
 use app::data::export::ExportRequest;
 use app::data::import::ImportRequest;
 use app::data::seed::SeedRequest;
+use app::data::ticks::TickImportRequest;
 use app::time::Window;
 use clap::{Subcommand, ValueEnum};
+use domain::aggregate::Conditions;
 use domain::{Adjustment, Symbol, Timeframe};
 use formats::export::{Destination, Format};
+use formats::import::ticks::{TickKind, TickOptions};
 
 use super::{GlobalArgs, Open};
 use crate::output;
@@ -23,18 +28,25 @@ use crate::progress::{Bar, Unit};
 
 #[derive(Debug, Subcommand)]
 pub enum DataCommand {
-    /// Import a CSV (or .csv.gz) of bars or quote bars. Strict: the first bad row aborts and
-    /// nothing from the file is stored. Re-importing the same rows changes nothing.
+    /// Import a CSV (or .csv.gz) of bars, quote bars, or (with --kind) trade or quote ticks.
+    /// Strict: the first bad row aborts and nothing from the file is stored. Re-importing the
+    /// same rows changes nothing.
     Import {
         /// The file: Yahoo, LEAN, Alpaca, Polygon, pandas and backtesting.py layouts
-        /// (date/timestamp/Date+Time columns, offsets, Z or naive times, gzip).
+        /// (date/timestamp/Date+Time columns, offsets, Z or naive times, gzip); with --kind,
+        /// LEAN tick files or `timestamp,price,size[,exchange,conditions]` (quotes:
+        /// `timestamp,bid,bid_size,ask,ask_size[,exchange,conditions]`).
         file: PathBuf,
         /// Ticker to store the rows under (e.g. SPY).
         #[arg(long)]
         symbol: Symbol,
-        /// 1m, 5m, 15m, 1h, 1d (or 1Min, 5Min, 15Min, 1Hour, 1Day; also 1s, 1w, 1mo).
-        #[arg(long)]
-        timeframe: Timeframe,
+        /// Bars: 1m, 5m, 15m, 1h, 1d (or 1Min, 5Min, 15Min, 1Hour, 1Day; also 1s, 1w, 1mo).
+        #[arg(long, required_unless_present = "kind")]
+        timeframe: Option<Timeframe>,
+        /// Ticks instead of bars: `trades` or `quotes`. Every tick is kept, several at one
+        /// timestamp included, keyed by their order in the file at that timestamp.
+        #[arg(long, value_enum, conflicts_with_all = ["timeframe", "adj_close"])]
+        kind: Option<TickKindArg>,
         /// Time zone of naive timestamps.
         #[arg(long, default_value = "America/New_York", value_parser = parse_tz)]
         tz: chrono_tz::Tz,
@@ -53,6 +65,31 @@ pub enum DataCommand {
         /// the import says so.
         #[arg(long)]
         adj_close: bool,
+    },
+    /// Make bars from stored trades (vwap, trade count, sale-condition rules), recorded as
+    /// aggregated from trades. Rerunnable: the same range gives the same bars.
+    Aggregate {
+        /// Ticker whose trades are aggregated.
+        #[arg(long)]
+        symbol: Symbol,
+        /// The ticks to read: trades.
+        #[arg(long, value_enum)]
+        from: FromTicks,
+        /// The bars' timeframe, intraday: 1s, 5s, 1m, 5m, 15m, 1h…
+        #[arg(long)]
+        to: Timeframe,
+        /// Sale-condition rules: `lean` reads LEAN/AlgoSeek hex flags (official open/close
+        /// re-reports count nowhere; derivatively priced, prior reference, cash, next day and
+        /// seller trades count in volume only; see docs/ARCHITECTURE.md); `all` counts every
+        /// tick. Suspicious ticks never count.
+        #[arg(long, value_enum, default_value = "lean")]
+        conditions: ConditionsArg,
+        /// First date or RFC 3339 time, inclusive, on a bar boundary.
+        #[arg(long)]
+        start: Option<String>,
+        /// Last date (inclusive) or RFC 3339 time (exclusive), on a bar boundary.
+        #[arg(long)]
+        end: Option<String>,
     },
     /// Export one series to CSV, JSON or Parquet (pandas and polars read all three).
     Export {
@@ -144,6 +181,26 @@ impl From<AdjustArg> for Adjustment {
     }
 }
 
+/// `--kind` of `data import`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TickKindArg {
+    Trades,
+    Quotes,
+}
+
+/// `--from` of `data aggregate`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FromTicks {
+    Trades,
+}
+
+/// `--conditions` of `data aggregate`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ConditionsArg {
+    Lean,
+    All,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
     Csv,
@@ -156,12 +213,22 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
         DataCommand::Import {
             file,
             symbol,
+            kind: Some(kind),
+            tz,
+            skip_invalid,
+            ..
+        } => import_ticks(file, symbol, kind, tz, skip_invalid, g),
+        DataCommand::Import {
+            file,
+            symbol,
             timeframe,
             tz,
             skip_invalid,
             strict_tail,
             adj_close,
+            kind: None,
         } => {
+            let timeframe = timeframe.expect("clap requires --timeframe without --kind");
             let req = ImportRequest {
                 file,
                 symbol,
@@ -197,6 +264,32 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
                 "{} {timeframe}: {} inserted, {} updated, {} unchanged, {} skipped",
                 req.symbol, counts.inserted, counts.updated, counts.unchanged, counts.skipped
             );
+            Ok(())
+        }
+        DataCommand::Aggregate {
+            symbol,
+            from: FromTicks::Trades,
+            to,
+            conditions,
+            start,
+            end,
+        } => {
+            let req = AggregateRequest {
+                symbol,
+                timeframe: to,
+                conditions: match conditions {
+                    ConditionsArg::Lean => Conditions::Lean,
+                    ConditionsArg::All => Conditions::All,
+                },
+                window: Window::parse(start.as_deref(), end.as_deref())?,
+            };
+            let mut store = g.open(Open::Migrated)?;
+            let report =
+                app::data::aggregate::aggregate(store.as_mut(), &req, &Bar::new(Unit::Items))?;
+            if g.json {
+                return output::json(&report);
+            }
+            output::text(|t| render::text::aggregate(t, &report));
             Ok(())
         }
         DataCommand::Export {
@@ -296,6 +389,52 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `data import --kind`: read the whole file, show what was skipped, store in batches.
+fn import_ticks(
+    file: PathBuf,
+    symbol: Symbol,
+    kind: TickKindArg,
+    tz: chrono_tz::Tz,
+    skip_invalid: bool,
+    g: &GlobalArgs,
+) -> anyhow::Result<()> {
+    let kind = match kind {
+        TickKindArg::Trades => TickKind::Trades,
+        TickKindArg::Quotes => TickKind::Quotes,
+    };
+    let req = TickImportRequest {
+        file,
+        symbol,
+        options: TickOptions {
+            kind,
+            tz,
+            skip_invalid,
+        },
+    };
+    app::data::import::check_file(&req.file)?;
+    let mut store = g.open(Open::Migrated)?;
+    let read = app::data::ticks::read(&req, &Bar::new(Unit::Bytes))?;
+    for warning in &read.warnings {
+        eprintln!("warning: {warning}");
+    }
+    for skipped in &read.skipped {
+        eprintln!("skipped {skipped}");
+    }
+    let counts = app::data::ticks::store_ticks(store.as_mut(), &req, read, &Bar::new(Unit::Items))?;
+    if g.json {
+        return output::json(&counts);
+    }
+    let what = match kind {
+        TickKind::Trades => "trades",
+        TickKind::Quotes => "quotes",
+    };
+    println!(
+        "{} {what}: {} inserted, {} updated, {} unchanged, {} skipped",
+        req.symbol, counts.inserted, counts.updated, counts.unchanged, counts.skipped
+    );
+    Ok(())
 }
 
 impl From<ExportFormat> for Format {
