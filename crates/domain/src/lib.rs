@@ -15,6 +15,8 @@
 //! - [`civil`]: integer date arithmetic (days ↔ year, month, day) for the fast paths.
 //! - [`grid`]: the expected-bar grid, the one definition of the bars a series should hold: what
 //!   `data status` counts as missing and what the collector backfills.
+//! - [`quality`]: the data-quality checks of `data validate` (coverage, gaps, order, OHLC,
+//!   outliers by robust z-score, stale and zero-volume bars, crossed quotes, far ticks), pure.
 //! - [`span`]: where a bar's period ends, and the days a stored bar may cover.
 //! - [`error`]: [`DomainError`], one variant per kind of bad value, always naming the field.
 
@@ -31,6 +33,7 @@ pub mod grid;
 pub mod news;
 pub mod option;
 pub mod provider;
+pub mod quality;
 pub mod quote_bar;
 pub mod sentiment;
 pub mod span;

@@ -2,7 +2,7 @@
 //!
 //! - [`roles`]: one trait per role ([`SchemaStore`], [`BarStore`], [`SentimentStore`],
 //!   [`RunStore`], [`TickStore`], [`OptionStore`], [`NewsStore`], [`CollectionStore`],
-//!   [`KeyStore`], [`ActionStore`], [`RollupStore`]), and [`Store`], their sum. Callers name the roles they use.
+//!   [`KeyStore`], [`ActionStore`], [`RollupStore`], [`QualityStore`]), and [`Store`], their sum. Callers name the roles they use.
 //! - [`open`], [`open_ready`], [`open_migrated`]: pick the backend from a URL (`sqlite://PATH`,
 //!   `postgres://…`) and check the schema version on the way in.
 //! - [`sqlite`] (feature `sqlite`, on by default): the embedded default, one file in WAL mode.
@@ -14,6 +14,7 @@
 //! - [`collection`]: rows of the collector's tables: sequenced ticks, news, backfill
 //!   checkpoints, job runs.
 //! - [`rollup`]: roll-up checkpoints, written with the rolled bars.
+//! - [`quality`]: data-quality checks and findings, as stored.
 //! - [`keys`]: rows of the encrypted key tables (ciphertext only).
 //! - [`stream`]: [`BarStream`] and [`QuoteBarStream`], keyset-paged reads in timestamp order, so a
 //!   long replay never holds a whole series in memory.
@@ -32,6 +33,7 @@ pub mod keys;
 pub mod migrations;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+pub mod quality;
 pub mod retry;
 pub mod roles;
 pub mod rollup;
@@ -45,10 +47,13 @@ pub mod url;
 pub use collection::*;
 pub use error::StoreError;
 pub use keys::{ApiKeyRow, KeyAuditRow, VaultHeaderRow};
+pub use quality::{
+    FindingFilter, QualitySummary, SeriesCheck, SeriesKey, SeriesKind, StoredFinding,
+};
 pub use retry::BusyRetry;
 pub use roles::{
     ActionStore, AggregateStore, BarStore, CollectionStore, KeyStore, NewsStore, OptionStore,
-    RollupStore, RunStore, SchemaStore, SentimentStore, Store, TickStore,
+    QualityStore, RollupStore, RunStore, SchemaStore, SentimentStore, Store, TickStore,
 };
 pub use rollup::RollupCheckpoint;
 pub use stream::{BarStream, QuoteBarStream};

@@ -26,6 +26,8 @@
 //! - [`ActionStore`] (corporate actions: splits and cash dividends): `app::data::actions`
 //!   (import), `app::data::export` and `app::run` (`Source`) for adjustment on read.
 //! - [`RollupStore`] (roll-up checkpoints, with the rolled bars): `app::data::rollup`.
+//! - [`QualityStore`] (`quality_checks`, `data_quality`): `app::data::validate` writes,
+//!   `app::data::status` and the dashboard's `/data` read.
 //!
 //! [`Store`] itself: [`crate::open`] (what it returns), `collector::StoreHandle` (one connection
 //! lent to every job of a process), `testkit::TestDb::with`, and the binary's one
@@ -58,6 +60,7 @@ use crate::{
     StoredRun, UpsertCounts, VaultHeaderRow,
 };
 use crate::{Deleted, NewSweep, RollupCheckpoint, RunSelection, StoredSweep, SweepSummary};
+use crate::{FindingFilter, QualitySummary, SeriesCheck, StoredFinding};
 
 /// Every role: what a backend implements and what [`crate::open`] returns. `Send`, so a store
 /// can move to a worker thread.
@@ -74,6 +77,7 @@ pub trait Store:
     + KeyStore
     + ActionStore
     + RollupStore
+    + QualityStore
     + Send
 {
 }
@@ -91,6 +95,7 @@ impl<T> Store for T where
         + KeyStore
         + ActionStore
         + RollupStore
+        + QualityStore
         + Send
         + ?Sized
 {
@@ -370,6 +375,20 @@ pub trait RollupStore {
         bars: &[Bar],
         checkpoint: &RollupCheckpoint,
     ) -> Result<UpsertCounts, StoreError>;
+}
+
+/// Data-quality checks (`app::data::validate`): each checked series' latest check and its
+/// findings.
+pub trait QualityStore {
+    /// Stores `checks` in one transaction: for each, replaces the series' findings that end at
+    /// or after its `from` (all of them when `None`) with its own, and its check row. A killed
+    /// writer leaves every series as it was.
+    fn save_quality(&mut self, checks: &[SeriesCheck]) -> Result<(), StoreError>;
+    /// Every checked series' latest check with its stored findings counted by severity, ordered
+    /// by series kind, symbol and timeframe.
+    fn quality_summaries(&self) -> Result<Vec<QualitySummary>, StoreError>;
+    /// Stored findings, ordered by series kind, symbol, timeframe and first stamp.
+    fn quality_findings(&self, filter: &FindingFilter) -> Result<Vec<StoredFinding>, StoreError>;
 }
 
 /// Bars made from stored ticks, written together with where they came from.

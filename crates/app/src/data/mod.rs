@@ -12,7 +12,9 @@
 //! - [`rollup`]: a series rolled up into longer timeframes, incrementally, batch by batch with
 //!   its checkpoint.
 //! - [`seed`]: deterministic synthetic bars and sentiment.
-//! - [`status`]: rows, range and missing bars of every stored series.
+//! - [`status`]: rows, range and missing bars of every stored series, and their quality.
+//! - [`validate`]: the data-quality report: coverage, gaps, order, OHLC, outliers, stale and
+//!   zero-volume bars, crossed quotes, far ticks; stored per series.
 
 pub mod actions;
 pub mod adjust;
@@ -23,3 +25,4 @@ pub mod rollup;
 pub mod seed;
 pub mod status;
 pub mod ticks;
+pub mod validate;

@@ -5,12 +5,15 @@
 //! the timeframe that overlap a session (hourly bars stamped 09:00…15:00 New York, early closes
 //! and DST included), the same slots the collector backfills. Bars outside regular hours are
 //! stored and counted as rows but fill no slot.
+//!
+//! "Quality" is the series' latest `data validate` ([`super::validate`]): its stored findings
+//! counted by severity, or nothing when it was never checked.
 
 use domain::grid::days::DaySummary;
 use domain::grid::{BarGrid, GridError};
 use domain::{Timeframe, UnixNanos};
 use serde::Serialize;
-use store::{BarStore, SeriesStatus};
+use store::{BarStore, QualityStore, QualitySummary, SeriesKind, SeriesStatus};
 
 use crate::AppError;
 
@@ -26,6 +29,35 @@ pub struct SeriesRow {
     pub last: String,
     /// `None` for timeframes without an expected-bar grid (weeks, months, several days).
     pub missing: Option<u64>,
+    /// The latest quality check; `None` when the series was never checked.
+    pub quality: Option<QualityCell>,
+}
+
+/// A series' latest quality check: when, and its stored findings by severity.
+#[derive(Debug, Clone, Serialize)]
+pub struct QualityCell {
+    pub checked_at: String,
+    pub errors: u64,
+    pub warnings: u64,
+    pub infos: u64,
+    /// Expected-bar coverage in percent, when the series has a grid.
+    pub coverage: Option<f64>,
+}
+
+impl QualityCell {
+    pub fn of(q: &QualitySummary) -> Self {
+        Self {
+            checked_at: q.checked_at.to_rfc3339(),
+            errors: q.counts.error,
+            warnings: q.counts.warn,
+            infos: q.counts.info,
+            coverage: q
+                .expected
+                .zip(q.filled)
+                .filter(|(e, _)| *e > 0)
+                .map(|(e, f)| 100.0 * f as f64 / e as f64),
+        }
+    }
 }
 
 /// Every stored series, ordered by symbol and timeframe.
@@ -35,14 +67,27 @@ pub struct StatusReport {
     pub series: Vec<SeriesRow>,
 }
 
-pub fn status(store: &dyn BarStore) -> Result<StatusReport, AppError> {
+pub fn status<S: BarStore + QualityStore + ?Sized>(store: &S) -> Result<StatusReport, AppError> {
+    let checks = store.quality_summaries()?;
+    let quality = |kind: SeriesKind, s: &SeriesStatus| {
+        checks
+            .iter()
+            .find(|q| {
+                q.series.kind == kind
+                    && q.series.symbol == s.symbol
+                    && q.series.timeframe == Some(s.timeframe)
+            })
+            .map(QualityCell::of)
+    };
     let mut series = Vec::new();
     for s in store.series()? {
         let days = store.bar_days(&s.symbol, s.timeframe, None, None)?;
         let missing = missing_indexed(s.timeframe, &days).map_err(|e| {
             AppError::Stored(format!("{} {}: stored bars: {e}", s.symbol, s.timeframe))
         })?;
-        series.push(row("bars", &s, missing));
+        let mut r = row("bars", &s, missing);
+        r.quality = quality(SeriesKind::Bars, &s);
+        series.push(r);
     }
     for s in store.quote_series()? {
         let days = store.quote_bar_days(&s.symbol, s.timeframe, None, None)?;
@@ -52,7 +97,9 @@ pub fn status(store: &dyn BarStore) -> Result<StatusReport, AppError> {
                 s.symbol, s.timeframe
             ))
         })?;
-        series.push(row("quotes", &s, missing));
+        let mut r = row("quotes", &s, missing);
+        r.quality = quality(SeriesKind::QuoteBars, &s);
+        series.push(r);
     }
     Ok(StatusReport { series })
 }
@@ -93,6 +140,7 @@ pub fn row(kind: &'static str, s: &SeriesStatus, missing: Option<u64>) -> Series
         first: show(s.first),
         last: show(s.last),
         missing,
+        quality: None,
     }
 }
 

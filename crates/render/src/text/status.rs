@@ -1,6 +1,6 @@
 //! `data status`.
 
-use app::data::status::StatusReport;
+use app::data::status::{QualityCell, StatusReport};
 
 use crate::{Text, table};
 
@@ -19,6 +19,7 @@ pub fn status(t: &mut Text, report: &StatusReport) {
             "first",
             "last",
             "missing",
+            "quality",
         ],
         report.series.iter().map(|r| {
             vec![
@@ -29,8 +30,23 @@ pub fn status(t: &mut Text, report: &StatusReport) {
                 r.first.clone(),
                 r.last.clone(),
                 r.missing.map_or("n/a".into(), |m| m.to_string()),
+                quality(r.quality.as_ref()),
             ]
         }),
     );
     t.line(table.to_string());
+}
+
+/// `2 errors, 1 warning` (or `ok`) since the last `data validate`; `-` if never checked.
+fn quality(q: Option<&QualityCell>) -> String {
+    let Some(q) = q else {
+        return "-".into();
+    };
+    let plural = |n: u64, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    match (q.errors, q.warnings) {
+        (0, 0) => "ok".into(),
+        (0, w) => plural(w, "warning"),
+        (e, 0) => plural(e, "error"),
+        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    }
 }

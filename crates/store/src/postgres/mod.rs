@@ -16,6 +16,7 @@
 //!   summaries;
 //! - [`keys`]: [`crate::KeyStore`]: the encrypted key tables;
 //! - [`actions`]: [`crate::ActionStore`]: splits and cash dividends;
+//! - [`quality`]: [`crate::QualityStore`]: data-quality checks and findings;
 //! - [`pages`]: keyset pages of bars and quote bars, on a client or in a transaction;
 //! - [`days`]: the day index (`series_days`), rewritten with every bar batch;
 //! - [`copy`]: the COPY encoders.
@@ -33,6 +34,7 @@ mod news;
 mod options;
 mod origins;
 mod pages;
+mod quality;
 mod rollup;
 mod runs;
 mod sentiment;

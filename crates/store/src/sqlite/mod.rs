@@ -13,6 +13,7 @@
 //!   summaries;
 //! - [`keys`]: [`crate::KeyStore`]: the encrypted key tables;
 //! - [`actions`]: [`crate::ActionStore`]: splits and cash dividends;
+//! - [`quality`]: [`crate::QualityStore`]: data-quality checks and findings;
 //! - [`pages`]: keyset pages of bars and quote bars (on [`raw`]);
 //! - [`days`]: the day index (`series_days`), rewritten with every bar batch;
 //! - [`raw`]: the hot page-read loop on SQLite's C API.
@@ -26,6 +27,7 @@ mod news;
 mod options;
 mod origins;
 mod pages;
+mod quality;
 mod raw;
 mod rollup;
 mod runs;

@@ -1,11 +1,12 @@
-//! `ztrade data import|aggregate|export|status|seed|backfill|actions|rollup`: files in and out of
-//! the store (bars and ticks), bars from ticks, what it holds, history from a provider
-//! ([`backfill`]), splits and dividends ([`actions`]), and roll-ups into longer timeframes
-//! ([`rollup`]).
+//! `ztrade data import|aggregate|export|status|seed|backfill|actions|rollup|validate`: files in
+//! and out of the store (bars and ticks), bars from ticks, what it holds, history from a provider
+//! ([`backfill`]), splits and dividends ([`actions`]), roll-ups into longer timeframes
+//! ([`rollup`]), and the data-quality report ([`validate`]).
 
 mod actions;
 mod backfill;
 mod rollup;
+mod validate;
 
 use std::path::PathBuf;
 
@@ -127,7 +128,7 @@ pub enum DataCommand {
         as_of: Option<chrono::NaiveDate>,
     },
     /// Rows, range and missing bars (on the expected-bar grid of NYSE sessions) of every stored
-    /// series.
+    /// series, and the findings of its last `data validate`.
     Status,
     /// Generate deterministic synthetic bars and sentiment (news, reddit, sec) and store them.
     Seed {
@@ -158,6 +159,10 @@ pub enum DataCommand {
     /// clock boundaries, the regular session only unless --extended, incremental (only the
     /// buckets touched since the last roll-up are recomputed) and resumable after a kill.
     Rollup(rollup::RollupArgs),
+    /// Check stored series: coverage on the expected-bar grid, gaps, order, OHLC, outliers (bad
+    /// prints, split jumps, large moves, spikes), stale and zero-volume bars, crossed quotes,
+    /// far ticks. Findings are stored per series; `data status` shows them.
+    Validate(validate::ValidateArgs),
 }
 
 /// `--adjust`.
@@ -352,6 +357,7 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
         DataCommand::Backfill(args) => backfill::run(args, g),
         DataCommand::Actions(cmd) => actions::run(cmd, g),
         DataCommand::Rollup(args) => rollup::run(args, g),
+        DataCommand::Validate(args) => validate::run(args, g),
         DataCommand::Seed {
             symbols,
             days,

@@ -1,0 +1,196 @@
+//! The data-quality report (`ztrade data validate`): every stored series (or those asked for)
+//! checked with [`domain::quality`], the findings returned and stored.
+//!
+//! - **What is checked**: bar series (coverage from the day index, then one pass over the bars),
+//!   quote-bar series (crossed and locked), a symbol's trades (prices far from their
+//!   neighbours) and quotes (the NBBO crossed or locked). [`series`] reads each from the store.
+//! - **The grid**: each bar series is measured against the expected-bar grid built by
+//!   [`grid_for`], the one place this use case builds one.
+//! - **Clock**: the caller stamps the check ([`ValidateRequest::checked_at`]): the CLI with the
+//!   wall clock, a scheduled job with its own. The checks never read a clock.
+//! - **Storage**: all the series of one run are written in one transaction
+//!   ([`store::QualityStore::save_quality`]): a run killed at any moment leaves the stored
+//!   findings as they were, and a rerun writes them complete. Each series' check replaces its
+//!   findings from the first instant it looked at (`--since`) on.
+//! - **Context**: with `since`, bars before it are read as context (the previous close, the
+//!   scale of the outlier checks) and not reported on.
+
+mod series;
+
+use chrono::NaiveDate;
+use domain::grid::BarGrid;
+use domain::quality::{Config, Counts, Finding, Severity};
+use domain::{Symbol, Timeframe, UnixNanos};
+use serde::Serialize;
+use store::{
+    ActionStore, BarStore, CollectionStore, DataKind, QualityStore, SeriesCheck, SeriesKey,
+    SeriesKind, TickStore,
+};
+
+use crate::AppError;
+
+/// What to check.
+#[derive(Debug, Clone)]
+pub struct ValidateRequest {
+    /// One symbol; every stored one when `None`.
+    pub symbol: Option<Symbol>,
+    /// One timeframe of bars and quote bars (ticks are then left out); all when `None`.
+    pub timeframe: Option<Timeframe>,
+    /// Report from this date on (exchange date; earlier bars are read as context only).
+    pub since: Option<NaiveDate>,
+    /// When the check runs, by the caller's clock; stored with every finding.
+    pub checked_at: UnixNanos,
+    pub config: Config,
+}
+
+/// One checked series.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesReport {
+    #[serde(flatten)]
+    pub series: SeriesKey,
+    /// Rows checked (from `since` on).
+    pub rows: u64,
+    /// Expected-bar slots in the range and those holding a bar (bar series with a grid).
+    pub expected: Option<u64>,
+    pub filled: Option<u64>,
+    /// `filled / expected` in percent.
+    pub coverage: Option<f64>,
+    pub counts: Counts,
+    pub findings: Vec<Finding>,
+}
+
+/// Every checked series, in the store's order (bars, quote bars, trades, quotes; by symbol).
+#[derive(Debug, Clone, Serialize)]
+pub struct ValidateReport {
+    pub checked_at: UnixNanos,
+    pub since: Option<NaiveDate>,
+    pub counts: Counts,
+    pub series: Vec<SeriesReport>,
+}
+
+impl ValidateReport {
+    /// Findings at `severity` or worse: what `--fail-on` counts.
+    pub fn at_least(&self, severity: Severity) -> u64 {
+        self.counts.at_least(severity)
+    }
+}
+
+/// The store roles `validate` uses.
+pub trait ValidateStore:
+    BarStore + TickStore + ActionStore + CollectionStore + QualityStore
+{
+}
+impl<T: BarStore + TickStore + ActionStore + CollectionStore + QualityStore + ?Sized> ValidateStore
+    for T
+{
+}
+
+/// The expected-bar grid of a series: the one place this use case builds one (calendars per
+/// symbol will choose it by the symbol). `None` for timeframes without a grid.
+pub fn grid_for(_symbol: &Symbol, tf: Timeframe) -> Option<BarGrid> {
+    BarGrid::new(tf).ok()
+}
+
+/// Checks the series `req` selects, stores the findings in one transaction, and returns them.
+pub fn validate<S: ValidateStore + ?Sized>(
+    store: &mut S,
+    req: &ValidateRequest,
+) -> Result<ValidateReport, AppError> {
+    let wanted = |s: &Symbol| req.symbol.as_ref().is_none_or(|w| w == s);
+    let wanted_tf = |tf: Timeframe| req.timeframe.is_none_or(|w| w == tf);
+    let mut keys: Vec<SeriesKey> = Vec::new();
+    for (kind, list) in [
+        (SeriesKind::Bars, store.series()?),
+        (SeriesKind::QuoteBars, store.quote_series()?),
+    ] {
+        keys.extend(
+            list.into_iter()
+                .filter(|s| wanted(&s.symbol) && wanted_tf(s.timeframe))
+                .map(|s| SeriesKey {
+                    kind,
+                    symbol: s.symbol,
+                    timeframe: Some(s.timeframe),
+                }),
+        );
+    }
+    let mut spans = Vec::new();
+    if req.timeframe.is_none() {
+        for c in store.collected()? {
+            let kind = match c.kind {
+                DataKind::Trades => SeriesKind::Trades,
+                DataKind::Quotes => SeriesKind::Quotes,
+                _ => continue,
+            };
+            if wanted(&c.symbol) {
+                spans.push((c.first, c.last));
+                keys.push(SeriesKey {
+                    kind,
+                    symbol: c.symbol,
+                    timeframe: None,
+                });
+            }
+        }
+    }
+    if keys.is_empty() {
+        return Err(AppError::NoData(nothing_stored(req)));
+    }
+    let mut reports = Vec::with_capacity(keys.len());
+    let mut checks = Vec::with_capacity(keys.len());
+    let mut spans = spans.into_iter();
+    for key in keys {
+        let checked = match key.kind {
+            SeriesKind::Bars => series::bars(store, &key, req)?,
+            SeriesKind::QuoteBars => series::quote_bars(store, &key, req)?,
+            SeriesKind::Trades | SeriesKind::Quotes => {
+                let span = spans.next().unwrap_or((UnixNanos::MIN, UnixNanos::MIN));
+                series::ticks(store, &key, span, req)?
+            }
+        };
+        let counts = Counts::of(&checked.findings);
+        reports.push(SeriesReport {
+            series: key.clone(),
+            rows: checked.rows,
+            expected: checked.expected,
+            filled: checked.filled,
+            coverage: checked
+                .expected
+                .zip(checked.filled)
+                .filter(|(e, _)| *e > 0)
+                .map(|(e, f)| 100.0 * f as f64 / e as f64),
+            counts,
+            findings: checked.findings.clone(),
+        });
+        checks.push(SeriesCheck {
+            series: key,
+            checked_at: req.checked_at,
+            from: checked.from,
+            rows: checked.rows,
+            expected: checked.expected,
+            filled: checked.filled,
+            findings: checked.findings,
+        });
+    }
+    store.save_quality(&checks)?;
+    let mut counts = Counts::default();
+    for r in &reports {
+        counts.error += r.counts.error;
+        counts.warn += r.counts.warn;
+        counts.info += r.counts.info;
+    }
+    Ok(ValidateReport {
+        checked_at: req.checked_at,
+        since: req.since,
+        counts,
+        series: reports,
+    })
+}
+
+fn nothing_stored(req: &ValidateRequest) -> String {
+    let what = match (&req.symbol, req.timeframe) {
+        (Some(s), Some(tf)) => format!("no {tf} bars of {s} are stored"),
+        (Some(s), None) => format!("nothing of {s} is stored"),
+        (None, Some(tf)) => format!("no {tf} bars are stored"),
+        (None, None) => "the store holds no series".to_string(),
+    };
+    format!("{what}; import or backfill data first (`ztrade data status` lists what is stored)")
+}
