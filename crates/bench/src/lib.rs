@@ -8,6 +8,7 @@
 //!   hand-written loop over the same CSV ([`baseline`]); multi-symbol and sweep figures.
 //! - [`ticks`]: tick import into SQLite vs `sqlite3 .import` (and PostgreSQL vs `psql \copy`),
 //!   ticks → bars in memory vs a hand-written loop, and `data aggregate` end to end.
+//! - [`validate`]: `data validate` over N stored bars vs `sqlite3` scanning the same rows.
 //! - [`baseline`]: that hand-written loop.
 //! - [`csv_import`]: the CSV reader alone (`examples/measure_import.rs`).
 //!
@@ -18,6 +19,7 @@ pub mod csv_import;
 pub mod engine;
 pub mod import;
 pub mod ticks;
+pub mod validate;
 
 use std::path::Path;
 use std::process::Command;

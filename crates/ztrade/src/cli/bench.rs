@@ -1,4 +1,4 @@
-//! `ztrade bench import|ticks|backtest`: the speed claims of docs/BENCHMARKS.md (crate `bench`), each
+//! `ztrade bench import|ticks|backtest|validate`: the speed claims of docs/BENCHMARKS.md (crate `bench`), each
 //! against a baseline in the same run, printed as a table or JSON.
 
 use clap::{Args, Subcommand};
@@ -15,6 +15,21 @@ pub enum BenchCommand {
     /// Import N trade ticks vs sqlite3 .import (and psql \copy with --pg); ticks → bars in
     /// memory vs a hand-written loop; `data aggregate` end to end.
     Ticks(ImportArgs),
+    /// Validate N stored one-minute bars (`data validate`) vs sqlite3 scanning the same rows.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// One-minute bars stored and validated.
+    #[arg(long, default_value_t = 10_000_000)]
+    rows: usize,
+    /// Series they are split into (symbols S000, S001, …).
+    #[arg(long, default_value_t = 10)]
+    symbols: usize,
+    /// Runs of each figure; the best is reported.
+    #[arg(long, default_value_t = 3)]
+    repeat: usize,
 }
 
 #[derive(Debug, Args)]
@@ -63,6 +78,14 @@ pub fn run(cmd: BenchCommand, g: &GlobalArgs) -> anyhow::Result<()> {
                 rows: a.rows,
                 repeat: a.repeat,
                 pg: a.pg,
+            },
+            &exe,
+        ),
+        BenchCommand::Validate(a) => bench::validate::run(
+            &bench::validate::ValidateBench {
+                rows: a.rows,
+                symbols: a.symbols,
+                repeat: a.repeat,
             },
             &exe,
         ),
