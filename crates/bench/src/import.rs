@@ -18,12 +18,17 @@ use serde_json::json;
 
 use crate::{Report, Result, best_of, ensure, need_tool, secs, sh};
 
-/// What `ztrade bench import` measures.
-#[derive(Debug, Clone)]
+/// What `ztrade bench import` and `ztrade bench ticks` measure (their flags).
+#[derive(Debug, Clone, clap::Args)]
 pub struct ImportOptions {
+    /// Rows in the CSV (one-minute bars, or ticks).
+    #[arg(long, default_value_t = 1_000_000)]
     pub rows: usize,
+    /// Runs of each figure; the best is reported.
+    #[arg(long, default_value_t = 3)]
     pub repeat: usize,
     /// Also measure PostgreSQL at this URL (a schema of its own is created and dropped there).
+    #[arg(long)]
     pub pg: Option<String>,
 }
 

@@ -33,6 +33,31 @@ pub enum TickKind {
     Quotes,
 }
 
+impl TickKind {
+    /// `trades` and `quotes`, as [`TickKind::name`] writes them and `FromStr` reads them.
+    pub const NAMES: [&'static str; 2] = ["trades", "quotes"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Trades => "trades",
+            Self::Quotes => "quotes",
+        }
+    }
+}
+
+impl std::str::FromStr for TickKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "trades" => Ok(Self::Trades),
+            "quotes" => Ok(Self::Quotes),
+            other => Err(format!(
+                "unknown tick kind {other:?} (expected trades or quotes)"
+            )),
+        }
+    }
+}
+
 /// How to read a tick file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TickOptions {
