@@ -111,16 +111,13 @@ pub fn run(a: &crate::import::ImportOptions, exe: &Path) -> Result<Report> {
         k += 1;
         dir.path().join(format!("{name}{k}.db"))
     };
-    let (sqlite3, _) = best_of(a.repeat, || {
-        let db = fresh("base");
-        sh(Command::new("sqlite3").arg(&db).arg(BASELINE_TABLE))?;
-        let t = Instant::now();
-        sh(Command::new("sqlite3")
-            .arg(&db)
-            .arg(format!(".import --csv --skip 1 {csv_s} ticks")))?;
-        Ok(t.elapsed())
-    })
-    .map(|(_, d)| (d, ()))?;
+    let sqlite3 = crate::import::sqlite3_import(
+        a.repeat,
+        &mut || fresh("base"),
+        BASELINE_TABLE,
+        csv_s,
+        "ticks",
+    )?;
     let import = [
         "data", "import", csv_s, "--kind", "trades", "--symbol", "BENCH",
     ];

@@ -21,6 +21,7 @@ mod actions;
 mod bars;
 mod collect;
 mod days;
+mod insert;
 mod keys;
 mod news;
 mod options;
