@@ -14,6 +14,7 @@ use app::views::{Entry, params_text};
 use crate::{Text, table};
 
 mod aggregate;
+mod backfill;
 mod counts;
 mod rollup;
 mod setup;
@@ -22,6 +23,7 @@ mod store_admin;
 mod sweep;
 
 pub use aggregate::aggregate;
+pub use backfill::backfill;
 pub use counts::{seeded, upserted};
 pub use rollup::rollup;
 pub use setup::{agents, key_audit, keys};

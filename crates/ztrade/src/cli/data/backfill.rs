@@ -16,9 +16,7 @@ use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use collector::Provider;
 use collector::backfill::actions::{ActionsSpec, run_actions_backfill};
-use collector::backfill::{
-    BackfillReport, BackfillSpec, ProgressEvent, SymbolReport, run_backfill,
-};
+use collector::backfill::{BackfillReport, BackfillSpec, ProgressEvent, run_backfill};
 use collector::worker::Clients;
 use domain::{Symbol, Timeframe, UnixNanos};
 use serde::Serialize;
@@ -127,11 +125,7 @@ pub fn run(a: BackfillArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     let Some(kind) = kind else {
         let spec = ActionsSpec::for_window(provider, a.symbols, start, end);
         let report = runtime.block_on(run_actions_backfill(&spec, &url, &clients))?;
-        if g.json {
-            return output::json(&report);
-        }
-        println!("{}", report.summary());
-        return Ok(());
+        return output::reply(g.json, &report, |t, r| t.line(r.summary()));
     };
     let mut spec = BackfillSpec::new(provider, a.symbols, kind, a.timeframe, start, end, now);
     spec.chunk = a
@@ -144,14 +138,13 @@ pub fn run(a: BackfillArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     let report = runtime.block_on(run_backfill(&spec, &url, &clients, &|e| bar.update(e)))?;
     bar.finish();
     let elapsed = started.elapsed().as_secs_f64();
-    if g.json {
-        output::json(&Summary {
-            report: &report,
-            elapsed_seconds: elapsed,
-        })?;
-    } else {
-        print_report(&report, elapsed);
-    }
+    let summary = Summary {
+        report: &report,
+        elapsed_seconds: elapsed,
+    };
+    output::reply(g.json, &summary, |t, _| {
+        render::text::backfill(t, &report, elapsed)
+    })?;
     if report.failed > 0 {
         bail!(
             "{} of {} symbols stopped early (see above); run the same command again to resume",
@@ -198,73 +191,4 @@ impl Progress {
     fn finish(&self) {
         self.bar.finish_and_clear();
     }
-}
-
-fn notes(r: &SymbolReport) -> String {
-    let mut n = Vec::new();
-    if r.up_to_date {
-        n.push("up to date".to_string());
-    }
-    if r.resumed {
-        n.push("resumed".into());
-    }
-    for (count, what) in [
-        (r.crossed, "crossed quotes"),
-        (r.repeated, "repeated rows dropped"),
-        (r.trade_updates, "trade corrections skipped"),
-        (r.outside, "rows outside the request"),
-        (r.restarts, "chunks restarted"),
-    ] {
-        if count > 0 {
-            n.push(format!("{count} {what}"));
-        }
-    }
-    n.join(", ")
-}
-
-fn print_report(r: &BackfillReport, elapsed: f64) {
-    let rows = r.symbols.iter().map(|s| {
-        vec![
-            s.symbol.clone(),
-            s.rows.inserted.to_string(),
-            s.rows.updated.to_string(),
-            s.rows.unchanged.to_string(),
-            s.pages.to_string(),
-            if s.ok() {
-                notes(s)
-            } else {
-                "stopped early (below)".into()
-            },
-        ]
-    });
-    println!(
-        "{}",
-        output::table(
-            &[
-                "symbol",
-                "inserted",
-                "updated",
-                "unchanged",
-                "pages",
-                "notes"
-            ],
-            rows
-        )
-    );
-    for s in r.symbols.iter().filter(|s| !s.ok()) {
-        println!("{}: {}", s.symbol, s.errors.join("; "));
-    }
-    let offered = r.rows.inserted + r.rows.updated + r.rows.unchanged;
-    println!(
-        "{} {} from {}: {} inserted, {} updated, {} unchanged in {} pages, {:.1} s ({:.0} rows/s)",
-        r.kind,
-        r.timeframe.map(|t| t.to_string()).unwrap_or_default(),
-        r.provider,
-        r.rows.inserted,
-        r.rows.updated,
-        r.rows.unchanged,
-        r.pages,
-        elapsed,
-        offered as f64 / elapsed.max(1e-3)
-    );
 }
