@@ -6,6 +6,7 @@ use proptest::prelude::*;
 
 use super::rollup::{Hours, Rollup, RollupError, roll};
 use crate::bar::Bar;
+use crate::calendar::Calendar;
 use crate::fixed::{Price, Quantity};
 use crate::time::{NANOS_PER_MINUTE, UnixNanos};
 use crate::timeframe::Timeframe;
@@ -41,7 +42,7 @@ fn minutes(from: &str, n: i64) -> Vec<Bar> {
 }
 
 fn rollup(from: Timeframe, to: Timeframe, hours: Hours) -> Rollup {
-    Rollup::new(from, to, hours).unwrap()
+    Rollup::new(from, to, hours, Calendar::Nyse).unwrap()
 }
 
 #[test]
@@ -121,14 +122,14 @@ fn timeframes_that_cannot_roll() {
         );
         assert!(
             matches!(
-                Rollup::new(f, g, Hours::Regular),
+                Rollup::new(f, g, Hours::Regular, Calendar::Nyse),
                 Err(RollupError::Timeframes { .. })
             ),
             "{from} -> {to}"
         );
     }
-    assert!(Rollup::new(Timeframe::M5, Timeframe::D1, Hours::Regular).is_ok());
-    assert!(Rollup::new(Timeframe::S1, Timeframe::M1, Hours::Regular).is_ok());
+    assert!(Rollup::new(Timeframe::M5, Timeframe::D1, Hours::Regular, Calendar::Nyse).is_ok());
+    assert!(Rollup::new(Timeframe::S1, Timeframe::M1, Hours::Regular, Calendar::Nyse).is_ok());
 }
 
 /// Buckets sit on clock boundaries in New York time: 5-minute bars from the 09:30 open, hourly
