@@ -60,6 +60,10 @@ pub enum DataCommand {
         #[arg(long, default_value_t = true, num_args = 0..=1, default_missing_value = "true",
               action = clap::ArgAction::Set, value_name = "BOOL")]
         strict_tail: bool,
+        /// Put the symbol on this calendar before its rows are stored: nyse (the default), fx
+        /// (24/5), crypto (24/7) or none (see `ztrade symbols set --help`).
+        #[arg(long)]
+        calendar: Option<domain::calendar::Calendar>,
         /// Yahoo files: build a total-return series by scaling open, high, low and close by
         /// Adj Close / Close (and volume by the inverse). Without it, Adj Close is ignored and
         /// the import says so.
@@ -126,8 +130,8 @@ pub enum DataCommand {
         #[arg(long, value_name = "DATE")]
         as_of: Option<chrono::NaiveDate>,
     },
-    /// Rows, range and missing bars (on the expected-bar grid of NYSE sessions) of every stored
-    /// series.
+    /// Rows, range and missing bars (on the expected-bar grid of each symbol's calendar: NYSE
+    /// sessions by default) of every stored series.
     Status,
     /// Generate deterministic synthetic bars and sentiment (news, reddit, sec) and store them.
     Seed {
@@ -216,8 +220,9 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             kind: Some(kind),
             tz,
             skip_invalid,
+            calendar,
             ..
-        } => import_ticks(file, symbol, kind, tz, skip_invalid, g),
+        } => import_ticks(file, (symbol, calendar), kind, tz, skip_invalid, g),
         DataCommand::Import {
             file,
             symbol,
@@ -226,6 +231,7 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             skip_invalid,
             strict_tail,
             adj_close,
+            calendar,
             kind: None,
         } => {
             let timeframe = timeframe.expect("clap requires --timeframe without --kind");
@@ -239,6 +245,7 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
                     strict_tail,
                     adj_close,
                 },
+                calendar,
             };
             app::data::import::check_file(&req.file)?;
             let mut store = g.open(Open::Migrated)?;
@@ -394,7 +401,7 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
 /// `data import --kind`: read the whole file, show what was skipped, store in batches.
 fn import_ticks(
     file: PathBuf,
-    symbol: Symbol,
+    (symbol, calendar): (Symbol, Option<domain::calendar::Calendar>),
     kind: TickKindArg,
     tz: chrono_tz::Tz,
     skip_invalid: bool,
@@ -412,6 +419,7 @@ fn import_ticks(
             tz,
             skip_invalid,
         },
+        calendar,
     };
     app::data::import::check_file(&req.file)?;
     let mut store = g.open(Open::Migrated)?;
