@@ -8,8 +8,7 @@ use app::time::Window;
 use backtest::AgentConfig;
 use domain::calendar::Calendar;
 use domain::{Bar, Symbol, Timeframe};
-use formats::import::{ReadOptions, Rows};
-use testkit::{TestDb, conformance, shared_data};
+use testkit::{TestDb, conformance};
 
 conformance!(
     flatten_at_close_follows_the_calendar,
@@ -18,14 +17,7 @@ conformance!(
 
 /// The first two days of backtesting.py's EURUSD hours (UTC), from 2017-04-19 09:00.
 fn eurusd() -> Vec<Bar> {
-    let path = shared_data().join("intraday/backtesting_EURUSD_1hour.csv");
-    let mut opts = ReadOptions::new(Timeframe::H1);
-    opts.tz = chrono_tz::UTC;
-    let read = formats::import::read_file(&path, &opts, &mut |_| {}).unwrap();
-    match read.rows {
-        Rows::Bars(b) => b[..48].to_vec(),
-        Rows::QuoteBars(_) => panic!("quote bars"),
-    }
+    testkit::eurusd_hours()[..48].to_vec()
 }
 
 fn agent(symbols: &str, extra: &str) -> AgentConfig {

@@ -10,28 +10,9 @@ use domain::calendar::Calendar;
 use domain::grid::BarGrid;
 use domain::grid::days::{DaySummary, summarize_bars};
 use domain::grid::rollup::Hours;
-use domain::{Bar, Price, Quantity, Symbol, Timeframe, UnixNanos};
+use domain::{Bar, Symbol, Timeframe};
 use store::{BarQuery, RollupCheckpoint, Store, SymbolInfo};
-use testkit::conformance;
-
-/// backtesting.py's EURUSD hours, stamped in UTC.
-fn eurusd() -> Vec<Bar> {
-    let path = format!(
-        "{}/../../../shared/data/intraday/backtesting_EURUSD_1hour.csv",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    text.lines()
-        .skip(1)
-        .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            let ts = UnixNanos::parse_rfc3339(&format!("{}Z", f[0].replace(' ', "T"))).unwrap();
-            let p = |s: &str| Price::parse(s).unwrap();
-            let v = Quantity::parse(f[5]).unwrap();
-            Bar::new(ts, p(f[1]), p(f[2]), p(f[3]), p(f[4]), v, None, None).unwrap()
-        })
-        .collect()
-}
+use testkit::{conformance, eurusd_hours as eurusd};
 
 /// The stored index of `symbol`'s hourly bars, checked equal to the summaries of its stored
 /// bars on `cal`.

@@ -177,20 +177,10 @@ fn counting_equals_walking_on_every_calendar() {
     }
 }
 
-/// The EURUSD hourly bars of backtesting.py (UTC, 2017-04-19..2018-02-07), read as UTC.
+/// The EURUSD hourly bars of backtesting.py (UTC, 2017-04-19..2018-02-07).
 fn eurusd() -> Vec<UnixNanos> {
-    let path = format!(
-        "{}/../../../shared/data/intraday/backtesting_EURUSD_1hour.csv",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    text.lines()
-        .skip(1)
-        .map(|l| {
-            let stamp = l.split(',').next().unwrap();
-            t(&format!("{}Z", stamp.replace(' ', "T")))
-        })
-        .collect()
+    let bars = super::rollup_tests::read_lean("intraday/backtesting_EURUSD_1hour.csv");
+    bars.iter().map(|b| b.ts).collect()
 }
 
 /// Under `fx` the 5,000 EURUSD hours miss exactly the two days the market was shut, Christmas

@@ -3,6 +3,7 @@
 //! fx days.
 
 use super::rollup::{Hours, Rollup, roll};
+use super::rollup_tests::read_lean;
 use crate::bar::Bar;
 use crate::calendar::Calendar;
 use crate::fixed::{Price, Quantity};
@@ -117,31 +118,7 @@ fn a_crypto_day_is_the_utc_day_and_none_counts_every_bar() {
 /// New York on a Friday left out as after the close.
 #[test]
 fn real_eurusd_hours_roll_to_fx_days() {
-    let path = format!(
-        "{}/../../../shared/data/intraday/backtesting_EURUSD_1hour.csv",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let bars: Vec<Bar> = text
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            let p = |s: &str| Price::parse(s).unwrap();
-            let ts = t(&format!("{}Z", f[0].replace(' ', "T")));
-            Bar::new(
-                ts,
-                p(f[1]),
-                p(f[2]),
-                p(f[3]),
-                p(f[4]),
-                Quantity::parse(f[5]).unwrap(),
-                None,
-                None,
-            )
-            .unwrap()
-        })
-        .collect();
+    let bars = read_lean("intraday/backtesting_EURUSD_1hour.csv");
     let r = Rollup::new(Timeframe::H1, Timeframe::D1, Hours::Regular, Calendar::Fx).unwrap();
     let daily = roll(r, &bars).unwrap();
     let dates: Vec<String> = daily.iter().map(|b| b.ts.utc_date().to_string()).collect();

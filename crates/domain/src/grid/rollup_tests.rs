@@ -189,7 +189,9 @@ fn daily_bars_follow_early_closes_and_dst() {
     assert_eq!(d[1].close, bars[first("2013-11-04T20:59:00Z")].close);
 }
 
-fn read_lean(rel: &str) -> Vec<Bar> {
+/// A LEAN file's bars, or backtesting.py's EURUSD hours (the same columns after the stamp, a
+/// naive stamp in UTC).
+pub(super) fn read_lean(rel: &str) -> Vec<Bar> {
     use std::io::Read;
     let path = format!("{}/../../../shared/data/{rel}", env!("CARGO_MANIFEST_DIR"));
     let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -209,6 +211,8 @@ fn read_lean(rel: &str) -> Vec<Bar> {
             let f: Vec<&str> = l.split(',').collect();
             let ts = if f[0].len() == 10 {
                 t(&format!("{}T00:00:00Z", f[0]))
+            } else if f[0].len() == 19 {
+                t(&format!("{}Z", f[0].replace(' ', "T")))
             } else {
                 t(f[0])
             };
