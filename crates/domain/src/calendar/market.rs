@@ -43,6 +43,8 @@ const FX_ROLL_HOUR: u32 = 17;
 
 impl Calendar {
     pub const ALL: [Calendar; 4] = [Self::Nyse, Self::Fx, Self::Crypto, Self::None];
+    /// Their names, as [`Calendar::as_str`] writes and [`std::str::FromStr`] reads them.
+    pub const NAMES: [&'static str; 4] = ["nyse", "fx", "crypto", "none"];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -18,7 +18,8 @@ fn d(s: &str) -> NaiveDate {
 
 #[test]
 fn names_parse_and_print_back() {
-    for c in Calendar::ALL {
+    for (c, name) in Calendar::ALL.into_iter().zip(Calendar::NAMES) {
+        assert_eq!(c.as_str(), name);
         assert_eq!(c.as_str().parse::<Calendar>().unwrap(), c);
         assert_eq!(c.to_string(), c.as_str());
         let json = serde_json::to_string(&c).unwrap();

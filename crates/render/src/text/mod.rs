@@ -14,16 +14,20 @@ use app::views::{Entry, params_text};
 use crate::{Text, table};
 
 mod aggregate;
+mod counts;
 mod rollup;
 mod setup;
 mod status;
+mod store_admin;
 mod sweep;
 mod symbols;
 
 pub use aggregate::aggregate;
+pub use counts::{seeded, upserted};
 pub use rollup::rollup;
 pub use setup::{agents, key_audit, keys};
 pub use status::status;
+pub use store_admin::{actions_imported, demo_step, migrated, schema_status};
 use sweep::grid_text;
 pub use sweep::{sweep, sweeps, walk_forward};
 pub use symbols::{calendar_change, symbol, symbols};

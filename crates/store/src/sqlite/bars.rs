@@ -15,6 +15,7 @@ use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
 use rusqlite::{Connection, Statement, TransactionBehavior, params};
 
 use super::SqliteStore;
+use super::insert::{self, InsertShape};
 use crate::days::DayRows;
 use crate::rollup::Mark;
 use crate::rows::{SeriesRow, parse_symbol, parse_tf, sort_series, sorted_unique, tf_key};
@@ -28,36 +29,15 @@ const CHUNK: usize = 32;
 const SHARED: usize = 3;
 
 fn insert_sql<R: SeriesRow>(rows: usize, upsert: bool) -> String {
-    let cols = R::COLUMNS;
-    let per_row = 1 + cols.len();
-    let mut sql = format!(
-        "INSERT INTO {} (symbol_id, timeframe, created_at, ts, {}) VALUES ",
-        R::TABLE,
-        cols.join(", ")
-    );
-    for r in 0..rows {
-        if r > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str("(?1, ?2, ?3");
-        for c in 0..per_row {
-            sql.push_str(&format!(", ?{}", SHARED + 1 + r * per_row + c));
-        }
-        sql.push(')');
-    }
-    if upsert {
-        let set: Vec<String> = cols.iter().map(|c| format!("{c} = excluded.{c}")).collect();
-        let differs: Vec<String> = cols
-            .iter()
-            .map(|c| format!("{c} IS NOT excluded.{c}"))
-            .collect();
-        sql.push_str(&format!(
-            " ON CONFLICT (symbol_id, timeframe, ts) DO UPDATE SET {} WHERE {}",
-            set.join(", "),
-            differs.join(" OR ")
-        ));
-    }
-    sql
+    let shape = InsertShape {
+        table: R::TABLE,
+        shared: &["symbol_id", "timeframe", "created_at"],
+        row_keys: &["ts"],
+        values: R::COLUMNS,
+        conflict: "symbol_id, timeframe, ts",
+        or_fail: false,
+    };
+    insert::insert_sql(&shape, rows, upsert)
 }
 
 /// The symbol's id, created if new (inside the caller's transaction, so a failed batch leaves no

@@ -22,6 +22,7 @@ mod actions;
 mod bars;
 mod collect;
 mod days;
+mod insert;
 mod keys;
 mod news;
 mod options;

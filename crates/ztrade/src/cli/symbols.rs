@@ -33,26 +33,18 @@ pub fn run(cmd: SymbolsCommand, g: &GlobalArgs) -> anyhow::Result<()> {
     match cmd {
         SymbolsCommand::List => {
             let list = app::symbols::list(g.open(Open::Ready)?.as_ref())?;
-            if g.json {
-                return output::json(&list);
-            }
-            output::text(|t| render::text::symbols(t, &list));
+            output::reply(g.json, &list, |t, l| render::text::symbols(t, l))
         }
         SymbolsCommand::Show { symbol } => {
             let view = app::symbols::show(g.open(Open::Ready)?.as_ref(), &symbol)?;
-            if g.json {
-                return output::json(&view);
-            }
-            output::text(|t| render::text::symbol(t, &view));
+            output::reply(g.json, &view, render::text::symbol)
         }
         SymbolsCommand::Set { symbol, calendar } => {
             let mut store = g.open(Open::Migrated)?;
             let change = app::symbols::set(store.as_mut(), &symbol, calendar)?;
-            if g.json {
-                return output::json(&change);
-            }
-            output::text(|t| render::text::calendar_change(t, &symbol, &change));
+            output::reply(g.json, &change, |t, c| {
+                render::text::calendar_change(t, &symbol, c)
+            })
         }
     }
-    Ok(())
 }

@@ -2,6 +2,9 @@
 //! idempotent (see `collector::backfill`). Run it again after any failure, `kill -9` included:
 //! it continues from the checkpoint; over a range already stored it does nothing.
 //!
+//! `--kind actions`: splits and dividends, fetched whole then stored at once
+//! (`collector::backfill::actions`).
+//!
 //! Keys: `APCA_API_KEY_ID`/`APCA_API_SECRET_KEY`, `POLYGON_API_KEY`, else the vault
 //! (`ztrade keys set`). Base URLs: `ZTRADE_ALPACA_DATA_URL`, `ZTRADE_POLYGON_URL`.
 
@@ -12,6 +15,7 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use collector::Provider;
+use collector::backfill::actions::{ActionsSpec, run_actions_backfill};
 use collector::backfill::{
     BackfillReport, BackfillSpec, ProgressEvent, SymbolReport, run_backfill,
 };
@@ -34,7 +38,9 @@ pub struct BackfillArgs {
     /// Comma-separated tickers.
     #[arg(long, value_delimiter = ',', required = true)]
     symbols: Vec<Symbol>,
-    /// What to fetch: bars, trades, quotes, news or an option chain snapshot.
+    /// What to fetch: bars, trades, quotes, news, an option chain snapshot, or actions (splits
+    /// and dividends into corporate_actions; other corporate-action kinds are counted, not
+    /// stored).
     #[arg(long, value_enum, default_value = "bars")]
     kind: KindArg,
     /// Bars only: 1m, 5m, 15m, 1h, 1d (or 1Min, … 1Day).
@@ -66,17 +72,20 @@ enum KindArg {
     Quotes,
     News,
     Options,
+    Actions,
 }
 
-impl From<KindArg> for DataKind {
-    fn from(k: KindArg) -> Self {
-        match k {
+impl KindArg {
+    /// `None` for actions, which are not a series.
+    fn data_kind(self) -> Option<DataKind> {
+        Some(match self {
             KindArg::Bars => DataKind::Bars,
             KindArg::Trades => DataKind::Trades,
             KindArg::Quotes => DataKind::Quotes,
             KindArg::News => DataKind::News,
             KindArg::Options => DataKind::Options,
-        }
+            KindArg::Actions => return None,
+        })
     }
 }
 
@@ -89,26 +98,20 @@ struct Summary<'a> {
 
 pub fn run(a: BackfillArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     let now = collector::runtime::Clock::System.now();
-    let kind = DataKind::from(a.kind);
+    let kind = a.kind.data_kind();
     let provider = Provider::from(a.provider);
     let start = match (&a.start, kind) {
         (Some(s), _) => parse_bound(s, Bound::Start)?,
-        (None, DataKind::Options) => now,
-        (None, _) => bail!("--start is required for {kind}"),
+        (None, Some(DataKind::Options)) => now,
+        (None, _) => bail!("--start is required (only an option chain snapshot goes without)"),
     };
     let end = match &a.end {
         Some(e) => parse_bound(e, Bound::End)?,
         None => now,
     };
-    if kind != DataKind::Options && start >= end {
+    if kind != Some(DataKind::Options) && start >= end {
         bail!("--start {start} is not before --end {end}");
     }
-    let mut spec = BackfillSpec::new(provider, a.symbols, kind, a.timeframe, start, end, now);
-    spec.chunk = a
-        .chunk_days
-        .map(|d| i64::from(d.max(1)) * domain::time::NANOS_PER_DAY);
-    spec.concurrency = a.concurrency.max(1);
-
     let url = g.db_url();
     let lookup = provider_lookup(
         g.open(Open::Migrated)?.as_mut(),
@@ -117,13 +120,27 @@ pub fn run(a: BackfillArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     )?;
     let clients = Clients::for_provider(provider, &lookup, a.requests_per_minute)?;
     drop(lookup);
-
-    let bar = Progress::new(&spec);
-    let started = Instant::now();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    let Some(kind) = kind else {
+        let spec = ActionsSpec::for_window(provider, a.symbols, start, end);
+        let report = runtime.block_on(run_actions_backfill(&spec, &url, &clients))?;
+        if g.json {
+            return output::json(&report);
+        }
+        println!("{}", report.summary());
+        return Ok(());
+    };
+    let mut spec = BackfillSpec::new(provider, a.symbols, kind, a.timeframe, start, end, now);
+    spec.chunk = a
+        .chunk_days
+        .map(|d| i64::from(d.max(1)) * domain::time::NANOS_PER_DAY);
+    spec.concurrency = a.concurrency.max(1);
+
+    let bar = Progress::new(&spec);
+    let started = Instant::now();
     let report = runtime.block_on(run_backfill(&spec, &url, &clients, &|e| bar.update(e)))?;
     bar.finish();
     let elapsed = started.elapsed().as_secs_f64();
