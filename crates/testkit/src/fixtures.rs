@@ -69,6 +69,23 @@ pub fn minutes(from: &str, to: &str) -> Vec<UnixNanos> {
         .collect()
 }
 
+/// backtesting.py's 5,000 EURUSD hourly bars (`intraday/backtesting_EURUSD_1hour.csv`,
+/// 2017-04-19..2018-02-07), whose naive stamps are UTC.
+pub fn eurusd_hours() -> Vec<Bar> {
+    let path = shared_data().join("intraday/backtesting_EURUSD_1hour.csv");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            let p = |s: &str| Price::parse(s).unwrap();
+            let v = Quantity::parse(f[5]).unwrap();
+            let ts = t(&format!("{}Z", f[0].replace(' ', "T")));
+            Bar::new(ts, p(f[1]), p(f[2]), p(f[3]), p(f[4]), v, None, None).unwrap()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,21 +109,4 @@ mod tests {
         assert_eq!(m[2], t("2024-01-03T14:32:00Z"));
         assert_eq!(t("2024-01-03"), t("2024-01-03T00:00:00Z"));
     }
-}
-
-/// backtesting.py's 5,000 EURUSD hourly bars (`intraday/backtesting_EURUSD_1hour.csv`,
-/// 2017-04-19..2018-02-07), whose naive stamps are UTC.
-pub fn eurusd_hours() -> Vec<Bar> {
-    let path = shared_data().join("intraday/backtesting_EURUSD_1hour.csv");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    text.lines()
-        .skip(1)
-        .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            let p = |s: &str| Price::parse(s).unwrap();
-            let v = Quantity::parse(f[5]).unwrap();
-            let ts = t(&format!("{}Z", f[0].replace(' ', "T")));
-            Bar::new(ts, p(f[1]), p(f[2]), p(f[3]), p(f[4]), v, None, None).unwrap()
-        })
-        .collect()
 }
