@@ -49,8 +49,9 @@ pub fn show(
 }
 
 /// `symbols set`: the calendar a symbol was on and is on now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CalendarChange {
+    pub symbol: Symbol,
     pub from: Calendar,
     pub to: Calendar,
 }
@@ -68,7 +69,11 @@ pub fn set(
     calendar: Calendar,
 ) -> Result<CalendarChange, AppError> {
     let from = store.set_symbol_calendar(symbol, calendar)?;
-    Ok(CalendarChange { from, to: calendar })
+    Ok(CalendarChange {
+        symbol: symbol.clone(),
+        from,
+        to: calendar,
+    })
 }
 
 /// `data import --calendar`: sets the calendar, when given, after the file was read and checked

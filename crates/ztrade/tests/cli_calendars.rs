@@ -78,7 +78,8 @@ fn eurusd_on_fx_nyse_and_none(backend: &str) {
 
     // On NYSE the same bars look complete: the question is the wrong one.
     let change = db.json(&["symbols", "set", "EURUSD", "--calendar", "nyse"]);
-    assert_eq!(change, serde_json::json!({"from": "fx", "to": "nyse"}));
+    let want = serde_json::json!({"symbol": "EURUSD", "from": "fx", "to": "nyse"});
+    assert_eq!(change, want);
     assert_eq!(status(&db, "EURUSD", "1h")["missing"], 0);
     let text = db.ok(&["symbols", "set", "EURUSD", "--calendar", "nyse"]);
     assert!(text.contains("already on the nyse calendar"), "{text}");
@@ -150,7 +151,8 @@ fn crypto_hours_and_days(backend: &str) {
     let file = crypto_hours(dir.path());
     // The calendar set before the first import is kept by an import without --calendar.
     let set = db.json(&["symbols", "set", "BTC-USD", "--calendar", "crypto"]);
-    assert_eq!(set, serde_json::json!({"from": "nyse", "to": "crypto"}));
+    let want = serde_json::json!({"symbol": "BTC-USD", "from": "nyse", "to": "crypto"});
+    assert_eq!(set, want);
     import(&db, file.to_str().unwrap(), "BTC-USD", "1h", "UTC", None);
     let row = status(&db, "BTC-USD", "1h");
     assert_eq!(

@@ -1,7 +1,6 @@
 //! `symbols list|show|set`.
 
 use app::symbols::{CalendarChange, SymbolView};
-use domain::Symbol;
 use store::SymbolInfo;
 
 use crate::{Text, table};
@@ -37,17 +36,15 @@ pub fn symbol(t: &mut Text, v: &SymbolView) {
 }
 
 /// `symbols set`.
-pub fn calendar_change(t: &mut Text, symbol: &Symbol, c: &CalendarChange) {
+pub fn calendar_change(t: &mut Text, c: &CalendarChange) {
+    let s = &c.symbol;
     t.line(if c.changed() {
         format!(
-            "{symbol}: calendar {} → {}; its day index was rebuilt and its next roll-up \
-             recomputes every bucket",
+            "{s}: calendar {} → {}; its day index was rebuilt and its next roll-up recomputes \
+             every bucket",
             c.from, c.to
         )
     } else {
-        format!(
-            "{symbol}: already on the {} calendar; nothing changed",
-            c.to
-        )
+        format!("{s}: already on the {} calendar; nothing changed", c.to)
     });
 }

@@ -42,9 +42,7 @@ pub fn run(cmd: SymbolsCommand, g: &GlobalArgs) -> anyhow::Result<()> {
         SymbolsCommand::Set { symbol, calendar } => {
             let mut store = g.open(Open::Migrated)?;
             let change = app::symbols::set(store.as_mut(), &symbol, calendar)?;
-            output::reply(g.json, &change, |t, c| {
-                render::text::calendar_change(t, &symbol, c)
-            })
+            output::reply(g.json, &change, render::text::calendar_change)
         }
     }
 }
