@@ -188,7 +188,7 @@ fn best_of_engine(
     for _ in 0..n.max(1) {
         let mut inputs: Inputs<'_, std::convert::Infallible> = Inputs::new();
         inputs.bar_slice(Symbol::lit("BENCH"), Timeframe::M1, bars);
-        let engine = agent.engine()?;
+        let engine = agent.engine(domain::calendar::Calendar::Nyse)?;
         let t = Instant::now();
         let r = engine.run(inputs)?;
         let d = t.elapsed();

@@ -45,6 +45,7 @@ pub const SQLITE: &[Migration] = &[
         "rollup_checkpoints",
         "sqlite/0010_rollup_checkpoints.sql"
     ),
+    m!(12, "symbol_calendars", "sqlite/0012_symbol_calendars.sql"),
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -66,6 +67,7 @@ pub const POSTGRES: &[Migration] = &[
         "rollup_checkpoints",
         "postgres/0010_rollup_checkpoints.sql"
     ),
+    m!(12, "symbol_calendars", "postgres/0012_symbol_calendars.sql"),
 ];
 
 /// The migration that adds the day index; each backend builds the index of the bars already

@@ -26,6 +26,9 @@
 //! - [`ActionStore`] (corporate actions: splits and cash dividends): `app::data::actions`
 //!   (import), `app::data::export` and `app::run` (`Source`) for adjustment on read.
 //! - [`RollupStore`] (roll-up checkpoints, with the rolled bars): `app::data::rollup`.
+//! - [`SymbolStore`] (symbols and their calendars): `app::symbols` (`ztrade symbols`),
+//!   `app::data::import` (`--calendar`), `app::data::rollup`, `app::run` (the run's calendar),
+//!   the collector's gap check and backfill.
 //!
 //! [`Store`] itself: [`crate::open`] (what it returns), `collector::StoreHandle` (one connection
 //! lent to every job of a process), `testkit::TestDb::with`, and the binary's one
@@ -45,12 +48,14 @@
 //! below, and implement it for both backends (a file per role in `sqlite/` and `postgres/`).
 
 use chrono::NaiveDate;
+use domain::calendar::Calendar;
 use domain::grid::days::DaySummary;
 use domain::{
     Bar, CorporateAction, NewsArticle, OptionQuote, QuoteBar, QuoteTick, SentimentRecord, Symbol,
     Timeframe, TradeTick, UnixNanos,
 };
 
+use crate::SymbolInfo;
 use crate::{
     ApiKeyRow, Backend, BarOrigin, BarQuery, BarStream, Checkpoint, CheckpointKey, CollectedSeries,
     CollectionRun, JobStatus, KeyAuditRow, MigrationInfo, NewRun, NewsCounts, QuoteBarStream,
@@ -74,6 +79,7 @@ pub trait Store:
     + KeyStore
     + ActionStore
     + RollupStore
+    + SymbolStore
     + Send
 {
 }
@@ -91,6 +97,7 @@ impl<T> Store for T where
         + KeyStore
         + ActionStore
         + RollupStore
+        + SymbolStore
         + Send
         + ?Sized
 {
@@ -386,4 +393,23 @@ pub trait AggregateStore {
     ) -> Result<UpsertCounts, StoreError>;
     /// The recorded origins of one series, in time order.
     fn bar_origins(&self, symbol: &Symbol, tf: Timeframe) -> Result<Vec<BarOrigin>, StoreError>;
+}
+
+/// Symbols and the calendar each is measured against (`symbols.calendar`, migration 0012): the
+/// grid of its series, its roll-ups' trading days and its backtests' session close.
+pub trait SymbolStore {
+    /// Every stored symbol (a bar, tick, option or action put it there), ordered by symbol.
+    fn symbols(&self) -> Result<Vec<SymbolInfo>, StoreError>;
+    /// The calendar of `symbol`: [`Calendar::Nyse`], the column's default, for a symbol not
+    /// stored yet (its first write stores it on that default).
+    fn symbol_calendar(&self, symbol: &Symbol) -> Result<Calendar, StoreError>;
+    /// Puts `symbol` on `calendar` (storing the symbol if new) and, in the same transaction,
+    /// rebuilds the day index of its series on the new calendar and forgets its roll-up
+    /// checkpoints, so that the next roll-up recomputes every bucket. Returns the calendar it
+    /// was on; when that is `calendar`, nothing changes.
+    fn set_symbol_calendar(
+        &mut self,
+        symbol: &Symbol,
+        calendar: Calendar,
+    ) -> Result<Calendar, StoreError>;
 }

@@ -1,6 +1,6 @@
 //! Tables for the typed reports of `app` (the `--json` output is the reports themselves):
-//! a run, the run list, a stored run, a comparison; sweeps, status, `data aggregate` and
-//! roll-ups in their own files.
+//! a run, the run list, a stored run, a comparison; sweeps, status, `data aggregate`,
+//! roll-ups and symbols in their own files.
 
 use app::run::Run;
 use app::views::fmt::{money, money_or_blank, pct, ratio, stamp};
@@ -21,6 +21,7 @@ mod setup;
 mod status;
 mod store_admin;
 mod sweep;
+mod symbols;
 
 pub use aggregate::aggregate;
 pub use backfill::backfill;
@@ -31,6 +32,7 @@ pub use status::status;
 pub use store_admin::{actions_imported, demo_step, migrated, schema_status};
 use sweep::grid_text;
 pub use sweep::{sweep, sweeps, walk_forward};
+pub use symbols::{calendar_change, symbol, symbols};
 
 pub fn run(t: &mut Text, run_id: Option<i64>, o: &Run, trades: bool) {
     let r = &o.result;

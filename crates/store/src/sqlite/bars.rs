@@ -217,7 +217,7 @@ pub(super) fn series(
     kind: &'static str,
 ) -> Result<Vec<SeriesStatus>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT s.symbol, st.timeframe, st.rows, st.first_ts, st.last_ts
+        "SELECT s.symbol, st.timeframe, st.rows, st.first_ts, st.last_ts, s.calendar
          FROM series_stats st JOIN symbols s ON s.id = st.symbol_id
          WHERE st.kind = ?1",
     )?;
@@ -226,9 +226,11 @@ pub(super) fn series(
     while let Some(r) = rows.next()? {
         let symbol: String = r.get(0)?;
         let tf: String = r.get(1)?;
+        let calendar: String = r.get(5)?;
         out.push(SeriesStatus {
             symbol: parse_symbol(&symbol, "series_stats")?,
             timeframe: parse_tf(&tf, "series_stats")?,
+            calendar: crate::days::parse_calendar(&calendar)?,
             rows: r.get::<_, i64>(2)? as u64,
             first: UnixNanos::new(r.get(3)?),
             last: UnixNanos::new(r.get(4)?),

@@ -15,7 +15,8 @@
 //! - [`actions`]: [`crate::ActionStore`]: splits and cash dividends;
 //! - [`pages`]: keyset pages of bars and quote bars (on [`raw`]);
 //! - [`days`]: the day index (`series_days`), rewritten with every bar batch;
-//! - [`raw`]: the hot page-read loop on SQLite's C API.
+//! - [`raw`]: the hot page-read loop on SQLite's C API;
+//! - [`symbols`]: [`crate::SymbolStore`]: symbols and their calendars.
 
 mod actions;
 mod bars;
@@ -31,6 +32,7 @@ mod raw;
 mod rollup;
 mod runs;
 mod sentiment;
+mod symbols;
 mod ticks;
 
 use std::time::{Duration, Instant};

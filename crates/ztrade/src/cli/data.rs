@@ -18,6 +18,7 @@ use app::data::ticks::TickImportRequest;
 use app::time::Window;
 use clap::Subcommand;
 use domain::aggregate::Conditions;
+use domain::calendar::Calendar;
 use domain::{Adjustment, Symbol, Timeframe};
 use formats::export::{Destination, Format};
 use formats::import::ticks::{TickKind, TickOptions};
@@ -62,6 +63,10 @@ pub enum DataCommand {
         #[arg(long, default_value_t = true, num_args = 0..=1, default_missing_value = "true",
               action = clap::ArgAction::Set, value_name = "BOOL")]
         strict_tail: bool,
+        /// Put the symbol on this calendar before its rows are stored: nyse (the default), fx
+        /// (24/5), crypto (24/7) or none (see `ztrade symbols set --help`).
+        #[arg(long, value_parser = choice::<Calendar>(&Calendar::NAMES))]
+        calendar: Option<Calendar>,
         /// Yahoo files: build a total-return series by scaling open, high, low and close by
         /// Adj Close / Close (and volume by the inverse). Without it, Adj Close is ignored and
         /// the import says so.
@@ -128,8 +133,8 @@ pub enum DataCommand {
         #[arg(long, value_name = "DATE")]
         as_of: Option<chrono::NaiveDate>,
     },
-    /// Rows, range and missing bars (on the expected-bar grid of NYSE sessions) of every stored
-    /// series.
+    /// Rows, range and missing bars (on the expected-bar grid of each symbol's calendar: NYSE
+    /// sessions by default) of every stored series.
     Status,
     /// Generate deterministic synthetic bars and sentiment (news, reddit, sec) and store them.
     Seed {
@@ -181,6 +186,7 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             kind: Some(kind),
             tz,
             skip_invalid,
+            calendar,
             ..
         } => {
             let options = TickOptions {
@@ -192,6 +198,7 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
                 file,
                 symbol,
                 options,
+                calendar,
             };
             app::data::import::check_file(&req.file)?;
             let mut store = g.open(Open::Migrated)?;
@@ -210,6 +217,7 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             skip_invalid,
             strict_tail,
             adj_close,
+            calendar,
             kind: None,
         } => {
             let options = ReadOptions {
@@ -223,6 +231,7 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
                 file,
                 symbol,
                 options,
+                calendar,
             };
             app::data::import::check_file(&req.file)?;
             let mut store = g.open(Open::Migrated)?;
