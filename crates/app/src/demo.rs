@@ -6,7 +6,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use domain::{Symbol, Timeframe};
-use store::{ActionStore, BarStore, RunStore, SentimentStore};
+use store::{ActionStore, BarStore, RunStore, SentimentStore, SymbolStore};
 
 use crate::AppError;
 use crate::agents::AgentsDir;
@@ -67,7 +67,7 @@ pub fn seed_request(days: u32, seed: u64) -> Result<SeedRequest, AppError> {
 
 /// Runs the demo; returns the stored run ids (in [`SAMPLE_AGENTS`] order) and their comparison.
 pub fn demo(
-    store: &mut (impl BarStore + SentimentStore + ActionStore + RunStore + ?Sized),
+    store: &mut (impl BarStore + SentimentStore + ActionStore + RunStore + SymbolStore + ?Sized),
     agents: &AgentsDir,
     req: &SeedRequest,
     progress: &dyn Progress,

@@ -13,6 +13,7 @@
 //! - [`views`]: the typed view models: [`views::RunReport`], [`views::CompareReport`],
 //!   metric rows with their formatting, in one place.
 //! - [`demo`]: the whole job on an empty store.
+//! - [`symbols`]: symbols and their calendars (`symbols list|show|set`, `import --calendar`).
 //! - [`progress`]: how long work reports progress to whoever shows it.
 //! - [`error`]: [`AppError`], split by what the caller can do about it.
 
@@ -25,6 +26,7 @@ pub mod progress;
 pub mod report;
 pub mod run;
 pub mod sweep;
+pub mod symbols;
 pub mod time;
 pub mod views;
 

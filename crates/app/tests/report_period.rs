@@ -51,7 +51,8 @@ fn a_period_per_date_equals_the_bars_inside_it() {
         (10, 8_000),
     ] {
         let inside: Vec<Bar> = all[a..=b].to_vec();
-        let want = summarize_bars(Timeframe::M1, &inside).unwrap();
+        let nyse = domain::grid::BarGrid::new(Timeframe::M1, domain::calendar::Calendar::Nyse);
+        let want = summarize_bars(Timeframe::M1, nyse.ok().as_ref(), &inside).unwrap();
         let got = period_days(s.as_ref(), &spy, Timeframe::M1, at(a), at(b)).unwrap();
         assert_eq!(got, want, "bars {a}..={b}");
     }

@@ -205,8 +205,13 @@ fn small_batches_give_the_same_bars(db: &TestDb) {
         );
         assert_eq!(cp.last_source, lean_minutes().last().unwrap().ts);
         let one = domain::grid::rollup::roll(
-            domain::grid::rollup::Rollup::new(Timeframe::M1, Timeframe::M15, Hours::Extended)
-                .unwrap(),
+            domain::grid::rollup::Rollup::new(
+                Timeframe::M1,
+                Timeframe::M15,
+                Hours::Extended,
+                domain::calendar::Calendar::Nyse,
+            )
+            .unwrap(),
             &lean_minutes(),
         )
         .unwrap();

@@ -12,7 +12,9 @@
 //! - a row written around the schema's CHECK (another writer) breaks the OHLC invariants and is
 //!   found;
 //! - `since` reports from a date on and keeps what an earlier check stored before it;
-//! - quote bars and the NBBO built from quote ticks, crossed and locked, one-sided quotes not.
+//! - quote bars and the NBBO built from quote ticks, crossed and locked, one-sided quotes not;
+//! - a series is measured on its symbol's calendar: EURUSD's Sunday-evening hours are off the
+//!   NYSE grid and on the fx one.
 
 use app::data::actions::{ActionsImportRequest, read, store_actions};
 use app::data::validate::{ValidateReport, ValidateRequest, validate};
@@ -30,6 +32,7 @@ conformance!(
     a_row_written_around_the_check_breaks_the_ohlc_invariants,
     since_reports_from_a_date_and_keeps_what_came_before,
     crossed_quotes_on_bars_and_on_the_nbbo,
+    each_series_is_measured_on_its_symbols_calendar,
 );
 
 const CHECKED_AT: i64 = 1_800_000_000_000_000_000;
@@ -385,5 +388,33 @@ fn crossed_quotes_on_bars_and_on_the_nbbo(db: &TestDb) {
         assert_eq!((nbbo.start, nbbo.end), (seq[3].tick.ts, seq[4].tick.ts));
         assert_eq!(nbbo.observed.get("ask"), Some("10.01"));
         assert_eq!(r.series[1].rows, 5);
+    });
+}
+
+fn each_series_is_measured_on_its_symbols_calendar(db: &TestDb) {
+    db.with(|s| {
+        let eur = Symbol::lit("EURUSD");
+        s.upsert_bars(&eur, Timeframe::H1, &testkit::eurusd_hours())
+            .unwrap();
+        let on = |s: &mut dyn Store| {
+            let r = run(s, &req(Some("EURUSD"), None, None));
+            (of_kind(&r, Kind::OffSession).len(), r.series[0].coverage)
+        };
+        // On the NYSE grid every Sunday evening is a date without a session.
+        let (off, nyse) = on(s);
+        assert!(off > 40, "{off}");
+        s.set_symbol_calendar(&eur, domain::calendar::Calendar::Fx)
+            .unwrap();
+        let (off, fx) = on(s);
+        assert_eq!(off, 0);
+        assert!(
+            fx.unwrap() > 99.0 && nyse.unwrap() > 99.0,
+            "{fx:?} {nyse:?}"
+        );
+        s.set_symbol_calendar(&eur, domain::calendar::Calendar::None)
+            .unwrap();
+        let r = run(s, &req(Some("EURUSD"), None, None));
+        assert_eq!((r.series[0].coverage, r.series[0].expected), (None, None));
+        assert_eq!(of_kind(&r, Kind::Coverage), []);
     });
 }

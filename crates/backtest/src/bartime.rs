@@ -3,11 +3,12 @@
 //! order decided at that close may fill only on a bar that opens at or after it.
 //!
 //! Intraday bars span `[ts, ts + timeframe)`. A one-day bar is stamped at midnight UTC of its
-//! exchange date and spans that date's NYSE session (09:30–16:00 New York, early closes
-//! included); on a non-trading date (crypto) it spans the UTC day. Weeks are seven days and
-//! months run to the first of the next month.
+//! session date and spans that session on the symbol's calendar: 09:30–16:00 New York on `nyse`
+//! (early closes included), 17:00 to 17:00 New York on `fx` (the day before to the date), the
+//! UTC day on `crypto`; on a date without a session (a weekend, a holiday, `none`) it spans the
+//! UTC day. Weeks are seven days and months run to the first of the next month.
 
-use domain::calendar::NyseCalendar;
+use domain::calendar::Calendar;
 use domain::civil::{civil_from_days, days_from_civil};
 use domain::time::NANOS_PER_DAY;
 use domain::timeframe::TimeUnit;
@@ -24,17 +25,22 @@ pub struct BarWindow {
 #[derive(Debug, Clone, Copy)]
 pub struct WindowRule {
     timeframe: Timeframe,
+    calendar: Calendar,
     fixed: Option<i64>,
 }
 
 impl WindowRule {
-    pub fn new(timeframe: Timeframe) -> Self {
+    pub fn new(timeframe: Timeframe, calendar: Calendar) -> Self {
         let fixed = match timeframe.unit {
             TimeUnit::Day if timeframe.amount == 1 => None,
             TimeUnit::Month => None,
             _ => timeframe.nanos(),
         };
-        Self { timeframe, fixed }
+        Self {
+            timeframe,
+            calendar,
+            fixed,
+        }
     }
 
     pub fn timeframe(&self) -> Timeframe {
@@ -58,7 +64,7 @@ impl WindowRule {
                 open: ts,
                 close: add_months(ts, i64::from(self.timeframe.amount)),
             },
-            _ => match NyseCalendar.session(ts.utc_date()) {
+            _ => match self.calendar.session(ts.utc_date()) {
                 Some(s) => BarWindow {
                     open: s.open,
                     close: s.close,
@@ -92,9 +98,9 @@ mod tests {
 
     #[test]
     fn windows_by_timeframe() {
-        let w = WindowRule::new(Timeframe::M1).window(t("2024-01-02T14:30:00Z"));
+        let w = WindowRule::new(Timeframe::M1, Calendar::Nyse).window(t("2024-01-02T14:30:00Z"));
         assert_eq!(w.close, t("2024-01-02T14:31:00Z"));
-        let d = WindowRule::new(Timeframe::D1);
+        let d = WindowRule::new(Timeframe::D1, Calendar::Nyse);
         let w = d.window(t("2024-11-29"));
         assert_eq!(
             (w.open, w.close),
@@ -102,9 +108,36 @@ mod tests {
         );
         let w = d.window(t("2024-01-06")); // a Saturday: crypto-style UTC day
         assert_eq!(w.close, t("2024-01-07"));
-        let m = WindowRule::new(Timeframe::parse("1mo").unwrap());
+        let m = WindowRule::new(Timeframe::parse("1mo").unwrap(), Calendar::Nyse);
         assert_eq!(m.window(t("2012-01-31")).close, t("2012-02-01"));
         assert_eq!(m.window(t("2012-12-31")).close, t("2013-01-01"));
         assert_eq!(m.window(t("1969-12-15")).close, t("1970-01-01"));
+    }
+
+    #[test]
+    fn daily_windows_follow_the_calendar() {
+        let day = |cal| {
+            let w = WindowRule::new(Timeframe::D1, cal).window(t("2024-03-11"));
+            (w.open, w.close)
+        };
+        // Monday's fx day opens on Sunday at 17:00 New York (EDT since 02:00 that morning).
+        assert_eq!(
+            day(Calendar::Fx),
+            (t("2024-03-10T21:00:00Z"), t("2024-03-11T21:00:00Z"))
+        );
+        assert_eq!(day(Calendar::Crypto), (t("2024-03-11"), t("2024-03-12")));
+        assert_eq!(day(Calendar::None), (t("2024-03-11"), t("2024-03-12")));
+        assert_eq!(
+            day(Calendar::Nyse),
+            (t("2024-03-11T13:30:00Z"), t("2024-03-11T20:00:00Z"))
+        );
+        // A crypto Saturday is a session; an fx Saturday is not, and spans the UTC day.
+        let sat = |cal| {
+            WindowRule::new(Timeframe::D1, cal)
+                .window(t("2024-03-09"))
+                .close
+        };
+        assert_eq!(sat(Calendar::Crypto), t("2024-03-10"));
+        assert_eq!(sat(Calendar::Fx), t("2024-03-10"));
     }
 }

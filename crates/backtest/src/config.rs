@@ -1,7 +1,8 @@
-//! What the engine is told, resolved and validated: the run's symbols and timeframe, capital,
-//! sizing, risk limits, the intrabar policy and how finely the equity curve is recorded. Agents ([`crate::agent`]) produce one of these;
+//! What the engine is told, resolved and validated: the run's symbols, timeframe and calendar,
+//! capital, sizing, risk limits, the intrabar policy and how finely the equity curve is recorded. Agents ([`crate::agent`]) produce one of these;
 //! custom callers can build it directly.
 
+use domain::calendar::Calendar;
 use domain::{Money, Price, Symbol, Timeframe};
 use serde::{Deserialize, Serialize};
 
@@ -94,7 +95,8 @@ pub struct RiskConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_drawdown_pct: Option<Pct>,
-    /// Close every position at the regular NYSE session close and fill orders only in session.
+    /// Close every position at the session close of the run's calendar (NYSE's regular close
+    /// for US equities) and fill orders only in session.
     #[serde(default)]
     pub flatten_at_close: bool,
 }
@@ -182,6 +184,10 @@ impl RiskConfig {
 pub struct EngineConfig {
     pub symbols: Vec<Symbol>,
     pub timeframe: Timeframe,
+    /// The symbols' calendar: where a daily bar opens and closes, the session `flatten_at_close`
+    /// closes at, and the trading day `max_daily_loss_pct` resets on. The caller resolves it
+    /// from where the symbols are stored (`app` reads each symbol's).
+    pub calendar: Calendar,
     pub initial_capital: Money,
     pub allow_short: bool,
     pub quantity: QuantityMode,
@@ -192,11 +198,21 @@ pub struct EngineConfig {
 }
 
 impl EngineConfig {
-    /// A long-only, all-cash, whole-share, cost-free configuration recording a `session` curve.
+    /// Whether the calendar changes the run: daily bars (their window is the session), or
+    /// session tracking for `flatten_at_close` or `max_daily_loss_pct`.
+    pub fn uses_calendar(&self) -> bool {
+        self.timeframe == Timeframe::D1
+            || self.risk.flatten_at_close
+            || self.risk.max_daily_loss_pct.is_some()
+    }
+
+    /// A long-only, all-cash, whole-share, cost-free configuration recording a `session` curve,
+    /// on the NYSE calendar (set [`EngineConfig::calendar`] for other markets).
     pub fn new(symbols: Vec<Symbol>, timeframe: Timeframe, initial_capital: Money) -> Self {
         Self {
             symbols,
             timeframe,
+            calendar: Calendar::Nyse,
             initial_capital,
             allow_short: false,
             quantity: QuantityMode::Whole,
@@ -232,6 +248,12 @@ impl EngineConfig {
         }
         if let Err((field, m)) = self.risk.check() {
             return bad(format!("risk.{field}: {m}"));
+        }
+        if self.risk.flatten_at_close && !self.calendar.has_sessions() {
+            return bad(format!(
+                "risk.flatten_at_close: the {} calendar has no session to close",
+                self.calendar
+            ));
         }
         if matches!(self.sizing, Sizing::RiskPerTrade { .. })
             && self

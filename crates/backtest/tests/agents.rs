@@ -1,6 +1,7 @@
 //! Agent files: the reference file is accepted exactly as written and means the reference
 //! strategy; every kind of mistake is reported with file, line and field.
 
+use domain::calendar::Calendar;
 use std::path::{Path, PathBuf};
 
 use backtest::agent::{AgentError, Costs, FillTiming};
@@ -44,7 +45,7 @@ fn the_reference_file_is_accepted_as_written() {
     assert_eq!(a.quantity, QuantityMode::Whole);
     assert_eq!(a.intrabar, IntrabarPolicy::StopFirst);
     assert!(a.risk.default_bracket().is_none());
-    a.engine().unwrap();
+    a.engine(Calendar::Nyse).unwrap();
 }
 
 #[test]
@@ -124,7 +125,7 @@ intrabar: finer_bars
     let bench = a.benchmark_agent().unwrap();
     assert_eq!(bench.strategy, StrategyConfig::BuyAndHold {});
     assert_eq!(bench.symbols, vec![Symbol::lit("SPY")]);
-    a.engine().unwrap();
+    a.engine(Calendar::Nyse).unwrap();
     // The JSON snapshot keeps exact decimals as strings.
     let json = a.to_json().to_string();
     assert!(json.contains("\"initial_capital\":\"25000.1\""), "{json}");
@@ -162,7 +163,7 @@ intrabar: finer_bars
         let t = REF_SMA.replace("{ kind: sma_crossover, fast: 10, slow: 30 }", strategy);
         parse(&t)
             .unwrap_or_else(|e| panic!("{strategy}: {e}"))
-            .engine()
+            .engine(Calendar::Nyse)
             .unwrap();
     }
 }

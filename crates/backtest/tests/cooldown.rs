@@ -3,6 +3,7 @@
 //! `cooldown_bars: N` each entry after a close waits N bars.
 
 use backtest::{Action, AgentConfig, Inputs};
+use domain::calendar::Calendar;
 use domain::{Bar, Price, Quantity, Symbol, Timeframe, UnixNanos};
 
 const DAY: i64 = 86_400_000_000_000;
@@ -51,7 +52,7 @@ fn entries_of(strategy: &str) -> Vec<usize> {
     let bars = slide();
     let mut inputs = Inputs::new();
     inputs.bar_vec(Symbol::lit("SPY"), Timeframe::D1, bars.clone());
-    let r = agent.engine().unwrap().run(inputs).unwrap();
+    let r = agent.engine(Calendar::Nyse).unwrap().run(inputs).unwrap();
     r.fills
         .iter()
         .filter(|f| f.action == Action::Buy)

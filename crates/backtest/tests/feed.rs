@@ -3,6 +3,7 @@
 
 mod common;
 
+use domain::calendar::Calendar;
 use std::sync::{Arc, Mutex};
 
 use backtest::strategies::{SourceRules, StrategyConfig, TechnicalSentimentConfig};
@@ -315,7 +316,7 @@ fn run_agent(
     let mut inputs = Inputs::new();
     inputs.bar_vec(spy(), Timeframe::M1, bars.to_vec());
     inputs.sentiment(records.to_vec());
-    a.engine().unwrap().run(inputs).unwrap()
+    a.engine(Calendar::Nyse).unwrap().run(inputs).unwrap()
 }
 
 #[test]

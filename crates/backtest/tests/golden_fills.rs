@@ -11,6 +11,7 @@
 
 mod support;
 
+use domain::calendar::Calendar;
 use std::time::Instant;
 
 use backtest::{AgentConfig, Inputs};
@@ -46,7 +47,7 @@ fn check(name: &str, timeframe: &str, text: &str) {
     inputs.bar_vec(Symbol::lit("SPY"), agent.timeframe, bars.clone());
     let t1 = Instant::now();
     let result = agent
-        .engine()
+        .engine(Calendar::Nyse)
         .unwrap()
         .run(inputs)
         .unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -15,6 +15,7 @@ use backtest::{
     Action, Bracket, Context, Engine, EngineConfig, Inputs, Offset, OrderRequest, Pct,
     QuantityMode, Side, Sizing, Strategy, SymbolId,
 };
+use domain::calendar::Calendar;
 use domain::{Bar, Money, Price, Quantity, Symbol, Timeframe, UnixNanos};
 use proptest::prelude::*;
 
@@ -196,7 +197,7 @@ proptest! {
         for (k, s) in symbols.iter().enumerate() {
             inputs.bar_vec(s.clone(), Timeframe::M1, bars(seed.wrapping_add(k as u64), n, k as i64));
         }
-        let feed = Feed::new(&symbols, Timeframe::M1, inputs).unwrap();
+        let feed = Feed::new(&symbols, Timeframe::M1, Calendar::Nyse, inputs).unwrap();
         let mut events = 0;
         for item in feed {
             engine.process(item.unwrap().event).unwrap();

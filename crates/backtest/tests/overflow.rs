@@ -6,6 +6,7 @@
 //! before that limit could still hold them), since `Bar::new` refuses them.
 
 use backtest::{Action, AgentConfig, BacktestResult, EngineError, Inputs};
+use domain::calendar::Calendar;
 use domain::{Bar, Money, Price, Quantity, Symbol, Timeframe, UnixNanos};
 
 fn agent(capital: &str, strategy: &str, sizing: &str, costs: &str) -> AgentConfig {
@@ -59,7 +60,7 @@ fn waves(base: i64, n: usize) -> Vec<Bar> {
 fn run(agent: &AgentConfig, bars: Vec<Bar>) -> Result<BacktestResult, EngineError> {
     let mut inputs = Inputs::new();
     inputs.bar_vec(Symbol::lit("SPY"), Timeframe::D1, bars);
-    agent.engine()?.run(inputs)
+    agent.engine(Calendar::Nyse)?.run(inputs)
 }
 
 #[test]

@@ -8,6 +8,7 @@
 //! (cents for most LEAN files and the synthetic bars, 10^-6 for the Yahoo files), SMAs are recomputed
 //! from scratch each bar, and the whole strategy is the loop in [`reference`].
 
+use domain::calendar::Calendar;
 use std::path::{Path, PathBuf};
 
 use backtest::{Action, AgentConfig, BacktestResult, Inputs};
@@ -136,7 +137,7 @@ fn engine_run(bars: &[IntBar], scale: u32, timeframe: &str) -> BacktestResult {
         .collect();
     let mut inputs = Inputs::new();
     inputs.bar_vec(Symbol::lit("SPY"), agent.timeframe, domain_bars);
-    agent.engine().unwrap().run(inputs).unwrap()
+    agent.engine(Calendar::Nyse).unwrap().run(inputs).unwrap()
 }
 
 /// Runs both and requires the same fills and final equity. Returns the reference run.

@@ -137,7 +137,11 @@ fn main() {
         best(runs, &bars, |input: Vec<Bar>| {
             let mut inputs = Inputs::new();
             inputs.bar_vec(Symbol::lit("SPY"), Timeframe::M1, input);
-            agent.engine().unwrap().run(inputs).unwrap()
+            agent
+                .engine(domain::calendar::Calendar::Nyse)
+                .unwrap()
+                .run(inputs)
+                .unwrap()
         })
     };
 
@@ -153,7 +157,11 @@ fn main() {
     let (t_lent, lent) = best(runs, &(), |_| {
         let mut inputs = Inputs::new();
         inputs.bar_slice(Symbol::lit("SPY"), Timeframe::M1, &bars);
-        agent.engine().unwrap().run(inputs).unwrap()
+        agent
+            .engine(domain::calendar::Calendar::Nyse)
+            .unwrap()
+            .run(inputs)
+            .unwrap()
     });
     assert_eq!(lent, session);
 

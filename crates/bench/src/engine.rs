@@ -17,14 +17,20 @@ use serde_json::json;
 use crate::baseline as hand_loop;
 use crate::{Report, Result, best_of, ensure, secs, sh};
 
-/// What `ztrade bench backtest` measures.
-#[derive(Debug, Clone)]
+/// What `ztrade bench backtest` measures (its flags).
+#[derive(Debug, Clone, clap::Args)]
 pub struct EngineOptions {
+    /// One-minute bars stored and backtested.
+    #[arg(long, default_value_t = 1_000_000)]
     pub rows: usize,
+    /// Runs of each figure; the best is reported.
+    #[arg(long, default_value_t = 3)]
     pub repeat: usize,
     /// Bars per symbol for the 10-symbol technical_sentiment run (0 skips it).
+    #[arg(long, default_value_t = 100_000)]
     pub multi_rows: usize,
     /// Skip the 100-combination sweep.
+    #[arg(long)]
     pub no_sweep: bool,
 }
 
@@ -182,7 +188,7 @@ fn best_of_engine(
     for _ in 0..n.max(1) {
         let mut inputs: Inputs<'_, std::convert::Infallible> = Inputs::new();
         inputs.bar_slice(Symbol::lit("BENCH"), Timeframe::M1, bars);
-        let engine = agent.engine()?;
+        let engine = agent.engine(domain::calendar::Calendar::Nyse)?;
         let t = Instant::now();
         let r = engine.run(inputs)?;
         let d = t.elapsed();

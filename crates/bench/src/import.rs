@@ -18,17 +18,44 @@ use serde_json::json;
 
 use crate::{Report, Result, best_of, ensure, need_tool, secs, sh};
 
-/// What `ztrade bench import` measures.
-#[derive(Debug, Clone)]
+/// What `ztrade bench import` and `ztrade bench ticks` measure (their flags).
+#[derive(Debug, Clone, clap::Args)]
 pub struct ImportOptions {
+    /// Rows in the CSV (one-minute bars, or ticks).
+    #[arg(long, default_value_t = 1_000_000)]
     pub rows: usize,
+    /// Runs of each figure; the best is reported.
+    #[arg(long, default_value_t = 3)]
     pub repeat: usize,
     /// Also measure PostgreSQL at this URL (a schema of its own is created and dropped there).
+    #[arg(long)]
     pub pg: Option<String>,
 }
 
 const BASELINE_TABLE: &str = "CREATE TABLE bars(timestamp TEXT NOT NULL, open NUMERIC, high NUMERIC, low NUMERIC, \
     close NUMERIC, volume NUMERIC, vwap NUMERIC, trade_count INTEGER, PRIMARY KEY (timestamp)) WITHOUT ROWID;";
+
+/// The baseline of every import figure: `sqlite3 .import` of `csv` (header skipped) into
+/// `table` of a fresh database made by `create`, best of `repeat`.
+pub(crate) fn sqlite3_import(
+    repeat: usize,
+    fresh: &mut dyn FnMut() -> std::path::PathBuf,
+    create: &str,
+    csv: &str,
+    table: &str,
+) -> Result<std::time::Duration> {
+    // The time of the .import alone, not of creating the table.
+    let (_, d) = best_of(repeat, || {
+        let db = fresh();
+        sh(Command::new("sqlite3").arg(&db).arg(create))?;
+        let t = Instant::now();
+        sh(Command::new("sqlite3")
+            .arg(&db)
+            .arg(format!(".import --csv --skip 1 {csv} {table}")))?;
+        Ok(t.elapsed())
+    })?;
+    Ok(d)
+}
 
 pub fn run(a: &ImportOptions, exe: &Path) -> Result<Report> {
     let ztrade = |db: &str| crate::ztrade(exe, db);
@@ -56,16 +83,13 @@ pub fn run(a: &ImportOptions, exe: &Path) -> Result<Report> {
         k += 1;
         dir.path().join(format!("{name}{k}.db"))
     };
-    let (sqlite3, _) = best_of(a.repeat, || {
-        let db = fresh("base");
-        sh(Command::new("sqlite3").arg(&db).arg(BASELINE_TABLE))?;
-        let t = Instant::now();
-        sh(Command::new("sqlite3")
-            .arg(&db)
-            .arg(format!(".import --csv --skip 1 {csv_s} bars")))?;
-        Ok(t.elapsed())
-    })
-    .map(|(_, d)| (d, ()))?;
+    let sqlite3 = sqlite3_import(
+        a.repeat,
+        &mut || fresh("base"),
+        BASELINE_TABLE,
+        csv_s,
+        "bars",
+    )?;
     let mut last_db = None;
     let (ours, peak) = best_of(a.repeat, || {
         let db = format!("sqlite://{}", fresh("zt").display());

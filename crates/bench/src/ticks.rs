@@ -22,13 +22,6 @@ use serde_json::json;
 
 use crate::{Report, Result, best_of, ensure, need_tool, secs, sh};
 
-#[derive(Debug, Clone)]
-pub struct TickOptionsBench {
-    pub rows: usize,
-    pub repeat: usize,
-    pub pg: Option<String>,
-}
-
 const BASELINE_TABLE: &str = "CREATE TABLE ticks(timestamp_et TEXT NOT NULL, price NUMERIC, \
     size INTEGER, exchange TEXT, sale_condition TEXT, suspicious INTEGER);";
 
@@ -99,7 +92,7 @@ pub fn hand_bars(ticks: &[TradeTick]) -> Vec<[i64; 6]> {
     out
 }
 
-pub fn run(a: &TickOptionsBench, exe: &Path) -> Result<Report> {
+pub fn run(a: &crate::import::ImportOptions, exe: &Path) -> Result<Report> {
     let ztrade = |db: &str| crate::ztrade(exe, db);
     need_tool("sqlite3")?;
     let dir = tempfile::tempdir()?;
@@ -118,16 +111,13 @@ pub fn run(a: &TickOptionsBench, exe: &Path) -> Result<Report> {
         k += 1;
         dir.path().join(format!("{name}{k}.db"))
     };
-    let (sqlite3, _) = best_of(a.repeat, || {
-        let db = fresh("base");
-        sh(Command::new("sqlite3").arg(&db).arg(BASELINE_TABLE))?;
-        let t = Instant::now();
-        sh(Command::new("sqlite3")
-            .arg(&db)
-            .arg(format!(".import --csv --skip 1 {csv_s} ticks")))?;
-        Ok(t.elapsed())
-    })
-    .map(|(_, d)| (d, ()))?;
+    let sqlite3 = crate::import::sqlite3_import(
+        a.repeat,
+        &mut || fresh("base"),
+        BASELINE_TABLE,
+        csv_s,
+        "ticks",
+    )?;
     let import = [
         "data", "import", csv_s, "--kind", "trades", "--symbol", "BENCH",
     ];

@@ -14,10 +14,16 @@ use serde_json::json;
 
 use crate::{Report, Result, best_of, ensure, need_tool, secs, sh};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct ValidateBench {
+    /// One-minute bars stored and validated.
+    #[arg(long, default_value_t = 10_000_000)]
     pub rows: usize,
+    /// Series they are split into (symbols S000, S001, …).
+    #[arg(long, default_value_t = 10)]
     pub symbols: usize,
+    /// Runs of each figure; the best is reported.
+    #[arg(long, default_value_t = 3)]
     pub repeat: usize,
 }
 

@@ -70,7 +70,7 @@ fn main() {
         el / runs as f64 * 1e6
     );
 
-    let grid = BarGrid::new(Timeframe::M1).unwrap();
+    let grid = BarGrid::new(Timeframe::M1, domain::calendar::Calendar::Nyse).unwrap();
     let stored: Vec<UnixNanos> = grid
         .expected(start, end)
         .unwrap()

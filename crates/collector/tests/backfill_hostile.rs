@@ -4,18 +4,14 @@
 //! naming the request after a bounded number of requests; no looping cursor and no wrongly
 //! answered range is checkpointed, so a rerun against a correct server fills the range exactly.
 
-use std::sync::Arc;
-use std::time::Duration;
+mod common;
 
 use collector::Provider;
 use collector::backfill::guard::page_cap;
 use collector::backfill::{BackfillReport, BackfillSpec, run_backfill};
 use collector::worker::Clients;
+use common::{POLY_KEY, SECRET, alpaca, polygon};
 use domain::{Bar, Symbol, Timeframe, UnixNanos};
-use providers::{
-    AlpacaClient, AlpacaConfig, AlpacaCredentials, HttpConfig, PolygonClient, PolygonConfig,
-    PolygonCredentials, RetryPolicy,
-};
 use store::{BarQuery, Checkpoint, CheckpointKey, DataKind, Span, Store};
 use testkit::TestDb;
 use testkit::alpaca_sim::{Row, Sim, minute_bars};
@@ -29,41 +25,9 @@ testkit::both_backends!(
 
 // 900 minutes before midnight: three pages of 300 fill the day's end.
 const T0: &str = "2024-01-02T09:00:00Z";
-const SECRET: &str = "sim-secret";
-const POLY_KEY: &str = "poly-secret-key";
 
 fn t(s: &str) -> UnixNanos {
     UnixNanos::parse_rfc3339(s).unwrap()
-}
-
-fn http() -> HttpConfig {
-    let mut h = HttpConfig::with_rate(60_000);
-    h.timeout = Duration::from_secs(5);
-    h.retry = RetryPolicy::fast(2);
-    h.jitter_seed = Some(7);
-    h
-}
-
-fn alpaca(base: &str) -> Clients {
-    let mut c = AlpacaConfig::new(AlpacaCredentials::new("PKTEST", SECRET))
-        .with_base_url(base)
-        .unwrap();
-    c.http = http();
-    Clients {
-        alpaca: Some(Arc::new(AlpacaClient::new(c).unwrap())),
-        polygon: None,
-    }
-}
-
-fn polygon(base: &str) -> Clients {
-    let mut c = PolygonConfig::new(PolygonCredentials::new(POLY_KEY))
-        .with_base_url(base)
-        .unwrap();
-    c.http = http();
-    Clients {
-        alpaca: None,
-        polygon: Some(Arc::new(PolygonClient::new(c).unwrap())),
-    }
 }
 
 /// One day of one-minute bars: one chunk.

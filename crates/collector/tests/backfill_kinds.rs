@@ -2,17 +2,13 @@
 //! timestamp keep their order across pages and across a resume; the crossed quote is stored and
 //! counted; news lands with its per-15-minute sentiment.
 
-use std::sync::Arc;
-use std::time::Duration;
+mod common;
 
 use collector::Provider;
 use collector::backfill::{BackfillReport, BackfillSpec, run_backfill};
 use collector::worker::Clients;
+use common::{alpaca, polygon};
 use domain::{Price, Quantity, SentimentSource, Symbol, Timeframe, TradeTick, UnixNanos};
-use providers::{
-    AlpacaClient, AlpacaConfig, AlpacaCredentials, HttpConfig, PolygonClient, PolygonConfig,
-    PolygonCredentials, RetryPolicy,
-};
 use store::{DataKind, Seq};
 use testkit::alpaca_sim::{Fault, Row, Sim, rows_of_fixture};
 use testkit::scripted::{Mock, Reply};
@@ -27,25 +23,6 @@ testkit::both_backends!(
 
 fn t(s: &str) -> UnixNanos {
     UnixNanos::parse_rfc3339(s).unwrap()
-}
-
-fn http() -> HttpConfig {
-    let mut h = HttpConfig::with_rate(60_000);
-    h.timeout = Duration::from_secs(5);
-    h.retry = RetryPolicy::fast(2);
-    h.jitter_seed = Some(7);
-    h
-}
-
-fn alpaca(base: &str) -> Clients {
-    let mut c = AlpacaConfig::new(AlpacaCredentials::new("PKTEST", "sim-secret"))
-        .with_base_url(base)
-        .unwrap();
-    c.http = http();
-    Clients {
-        alpaca: Some(Arc::new(AlpacaClient::new(c).unwrap())),
-        polygon: None,
-    }
 }
 
 fn spec(kind: DataKind, symbols: &str, start: &str, end: &str) -> BackfillSpec {
@@ -239,14 +216,7 @@ async fn polygon_quotes_follow_next_url() {
         Reply::json(p2.to_string()),
     ])
     .await;
-    let mut cfg = PolygonConfig::new(PolygonCredentials::new("poly-secret"))
-        .with_base_url(&mock.base)
-        .unwrap();
-    cfg.http = http();
-    let c = Clients {
-        alpaca: None,
-        polygon: Some(Arc::new(PolygonClient::new(cfg).unwrap())),
-    };
+    let c = polygon(&mock.base);
     let db = TestDb::of("sqlite", "poly");
     let mut s = spec(DataKind::Quotes, "AAPL", "2022-05-10", "2022-05-11");
     s.provider = Provider::Polygon;

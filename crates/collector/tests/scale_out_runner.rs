@@ -195,3 +195,41 @@ async fn an_options_run_stores_each_chain_snapshot() {
     let again = runner.run(&spec).await.unwrap();
     assert_eq!((again.rows_written, again.rows_unchanged), (0, 1));
 }
+
+/// The gap check asks each symbol's stored calendar. At 22:00 New York on a Wednesday an fx
+/// symbol expects the half hour before its window (this equities feed has none: asked for once,
+/// left missing) and its window's five minutes (the lag); a NYSE symbol expects nothing at night;
+/// a symbol on `none` is never checked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_gap_check_follows_each_symbols_calendar() {
+    use domain::calendar::Calendar;
+    let server = Server::start();
+    let (runner, store, _db) = runner(&server, 30 * NANOS_PER_MINUTE).await;
+    let set = |symbol: &'static str, cal| {
+        let store = store.clone();
+        async move {
+            store
+                .call(move |st| st.set_symbol_calendar(&Symbol::lit(symbol), cal))
+                .await
+                .unwrap()
+        }
+    };
+    set("SPY", Calendar::Fx).await;
+    set("QQQ", Calendar::None).await;
+    let bars = &plan().jobs[0];
+    let due = t("2024-01-04T03:00:00Z");
+    let r = runner.run(&JobSpec::for_run(bars, due)).await.unwrap();
+    assert_eq!(r.errors, Vec::<String>::new());
+    assert_eq!(r.rows_written, 0);
+    assert_eq!((r.gap_bars, r.gap_bars_left), (30, 30));
+    assert_eq!(r.lag_seconds, Some(5 * 60));
+    // The window for both symbols, and one backfill, for SPY.
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert_eq!(seen[1].symbols, "SPY");
+
+    set("SPY", Calendar::Nyse).await;
+    let r = runner.run(&JobSpec::for_run(bars, due)).await.unwrap();
+    assert_eq!((r.gap_bars, r.lag_seconds), (0, Some(0)));
+    assert_eq!(server.seen().len(), 3);
+}

@@ -10,6 +10,7 @@ use std::hint::black_box;
 use std::io::Write;
 use std::time::Instant;
 
+use domain::calendar::Calendar;
 use domain::grid::rollup::{Hours, Rollup, roll};
 use domain::time::{NANOS_PER_DAY, NANOS_PER_MINUTE};
 use domain::{Bar, Price, Quantity, Timeframe, UnixNanos};
@@ -117,7 +118,7 @@ fn main() {
             base * 1e9 / N as f64
         );
         for hours in [Hours::Extended, Hours::Regular] {
-            let r = Rollup::new(Timeframe::M1, to, hours).unwrap();
+            let r = Rollup::new(Timeframe::M1, to, hours, Calendar::Nyse).unwrap();
             let (s, n) = best_of_3(|| roll(r, &bars).unwrap().len());
             println!(
                 "| `roll` → {to}, {} hours ({n} buckets) | {:.1} | {:.1} | {:.2}× |",

@@ -30,11 +30,27 @@ pub enum Conditions {
 }
 
 impl Conditions {
+    /// Every rule table's name, as [`Conditions::name`] writes it and `FromStr` reads it.
+    pub const NAMES: [&'static str; 2] = ["lean", "all"];
+
     /// The name written in `bar_origins.rules` and shown to users.
     pub fn name(self) -> &'static str {
         match self {
             Conditions::Lean => "lean",
             Conditions::All => "all",
+        }
+    }
+}
+
+impl std::str::FromStr for Conditions {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "lean" => Ok(Self::Lean),
+            "all" => Ok(Self::All),
+            other => Err(format!(
+                "unknown conditions {other:?} (expected lean or all)"
+            )),
         }
     }
 }

@@ -1,8 +1,21 @@
-//! The NYSE trading calendar: regular sessions 09:30–16:00 America/New_York, full-day holidays
-//! (rule-based, plus the unscheduled closures since 1994), 13:00 early closes, and DST through
-//! the time-zone database. The expected-bar grid ([`crate::grid`]) and the collection scheduler
-//! ask it. It answers for
-//! any date or [`UnixNanos`]: a session the timestamps cannot hold is absent, not a panic.
+//! Trading calendars.
+//!
+//! - [`Calendar`] (`market`): the calendar a symbol is measured against — `nyse`, `fx`
+//!   (24/5), `crypto` (24/7) or `none` — with its sessions and trading days. The expected-bar
+//!   grid ([`crate::grid`]), roll-ups, the collector's gap check and the engine's session close
+//!   take one.
+//! - [`NyseCalendar`] (this file): regular sessions 09:30–16:00 America/New_York, full-day
+//!   holidays (rule-based, plus the unscheduled closures since 1994), 13:00 early closes, and DST
+//!   through the time-zone database. The collection scheduler's market hours ask it directly.
+//!
+//! Both answer for any date or [`UnixNanos`]: a session the timestamps cannot hold is absent,
+//! not a panic.
+
+mod market;
+#[cfg(test)]
+mod market_tests;
+
+pub use market::Calendar;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
 

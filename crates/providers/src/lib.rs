@@ -1,7 +1,9 @@
 //! Market-data HTTP clients that turn Alpaca and Polygon responses into domain records, one
 //! page per call.
 //!
-//! - [`provider`]: the [`Provider`] trait (bars, trades, quotes, news, option chains).
+//! - [`provider`]: the [`Provider`] trait (bars, trades, quotes, news, option chains,
+//!   corporate actions).
+//! - [`actions`]: splits and dividends as providers send them, mapped onto the domain's.
 //! - [`alpaca`], [`polygon`]: one client per provider, configured from arguments or the
 //!   environment.
 //! - [`request`]: provider-neutral requests, windows half-open `[start, end)`, and the
@@ -16,6 +18,7 @@
 //! - `parse`: numbers and times read from JSON text, never through f64.
 //! - `fuzz` (hidden): the body parsers without a server, for the fuzz targets in `fuzz/`.
 
+pub mod actions;
 pub mod alpaca;
 pub mod error;
 #[doc(hidden)]
@@ -28,6 +31,7 @@ pub mod polygon;
 pub mod provider;
 pub mod request;
 
+pub use actions::{ActionRecord, ActionsRequest};
 pub use alpaca::{AlpacaClient, AlpacaConfig};
 pub use error::{GiveUp, ProviderError, RequestInfo, Transient};
 pub use http::{HttpConfig, RetryPolicy};

@@ -66,6 +66,9 @@ pub enum Issue {
     BadSymbol { item: String, text: String },
     /// Records equal (by key) to records of the previous page, removed by [`Dedup`].
     Repeated { count: usize },
+    /// A corporate action of a kind the domain does not model (a merger, a spin-off, a name
+    /// change, …; see [`crate::actions`]), left out of `items`. `kind` is the provider's name.
+    UnsupportedAction { kind: String, id: String },
 }
 
 impl Issue {

@@ -7,6 +7,7 @@
 use async_trait::async_trait;
 use domain::{Bar, NewsArticle, OptionQuote, QuoteTick, Symbol, TradeTick};
 
+use crate::actions::{ActionRecord, ActionsRequest};
 use crate::error::ProviderError;
 use crate::page::{Cursor, Page};
 use crate::request::{BarsRequest, Limits, NewsRequest, OptionChainRequest, TicksRequest};
@@ -51,4 +52,13 @@ pub trait Provider: Send + Sync {
         req: &OptionChainRequest,
         cursor: Option<&Cursor>,
     ) -> Result<Page<OptionQuote>, ProviderError>;
+
+    /// Splits and dividends, as [`crate::actions`] maps them; kinds the domain does not model
+    /// are in `issues` ([`crate::Issue::UnsupportedAction`]). One paged stream per request,
+    /// whatever the provider's endpoints: Polygon's dividends follow its splits.
+    async fn fetch_actions(
+        &self,
+        req: &ActionsRequest,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<ActionRecord>, ProviderError>;
 }

@@ -1,8 +1,12 @@
 //! Backend-neutral pieces of the day index (`series_days`, see migration 0008): which dates a
 //! batch touches, which of them must be re-read from the table, and the stored row of a
-//! [`DaySummary`]. The summaries themselves come from `domain::grid::days`, the one definition.
+//! [`DaySummary`]. The summaries themselves come from `domain::grid::days`, the one definition,
+//! with the series' grid on its symbol's calendar (`symbols.calendar`, migration 0012), which
+//! each write reads in its transaction ([`grid`]).
 
 use chrono::NaiveDate;
+use domain::calendar::Calendar;
+use domain::grid::BarGrid;
 use domain::grid::days::{DayOhlcv, DaySummary, date_bounds, split_by_date};
 use domain::{Bar, Price, Quantity, QuoteBar, Timeframe, UnixNanos};
 
@@ -11,21 +15,48 @@ use crate::rows::{SeriesRow, i64_to_count};
 
 const TABLE: &str = "series_days";
 
-/// The dates of a [`SeriesRow`] summarised per date.
+/// The grid a series' index counts filled slots on: its timeframe on its symbol's calendar;
+/// `None` without one (weeks, months, the `none` calendar).
+pub(crate) fn grid(tf: Timeframe, cal: Calendar) -> Option<BarGrid> {
+    BarGrid::new(tf, cal).ok()
+}
+
+/// A stored `symbols.calendar`; refuses text the schema's check should have kept out.
+pub(crate) fn parse_calendar(text: &str) -> Result<Calendar, StoreError> {
+    text.parse().map_err(|e| StoreError::Corrupt {
+        table: "symbols",
+        reason: format!("{e}"),
+    })
+}
+
+/// The dates of a [`SeriesRow`] summarised per date, filling the slots of `grid`.
 pub(crate) trait DayRows: SeriesRow {
-    fn summarize(tf: Timeframe, rows: &[Self]) -> Result<Vec<DaySummary>, StoreError>;
+    fn summarize(
+        tf: Timeframe,
+        grid: Option<&BarGrid>,
+        rows: &[Self],
+    ) -> Result<Vec<DaySummary>, StoreError>;
 }
 
 impl DayRows for Bar {
-    fn summarize(tf: Timeframe, rows: &[Self]) -> Result<Vec<DaySummary>, StoreError> {
-        domain::grid::days::summarize_bars(tf, rows).map_err(|e| StoreError::Invalid(e.to_string()))
+    fn summarize(
+        tf: Timeframe,
+        grid: Option<&BarGrid>,
+        rows: &[Self],
+    ) -> Result<Vec<DaySummary>, StoreError> {
+        domain::grid::days::summarize_bars(tf, grid, rows)
+            .map_err(|e| StoreError::Invalid(e.to_string()))
     }
 }
 
 impl DayRows for QuoteBar {
-    fn summarize(tf: Timeframe, rows: &[Self]) -> Result<Vec<DaySummary>, StoreError> {
+    fn summarize(
+        tf: Timeframe,
+        grid: Option<&BarGrid>,
+        rows: &[Self],
+    ) -> Result<Vec<DaySummary>, StoreError> {
         let stamps: Vec<UnixNanos> = rows.iter().map(|r| r.ts).collect();
-        domain::grid::days::summarize_stamps(tf, &stamps)
+        domain::grid::days::summarize_stamps(tf, grid, &stamps)
             .map_err(|e| StoreError::Invalid(e.to_string()))
     }
 }
@@ -43,6 +74,7 @@ pub(crate) struct Touched {
 /// re-read. After an upsert every touched date is re-read (an update may have lowered a high).
 pub(crate) fn touched<R: DayRows>(
     tf: Timeframe,
+    grid: Option<&BarGrid>,
     rows: &[R],
     fresh: bool,
 ) -> Result<Touched, StoreError> {
@@ -70,7 +102,7 @@ pub(crate) fn touched<R: DayRows>(
         reread.push(*d1);
     }
     Ok(Touched {
-        from_batch: R::summarize(tf, inner)?,
+        from_batch: R::summarize(tf, grid, inner)?,
         reread,
     })
 }
@@ -150,6 +182,7 @@ pub(crate) const REBUILD_PAGE: usize = 100_000;
 pub(crate) fn rebuild<R: DayRows, X: ?Sized>(
     x: &mut X,
     tf: Timeframe,
+    grid: Option<&BarGrid>,
     page: usize,
     mut read: impl FnMut(&mut X, Option<UnixNanos>) -> Result<Vec<R>, StoreError>,
     mut save: impl FnMut(&mut X, &DaySummary) -> Result<(), StoreError>,
@@ -161,7 +194,7 @@ pub(crate) fn rebuild<R: DayRows, X: ?Sized>(
         let done = rows.len() < page;
         after = rows.last().map(R::ts);
         carry.extend(rows);
-        let mut days = R::summarize(tf, &carry)?;
+        let mut days = R::summarize(tf, grid, &carry)?;
         let last = if done { None } else { days.pop() };
         for d in &days {
             save(x, d)?;
@@ -210,11 +243,13 @@ mod tests {
                 }
             })
             .collect();
+        let nyse = grid(Timeframe::M1, Calendar::Nyse);
         for page in [1, 7, 10, 49, 50, 51] {
             let mut saved: Vec<DaySummary> = Vec::new();
             rebuild::<Bar, Vec<DaySummary>>(
                 &mut saved,
                 Timeframe::M1,
+                nyse.as_ref(),
                 page,
                 |_, after| {
                     Ok(bars
@@ -232,7 +267,7 @@ mod tests {
             .unwrap();
             assert_eq!(
                 saved,
-                summarize_bars(Timeframe::M1, &bars).unwrap(),
+                summarize_bars(Timeframe::M1, nyse.as_ref(), &bars).unwrap(),
                 "page {page}"
             );
         }

@@ -2,7 +2,8 @@
 //!
 //! - [`roles`]: one trait per role ([`SchemaStore`], [`BarStore`], [`SentimentStore`],
 //!   [`RunStore`], [`TickStore`], [`OptionStore`], [`NewsStore`], [`CollectionStore`],
-//!   [`KeyStore`], [`ActionStore`], [`RollupStore`], [`QualityStore`]), and [`Store`], their sum. Callers name the roles they use.
+//!   [`KeyStore`], [`ActionStore`], [`RollupStore`], [`SymbolStore`], [`QualityStore`]), and
+//!   [`Store`], their sum. Callers name the roles they use.
 //! - [`open`], [`open_ready`], [`open_migrated`]: pick the backend from a URL (`sqlite://PATH`,
 //!   `postgres://…`) and check the schema version on the way in.
 //! - [`sqlite`] (feature `sqlite`, on by default): the embedded default, one file in WAL mode.
@@ -14,6 +15,7 @@
 //! - [`collection`]: rows of the collector's tables: sequenced ticks, news, backfill
 //!   checkpoints, job runs.
 //! - [`rollup`]: roll-up checkpoints, written with the rolled bars.
+//! - [`symbols`]: [`SymbolInfo`], a symbol with its calendar.
 //! - [`quality`]: data-quality checks and findings, as stored.
 //! - [`keys`]: rows of the encrypted key tables (ciphertext only).
 //! - [`stream`]: [`BarStream`] and [`QuoteBarStream`], keyset-paged reads in timestamp order, so a
@@ -41,6 +43,7 @@ mod rows;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod stream;
+pub mod symbols;
 pub mod types;
 pub mod url;
 
@@ -53,10 +56,12 @@ pub use quality::{
 pub use retry::BusyRetry;
 pub use roles::{
     ActionStore, AggregateStore, BarStore, CollectionStore, KeyStore, NewsStore, OptionStore,
-    QualityStore, RollupStore, RunStore, SchemaStore, SentimentStore, Store, TickStore,
+    QualityStore, RollupStore, RunStore, SchemaStore, SentimentStore, Store, SymbolStore,
+    TickStore,
 };
 pub use rollup::RollupCheckpoint;
 pub use stream::{BarStream, QuoteBarStream};
+pub use symbols::SymbolInfo;
 pub use types::*;
 
 use crate::url::StoreUrl;

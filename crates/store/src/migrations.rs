@@ -46,6 +46,7 @@ pub const SQLITE: &[Migration] = &[
         "sqlite/0010_rollup_checkpoints.sql"
     ),
     m!(11, "data_quality", "sqlite/0011_data_quality.sql"),
+    m!(12, "symbol_calendars", "sqlite/0012_symbol_calendars.sql"),
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -68,6 +69,7 @@ pub const POSTGRES: &[Migration] = &[
         "postgres/0010_rollup_checkpoints.sql"
     ),
     m!(11, "data_quality", "postgres/0011_data_quality.sql"),
+    m!(12, "symbol_calendars", "postgres/0012_symbol_calendars.sql"),
 ];
 
 /// The migration that adds the day index; each backend builds the index of the bars already

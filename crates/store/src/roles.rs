@@ -28,6 +28,9 @@
 //! - [`RollupStore`] (roll-up checkpoints, with the rolled bars): `app::data::rollup`.
 //! - [`QualityStore`] (`quality_checks`, `data_quality`): `app::data::validate` writes,
 //!   `app::data::status` and the dashboard's `/data` read.
+//! - [`SymbolStore`] (symbols and their calendars): `app::symbols` (`ztrade symbols`),
+//!   `app::data::import` (`--calendar`), `app::data::rollup`, `app::run` (the run's calendar),
+//!   the collector's gap check and backfill.
 //!
 //! [`Store`] itself: [`crate::open`] (what it returns), `collector::StoreHandle` (one connection
 //! lent to every job of a process), `testkit::TestDb::with`, and the binary's one
@@ -47,12 +50,14 @@
 //! below, and implement it for both backends (a file per role in `sqlite/` and `postgres/`).
 
 use chrono::NaiveDate;
+use domain::calendar::Calendar;
 use domain::grid::days::DaySummary;
 use domain::{
     Bar, CorporateAction, NewsArticle, OptionQuote, QuoteBar, QuoteTick, SentimentRecord, Symbol,
     Timeframe, TradeTick, UnixNanos,
 };
 
+use crate::SymbolInfo;
 use crate::{
     ApiKeyRow, Backend, BarOrigin, BarQuery, BarStream, Checkpoint, CheckpointKey, CollectedSeries,
     CollectionRun, JobStatus, KeyAuditRow, MigrationInfo, NewRun, NewsCounts, QuoteBarStream,
@@ -78,6 +83,7 @@ pub trait Store:
     + ActionStore
     + RollupStore
     + QualityStore
+    + SymbolStore
     + Send
 {
 }
@@ -96,6 +102,7 @@ impl<T> Store for T where
         + ActionStore
         + RollupStore
         + QualityStore
+        + SymbolStore
         + Send
         + ?Sized
 {
@@ -405,4 +412,23 @@ pub trait AggregateStore {
     ) -> Result<UpsertCounts, StoreError>;
     /// The recorded origins of one series, in time order.
     fn bar_origins(&self, symbol: &Symbol, tf: Timeframe) -> Result<Vec<BarOrigin>, StoreError>;
+}
+
+/// Symbols and the calendar each is measured against (`symbols.calendar`, migration 0012): the
+/// grid of its series, its roll-ups' trading days and its backtests' session close.
+pub trait SymbolStore {
+    /// Every stored symbol (a bar, tick, option or action put it there), ordered by symbol.
+    fn symbols(&self) -> Result<Vec<SymbolInfo>, StoreError>;
+    /// The calendar of `symbol`: [`Calendar::Nyse`], the column's default, for a symbol not
+    /// stored yet (its first write stores it on that default).
+    fn symbol_calendar(&self, symbol: &Symbol) -> Result<Calendar, StoreError>;
+    /// Puts `symbol` on `calendar` (storing the symbol if new) and, in the same transaction,
+    /// rebuilds the day index of its series on the new calendar and forgets its roll-up
+    /// checkpoints, so that the next roll-up recomputes every bucket. Returns the calendar it
+    /// was on; when that is `calendar`, nothing changes.
+    fn set_symbol_calendar(
+        &mut self,
+        symbol: &Symbol,
+        calendar: Calendar,
+    ) -> Result<Calendar, StoreError>;
 }

@@ -1,5 +1,6 @@
 //! Plain rows that cross the role traits ([`crate::roles`]). No backend types leak out of them.
 
+use domain::calendar::Calendar;
 use domain::{Money, Symbol, Timeframe, UnixNanos};
 use serde::{Deserialize, Serialize};
 
@@ -61,6 +62,8 @@ pub struct BarQuery {
 pub struct SeriesStatus {
     pub symbol: Symbol,
     pub timeframe: Timeframe,
+    /// The symbol's calendar: the grid its coverage is measured on.
+    pub calendar: Calendar,
     pub rows: u64,
     pub first: UnixNanos,
     pub last: UnixNanos,

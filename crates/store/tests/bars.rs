@@ -235,6 +235,7 @@ fn series_summarize_every_series(db: &TestDb) {
     let status = |sym: &str, tf, rows, first, last| SeriesStatus {
         symbol: Symbol::lit(sym),
         timeframe: tf,
+        calendar: domain::calendar::Calendar::Nyse,
         rows,
         first: ts(first),
         last: ts(last),

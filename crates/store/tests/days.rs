@@ -6,6 +6,8 @@ mod common;
 
 use chrono::NaiveDate;
 use common::{MINUTE, TestDb, bar, bars, ts};
+use domain::calendar::Calendar;
+use domain::grid::BarGrid;
 use domain::grid::days::{DaySummary, summarize_bars, summarize_stamps};
 use domain::{Bar, Ohlc, Price, Quantity, QuoteBar, Symbol, Timeframe};
 use store::{BarQuery, BarStore};
@@ -20,11 +22,13 @@ fn all(symbol: &Symbol, tf: Timeframe) -> BarQuery {
     }
 }
 
-/// The index as stored, and as computed from the stored bars: they must be equal.
+/// The index as stored, and as computed from the stored bars on NYSE (the default calendar):
+/// they must be equal.
 fn check(s: &dyn BarStore, symbol: &Symbol, tf: Timeframe) -> Vec<DaySummary> {
     let stored: Vec<Bar> = s.bars(all(symbol, tf)).collect::<Result<_, _>>().unwrap();
     let index = s.bar_days(symbol, tf, None, None).unwrap();
-    assert_eq!(index, summarize_bars(tf, &stored).unwrap());
+    let nyse = BarGrid::new(tf, Calendar::Nyse).ok();
+    assert_eq!(index, summarize_bars(tf, nyse.as_ref(), &stored).unwrap());
     index
 }
 
@@ -103,7 +107,8 @@ fn quote_bars_have_their_own_index_without_prices(db: &TestDb) {
     s.upsert_quote_bars(&spy, m1, &rows[500..]).unwrap();
     let index = s.quote_bar_days(&spy, m1, None, None).unwrap();
     let stamps: Vec<_> = rows.iter().map(|q| q.ts).collect();
-    assert_eq!(index, summarize_stamps(m1, &stamps).unwrap());
+    let nyse = BarGrid::new(m1, Calendar::Nyse).ok();
+    assert_eq!(index, summarize_stamps(m1, nyse.as_ref(), &stamps).unwrap());
     assert!(index.iter().all(|d| d.ohlcv.is_none()));
     assert!(s.bar_days(&spy, m1, None, None).unwrap().is_empty());
 }

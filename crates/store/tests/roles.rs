@@ -200,7 +200,8 @@ impl BarStore for MemoryBars {
         _: Option<NaiveDate>,
         _: Option<NaiveDate>,
     ) -> Result<Vec<DaySummary>, StoreError> {
-        domain::grid::days::summarize_bars(tf, &self.bars)
+        let nyse = domain::grid::BarGrid::new(tf, domain::calendar::Calendar::Nyse).ok();
+        domain::grid::days::summarize_bars(tf, nyse.as_ref(), &self.bars)
             .map_err(|e| StoreError::Invalid(e.to_string()))
     }
     fn upsert_quote_bars(

@@ -6,11 +6,12 @@
 //! - [`pg_base_url`], [`redis_url`]: the local services, from `ZTRADE_TEST_PG_URL` and
 //!   `ZTRADE_TEST_REDIS_URL`, with the defaults CI and the README use.
 //! - [`t`], [`minutes`]: instants from RFC 3339 text (a date alone is midnight UTC).
+//! - [`eurusd_hours`]: the real fx series the calendar tests measure.
 
 use std::path::{Path, PathBuf};
 
-use domain::UnixNanos;
 use domain::time::NANOS_PER_MINUTE;
+use domain::{Bar, Price, Quantity, UnixNanos};
 
 /// The PostgreSQL database tests make their schemas in, unless `ZTRADE_TEST_PG_URL` names one.
 pub const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
@@ -65,6 +66,23 @@ pub fn minutes(from: &str, to: &str) -> Vec<UnixNanos> {
     (t(from).as_i64()..t(to).as_i64())
         .step_by(NANOS_PER_MINUTE as usize)
         .map(UnixNanos::new)
+        .collect()
+}
+
+/// backtesting.py's 5,000 EURUSD hourly bars (`intraday/backtesting_EURUSD_1hour.csv`,
+/// 2017-04-19..2018-02-07), whose naive stamps are UTC.
+pub fn eurusd_hours() -> Vec<Bar> {
+    let path = shared_data().join("intraday/backtesting_EURUSD_1hour.csv");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            let p = |s: &str| Price::parse(s).unwrap();
+            let v = Quantity::parse(f[5]).unwrap();
+            let ts = t(&format!("{}Z", f[0].replace(' ', "T")));
+            Bar::new(ts, p(f[1]), p(f[2]), p(f[3]), p(f[4]), v, None, None).unwrap()
+        })
         .collect()
 }
 

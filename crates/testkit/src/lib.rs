@@ -39,4 +39,6 @@ pub mod db;
 pub use cli::Cli;
 #[cfg(feature = "db")]
 pub use db::{TestDb, blocking};
-pub use fixtures::{fixture, fixture_dir, fixture_json, pg_base_url, redis_url, shared_data, t};
+pub use fixtures::{
+    eurusd_hours, fixture, fixture_dir, fixture_json, pg_base_url, redis_url, shared_data, t,
+};

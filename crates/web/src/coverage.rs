@@ -1,12 +1,13 @@
-//! How complete each session of a series is, on the expected-bar grid (`domain::grid`, the one
-//! definition `data status` and the collector use): per date, the slots expected, the slots a
-//! bar fills, and the rows stored. The range is the one `data status` counts missing bars on,
+//! How complete each session of a series is, on the expected-bar grid of its symbol's calendar
+//! (`domain::grid`, the one definition `data status` and the collector use): per date, the slots
+//! expected, the slots a bar fills, and the rows stored. The range is the one `data status` counts missing bars on,
 //! from the slot of the first bar to the last bar, so the days' missing slots add up to its
 //! `missing`.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use domain::calendar::Calendar;
 use domain::grid::days::DaySummary;
 use domain::grid::{BarGrid, GridError};
 use domain::{Timeframe, UnixNanos};
@@ -21,8 +22,8 @@ pub enum DayState {
     Partial,
     /// Expected slots, none filled.
     Missing,
-    /// Rows on a date the grid expects none on (a weekend, a holiday, or a timeframe without a
-    /// grid, such as weeks).
+    /// Rows on a date the grid expects none on (a weekend, a holiday, a timeframe without a
+    /// grid, such as weeks, or a symbol on the `none` calendar).
     Extra,
 }
 
@@ -49,13 +50,15 @@ fn state(expected: u64, filled: u64) -> DayState {
 
 /// Every date from the series' first bar to its last that has a session or a row, ascending,
 /// from the series' day index (`BarStore::bar_days`): the stored rows and filled slots per date,
-/// and the expected slots from the grid, counted per date without reading a bar.
-pub fn days(tf: Timeframe, index: &[DaySummary]) -> Result<Vec<Day>, GridError> {
+/// and the expected slots from the grid of `tf` on `cal`, counted per date without reading a bar.
+pub fn days(tf: Timeframe, cal: Calendar, index: &[DaySummary]) -> Result<Vec<Day>, GridError> {
     let mut by_date: BTreeMap<NaiveDate, [u64; 3]> = BTreeMap::new();
     for d in index {
         by_date.insert(d.date, [0, d.filled, d.rows]);
     }
-    if let (Ok(grid), Some(first), Some(last)) = (BarGrid::new(tf), index.first(), index.last()) {
+    if let (Ok(grid), Some(first), Some(last)) =
+        (BarGrid::new(tf, cal), index.first(), index.last())
+    {
         let start = grid.slot_of(first.first).unwrap_or(first.first);
         let end = last.last.checked_plus(1).unwrap_or(UnixNanos::MAX);
         for (date, n) in grid.expected_per_date(start, end)? {
@@ -75,15 +78,16 @@ pub fn days(tf: Timeframe, index: &[DaySummary]) -> Result<Vec<Day>, GridError> 
 }
 
 /// The slots of `date` in `[start, end)` (from the slot `start` falls in) and the ones of them
-/// no stamp fills, for one day's page; `None` for a timeframe without a grid.
+/// no stamp fills, for one day's page, on the grid of `tf` on `cal`; `None` without a grid.
 pub fn slots(
     tf: Timeframe,
+    cal: Calendar,
     date: NaiveDate,
     start: UnixNanos,
     end: UnixNanos,
     stamps: &[UnixNanos],
 ) -> Result<Option<(u64, Vec<UnixNanos>)>, GridError> {
-    let Ok(grid) = BarGrid::new(tf) else {
+    let Ok(grid) = BarGrid::new(tf, cal) else {
         return Ok(None);
     };
     let start = grid.slot_of(start).unwrap_or(start);
@@ -104,15 +108,18 @@ mod tests {
         UnixNanos::parse_rfc3339(s).unwrap()
     }
 
+    const NYSE: Calendar = Calendar::Nyse;
+
     fn index(tf: Timeframe, stamps: &[UnixNanos]) -> Vec<DaySummary> {
-        domain::grid::days::summarize_stamps(tf, stamps).unwrap()
+        let grid = BarGrid::new(tf, NYSE).ok();
+        domain::grid::days::summarize_stamps(tf, grid.as_ref(), stamps).unwrap()
     }
 
     #[test]
     fn sessions_are_complete_partial_or_missing_and_add_up_to_data_status() {
         // Hourly bars, 2024-03-04 (Mon) whole, Tue half, Wed none, Thu whole, Fri none; a bar on
         // Saturday.
-        let grid = BarGrid::new(Timeframe::H1).unwrap();
+        let grid = BarGrid::new(Timeframe::H1, NYSE).unwrap();
         let day = |d: &str| {
             grid.expected(ts(&format!("{d}T00:00:00Z")), ts(&format!("{d}T23:59:59Z")))
                 .unwrap()
@@ -122,7 +129,7 @@ mod tests {
         stamps.extend(day("2024-03-05").into_iter().take(3));
         stamps.extend(day("2024-03-07"));
         stamps.push(ts("2024-03-09T15:00:00Z"));
-        let d = days(Timeframe::H1, &index(Timeframe::H1, &stamps)).unwrap();
+        let d = days(Timeframe::H1, NYSE, &index(Timeframe::H1, &stamps)).unwrap();
         let states: Vec<_> = d.iter().map(|d| (d.date.to_string(), d.state)).collect();
         assert_eq!(
             states,
@@ -140,7 +147,7 @@ mod tests {
         let missing: u64 = d.iter().map(|d| d.expected - d.filled).sum();
         assert_eq!(
             Some(missing),
-            app::data::status::missing(Timeframe::H1, &stamps).unwrap()
+            app::data::status::missing(Timeframe::H1, NYSE, &stamps).unwrap()
         );
     }
 
@@ -148,14 +155,14 @@ mod tests {
     fn daily_bars_and_timeframes_without_a_grid() {
         // Fri 2024-03-08, then Tue: Monday is missing, the weekend is not.
         let stamps = [ts("2024-03-08"), ts("2024-03-12")];
-        let d = days(Timeframe::D1, &index(Timeframe::D1, &stamps)).unwrap();
+        let d = days(Timeframe::D1, NYSE, &index(Timeframe::D1, &stamps)).unwrap();
         let states: Vec<_> = d.iter().map(|d| d.state).collect();
         assert_eq!(
             states,
             [DayState::Complete, DayState::Missing, DayState::Complete]
         );
         let w = Timeframe::parse("1w").unwrap();
-        let weekly = days(w, &index(w, &stamps)).unwrap();
+        let weekly = days(w, NYSE, &index(w, &stamps)).unwrap();
         assert!(
             weekly
                 .iter()
@@ -164,13 +171,50 @@ mod tests {
         let monday = ts("2024-03-11").utc_date();
         let weeks = Timeframe::parse("1w").unwrap();
         assert_eq!(
-            slots(weeks, monday, stamps[0], stamps[1], &stamps).unwrap(),
+            slots(weeks, NYSE, monday, stamps[0], stamps[1], &stamps).unwrap(),
             None
         );
-        let (expected, missing) =
-            slots(Timeframe::D1, monday, stamps[0], stamps[1].plus(1), &stamps)
-                .unwrap()
-                .unwrap();
+        let (expected, missing) = slots(
+            Timeframe::D1,
+            NYSE,
+            monday,
+            stamps[0],
+            stamps[1].plus(1),
+            &stamps,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!((expected, missing), (1, vec![ts("2024-03-11")]));
+        // On `none` nothing is expected: the rows are extra, and a day has no slots.
+        let none = days(
+            Timeframe::D1,
+            Calendar::None,
+            &index(Timeframe::D1, &stamps),
+        )
+        .unwrap();
+        assert!(none.iter().all(|d| d.state == DayState::Extra));
+        let day = slots(
+            Timeframe::D1,
+            Calendar::None,
+            monday,
+            stamps[0],
+            stamps[1],
+            &stamps,
+        );
+        assert_eq!(day.unwrap(), None);
+        // On crypto the weekend is expected too: Saturday to Monday are missing.
+        let crypto = days(
+            Timeframe::D1,
+            Calendar::Crypto,
+            &index(Timeframe::D1, &stamps),
+        )
+        .unwrap();
+        assert_eq!(
+            crypto
+                .iter()
+                .filter(|d| d.state == DayState::Missing)
+                .count(),
+            3
+        );
     }
 }

@@ -13,12 +13,13 @@ use axum::response::Html;
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use domain::calendar::Calendar;
 use domain::grid::days::DaySummary;
 use domain::time::NEW_YORK;
 use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
 use maud::{Markup, html};
 use serde::{Deserialize, Serialize};
-use store::{BarQuery, BarStore, SeriesStatus};
+use store::{BarQuery, BarStore, SeriesStatus, Store};
 
 use crate::coverage::{self, Day, DayState};
 use crate::error::{ApiError, WebError};
@@ -120,10 +121,10 @@ fn series_coverage(
     index: &[DaySummary],
     choice: YearChoice,
 ) -> Result<SeriesCoverage, WebError> {
-    let days = coverage::days(s.timeframe, index).map_err(|e| {
+    let days = coverage::days(s.timeframe, s.calendar, index).map_err(|e| {
         WebError::Internal(format!("{} {}: stored {kind}: {e}", s.symbol, s.timeframe))
     })?;
-    let grid = domain::grid::BarGrid::new(s.timeframe).is_ok();
+    let grid = domain::grid::BarGrid::new(s.timeframe, s.calendar).is_ok();
     let missing = grid.then(|| days.iter().map(|d| d.expected - d.filled).sum());
     let series = app::data::status::row(kind, s, missing);
     let mut years: Vec<YearCoverage> = Vec::new();
@@ -305,7 +306,7 @@ fn day_range(tf: Timeframe, date: NaiveDate) -> Result<(UnixNanos, UnixNanos), W
 /// counted as on the calendar: from the series' first row to its last. `read(q, limit)` reads
 /// the rows of `q` (at most `limit`); a series with no row at all is not found.
 fn one_day<R>(
-    symbol: &Symbol,
+    (symbol, cal): (&Symbol, Calendar),
     tf: Timeframe,
     date: NaiveDate,
     what: &str,
@@ -345,7 +346,7 @@ fn one_day<R>(
         ts.last()
             .map_or(start, |t| t.checked_plus(1).unwrap_or(UnixNanos::MAX))
     };
-    let grid = coverage::slots(tf, date, lo, hi.max(lo), &ts)
+    let grid = coverage::slots(tf, cal, date, lo, hi.max(lo), &ts)
         .map_err(|e| WebError::Internal(e.to_string()))?;
     let (expected, missing) = match grid {
         Some((e, m)) => (Some(e), m),
@@ -366,7 +367,7 @@ struct OneDay<R> {
 }
 
 pub fn day_of(
-    store: &dyn BarStore,
+    store: &dyn Store,
     symbol: Symbol,
     tf: Timeframe,
     date: NaiveDate,
@@ -377,7 +378,8 @@ pub fn day_of(
             None => store.bars(q).collect::<Result<_, _>>()?,
         })
     };
-    let d = one_day(&symbol, tf, date, "bars", read, |b| b.ts)?;
+    let cal = store.symbol_calendar(&symbol)?;
+    let d = one_day((&symbol, cal), tf, date, "bars", read, |b| b.ts)?;
     Ok(DayBars {
         symbol,
         timeframe: tf,
@@ -400,7 +402,7 @@ pub struct DayQuotes {
 }
 
 pub fn quote_day_of(
-    store: &dyn BarStore,
+    store: &dyn Store,
     symbol: Symbol,
     tf: Timeframe,
     date: NaiveDate,
@@ -411,7 +413,8 @@ pub fn quote_day_of(
             None => store.quote_bars(q).collect::<Result<_, _>>()?,
         })
     };
-    let d = one_day(&symbol, tf, date, "quote bars", read, |b| b.ts)?;
+    let cal = store.symbol_calendar(&symbol)?;
+    let d = one_day((&symbol, cal), tf, date, "quote bars", read, |b| b.ts)?;
     Ok(DayQuotes {
         symbol,
         timeframe: tf,

@@ -23,3 +23,16 @@ pub fn text(f: impl FnOnce(&mut render::Text)) {
         eprintln!("warning: {w}");
     }
 }
+
+/// `--json`: `value` as JSON; otherwise what `text` writes of it.
+pub fn reply<T: Serialize + ?Sized>(
+    json: bool,
+    value: &T,
+    text: impl FnOnce(&mut render::Text, &T),
+) -> anyhow::Result<()> {
+    if json {
+        return self::json(value);
+    }
+    self::text(|t| text(t, value));
+    Ok(())
+}

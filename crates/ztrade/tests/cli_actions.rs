@@ -5,6 +5,7 @@
 mod common;
 
 use common::BIN;
+use common::daily::{export_daily, import_daily};
 use testkit::{Cli, shared_data};
 
 testkit::both_backends!(actions_import_and_adjusted_export);
@@ -68,37 +69,9 @@ fn actions_import_and_adjusted_export(backend: &str) {
     );
 
     let daily = shared_data().join("daily/lean_aapl_daily.csv");
-    db.ok(&[
-        "data",
-        "import",
-        daily.to_str().unwrap(),
-        "--symbol",
-        "AAPL",
-        "--timeframe",
-        "1d",
-    ]);
-    let export = |extra: &[&str]| {
-        let mut args = vec![
-            "data",
-            "export",
-            "--symbol",
-            "AAPL",
-            "--timeframe",
-            "1d",
-            "--format",
-            "csv",
-            "--start",
-            "2014-06-06",
-            "--end",
-            "2014-06-09",
-            "--out",
-            "-",
-        ];
-        args.extend_from_slice(extra);
-        let out = db.run(&args);
-        assert!(out.status.success(), "{}", testkit::cli::stderr(&out));
-        String::from_utf8(out.stdout).unwrap()
-    };
+    import_daily(&db, daily.to_str().unwrap(), "AAPL");
+    let window = ["--start", "2014-06-06", "--end", "2014-06-09"];
+    let export = |extra: &[&str]| export_daily(&db, "AAPL", &[&window[..], extra].concat());
     let raw = export(&[]);
     assert!(
         raw.contains("2014-06-06,650,651.25,644.48,645.57,12116671"),

@@ -17,6 +17,18 @@ pub struct AdjustSpec {
     pub as_of: Option<NaiveDate>,
 }
 
+impl AdjustSpec {
+    /// `--adjust` and `--as-of` as a user gives them: a date needs an adjustment to limit.
+    pub fn checked(adjustment: Adjustment, as_of: Option<NaiveDate>) -> Result<Self, AppError> {
+        if adjustment.is_raw() && as_of.is_some() {
+            return Err(AppError::input(
+                "--as-of needs --adjust split or --adjust all",
+            ));
+        }
+        Ok(Self { adjustment, as_of })
+    }
+}
+
 /// An adjuster for one series, with the digest of what it counts (the adjustment, the as-of
 /// date and every counted action), for a run's data fingerprint.
 pub struct SeriesAdjuster {

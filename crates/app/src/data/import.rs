@@ -6,8 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use domain::Symbol;
+use domain::calendar::Calendar;
 use formats::import::{ReadOptions, ReadResult, Rows};
-use store::{BarStore, UpsertCounts};
+use store::{BarStore, SymbolStore, UpsertCounts};
 
 use crate::AppError;
 use crate::progress::Progress;
@@ -17,6 +18,8 @@ pub struct ImportRequest {
     pub file: PathBuf,
     pub symbol: Symbol,
     pub options: ReadOptions,
+    /// Put the symbol on this calendar first (`--calendar`).
+    pub calendar: Option<Calendar>,
 }
 
 /// The file's size in bytes, or an error naming it when it cannot be read.
@@ -39,7 +42,7 @@ pub fn read(req: &ImportRequest, progress: &dyn Progress) -> Result<ReadResult, 
 
 /// Stores what [`read`] kept. A file with no row left is an error, and nothing is written.
 pub fn store_rows(
-    store: &mut dyn BarStore,
+    store: &mut (impl BarStore + SymbolStore + ?Sized),
     req: &ImportRequest,
     read: &ReadResult,
 ) -> Result<UpsertCounts, AppError> {
@@ -52,6 +55,7 @@ pub fn store_rows(
             ),
         }));
     }
+    crate::symbols::set_for_import(store, &req.symbol, req.calendar)?;
     let tf = req.options.timeframe;
     let mut counts = match &read.rows {
         Rows::Bars(bars) => store.upsert_bars(&req.symbol, tf, bars)?,

@@ -1,6 +1,8 @@
 //! Roll-ups (`ztrade data rollup`): a stored series rolled up into longer timeframes, with the
 //! pure roll-up of [`domain::grid::rollup`] (buckets on New York clock boundaries, the regular
-//! session by default, exact combining).
+//! session by default, exact combining), on the symbol's calendar (`SymbolStore`): a daily bar
+//! is a NYSE session, an fx day (17:00 → 17:00 New York, labelled by the date it ends on), a
+//! crypto UTC day, or a UTC day of every bar on `none`.
 //!
 //! - **Incremental.** Each (symbol, from, to) keeps a checkpoint: the last source bar rolled. A
 //!   rerun reads from the bucket of the first source bar stored after it, so only the buckets
@@ -12,10 +14,11 @@
 //! - **Hours.** A series rolled with one kind of hours refuses the other: regular and extended
 //!   hourly series differ in which buckets exist, and nothing here deletes bars.
 
+use domain::calendar::Calendar;
 use domain::grid::rollup::{Hours, Roller, Rollup};
 use domain::{Bar, Symbol, Timeframe, UnixNanos};
 use serde::Serialize;
-use store::{BarQuery, BarStore, RollupCheckpoint, RollupStore};
+use store::{BarQuery, BarStore, RollupCheckpoint, RollupStore, SymbolStore};
 
 use crate::AppError;
 
@@ -64,22 +67,28 @@ pub struct RollupReport {
     pub symbol: Symbol,
     pub from: Timeframe,
     pub hours: Hours,
+    /// The symbol's calendar: the trading days and sessions rolled over.
+    pub calendar: Calendar,
     pub full: bool,
     pub targets: Vec<RollupTarget>,
 }
 
 /// Rolls `req.symbol`'s `req.from` bars up to each of `req.to`.
-pub fn rollup<S: BarStore + RollupStore + ?Sized>(
+pub fn rollup<S: BarStore + RollupStore + SymbolStore + ?Sized>(
     store: &mut S,
     req: &RollupRequest,
 ) -> Result<RollupReport, AppError> {
     if req.to.is_empty() {
         return Err(AppError::input("--to: name at least one target timeframe"));
     }
+    let calendar = store.symbol_calendar(&req.symbol)?;
     let rollups = req
         .to
         .iter()
-        .map(|&to| Rollup::new(req.from, to, req.hours).map_err(|e| AppError::Input(e.to_string())))
+        .map(|&to| {
+            Rollup::new(req.from, to, req.hours, calendar)
+                .map_err(|e| AppError::Input(e.to_string()))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let q = BarQuery {
         symbol: req.symbol.clone(),
@@ -101,6 +110,7 @@ pub fn rollup<S: BarStore + RollupStore + ?Sized>(
         symbol: req.symbol.clone(),
         from: req.from,
         hours: req.hours,
+        calendar,
         full: req.full,
         targets,
     })

@@ -1,14 +1,18 @@
-//! Per stored series: rows, first, last and missing bars on the expected-bar grid.
+//! Per stored series: its symbol's calendar, rows, first, last and missing bars on the
+//! expected-bar grid of that calendar.
 //!
 //! "Missing" counts the slots of [`domain::grid`] between the series' first and last bar that
 //! no bar falls in: for daily bars the sessions without a bar, for intraday bars the slots of
-//! the timeframe that overlap a session (hourly bars stamped 09:00…15:00 New York, early closes
-//! and DST included), the same slots the collector backfills. Bars outside regular hours are
-//! stored and counted as rows but fill no slot.
+//! the timeframe that overlap a session (on `nyse` hourly bars stamped 09:00…15:00 New York,
+//! early closes and DST included; on `fx` every hour from Sunday 17:00 to Friday 17:00 New
+//! York; on `crypto` every hour), the same slots the collector backfills. Bars outside the
+//! sessions are stored and counted as rows but fill no slot. A symbol on the `none` calendar has
+//! no expectation: its missing count is not measured (`None`), like a weekly series'.
 //!
 //! "Quality" is the series' latest `data validate` ([`super::validate`]): its stored findings
 //! counted by severity, or nothing when it was never checked.
 
+use domain::calendar::Calendar;
 use domain::grid::days::DaySummary;
 use domain::grid::{BarGrid, GridError};
 use domain::{Timeframe, UnixNanos};
@@ -24,10 +28,12 @@ pub struct SeriesRow {
     pub kind: &'static str,
     pub symbol: String,
     pub timeframe: String,
+    /// The symbol's calendar, which the grid of `missing` follows.
+    pub calendar: Calendar,
     pub rows: u64,
     pub first: String,
     pub last: String,
-    /// `None` for timeframes without an expected-bar grid (weeks, months, several days).
+    /// `None` without an expected-bar grid: weeks, months, several days, or the `none` calendar.
     pub missing: Option<u64>,
     /// The latest quality check; `None` when the series was never checked.
     pub quality: Option<QualityCell>,
@@ -68,6 +74,14 @@ pub struct StatusReport {
 }
 
 pub fn status<S: BarStore + QualityStore + ?Sized>(store: &S) -> Result<StatusReport, AppError> {
+    status_of(store, |_| true)
+}
+
+/// [`status`] of the series `keep` selects.
+pub fn status_of(
+    store: &(impl BarStore + QualityStore + ?Sized),
+    keep: impl Fn(&SeriesStatus) -> bool,
+) -> Result<StatusReport, AppError> {
     let checks = store.quality_summaries()?;
     let quality = |kind: SeriesKind, s: &SeriesStatus| {
         checks
@@ -80,18 +94,18 @@ pub fn status<S: BarStore + QualityStore + ?Sized>(store: &S) -> Result<StatusRe
             .map(QualityCell::of)
     };
     let mut series = Vec::new();
-    for s in store.series()? {
+    for s in store.series()?.into_iter().filter(&keep) {
         let days = store.bar_days(&s.symbol, s.timeframe, None, None)?;
-        let missing = missing_indexed(s.timeframe, &days).map_err(|e| {
+        let missing = missing_indexed(s.timeframe, s.calendar, &days).map_err(|e| {
             AppError::Stored(format!("{} {}: stored bars: {e}", s.symbol, s.timeframe))
         })?;
         let mut r = row("bars", &s, missing);
         r.quality = quality(SeriesKind::Bars, &s);
         series.push(r);
     }
-    for s in store.quote_series()? {
+    for s in store.quote_series()?.into_iter().filter(&keep) {
         let days = store.quote_bar_days(&s.symbol, s.timeframe, None, None)?;
-        let missing = missing_indexed(s.timeframe, &days).map_err(|e| {
+        let missing = missing_indexed(s.timeframe, s.calendar, &days).map_err(|e| {
             AppError::Stored(format!(
                 "{} {}: stored quote bars: {e}",
                 s.symbol, s.timeframe
@@ -104,12 +118,17 @@ pub fn status<S: BarStore + QualityStore + ?Sized>(store: &S) -> Result<StatusRe
     Ok(StatusReport { series })
 }
 
-/// [`missing`] from a series' day index (`BarStore::bar_days`, ascending): the expected slots
-/// from the one holding its first bar to its last bar, less the slots its dates fill.
-pub fn missing_indexed(tf: Timeframe, days: &[DaySummary]) -> Result<Option<u64>, GridError> {
-    let grid = match BarGrid::new(tf) {
+/// [`missing`] from a series' day index (`BarStore::bar_days`, ascending, kept on the symbol's
+/// calendar `cal`): the expected slots from the one holding its first bar to its last bar, less
+/// the slots its dates fill.
+pub fn missing_indexed(
+    tf: Timeframe,
+    cal: Calendar,
+    days: &[DaySummary],
+) -> Result<Option<u64>, GridError> {
+    let grid = match BarGrid::new(tf, cal) {
         Ok(grid) => grid,
-        Err(GridError::Timeframe(_)) => return Ok(None),
+        Err(GridError::Timeframe(_) | GridError::NoCalendar) => return Ok(None),
         Err(e) => return Err(e),
     };
     let (Some(first), Some(last)) = (days.first(), days.last()) else {
@@ -136,6 +155,7 @@ pub fn row(kind: &'static str, s: &SeriesStatus, missing: Option<u64>) -> Series
         kind,
         symbol: s.symbol.to_string(),
         timeframe: s.timeframe.to_string(),
+        calendar: s.calendar,
         rows: s.rows,
         first: show(s.first),
         last: show(s.last),
@@ -144,10 +164,15 @@ pub fn row(kind: &'static str, s: &SeriesStatus, missing: Option<u64>) -> Series
     }
 }
 
-/// Empty slots of the grid from the first stamp's to the last's; `None` for a timeframe
-/// without a grid (weeks, months). `stamps` ascending, as the store returns them.
-pub fn missing(tf: Timeframe, stamps: &[UnixNanos]) -> Result<Option<u64>, GridError> {
-    match BarGrid::new(tf) {
+/// Empty slots of the grid of `tf` on `cal` from the first stamp's to the last's; `None`
+/// without a grid (weeks, months, the `none` calendar). `stamps` ascending, as the store returns
+/// them.
+pub fn missing(
+    tf: Timeframe,
+    cal: Calendar,
+    stamps: &[UnixNanos],
+) -> Result<Option<u64>, GridError> {
+    match BarGrid::new(tf, cal) {
         Ok(grid) => grid.missing(stamps).map(Some),
         Err(_) => Ok(None),
     }
@@ -161,12 +186,55 @@ mod tests {
         UnixNanos::parse_rfc3339(s).unwrap()
     }
 
-    /// `missing` from the stamps, checked equal to `missing_indexed` from their day index.
-    fn missing(tf: Timeframe, stamps: &[UnixNanos]) -> Result<Option<u64>, GridError> {
-        let direct = super::missing(tf, stamps)?;
-        let days = domain::grid::days::summarize_stamps(tf, stamps).unwrap();
-        assert_eq!(missing_indexed(tf, &days)?, direct, "{tf}");
+    /// `missing` from the stamps, checked equal to `missing_indexed` from their day index, on
+    /// `cal`.
+    fn missing_on(
+        cal: Calendar,
+        tf: Timeframe,
+        stamps: &[UnixNanos],
+    ) -> Result<Option<u64>, GridError> {
+        let direct = super::missing(tf, cal, stamps)?;
+        let grid = BarGrid::new(tf, cal).ok();
+        let days = domain::grid::days::summarize_stamps(tf, grid.as_ref(), stamps).unwrap();
+        assert_eq!(missing_indexed(tf, cal, &days)?, direct, "{tf}");
         Ok(direct)
+    }
+
+    fn missing(tf: Timeframe, stamps: &[UnixNanos]) -> Result<Option<u64>, GridError> {
+        missing_on(Calendar::Nyse, tf, stamps)
+    }
+
+    /// A week of every hour: complete on crypto, complete on fx but for the weekend hours it
+    /// does not expect, not measured on `none`; on NYSE 7 hours of 5 days are the only slots.
+    #[test]
+    fn the_same_hours_on_every_calendar() {
+        let h = 3_600_000_000_000;
+        let start = ts("2024-03-04T00:00:00Z").as_i64(); // a Monday
+        let mut week: Vec<UnixNanos> = (0..7 * 24).map(|k| UnixNanos::new(start + k * h)).collect();
+        for cal in [Calendar::Crypto, Calendar::Fx, Calendar::Nyse] {
+            assert_eq!(
+                missing_on(cal, Timeframe::H1, &week).unwrap(),
+                Some(0),
+                "{cal}"
+            );
+        }
+        assert_eq!(
+            missing_on(Calendar::None, Timeframe::H1, &week).unwrap(),
+            None
+        );
+        // Wednesday 03:00 UTC lost: a gap on fx and crypto, outside NYSE's hours.
+        week.retain(|t| *t != ts("2024-03-06T03:00:00Z"));
+        for (cal, n) in [
+            (Calendar::Crypto, 1),
+            (Calendar::Fx, 1),
+            (Calendar::Nyse, 0),
+        ] {
+            assert_eq!(
+                missing_on(cal, Timeframe::H1, &week).unwrap(),
+                Some(n),
+                "{cal}"
+            );
+        }
     }
 
     #[test]

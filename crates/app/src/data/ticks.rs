@@ -12,9 +12,10 @@
 
 use std::path::PathBuf;
 
+use domain::calendar::Calendar;
 use domain::{Symbol, UnixNanos};
 use formats::import::ticks::{TickOptions, TickReadResult, TickRows};
-use store::{Seq, TickStore, UpsertCounts};
+use store::{Seq, SymbolStore, TickStore, UpsertCounts};
 
 use crate::AppError;
 use crate::progress::Progress;
@@ -27,6 +28,8 @@ pub struct TickImportRequest {
     pub file: PathBuf,
     pub symbol: Symbol,
     pub options: TickOptions,
+    /// Put the symbol on this calendar first (`--calendar`).
+    pub calendar: Option<Calendar>,
 }
 
 /// Reads and checks the whole file.
@@ -76,7 +79,7 @@ fn store_in_batches<T>(
 
 /// Stores what [`read`] kept. A file with no row left is an error, and nothing is written.
 pub fn store_ticks(
-    store: &mut (impl TickStore + ?Sized),
+    store: &mut (impl TickStore + SymbolStore + ?Sized),
     req: &TickImportRequest,
     read: TickReadResult,
     progress: &dyn Progress,
@@ -90,6 +93,7 @@ pub fn store_ticks(
             ),
         }));
     }
+    crate::symbols::set_for_import(store, &req.symbol, req.calendar)?;
     let symbol = &req.symbol;
     let mut counts = match read.rows {
         TickRows::Trades(t) => {

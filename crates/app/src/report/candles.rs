@@ -258,7 +258,7 @@ mod tests {
     #[test]
     fn each_level_is_tried_until_the_candles_fit_and_months_always_do() {
         let tf = Timeframe::D1;
-        let days = |n| summarize_bars(tf, &(0..n).map(day).collect::<Vec<_>>()).unwrap();
+        let days = |n| summarize_bars(tf, None, &(0..n).map(day).collect::<Vec<_>>()).unwrap();
         let d = days(500);
         assert_eq!(choose(tf, &d, 600), Level::Stored);
         let d = days(3_000);
@@ -301,7 +301,7 @@ mod tests {
             }
         }
         let tf = Timeframe::M1;
-        let days = summarize_bars(tf, &bars).unwrap();
+        let days = summarize_bars(tf, None, &bars).unwrap();
         let hour = Level::Nanos(3_600_000_000_000, "1h");
         assert_eq!(
             bound(hour, &days),

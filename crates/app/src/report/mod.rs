@@ -385,8 +385,9 @@ fn benchmark_values<S: BarStore + ActionStore + ?Sized>(
     Ok((!out.is_empty()).then_some(out))
 }
 
+/// Per date, the rows and OHLCV a chart reads (no grid: its filled slots are not read).
 fn summarize(symbol: &Symbol, tf: Timeframe, bars: &[Bar]) -> Result<Vec<DaySummary>, AppError> {
-    summarize_bars(tf, bars).map_err(|e| AppError::Stored(format!("{symbol} {tf}: {e}")))
+    summarize_bars(tf, None, bars).map_err(|e| AppError::Stored(format!("{symbol} {tf}: {e}")))
 }
 
 /// The bars of `q` as the run read them: adjusted when its agent asked (`adjustment`), as of the

@@ -1,8 +1,9 @@
 //! A series over a run's period, per date, from the store's day index: the dates strictly inside
 //! the period come from the index as stored; the first and last dates, which the period may cut,
-//! are summarised from their bars inside it. So a run over years of minutes reads a few thousand
-//! index rows and the bars of two dates.
+//! are summarised from their bars inside it, on the grid of the series' calendar as the index
+//! is. So a run over years of minutes reads a few thousand index rows and the bars of two dates.
 
+use domain::grid::BarGrid;
 use domain::grid::days::{DaySummary, date_bounds, date_of, summarize_bars};
 use domain::{Bar, Symbol, Timeframe, UnixNanos};
 use store::{BarQuery, BarStore};
@@ -37,8 +38,12 @@ pub fn period_days<S: BarStore + ?Sized>(
         return Ok(Vec::new());
     }
     let end = last.checked_plus(1);
+    let stored = (store.series()?.into_iter()).find(|s| &s.symbol == symbol && s.timeframe == tf);
+    // A series not stored has no bars to fill anything.
+    let grid = stored.and_then(|s| BarGrid::new(tf, s.calendar).ok());
     let summarize = |bars: &[Bar]| {
-        summarize_bars(tf, bars).map_err(|e| AppError::Stored(format!("{symbol} {tf}: {e}")))
+        summarize_bars(tf, grid.as_ref(), bars)
+            .map_err(|e| AppError::Stored(format!("{symbol} {tf}: {e}")))
     };
     let (d0, d1) = (date_of(tf, start), date_of(tf, last));
     let outside = || AppError::input(format!("{start}..{last} is outside the supported days"));

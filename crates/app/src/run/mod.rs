@@ -16,9 +16,10 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use backtest::{AgentConfig, BacktestResult, Inputs};
+use domain::calendar::Calendar;
 use domain::{Money, UnixNanos};
 use serde::Serialize;
-use store::{ActionStore, BarStore, RunStore, SentimentStore, StoreError};
+use store::{ActionStore, BarStore, RunStore, SentimentStore, StoreError, SymbolStore};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::AppError;
@@ -85,7 +86,7 @@ pub struct RunOutcome {
 
 /// Runs the request against the store and saves it when asked.
 pub fn backtest(
-    store: &mut (impl BarStore + SentimentStore + ActionStore + RunStore + ?Sized),
+    store: &mut (impl BarStore + SentimentStore + ActionStore + RunStore + SymbolStore + ?Sized),
     req: &RunRequest,
 ) -> Result<RunOutcome, AppError> {
     let run = run(&*store, &req.agent, req.window, req.capital)?;
@@ -173,7 +174,8 @@ fn execute(
     agent: &AgentConfig,
     w: Window,
 ) -> Result<(BacktestResult, String, Warmup), AppError> {
-    let mut engine = agent.engine()?;
+    let calendar = source::run_calendar(agent, &src.calendars(agent)?)?;
+    let mut engine = agent.engine(calendar)?;
     let wanted = agent.warmup_bars();
     let warm_from = w.start.filter(|_| wanted > 0);
     if let Some(t) = warm_from {
@@ -229,6 +231,11 @@ fn execute(
     // so the same bars adjusted another way never share a fingerprint.
     for d in adjusted {
         total.update(&d.to_le_bytes());
+    }
+    // A run on another calendar than the default covers it too, so the same bars measured in
+    // other sessions never share a fingerprint (and every NYSE run keeps the one it had).
+    if calendar != Calendar::default() {
+        total.update(calendar.as_str().as_bytes());
     }
     Ok((
         result,

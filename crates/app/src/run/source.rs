@@ -3,14 +3,15 @@
 //! streams an agent reads. An agent with `adjustment: split | all` reads its bars adjusted on
 //! the way (warm-up bars too) for the actions with an ex-date up to the date of the last bar it
 //! reads ([`crate::data::adjust::run_as_of`]); the digest of those actions joins the run's
-//! fingerprint.
+//! fingerprint. A run's calendar is its symbols' ([`run_calendar`]).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use domain::calendar::Calendar;
 use domain::time::NANOS_PER_DAY;
 use domain::{Bar, SentimentRecord, Symbol, Timeframe, UnixNanos};
-use store::{ActionStore, BarQuery, BarStore, SentimentStore, StoreError};
+use store::{ActionStore, BarQuery, BarStore, SentimentStore, StoreError, SymbolStore};
 
 use crate::AppError;
 use crate::data::adjust::{AdjustSpec, adjusted, adjuster, run_as_of};
@@ -58,9 +59,33 @@ pub trait Source {
         agent: &AgentConfig,
         w: Window,
     ) -> Result<Vec<SentimentRecord>, AppError>;
+    /// The calendar of each of `agent`'s symbols.
+    fn calendars(&self, agent: &AgentConfig) -> Result<Vec<(Symbol, Calendar)>, AppError>;
 }
 
-impl<S: BarStore + SentimentStore + ActionStore + ?Sized> Source for S {
+/// The one calendar a run of `agent` keeps (daily bar windows, the session close, the daily-loss
+/// day): its symbols' calendar. Symbols on different calendars run together only where the
+/// calendar changes nothing (intraday bars without `flatten_at_close` or `max_daily_loss_pct`).
+pub fn run_calendar(
+    agent: &AgentConfig,
+    calendars: &[(Symbol, Calendar)],
+) -> Result<Calendar, AppError> {
+    let Some((_, first)) = calendars.first() else {
+        return Ok(Calendar::default());
+    };
+    let odd = calendars.iter().find(|(_, c)| c != first);
+    match odd {
+        Some((s, c)) if agent.engine_config(*first).uses_calendar() => {
+            Err(AppError::input(format!(
+                "agent {}: {} is on the {first} calendar and {s} on {c}; a run with daily bars,                  flatten_at_close or max_daily_loss_pct keeps one calendar's sessions (set them                  alike with `ztrade symbols set SYMBOL --calendar …`)",
+                agent.id, calendars[0].0
+            )))
+        }
+        _ => Ok(*first),
+    }
+}
+
+impl<S: BarStore + SentimentStore + ActionStore + SymbolStore + ?Sized> Source for S {
     fn bar_series(
         &self,
         agent: &AgentConfig,
@@ -118,6 +143,14 @@ impl<S: BarStore + SentimentStore + ActionStore + ?Sized> Source for S {
             Vec::new()
         })
     }
+
+    fn calendars(&self, agent: &AgentConfig) -> Result<Vec<(Symbol, Calendar)>, AppError> {
+        agent
+            .symbols
+            .iter()
+            .map(|s| Ok((s.clone(), self.symbol_calendar(s)?)))
+            .collect()
+    }
 }
 
 /// Bars and sentiment read once and shared by many runs, which also share the fingerprint
@@ -125,6 +158,8 @@ impl<S: BarStore + SentimentStore + ActionStore + ?Sized> Source for S {
 pub struct Preloaded {
     pub bars: Vec<(Symbol, Timeframe, Vec<Bar>)>,
     pub sentiment: Vec<SentimentRecord>,
+    /// The symbols' calendars; a symbol not listed is on NYSE ([`Preloaded::new`]).
+    pub calendars: Vec<(Symbol, Calendar)>,
     /// Per series of `bars`, the digest of the actions its bars were adjusted for.
     actions: Vec<Option<u128>>,
     /// (series, first, end) → digest of `bars[series][first..end]`.
@@ -132,10 +167,13 @@ pub struct Preloaded {
 }
 
 impl Preloaded {
+    /// Bars and sentiment in memory, every symbol on the NYSE calendar (push onto
+    /// [`Preloaded::calendars`] for others); [`Preloaded::load`] reads the stored calendars.
     pub fn new(bars: Vec<(Symbol, Timeframe, Vec<Bar>)>, sentiment: Vec<SentimentRecord>) -> Self {
         Self {
             bars,
             sentiment,
+            calendars: Vec::new(),
             actions: Vec::new(),
             digests: Mutex::default(),
         }
@@ -157,7 +195,7 @@ impl Preloaded {
     /// The bars and sentiment `agent` reads in `w`, and up to `warmup` bars of each of its
     /// series before `w` (the most any run on this data will ask for).
     pub fn load(
-        store: &(impl BarStore + SentimentStore + ActionStore + ?Sized),
+        store: &(impl BarStore + SentimentStore + ActionStore + SymbolStore + ?Sized),
         agent: &AgentConfig,
         w: Window,
         warmup: usize,
@@ -180,6 +218,7 @@ impl Preloaded {
         let sentiment = store.sentiment_for(agent, sentiment_window)?;
         Ok(Self {
             actions,
+            calendars: store.calendars(agent)?,
             ..Self::new(bars, sentiment)
         })
     }
@@ -231,6 +270,14 @@ impl Source for Preloaded {
     ) -> Result<Vec<SentimentRecord>, AppError> {
         let wanted = |r: &&SentimentRecord| agent.symbols.contains(&r.symbol) && w.contains(r.ts);
         Ok(self.sentiment.iter().filter(wanted).cloned().collect())
+    }
+
+    fn calendars(&self, agent: &AgentConfig) -> Result<Vec<(Symbol, Calendar)>, AppError> {
+        let of = |s: &Symbol| {
+            let listed = self.calendars.iter().find(|(x, _)| x == s);
+            listed.map_or(Calendar::Nyse, |(_, c)| *c)
+        };
+        Ok(agent.symbols.iter().map(|s| (s.clone(), of(s))).collect())
     }
 }
 

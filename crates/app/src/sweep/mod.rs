@@ -6,6 +6,7 @@
 //! and tests it on the window after.
 
 pub mod grid;
+pub mod plan;
 pub mod walk;
 
 use rayon::prelude::*;

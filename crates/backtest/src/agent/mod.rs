@@ -43,6 +43,7 @@ pub mod load;
 mod params;
 mod raw;
 
+use domain::calendar::Calendar;
 use domain::{Adjustment, Money, Symbol, Timeframe};
 use serde::{Deserialize, Serialize};
 
@@ -231,11 +232,12 @@ impl AgentConfig {
         Ok(())
     }
 
-    /// The engine configuration this agent describes.
-    pub fn engine_config(&self) -> EngineConfig {
+    /// The engine configuration this agent describes, on its symbols' `calendar`.
+    pub fn engine_config(&self, calendar: Calendar) -> EngineConfig {
         EngineConfig {
             symbols: self.symbols.clone(),
             timeframe: self.timeframe,
+            calendar,
             initial_capital: self.initial_capital,
             allow_short: self.allow_short,
             quantity: self.quantity,
@@ -246,8 +248,9 @@ impl AgentConfig {
         }
     }
 
-    /// A ready engine: strategy built, fee and slippage models from `costs`.
-    pub fn engine(&self) -> Result<Engine, EngineError> {
+    /// A ready engine on the symbols' `calendar`: strategy built, fee and slippage models from
+    /// `costs`.
+    pub fn engine(&self, calendar: Calendar) -> Result<Engine, EngineError> {
         self.validate()
             .map_err(|e| EngineError::Config(format!("agent {}: {e}", self.id)))?;
         let strategy = self.strategy.build(self.symbols.len()).map_err(|b| {
@@ -256,7 +259,7 @@ impl AgentConfig {
                 self.id, b.field, b.message
             ))
         })?;
-        Ok(Engine::new(self.engine_config(), strategy)?
+        Ok(Engine::new(self.engine_config(calendar), strategy)?
             .with_fees(self.costs.fee_model())
             .with_slippage(self.costs.slippage_model()))
     }

@@ -92,7 +92,7 @@ impl Engine {
         let n = cfg.symbols.len();
         let risk = RiskState::new(&cfg);
         Ok(Self {
-            rule: WindowRule::new(cfg.timeframe),
+            rule: WindowRule::new(cfg.timeframe, cfg.calendar),
             default_bracket: cfg.risk.default_bracket(),
             book: Portfolio::new(cfg.initial_capital, n),
             symbols: (0..n).map(|_| SymbolState::default()).collect(),
@@ -163,7 +163,12 @@ impl Engine {
         mut self,
         inputs: Inputs<'_, E>,
     ) -> Result<BacktestResult, EngineError> {
-        let feed = Feed::new(&self.cfg.symbols, self.cfg.timeframe, inputs)?;
+        let feed = Feed::new(
+            &self.cfg.symbols,
+            self.cfg.timeframe,
+            self.cfg.calendar,
+            inputs,
+        )?;
         if self.groups.keeps_every_group() {
             self.groups.points.reserve(feed.bar_stamps_hint());
         }
@@ -190,7 +195,7 @@ impl Engine {
                 let w = if *timeframe == self.cfg.timeframe {
                     self.rule.window(bar.ts)
                 } else {
-                    WindowRule::new(*timeframe).window(bar.ts)
+                    WindowRule::new(*timeframe, self.cfg.calendar).window(bar.ts)
                 };
                 (w.close, w.open)
             }

@@ -1,8 +1,10 @@
-//! Risk limits that act on the whole book, and the NYSE session they are measured in.
+//! Risk limits that act on the whole book, and the session of the run's calendar they are
+//! measured in ([`domain::calendar::Calendar`]: NYSE's regular session, the fx day from 17:00 New
+//! York, the crypto UTC day).
 //!
-//! - Max daily loss: equity at the first bar of a session (before its fills) is the day's
+//! - Max daily loss: equity at the first bar of a trading day (before its fills) is the day's
 //!   baseline; closing at or below `baseline × (1 − pct)` queues a close of everything and blocks
-//!   entries until the next session.
+//!   entries until the next trading day.
 //! - Max drawdown: closing at or below `peak × (1 − pct)` (peak of bar-close equity) queues a
 //!   close of everything and blocks entries for the rest of the run ([`crate::Halt`]).
 //! - Flatten at close: a position still open on the bar that spans the regular close is closed at
@@ -10,14 +12,13 @@
 //!   carried overnight. A position met outside the session (the spanning bar was missing) is
 //!   closed at that bar's open.
 //!
-//! Sessions are cached as the New York calendar day containing the bar's open, so the time-zone
-//! arithmetic runs once per day, not once per bar.
+//! Sessions are cached with the trading day containing the bar's open (the New York date on
+//! `nyse`), so the time-zone arithmetic runs once per day, not once per bar.
 
-use domain::calendar::{NyseCalendar, Session};
+use domain::calendar::{Calendar, Session};
 use domain::{Bar, Money, UnixNanos};
 
 use super::Engine;
-use super::curve::NyDay;
 use crate::config::EngineConfig;
 use crate::order::{Reason, Side};
 use crate::overflow::{Overflow, sub};
@@ -27,8 +28,9 @@ use crate::result::Halt;
 pub struct RiskState {
     sessions: bool,
     limits: bool,
-    /// The cached New York calendar day.
-    day: NyDay,
+    calendar: Calendar,
+    /// The cached trading day, `[start, end)`.
+    day: (UnixNanos, UnixNanos),
     session: Option<Session>,
     day_start_equity: Money,
     peak: Money,
@@ -42,7 +44,9 @@ impl RiskState {
         Self {
             sessions: r.flatten_at_close || r.max_daily_loss_pct.is_some(),
             limits: r.max_daily_loss_pct.is_some() || r.max_drawdown_pct.is_some(),
-            day: NyDay::NONE,
+            calendar: cfg.calendar,
+            // Contains nothing: the first bar rolls.
+            day: (UnixNanos::MAX, UnixNanos::MIN),
             session: None,
             day_start_equity: cfg.initial_capital,
             peak: cfg.initial_capital,
@@ -72,11 +76,16 @@ impl Engine {
     /// Moves the cached day forward when `open` leaves it; a new day resets the daily baseline.
     pub(super) fn roll_session(&mut self, open: UnixNanos) -> Result<(), Overflow> {
         let r = &mut self.risk;
-        if r.day.contains(open) {
+        if r.day.0 <= open && open < r.day.1 {
             return Ok(());
         }
-        r.day = NyDay::of(open);
-        r.session = NyseCalendar.session(open.exchange_date());
+        let date = r.calendar.trading_date(open);
+        // At the ends of the timestamps' range a day that cannot be held covers the bar alone.
+        r.day = r
+            .calendar
+            .day_bounds(date)
+            .unwrap_or((open, open.checked_plus(1).unwrap_or(open)));
+        r.session = r.calendar.session(date);
         r.day_start_equity = self.book.equity()?;
         r.day_halted = false;
         Ok(())

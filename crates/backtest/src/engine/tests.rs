@@ -12,6 +12,7 @@ use crate::config::{EngineConfig, EquityCurve};
 use crate::error::EngineError;
 use crate::feed::{Feed, Inputs};
 use crate::result::BacktestResult;
+use domain::calendar::Calendar;
 
 fn t(s: &str) -> UnixNanos {
     UnixNanos::parse_rfc3339(s).unwrap()
@@ -52,15 +53,15 @@ fn agent(timeframe: &str, curve: &str) -> AgentConfig {
 fn run(agent: &AgentConfig, bars: &[Bar]) -> BacktestResult {
     let mut inputs = Inputs::new();
     inputs.bar_slice(Symbol::lit("SPY"), agent.timeframe, bars);
-    agent.engine().unwrap().run(inputs).unwrap()
+    agent.engine(Calendar::Nyse).unwrap().run(inputs).unwrap()
 }
 
 /// The same run through the heap merge and [`Engine::process`], as before the fast path.
 fn run_merged(agent: &AgentConfig, bars: &[Bar]) -> BacktestResult {
-    let mut engine = agent.engine().unwrap();
+    let mut engine = agent.engine(Calendar::Nyse).unwrap();
     let mut inputs = Inputs::new();
     inputs.bar_vec(Symbol::lit("SPY"), agent.timeframe, bars.to_vec());
-    for item in Feed::new(&agent.symbols, agent.timeframe, inputs).unwrap() {
+    for item in Feed::new(&agent.symbols, agent.timeframe, Calendar::Nyse, inputs).unwrap() {
         engine.process(item.unwrap().event).unwrap();
     }
     engine.finish().unwrap()
@@ -133,8 +134,10 @@ fn the_single_stream_path_equals_the_merge() {
             Timeframe::M1,
             bars.iter().copied().map(Ok),
         );
-        let boxed: Result<_, EngineError> =
-            a.engine().unwrap().run::<std::convert::Infallible>(inputs);
+        let boxed: Result<_, EngineError> = a
+            .engine(Calendar::Nyse)
+            .unwrap()
+            .run::<std::convert::Infallible>(inputs);
         assert_eq!(boxed.unwrap(), merged);
     }
 }
@@ -146,12 +149,12 @@ fn the_single_stream_path_checks_order() {
     let a = agent("1m", "");
     let mut inputs = Inputs::new();
     inputs.bar_slice(Symbol::lit("SPY"), Timeframe::M1, &bars);
-    let e = a.engine().unwrap().run(inputs).unwrap_err();
+    let e = a.engine(Calendar::Nyse).unwrap().run(inputs).unwrap_err();
     assert!(matches!(e, EngineError::OutOfOrder { .. }), "{e}");
     let mut inputs = Inputs::new();
     inputs.bars(Symbol::lit("SPY"), Timeframe::M1, bars.into_iter().map(Ok));
     let e = a
-        .engine()
+        .engine(Calendar::Nyse)
         .unwrap()
         .run::<std::convert::Infallible>(inputs)
         .unwrap_err();
@@ -163,7 +166,10 @@ fn agents_choose_the_curve() {
     assert_eq!(agent("1m", "").equity_curve, EquityCurve::Session);
     let a = agent("1m", "equity_curve: bar\n");
     assert_eq!(a.equity_curve, EquityCurve::Bar);
-    assert_eq!(a.engine_config().equity_curve, EquityCurve::Bar);
+    assert_eq!(
+        a.engine_config(Calendar::Nyse).equity_curve,
+        EquityCurve::Bar
+    );
     let back: AgentConfig = serde_json::from_value(a.to_json()).unwrap();
     assert_eq!(back, a);
     let e = AgentConfig::from_yaml("id: a\nsymbols: [SPY]\ntimeframe: 1m\ninitial_capital: 1\nstrategy: { kind: buy_and_hold }\nequity_curve: daily\n").unwrap_err();
@@ -305,7 +311,7 @@ fn session_curves_through_the_merge() {
     for (yaml, inputs) in cases {
         let run = |curve: &str| {
             let a = AgentConfig::from_yaml(&format!("{yaml}equity_curve: {curve}\n")).unwrap();
-            a.engine().unwrap().run(inputs()).unwrap()
+            a.engine(Calendar::Nyse).unwrap().run(inputs()).unwrap()
         };
         let (per_bar, session) = (run("bar"), run("session"));
         assert!(per_bar.fills.len() > 10, "{yaml}: the run must trade");

@@ -23,6 +23,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::collections::binary_heap::PeekMut;
 
+use domain::calendar::Calendar;
 use domain::{Bar, SentimentRecord, Symbol, Timeframe, UnixNanos};
 
 use crate::bartime::{BarWindow, WindowRule};
@@ -75,10 +76,11 @@ where
     E: Into<SourceError>,
 {
     /// Validates the inputs against the run's symbols and timeframe and reads each stream's first
-    /// bar.
+    /// bar; daily bars close at the sessions of `calendar`.
     pub fn new(
         symbols: &[Symbol],
         run: Timeframe,
+        calendar: Calendar,
         inputs: Inputs<'a, E>,
     ) -> Result<Self, EngineError> {
         let known = || {
@@ -117,7 +119,7 @@ where
             streams.push(Stream {
                 symbol: id,
                 rank,
-                rule: WindowRule::new(tf),
+                rule: WindowRule::new(tf, calendar),
                 iter,
                 head: None,
                 last_ts: None,

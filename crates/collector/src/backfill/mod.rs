@@ -9,6 +9,8 @@
 //! - [`pages`]: per kind, a provider page turned into the rows the store takes ([`batch`]);
 //!   `judge` keeps the rows the request asked for and refuses a page of none of them.
 //! - [`guard`]: the bounds on a chunk's paging (cursors seen, pages without new rows, a page cap).
+//! - [`actions`]: splits and dividends, apart from the rest: fetched whole, then stored in one
+//!   transaction, with no checkpoint ([`actions::run_actions_backfill`]).
 //!
 //! How it stays exact:
 //! - One request per symbol (Polygon allows no more; for Alpaca it keeps the cursor, the
@@ -33,6 +35,7 @@
 //! The store is synchronous; writes go through [`StoreHandle`] on the blocking pool, one page in
 //! flight per symbol while the next page is fetched.
 
+pub mod actions;
 pub mod batch;
 pub mod guard;
 mod judge;

@@ -2,6 +2,7 @@
 //! stored, cut into chunks, with an interrupted chunk first; and how much of a fetched chunk
 //! counts as stored. Pure.
 
+use domain::calendar::Calendar;
 use domain::grid::first_unfinished;
 use domain::time::{NANOS_PER_DAY, NANOS_PER_MINUTE};
 use domain::{Timeframe, UnixNanos};
@@ -102,16 +103,19 @@ fn subtract(spans: &[Span], start: UnixNanos, end: UnixNanos) -> Vec<Span> {
 /// How much of a finished chunk counts as covered: all of it, except what is younger than
 /// [`SETTLE_NANOS`] at `now`. For bars, "younger" is the bar's end, not its start, and the
 /// covered range stops at a slot of the expected-bar grid: an hourly bar started 30 minutes
-/// ago is still forming, so it is neither covered nor skipped by the next run.
+/// ago is still forming, so it is neither covered nor skipped by the next run. A daily bar ends
+/// at its session's close on the symbol's calendar `cal` (17:00 New York for fx, midnight UTC
+/// for crypto).
 pub fn settled_end(
     kind: DataKind,
     tf: Timeframe,
+    cal: Calendar,
     chunk_end: UnixNanos,
     now: UnixNanos,
 ) -> UnixNanos {
     let cutoff = now.checked_plus(-SETTLE_NANOS).unwrap_or(UnixNanos::MIN);
     let settled = match kind {
-        DataKind::Bars => first_unfinished(tf, cutoff),
+        DataKind::Bars => first_unfinished(tf, cal, cutoff),
         _ => cutoff,
     };
     chunk_end.min(settled)
@@ -201,7 +205,15 @@ mod tests {
 
     #[test]
     fn settling_holds_back_recent_data() {
-        let settled = |chunk_end, now| settled_end(DataKind::Bars, Timeframe::M1, chunk_end, now);
+        let settled = |chunk_end, now| {
+            settled_end(
+                DataKind::Bars,
+                Timeframe::M1,
+                Calendar::Nyse,
+                chunk_end,
+                now,
+            )
+        };
         let now = t(100 * NANOS_PER_MINUTE);
         assert_eq!(settled(t(10), now), t(10));
         assert_eq!(settled(now, now), t(85 * NANOS_PER_MINUTE));
@@ -214,20 +226,36 @@ mod tests {
     fn a_bar_still_forming_is_not_covered() {
         let at = |s: &str| UnixNanos::parse_rfc3339(s).unwrap();
         let (end, now) = (at("2024-07-01T20:00:00Z"), at("2024-07-01T15:10:00Z"));
-        let bars = |tf| settled_end(DataKind::Bars, tf, end, now);
+        let bars = |tf| settled_end(DataKind::Bars, tf, Calendar::Nyse, end, now);
         assert_eq!(bars(Timeframe::H1), at("2024-07-01T14:00:00Z"));
         assert_eq!(bars(Timeframe::M15), at("2024-07-01T14:45:00Z"));
         assert_eq!(bars(Timeframe::M1), at("2024-07-01T14:55:00Z"));
         // Today's daily bar ends at the close: not covered before it.
         assert_eq!(bars(Timeframe::D1), at("2024-07-01T00:00:00Z"));
         let after_close = at("2024-07-01T20:15:00Z");
-        let day = settled_end(DataKind::Bars, Timeframe::D1, at("2024-07-03"), after_close);
-        assert_eq!(day, at("2024-07-02T00:00:00Z"));
+        let day = |cal, now| settled_end(DataKind::Bars, Timeframe::D1, cal, at("2024-07-03"), now);
+        assert_eq!(day(Calendar::Nyse, after_close), at("2024-07-02T00:00:00Z"));
+        // Fx days end at 17:00 New York (21:00 UTC in July), crypto days at midnight UTC.
+        assert_eq!(day(Calendar::Fx, after_close), at("2024-07-01T00:00:00Z"));
+        let fx_closed = at("2024-07-01T21:15:00Z");
+        assert_eq!(day(Calendar::Fx, fx_closed), at("2024-07-02T00:00:00Z"));
+        assert_eq!(day(Calendar::Crypto, fx_closed), at("2024-07-01T00:00:00Z"));
+        let next_utc_day = at("2024-07-02T00:15:00Z");
+        assert_eq!(
+            day(Calendar::Crypto, next_utc_day),
+            at("2024-07-02T00:00:00Z")
+        );
         // Ticks and news have no bars: younger than 15 minutes is all that is held back.
-        let ticks = settled_end(DataKind::Trades, Timeframe::H1, end, now);
+        let ticks = settled_end(DataKind::Trades, Timeframe::H1, Calendar::Nyse, end, now);
         assert_eq!(ticks, at("2024-07-01T14:55:00Z"));
         assert_eq!(
-            settled_end(DataKind::Bars, Timeframe::H1, end, UnixNanos::MIN),
+            settled_end(
+                DataKind::Bars,
+                Timeframe::H1,
+                Calendar::Nyse,
+                end,
+                UnixNanos::MIN
+            ),
             UnixNanos::MIN
         );
     }

@@ -12,6 +12,7 @@
 
 use std::sync::Arc;
 
+use domain::calendar::Calendar;
 use domain::{Symbol, UnixNanos};
 use providers::{Cursor, Provider as Source, ProviderError};
 use store::{Checkpoint, CheckpointKey, ChunkProgress, DataKind, Span, StoreError, UpsertCounts};
@@ -78,6 +79,9 @@ async fn run(ctx: &Ctx, symbol: &Symbol, report: &mut SymbolReport) -> Result<()
         .call(move |st| st.checkpoint(&k))
         .await?
         .unwrap_or_else(|| Checkpoint::new(key, spec.now));
+    // Where the symbol's daily bars end, for what counts as settled.
+    let s = symbol.clone();
+    let calendar = ctx.store.call(move |st| st.symbol_calendar(&s)).await?;
     let chunks = if spec.kind == DataKind::Options {
         // A chain is a snapshot, not a range: take one, resuming an interrupted one.
         vec![Chunk {
@@ -98,7 +102,7 @@ async fn run(ctx: &Ctx, symbol: &Symbol, report: &mut SymbolReport) -> Result<()
     tracing::info!(symbol = %symbol, kind = %spec.kind, chunks = chunks.len(), resumed = report.resumed, "backfill planned");
     for chunk in chunks {
         report.chunks += 1;
-        run_chunk(ctx, symbol, &mut cp, chunk, report).await?;
+        run_chunk(ctx, (symbol, calendar), &mut cp, chunk, report).await?;
     }
     Ok(())
 }
@@ -133,7 +137,7 @@ async fn land(
 
 async fn run_chunk(
     ctx: &Ctx,
-    symbol: &Symbol,
+    (symbol, calendar): (&Symbol, Calendar),
     cp: &mut Checkpoint,
     chunk: Chunk,
     report: &mut SymbolReport,
@@ -215,7 +219,7 @@ async fn run_chunk(
                 if spec.kind != DataKind::Options {
                     next_cp.cover(
                         span.start,
-                        settled_end(spec.kind, spec.timeframe, span.end, spec.now),
+                        settled_end(spec.kind, spec.timeframe, calendar, span.end, spec.now),
                     );
                 }
                 true

@@ -1,5 +1,7 @@
 //! A bars run: fetch the lookback window, upsert it, then check the stored series against the
-//! expected-bar grid ([`domain::grid`]) and backfill what is missing.
+//! expected-bar grid ([`domain::grid`]) on each symbol's calendar (read from the store) and
+//! backfill what is missing. A symbol on the `none` calendar expects nothing: it has no gap
+//! check and no lag.
 //!
 //! The window is fetched for all the job's symbols at once (up to the provider's per-request
 //! limit), so a minute job costs one request however many symbols it has.
@@ -15,7 +17,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Mutex;
 
-use domain::grid::{BarGrid, Gap};
+use domain::grid::{BarGrid, Gap, GridError};
 use domain::{Bar, Symbol, Timeframe, UnixNanos};
 use providers::{BarsRequest, Dedup, Provider as Source};
 use store::{BarQuery, DataKind, Span};
@@ -150,16 +152,29 @@ pub async fn run_bars(
         let rows = fetch_all_bars(client, &req, &mut report).await?;
         fetched.extend(store_bars(store, tf, rows, &mut report).await?);
     }
-    report.lag_seconds = Some(lag_seconds(&spec.symbols, &fetched, tf, start, end)?);
+    let mut grids = Vec::with_capacity(spec.symbols.len());
+    for symbol in &spec.symbols {
+        grids.push((symbol.clone(), grid_of(store, symbol, tf).await?));
+    }
+    report.lag_seconds = Some(lag_seconds(&grids, &fetched, tf, start, end)?);
 
     if gaps.window > 0 {
         let gap_start = start.plus(-gaps.window);
         gaps.memo.prune(gap_start);
-        for symbol in &spec.symbols {
+        for (symbol, grid) in &grids {
+            let Some(grid) = grid else { continue };
             let range = (gap_start, start);
             // One symbol's failure is reported and the others still get their check.
-            if let Err(e) =
-                fill_gaps(clients, store, spec, symbol, tf, range, gaps, &mut report).await
+            if let Err(e) = fill_gaps(
+                clients,
+                store,
+                spec,
+                (symbol, grid),
+                range,
+                gaps,
+                &mut report,
+            )
+            .await
             {
                 tracing::warn!(job = %spec.job, symbol = %symbol, "gap check failed: {e}");
                 report.errors.push(format!("{symbol}: gap check: {e}"));
@@ -177,18 +192,31 @@ pub struct GapCheck<'a> {
     pub now: UnixNanos,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The grid of `symbol`'s `tf` bars on its stored calendar; `None` on the `none` calendar.
+async fn grid_of(
+    store: &StoreHandle,
+    symbol: &Symbol,
+    tf: Timeframe,
+) -> Result<Option<BarGrid>, JobError> {
+    let s = symbol.clone();
+    let calendar = store.call(move |st| st.symbol_calendar(&s)).await?;
+    match BarGrid::new(tf, calendar) {
+        Ok(grid) => Ok(Some(grid)),
+        Err(GridError::NoCalendar) => Ok(None),
+        Err(e) => Err(JobError::Config(e.to_string())),
+    }
+}
+
 async fn fill_gaps(
     clients: &Clients,
     store: &StoreHandle,
     spec: &JobSpec,
-    symbol: &Symbol,
-    tf: Timeframe,
+    (symbol, grid): (&Symbol, &BarGrid),
     (start, end): (UnixNanos, UnixNanos),
     check: &GapCheck<'_>,
     report: &mut JobReport,
 ) -> Result<(), JobError> {
-    let grid = BarGrid::new(tf)?;
+    let tf = grid.timeframe();
     let have = stored_times(store, symbol, tf, start, end).await?;
     let gaps = grid.gaps(start, end, &have)?;
     let missing: u64 = gaps.iter().map(|g| g.bars).sum();
@@ -226,35 +254,32 @@ async fn fill_gaps(
     Ok(())
 }
 
-/// Seconds between the end of the last bar the grid expects in `[start, end)` and the end of the
-/// newest bar fetched, for the slowest symbol; 0 when no bar is expected (before the open) or
-/// every symbol is current.
+/// Seconds between the end of the last bar a symbol's grid expects in `[start, end)` and the
+/// end of the newest bar fetched for it, for the slowest symbol; 0 when no bar is expected
+/// (before the open, or the `none` calendar) or every symbol is current.
 fn lag_seconds(
-    symbols: &[Symbol],
+    grids: &[(Symbol, Option<BarGrid>)],
     fetched: &BTreeMap<Symbol, Vec<Bar>>,
     tf: Timeframe,
     start: UnixNanos,
     end: UnixNanos,
 ) -> Result<i64, JobError> {
     let step = tf.nanos().unwrap_or(0);
-    let grid = BarGrid::new(tf).map_err(|e| JobError::Config(e.to_string()))?;
-    let expected = grid
-        .expected(start, end)
-        .map_err(|e| JobError::Config(e.to_string()))?;
-    let Some(last) = expected.last() else {
-        return Ok(0);
-    };
-    let due_end = grid.slot_end(last);
-    let worst = symbols
-        .iter()
-        .map(|s| {
-            let newest = fetched
-                .get(s)
-                .and_then(|b| b.iter().map(|b| b.ts.plus(step)).max())
-                .unwrap_or(start);
-            (due_end.as_i64() - newest.as_i64()).max(0)
-        })
-        .max()
-        .unwrap_or(0);
+    let mut worst = 0;
+    for (s, grid) in grids {
+        let Some(grid) = grid else { continue };
+        let expected = grid
+            .expected(start, end)
+            .map_err(|e| JobError::Config(e.to_string()))?;
+        let Some(last) = expected.last() else {
+            continue;
+        };
+        let due_end = grid.slot_end(last);
+        let newest = fetched
+            .get(s)
+            .and_then(|b| b.iter().map(|b| b.ts.plus(step)).max())
+            .unwrap_or(start);
+        worst = worst.max((due_end.as_i64() - newest.as_i64()).max(0));
+    }
     Ok(worst / 1_000_000_000)
 }

@@ -7,8 +7,9 @@
 
 use chrono::NaiveDate;
 
+use super::days::date_bounds;
+use super::slots::session_dates;
 use super::{BarGrid, GridError};
-use crate::calendar::NyseCalendar;
 use crate::span::{SUPPORTED_END, SUPPORTED_START};
 use crate::time::{NANOS_PER_DAY, NANOS_PER_HOUR, UnixNanos};
 
@@ -59,20 +60,24 @@ impl BarGrid {
     }
 }
 
-/// Per session: the multiples of the step from its first slot to its close, inside `[s, e)`.
+/// Per session: the multiples of the step from its first slot to its close, inside `[s, e)`,
+/// less those an earlier session already counted (back-to-back fx and crypto sessions share the
+/// slot that straddles them), each put on its slot's date ([`super::days::date_of`]).
 fn arithmetic_per_date(grid: &BarGrid, start: UnixNanos, end: UnixNanos) -> Vec<(NaiveDate, u64)> {
     let (s, e) = (start.as_i64(), end.as_i64());
     let step = grid.step;
+    let up = |t: i64| t.div_euclid(step) * step + if t.rem_euclid(step) == 0 { 0 } else { step };
     // The same dates the walk asks the calendar about.
-    let first_day = start.exchange_date();
-    let first_day = first_day.pred_opt().unwrap_or(first_day);
-    let last_day = end
-        .checked_plus(step)
-        .unwrap_or(UnixNanos::MAX)
-        .exchange_date();
-    let mut out = Vec::new();
+    let (first_day, last_day) = session_dates(grid, start, end);
+    let mut out: Vec<(NaiveDate, u64)> = Vec::new();
+    let mut add = |date: NaiveDate, n: u64| match out.last_mut() {
+        Some(last) if last.0 == date => last.1 += n,
+        _ => out.push((date, n)),
+    };
+    // Slots below this were counted with an earlier session.
+    let mut counted = i64::MIN;
     for day in first_day.iter_days().take_while(|d| *d <= last_day) {
-        let Some(session) = NyseCalendar.session(day) else {
+        let Some(session) = grid.cal.session(day) else {
             continue;
         };
         let (first, close) = if grid.daily {
@@ -84,11 +89,24 @@ fn arithmetic_per_date(grid: &BarGrid, start: UnixNanos, end: UnixNanos) -> Vec<
             let open = session.open.as_i64();
             (open.div_euclid(step) * step, session.close.as_i64())
         };
-        let lo = first.max(s);
-        let lo = lo.div_euclid(step) * step + if lo.rem_euclid(step) == 0 { 0 } else { step };
+        let mut lo = up(first.max(s).max(counted));
         let hi = close.min(e);
-        if hi > lo {
-            out.push((day, ((hi - lo - 1) / step + 1) as u64));
+        counted = counted.max(up(close));
+        if grid.daily {
+            if hi > lo {
+                add(day, 1);
+            }
+            continue;
+        }
+        // Split at New York midnights, the dates intraday slots are counted on.
+        while lo < hi {
+            let date = UnixNanos::new(lo).exchange_date();
+            let date_end = date_bounds(grid.tf, date)
+                .and_then(|(_, last)| last.checked_plus(1))
+                .map_or(i64::MAX, UnixNanos::as_i64);
+            let cut = hi.min(date_end);
+            add(date, ((cut - lo - 1) / step + 1) as u64);
+            lo = up(cut);
         }
     }
     out
@@ -115,6 +133,7 @@ fn walk_per_date(grid: &BarGrid, start: UnixNanos, end: UnixNanos) -> Vec<(Naive
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::Calendar;
     use crate::timeframe::Timeframe;
 
     fn ts(s: &str) -> UnixNanos {
@@ -134,7 +153,7 @@ mod tests {
             ("2024-01-02T14:30:00Z", "2024-01-02T14:30:00Z"), // empty
         ];
         for tf in tfs {
-            let grid = BarGrid::new(Timeframe::parse(tf).unwrap()).unwrap();
+            let grid = BarGrid::new(Timeframe::parse(tf).unwrap(), Calendar::Nyse).unwrap();
             for (a, b) in cuts {
                 let (a, b) = (ts(a), ts(b));
                 if tf == "1s" && (b.as_i64() - a.as_i64()) > 5 * NANOS_PER_DAY {
@@ -156,7 +175,7 @@ mod tests {
     #[test]
     fn the_edges_of_the_supported_days_are_walked_and_joined() {
         for tf in ["1h", "1d"] {
-            let grid = BarGrid::new(Timeframe::parse(tf).unwrap()).unwrap();
+            let grid = BarGrid::new(Timeframe::parse(tf).unwrap(), Calendar::Nyse).unwrap();
             let ten = 10 * NANOS_PER_DAY;
             for (a, b) in [
                 (
@@ -180,7 +199,7 @@ mod tests {
 
     #[test]
     fn years_of_minutes_count_as_the_walk_does() {
-        let grid = BarGrid::new(Timeframe::M1).unwrap();
+        let grid = BarGrid::new(Timeframe::M1, Calendar::Nyse).unwrap();
         let (a, b) = (ts("2021-01-01T00:00:00Z"), ts("2024-01-01T00:00:00Z"));
         assert_eq!(
             grid.count(a, b).unwrap(),

@@ -4,9 +4,12 @@
 //!
 //! - **The date** of a bar is its New York date for intraday bars and its UTC date for daily and
 //!   longer ones (they are stamped at midnight UTC of their session date): [`date_of`].
-//! - **Filled slots** are the expected slots of the [`BarGrid`] on that date that hold a bar,
-//!   counted with the grid's own [`BarGrid::missing`], so the sum over a series' dates is exactly
-//!   the slots `data status` sees filled. Bars outside every session are rows, not slots.
+//!   The date is a storage key, the same whatever the symbol's calendar.
+//! - **Filled slots** are the expected slots of the series' [`BarGrid`] (its timeframe on its
+//!   symbol's calendar) on that date that hold a bar, counted with the grid's own
+//!   [`BarGrid::missing`], so the sum over a series' dates is exactly the slots `data status`
+//!   sees filled. Bars outside every session are rows, not slots. Without a grid (weeks, months,
+//!   the `none` calendar) nothing is filled.
 //! - **OHLCV** is the date's first open, highest high, lowest low, last close and summed volume
 //!   over every stored bar of the date (pre- and after-hours included): the candle a chart draws
 //!   for that date. The volume sum is checked: when it exceeds what a [`Quantity`] holds the
@@ -118,10 +121,10 @@ pub fn split_by_date(tf: Timeframe, stamps: &[UnixNanos]) -> Vec<(NaiveDate, Ran
 /// given (the same rows, in the same order).
 fn summarize(
     tf: Timeframe,
+    grid: Option<&BarGrid>,
     stamps: &[UnixNanos],
     bars: Option<&[Bar]>,
 ) -> Result<Vec<DaySummary>, DomainError> {
-    let grid = BarGrid::new(tf).ok();
     split_by_date(tf, stamps)
         .into_iter()
         .map(|(date, r)| {
@@ -129,7 +132,7 @@ fn summarize(
             Ok(DaySummary {
                 date,
                 rows: day.len() as u64,
-                filled: filled(grid.as_ref(), day)
+                filled: filled(grid, day)
                     .map_err(|e| DomainError::new("timestamp", e.to_string()))?,
                 first: day[0],
                 last: day[day.len() - 1],
@@ -156,23 +159,35 @@ fn ohlcv(bars: &[Bar]) -> Option<DayOhlcv> {
     Some(d)
 }
 
-/// One summary per date of `bars` (ascending by time, unique stamps).
-pub fn summarize_bars(tf: Timeframe, bars: &[Bar]) -> Result<Vec<DaySummary>, DomainError> {
+/// One summary per date of `bars` (ascending by time, unique stamps) of timeframe `tf`, with
+/// the slots of `grid` they fill: the series' grid (`BarGrid::new(tf, calendar).ok()`), or
+/// `None` when there is none or only the rows and OHLCV are wanted (then nothing is filled).
+pub fn summarize_bars(
+    tf: Timeframe,
+    grid: Option<&BarGrid>,
+    bars: &[Bar],
+) -> Result<Vec<DaySummary>, DomainError> {
     let stamps: Vec<UnixNanos> = bars.iter().map(|b| b.ts).collect();
-    summarize(tf, &stamps, Some(bars))
+    summarize(tf, grid, &stamps, Some(bars))
 }
 
-/// One summary per date of `stamps` (ascending, unique), without OHLCV (quote bars).
+/// [`summarize_bars`] of `stamps` (ascending, unique), without OHLCV (quote bars).
 pub fn summarize_stamps(
     tf: Timeframe,
+    grid: Option<&BarGrid>,
     stamps: &[UnixNanos],
 ) -> Result<Vec<DaySummary>, DomainError> {
-    summarize(tf, stamps, None)
+    summarize(tf, grid, stamps, None)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::Calendar;
+
+    fn nyse(tf: Timeframe) -> Option<BarGrid> {
+        BarGrid::new(tf, Calendar::Nyse).ok()
+    }
 
     fn ts(s: &str) -> UnixNanos {
         UnixNanos::parse_rfc3339(s).unwrap()
@@ -202,7 +217,7 @@ mod tests {
             bar("2024-03-08T20:59:00Z", 14, 14, 8, 12, 3),
             bar("2024-03-09T00:00:00Z", 12, 13, 12, 13, 4),
         ];
-        let d = summarize_bars(Timeframe::M1, &bars).unwrap();
+        let d = summarize_bars(Timeframe::M1, nyse(Timeframe::M1).as_ref(), &bars).unwrap();
         assert_eq!(d.len(), 1);
         let stamps: Vec<UnixNanos> = bars.iter().map(|b| b.ts).collect();
         assert_eq!(split_by_date(Timeframe::M1, &stamps), [(d[0].date, 0..4)]);
@@ -231,7 +246,7 @@ mod tests {
 
     #[test]
     fn filled_slots_add_up_to_the_grids_missing_count() {
-        let grid = BarGrid::new(Timeframe::M5).unwrap();
+        let grid = BarGrid::new(Timeframe::M5, Calendar::Nyse).unwrap();
         let all: Vec<UnixNanos> = grid
             .expected(ts("2024-03-04T00:00:00Z"), ts("2024-03-09T00:00:00Z"))
             .unwrap()
@@ -239,7 +254,7 @@ mod tests {
             .filter(|(i, _)| i % 7 != 3)
             .map(|(_, s)| s.plus(60_000_000_000))
             .collect();
-        let days = summarize_stamps(Timeframe::M5, &all).unwrap();
+        let days = summarize_stamps(Timeframe::M5, Some(&grid), &all).unwrap();
         assert_eq!(days.len(), 5);
         let filled: u64 = days.iter().map(|d| d.filled).sum();
         let start = grid.slot_of(all[0]).unwrap();
@@ -257,14 +272,14 @@ mod tests {
             bar("2024-03-08T00:00:00Z", 1, 2, 1, 2, 5),
             bar("2024-03-11T00:00:00Z", 2, 3, 2, 3, 5),
         ];
-        let d = summarize_bars(Timeframe::D1, &bars).unwrap();
+        let d = summarize_bars(Timeframe::D1, nyse(Timeframe::D1).as_ref(), &bars).unwrap();
         assert_eq!(
             d.iter()
                 .map(|d| (d.date.to_string(), d.filled))
                 .collect::<Vec<_>>(),
             [("2024-03-08".to_string(), 1), ("2024-03-11".into(), 1)]
         );
-        let w = summarize_bars(Timeframe::parse("1w").unwrap(), &bars).unwrap();
+        let w = summarize_bars(Timeframe::parse("1w").unwrap(), None, &bars).unwrap();
         assert!(w.iter().all(|d| d.filled == 0 && d.rows == 1));
         assert_eq!(
             date_bounds(Timeframe::D1, d[0].date).unwrap(),
@@ -276,7 +291,7 @@ mod tests {
     fn the_first_and_last_instants_have_dates_and_summaries() {
         for tf in [Timeframe::M1, Timeframe::D1] {
             let stamps = [UnixNanos::MIN, UnixNanos::MIN.plus(1), UnixNanos::MAX];
-            let days = summarize_stamps(tf, &stamps).unwrap();
+            let days = summarize_stamps(tf, nyse(tf).as_ref(), &stamps).unwrap();
             assert_eq!(days.len(), 2, "{tf}");
             assert_eq!((days[0].rows, days[1].rows), (2, 1));
             let (lo, _) = date_bounds(tf, days[0].date).unwrap();
@@ -291,7 +306,7 @@ mod tests {
         b.volume = Quantity::from_raw(i64::MAX);
         let mut c = b;
         c.ts = ts("2024-03-08T14:31:00Z");
-        let d = summarize_bars(Timeframe::M1, &[b, c]).unwrap();
+        let d = summarize_bars(Timeframe::M1, nyse(Timeframe::M1).as_ref(), &[b, c]).unwrap();
         let o = d[0].ohlcv.unwrap();
         assert_eq!((o.volume, o.high, d[0].rows), (None, b.high, 2));
     }

@@ -15,7 +15,7 @@ fn missing_bars(
     end: UnixNanos,
     stored: &[UnixNanos],
 ) -> Result<Vec<Gap>, GridError> {
-    BarGrid::new(tf)?.gaps(start, end, stored)
+    BarGrid::new(tf, Calendar::Nyse)?.gaps(start, end, stored)
 }
 
 fn expected_bars(
@@ -23,7 +23,9 @@ fn expected_bars(
     start: UnixNanos,
     end: UnixNanos,
 ) -> Result<Vec<UnixNanos>, GridError> {
-    Ok(BarGrid::new(tf)?.expected(start, end)?.collect())
+    Ok(BarGrid::new(tf, Calendar::Nyse)?
+        .expected(start, end)?
+        .collect())
 }
 
 fn minutes(from: &str, n: i64) -> Vec<UnixNanos> {
@@ -195,7 +197,7 @@ fn real_lean_hours_fill_the_grid() {
         .map(|l| t(l.split(',').next().unwrap()))
         .collect();
     assert_eq!(stored.len(), 40_832);
-    let grid = BarGrid::new(Timeframe::H1).unwrap();
+    let grid = BarGrid::new(Timeframe::H1, Calendar::Nyse).unwrap();
     let (first, last) = (stored[0], stored[stored.len() - 1]);
     let gaps = grid.gaps(first, last.plus(1), &stored).unwrap();
     let shown: Vec<(String, u64)> = gaps

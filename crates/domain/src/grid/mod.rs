@@ -2,8 +2,11 @@
 //! counts the empty slots of a stored series on it, the collector's gap check backfills its
 //! holes, and a backfill's checkpoint ends what it marks covered on it.
 //!
-//! - **Sessions**: NYSE regular sessions from [`crate::calendar`], with its holidays, 13:00 early
-//!   closes and DST.
+//! - **Sessions**: those of the series' [`Calendar`], which every grid is built with
+//!   ([`BarGrid::new`]): NYSE regular sessions (holidays, 13:00 early closes, DST), fx sessions
+//!   (24/5, each 17:00 → 17:00 New York), crypto days (24/7, UTC). A symbol on the `none`
+//!   calendar has no grid ([`GridError::NoCalendar`]): nothing is expected of it, so its
+//!   coverage is not measured and it has no gaps.
 //! - **Intraday bars** (seconds, minutes, hours): a bar starts at a multiple of its length from
 //!   the Unix epoch, as Alpaca, Polygon and LEAN label bars, and is expected when its span
 //!   overlaps a session. New York's offsets are whole hours, so lengths that divide an hour fall
@@ -13,8 +16,11 @@
 //!   start at 00:00, 04:00, 08:00… UTC): 2h bars start at 08:00…14:00 New York in summer and
 //!   09:00…15:00 in winter (4 a session either way); 4h bars at 08:00 and 12:00 in summer (2),
 //!   07:00, 11:00 and 15:00 in winter (3).
+//!   The same epoch multiples serve every calendar: an fx or crypto hourly bar starts on the
+//!   hour, and a slot that straddles two back-to-back sessions is expected once.
 //! - **Daily bars** (`1d`): one per session, stamped at midnight UTC of the session date, as
-//!   [`crate::Bar`] keys them. Weeks, months and several days have no grid
+//!   [`crate::Bar`] keys them: an fx day is labelled by the date it ends on (Monday's opens on
+//!   Sunday at 17:00), a crypto day by its UTC date. Weeks, months and several days have no grid
 //!   ([`GridError::Timeframe`]).
 //! - **Filling**: a stored bar fills the slot its timestamp falls in, so an hourly bar labelled
 //!   at the open (09:30, as some exporters do) fills the 09:00 slot. Bars outside every session
@@ -26,11 +32,15 @@
 //! (empty slots between a series' first and last bar), [`BarGrid::gaps`] (maximal runs of empty
 //! slots, what a backfill asks for) and [`first_unfinished`] (where settled bars end).
 
+#[cfg(test)]
+mod calendar_tests;
 mod count;
 pub mod days;
 #[cfg(test)]
 mod gap_tests;
 pub mod rollup;
+#[cfg(test)]
+mod rollup_calendar_tests;
 #[cfg(test)]
 mod rollup_tests;
 mod slots;
@@ -40,6 +50,7 @@ mod tests;
 use serde::Serialize;
 use thiserror::Error;
 
+use crate::calendar::Calendar;
 use crate::span::bar_end;
 use crate::time::{NANOS_PER_DAY, UnixNanos};
 use crate::timeframe::{TimeUnit, Timeframe};
@@ -50,6 +61,8 @@ pub use slots::Slots;
 pub enum GridError {
     #[error("timeframe: the expected-bar grid covers intraday timeframes and 1d, not {0}")]
     Timeframe(Timeframe),
+    #[error("calendar none: no bar is expected of a symbol on no calendar, so it has no grid")]
+    NoCalendar,
     #[error("range: start {start} is after end {end}")]
     Range { start: UnixNanos, end: UnixNanos },
     #[error("stored timestamps are not sorted: [{index}] {at} comes after {before}")]
@@ -69,28 +82,39 @@ pub struct Gap {
     pub bars: u64,
 }
 
-/// The slots of one timeframe: intraday or `1d`.
+/// The slots of one timeframe (intraday or `1d`) on one calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BarGrid {
     tf: Timeframe,
+    cal: Calendar,
     /// A slot's length: the bar's, a day for `1d`.
     step: i64,
     daily: bool,
 }
 
 impl BarGrid {
-    pub fn new(tf: Timeframe) -> Result<Self, GridError> {
+    /// The grid of `tf` bars on `cal`, the symbol's calendar: [`GridError::Timeframe`] for
+    /// weeks and months, [`GridError::NoCalendar`] for [`Calendar::None`].
+    pub fn new(tf: Timeframe, cal: Calendar) -> Result<Self, GridError> {
+        let step = slot_len(tf)?;
         let daily = tf == Timeframe::D1;
-        match tf.nanos() {
-            Some(step) if step > 0 && (daily || !tf.is_daily_or_longer()) => {
-                Ok(Self { tf, step, daily })
-            }
-            _ => Err(GridError::Timeframe(tf)),
+        if !cal.has_sessions() {
+            return Err(GridError::NoCalendar);
         }
+        Ok(Self {
+            tf,
+            cal,
+            step,
+            daily,
+        })
     }
 
     pub fn timeframe(&self) -> Timeframe {
         self.tf
+    }
+
+    pub fn calendar(&self) -> Calendar {
+        self.cal
     }
 
     /// The start of the slot `t` falls in; `None` when that is before the first instant.
@@ -158,17 +182,20 @@ impl BarGrid {
     }
 }
 
-/// The earliest start a bar of `tf` that has not ended by `at` can have: every bar starting
-/// before it has ended. On the grid that is the slot `at` falls in, or the next one when that
-/// slot's bar has already ended (a daily bar ends at the close); off the grid (weeks, months)
-/// `at` less the longest such bar, a month counted as 31 days. [`UnixNanos::MIN`] when it is
-/// before the first instant.
-pub fn first_unfinished(tf: Timeframe, at: UnixNanos) -> UnixNanos {
-    if let Ok(grid) = BarGrid::new(tf) {
-        let Some(slot) = grid.slot_of(at) else {
+/// The earliest start a bar of `tf` on `cal` that has not ended by `at` can have: every bar
+/// starting before it has ended. For intraday bars and `1d` that is the slot `at` falls in, or
+/// the next one when that slot's bar has already ended (a daily bar ends at its session's close,
+/// [`bar_end`]); for weeks and months `at` less the longest such bar, a month counted as 31
+/// days. [`UnixNanos::MIN`] when it is before the first instant.
+pub fn first_unfinished(tf: Timeframe, cal: Calendar, at: UnixNanos) -> UnixNanos {
+    let daily = tf == Timeframe::D1;
+    // The grid's slots, epoch multiples whatever the calendar (`none` included).
+    if let Ok(step) = slot_len(tf) {
+        let Some(slot) = at.as_i64().div_euclid(step).checked_mul(step) else {
             return UnixNanos::MIN;
         };
-        if grid.daily && bar_end(tf, slot).is_some_and(|end| end <= at) {
+        let slot = UnixNanos::new(slot);
+        if daily && bar_end(tf, cal, slot).is_some_and(|end| end <= at) {
             return slot.checked_plus(NANOS_PER_DAY).unwrap_or(UnixNanos::MAX);
         }
         return slot;
@@ -180,6 +207,15 @@ pub fn first_unfinished(tf: Timeframe, at: UnixNanos) -> UnixNanos {
     longest
         .and_then(|len| at.as_i64().checked_sub(len))
         .map_or(UnixNanos::MIN, UnixNanos::new)
+}
+
+/// A slot's length for `tf` on every calendar: the bar's for intraday timeframes, a day for
+/// `1d`; weeks, months and several days have no grid.
+pub fn slot_len(tf: Timeframe) -> Result<i64, GridError> {
+    match tf.nanos() {
+        Some(step) if step > 0 && (tf == Timeframe::D1 || !tf.is_daily_or_longer()) => Ok(step),
+        _ => Err(GridError::Timeframe(tf)),
+    }
 }
 
 fn check_sorted(stamps: &[UnixNanos]) -> Result<(), GridError> {

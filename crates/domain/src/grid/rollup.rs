@@ -1,13 +1,19 @@
 //! Roll-ups: bars of one timeframe combined into bars of a longer one, exactly.
 //!
-//! - **Buckets.** An intraday target bar is a slot of the target's [`BarGrid`]: a multiple of
+//! - **Buckets.** An intraday target bar is a slot of the target's [`super::BarGrid`]: a multiple of
 //!   its length from the epoch, the clock boundaries in New York time on which Alpaca, Polygon
-//!   and LEAN label bars (their offsets are whole hours). A daily bar is the New York date of its
-//!   source bars, stamped at midnight UTC of that date as [`Bar`] keys daily bars.
+//!   and LEAN label bars (their offsets are whole hours), on every calendar. A daily bar is the
+//!   trading day of its source bars on the symbol's [`Calendar`]
+//!   ([`Calendar::trading_date`]), stamped at midnight UTC of that date as [`Bar`] keys daily
+//!   bars: the New York date on `nyse`; on `fx` the 24 hours from 17:00 New York, labelled by
+//!   the date they end on (Sunday evening's bars go into Monday's bar), as fx vendors cut days;
+//!   the UTC day on `crypto` and `none`.
 //! - **Sessions.** By default ([`Hours::Regular`]) only source bars whose span overlaps the
-//!   date's NYSE regular session ([`NyseCalendar`]: holidays, 13:00 early closes, DST) count,
-//!   so the hourly bar stamped 09:00 holds 09:30–10:00, as in LEAN's hourly file, and a daily
-//!   bar is the session's. [`Hours::Extended`] counts every source bar (pre- and after-hours).
+//!   trading day's session count: on `nyse` the regular session (holidays, 13:00 early closes,
+//!   DST), so the hourly bar stamped 09:00 holds 09:30–10:00, as in LEAN's hourly file, and a
+//!   daily bar is the session's. An fx or crypto session is its whole trading day, so bars
+//!   outside it are the fx weekend's; `none` has no sessions and every bar counts.
+//!   [`Hours::Extended`] counts every source bar (pre- and after-hours).
 //! - **Combining** ([`Acc`]): the first open, highest high, lowest low, last close; volumes
 //!   summed with checked arithmetic (an overflow is an error, never a wrong number); trade
 //!   counts summed when every part has one; the vwap is the volume-weighted mean of the parts'
@@ -21,10 +27,9 @@
 use serde::Serialize;
 use thiserror::Error;
 
-use super::BarGrid;
-use super::days::date_bounds;
+use super::slot_len;
 use crate::bar::Bar;
-use crate::calendar::{NyseCalendar, Session};
+use crate::calendar::{Calendar, Session};
 use crate::error::DomainError;
 use crate::fixed::{Price, Quantity, div_round_half_even};
 use crate::time::UnixNanos;
@@ -34,7 +39,7 @@ use crate::timeframe::Timeframe;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Hours {
-    /// Only bars overlapping the NYSE regular session of their New York date.
+    /// Only bars overlapping the session of their trading day (every bar on `none`).
     Regular,
     /// Every bar, pre- and after-hours included.
     Extended,
@@ -73,21 +78,27 @@ pub enum RollupError {
     },
 }
 
-/// What to roll: source and target timeframes and the hours counted.
+/// What to roll: source and target timeframes, the hours counted and the symbol's calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rollup {
     from: Timeframe,
     to: Timeframe,
     hours: Hours,
-    /// `None` for a daily target.
-    grid: Option<BarGrid>,
+    cal: Calendar,
+    /// The target's length; `None` for a daily target.
+    to_len: Option<i64>,
     from_len: i64,
 }
 
 impl Rollup {
     /// Intraday sources only; the target is `1d` or an intraday timeframe on the grid whose
     /// length is a longer multiple of the source's.
-    pub fn new(from: Timeframe, to: Timeframe, hours: Hours) -> Result<Self, RollupError> {
+    pub fn new(
+        from: Timeframe,
+        to: Timeframe,
+        hours: Hours,
+        cal: Calendar,
+    ) -> Result<Self, RollupError> {
         let bad = |reason| RollupError::Timeframes { from, to, reason };
         let from_len = match from.nanos() {
             Some(n) if !from.is_daily_or_longer() => n,
@@ -97,22 +108,21 @@ impl Rollup {
                 ));
             }
         };
-        let grid = if to == Timeframe::D1 {
+        let to_len = if to == Timeframe::D1 {
             None
         } else {
-            let grid =
-                BarGrid::new(to).map_err(|_| bad("targets are intraday timeframes and 1d"))?;
-            let to_len = to.nanos().unwrap_or(0);
+            let to_len = slot_len(to).map_err(|_| bad("targets are intraday timeframes and 1d"))?;
             if to_len <= from_len || to_len % from_len != 0 {
                 return Err(bad("the target must be a longer multiple of the source"));
             }
-            Some(grid)
+            Some(to_len)
         };
         Ok(Self {
             from,
             to,
             hours,
-            grid,
+            cal,
+            to_len,
             from_len,
         })
     }
@@ -126,19 +136,30 @@ impl Rollup {
     pub fn hours(&self) -> Hours {
         self.hours
     }
+    pub fn calendar(&self) -> Calendar {
+        self.cal
+    }
 
     /// The first instant of the source bars that can fall in the bucket holding a source bar
     /// stamped `t`: where to read from to recompute that bucket whole.
     pub fn bucket_start(&self, t: UnixNanos) -> UnixNanos {
-        match self.grid {
-            Some(g) => g.slot_of(t).unwrap_or(UnixNanos::MIN),
-            None => date_bounds(Timeframe::M1, t.exchange_date()).map_or(t, |(lo, _)| lo),
+        match self.to_len {
+            Some(len) => slot_start(len, t).unwrap_or(UnixNanos::MIN),
+            None => Day::of(self.cal, t).start,
         }
     }
 }
 
-/// The New York date a stamp is on, its bounds and its session, kept while bars stay on it, so
-/// the time zone is consulted once per date, not per bar.
+/// The start of the `len`-long slot holding `t`; `None` before the first instant.
+fn slot_start(len: i64, t: UnixNanos) -> Option<UnixNanos> {
+    t.as_i64()
+        .div_euclid(len)
+        .checked_mul(len)
+        .map(UnixNanos::new)
+}
+
+/// The trading day a stamp is on, its bounds and its session, kept while bars stay on it, so
+/// the time zone is consulted once per day, not per bar.
 #[derive(Debug, Clone, Copy)]
 struct Day {
     start: UnixNanos,
@@ -149,14 +170,14 @@ struct Day {
 }
 
 impl Day {
-    fn of(t: UnixNanos) -> Self {
-        let date = t.exchange_date();
-        let (start, end) = date_bounds(Timeframe::M1, date).unwrap_or((t, t.plus(1)));
+    fn of(cal: Calendar, t: UnixNanos) -> Self {
+        let date = cal.trading_date(t);
+        let (start, end) = cal.day_bounds(date).unwrap_or((t, t.plus(1)));
         Self {
             start,
             end,
             key: UnixNanos::try_from_date(date).unwrap_or(UnixNanos::MIN),
-            session: NyseCalendar.session(date),
+            session: cal.session(date),
         }
     }
 }
@@ -276,17 +297,17 @@ impl Roller {
         let r = self.rollup;
         let day = match self.day {
             Some(d) if d.start <= t && t < d.end => d,
-            _ => *self.day.insert(Day::of(t)),
+            _ => *self.day.insert(Day::of(r.cal, t)),
         };
-        if r.hours == Hours::Regular {
+        if r.hours == Hours::Regular && r.cal.has_sessions() {
             let s = day.session?;
             let end = t.checked_plus(r.from_len).unwrap_or(UnixNanos::MAX);
             if t >= s.close || end <= s.open {
                 return None;
             }
         }
-        match r.grid {
-            Some(g) => g.slot_of(t),
+        match r.to_len {
+            Some(len) => slot_start(len, t),
             None => Some(day.key),
         }
     }

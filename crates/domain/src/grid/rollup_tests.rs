@@ -6,6 +6,7 @@ use proptest::prelude::*;
 
 use super::rollup::{Hours, Rollup, RollupError, roll};
 use crate::bar::Bar;
+use crate::calendar::Calendar;
 use crate::fixed::{Price, Quantity};
 use crate::time::{NANOS_PER_MINUTE, UnixNanos};
 use crate::timeframe::Timeframe;
@@ -41,7 +42,7 @@ fn minutes(from: &str, n: i64) -> Vec<Bar> {
 }
 
 fn rollup(from: Timeframe, to: Timeframe, hours: Hours) -> Rollup {
-    Rollup::new(from, to, hours).unwrap()
+    Rollup::new(from, to, hours, Calendar::Nyse).unwrap()
 }
 
 #[test]
@@ -121,14 +122,14 @@ fn timeframes_that_cannot_roll() {
         );
         assert!(
             matches!(
-                Rollup::new(f, g, Hours::Regular),
+                Rollup::new(f, g, Hours::Regular, Calendar::Nyse),
                 Err(RollupError::Timeframes { .. })
             ),
             "{from} -> {to}"
         );
     }
-    assert!(Rollup::new(Timeframe::M5, Timeframe::D1, Hours::Regular).is_ok());
-    assert!(Rollup::new(Timeframe::S1, Timeframe::M1, Hours::Regular).is_ok());
+    assert!(Rollup::new(Timeframe::M5, Timeframe::D1, Hours::Regular, Calendar::Nyse).is_ok());
+    assert!(Rollup::new(Timeframe::S1, Timeframe::M1, Hours::Regular, Calendar::Nyse).is_ok());
 }
 
 /// Buckets sit on clock boundaries in New York time: 5-minute bars from the 09:30 open, hourly
@@ -188,7 +189,9 @@ fn daily_bars_follow_early_closes_and_dst() {
     assert_eq!(d[1].close, bars[first("2013-11-04T20:59:00Z")].close);
 }
 
-fn read_lean(rel: &str) -> Vec<Bar> {
+/// A LEAN file's bars, or backtesting.py's EURUSD hours (the same columns after the stamp, a
+/// naive stamp in UTC).
+pub(super) fn read_lean(rel: &str) -> Vec<Bar> {
     use std::io::Read;
     let path = format!("{}/../../../shared/data/{rel}", env!("CARGO_MANIFEST_DIR"));
     let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -208,6 +211,8 @@ fn read_lean(rel: &str) -> Vec<Bar> {
             let f: Vec<&str> = l.split(',').collect();
             let ts = if f[0].len() == 10 {
                 t(&format!("{}T00:00:00Z", f[0]))
+            } else if f[0].len() == 19 {
+                t(&format!("{}Z", f[0].replace(' ', "T")))
             } else {
                 t(f[0])
             };

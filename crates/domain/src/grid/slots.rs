@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::BarGrid;
-use crate::calendar::{NyseCalendar, Session};
+use crate::calendar::Session;
 use crate::span::{SUPPORTED_END, SUPPORTED_START};
 use crate::time::UnixNanos;
 
@@ -27,15 +27,7 @@ pub struct Slots {
 
 impl Slots {
     pub(super) fn new(grid: BarGrid, start: UnixNanos, end: UnixNanos) -> Self {
-        // A session's intraday slots start at most one slot before its open, on its New York
-        // date; a daily slot is midnight UTC, the evening before in New York. So the dates to
-        // walk run from the day before `start`'s to the date one slot after `end`.
-        let first_day = start.exchange_date();
-        let first_day = first_day.pred_opt().unwrap_or(first_day);
-        let last_day = end
-            .checked_plus(grid.step)
-            .unwrap_or(UnixNanos::MAX)
-            .exchange_date();
+        let (first_day, last_day) = session_dates(&grid, start, end);
         Self {
             grid,
             start: start.as_i64(),
@@ -98,9 +90,32 @@ impl Iterator for Slots {
             } else {
                 None
             };
-            if let Some((first, close)) = NyseCalendar.session(day).and_then(|s| self.session(&s)) {
+            if let Some((first, close)) = self.grid.cal.session(day).and_then(|s| self.session(&s))
+            {
                 (self.next, self.close) = (first, close);
             }
         }
     }
+}
+
+/// The session dates whose slots can fall in `[start, end)`. A session's slots start at most
+/// one slot before its open, and its date is at most a day from the New York date of any of its
+/// instants: a NYSE session is on its New York date, an fx session opens the evening before its
+/// date, a crypto day starts on the evening before in New York, and a daily slot is midnight
+/// UTC, the evening before in New York. So from the day before `start`'s New York date to the
+/// day after that of one slot past `end`.
+pub(super) fn session_dates(
+    grid: &BarGrid,
+    start: UnixNanos,
+    end: UnixNanos,
+) -> (NaiveDate, NaiveDate) {
+    let first = start.exchange_date();
+    let last = end
+        .checked_plus(grid.step)
+        .unwrap_or(UnixNanos::MAX)
+        .exchange_date();
+    (
+        first.pred_opt().unwrap_or(first),
+        last.succ_opt().unwrap_or(last),
+    )
 }

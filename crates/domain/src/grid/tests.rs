@@ -15,7 +15,7 @@ fn tf(s: &str) -> Timeframe {
 }
 
 fn grid(s: &str) -> BarGrid {
-    BarGrid::new(tf(s)).unwrap()
+    BarGrid::new(tf(s), Calendar::Nyse).unwrap()
 }
 
 /// The slots of the UTC day `date` (every NYSE session lies inside its UTC date).
@@ -225,14 +225,17 @@ fn gaps_are_maximal_runs_that_skip_closed_days() {
 #[test]
 fn weeks_months_and_several_days_have_no_grid() {
     for s in ["1w", "1mo", "2d"] {
-        assert_eq!(BarGrid::new(tf(s)), Err(GridError::Timeframe(tf(s))));
+        assert_eq!(
+            BarGrid::new(tf(s), Calendar::Nyse),
+            Err(GridError::Timeframe(tf(s)))
+        );
     }
-    assert!(BarGrid::new(tf("90m")).is_ok());
+    assert!(BarGrid::new(tf("90m"), Calendar::Nyse).is_ok());
 }
 
 #[test]
 fn where_settled_bars_end() {
-    let f = |s: &str, at: &str| first_unfinished(tf(s), t(at));
+    let f = |s: &str, at: &str| first_unfinished(tf(s), Calendar::Nyse, t(at));
     assert_eq!(f("1h", "2024-07-01T15:10:00Z"), t("2024-07-01T15:00:00Z"));
     assert_eq!(f("1h", "2024-07-01T15:00:00Z"), t("2024-07-01T15:00:00Z"));
     assert_eq!(f("1m", "2024-07-01T15:10:30Z"), t("2024-07-01T15:10:00Z"));
@@ -245,11 +248,11 @@ fn where_settled_bars_end() {
     assert_eq!(f("1mo", "2024-08-01T00:00:00Z"), t("2024-07-01"));
     for s in ["1s", "1h", "1d", "1w", "1mo"] {
         assert_eq!(
-            first_unfinished(tf(s), UnixNanos::MIN),
+            first_unfinished(tf(s), Calendar::Nyse, UnixNanos::MIN),
             UnixNanos::MIN,
             "{s}"
         );
-        let _ = first_unfinished(tf(s), UnixNanos::MAX);
+        let _ = first_unfinished(tf(s), Calendar::Nyse, UnixNanos::MAX);
     }
 }
 
@@ -271,10 +274,10 @@ fn total_at_the_edges_of_the_range() {
         Timeframe::D1,
         huge,
     ] {
-        let g = BarGrid::new(tf).unwrap();
+        let g = BarGrid::new(tf, Calendar::Nyse).unwrap();
         for e in edges {
             let _ = g.slot_of(e);
-            let _ = first_unfinished(tf, e);
+            let _ = first_unfinished(tf, Calendar::Nyse, e);
             let _ = g.gaps(e, e, &[e]);
         }
         let early: Vec<_> = g
@@ -316,7 +319,7 @@ fn total_at_the_edges_of_the_range() {
         Some(t("2262-04-10"))
     );
     // Slots longer than a night would belong to two sessions: each is listed once.
-    let g = BarGrid::new(huge).unwrap();
+    let g = BarGrid::new(huge, Calendar::Nyse).unwrap();
     let all: Vec<_> = g
         .expected(UnixNanos::MIN, UnixNanos::MAX)
         .unwrap()

@@ -6,6 +6,8 @@ use super::coverage::coverage;
 use super::quotes::{NbboChecker, QuoteBarChecker};
 use super::ticks::TradeChecker;
 use super::*;
+use crate::Bar;
+use crate::calendar::{Calendar, NyseCalendar};
 use crate::corporate_action::{CorporateAction, CorporateActionKind};
 use crate::fixed::{Price, Quantity};
 use crate::grid::BarGrid;
@@ -14,7 +16,6 @@ use crate::quote_bar::{Ohlc, QuoteBar};
 use crate::symbol::Symbol;
 use crate::tick::{QuoteTick, TradeTick};
 use crate::timeframe::Timeframe;
-use crate::{Bar, calendar::NyseCalendar};
 
 fn ts(s: &str) -> UnixNanos {
     UnixNanos::parse_rfc3339(s).unwrap()
@@ -65,7 +66,8 @@ fn walk(from: &str, n: usize) -> Vec<Bar> {
 }
 
 fn check(tf: Timeframe, bars: &[Bar], actions: &[CorporateAction]) -> Vec<Finding> {
-    let mut c = BarChecker::new(tf, BarGrid::new(tf).ok(), Config::default()).with_actions(actions);
+    let mut c = BarChecker::new(tf, BarGrid::new(tf, Calendar::Nyse).ok(), Config::default())
+        .with_actions(actions);
     for page in bars.chunks(7) {
         c.push(page);
     }
@@ -229,8 +231,8 @@ fn closures_are_not_gaps_and_missing_sessions_are_one_run() {
     let mut sat = bars[0];
     sat.ts = ts("2001-09-08T00:00:00Z");
     bars.insert(4, sat);
-    let grid = BarGrid::new(Timeframe::D1).unwrap();
-    let days = summarize_bars(Timeframe::D1, &bars).unwrap();
+    let grid = BarGrid::new(Timeframe::D1, Calendar::Nyse).unwrap();
+    let days = summarize_bars(Timeframe::D1, Some(&grid), &bars).unwrap();
     let c = coverage(&grid, &days, None).unwrap();
     assert_eq!((c.expected, c.filled, c.rows), (19, 16, 17));
     let got: Vec<(Kind, String)> = kinds(&c.findings);
@@ -258,8 +260,8 @@ fn closures_are_not_gaps_and_missing_sessions_are_one_run() {
 fn a_session_with_missing_minutes_is_partial() {
     let mut bars = minutes("2024-03-08", "14:30", 390, 100);
     bars.drain(200..230);
-    let grid = BarGrid::new(Timeframe::M1).unwrap();
-    let days = summarize_bars(Timeframe::M1, &bars).unwrap();
+    let grid = BarGrid::new(Timeframe::M1, Calendar::Nyse).unwrap();
+    let days = summarize_bars(Timeframe::M1, Some(&grid), &bars).unwrap();
     let c = coverage(&grid, &days, None).unwrap();
     assert_eq!(c.findings.len(), 2);
     assert_eq!(c.findings[1].kind, Kind::PartialSession);

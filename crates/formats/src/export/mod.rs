@@ -64,7 +64,17 @@ pub enum Format {
     Parquet,
 }
 
+impl std::str::FromStr for Format {
+    type Err = ExportError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
 impl Format {
+    /// The names `--format` lists.
+    pub const NAMES: [&'static str; 3] = ["csv", "json", "parquet"];
+
     /// `csv`, `json` or `parquet`, case-insensitively.
     pub fn parse(text: &str) -> Result<Self, ExportError> {
         match text.trim().to_ascii_lowercase().as_str() {

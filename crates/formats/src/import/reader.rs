@@ -96,18 +96,23 @@ pub fn read_file(
     opts: &ReadOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ReadResult, ImportError> {
+    let (mut result, bytes) = with_file(path, |reader, size_hint, consumed| {
+        run(path, reader, size_hint, opts, consumed, progress)
+    })?;
+    result.bytes = bytes;
+    Ok(result)
+}
+
+/// Runs `read` over the file at `path` as [`open`] opens it (with its size when not gzipped, and
+/// the bytes read from disk so far), and returns what it gave with the bytes it read.
+pub(super) fn with_file<T>(
+    path: &Path,
+    read: impl FnOnce(&mut dyn Read, Option<u64>, &mut dyn FnMut() -> u64) -> Result<T, ImportError>,
+) -> Result<(T, u64), ImportError> {
     let mut src = open(path)?;
     let count = src.count.clone();
-    let mut result = run(
-        path,
-        &mut src.reader,
-        src.size_hint,
-        opts,
-        &mut || count.get(),
-        progress,
-    )?;
-    result.bytes = count.get();
-    Ok(result)
+    let out = read(&mut src.reader, src.size_hint, &mut || count.get())?;
+    Ok((out, count.get()))
 }
 
 /// Reads CSV text from any reader; `name` is used in error messages. `bytes` in the result counts

@@ -20,7 +20,7 @@ use chrono_tz::Tz;
 use domain::{Price, Quantity, QuoteTick, TradeTick, UnixNanos};
 
 use super::numbers;
-use super::reader::{for_each_line, open};
+use super::reader::{for_each_line, with_file};
 use super::split::{Fields, Splitter};
 use super::timestamp::{Stamp, StampReader};
 use super::zone::LocalZone;
@@ -31,6 +31,31 @@ use super::{ImportError, RowError};
 pub enum TickKind {
     Trades,
     Quotes,
+}
+
+impl TickKind {
+    /// `trades` and `quotes`, as [`TickKind::name`] writes them and `FromStr` reads them.
+    pub const NAMES: [&'static str; 2] = ["trades", "quotes"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Trades => "trades",
+            Self::Quotes => "quotes",
+        }
+    }
+}
+
+impl std::str::FromStr for TickKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "trades" => Ok(Self::Trades),
+            "quotes" => Ok(Self::Quotes),
+            other => Err(format!(
+                "unknown tick kind {other:?} (expected trades or quotes)"
+            )),
+        }
+    }
 }
 
 /// How to read a tick file.
@@ -509,17 +534,10 @@ pub fn read_ticks(
     opts: &TickOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<TickReadResult, ImportError> {
-    let mut src = open(path)?;
-    let count = src.count.clone();
-    let mut result = run(
-        path,
-        &mut src.reader,
-        src.size_hint,
-        opts,
-        &mut || count.get(),
-        progress,
-    )?;
-    result.bytes = count.get();
+    let (mut result, bytes) = with_file(path, |reader, size_hint, consumed| {
+        run(path, reader, size_hint, opts, consumed, progress)
+    })?;
+    result.bytes = bytes;
     Ok(result)
 }
 

@@ -30,5 +30,8 @@ pub(crate) fn page(
         Endpoint::OptionChain => super::options::option_chain_page(core, fetched, &single, policy)?
             .items
             .len(),
+        Endpoint::Actions => super::actions::actions_page(core, fetched, policy)?
+            .items
+            .len(),
     })
 }

@@ -4,10 +4,12 @@
 //!   transport ([`HttpConfig`], 200 requests/min by default), invalid-record policy.
 //! - [`AlpacaClient`]: the [`Provider`] implementation. Endpoints: v2 stock bars, trades and
 //!   quotes (multi-symbol `/v2/stocks/bars?symbols=`, or single-symbol `/v2/stocks/{s}/bars`
-//!   when configured); v1beta1 news; v1beta1 option chain snapshots. The cursor is
-//!   `next_page_token`.
-//! - `wire` (bars, trades, quotes), `news`, `options`: response shapes and their conversion.
+//!   when configured); v1beta1 news; v1beta1 option chain snapshots; v1 corporate actions. The
+//!   cursor is `next_page_token`.
+//! - `wire` (bars, trades, quotes), `news`, `options`, `actions`: response shapes and their
+//!   conversion.
 
+mod actions;
 pub(crate) mod fuzz;
 mod news;
 mod options;
@@ -20,6 +22,7 @@ use url::Url;
 use vault::vars::ZTRADE_ALPACA_DATA_URL;
 use vault::{AlpacaCredentials, CredentialSet};
 
+use crate::actions::{ActionRecord, ActionsRequest, MAX_ACTIONS_PER_PAGE};
 use crate::error::ProviderError;
 use crate::http::{HttpConfig, HttpCore, endpoint, parse_base_url, secret_header};
 use crate::page::{Cursor, OnInvalidRecord, Page};
@@ -302,5 +305,22 @@ impl Provider for AlpacaClient {
         }
         let fetched = self.core.get(url, &self.headers).await?;
         options::option_chain_page(&self.core, &fetched, &req.underlying, self.on_invalid)
+    }
+
+    /// Every type is asked for, so the kinds left out are counted rather than never seen.
+    async fn fetch_actions(
+        &self,
+        req: &ActionsRequest,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<ActionRecord>, ProviderError> {
+        req.check(LIMITS.max_symbols_per_request)?;
+        let mut url = endpoint(&self.base, &["v1", "corporate-actions"]);
+        url.query_pairs_mut()
+            .append_pair("symbols", &join(&req.symbols))
+            .append_pair("start", &req.start.to_string())
+            .append_pair("end", &req.end.to_string());
+        common(&mut url, MAX_ACTIONS_PER_PAGE, None, "asc", cursor);
+        let fetched = self.core.get(url, &self.headers).await?;
+        actions::actions_page(&self.core, &fetched, self.on_invalid)
     }
 }

@@ -28,5 +28,10 @@ pub(crate) fn page(
         Endpoint::OptionChain => super::options::option_chain_page(core, fetched, policy)?
             .items
             .len(),
+        Endpoint::Actions => {
+            let splits = super::actions::splits_page(core, fetched, policy)?;
+            let dividends = super::actions::dividends_page(core, fetched, policy)?;
+            splits.items.len() + dividends.items.len()
+        }
     })
 }

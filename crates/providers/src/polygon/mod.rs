@@ -4,14 +4,16 @@
 //!   sent ([`PolygonAuth`]), transport (5 requests/min by default: the free plan; raise it for
 //!   paid plans), invalid-record policy.
 //! - [`PolygonClient`]: the [`Provider`] implementation. Endpoints: v2 aggregates, v3 trades and
-//!   quotes, v2 reference news, v3 option chain snapshot. One ticker per request.
-//! - `wire` (list bodies, cursors, aggregates, trades, quotes), `news`, `options`: response
-//!   shapes and their conversion.
+//!   quotes, v2 reference news, v3 option chain snapshot, v3 reference splits then dividends
+//!   (one paged stream). One ticker per request.
+//! - `wire` (list bodies, cursors, aggregates, trades, quotes), `news`, `options`, `actions`:
+//!   response shapes and their conversion.
 //! - Pagination follows `next_url`. The cursor is its path and query (host and `apiKey`
 //!   dropped); following it re-bases it on the configured URL and adds the key again, so the key
 //!   only ever goes to the configured host. A `next_url` on any origin but the configured one or
 //!   Polygon's own (which Polygon names even behind a proxy) is refused as malformed.
 
+mod actions;
 pub(crate) mod fuzz;
 mod news;
 mod options;
@@ -24,6 +26,7 @@ use url::Url;
 use vault::vars::ZTRADE_POLYGON_URL;
 use vault::{CredentialSet, PolygonCredentials};
 
+use crate::actions::{ActionRecord, ActionsRequest};
 use crate::error::ProviderError;
 use crate::http::{HttpConfig, HttpCore, endpoint, parse_base_url, secret_header};
 use crate::page::{Cursor, OnInvalidRecord, Page};
@@ -354,6 +357,37 @@ impl Provider for PolygonClient {
         )?;
         let fetched = self.core.get(url, &self.headers).await?;
         options::option_chain_page(&self.core, &fetched, self.on_invalid)
+    }
+
+    async fn fetch_actions(
+        &self,
+        req: &ActionsRequest,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<ActionRecord>, ProviderError> {
+        req.check(LIMITS.max_symbols_per_request)?;
+        let sym = &req.symbols[0];
+        let dividends = actions::on_dividends(cursor);
+        let prefix = if dividends {
+            actions::DIVIDENDS
+        } else {
+            actions::SPLITS
+        };
+        let first = || {
+            let mut u = endpoint(&self.base, &actions::SPLITS);
+            let query = actions::start("execution_date", sym, req.start, req.end);
+            u.query_pairs_mut().extend_pairs(query);
+            u
+        };
+        let url = self.page_url(first, &prefix, cursor)?;
+        let fetched = self.core.get(url, &self.headers).await?;
+        if dividends {
+            return actions::dividends_page(&self.core, &fetched, self.on_invalid);
+        }
+        let mut page = actions::splits_page(&self.core, &fetched, self.on_invalid)?;
+        if page.next.is_none() {
+            page.next = Some(actions::dividends_cursor(sym, req.start, req.end));
+        }
+        Ok(page)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Tables for the typed reports of `app` (the `--json` output is the reports themselves):
 //! a run, the run list, a stored run, a comparison; sweeps, status, `data aggregate`,
-//! roll-ups and `data validate` in their own files.
+//! roll-ups, symbols and `data validate` in their own files.
 
 use app::run::Run;
 use app::views::fmt::{money, money_or_blank, pct, ratio, stamp};
@@ -14,18 +14,26 @@ use app::views::{Entry, params_text};
 use crate::{Text, table};
 
 mod aggregate;
+mod backfill;
+mod counts;
 mod rollup;
 mod setup;
 mod status;
+mod store_admin;
 mod sweep;
+mod symbols;
 mod validate;
 
 pub use aggregate::aggregate;
+pub use backfill::backfill;
+pub use counts::{seeded, upserted};
 pub use rollup::rollup;
 pub use setup::{agents, key_audit, keys};
 pub use status::status;
+pub use store_admin::{actions_imported, demo_step, migrated, schema_status};
 use sweep::grid_text;
 pub use sweep::{sweep, sweeps, walk_forward};
+pub use symbols::{calendar_change, symbol, symbols};
 pub use validate::validate;
 
 pub fn run(t: &mut Text, run_id: Option<i64>, o: &Run, trades: bool) {

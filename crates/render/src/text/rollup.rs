@@ -6,8 +6,13 @@ use crate::{Text, table};
 
 /// `data rollup`: one row per target timeframe.
 pub fn rollup(t: &mut Text, r: &RollupReport) {
+    // The default calendar goes unsaid.
+    let calendar = match r.calendar {
+        domain::calendar::Calendar::Nyse => String::new(),
+        c => format!(" of the {c} calendar"),
+    };
     t.line(format!(
-        "{} {} rolled up over {} hours{}",
+        "{} {} rolled up over {} hours{calendar}{}",
         r.symbol,
         r.from,
         r.hours.as_str(),

@@ -1,6 +1,6 @@
 //! `data status`.
 
-use app::data::status::{QualityCell, StatusReport};
+use app::data::status::{QualityCell, SeriesRow, StatusReport};
 
 use crate::{Text, table};
 
@@ -10,22 +10,29 @@ pub fn status(t: &mut Text, report: &StatusReport) {
         t.line("the store holds no bars yet; try `ztrade data seed` or `ztrade data import FILE`");
         return;
     }
+    series_table(t, &report.series);
+}
+
+/// The rows of `data status` (and of `symbols show`).
+pub fn series_table(t: &mut Text, series: &[SeriesRow]) {
     let table = table(
         &[
             "symbol",
             "kind",
             "timeframe",
+            "calendar",
             "rows",
             "first",
             "last",
             "missing",
             "quality",
         ],
-        report.series.iter().map(|r| {
+        series.iter().map(|r| {
             vec![
                 r.symbol.clone(),
                 r.kind.to_string(),
                 r.timeframe.clone(),
+                r.calendar.to_string(),
                 r.rows.to_string(),
                 r.first.clone(),
                 r.last.clone(),

@@ -196,7 +196,7 @@ fn write_mark(tx: &mut Transaction<'_>, mark: Mark<'_>) -> Result<(), StoreError
 
 pub(super) fn series(client: &mut Client, kind: &str) -> Result<Vec<SeriesStatus>, StoreError> {
     let rows = client.query(
-        "SELECT s.symbol, st.timeframe, st.rows, st.first_ts, st.last_ts
+        "SELECT s.symbol, st.timeframe, st.rows, st.first_ts, st.last_ts, s.calendar
          FROM series_stats st JOIN symbols s ON s.id = st.symbol_id
          WHERE st.kind = $1",
         &[&kind],
@@ -207,6 +207,7 @@ pub(super) fn series(client: &mut Client, kind: &str) -> Result<Vec<SeriesStatus
             Ok(SeriesStatus {
                 symbol: parse_symbol(r.get(0), "series_stats")?,
                 timeframe: parse_tf(r.get(1), "series_stats")?,
+                calendar: crate::days::parse_calendar(r.get(5))?,
                 rows: r.get::<_, i64>(2) as u64,
                 first: UnixNanos::new(r.get(3)),
                 last: UnixNanos::new(r.get(4)),

@@ -1,15 +1,21 @@
 //! The day index in PostgreSQL: rewritten for the dates a batch touches, in the batch's
 //! transaction (under its advisory lock); read per series; built once for a store that predates
-//! it (migration 8).
+//! it (migration 8), and again for a symbol whose calendar changes.
+//!
+//! A batch reads its symbol's calendar `FOR SHARE`, so a calendar change (an UPDATE of the
+//! symbol's row, which then rebuilds the index) waits for batches in flight, and a batch begun
+//! during the change waits for it and then reads the new calendar.
 
 use chrono::NaiveDate;
+use domain::calendar::Calendar;
 use domain::grid::days::DaySummary;
 use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
 use postgres::{Client, GenericClient, Statement};
 
 use super::pages::page;
 use crate::days::{
-    DayRows, REBUILD_PAGE, bounds, columns, day_range, from_columns, rebuild, touched,
+    DayRows, REBUILD_PAGE, bounds, columns, day_range, from_columns, grid, parse_calendar, rebuild,
+    touched,
 };
 use crate::rows::{parse_symbol, parse_tf, tf_key};
 use crate::{BarQuery, StoreError};
@@ -48,7 +54,13 @@ pub(super) fn write<R: DayRows, C: GenericClient>(
     rows: &[R],
     fresh: bool,
 ) -> Result<(), StoreError> {
-    let t = touched(tf, rows, fresh)?;
+    let row = client.query_one(
+        "SELECT calendar FROM symbols WHERE id = $1 FOR SHARE",
+        &[&sid],
+    )?;
+    let grid = grid(tf, parse_calendar(row.get(0))?);
+    let grid = grid.as_ref();
+    let t = touched(tf, grid, rows, fresh)?;
     let tf_text = tf_key(tf);
     let key = (R::TABLE, sid, tf_text.as_str());
     let stmt = client.prepare(SAVE)?;
@@ -64,7 +76,7 @@ pub(super) fn write<R: DayRows, C: GenericClient>(
             end: UnixNanos::new(hi).checked_plus(1),
         };
         let stored: Vec<R> = page(client, &q, None, usize::MAX)?;
-        for d in R::summarize(tf, &stored)? {
+        for d in R::summarize(tf, grid, &stored)? {
             save(client, &stmt, key, &d)?;
         }
     }
@@ -105,6 +117,7 @@ fn rebuild_series<R: DayRows, C: GenericClient>(
     symbol: &Symbol,
     sid: i32,
     tf: Timeframe,
+    cal: Calendar,
 ) -> Result<(), StoreError> {
     let tf_text = tf_key(tf);
     let key = (R::TABLE, sid, tf_text.as_str());
@@ -118,19 +131,40 @@ fn rebuild_series<R: DayRows, C: GenericClient>(
     rebuild::<R, C>(
         client,
         tf,
+        grid(tf, cal).as_ref(),
         REBUILD_PAGE,
         |c, after| page(c, &q, after, REBUILD_PAGE),
         |c, d| save(c, &stmt, key, d),
     )
 }
 
-/// Builds the index of every stored series (a store written before the index existed).
+/// Builds the index of every stored series (a store written before the index existed, at
+/// migration 8: every symbol was on NYSE until migration 12 added calendars).
 pub(super) fn rebuild_all<C: GenericClient>(client: &mut C) -> Result<(), StoreError> {
+    rebuild_where(client, None, Calendar::Nyse)
+}
+
+/// Rebuilds the index of every series of symbol `sid` on `cal`, its new calendar.
+pub(super) fn rebuild_symbol<C: GenericClient>(
+    client: &mut C,
+    sid: i32,
+    cal: Calendar,
+) -> Result<(), StoreError> {
+    client.execute("DELETE FROM series_days WHERE symbol_id = $1", &[&sid])?;
+    rebuild_where(client, Some(sid), cal)
+}
+
+fn rebuild_where<C: GenericClient>(
+    client: &mut C,
+    sid: Option<i32>,
+    cal: Calendar,
+) -> Result<(), StoreError> {
     let series: Vec<(String, i32, String, String)> = client
         .query(
             "SELECT st.kind, st.symbol_id, s.symbol, st.timeframe
-             FROM series_stats st JOIN symbols s ON s.id = st.symbol_id",
-            &[],
+             FROM series_stats st JOIN symbols s ON s.id = st.symbol_id
+             WHERE $1::INTEGER IS NULL OR st.symbol_id = $1",
+            &[&sid],
         )?
         .iter()
         .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
@@ -139,8 +173,8 @@ pub(super) fn rebuild_all<C: GenericClient>(client: &mut C) -> Result<(), StoreE
         let symbol = parse_symbol(&symbol, "series_stats")?;
         let tf = parse_tf(&tf, "series_stats")?;
         match kind.as_str() {
-            "bars" => rebuild_series::<Bar, _>(client, &symbol, sid, tf)?,
-            "quote_bars" => rebuild_series::<QuoteBar, _>(client, &symbol, sid, tf)?,
+            "bars" => rebuild_series::<Bar, _>(client, &symbol, sid, tf, cal)?,
+            "quote_bars" => rebuild_series::<QuoteBar, _>(client, &symbol, sid, tf, cal)?,
             other => {
                 return Err(StoreError::Corrupt {
                     table: "series_stats",

@@ -19,7 +19,8 @@
 //! - [`quality`]: [`crate::QualityStore`]: data-quality checks and findings;
 //! - [`pages`]: keyset pages of bars and quote bars, on a client or in a transaction;
 //! - [`days`]: the day index (`series_days`), rewritten with every bar batch;
-//! - [`copy`]: the COPY encoders.
+//! - [`copy`]: the COPY encoders;
+//! - [`symbols`]: [`crate::SymbolStore`]: symbols and their calendars.
 //!
 //! Reads take `&self` and the driver needs `&mut Client`, so the client sits in a `RefCell`; no
 //! borrow outlives one method call, so several streams can page through one store in turn.
@@ -38,6 +39,7 @@ mod quality;
 mod rollup;
 mod runs;
 mod sentiment;
+mod symbols;
 mod ticks;
 pub mod tls;
 

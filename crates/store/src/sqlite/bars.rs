@@ -15,6 +15,7 @@ use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
 use rusqlite::{Connection, Statement, TransactionBehavior, params};
 
 use super::SqliteStore;
+use super::insert::{self, InsertShape};
 use crate::days::DayRows;
 use crate::rollup::Mark;
 use crate::rows::{SeriesRow, parse_symbol, parse_tf, sort_series, sorted_unique, tf_key};
@@ -28,36 +29,15 @@ const CHUNK: usize = 32;
 const SHARED: usize = 3;
 
 fn insert_sql<R: SeriesRow>(rows: usize, upsert: bool) -> String {
-    let cols = R::COLUMNS;
-    let per_row = 1 + cols.len();
-    let mut sql = format!(
-        "INSERT INTO {} (symbol_id, timeframe, created_at, ts, {}) VALUES ",
-        R::TABLE,
-        cols.join(", ")
-    );
-    for r in 0..rows {
-        if r > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str("(?1, ?2, ?3");
-        for c in 0..per_row {
-            sql.push_str(&format!(", ?{}", SHARED + 1 + r * per_row + c));
-        }
-        sql.push(')');
-    }
-    if upsert {
-        let set: Vec<String> = cols.iter().map(|c| format!("{c} = excluded.{c}")).collect();
-        let differs: Vec<String> = cols
-            .iter()
-            .map(|c| format!("{c} IS NOT excluded.{c}"))
-            .collect();
-        sql.push_str(&format!(
-            " ON CONFLICT (symbol_id, timeframe, ts) DO UPDATE SET {} WHERE {}",
-            set.join(", "),
-            differs.join(" OR ")
-        ));
-    }
-    sql
+    let shape = InsertShape {
+        table: R::TABLE,
+        shared: &["symbol_id", "timeframe", "created_at"],
+        row_keys: &["ts"],
+        values: R::COLUMNS,
+        conflict: "symbol_id, timeframe, ts",
+        or_fail: false,
+    };
+    insert::insert_sql(&shape, rows, upsert)
 }
 
 /// The symbol's id, created if new (inside the caller's transaction, so a failed batch leaves no
@@ -237,7 +217,7 @@ pub(super) fn series(
     kind: &'static str,
 ) -> Result<Vec<SeriesStatus>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT s.symbol, st.timeframe, st.rows, st.first_ts, st.last_ts
+        "SELECT s.symbol, st.timeframe, st.rows, st.first_ts, st.last_ts, s.calendar
          FROM series_stats st JOIN symbols s ON s.id = st.symbol_id
          WHERE st.kind = ?1",
     )?;
@@ -246,9 +226,11 @@ pub(super) fn series(
     while let Some(r) = rows.next()? {
         let symbol: String = r.get(0)?;
         let tf: String = r.get(1)?;
+        let calendar: String = r.get(5)?;
         out.push(SeriesStatus {
             symbol: parse_symbol(&symbol, "series_stats")?,
             timeframe: parse_tf(&tf, "series_stats")?,
+            calendar: crate::days::parse_calendar(&calendar)?,
             rows: r.get::<_, i64>(2)? as u64,
             first: UnixNanos::new(r.get(3)?),
             last: UnixNanos::new(r.get(4)?),

@@ -1,14 +1,17 @@
 //! The day index in SQLite: rewritten for the dates a batch touches, in the batch's transaction;
-//! read per series; built once for a store that predates it (migration 8).
+//! read per series; built once for a store that predates it (migration 8), and again for a
+//! symbol whose calendar changes.
 
 use chrono::NaiveDate;
+use domain::calendar::Calendar;
 use domain::grid::days::DaySummary;
 use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
 use rusqlite::{Connection, params};
 
 use super::pages::page;
 use crate::days::{
-    DayRows, REBUILD_PAGE, bounds, columns, day_range, from_columns, rebuild, touched,
+    DayRows, REBUILD_PAGE, bounds, columns, day_range, from_columns, grid, parse_calendar, rebuild,
+    touched,
 };
 use crate::rows::{parse_symbol, parse_tf, tf_key};
 use crate::{BarQuery, StoreError};
@@ -36,6 +39,14 @@ fn save(
     Ok(())
 }
 
+/// The calendar of symbol `sid`.
+pub(super) fn calendar_of(conn: &Connection, sid: i64) -> Result<Calendar, StoreError> {
+    let text: String = conn
+        .prepare_cached("SELECT calendar FROM symbols WHERE id = ?1")?
+        .query_row([sid], |r| r.get(0))?;
+    parse_calendar(&text)
+}
+
 /// Rewrites the index rows of the dates `rows` (the batch just written, ascending) touched.
 pub(super) fn write<R: DayRows>(
     conn: &Connection,
@@ -45,7 +56,9 @@ pub(super) fn write<R: DayRows>(
     rows: &[R],
     fresh: bool,
 ) -> Result<(), StoreError> {
-    let t = touched(tf, rows, fresh)?;
+    let grid = grid(tf, calendar_of(conn, sid)?);
+    let grid = grid.as_ref();
+    let t = touched(tf, grid, rows, fresh)?;
     let key = tf_key(tf);
     for d in &t.from_batch {
         save(conn, R::TABLE, sid, &key, d)?;
@@ -59,7 +72,7 @@ pub(super) fn write<R: DayRows>(
             end: UnixNanos::new(hi).checked_plus(1),
         };
         let stored: Vec<R> = page(conn, &q, None, usize::MAX)?;
-        for d in R::summarize(tf, &stored)? {
+        for d in R::summarize(tf, grid, &stored)? {
             save(conn, R::TABLE, sid, &key, &d)?;
         }
     }
@@ -100,6 +113,7 @@ fn rebuild_series<R: DayRows>(
     symbol: &Symbol,
     sid: i64,
     tf: Timeframe,
+    cal: Calendar,
 ) -> Result<(), StoreError> {
     let key = tf_key(tf);
     let q = BarQuery {
@@ -112,27 +126,44 @@ fn rebuild_series<R: DayRows>(
     rebuild::<R, &Connection>(
         &mut conn,
         tf,
+        grid(tf, cal).as_ref(),
         REBUILD_PAGE,
         |c, after| page(c, &q, after, REBUILD_PAGE),
         |c, d| save(c, R::TABLE, sid, &key, d),
     )
 }
 
-/// Builds the index of every stored series (a store written before the index existed).
+/// Builds the index of every stored series (a store written before the index existed, at
+/// migration 8: every symbol was on NYSE until migration 12 added calendars).
 pub(super) fn rebuild_all(conn: &Connection) -> Result<(), StoreError> {
+    rebuild_where(conn, "TRUE", [], Calendar::Nyse)
+}
+
+/// Rebuilds the index of every series of symbol `sid` on `cal`, its new calendar.
+pub(super) fn rebuild_symbol(conn: &Connection, sid: i64, cal: Calendar) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM series_days WHERE symbol_id = ?1", [sid])?;
+    rebuild_where(conn, "st.symbol_id = ?1", [sid], cal)
+}
+
+fn rebuild_where<P: rusqlite::Params>(
+    conn: &Connection,
+    filter: &str,
+    args: P,
+    cal: Calendar,
+) -> Result<(), StoreError> {
     let series: Vec<(String, i64, String, String)> = conn
-        .prepare(
+        .prepare(&format!(
             "SELECT st.kind, st.symbol_id, s.symbol, st.timeframe
-             FROM series_stats st JOIN symbols s ON s.id = st.symbol_id",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+             FROM series_stats st JOIN symbols s ON s.id = st.symbol_id WHERE {filter}"
+        ))?
+        .query_map(args, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<Result<_, _>>()?;
     for (kind, sid, symbol, tf) in series {
         let symbol = parse_symbol(&symbol, "series_stats")?;
         let tf = parse_tf(&tf, "series_stats")?;
         match kind.as_str() {
-            "bars" => rebuild_series::<Bar>(conn, &symbol, sid, tf)?,
-            "quote_bars" => rebuild_series::<QuoteBar>(conn, &symbol, sid, tf)?,
+            "bars" => rebuild_series::<Bar>(conn, &symbol, sid, tf, cal)?,
+            "quote_bars" => rebuild_series::<QuoteBar>(conn, &symbol, sid, tf, cal)?,
             other => {
                 return Err(StoreError::Corrupt {
                     table: "series_stats",

@@ -16,12 +16,14 @@
 //! - [`quality`]: [`crate::QualityStore`]: data-quality checks and findings;
 //! - [`pages`]: keyset pages of bars and quote bars (on [`raw`]);
 //! - [`days`]: the day index (`series_days`), rewritten with every bar batch;
-//! - [`raw`]: the hot page-read loop on SQLite's C API.
+//! - [`raw`]: the hot page-read loop on SQLite's C API;
+//! - [`symbols`]: [`crate::SymbolStore`]: symbols and their calendars.
 
 mod actions;
 mod bars;
 mod collect;
 mod days;
+mod insert;
 mod keys;
 mod news;
 mod options;
@@ -32,6 +34,7 @@ mod raw;
 mod rollup;
 mod runs;
 mod sentiment;
+mod symbols;
 mod ticks;
 
 use std::time::{Duration, Instant};

@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use domain::{Price, Quantity, QuoteTick, Symbol, TradeTick, UnixNanos};
 use rusqlite::{Connection, Row, Statement, TransactionBehavior, params};
 
+use super::insert::{self, InsertShape};
 use super::{SqliteStore, bars::intern, collect};
 use crate::collection_rows::{check_seq_unique, join_codes, split_codes};
 use crate::rows::inclusive_bounds;
@@ -151,40 +152,15 @@ fn count_range(
 }
 
 fn insert_sql<T: TickRow>(rows: usize, upsert: bool) -> String {
-    let cols = T::COLUMNS;
-    let per_row = 2 + cols.len();
-    // The plain insert is `OR FAIL`: a failing row then stops the statement without undoing its
-    // earlier rows, so SQLite keeps no statement journal (the whole batch is rolled back anyway,
-    // since the transaction is not committed).
-    let mut sql = format!(
-        "INSERT {}INTO {} (symbol_id, created_at, ts, seq, {}) VALUES ",
-        if upsert { "" } else { "OR FAIL " },
-        T::TABLE,
-        cols.join(", ")
-    );
-    for r in 0..rows {
-        if r > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str("(?1, ?2");
-        for c in 0..per_row {
-            sql.push_str(&format!(", ?{}", SHARED + 1 + r * per_row + c));
-        }
-        sql.push(')');
-    }
-    if upsert {
-        let set: Vec<String> = cols.iter().map(|c| format!("{c} = excluded.{c}")).collect();
-        let differs: Vec<String> = cols
-            .iter()
-            .map(|c| format!("{c} IS NOT excluded.{c}"))
-            .collect();
-        sql.push_str(&format!(
-            " ON CONFLICT (symbol_id, ts, seq) DO UPDATE SET {} WHERE {}",
-            set.join(", "),
-            differs.join(" OR ")
-        ));
-    }
-    sql
+    let shape = InsertShape {
+        table: T::TABLE,
+        shared: &["symbol_id", "created_at"],
+        row_keys: &["ts", "seq"],
+        values: T::COLUMNS,
+        conflict: "symbol_id, ts, seq",
+        or_fail: true,
+    };
+    insert::insert_sql(&shape, rows, upsert)
 }
 
 #[inline]

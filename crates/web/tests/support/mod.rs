@@ -73,7 +73,7 @@ pub fn t(s: &str) -> UnixNanos {
 }
 
 fn bars() -> Vec<Bar> {
-    let grid = BarGrid::new(Timeframe::M5).unwrap();
+    let grid = BarGrid::new(Timeframe::M5, domain::calendar::Calendar::Nyse).unwrap();
     let slots: Vec<UnixNanos> = grid
         .expected(t("2024-03-01"), t("2024-05-01"))
         .unwrap()

@@ -44,11 +44,9 @@ pub fn run(cmd: AgentCommand, g: &GlobalArgs) -> anyhow::Result<()> {
     match cmd {
         AgentCommand::List => {
             let rows = agents.list()?;
-            if g.json {
-                return output::json(&rows);
-            }
-            output::text(|t| render::text::agents(t, &rows, &agents.dir));
-            Ok(())
+            output::reply(g.json, &rows, |t, r| {
+                render::text::agents(t, r, &agents.dir)
+            })
         }
         AgentCommand::New {
             id,
@@ -59,14 +57,13 @@ pub fn run(cmd: AgentCommand, g: &GlobalArgs) -> anyhow::Result<()> {
         } => {
             let text = app::agent_template::new_agent(&id, &strategy, &symbols, &timeframe)?;
             let path = agents.create(&id, &text, force)?;
-            if g.json {
-                return output::json(&serde_json::json!({ "id": id, "file": path }));
-            }
-            println!(
-                "wrote {}; run it with `ztrade backtest run {id}`",
-                path.display()
-            );
-            Ok(())
+            let written = serde_json::json!({ "id": id, "file": path });
+            output::reply(g.json, &written, |t, _| {
+                t.line(format!(
+                    "wrote {}; run it with `ztrade backtest run {id}`",
+                    path.display()
+                ))
+            })
         }
         AgentCommand::Show { id } => {
             let agent = agents.load(&id)?;
@@ -79,16 +76,15 @@ pub fn run(cmd: AgentCommand, g: &GlobalArgs) -> anyhow::Result<()> {
         }
         AgentCommand::Validate { targets } => {
             let checks = agents.validate(&targets)?;
-            if g.json {
-                output::json(&checks)?;
-            } else {
-                for c in &checks {
-                    match &c.error {
-                        None => println!("ok     {}", c.agent),
-                        Some(e) => println!("error  {e}"),
-                    }
+            output::reply(g.json, &checks, |t, checks| {
+                for c in checks {
+                    t.line(
+                        c.error
+                            .as_ref()
+                            .map_or(format!("ok     {}", c.agent), |e| format!("error  {e}")),
+                    );
                 }
-            }
+            })?;
             let bad = checks.iter().filter(|c| !c.ok).count();
             if bad > 0 {
                 anyhow::bail!("{bad} of {} agent file(s) invalid", checks.len());

@@ -17,11 +17,13 @@ use app::data::import::ImportRequest;
 use app::data::seed::SeedRequest;
 use app::data::ticks::TickImportRequest;
 use app::time::Window;
-use clap::{Subcommand, ValueEnum};
+use clap::Subcommand;
 use domain::aggregate::Conditions;
+use domain::calendar::Calendar;
 use domain::{Adjustment, Symbol, Timeframe};
 use formats::export::{Destination, Format};
 use formats::import::ticks::{TickKind, TickOptions};
+use formats::import::{ReadOptions, RowError};
 
 use super::{GlobalArgs, Open};
 use crate::output;
@@ -46,8 +48,9 @@ pub enum DataCommand {
         timeframe: Option<Timeframe>,
         /// Ticks instead of bars: `trades` or `quotes`. Every tick is kept, several at one
         /// timestamp included, keyed by their order in the file at that timestamp.
-        #[arg(long, value_enum, conflicts_with_all = ["timeframe", "adj_close"])]
-        kind: Option<TickKindArg>,
+        #[arg(long, value_parser = choice::<TickKind>(&TickKind::NAMES),
+              conflicts_with_all = ["timeframe", "adj_close"])]
+        kind: Option<TickKind>,
         /// Time zone of naive timestamps.
         #[arg(long, default_value = "America/New_York", value_parser = parse_tz)]
         tz: chrono_tz::Tz,
@@ -61,6 +64,10 @@ pub enum DataCommand {
         #[arg(long, default_value_t = true, num_args = 0..=1, default_missing_value = "true",
               action = clap::ArgAction::Set, value_name = "BOOL")]
         strict_tail: bool,
+        /// Put the symbol on this calendar before its rows are stored: nyse (the default), fx
+        /// (24/5), crypto (24/7) or none (see `ztrade symbols set --help`).
+        #[arg(long, value_parser = choice::<Calendar>(&Calendar::NAMES))]
+        calendar: Option<Calendar>,
         /// Yahoo files: build a total-return series by scaling open, high, low and close by
         /// Adj Close / Close (and volume by the inverse). Without it, Adj Close is ignored and
         /// the import says so.
@@ -74,8 +81,8 @@ pub enum DataCommand {
         #[arg(long)]
         symbol: Symbol,
         /// The ticks to read: trades.
-        #[arg(long, value_enum)]
-        from: FromTicks,
+        #[arg(long, value_parser = ["trades"])]
+        from: String,
         /// The bars' timeframe, intraday: 1s, 5s, 1m, 5m, 15m, 1h…
         #[arg(long)]
         to: Timeframe,
@@ -83,8 +90,8 @@ pub enum DataCommand {
         /// re-reports count nowhere; derivatively priced, prior reference, cash, next day and
         /// seller trades count in volume only; see docs/ARCHITECTURE.md); `all` counts every
         /// tick. Suspicious ticks never count.
-        #[arg(long, value_enum, default_value = "lean")]
-        conditions: ConditionsArg,
+        #[arg(long, value_parser = choice::<Conditions>(&Conditions::NAMES), default_value = "lean")]
+        conditions: Conditions,
         /// First date or RFC 3339 time, inclusive, on a bar boundary.
         #[arg(long)]
         start: Option<String>,
@@ -107,8 +114,8 @@ pub enum DataCommand {
         #[arg(long)]
         end: Option<String>,
         /// csv, json (an array of rows) or parquet.
-        #[arg(long, value_enum)]
-        format: ExportFormat,
+        #[arg(long, value_parser = choice::<Format>(&Format::NAMES))]
+        format: Format,
         /// A file (replaced atomically; through a symlink, its target), a FIFO or device
         /// (written in place), or `-` for stdout (the summary then goes to stderr).
         #[arg(long)]
@@ -120,15 +127,15 @@ pub enum DataCommand {
         /// Prices adjusted on the way out: raw (as stored), split (splits only: prices ×
         /// from/to, volumes × to/from) or all (splits and cash dividends, the multiplicative
         /// method). Stored bars are never rewritten.
-        #[arg(long, value_enum, default_value = "raw")]
-        adjust: AdjustArg,
+        #[arg(long, value_parser = choice::<Adjustment>(&Adjustment::NAMES), default_value = "raw")]
+        adjust: Adjustment,
         /// Adjust only for actions with an ex-date on or before this date (YYYY-MM-DD), to
         /// reproduce a file a vendor adjusted then. Default: every stored action.
         #[arg(long, value_name = "DATE")]
         as_of: Option<chrono::NaiveDate>,
     },
-    /// Rows, range and missing bars (on the expected-bar grid of NYSE sessions) of every stored
-    /// series, and the findings of its last `data validate`.
+    /// Rows, range and missing bars (on the expected-bar grid of each symbol's calendar: NYSE
+    /// sessions by default) of every stored series, and the findings of its last `data validate`.
     Status,
     /// Generate deterministic synthetic bars and sentiment (news, reddit, sec) and store them.
     Seed {
@@ -165,52 +172,15 @@ pub enum DataCommand {
     Validate(validate::ValidateArgs),
 }
 
-/// `--adjust`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum AdjustArg {
-    /// Prices and volumes as stored.
-    Raw,
-    /// Splits only.
-    Split,
-    /// Splits and cash dividends.
-    All,
-}
-
-impl From<AdjustArg> for Adjustment {
-    fn from(a: AdjustArg) -> Self {
-        match a {
-            AdjustArg::Raw => Adjustment::Raw,
-            AdjustArg::Split => Adjustment::Split,
-            AdjustArg::All => Adjustment::All,
-        }
-    }
-}
-
-/// `--kind` of `data import`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum TickKindArg {
-    Trades,
-    Quotes,
-}
-
-/// `--from` of `data aggregate`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FromTicks {
-    Trades,
-}
-
-/// `--conditions` of `data aggregate`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ConditionsArg {
-    Lean,
-    All,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ExportFormat {
-    Csv,
-    Json,
-    Parquet,
+/// A flag read by `T`'s `FromStr`, listing `names` in the help and in errors.
+pub fn choice<T>(names: &'static [&'static str]) -> impl clap::builder::TypedValueParser<Value = T>
+where
+    T: std::str::FromStr + Clone + Send + Sync + 'static,
+    T::Err: std::fmt::Display,
+{
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(names)
+        .try_map(|s| s.parse::<T>().map_err(|e| e.to_string()))
 }
 
 pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
@@ -221,36 +191,57 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             kind: Some(kind),
             tz,
             skip_invalid,
+            calendar,
             ..
-        } => import_ticks(file, symbol, kind, tz, skip_invalid, g),
+        } => {
+            let options = TickOptions {
+                kind,
+                tz,
+                skip_invalid,
+            };
+            let req = TickImportRequest {
+                file,
+                symbol,
+                options,
+                calendar,
+            };
+            app::data::import::check_file(&req.file)?;
+            let mut store = g.open(Open::Migrated)?;
+            let read = app::data::ticks::read(&req, &Bar::new(Unit::Bytes))?;
+            report_read(&read.warnings, &read.skipped);
+            let counts =
+                app::data::ticks::store_ticks(store.as_mut(), &req, read, &Bar::new(Unit::Items))?;
+            let what = format!("{} {}", req.symbol, kind.name());
+            output::reply(g.json, &counts, |t, c| render::text::upserted(t, &what, c))
+        }
         DataCommand::Import {
             file,
             symbol,
-            timeframe,
+            timeframe: Some(timeframe),
             tz,
             skip_invalid,
             strict_tail,
             adj_close,
+            calendar,
             kind: None,
         } => {
-            let timeframe = timeframe.expect("clap requires --timeframe without --kind");
+            let options = ReadOptions {
+                timeframe,
+                tz,
+                skip_invalid,
+                strict_tail,
+                adj_close,
+            };
             let req = ImportRequest {
                 file,
                 symbol,
-                options: formats::import::ReadOptions {
-                    timeframe,
-                    tz,
-                    skip_invalid,
-                    strict_tail,
-                    adj_close,
-                },
+                options,
+                calendar,
             };
             app::data::import::check_file(&req.file)?;
             let mut store = g.open(Open::Migrated)?;
             let read = app::data::import::read(&req, &Bar::new(Unit::Bytes))?;
-            for warning in &read.warnings {
-                eprintln!("warning: {warning}");
-            }
+            report_read(&read.warnings, &read.skipped);
             if read.adj_close_ignored {
                 eprintln!(
                     "warning: {}: the Adj Close column was ignored (prices stored as traded); \
@@ -258,44 +249,30 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
                     req.file.display()
                 );
             }
-            for skipped in &read.skipped {
-                eprintln!("skipped {skipped}");
-            }
             let counts = app::data::import::store_rows(store.as_mut(), &req, &read)?;
-            if g.json {
-                return output::json(&counts);
-            }
-            println!(
-                "{} {timeframe}: {} inserted, {} updated, {} unchanged, {} skipped",
-                req.symbol, counts.inserted, counts.updated, counts.unchanged, counts.skipped
-            );
-            Ok(())
+            let what = format!("{} {timeframe}", req.symbol);
+            output::reply(g.json, &counts, |t, c| render::text::upserted(t, &what, c))
         }
+        DataCommand::Import { .. } => anyhow::bail!("--timeframe or --kind is required"),
         DataCommand::Aggregate {
             symbol,
-            from: FromTicks::Trades,
             to,
             conditions,
             start,
             end,
+            ..
         } => {
+            let window = Window::parse(start.as_deref(), end.as_deref())?;
             let req = AggregateRequest {
                 symbol,
                 timeframe: to,
-                conditions: match conditions {
-                    ConditionsArg::Lean => Conditions::Lean,
-                    ConditionsArg::All => Conditions::All,
-                },
-                window: Window::parse(start.as_deref(), end.as_deref())?,
+                conditions,
+                window,
             };
             let mut store = g.open(Open::Migrated)?;
             let report =
                 app::data::aggregate::aggregate(store.as_mut(), &req, &Bar::new(Unit::Items))?;
-            if g.json {
-                return output::json(&report);
-            }
-            output::text(|t| render::text::aggregate(t, &report));
-            Ok(())
+            output::reply(g.json, &report, render::text::aggregate)
         }
         DataCommand::Export {
             symbol,
@@ -308,18 +285,13 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             adjust,
             as_of,
         } => {
-            let adjust = AdjustSpec {
-                adjustment: adjust.into(),
-                as_of,
-            };
-            if adjust.adjustment.is_raw() && as_of.is_some() {
-                anyhow::bail!("--as-of needs --adjust split or --adjust all");
-            }
+            let adjust = AdjustSpec::checked(adjust, as_of)?;
+            let window = Window::parse(start.as_deref(), end.as_deref())?;
             let req = ExportRequest {
                 symbol,
                 timeframe,
-                window: Window::parse(start.as_deref(), end.as_deref())?,
-                format: format.into(),
+                window,
+                format,
                 quotes,
                 adjust,
             };
@@ -329,30 +301,21 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             let store = g.open(Open::Ready)?;
             let written = app::data::export::export(store.as_ref(), &req, &dest)?;
             let summary = serde_json::json!({ "rows": written, "out": out });
-            if g.json && !dest.is_stdout() {
-                return output::json(&summary);
-            }
-            let text = if g.json {
-                summary.to_string()
-            } else {
-                format!("wrote {written} bars to {}", out.display())
+            let text = match g.json {
+                true => summary.to_string(),
+                false => format!("wrote {written} bars to {}", out.display()),
             };
             // With the bars on stdout, the summary goes to stderr so that it does not mix.
-            if dest.is_stdout() {
-                eprintln!("{text}");
-            } else {
-                println!("{text}");
+            match (dest.is_stdout(), g.json) {
+                (true, _) => eprintln!("{text}"),
+                (false, true) => output::json(&summary)?,
+                (false, false) => println!("{text}"),
             }
             Ok(())
         }
         DataCommand::Status => {
             let report = app::data::status::status(g.open(Open::Ready)?.as_ref())?;
-            if g.json {
-                output::json(&report)
-            } else {
-                output::text(|t| render::text::status(t, &report));
-                Ok(())
-            }
+            output::reply(g.json, &report, render::text::status)
         }
         DataCommand::Backfill(args) => backfill::run(args, g),
         DataCommand::Actions(cmd) => actions::run(cmd, g),
@@ -376,81 +339,18 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             req.sessions()?;
             let mut store = g.open(Open::Migrated)?;
             let summary = app::data::seed::seed(store.as_mut(), &req, &Bar::new(Unit::Items))?;
-            if g.json {
-                return output::json(&summary);
-            }
-            println!(
-                "seeded {} bars ({} inserted) and {} sentiment records for {} at {timeframe}",
-                summary.bars.inserted + summary.bars.updated + summary.bars.unchanged,
-                summary.bars.inserted,
-                summary.sentiment.inserted
-                    + summary.sentiment.updated
-                    + summary.sentiment.unchanged,
-                req.symbols
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            );
-            Ok(())
+            let names: Vec<&str> = req.symbols.iter().map(|s| s.as_str()).collect();
+            output::reply(g.json, &summary, |t, s| {
+                render::text::seeded(t, s, &names.join(","), timeframe)
+            })
         }
     }
 }
 
-/// `data import --kind`: read the whole file, show what was skipped, store in batches.
-fn import_ticks(
-    file: PathBuf,
-    symbol: Symbol,
-    kind: TickKindArg,
-    tz: chrono_tz::Tz,
-    skip_invalid: bool,
-    g: &GlobalArgs,
-) -> anyhow::Result<()> {
-    let kind = match kind {
-        TickKindArg::Trades => TickKind::Trades,
-        TickKindArg::Quotes => TickKind::Quotes,
-    };
-    let req = TickImportRequest {
-        file,
-        symbol,
-        options: TickOptions {
-            kind,
-            tz,
-            skip_invalid,
-        },
-    };
-    app::data::import::check_file(&req.file)?;
-    let mut store = g.open(Open::Migrated)?;
-    let read = app::data::ticks::read(&req, &Bar::new(Unit::Bytes))?;
-    for warning in &read.warnings {
-        eprintln!("warning: {warning}");
-    }
-    for skipped in &read.skipped {
-        eprintln!("skipped {skipped}");
-    }
-    let counts = app::data::ticks::store_ticks(store.as_mut(), &req, read, &Bar::new(Unit::Items))?;
-    if g.json {
-        return output::json(&counts);
-    }
-    let what = match kind {
-        TickKind::Trades => "trades",
-        TickKind::Quotes => "quotes",
-    };
-    println!(
-        "{} {what}: {} inserted, {} updated, {} unchanged, {} skipped",
-        req.symbol, counts.inserted, counts.updated, counts.unchanged, counts.skipped
-    );
-    Ok(())
-}
-
-impl From<ExportFormat> for Format {
-    fn from(f: ExportFormat) -> Self {
-        match f {
-            ExportFormat::Csv => Format::Csv,
-            ExportFormat::Json => Format::Json,
-            ExportFormat::Parquet => Format::Parquet,
-        }
-    }
+/// What a read warns about and, under --skip-invalid, the lines it left out: on stderr.
+fn report_read(warnings: &[RowError], skipped: &[RowError]) {
+    warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+    skipped.iter().for_each(|s| eprintln!("skipped {s}"));
 }
 
 /// `--tz`: an IANA zone name, with an error that says so (chrono-tz's own is "failed to parse").

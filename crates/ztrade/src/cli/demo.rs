@@ -2,7 +2,6 @@
 //! Deterministic: the same command gives the same numbers.
 
 use anyhow::Context;
-use app::demo::{DemoStep, SAMPLE_AGENTS};
 use app::report::ReportRequest;
 use clap::Args;
 
@@ -36,27 +35,8 @@ pub fn run(args: DemoArgs, g: &GlobalArgs) -> anyhow::Result<()> {
         &req,
         &Bar::new(Unit::Items),
         &mut |step| {
-            if quiet {
-                return;
-            }
-            match step {
-                DemoStep::Seeded(s) => println!(
-                    "1. store {url}: seeded {} bars and {} sentiment records (SPY, TSLA, AAPL, 5m, {} sessions)",
-                    s.bars.inserted + s.bars.updated + s.bars.unchanged,
-                    s.sentiment.inserted + s.sentiment.updated + s.sentiment.unchanged,
-                    args.days
-                ),
-                DemoStep::AgentsWritten(dir) => println!(
-                    "2. agents in {}: {}",
-                    dir.display(),
-                    SAMPLE_AGENTS.map(|a| a.0).join(", ")
-                ),
-                DemoStep::Ran { id, run, run_id } => println!(
-                    "3. ran {id}: equity {} → {} in {} fills, run #{run_id}",
-                    run.result.initial_capital.round_dp(2),
-                    run.result.final_equity.round_dp(2),
-                    run.result.fills.len()
-                ),
+            if !quiet {
+                println!("{}", render::text::demo_step(step, &url, args.days));
             }
         },
     )?;

@@ -86,12 +86,10 @@ pub fn run(args: KeysArgs, g: &GlobalArgs) -> anyhow::Result<()> {
         KeysCommand::List => return list(store.as_mut(), at, g.json),
         KeysCommand::Audit => return audit(store.as_mut(), g.json),
     };
-    if g.json {
-        output::json(&serde_json::json!({ "provider": provider, "action": action }))
-    } else {
-        println!("{action} {provider} keys in {}", store.location());
-        Ok(())
-    }
+    let done = serde_json::json!({ "provider": provider, "action": action });
+    output::reply(g.json, &done, |t, _| {
+        t.line(format!("{action} {provider} keys in {}", store.location()))
+    })
 }
 
 fn entry(at: UnixNanos, provider: Option<Provider>, action: AuditAction) -> AuditEntry {
@@ -106,20 +104,12 @@ fn list(store: &mut dyn store::KeyStore, at: UnixNanos, json: bool) -> anyhow::R
     let mut secrets = StoreSecrets(store);
     let keys = secrets.list()?;
     secrets.audit(&entry(at, None, AuditAction::List))?;
-    if json {
-        return output::json(&keys);
-    }
-    output::text(|t| render::text::keys(t, &keys));
-    Ok(())
+    output::reply(json, &keys, |t, k| render::text::keys(t, k))
 }
 
 fn audit(store: &mut dyn store::KeyStore, json: bool) -> anyhow::Result<()> {
     let log = StoreSecrets(store).audit_log()?;
-    if json {
-        return output::json(&log);
-    }
-    output::text(|t| render::text::key_audit(t, &log));
-    Ok(())
+    output::reply(json, &log, |t, l| render::text::key_audit(t, l))
 }
 
 fn open_vault<'a>(

@@ -12,6 +12,7 @@
 //! - [`demo`]: the whole job on the embedded default
 //! - [`bench`]: the speed claims, each against a baseline in the same run
 //! - [`collect`]: `collect` (embedded), `collect status`, `scheduler`, `worker`
+//! - [`symbols`]: `symbols list|show|set`, the calendar each symbol is measured against
 
 mod agent;
 mod backtest;
@@ -24,6 +25,7 @@ mod keys;
 mod provider_keys;
 mod report;
 mod serve;
+mod symbols;
 
 use std::path::PathBuf;
 
@@ -181,6 +183,9 @@ pub enum Command {
     Scheduler(collect::SchedulerArgs),
     /// Scale-out: take collection runs from the Redis queue into the store (run any number).
     Worker(collect::WorkerArgs),
+    /// Symbols and their calendars (nyse, fx, crypto, none): list, show, set.
+    #[command(subcommand)]
+    Symbols(symbols::SymbolsCommand),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -197,6 +202,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Collect(args) => collect::run(args, &cli.global),
         Command::Scheduler(args) => collect::scheduler(args, &cli.global),
         Command::Worker(args) => collect::worker(args, &cli.global),
+        Command::Symbols(cmd) => symbols::run(cmd, &cli.global),
     }
 }
 

@@ -4,8 +4,9 @@
 //! - **What is checked**: bar series (coverage from the day index, then one pass over the bars),
 //!   quote-bar series (crossed and locked), a symbol's trades (prices far from their
 //!   neighbours) and quotes (the NBBO crossed or locked). [`series`] reads each from the store.
-//! - **The grid**: each bar series is measured against the expected-bar grid built by
-//!   [`grid_for`], the one place this use case builds one.
+//! - **The grid**: each bar series is measured against the expected-bar grid of its timeframe
+//!   on its symbol's calendar, built by [`grid_for`], the one place this use case builds one
+//!   (none on the `none` calendar: no coverage, no session checks).
 //! - **Clock**: the caller stamps the check ([`ValidateRequest::checked_at`]): the CLI with the
 //!   wall clock, a scheduled job with its own. The checks never read a clock.
 //! - **Storage**: all the series of one run are written in one transaction
@@ -18,6 +19,7 @@
 mod series;
 
 use chrono::NaiveDate;
+use domain::calendar::Calendar;
 use domain::grid::BarGrid;
 use domain::quality::{Config, Counts, Finding, Severity};
 use domain::{Symbol, Timeframe, UnixNanos};
@@ -85,10 +87,10 @@ impl<T: BarStore + TickStore + ActionStore + CollectionStore + QualityStore + ?S
 {
 }
 
-/// The expected-bar grid of a series: the one place this use case builds one (calendars per
-/// symbol will choose it by the symbol). `None` for timeframes without a grid.
-pub fn grid_for(_symbol: &Symbol, tf: Timeframe) -> Option<BarGrid> {
-    BarGrid::new(tf).ok()
+/// The expected-bar grid of a series on its symbol's calendar: the one place this use case
+/// builds one. `None` for timeframes without a grid and for the `none` calendar.
+pub fn grid_for(calendar: Calendar, tf: Timeframe) -> Option<BarGrid> {
+    BarGrid::new(tf, calendar).ok()
 }
 
 /// Checks the series `req` selects, stores the findings in one transaction, and returns them.
@@ -98,7 +100,8 @@ pub fn validate<S: ValidateStore + ?Sized>(
 ) -> Result<ValidateReport, AppError> {
     let wanted = |s: &Symbol| req.symbol.as_ref().is_none_or(|w| w == s);
     let wanted_tf = |tf: Timeframe| req.timeframe.is_none_or(|w| w == tf);
-    let mut keys: Vec<SeriesKey> = Vec::new();
+    // Each series with its symbol's calendar.
+    let mut keys: Vec<(SeriesKey, Calendar)> = Vec::new();
     for (kind, list) in [
         (SeriesKind::Bars, store.series()?),
         (SeriesKind::QuoteBars, store.quote_series()?),
@@ -106,10 +109,13 @@ pub fn validate<S: ValidateStore + ?Sized>(
         keys.extend(
             list.into_iter()
                 .filter(|s| wanted(&s.symbol) && wanted_tf(s.timeframe))
-                .map(|s| SeriesKey {
-                    kind,
-                    symbol: s.symbol,
-                    timeframe: Some(s.timeframe),
+                .map(|s| {
+                    let key = SeriesKey {
+                        kind,
+                        symbol: s.symbol,
+                        timeframe: Some(s.timeframe),
+                    };
+                    (key, s.calendar)
                 }),
         );
     }
@@ -123,11 +129,12 @@ pub fn validate<S: ValidateStore + ?Sized>(
             };
             if wanted(&c.symbol) {
                 spans.push((c.first, c.last));
-                keys.push(SeriesKey {
+                let key = SeriesKey {
                     kind,
                     symbol: c.symbol,
                     timeframe: None,
-                });
+                };
+                keys.push((key, Calendar::default()));
             }
         }
     }
@@ -137,10 +144,10 @@ pub fn validate<S: ValidateStore + ?Sized>(
     let mut reports = Vec::with_capacity(keys.len());
     let mut checks = Vec::with_capacity(keys.len());
     let mut spans = spans.into_iter();
-    for key in keys {
+    for (key, calendar) in keys {
         let checked = match key.kind {
-            SeriesKind::Bars => series::bars(store, &key, req)?,
-            SeriesKind::QuoteBars => series::quote_bars(store, &key, req)?,
+            SeriesKind::Bars => series::bars(store, &key, calendar, req)?,
+            SeriesKind::QuoteBars => series::quote_bars(store, &key, calendar, req)?,
             SeriesKind::Trades | SeriesKind::Quotes => {
                 let span = spans.next().unwrap_or((UnixNanos::MIN, UnixNanos::MIN));
                 series::ticks(store, &key, span, req)?

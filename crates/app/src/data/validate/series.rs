@@ -3,6 +3,7 @@
 //! [`QuoteBarChecker`], ticks one UTC day at a time.
 
 use chrono::NaiveDate;
+use domain::calendar::Calendar;
 use domain::grid::days::{DaySummary, date_bounds};
 use domain::quality::coverage::coverage;
 use domain::quality::quotes::{NbboChecker, QuoteBarChecker};
@@ -65,11 +66,12 @@ fn start(
 pub(super) fn bars<S: ValidateStore + ?Sized>(
     store: &S,
     key: &SeriesKey,
+    calendar: Calendar,
     req: &ValidateRequest,
 ) -> Result<Checked, AppError> {
     let tf = timeframe(key)?;
     let days = store.bar_days(&key.symbol, tf, None, None)?;
-    let grid = grid_for(&key.symbol, tf);
+    let grid = grid_for(calendar, tf);
     let (from, read_from) = start(tf, &days, req.since);
     let mut out = Checked {
         rows: 0,
@@ -113,11 +115,12 @@ pub(super) fn bars<S: ValidateStore + ?Sized>(
 pub(super) fn quote_bars<S: ValidateStore + ?Sized>(
     store: &S,
     key: &SeriesKey,
+    calendar: Calendar,
     req: &ValidateRequest,
 ) -> Result<Checked, AppError> {
     let tf = timeframe(key)?;
     let days = store.quote_bar_days(&key.symbol, tf, None, None)?;
-    let grid = grid_for(&key.symbol, tf);
+    let grid = grid_for(calendar, tf);
     let (from, _) = start(tf, &days, req.since);
     let mut out = Checked {
         rows: 0,

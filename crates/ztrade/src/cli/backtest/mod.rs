@@ -144,21 +144,11 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
         }
         BacktestCommand::List { limit, agent } => {
             let entries = listing(g.open(Open::Ready)?.as_ref(), limit, agent.as_deref())?;
-            if g.json {
-                output::json(&entries)
-            } else {
-                output::text(|t| render::text::list(t, &entries));
-                Ok(())
-            }
+            output::reply(g.json, &entries, |t, e| render::text::list(t, e))
         }
         BacktestCommand::Sweeps { id: None, limit } => {
             let sweeps = g.open(Open::Ready)?.list_sweeps(Some(limit))?;
-            if g.json {
-                output::json(&sweeps)
-            } else {
-                output::text(|t| render::text::sweeps(t, &sweeps));
-                Ok(())
-            }
+            output::reply(g.json, &sweeps, |t, s| render::text::sweeps(t, s))
         }
         BacktestCommand::Sweeps { id: Some(id), .. }
         | BacktestCommand::Show {
@@ -179,27 +169,17 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
                     .transpose()?,
             };
             let deleted = g.open(Open::Ready)?.delete_runs(&selection)?;
-            if g.json {
-                return output::json(&deleted);
-            }
-            println!(
-                "deleted {} runs and {} sweeps",
-                deleted.runs, deleted.sweeps
-            );
-            Ok(())
+            output::reply(g.json, &deleted, |t, d| {
+                t.line(format!("deleted {} runs and {} sweeps", d.runs, d.sweeps))
+            })
         }
         BacktestCommand::Show { id, trades, .. } => {
             let id = id.context("a run id or --sweep ID")?;
             let run = g.open(Open::Ready)?.get_run(id)?;
             let report = StoredRunReport::new(&run, trades);
-            if g.json {
-                output::json(&report)
-            } else {
-                output::text(|t| {
-                    render::text::show(t, &report, &run.trades, stored_timeframe(&run))
-                });
-                Ok(())
-            }
+            output::reply(g.json, &report, |t, r| {
+                render::text::show(t, r, &run.trades, stored_timeframe(&run))
+            })
         }
         BacktestCommand::Compare { ids } => {
             let store = g.open(Open::Ready)?;
@@ -208,12 +188,9 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
                 .map(|id| store.get_run(*id))
                 .collect::<Result<Vec<_>, _>>()?;
             let report = CompareReport::new(&runs);
-            if g.json {
-                output::json(&report.runs)
-            } else {
-                println!("{}", render::text::compare_table(&report));
-                Ok(())
-            }
+            output::reply(g.json, &report.runs, |t, _| {
+                t.line(render::text::compare_table(&report).to_string())
+            })
         }
         BacktestCommand::Sweep(args) => sweep::run(args, g),
     }

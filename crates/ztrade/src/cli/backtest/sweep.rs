@@ -1,9 +1,9 @@
 //! `ztrade backtest sweep`: flags → `app::sweep` (or `app::sweep::walk` with `--walk-forward`)
 //! → a ranked table or JSON.
 
-use app::run::Preloaded;
+use app::sweep::plan::{SweepOutcome, SweepPlan, run_plan};
 use app::sweep::walk::WalkForward;
-use app::sweep::{Keep, ParamRange, RankBy, SweepRequest, combinations};
+use app::sweep::{Keep, RankBy};
 use app::time::Window;
 use clap::Args;
 
@@ -22,7 +22,7 @@ pub struct SweepArgs {
     params: Vec<String>,
     /// Rank by this metric, best first: sharpe, sortino, calmar, total-return, cagr,
     /// max-drawdown, profit-factor, win-rate.
-    #[arg(long, default_value = "sharpe", value_parser = parse_rank)]
+    #[arg(long, default_value = "sharpe")]
     metric: RankBy,
     /// First date or RFC 3339 time (default: the first stored bar).
     #[arg(long)]
@@ -38,20 +38,12 @@ pub struct SweepArgs {
     no_save: bool,
     /// Which stored runs keep their fills and equity curve: top:N (the best N by --metric),
     /// all, or none. Every run keeps its parameters and metrics.
-    #[arg(long, default_value = "top:5", value_parser = parse_keep)]
+    #[arg(long, default_value = "top:5")]
     keep: Keep,
     /// Walk-forward: optimise on TRAIN sessions (trading dates, not calendar days), test the
     /// winner on the next TEST sessions, roll by TEST. Each window warms up on the bars before it.
     #[arg(long, value_name = "TRAIN,TEST", value_parser = parse_pair)]
     walk_forward: Option<(usize, usize)>,
-}
-
-fn parse_rank(s: &str) -> Result<RankBy, String> {
-    s.parse()
-}
-
-fn parse_keep(s: &str) -> Result<Keep, String> {
-    s.parse()
 }
 
 fn parse_pair(s: &str) -> Result<(usize, usize), String> {
@@ -69,60 +61,28 @@ fn parse_pair(s: &str) -> Result<(usize, usize), String> {
 }
 
 pub fn run(args: SweepArgs, g: &GlobalArgs) -> anyhow::Result<()> {
-    let base = g.agents().load(&args.agent)?;
-    let ranges = args
-        .params
-        .iter()
-        .map(|p| ParamRange::parse(p))
-        .collect::<Result<Vec<_>, _>>()?;
-    let (combos, invalid) = combinations(&base, &ranges)?;
-    if combos.is_empty() {
-        anyhow::bail!(
-            "no valid parameter combination ({invalid} rejected by the agent's own checks)"
-        );
-    }
-    let window = Window::parse(args.start.as_deref(), args.end.as_deref())?;
-    let mut store = g.open(Open::Ready)?;
-    let warmup = combos
-        .iter()
-        .map(|c| c.agent.warmup_bars())
-        .max()
-        .unwrap_or(0);
-    let pre = Preloaded::load(store.as_ref(), &base, window, warmup)?;
-    let bar = Bar::new(Unit::Items);
-    if let Some((train_sessions, test_sessions)) = args.walk_forward {
-        let wf = WalkForward {
-            train_sessions,
-            test_sessions,
-        };
-        let mut report = app::sweep::walk::walk_forward(&pre, &combos, args.metric, wf, &bar)?;
-        if !args.no_save {
-            report.sweep_id = Some(app::sweep::record_walk_forward(
-                store.as_mut(),
-                &combos,
-                &report,
-            )?);
-        }
-        if g.json {
-            return output::json(&report);
-        }
-        output::text(|t| render::text::walk_forward(t, &report));
-        return Ok(());
-    }
-    let req = SweepRequest {
-        combos: &combos,
-        invalid,
-        window,
+    let plan = SweepPlan {
+        agent: g.agents().load(&args.agent)?,
+        params: args.params,
+        window: Window::parse(args.start.as_deref(), args.end.as_deref())?,
         metric: args.metric,
         save: !args.no_save,
         keep: args.keep,
+        walk_forward: args
+            .walk_forward
+            .map(|(train_sessions, test_sessions)| WalkForward {
+                train_sessions,
+                test_sessions,
+            }),
     };
-    let report = app::sweep::sweep(store.as_mut(), &pre, &req, &bar)?;
-    if g.json {
-        output::json(&report)?;
-    } else {
-        output::text(|t| render::text::sweep(t, &report, args.top));
-    }
+    let mut store = g.open(Open::Ready)?;
+    let report = match run_plan(store.as_mut(), &plan, &Bar::new(Unit::Items))? {
+        SweepOutcome::WalkForward(r) => {
+            return output::reply(g.json, &r, render::text::walk_forward);
+        }
+        SweepOutcome::Grid(r) => r,
+    };
+    output::reply(g.json, &report, |t, r| render::text::sweep(t, r, args.top))?;
     match report.unsaved {
         Some((saved, e)) => Err(anyhow::anyhow!(
             "the sweep above was computed, but only {saved} of {} runs were saved (the others have no run id): {e}",

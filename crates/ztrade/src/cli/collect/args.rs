@@ -68,7 +68,7 @@ pub struct RunnerArgs {
     /// Runs in progress at once in this process.
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub concurrency: usize,
-    /// After each bars run, check this much history before its window against the NYSE
+    /// After each bars run, check this much history before its window against each symbol's
     /// calendar and backfill missing bars (0 turns the check off).
     #[arg(long, default_value = "1d", value_name = "DURATION", value_parser = parse_span)]
     pub gap_window: i64,

@@ -35,20 +35,7 @@ pub fn run(cmd: ActionsCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             }
             let mut store = g.open(Open::Migrated)?;
             let report = app::data::actions::store_actions(store.as_mut(), &req, &read)?;
-            if g.json {
-                return output::json(&report);
-            }
-            println!(
-                "{}: {} splits and {} dividends: {} inserted, {} updated, {} unchanged, {} skipped",
-                report.symbols.join(","),
-                report.splits,
-                report.dividends,
-                report.counts.inserted,
-                report.counts.updated,
-                report.counts.unchanged,
-                report.counts.skipped
-            );
-            Ok(())
+            output::reply(g.json, &report, render::text::actions_imported)
         }
     }
 }

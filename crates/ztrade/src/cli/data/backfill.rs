@@ -2,6 +2,9 @@
 //! idempotent (see `collector::backfill`). Run it again after any failure, `kill -9` included:
 //! it continues from the checkpoint; over a range already stored it does nothing.
 //!
+//! `--kind actions`: splits and dividends, fetched whole then stored at once
+//! (`collector::backfill::actions`).
+//!
 //! Keys: `APCA_API_KEY_ID`/`APCA_API_SECRET_KEY`, `POLYGON_API_KEY`, else the vault
 //! (`ztrade keys set`). Base URLs: `ZTRADE_ALPACA_DATA_URL`, `ZTRADE_POLYGON_URL`.
 
@@ -12,9 +15,8 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use collector::Provider;
-use collector::backfill::{
-    BackfillReport, BackfillSpec, ProgressEvent, SymbolReport, run_backfill,
-};
+use collector::backfill::actions::{ActionsSpec, run_actions_backfill};
+use collector::backfill::{BackfillReport, BackfillSpec, ProgressEvent, run_backfill};
 use collector::worker::Clients;
 use domain::{Symbol, Timeframe, UnixNanos};
 use serde::Serialize;
@@ -34,7 +36,9 @@ pub struct BackfillArgs {
     /// Comma-separated tickers.
     #[arg(long, value_delimiter = ',', required = true)]
     symbols: Vec<Symbol>,
-    /// What to fetch: bars, trades, quotes, news or an option chain snapshot.
+    /// What to fetch: bars, trades, quotes, news, an option chain snapshot, or actions (splits
+    /// and dividends into corporate_actions; other corporate-action kinds are counted, not
+    /// stored).
     #[arg(long, value_enum, default_value = "bars")]
     kind: KindArg,
     /// Bars only: 1m, 5m, 15m, 1h, 1d (or 1Min, … 1Day).
@@ -66,17 +70,20 @@ enum KindArg {
     Quotes,
     News,
     Options,
+    Actions,
 }
 
-impl From<KindArg> for DataKind {
-    fn from(k: KindArg) -> Self {
-        match k {
+impl KindArg {
+    /// `None` for actions, which are not a series.
+    fn data_kind(self) -> Option<DataKind> {
+        Some(match self {
             KindArg::Bars => DataKind::Bars,
             KindArg::Trades => DataKind::Trades,
             KindArg::Quotes => DataKind::Quotes,
             KindArg::News => DataKind::News,
             KindArg::Options => DataKind::Options,
-        }
+            KindArg::Actions => return None,
+        })
     }
 }
 
@@ -89,26 +96,20 @@ struct Summary<'a> {
 
 pub fn run(a: BackfillArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     let now = collector::runtime::Clock::System.now();
-    let kind = DataKind::from(a.kind);
+    let kind = a.kind.data_kind();
     let provider = Provider::from(a.provider);
     let start = match (&a.start, kind) {
         (Some(s), _) => parse_bound(s, Bound::Start)?,
-        (None, DataKind::Options) => now,
-        (None, _) => bail!("--start is required for {kind}"),
+        (None, Some(DataKind::Options)) => now,
+        (None, _) => bail!("--start is required (only an option chain snapshot goes without)"),
     };
     let end = match &a.end {
         Some(e) => parse_bound(e, Bound::End)?,
         None => now,
     };
-    if kind != DataKind::Options && start >= end {
+    if kind != Some(DataKind::Options) && start >= end {
         bail!("--start {start} is not before --end {end}");
     }
-    let mut spec = BackfillSpec::new(provider, a.symbols, kind, a.timeframe, start, end, now);
-    spec.chunk = a
-        .chunk_days
-        .map(|d| i64::from(d.max(1)) * domain::time::NANOS_PER_DAY);
-    spec.concurrency = a.concurrency.max(1);
-
     let url = g.db_url();
     let lookup = provider_lookup(
         g.open(Open::Migrated)?.as_mut(),
@@ -117,24 +118,33 @@ pub fn run(a: BackfillArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     )?;
     let clients = Clients::for_provider(provider, &lookup, a.requests_per_minute)?;
     drop(lookup);
-
-    let bar = Progress::new(&spec);
-    let started = Instant::now();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    let Some(kind) = kind else {
+        let spec = ActionsSpec::for_window(provider, a.symbols, start, end);
+        let report = runtime.block_on(run_actions_backfill(&spec, &url, &clients))?;
+        return output::reply(g.json, &report, |t, r| t.line(r.summary()));
+    };
+    let mut spec = BackfillSpec::new(provider, a.symbols, kind, a.timeframe, start, end, now);
+    spec.chunk = a
+        .chunk_days
+        .map(|d| i64::from(d.max(1)) * domain::time::NANOS_PER_DAY);
+    spec.concurrency = a.concurrency.max(1);
+
+    let bar = Progress::new(&spec);
+    let started = Instant::now();
     let report = runtime.block_on(run_backfill(&spec, &url, &clients, &|e| bar.update(e)))?;
     bar.finish();
     let elapsed = started.elapsed().as_secs_f64();
-    if g.json {
-        output::json(&Summary {
-            report: &report,
-            elapsed_seconds: elapsed,
-        })?;
-    } else {
-        print_report(&report, elapsed);
-    }
+    let summary = Summary {
+        report: &report,
+        elapsed_seconds: elapsed,
+    };
+    output::reply(g.json, &summary, |t, _| {
+        render::text::backfill(t, &report, elapsed)
+    })?;
     if report.failed > 0 {
         bail!(
             "{} of {} symbols stopped early (see above); run the same command again to resume",
@@ -181,73 +191,4 @@ impl Progress {
     fn finish(&self) {
         self.bar.finish_and_clear();
     }
-}
-
-fn notes(r: &SymbolReport) -> String {
-    let mut n = Vec::new();
-    if r.up_to_date {
-        n.push("up to date".to_string());
-    }
-    if r.resumed {
-        n.push("resumed".into());
-    }
-    for (count, what) in [
-        (r.crossed, "crossed quotes"),
-        (r.repeated, "repeated rows dropped"),
-        (r.trade_updates, "trade corrections skipped"),
-        (r.outside, "rows outside the request"),
-        (r.restarts, "chunks restarted"),
-    ] {
-        if count > 0 {
-            n.push(format!("{count} {what}"));
-        }
-    }
-    n.join(", ")
-}
-
-fn print_report(r: &BackfillReport, elapsed: f64) {
-    let rows = r.symbols.iter().map(|s| {
-        vec![
-            s.symbol.clone(),
-            s.rows.inserted.to_string(),
-            s.rows.updated.to_string(),
-            s.rows.unchanged.to_string(),
-            s.pages.to_string(),
-            if s.ok() {
-                notes(s)
-            } else {
-                "stopped early (below)".into()
-            },
-        ]
-    });
-    println!(
-        "{}",
-        output::table(
-            &[
-                "symbol",
-                "inserted",
-                "updated",
-                "unchanged",
-                "pages",
-                "notes"
-            ],
-            rows
-        )
-    );
-    for s in r.symbols.iter().filter(|s| !s.ok()) {
-        println!("{}: {}", s.symbol, s.errors.join("; "));
-    }
-    let offered = r.rows.inserted + r.rows.updated + r.rows.unchanged;
-    println!(
-        "{} {} from {}: {} inserted, {} updated, {} unchanged in {} pages, {:.1} s ({:.0} rows/s)",
-        r.kind,
-        r.timeframe.map(|t| t.to_string()).unwrap_or_default(),
-        r.provider,
-        r.rows.inserted,
-        r.rows.updated,
-        r.rows.unchanged,
-        r.pages,
-        elapsed,
-        offered as f64 / elapsed.max(1e-3)
-    );
 }

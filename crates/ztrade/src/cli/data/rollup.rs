@@ -19,8 +19,8 @@ pub struct RollupArgs {
     /// Comma-separated targets, each a longer multiple of --from or 1d (e.g. 5m,15m,1h,1d).
     #[arg(long, value_delimiter = ',', required = true)]
     to: Vec<Timeframe>,
-    /// Count pre- and after-hours bars too. By default only bars in the NYSE regular session
-    /// (09:30–16:00 New York, 13:00 on early closes) are rolled up.
+    /// Count pre- and after-hours bars too. By default only bars in the session of the
+    /// symbol's calendar are rolled up (NYSE: 09:30–16:00 New York, 13:00 on early closes).
     #[arg(long)]
     extended: bool,
     /// Recompute every bucket instead of only those touched since the last roll-up.
