@@ -93,7 +93,7 @@ fn yahoo_spy_invalid_rows_are_two_missing_sessions(db: &TestDb) {
         assert_eq!(r.series.len(), 1);
         let spy = &r.series[0];
         assert_eq!(
-            (spy.expected, spy.filled, spy.rows),
+            (spy.check.expected, spy.check.filled, spy.check.rows),
             (Some(2519), Some(2517), 2517)
         );
         let gaps = of_kind(&r, Kind::Gap);
@@ -293,7 +293,7 @@ fn since_reports_from_a_date_and_keeps_what_came_before(db: &TestDb) {
                 end: None,
             })
             .count();
-        assert_eq!(r.series[0].rows, stored_since as u64);
+        assert_eq!(r.series[0].check.rows, stored_since as u64);
         // What the first check found before 2010 is still stored, with its own time; what
         // reaches past it (the coverage of the whole series) was replaced.
         assert!(
@@ -311,13 +311,7 @@ fn since_reports_from_a_date_and_keeps_what_came_before(db: &TestDb) {
 }
 
 fn side(p: &str) -> Ohlc {
-    let p = Price::lit(p);
-    Ohlc {
-        open: p,
-        high: p,
-        low: p,
-        close: p,
-    }
+    Ohlc::flat(Price::lit(p))
 }
 
 fn crossed_quotes_on_bars_and_on_the_nbbo(db: &TestDb) {
@@ -368,7 +362,7 @@ fn crossed_quotes_on_bars_and_on_the_nbbo(db: &TestDb) {
                     .iter()
                     .map(|f| f.kind)
                     .filter(|k| *k != Kind::Coverage);
-                (x.series.kind, k.collect())
+                (x.check.series.kind, k.collect())
             })
             .collect();
         assert_eq!(
@@ -387,7 +381,7 @@ fn crossed_quotes_on_bars_and_on_the_nbbo(db: &TestDb) {
         // Q's bid 10.03 over P's ask 10.02 at 3 ms, over 10.01 at 4 ms.
         assert_eq!((nbbo.start, nbbo.end), (seq[3].tick.ts, seq[4].tick.ts));
         assert_eq!(nbbo.observed.get("ask"), Some("10.01"));
-        assert_eq!(r.series[1].rows, 5);
+        assert_eq!(r.series[1].check.rows, 5);
     });
 }
 
@@ -414,7 +408,10 @@ fn each_series_is_measured_on_its_symbols_calendar(db: &TestDb) {
         s.set_symbol_calendar(&eur, domain::calendar::Calendar::None)
             .unwrap();
         let r = run(s, &req(Some("EURUSD"), None, None));
-        assert_eq!((r.series[0].coverage, r.series[0].expected), (None, None));
+        assert_eq!(
+            (r.series[0].coverage, r.series[0].check.expected),
+            (None, None)
+        );
         assert_eq!(of_kind(&r, Kind::Coverage), []);
     });
 }

@@ -16,6 +16,16 @@ pub struct Ohlc {
 }
 
 impl Ohlc {
+    /// One price all period long: open, high, low and close alike.
+    pub fn flat(p: Price) -> Self {
+        Self {
+            open: p,
+            high: p,
+            low: p,
+            close: p,
+        }
+    }
+
     /// `side` is `bid` or `ask`; errors name e.g. `bid_low`.
     pub fn validate(&self, side: &'static str) -> Result<(), DomainError> {
         let name = |f: &str| -> &'static str {

@@ -51,7 +51,7 @@ pub use collection::*;
 pub use error::StoreError;
 pub use keys::{ApiKeyRow, KeyAuditRow, VaultHeaderRow};
 pub use quality::{
-    FindingFilter, QualitySummary, SeriesCheck, SeriesKey, SeriesKind, StoredFinding,
+    FindingFilter, QualityCheck, QualitySummary, SeriesCheck, SeriesKey, SeriesKind, StoredFinding,
 };
 pub use retry::BusyRetry;
 pub use roles::{

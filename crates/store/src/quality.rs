@@ -68,9 +68,10 @@ impl SeriesKey {
     }
 }
 
-/// One series' check, as stored: it replaces the series' findings ending at or after `from`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SeriesCheck {
+/// What one check of a series looked at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QualityCheck {
+    #[serde(flatten)]
     pub series: SeriesKey,
     /// The application's clock when the check ran.
     pub checked_at: UnixNanos,
@@ -81,6 +82,24 @@ pub struct SeriesCheck {
     /// Expected-bar slots in the range and those holding a bar (bar series with a grid).
     pub expected: Option<u64>,
     pub filled: Option<u64>,
+}
+
+impl QualityCheck {
+    /// `filled / expected` in percent; `None` without a grid or with nothing expected.
+    pub fn coverage(&self) -> Option<f64> {
+        self.expected
+            .zip(self.filled)
+            .filter(|(e, _)| *e > 0)
+            .map(|(e, f)| 100.0 * f as f64 / e as f64)
+    }
+}
+
+/// One series' check with its findings, as stored: it replaces the series' findings ending at
+/// or after `check.from`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeriesCheck {
+    #[serde(flatten)]
+    pub check: QualityCheck,
     pub findings: Vec<Finding>,
 }
 
@@ -88,12 +107,8 @@ pub struct SeriesCheck {
 /// earlier checks before its `from` included).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QualitySummary {
-    pub series: SeriesKey,
-    pub checked_at: UnixNanos,
-    pub from: Option<UnixNanos>,
-    pub rows: u64,
-    pub expected: Option<u64>,
-    pub filled: Option<u64>,
+    #[serde(flatten)]
+    pub check: QualityCheck,
     pub counts: Counts,
 }
 
@@ -159,12 +174,14 @@ pub(crate) fn summary(r: &impl Columns) -> Result<QualitySummary, StoreError> {
     let n =
         |i: usize| -> Result<u64, StoreError> { Ok(count(Some(r.int(i)?), CHECKS)?.unwrap_or(0)) };
     Ok(QualitySummary {
-        series: key(r, CHECKS)?,
-        checked_at: r.nanos(3)?,
-        from: r.opt_nanos(4)?,
-        rows: n(5)?,
-        expected: count(r.opt_int(6)?, CHECKS)?,
-        filled: count(r.opt_int(7)?, CHECKS)?,
+        check: QualityCheck {
+            series: key(r, CHECKS)?,
+            checked_at: r.nanos(3)?,
+            from: r.opt_nanos(4)?,
+            rows: n(5)?,
+            expected: count(r.opt_int(6)?, CHECKS)?,
+            filled: count(r.opt_int(7)?, CHECKS)?,
+        },
         counts: Counts {
             error: n(8)?,
             warn: n(9)?,

@@ -8,7 +8,7 @@ mod common;
 use common::{TestDb, bars, ts};
 use domain::quality::{Counts, Finding, Kind, Severity};
 use domain::{Symbol, Timeframe, UnixNanos};
-use store::{FindingFilter, SeriesCheck, SeriesKey, SeriesKind};
+use store::{FindingFilter, QualityCheck, SeriesCheck, SeriesKey, SeriesKind};
 use testkit::conformance;
 
 conformance!(
@@ -38,12 +38,14 @@ fn finding(kind: Kind, severity: Severity, minute: i64) -> Finding {
 
 fn check(series: SeriesKey, at: i64, from: Option<i64>, findings: Vec<Finding>) -> SeriesCheck {
     SeriesCheck {
-        series,
-        checked_at: UnixNanos::new(at),
-        from: from.map(ts),
-        rows: 100,
-        expected: Some(90),
-        filled: Some(88),
+        check: QualityCheck {
+            series,
+            checked_at: UnixNanos::new(at),
+            from: from.map(ts),
+            rows: 100,
+            expected: Some(90),
+            filled: Some(88),
+        },
         findings,
     }
 }
@@ -99,7 +101,11 @@ fn a_check_replaces_findings_from_where_it_looked(db: &TestDb) {
         let sum = s.quality_summaries().unwrap();
         assert_eq!(sum.len(), 1);
         assert_eq!(
-            (sum[0].checked_at.as_i64(), sum[0].from, sum[0].rows),
+            (
+                sum[0].check.checked_at.as_i64(),
+                sum[0].check.from,
+                sum[0].check.rows
+            ),
             (2000, Some(ts(4)), 100)
         );
         assert_eq!(
@@ -110,7 +116,10 @@ fn a_check_replaces_findings_from_where_it_looked(db: &TestDb) {
                 info: 1
             }
         );
-        assert_eq!((sum[0].expected, sum[0].filled), (Some(90), Some(88)));
+        assert_eq!(
+            (sum[0].check.expected, sum[0].check.filled),
+            (Some(90), Some(88))
+        );
         // A whole-series check with nothing to say clears it.
         s.save_quality(&[check(spy.clone(), 3000, None, vec![])])
             .unwrap();
@@ -160,7 +169,7 @@ fn findings_read_back_exactly_and_filtered(db: &TestDb) {
             .quality_summaries()
             .unwrap()
             .iter()
-            .map(|q| q.series.symbol.to_string())
+            .map(|q| q.check.series.symbol.to_string())
             .collect();
         assert_eq!(names, ["AAPL", "GOOG"]);
     });
@@ -200,7 +209,7 @@ fn ticks_and_quote_bars_are_their_own_series(db: &TestDb) {
         let sum = s.quality_summaries().unwrap();
         let kinds: Vec<(SeriesKind, Option<Timeframe>)> = sum
             .iter()
-            .map(|x| (x.series.kind, x.series.timeframe))
+            .map(|x| (x.check.series.kind, x.check.series.timeframe))
             .collect();
         assert_eq!(
             kinds,

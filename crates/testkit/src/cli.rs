@@ -94,6 +94,20 @@ impl Cli {
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
     }
 
+    /// Starts `ARGS…` with its output discarded and `kill -9`s it after `delay`; returns whether
+    /// it had already finished successfully.
+    pub fn kill_after(&self, args: &[&str], delay: Duration) -> bool {
+        let mut child = self
+            .cmd(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("run {}: {e}", self.bin.display()));
+        std::thread::sleep(delay);
+        let _ = child.kill(); // SIGKILL
+        child.wait().unwrap().success()
+    }
+
     /// Writes `yaml` to `agents/ID.yaml` in the temp folder (the binary's default agents dir).
     pub fn agent(&self, id: &str, yaml: &str) {
         let dir = self.db.path("agents");

@@ -6,6 +6,7 @@
 mod common;
 
 use common::BIN;
+use common::daily::import_daily_with;
 use testkit::{Cli, shared_data};
 
 testkit::both_backends!(
@@ -15,16 +16,7 @@ testkit::both_backends!(
 
 fn import(db: &Cli, sym: &str, rel: &str) {
     let file = shared_data().join(rel);
-    db.ok(&[
-        "data",
-        "import",
-        file.to_str().unwrap(),
-        "--symbol",
-        sym,
-        "--timeframe",
-        "1d",
-        "--skip-invalid",
-    ]);
+    import_daily_with(db, file.to_str().unwrap(), sym, &["--skip-invalid"]);
 }
 
 fn validate_reports_and_fails_on(backend: &str) {
@@ -143,15 +135,10 @@ fn killed_validate_leaves_before_or_complete(backend: &str) {
     );
     let mut seen_before = false;
     for delay_ms in [100u64, 400, 900, 1600] {
-        let mut child = db
-            .cmd(&["data", "validate"])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
-        let _ = child.kill(); // SIGKILL
-        child.wait().unwrap();
+        db.kill_after(
+            &["data", "validate"],
+            std::time::Duration::from_millis(delay_ms),
+        );
         let now = stored(&db);
         if now == before {
             seen_before = true;

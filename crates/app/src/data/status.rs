@@ -53,15 +53,11 @@ pub struct QualityCell {
 impl QualityCell {
     pub fn of(q: &QualitySummary) -> Self {
         Self {
-            checked_at: q.checked_at.to_rfc3339(),
+            checked_at: q.check.checked_at.to_rfc3339(),
             errors: q.counts.error,
             warnings: q.counts.warn,
             infos: q.counts.info,
-            coverage: q
-                .expected
-                .zip(q.filled)
-                .filter(|(e, _)| *e > 0)
-                .map(|(e, f)| 100.0 * f as f64 / e as f64),
+            coverage: q.check.coverage(),
         }
     }
 }
@@ -87,9 +83,8 @@ pub fn status_of(
         checks
             .iter()
             .find(|q| {
-                q.series.kind == kind
-                    && q.series.symbol == s.symbol
-                    && q.series.timeframe == Some(s.timeframe)
+                let k = &q.check.series;
+                k.kind == kind && k.symbol == s.symbol && k.timeframe == Some(s.timeframe)
             })
             .map(QualityCell::of)
     };

@@ -269,13 +269,7 @@ fn a_session_with_missing_minutes_is_partial() {
 }
 
 fn side(p: &str) -> Ohlc {
-    let p = Price::lit(p);
-    Ohlc {
-        open: p,
-        high: p,
-        low: p,
-        close: p,
-    }
+    Ohlc::flat(Price::lit(p))
 }
 
 #[test]

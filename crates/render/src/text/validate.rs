@@ -9,6 +9,7 @@ use crate::{Text, table};
 pub fn validate(t: &mut Text, r: &ValidateReport) {
     for s in &r.series {
         let tf = s
+            .check
             .series
             .timeframe
             .map(|t| format!(" {t}"))
@@ -19,7 +20,12 @@ pub fn validate(t: &mut Text, r: &ValidateReport) {
             .unwrap_or_default();
         t.line(format!(
             "{}{tf} {}: {} rows{coverage}; {} errors, {} warnings, {} info",
-            s.series.symbol, s.series.kind, s.rows, s.counts.error, s.counts.warn, s.counts.info
+            s.check.series.symbol,
+            s.check.series.kind,
+            s.check.rows,
+            s.counts.error,
+            s.counts.warn,
+            s.counts.info
         ));
         let shown: Vec<_> = s
             .findings
@@ -29,7 +35,11 @@ pub fn validate(t: &mut Text, r: &ValidateReport) {
         if shown.is_empty() {
             continue;
         }
-        let daily = s.series.timeframe.is_some_and(|t| t.is_daily_or_longer());
+        let daily = s
+            .check
+            .series
+            .timeframe
+            .is_some_and(|t| t.is_daily_or_longer());
         let at = |u: domain::UnixNanos| {
             if daily {
                 u.utc_date().to_string()

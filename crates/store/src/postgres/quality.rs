@@ -15,7 +15,7 @@ fn opt_i64(v: Option<u64>, field: &str) -> Result<Option<i64>, StoreError> {
 
 fn save(client: &mut Client, checks: &[SeriesCheck]) -> Result<(), StoreError> {
     let mut tx = client.transaction()?;
-    for c in checks {
+    for SeriesCheck { check: c, findings } in checks {
         let kind = c.series.kind.as_str();
         let sid = intern(&mut tx, &c.series.symbol)?;
         let tf = c.series.tf_column();
@@ -26,7 +26,7 @@ fn save(client: &mut Client, checks: &[SeriesCheck]) -> Result<(), StoreError> {
              WHERE series_kind = $1 AND symbol_id = $2 AND timeframe = $3 AND end_ts >= $4",
             &[&kind, &sid, &tf, &from.unwrap_or(i64::MIN)],
         )?;
-        let f = &c.findings;
+        let f = findings;
         let kinds: Vec<&str> = f.iter().map(|x| x.kind.as_str()).collect();
         let sev: Vec<&str> = f.iter().map(|x| x.severity.as_str()).collect();
         let starts: Vec<i64> = f.iter().map(|x| x.start.as_i64()).collect();

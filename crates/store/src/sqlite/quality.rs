@@ -32,14 +32,14 @@ fn save(conn: &mut Connection, checks: &[SeriesCheck]) -> Result<(), StoreError>
                  checked_at = excluded.checked_at, from_ts = excluded.from_ts,
                  rows = excluded.rows, expected = excluded.expected, filled = excluded.filled",
         )?;
-        for c in checks {
+        for SeriesCheck { check: c, findings } in checks {
             let kind = c.series.kind.as_str();
             let sid = intern(&tx, &c.series.symbol)?;
             let tf = c.series.tf_column();
             let at = c.checked_at.as_i64();
             let from = c.from.map(|t| t.as_i64());
             delete.execute(params![kind, sid, tf, from.unwrap_or(i64::MIN)])?;
-            for f in &c.findings {
+            for f in findings {
                 insert.execute(params![
                     kind,
                     sid,

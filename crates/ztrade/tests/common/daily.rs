@@ -4,7 +4,12 @@ use testkit::Cli;
 
 /// `data import FILE --symbol SYMBOL --timeframe 1d`, which must succeed.
 pub fn import_daily(db: &Cli, file: &str, symbol: &str) {
-    db.ok(&[
+    import_daily_with(db, file, symbol, &[]);
+}
+
+/// [`import_daily`] with `extra` arguments (`--skip-invalid`, …).
+pub fn import_daily_with(db: &Cli, file: &str, symbol: &str, extra: &[&str]) {
+    let mut args = vec![
         "data",
         "import",
         file,
@@ -12,7 +17,9 @@ pub fn import_daily(db: &Cli, file: &str, symbol: &str) {
         symbol,
         "--timeframe",
         "1d",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    db.ok(&args);
 }
 
 /// `symbol`'s daily bars as CSV, exported to stdout with `extra` arguments (`--adjust`, …).

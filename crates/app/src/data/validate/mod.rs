@@ -25,8 +25,8 @@ use domain::quality::{Config, Counts, Finding, Severity};
 use domain::{Symbol, Timeframe, UnixNanos};
 use serde::Serialize;
 use store::{
-    ActionStore, BarStore, CollectionStore, DataKind, QualityStore, SeriesCheck, SeriesKey,
-    SeriesKind, TickStore,
+    ActionStore, BarStore, CollectionStore, DataKind, QualityCheck, QualityStore, SeriesCheck,
+    SeriesKey, SeriesKind, TickStore,
 };
 
 use crate::AppError;
@@ -45,16 +45,11 @@ pub struct ValidateRequest {
     pub config: Config,
 }
 
-/// One checked series.
+/// One checked series: what it looked at, its findings, their coverage and counts.
 #[derive(Debug, Clone, Serialize)]
 pub struct SeriesReport {
     #[serde(flatten)]
-    pub series: SeriesKey,
-    /// Rows checked (from `since` on).
-    pub rows: u64,
-    /// Expected-bar slots in the range and those holding a bar (bar series with a grid).
-    pub expected: Option<u64>,
-    pub filled: Option<u64>,
+    pub check: QualityCheck,
     /// `filled / expected` in percent.
     pub coverage: Option<f64>,
     pub counts: Counts,
@@ -141,43 +136,29 @@ pub fn validate<S: ValidateStore + ?Sized>(
     if keys.is_empty() {
         return Err(AppError::NoData(nothing_stored(req)));
     }
-    let mut reports = Vec::with_capacity(keys.len());
     let mut checks = Vec::with_capacity(keys.len());
     let mut spans = spans.into_iter();
     for (key, calendar) in keys {
-        let checked = match key.kind {
-            SeriesKind::Bars => series::bars(store, &key, calendar, req)?,
-            SeriesKind::QuoteBars => series::quote_bars(store, &key, calendar, req)?,
+        checks.push(match key.kind {
+            SeriesKind::Bars | SeriesKind::QuoteBars => {
+                series::bar_series(store, &key, calendar, req)?
+            }
             SeriesKind::Trades | SeriesKind::Quotes => {
                 let span = spans.next().unwrap_or((UnixNanos::MIN, UnixNanos::MIN));
                 series::ticks(store, &key, span, req)?
             }
-        };
-        let counts = Counts::of(&checked.findings);
-        reports.push(SeriesReport {
-            series: key.clone(),
-            rows: checked.rows,
-            expected: checked.expected,
-            filled: checked.filled,
-            coverage: checked
-                .expected
-                .zip(checked.filled)
-                .filter(|(e, _)| *e > 0)
-                .map(|(e, f)| 100.0 * f as f64 / e as f64),
-            counts,
-            findings: checked.findings.clone(),
-        });
-        checks.push(SeriesCheck {
-            series: key,
-            checked_at: req.checked_at,
-            from: checked.from,
-            rows: checked.rows,
-            expected: checked.expected,
-            filled: checked.filled,
-            findings: checked.findings,
         });
     }
     store.save_quality(&checks)?;
+    let reports: Vec<SeriesReport> = checks
+        .into_iter()
+        .map(|SeriesCheck { check, findings }| SeriesReport {
+            coverage: check.coverage(),
+            counts: Counts::of(&findings),
+            check,
+            findings,
+        })
+        .collect();
     let mut counts = Counts::default();
     for r in &reports {
         counts.error += r.counts.error;

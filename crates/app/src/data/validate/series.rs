@@ -4,14 +4,15 @@
 
 use chrono::NaiveDate;
 use domain::calendar::Calendar;
+use domain::grid::BarGrid;
 use domain::grid::days::{DaySummary, date_bounds};
+use domain::quality::BarChecker;
 use domain::quality::coverage::coverage;
 use domain::quality::quotes::{NbboChecker, QuoteBarChecker};
 use domain::quality::ticks::TradeChecker;
-use domain::quality::{BarChecker, Finding};
 use domain::time::NANOS_PER_DAY;
 use domain::{Timeframe, UnixNanos};
-use store::{BarQuery, SeriesKey, SeriesKind};
+use store::{BarQuery, QualityCheck, SeriesCheck, SeriesKey, SeriesKind, StoreError};
 
 use super::{ValidateRequest, ValidateStore, grid_for};
 use crate::AppError;
@@ -20,16 +21,6 @@ use crate::AppError;
 const PAGE: usize = 50_000;
 /// Bars read before `since` as context: the outlier checks' window and more.
 const CONTEXT_ROWS: u64 = 256;
-
-/// What one series' check found.
-pub(super) struct Checked {
-    pub rows: u64,
-    /// The first instant reported on; `None`: the whole series.
-    pub from: Option<UnixNanos>,
-    pub expected: Option<u64>,
-    pub filled: Option<u64>,
-    pub findings: Vec<Finding>,
-}
 
 fn timeframe(key: &SeriesKey) -> Result<Timeframe, AppError> {
     key.timeframe.ok_or_else(|| {
@@ -62,100 +53,113 @@ fn start(
     )
 }
 
-/// Coverage and every bar check of a bar series.
-pub(super) fn bars<S: ValidateStore + ?Sized>(
+/// A series' check, nothing read or found yet, from `from`.
+fn empty(key: &SeriesKey, from: Option<UnixNanos>, req: &ValidateRequest) -> SeriesCheck {
+    SeriesCheck {
+        check: QualityCheck {
+            series: key.clone(),
+            checked_at: req.checked_at,
+            from,
+            rows: 0,
+            expected: None,
+            filled: None,
+        },
+        findings: Vec::new(),
+    }
+}
+
+/// The coverage of a series from its whole day index (`days`), counted from `since`: the start
+/// of a bar or quote-bar series' check.
+fn covered(
+    key: &SeriesKey,
+    tf: Timeframe,
+    grid: Option<&BarGrid>,
+    days: &[DaySummary],
+    req: &ValidateRequest,
+) -> Result<SeriesCheck, AppError> {
+    let mut out = empty(key, start(tf, days, req.since).0, req);
+    if let Some(g) = grid {
+        let c = coverage(g, days, req.since).map_err(|e| {
+            AppError::Stored(format!("{} {tf}: stored {}: {e}", key.symbol, key.kind))
+        })?;
+        out.check.expected = Some(c.expected);
+        out.check.filled = Some(c.filled);
+        out.findings = c.findings;
+    }
+    Ok(out)
+}
+
+/// Every page of a series from `q`: `read(q, after, limit)` is the store's keyset page.
+fn pages<R>(
+    q: &BarQuery,
+    read: impl Fn(&BarQuery, Option<UnixNanos>, usize) -> Result<Vec<R>, StoreError>,
+    stamp: impl Fn(&R) -> UnixNanos,
+    mut push: impl FnMut(&[R]),
+) -> Result<(), AppError> {
+    let mut after = None;
+    loop {
+        let page = read(q, after, PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = Some(stamp(last));
+        push(&page);
+        if page.len() < PAGE {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// The series of `key` from `start` on.
+fn query(key: &SeriesKey, tf: Timeframe, start: Option<UnixNanos>) -> BarQuery {
+    BarQuery {
+        symbol: key.symbol.clone(),
+        timeframe: tf,
+        start,
+        end: None,
+    }
+}
+
+/// `out` with `more` findings, all in time order.
+fn with(mut out: SeriesCheck, more: Vec<domain::quality::Finding>) -> SeriesCheck {
+    out.findings.extend(more);
+    out.findings.sort_by_key(|f| (f.start, f.kind));
+    out
+}
+
+/// A bar or quote-bar series: its coverage, then every bar check (bars) or crossed and locked
+/// quotes (quote bars).
+pub(super) fn bar_series<S: ValidateStore + ?Sized>(
     store: &S,
     key: &SeriesKey,
     calendar: Calendar,
     req: &ValidateRequest,
-) -> Result<Checked, AppError> {
+) -> Result<SeriesCheck, AppError> {
     let tf = timeframe(key)?;
-    let days = store.bar_days(&key.symbol, tf, None, None)?;
-    let grid = grid_for(calendar, tf);
-    let (from, read_from) = start(tf, &days, req.since);
-    let mut out = Checked {
-        rows: 0,
-        from,
-        expected: None,
-        filled: None,
-        findings: Vec::new(),
+    let quotes = key.kind == SeriesKind::QuoteBars;
+    let days = if quotes {
+        store.quote_bar_days(&key.symbol, tf, None, None)?
+    } else {
+        store.bar_days(&key.symbol, tf, None, None)?
     };
-    if let Some(g) = &grid {
-        let c = coverage(g, &days, req.since)
-            .map_err(|e| AppError::Stored(format!("{} {tf}: stored bars: {e}", key.symbol)))?;
-        (out.expected, out.filled, out.findings) = (Some(c.expected), Some(c.filled), c.findings);
+    let grid = grid_for(calendar, tf);
+    let mut out = covered(key, tf, grid.as_ref(), &days, req)?;
+    if quotes {
+        let mut checker = QuoteBarChecker::new(tf);
+        let read = |q: &BarQuery, after, n| store.quote_bar_page(q, after, n);
+        let q = query(key, tf, out.check.from);
+        pages(&q, read, |b| b.ts, |p| checker.push(p))?;
+        out.check.rows = checker.bars();
+        return Ok(with(out, checker.finish()));
     }
     let actions = store.actions(&key.symbol)?;
     let mut checker = BarChecker::new(tf, grid, req.config)
         .with_actions(&actions)
-        .report_from(from.unwrap_or(UnixNanos::MIN));
-    let q = BarQuery {
-        symbol: key.symbol.clone(),
-        timeframe: tf,
-        start: read_from,
-        end: None,
-    };
-    let mut after = None;
-    loop {
-        let page = store.bar_page(&q, after, PAGE)?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.ts);
-        checker.push(&page);
-        if page.len() < PAGE {
-            break;
-        }
-    }
-    out.rows = checker.bars();
-    out.findings.extend(checker.finish());
-    out.findings.sort_by_key(|f| (f.start, f.kind));
-    Ok(out)
-}
-
-/// Coverage and crossed or locked quotes of a quote-bar series.
-pub(super) fn quote_bars<S: ValidateStore + ?Sized>(
-    store: &S,
-    key: &SeriesKey,
-    calendar: Calendar,
-    req: &ValidateRequest,
-) -> Result<Checked, AppError> {
-    let tf = timeframe(key)?;
-    let days = store.quote_bar_days(&key.symbol, tf, None, None)?;
-    let grid = grid_for(calendar, tf);
-    let (from, _) = start(tf, &days, req.since);
-    let mut out = Checked {
-        rows: 0,
-        from,
-        expected: None,
-        filled: None,
-        findings: Vec::new(),
-    };
-    if let Some(g) = &grid {
-        let c = coverage(g, &days, req.since).map_err(|e| {
-            AppError::Stored(format!("{} {tf}: stored quote bars: {e}", key.symbol))
-        })?;
-        (out.expected, out.filled, out.findings) = (Some(c.expected), Some(c.filled), c.findings);
-    }
-    let mut checker = QuoteBarChecker::new(tf);
-    let q = BarQuery {
-        symbol: key.symbol.clone(),
-        timeframe: tf,
-        start: from,
-        end: None,
-    };
-    let mut after = None;
-    loop {
-        let page = store.quote_bar_page(&q, after, PAGE)?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.ts);
-        checker.push(&page);
-        if page.len() < PAGE {
-            break;
-        }
-    }
-    out.rows = checker.bars();
-    out.findings.extend(checker.finish());
-    out.findings.sort_by_key(|f| (f.start, f.kind));
-    Ok(out)
+        .report_from(out.check.from.unwrap_or(UnixNanos::MIN));
+    let q = query(key, tf, start(tf, &days, req.since).1);
+    let read = |q: &BarQuery, after, n| store.bar_page(q, after, n);
+    pages(&q, read, |b| b.ts, |p| checker.push(p))?;
+    out.check.rows = checker.bars();
+    Ok(with(out, checker.finish()))
 }
 
 /// A symbol's trades (prices far from their neighbours) or quotes (the NBBO crossed or
@@ -165,7 +169,7 @@ pub(super) fn ticks<S: ValidateStore + ?Sized>(
     key: &SeriesKey,
     (first, last): (UnixNanos, UnixNanos),
     req: &ValidateRequest,
-) -> Result<Checked, AppError> {
+) -> Result<SeriesCheck, AppError> {
     // Ticks are dated like intraday bars: by their New York date.
     let from = req
         .since
@@ -195,15 +199,10 @@ pub(super) fn ticks<S: ValidateStore + ?Sized>(
         }
         t = end;
     }
-    let (rows, findings) = match key.kind {
+    let mut out = empty(key, from, req);
+    (out.check.rows, out.findings) = match key.kind {
         SeriesKind::Trades => (trades.ticks(), trades.finish()),
         _ => (nbbo.ticks(), nbbo.finish()),
     };
-    Ok(Checked {
-        rows,
-        from,
-        expected: None,
-        filled: None,
-        findings,
-    })
+    Ok(out)
 }
