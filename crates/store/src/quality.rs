@@ -85,12 +85,13 @@ pub struct QualityCheck {
 }
 
 impl QualityCheck {
-    /// `filled / expected` in percent; `None` without a grid or with nothing expected.
+    /// `filled / expected` in percent, to 4 decimals (so that it reads back from JSON as
+    /// written); `None` without a grid or with nothing expected.
     pub fn coverage(&self) -> Option<f64> {
         self.expected
             .zip(self.filled)
             .filter(|(e, _)| *e > 0)
-            .map(|(e, f)| 100.0 * f as f64 / e as f64)
+            .map(|(e, f)| (1e6 * f as f64 / e as f64).round() / 1e4)
     }
 }
 

@@ -19,11 +19,12 @@ use domain::time::NEW_YORK;
 use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
 use maud::{Markup, html};
 use serde::{Deserialize, Serialize};
-use store::{BarQuery, BarStore, SeriesStatus, Store};
+use store::{BarQuery, BarStore, QualityStore, SeriesStatus, Store};
 
 use crate::coverage::{self, Day, DayState};
 use crate::error::{ApiError, WebError};
 use crate::page::{Nav, page, segment};
+use crate::quality::{self, SeriesQuality};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -52,6 +53,9 @@ pub struct SeriesCoverage {
     /// The year whose days are listed; `None` when all are (`?year=all`).
     pub year: Option<i32>,
     pub days: Vec<Day>,
+    /// The last `data validate`'s warnings and errors (its summary is `quality` in the row).
+    #[serde(flatten)]
+    pub quality: SeriesQuality,
 }
 
 /// One year of a series: the sum of its days.
@@ -91,7 +95,10 @@ fn year_choice(q: &DataQuery) -> Result<YearChoice, WebError> {
 }
 
 /// Every stored bar and quote-bar series (or those `q` names) with its days.
-pub fn coverage_of(store: &dyn BarStore, q: &DataQuery) -> Result<Vec<SeriesCoverage>, WebError> {
+pub fn coverage_of(
+    store: &(impl BarStore + QualityStore + ?Sized),
+    q: &DataQuery,
+) -> Result<Vec<SeriesCoverage>, WebError> {
     let choice = year_choice(q)?;
     let want = |v: &Option<String>, s: &str| {
         v.as_deref()
@@ -101,14 +108,19 @@ pub fn coverage_of(store: &dyn BarStore, q: &DataQuery) -> Result<Vec<SeriesCove
     let wanted = |s: &SeriesStatus| {
         want(&q.symbol, s.symbol.as_str()) && want(&q.timeframe, &s.timeframe.to_string())
     };
+    let checks = quality::summaries(store)?;
     let mut out = Vec::new();
     for s in store.series()?.into_iter().filter(|s| wanted(s)) {
         let index = store.bar_days(&s.symbol, s.timeframe, None, None)?;
-        out.push(series_coverage("bars", &s, &index, choice)?);
+        let mut c = series_coverage("bars", &s, &index, choice)?;
+        (c.series.quality, c.quality) = quality::of_series(store, &checks, &s, false)?;
+        out.push(c);
     }
     for s in store.quote_series()?.into_iter().filter(|s| wanted(s)) {
         let index = store.quote_bar_days(&s.symbol, s.timeframe, None, None)?;
-        out.push(series_coverage("quotes", &s, &index, choice)?);
+        let mut c = series_coverage("quotes", &s, &index, choice)?;
+        (c.series.quality, c.quality) = quality::of_series(store, &checks, &s, true)?;
+        out.push(c);
     }
     Ok(out)
 }
@@ -158,6 +170,7 @@ fn series_coverage(
         years,
         year,
         days,
+        quality: SeriesQuality::default(),
     })
 }
 
@@ -191,6 +204,7 @@ async fn data_page(
                     None => "no expected-bar grid for this timeframe",
                 }
             }
+            (quality::section(c.series.quality.as_ref(), &c.quality, Timeframe::parse(&c.series.timeframe).is_ok_and(|t| t.is_daily_or_longer())))
             (year_strip(c))
             (calendar(&format!("/data/{}{}/{}", if c.series.kind == "quotes" { "quotes/" } else { "" }, segment(&c.series.symbol), c.series.timeframe), &c.days))
         }

@@ -12,7 +12,8 @@
 //! - [`error`]: [`WebError`] and [`error::ApiError`], each mapped to its status.
 //! - Routes, each a page and its JSON under `/api`: [`runs`] (`/`, `/runs`), [`run`]
 //!   (`/runs/{id}`, `/compare`), [`sweeps`] (`/sweeps/{id}`), [`data`] (`/data`, one day of a
-//!   series) with [`coverage`] (sessions on the expected-bar grid), [`collection`].
+//!   series) with [`coverage`] (sessions on the expected-bar grid) and [`quality`] (the last
+//!   `data validate`'s findings), [`collection`].
 //! - [`serve`]: binds and serves until Ctrl-C.
 
 pub mod auth;
@@ -22,6 +23,7 @@ pub mod coverage;
 pub mod data;
 pub mod error;
 pub mod page;
+pub mod quality;
 pub mod router;
 pub mod run;
 pub mod runs;

@@ -1,6 +1,7 @@
 //! The dashboard in headless Chromium (issue 10), served on 127.0.0.1 by `web::app` over the
 //! test store: every page loads without a console error and asks nothing of another host, a
-//! click on a run in the list opens its page with its charts, and with a token set a request
+//! click on a run in the list opens its page with its charts, `/data` shows each series' last
+//! quality check with its warnings, and with a token set a request
 //! without it gets the token page, `?token=` lets the browser in. Screenshots go to
 //! target/screenshots/dashboard-*.png.
 
@@ -76,6 +77,12 @@ async fn every_page_loads_clean_and_a_run_opens_from_the_list() {
     b.screenshot("dashboard-collection").await;
     b.open(&format!("{base}/data")).await;
     b.screenshot("dashboard-data").await;
+    // The last `data validate` is shown with each series: SPY 5m's missing session, a gap.
+    let gaps = b
+        .eval("[...document.querySelectorAll('table.findings tr.warn')].map(r => r.cells[1].innerText)")
+        .await;
+    assert_eq!(gaps, json!(["gap"]));
+    assert!(b.text("p.quality").await.contains("0 errors, 1 warning, "));
     // A day in the calendar opens that day's bars.
     let day = b
         .eval("document.querySelector('a[href^=\"/data/\"]').getAttribute('href')")

@@ -319,7 +319,35 @@ async fn the_data_calendar_marks_complete_partial_and_missing_sessions() {
     for (k, v) in row.as_object().unwrap() {
         assert_eq!(&quotes[k], v, "{k}: as `data status --json`");
     }
+    // The last `data validate`: the missing session is a gap, listed with the series; the
+    // partial one is info, counted but not listed.
+    let gaps: Vec<&serde_json::Value> = series["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "gap")
+        .collect();
+    assert_eq!(gaps.len(), 1, "{}", series["findings"]);
+    assert_eq!(gaps[0]["observed"]["first_session"], MISSING_DAY);
+    assert!(
+        series["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["severity"] != "info")
+    );
+    assert_eq!(series["quality"]["checked_at"], "2024-04-30T15:30:00Z");
+    assert!(
+        series["quality"]["infos"].as_u64().unwrap() >= 2,
+        "{}",
+        series["quality"]
+    );
     let page = get("/data").await;
+    assert!(page.body.contains("quality, checked 2024-04-30T15:30:00Z"));
+    assert!(
+        page.body
+            .contains(&format!("the session of {MISSING_DAY} has no bar"))
+    );
     assert!(page.body.contains("SPY 1m quotes"));
     assert!(
         page.body

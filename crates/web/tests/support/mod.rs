@@ -151,6 +151,15 @@ fn seed() -> Fixture {
     let report = walk_forward(&pre, &combos, RankBy::Sharpe, wf, &NoProgress).unwrap();
     let walk = record_walk_forward(s.as_mut(), &combos, &report).unwrap();
 
+    // The data-quality report of every series, as `ztrade data validate` stores it.
+    let check = app::data::validate::ValidateRequest {
+        symbol: None,
+        timeframe: None,
+        since: None,
+        checked_at: t("2024-04-30T15:30:00Z"),
+        config: domain::quality::Config::default(),
+    };
+    app::data::validate::validate(s.as_mut(), &check).unwrap();
     let job = |job: &str, errors: u64, error: Option<&str>, at: &str| CollectionRun {
         job: job.into(),
         started_at: t(at),
