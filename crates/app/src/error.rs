@@ -13,6 +13,9 @@ pub enum AppError {
     /// The store holds nothing for what was asked; the message says how to get it.
     #[error("{0}")]
     NoData(String),
+    /// The data checked has findings at the severity the caller fails on (`--fail-on`).
+    #[error("{0}")]
+    Findings(String),
     /// An agent file that cannot be read (`FILE:LINE: field: reason`).
     #[error(transparent)]
     Agent(#[from] AgentError),

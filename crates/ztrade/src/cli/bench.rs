@@ -3,7 +3,6 @@
 
 use bench::engine::EngineOptions;
 use bench::import::ImportOptions;
-use bench::validate::ValidateBench;
 use clap::Subcommand;
 
 use super::GlobalArgs;
@@ -19,7 +18,7 @@ pub enum BenchCommand {
     /// memory vs a hand-written loop; `data aggregate` end to end.
     Ticks(ImportOptions),
     /// Validate N stored one-minute bars (`data validate`) vs sqlite3 scanning the same rows.
-    Validate(ValidateBench),
+    Validate(bench::validate::ValidateBench),
 }
 
 pub fn run(cmd: BenchCommand, g: &GlobalArgs) -> anyhow::Result<()> {

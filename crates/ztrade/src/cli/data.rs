@@ -1,12 +1,11 @@
 //! `ztrade data import|aggregate|export|status|seed|backfill|actions|rollup|validate`: files in
 //! and out of the store (bars and ticks), bars from ticks, what it holds, history from a provider
 //! ([`backfill`]), splits and dividends ([`actions`]), roll-ups into longer timeframes
-//! ([`rollup`]), and the data-quality report ([`validate`]).
+//! ([`rollup`]), and the data-quality report (`app::data::validate`).
 
 mod actions;
 mod backfill;
 mod rollup;
-mod validate;
 
 use std::path::PathBuf;
 
@@ -166,10 +165,22 @@ pub enum DataCommand {
     /// clock boundaries, the regular session only unless --extended, incremental (only the
     /// buckets touched since the last roll-up are recomputed) and resumable after a kill.
     Rollup(rollup::RollupArgs),
-    /// Check stored series: coverage on the expected-bar grid, gaps, order, OHLC, outliers (bad
-    /// prints, split jumps, large moves, spikes), stale and zero-volume bars, crossed quotes,
-    /// far ticks. Findings are stored per series; `data status` shows them.
-    Validate(validate::ValidateArgs),
+    /// Check stored series (coverage, gaps, order, OHLC, bad prints, splits, moves, spikes, stale
+    /// and zero-volume bars, crossed quotes, far ticks); the findings are stored per series.
+    Validate {
+        /// Check only this ticker's series (bars, quote bars, trades, quotes).
+        #[arg(long)]
+        symbol: Option<Symbol>,
+        /// Check only bar and quote-bar series of this timeframe (ticks are then left out).
+        #[arg(long)]
+        timeframe: Option<Timeframe>,
+        /// Report from this date (YYYY-MM-DD, exchange date); earlier bars are context only.
+        #[arg(long, value_name = "DATE")]
+        since: Option<chrono::NaiveDate>,
+        /// Exit 1 when a finding is this severe or worse: warn or error.
+        #[arg(long, value_name = "SEVERITY")]
+        fail_on: Option<domain::quality::Severity>,
+    },
 }
 
 /// A flag read by `T`'s `FromStr`, listing `names` in the help and in errors.
@@ -320,7 +331,17 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
         DataCommand::Backfill(args) => backfill::run(args, g),
         DataCommand::Actions(cmd) => actions::run(cmd, g),
         DataCommand::Rollup(args) => rollup::run(args, g),
-        DataCommand::Validate(args) => validate::run(args, g),
+        DataCommand::Validate {
+            symbol,
+            timeframe,
+            since,
+            fail_on,
+        } => {
+            let req = app::data::validate::ValidateRequest::now(symbol, timeframe, since)?;
+            let report = app::data::validate::validate(g.open(Open::Ready)?.as_mut(), &req)?;
+            output::reply(g.json, &report, render::text::validate)?;
+            Ok(report.fail_on(fail_on)?)
+        }
         DataCommand::Seed {
             symbols,
             days,

@@ -7,8 +7,9 @@
 //! - **The grid**: each bar series is measured against the expected-bar grid of its timeframe
 //!   on its symbol's calendar, built by [`grid_for`], the one place this use case builds one
 //!   (none on the `none` calendar: no coverage, no session checks).
-//! - **Clock**: the caller stamps the check ([`ValidateRequest::checked_at`]): the CLI with the
-//!   wall clock, a scheduled job with its own. The checks never read a clock.
+//! - **Clock**: the check is stamped by [`ValidateRequest::checked_at`]: the wall clock for the
+//!   CLI ([`ValidateRequest::now`]), a scheduled job's own clock otherwise. The checks never
+//!   read one.
 //! - **Storage**: all the series of one run are written in one transaction
 //!   ([`store::QualityStore::save_quality`]): a run killed at any moment leaves the stored
 //!   findings as they were, and a rerun writes them complete. Each series' check replaces its
@@ -65,10 +66,44 @@ pub struct ValidateReport {
     pub series: Vec<SeriesReport>,
 }
 
+impl ValidateRequest {
+    /// A check of what the filters select, stamped with the wall clock now, with the default
+    /// thresholds: what `ztrade data validate` runs.
+    pub fn now(
+        symbol: Option<Symbol>,
+        timeframe: Option<Timeframe>,
+        since: Option<NaiveDate>,
+    ) -> Result<Self, AppError> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| i64::try_from(d.as_nanos()).ok())
+            .ok_or_else(|| AppError::Overflow("the clock is outside 1970..2262".into()))?;
+        Ok(Self {
+            symbol,
+            timeframe,
+            since,
+            checked_at: UnixNanos::new(now),
+            config: Config::default(),
+        })
+    }
+}
+
 impl ValidateReport {
     /// Findings at `severity` or worse: what `--fail-on` counts.
     pub fn at_least(&self, severity: Severity) -> u64 {
         self.counts.at_least(severity)
+    }
+
+    /// `--fail-on`: an error when any finding is `severity` or worse.
+    pub fn fail_on(&self, severity: Option<Severity>) -> Result<(), AppError> {
+        match severity {
+            Some(s) if self.at_least(s) > 0 => Err(AppError::Findings(format!(
+                "{} findings at {s} or worse (--fail-on {s})",
+                self.at_least(s)
+            ))),
+            _ => Ok(()),
+        }
     }
 }
 
