@@ -402,3 +402,23 @@ fn kinds_and_severities_read_back_from_their_spelling() {
         (Some(Severity::Warn), 0, 1)
     );
 }
+
+#[test]
+fn a_stamp_that_does_not_increase_is_out_of_order_and_skipped() {
+    let bars = walk("2020-01-02", 40);
+    let mut c = BarChecker::new(
+        Timeframe::D1,
+        BarGrid::new(Timeframe::D1, Calendar::Nyse).ok(),
+        Config::default(),
+    );
+    c.push(&bars[..20]);
+    c.push(&bars[10..11]);
+    c.push(&bars[20..]);
+    assert_eq!(c.bars(), 40);
+    let f = c.finish();
+    assert_eq!(
+        kinds(&f),
+        [(Kind::OutOfOrder, bars[19].ts.utc_date().to_string())]
+    );
+    assert_eq!((f[0].end, f[0].severity), (bars[10].ts, Severity::Error));
+}
