@@ -2,7 +2,8 @@
 //!
 //! - [`roles`]: one trait per role ([`SchemaStore`], [`BarStore`], [`SentimentStore`],
 //!   [`RunStore`], [`TickStore`], [`OptionStore`], [`NewsStore`], [`CollectionStore`],
-//!   [`KeyStore`], [`ActionStore`], [`RollupStore`]), and [`Store`], their sum. Callers name the roles they use.
+//!   [`KeyStore`], [`ActionStore`], [`RollupStore`], [`RetentionStore`]), and [`Store`], their
+//!   sum. Callers name the roles they use.
 //! - [`open`], [`open_ready`], [`open_migrated`]: pick the backend from a URL (`sqlite://PATH`,
 //!   `postgres://…`) and check the schema version on the way in.
 //! - [`sqlite`] (feature `sqlite`, on by default): the embedded default, one file in WAL mode.
@@ -14,6 +15,7 @@
 //! - [`collection`]: rows of the collector's tables: sequenced ticks, news, backfill
 //!   checkpoints, job runs.
 //! - [`rollup`]: roll-up checkpoints, written with the rolled bars.
+//! - [`retain`]: what retention deletes and reports (series, spans, sizes, reclaimed bytes).
 //! - [`keys`]: rows of the encrypted key tables (ciphertext only).
 //! - [`stream`]: [`BarStream`] and [`QuoteBarStream`], keyset-paged reads in timestamp order, so a
 //!   long replay never holds a whole series in memory.
@@ -32,6 +34,7 @@ pub mod keys;
 pub mod migrations;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+pub mod retain;
 pub mod retry;
 pub mod roles;
 pub mod rollup;
@@ -45,10 +48,11 @@ pub mod url;
 pub use collection::*;
 pub use error::StoreError;
 pub use keys::{ApiKeyRow, KeyAuditRow, VaultHeaderRow};
+pub use retain::{RunPeriod, SeriesRef};
 pub use retry::BusyRetry;
 pub use roles::{
     ActionStore, AggregateStore, BarStore, CollectionStore, KeyStore, NewsStore, OptionStore,
-    RollupStore, RunStore, SchemaStore, SentimentStore, Store, TickStore,
+    RetentionStore, RollupStore, RunStore, SchemaStore, SentimentStore, Store, TickStore,
 };
 pub use rollup::RollupCheckpoint;
 pub use stream::{BarStream, QuoteBarStream};

@@ -135,6 +135,22 @@ impl Rollup {
             None => date_bounds(Timeframe::M1, t.exchange_date()).map_or(t, |(lo, _)| lo),
         }
     }
+
+    /// The source stamps this roll-up counts on the New York `date`, as `[first, end)`: every
+    /// stamp of the date with extended hours; with regular hours those whose bar overlaps the
+    /// session (the rule of [`Roller::push`]), `None` on a date without one. Retention reads it
+    /// to know which source bars a coarser series holds.
+    pub fn counted(&self, date: chrono::NaiveDate) -> Option<(UnixNanos, UnixNanos)> {
+        let (lo, hi) = date_bounds(Timeframe::M1, date)?;
+        match self.hours {
+            Hours::Extended => Some((lo, hi.checked_plus(1).unwrap_or(UnixNanos::MAX))),
+            Hours::Regular => {
+                let s = NyseCalendar.session(date)?;
+                let first = s.open.checked_plus(1 - self.from_len).unwrap_or(lo);
+                Some((first.max(lo), s.close))
+            }
+        }
+    }
 }
 
 /// The New York date a stamp is on, its bounds and its session, kept while bars stay on it, so

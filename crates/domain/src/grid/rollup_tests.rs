@@ -330,3 +330,39 @@ proptest! {
         }
     }
 }
+
+/// `Rollup::counted` says exactly which source stamps the roller counts: one bar at each minute
+/// (or five) of a date rolls into a bucket iff its stamp is in the span.
+#[test]
+fn counted_spans_agree_with_the_roller() {
+    use chrono::NaiveDate;
+    for (date, from, hours) in [
+        ("2024-07-02", Timeframe::M1, Hours::Regular),
+        ("2024-07-03", Timeframe::M1, Hours::Regular), // 13:00 early close
+        ("2024-07-03", Timeframe::M5, Hours::Regular),
+        ("2024-03-11", Timeframe::M15, Hours::Regular), // the Monday after DST starts
+        ("2024-07-02", Timeframe::M1, Hours::Extended),
+    ] {
+        let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+        let r = Rollup::new(from, Timeframe::D1, hours).unwrap();
+        let (lo, end) = r.counted(d).unwrap();
+        let step = from.nanos().unwrap();
+        let midnight =
+            UnixNanos::from_local(d.and_hms_opt(0, 0, 0).unwrap(), crate::time::NEW_YORK).unwrap();
+        for k in 0..(86_400_000_000_000 / step) {
+            let ts = midnight.plus(k * step);
+            let rolled = roll(r, &[bar(ts, 1, 1, 1, 1, 1)]).unwrap();
+            assert_eq!(
+                !rolled.is_empty(),
+                lo <= ts && ts < end,
+                "{date} {from} {ts}"
+            );
+        }
+    }
+    // Independence Day: no session, nothing counted over regular hours.
+    let r = Rollup::new(Timeframe::M1, Timeframe::D1, Hours::Regular).unwrap();
+    assert_eq!(
+        r.counted(chrono::NaiveDate::from_ymd_opt(2024, 7, 4).unwrap()),
+        None
+    );
+}

@@ -151,3 +151,39 @@ pub(super) fn rebuild_all<C: GenericClient>(client: &mut C) -> Result<(), StoreE
     }
     Ok(())
 }
+
+/// Summarises `dates` of one series again from the rows left (after a delete), removing the
+/// index row of a date that holds none.
+pub(super) fn refresh<R: DayRows, C: GenericClient>(
+    client: &mut C,
+    symbol: &Symbol,
+    sid: i32,
+    tf: Timeframe,
+    dates: &[NaiveDate],
+) -> Result<(), StoreError> {
+    let tf_text = tf_key(tf);
+    let key = (R::TABLE, sid, tf_text.as_str());
+    let stmt = client.prepare(SAVE)?;
+    for &date in dates {
+        let (lo, hi) = bounds(tf, date)?;
+        let q = BarQuery {
+            symbol: symbol.clone(),
+            timeframe: tf,
+            start: Some(UnixNanos::new(lo)),
+            end: UnixNanos::new(hi).checked_plus(1),
+        };
+        let stored: Vec<R> = page(client, &q, None, usize::MAX)?;
+        let days = R::summarize(tf, &stored)?;
+        if days.is_empty() {
+            client.execute(
+                "DELETE FROM series_days
+                 WHERE kind = $1 AND symbol_id = $2 AND timeframe = $3 AND day = $4",
+                &[&R::TABLE, &sid, &tf_text, &crate::days::day_number(date)],
+            )?;
+        }
+        for d in &days {
+            save(client, &stmt, key, d)?;
+        }
+    }
+    Ok(())
+}

@@ -16,6 +16,8 @@
 //!   summaries;
 //! - [`keys`]: [`crate::KeyStore`]: the encrypted key tables;
 //! - [`actions`]: [`crate::ActionStore`]: splits and cash dividends;
+//! - [`retain`]: [`crate::RetentionStore`]: range deletes in batches with the derived rows, and
+//!   whole TimescaleDB chunks where the tables are hypertables;
 //! - [`pages`]: keyset pages of bars and quote bars, on a client or in a transaction;
 //! - [`days`]: the day index (`series_days`), rewritten with every bar batch;
 //! - [`copy`]: the COPY encoders.
@@ -33,6 +35,7 @@ mod news;
 mod options;
 mod origins;
 mod pages;
+mod retain;
 mod rollup;
 mod runs;
 mod sentiment;

@@ -143,3 +143,37 @@ pub(super) fn rebuild_all(conn: &Connection) -> Result<(), StoreError> {
     }
     Ok(())
 }
+
+/// Summarises `dates` of one series again from the rows left (after a delete), removing the
+/// index row of a date that holds none.
+pub(super) fn refresh<R: DayRows>(
+    conn: &Connection,
+    symbol: &Symbol,
+    sid: i64,
+    tf: Timeframe,
+    dates: &[NaiveDate],
+) -> Result<(), StoreError> {
+    let key = tf_key(tf);
+    for &date in dates {
+        let (lo, hi) = bounds(tf, date)?;
+        let q = BarQuery {
+            symbol: symbol.clone(),
+            timeframe: tf,
+            start: Some(UnixNanos::new(lo)),
+            end: UnixNanos::new(hi).checked_plus(1),
+        };
+        let stored: Vec<R> = page(conn, &q, None, usize::MAX)?;
+        let days = R::summarize(tf, &stored)?;
+        if days.is_empty() {
+            conn.prepare_cached(
+                "DELETE FROM series_days
+                 WHERE kind = ?1 AND symbol_id = ?2 AND timeframe = ?3 AND day = ?4",
+            )?
+            .execute(params![R::TABLE, sid, key, crate::days::day_number(date)])?;
+        }
+        for d in &days {
+            save(conn, R::TABLE, sid, &key, d)?;
+        }
+    }
+    Ok(())
+}

@@ -13,6 +13,8 @@
 //!   summaries;
 //! - [`keys`]: [`crate::KeyStore`]: the encrypted key tables;
 //! - [`actions`]: [`crate::ActionStore`]: splits and cash dividends;
+//! - [`retain`]: [`crate::RetentionStore`]: range deletes in batches with the derived rows,
+//!   incremental vacuum;
 //! - [`pages`]: keyset pages of bars and quote bars (on [`raw`]);
 //! - [`days`]: the day index (`series_days`), rewritten with every bar batch;
 //! - [`raw`]: the hot page-read loop on SQLite's C API.
@@ -27,6 +29,7 @@ mod options;
 mod origins;
 mod pages;
 mod raw;
+mod retain;
 mod rollup;
 mod runs;
 mod sentiment;
@@ -132,7 +135,11 @@ fn setup(conn: &Connection, patience: Duration) -> Result<(), rusqlite::Error> {
     // crashes and loses at most the last commits on power loss, the usual WAL trade-off.
     // A 64 MiB page cache keeps a large ingest's B-tree interior pages in memory, and
     // memory-mapped reads skip a copy per page on replays.
-    const PRAGMAS: &str = "PRAGMA journal_mode = WAL;
+    // auto_vacuum takes effect only on a file with no page yet, so it comes before WAL (which
+    // writes the first page): a new store frees deleted pages back to the file system with
+    // `PRAGMA incremental_vacuum` (retention, `retain::reclaim`); on an older one it is a no-op.
+    const PRAGMAS: &str = "PRAGMA auto_vacuum = INCREMENTAL;
+         PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;

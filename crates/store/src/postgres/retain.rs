@@ -1,0 +1,492 @@
+//! Retention in PostgreSQL: range deletes on the primary key (symbol_id, timeframe, ts) in
+//! batches, each one transaction under the series' advisory lock (the one its upserts take) with
+//! the derived rows; and, where the tables are TimescaleDB hypertables, whole chunks dropped.
+//!
+//! The plain layout has no partitions (BRIN on ts, see migration 0001), so there is nothing
+//! whole to drop: a batch is `DELETE … WHERE symbol_id = $1 AND timeframe = $2 AND ts BETWEEN
+//! $3 AND $4`, an index range scan. Deleted rows become reusable space once autovacuum has
+//! passed; the files do not shrink (that takes VACUUM FULL), so [`RetentionStore::reclaim`]
+//! reports no bytes.
+//!
+//! TimescaleDB (NOT TESTED HERE: no package on this machine's PostgreSQL): `bars` and
+//! `quote_bars` are hypertables chunked by week of `ts` across every series, so a chunk can go
+//! whole only when every series of the table may lose it; the caller works out that instant and
+//! [`drop_chunks`] drops the chunks that end by it (`drop_chunks(older_than => …)`), fixing the
+//! derived rows in the same transaction. TimescaleDB's own `add_retention_policy` is not used:
+//! its background job drops chunks of every series at one age and knows nothing of roll-ups or
+//! stored runs. Its compression policy (migration 0001) stays; TimescaleDB 2.11 and later delete
+//! from compressed chunks, older versions refuse and the error says so.
+
+use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
+use postgres::{Client, GenericClient, Transaction};
+
+use super::PgStore;
+use crate::days::DayRows;
+use crate::retain::{
+    ChunkDrop, Reclaimed, Removed, SeriesRef, TableSize, TickTable, check_spans, edge_dates,
+    inclusive,
+};
+use crate::rollup::parse_hours;
+use crate::rows::{parse_symbol, parse_tf, tf_key};
+use crate::{RetentionStore, RollupCheckpoint, RunPeriod, Span, StoreError};
+
+fn sid<C: GenericClient>(c: &mut C, series: &SeriesRef) -> Result<Option<i32>, StoreError> {
+    Ok(c.query_opt(
+        "SELECT id FROM symbols WHERE symbol = $1",
+        &[&series.symbol().as_str()],
+    )?
+    .map(|r| r.get(0)))
+}
+
+/// The series' key: `$1` the symbol id, `$2` the timeframe of a bar series (NULL for ticks, so
+/// every statement takes the same parameters).
+fn clause(series: &SeriesRef) -> &'static str {
+    match series.timeframe() {
+        Some(_) => "symbol_id = $1 AND timeframe = $2",
+        None => "symbol_id = $1 AND $2::text IS NULL",
+    }
+}
+
+fn nth_stamp<C: GenericClient>(
+    c: &mut C,
+    series: &SeriesRef,
+    sid: i32,
+    (lo, hi): (i64, i64),
+    skip: u64,
+) -> Result<Option<i64>, StoreError> {
+    let sql = format!(
+        "SELECT ts FROM {} WHERE {} AND ts BETWEEN $3 AND $4 ORDER BY ts LIMIT 1 OFFSET $5",
+        series.table(),
+        clause(series)
+    );
+    let tf = series.timeframe().map(tf_key);
+    let skip = i64::try_from(skip).unwrap_or(i64::MAX);
+    Ok(c.query_opt(&sql, &[&sid, &tf, &lo, &hi, &skip])?
+        .map(|r| r.get(0)))
+}
+
+fn delete_range(
+    tx: &mut Transaction<'_>,
+    series: &SeriesRef,
+    sid: i32,
+    (lo, hi): (i64, i64),
+) -> Result<u64, StoreError> {
+    let sql = format!(
+        "DELETE FROM {} WHERE {} AND ts BETWEEN $3 AND $4",
+        series.table(),
+        clause(series)
+    );
+    let tf = series.timeframe().map(tf_key);
+    Ok(tx.execute(&sql, &[&sid, &tf, &lo, &hi])?)
+}
+
+/// As the SQLite backend's `delete_front`: up to `limit` rows from the front of `spans`.
+fn delete_front(
+    tx: &mut Transaction<'_>,
+    series: &SeriesRef,
+    sid: i32,
+    spans: &[Span],
+    limit: u64,
+) -> Result<(Removed, Vec<(i64, i64)>), StoreError> {
+    let mut out = Removed {
+        done: true,
+        ..Removed::default()
+    };
+    let mut emptied = Vec::new();
+    for (lo, hi) in inclusive(spans) {
+        let Some(first) = nth_stamp(tx, series, sid, (lo, hi), 0)? else {
+            continue;
+        };
+        let left = limit.max(1).saturating_sub(out.rows);
+        let stop = nth_stamp(tx, series, sid, (first, hi), left)?;
+        let last = match stop {
+            Some(s) if s == first && out.rows == 0 => s,
+            Some(s) => s - 1,
+            None => hi,
+        };
+        if last >= first {
+            out.rows += delete_range(tx, series, sid, (first, last))?;
+            emptied.push((first, last));
+        }
+        if stop.is_some() {
+            out.reached = Some(UnixNanos::new(last.saturating_add(1)));
+            out.done = false;
+            return Ok((out, emptied));
+        }
+        out.reached = Some(UnixNanos::new(hi.saturating_add(1)));
+    }
+    Ok((out, emptied))
+}
+
+/// Keeps `series_stats`, `series_days` and `bar_origins` true after `rows` rows of a bar series
+/// went from the inclusive ranges `emptied`.
+fn after_delete<R: DayRows>(
+    tx: &mut Transaction<'_>,
+    symbol: &Symbol,
+    sid: i32,
+    tf: Timeframe,
+    rows: u64,
+    emptied: &[(i64, i64)],
+) -> Result<(), StoreError> {
+    let (Some(&(lo, _)), Some(&(_, hi))) = (emptied.first(), emptied.last()) else {
+        return Ok(());
+    };
+    let key = tf_key(tf);
+    let table = R::TABLE;
+    let end = |tx: &mut Transaction<'_>, order: &str| -> Result<Option<i64>, StoreError> {
+        let sql = format!(
+            "SELECT ts FROM {table} WHERE symbol_id = $1 AND timeframe = $2 ORDER BY ts {order} LIMIT 1"
+        );
+        Ok(tx.query_opt(&sql, &[&sid, &key])?.map(|r| r.get(0)))
+    };
+    match (end(tx, "ASC")?, end(tx, "DESC")?) {
+        (Some(first), Some(last)) => tx.execute(
+            "UPDATE series_stats SET rows = rows - $4, first_ts = $5, last_ts = $6
+             WHERE kind = $1 AND symbol_id = $2 AND timeframe = $3",
+            &[&table, &sid, &key, &(rows as i64), &first, &last],
+        )?,
+        _ => tx.execute(
+            "DELETE FROM series_stats WHERE kind = $1 AND symbol_id = $2 AND timeframe = $3",
+            &[&table, &sid, &key],
+        )?,
+    };
+    let mut edges = Vec::new();
+    for &(a, b) in emptied {
+        let (d0, d1) = edge_dates(tf, a, b);
+        tx.execute(
+            "DELETE FROM series_days
+             WHERE kind = $1 AND symbol_id = $2 AND timeframe = $3 AND day BETWEEN $4 AND $5",
+            &[
+                &table,
+                &sid,
+                &key,
+                &crate::days::day_number(d0),
+                &crate::days::day_number(d1),
+            ],
+        )?;
+        edges.extend([d0, d1]);
+    }
+    edges.dedup();
+    super::days::refresh::<R, _>(tx, symbol, sid, tf, &edges)?;
+    if table == "bars" {
+        // An origin row whose bars are all gone describes nothing any more.
+        tx.execute(
+            "DELETE FROM bar_origins AS o
+             WHERE o.symbol_id = $1 AND o.timeframe = $2 AND o.last_ts >= $3 AND o.first_ts <= $4
+               AND NOT EXISTS (SELECT 1 FROM bars b WHERE b.symbol_id = o.symbol_id
+                               AND b.timeframe = o.timeframe
+                               AND b.ts BETWEEN o.first_ts AND o.last_ts)",
+            &[&sid, &key, &lo, &hi],
+        )?;
+    }
+    Ok(())
+}
+
+fn after_delete_of(
+    tx: &mut Transaction<'_>,
+    series: &SeriesRef,
+    sid: i32,
+    rows: u64,
+    emptied: &[(i64, i64)],
+) -> Result<(), StoreError> {
+    match series {
+        SeriesRef::Bars { symbol, timeframe } => {
+            after_delete::<Bar>(tx, symbol, sid, *timeframe, rows, emptied)
+        }
+        SeriesRef::QuoteBars { symbol, timeframe } => {
+            after_delete::<QuoteBar>(tx, symbol, sid, *timeframe, rows, emptied)
+        }
+        SeriesRef::Trades { .. } | SeriesRef::Quotes { .. } => Ok(()),
+    }
+}
+
+/// The advisory lock the series' upserts take, so a delete and a write of one series take turns.
+/// `prefix` is the store's lock key of series (bars) or of ticks.
+fn lock(
+    tx: &mut Transaction<'_>,
+    prefix: &str,
+    series: &SeriesRef,
+    sid: i32,
+) -> Result<(), StoreError> {
+    let key = match series.timeframe() {
+        Some(tf) => format!("{prefix}:{}:{sid}:{}", series.table(), tf_key(tf)),
+        None => format!("{prefix}:{}:{sid}", series.table()),
+    };
+    tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&key])?;
+    Ok(())
+}
+
+fn delete_spans(
+    client: &mut Client,
+    lock_prefix: &str,
+    series: &SeriesRef,
+    spans: &[Span],
+    limit: u64,
+) -> Result<Removed, StoreError> {
+    check_spans(spans)?;
+    let mut tx = client.transaction()?;
+    let Some(sid) = sid(&mut tx, series)? else {
+        return Ok(Removed {
+            done: true,
+            ..Removed::default()
+        });
+    };
+    lock(&mut tx, lock_prefix, series, sid)?;
+    let (out, emptied) = delete_front(&mut tx, series, sid, spans, limit)?;
+    if out.rows > 0 {
+        after_delete_of(&mut tx, series, sid, out.rows, &emptied)?;
+    }
+    tx.commit()?;
+    Ok(out)
+}
+
+/// Whether `table` is a TimescaleDB hypertable in this store's schema.
+fn hypertable<C: GenericClient>(c: &mut C, table: &str) -> Result<bool, StoreError> {
+    let installed: bool = c
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')",
+            &[],
+        )?
+        .get(0);
+    if !installed {
+        return Ok(false);
+    }
+    Ok(c.query_one(
+        "SELECT EXISTS (SELECT 1 FROM timescaledb_information.hypertables
+                        WHERE hypertable_name = $1 AND hypertable_schema = current_schema())",
+        &[&table],
+    )?
+    .get(0))
+}
+
+/// TimescaleDB only: drops the chunks of the series' table that end by `before`, fixing the
+/// derived rows of every series that lost rows, in one transaction.
+fn drop_chunks(
+    client: &mut Client,
+    series: &SeriesRef,
+    before: UnixNanos,
+) -> Result<Option<ChunkDrop>, StoreError> {
+    let table = series.table();
+    if !matches!(series, SeriesRef::Bars { .. } | SeriesRef::QuoteBars { .. })
+        || !hypertable(client, table)?
+    {
+        return Ok(None);
+    }
+    let mut tx = client.transaction()?;
+    let until: Option<i64> = tx
+        .query_one(
+            "SELECT max(range_end_integer) FROM timescaledb_information.chunks
+             WHERE hypertable_name = $1 AND hypertable_schema = current_schema()
+               AND range_end_integer <= $2",
+            &[&table, &before.as_i64()],
+        )?
+        .get(0);
+    let Some(until) = until else {
+        return Ok(Some(ChunkDrop {
+            until: UnixNanos::MIN,
+            rows: Vec::new(),
+        }));
+    };
+    let losing: Vec<(i32, String, String, i64)> = tx
+        .query(
+            &format!(
+                "SELECT b.symbol_id, s.symbol, b.timeframe, count(*) FROM {table} b
+                 JOIN symbols s ON s.id = b.symbol_id
+                 WHERE b.ts < $1 GROUP BY b.symbol_id, s.symbol, b.timeframe"
+            ),
+            &[&until],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    tx.execute(
+        "SELECT drop_chunks($1::text::regclass, older_than => $2::bigint)",
+        &[&table, &until],
+    )?;
+    let mut rows = Vec::with_capacity(losing.len());
+    for (sid, symbol, tf, n) in losing {
+        let symbol = parse_symbol(&symbol, table)?;
+        let timeframe = parse_tf(&tf, table)?;
+        let lost = match series {
+            SeriesRef::QuoteBars { .. } => SeriesRef::QuoteBars { symbol, timeframe },
+            _ => SeriesRef::Bars { symbol, timeframe },
+        };
+        after_delete_of(&mut tx, &lost, sid, n as u64, &[(i64::MIN, until - 1)])?;
+        rows.push((lost, n as u64));
+    }
+    tx.commit()?;
+    Ok(Some(ChunkDrop {
+        until: UnixNanos::new(until),
+        rows,
+    }))
+}
+
+fn table_size(client: &mut Client, series: &SeriesRef) -> Result<TableSize, StoreError> {
+    let table = series.table();
+    let bytes: i64 = if hypertable(client, table)? {
+        client
+            .query_one("SELECT hypertable_size($1::text::regclass)", &[&table])?
+            .get(0)
+    } else {
+        client
+            .query_one(
+                "SELECT coalesce(pg_total_relation_size(to_regclass($1)), 0)",
+                &[&table],
+            )?
+            .get(0)
+    };
+    let rows: i64 = match series {
+        SeriesRef::Bars { .. } | SeriesRef::QuoteBars { .. } => client
+            .query_one(
+                "SELECT coalesce(sum(rows), 0)::bigint FROM series_stats WHERE kind = $1",
+                &[&table],
+            )?
+            .get(0),
+        // The planner's estimate from the last ANALYZE; counted when there was none.
+        SeriesRef::Trades { .. } | SeriesRef::Quotes { .. } => {
+            let estimate: i64 = client
+                .query_one(
+                    "SELECT coalesce(reltuples, -1)::bigint FROM pg_class
+                     WHERE oid = to_regclass($1)",
+                    &[&table],
+                )?
+                .get(0);
+            if estimate >= 0 {
+                estimate
+            } else {
+                client
+                    .query_one(&format!("SELECT count(*) FROM {table}"), &[])?
+                    .get(0)
+            }
+        }
+    };
+    Ok(TableSize {
+        bytes: bytes.max(0) as u64,
+        rows: rows.max(0) as u64,
+    })
+}
+
+impl RetentionStore for PgStore {
+    fn tick_symbols(&self, table: TickTable) -> Result<Vec<Symbol>, StoreError> {
+        let t = match table {
+            TickTable::Trades => "market_trades",
+            TickTable::Quotes => "market_quotes",
+        };
+        let rows = self.client.borrow_mut().query(
+            &format!(
+                "SELECT s.symbol FROM symbols s
+                 WHERE EXISTS (SELECT 1 FROM {t} t WHERE t.symbol_id = s.id) ORDER BY s.symbol"
+            ),
+            &[],
+        )?;
+        rows.iter()
+            .map(|r| parse_symbol(r.get(0), "symbols"))
+            .collect()
+    }
+
+    fn first_stamp(&self, series: &SeriesRef) -> Result<Option<UnixNanos>, StoreError> {
+        let mut c = self.client.borrow_mut();
+        let Some(sid) = sid(&mut *c, series)? else {
+            return Ok(None);
+        };
+        Ok(nth_stamp(&mut *c, series, sid, (i64::MIN, i64::MAX), 0)?.map(UnixNanos::new))
+    }
+
+    fn rollups_from(
+        &self,
+        symbol: &Symbol,
+        from: Timeframe,
+    ) -> Result<Vec<RollupCheckpoint>, StoreError> {
+        let rows = self.client.borrow_mut().query(
+            "SELECT c.to_tf, c.hours, c.last_source FROM rollup_checkpoints c
+             JOIN symbols s ON s.id = c.symbol_id
+             WHERE s.symbol = $1 AND c.from_tf = $2 ORDER BY c.to_tf",
+            &[&symbol.as_str(), &tf_key(from)],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(RollupCheckpoint {
+                    symbol: symbol.clone(),
+                    from,
+                    to: parse_tf(r.get(0), "rollup_checkpoints")?,
+                    hours: parse_hours(r.get(1))?,
+                    last_source: UnixNanos::new(r.get(2)),
+                })
+            })
+            .collect()
+    }
+
+    fn run_periods(&self) -> Result<Vec<RunPeriod>, StoreError> {
+        let rows = self.client.borrow_mut().query(
+            "SELECT id, agent_id, start_date, end_date, config::text FROM backtest_runs
+             ORDER BY id",
+            &[],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(RunPeriod {
+                    id: r.get(0),
+                    agent_id: r.get(1),
+                    start: UnixNanos::new(r.get(2)),
+                    end: UnixNanos::new(r.get(3)),
+                    config: crate::rows::parse_json(r.get(4), "backtest_runs", "config")?,
+                })
+            })
+            .collect()
+    }
+
+    fn count_in(&self, series: &SeriesRef, spans: &[Span]) -> Result<u64, StoreError> {
+        check_spans(spans)?;
+        let mut c = self.client.borrow_mut();
+        let Some(sid) = sid(&mut *c, series)? else {
+            return Ok(0);
+        };
+        let sql = format!(
+            "SELECT count(*) FROM {} WHERE {} AND ts BETWEEN $3 AND $4",
+            series.table(),
+            clause(series)
+        );
+        let stmt = c.prepare(&sql)?;
+        let tf = series.timeframe().map(tf_key);
+        let mut n = 0u64;
+        for (lo, hi) in inclusive(spans) {
+            let k: i64 = c.query_one(&stmt, &[&sid, &tf, &lo, &hi])?.get(0);
+            n += k as u64;
+        }
+        Ok(n)
+    }
+
+    fn table_size(&self, series: &SeriesRef) -> Result<TableSize, StoreError> {
+        table_size(&mut self.client.borrow_mut(), series)
+    }
+
+    fn delete_spans(
+        &mut self,
+        series: &SeriesRef,
+        spans: &[Span],
+        limit: u64,
+    ) -> Result<Removed, StoreError> {
+        let prefix = match series.timeframe() {
+            Some(_) => self.lock_key("series"),
+            None => self.lock_key("ticks"),
+        };
+        delete_spans(self.client.get_mut(), &prefix, series, spans, limit)
+    }
+
+    fn drop_chunks(
+        &mut self,
+        series: &SeriesRef,
+        before: UnixNanos,
+    ) -> Result<Option<ChunkDrop>, StoreError> {
+        drop_chunks(self.client.get_mut(), series, before)
+    }
+
+    fn reclaim(&mut self) -> Result<Reclaimed, StoreError> {
+        Ok(Reclaimed {
+            bytes: None,
+            how: "PostgreSQL keeps the space of deleted rows for reuse inside the tables once \
+                  autovacuum has passed; VACUUM FULL would give it back to the file system"
+                .into(),
+        })
+    }
+}
