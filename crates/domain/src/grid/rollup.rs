@@ -18,7 +18,7 @@
 //! [`Roller`] walks ascending source bars once and hands out each finished bucket; [`roll`] is
 //! the same over a slice.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::BarGrid;
@@ -31,7 +31,7 @@ use crate::time::UnixNanos;
 use crate::timeframe::Timeframe;
 
 /// Which source bars a roll-up counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Hours {
     /// Only bars overlapping the NYSE regular session of their New York date.

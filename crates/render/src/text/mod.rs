@@ -1,6 +1,6 @@
 //! Tables for the typed reports of `app` (the `--json` output is the reports themselves):
-//! a run, the run list, a stored run, a comparison; sweeps, status, `data aggregate` and
-//! roll-ups in their own files.
+//! a run, the run list, a stored run, a comparison; sweeps, status, `data aggregate`,
+//! roll-ups and retention in their own files.
 
 use app::run::Run;
 use app::views::fmt::{money, money_or_blank, pct, ratio, stamp};
@@ -14,12 +14,14 @@ use app::views::{Entry, params_text};
 use crate::{Text, table};
 
 mod aggregate;
+mod retain;
 mod rollup;
 mod setup;
 mod status;
 mod sweep;
 
 pub use aggregate::aggregate;
+pub use retain::retain;
 pub use rollup::rollup;
 pub use setup::{agents, key_audit, keys};
 pub use status::status;

@@ -277,9 +277,6 @@ fn rolled_bars<S: PlanStore + ?Sized>(
     }
     Ok((
         merge(held),
-        format!(
-            "rolled up to {to} until {limit}, regular hours only: pre- and after-hours bars \
-             stay until an extended roll-up holds them"
-        ),
+        format!("rolled up to {to} until {limit}, regular hours only (pre- and after-hours stay)"),
     ))
 }

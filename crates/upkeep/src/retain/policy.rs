@@ -62,8 +62,7 @@ pub struct PolicyError {
 }
 
 /// A calendar length.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AgeUnit {
     Days,
     Weeks,
@@ -71,9 +70,8 @@ pub enum AgeUnit {
     Years,
 }
 
-/// How long rows are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// How long rows are kept; written as in the config (`30d`, `forever`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keep {
     Forever,
     For { n: u32, unit: AgeUnit },
@@ -137,6 +135,18 @@ impl fmt::Display for Keep {
                 write!(f, "{n}{u}")
             }
         }
+    }
+}
+
+impl Serialize for Keep {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Keep {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Self::parse(&String::deserialize(d)?).map_err(serde::de::Error::custom)
     }
 }
 

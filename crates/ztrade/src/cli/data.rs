@@ -1,10 +1,11 @@
-//! `ztrade data import|aggregate|export|status|seed|backfill|actions|rollup`: files in and out of
-//! the store (bars and ticks), bars from ticks, what it holds, history from a provider
-//! ([`backfill`]), splits and dividends ([`actions`]), and roll-ups into longer timeframes
-//! ([`rollup`]).
+//! `ztrade data import|aggregate|export|status|seed|backfill|actions|rollup|retain`: files in and
+//! out of the store (bars and ticks), bars from ticks, what it holds, history from a provider
+//! ([`backfill`]), splits and dividends ([`actions`]), roll-ups into longer timeframes
+//! ([`rollup`]) and retention ([`retain`]).
 
 mod actions;
 mod backfill;
+mod retain;
 mod rollup;
 
 use std::path::PathBuf;
@@ -158,6 +159,9 @@ pub enum DataCommand {
     /// clock boundaries, the regular session only unless --extended, incremental (only the
     /// buckets touched since the last roll-up are recomputed) and resumable after a kill.
     Rollup(rollup::RollupArgs),
+    /// Delete old rows by the config's retention policies (e.g. ticks: 30d, 1m: 2y), never what
+    /// no coarser series holds or a stored run read (unless --force). A dry run unless --apply.
+    Retain(retain::RetainArgs),
 }
 
 /// `--adjust`.
@@ -352,6 +356,7 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
         DataCommand::Backfill(args) => backfill::run(args, g),
         DataCommand::Actions(cmd) => actions::run(cmd, g),
         DataCommand::Rollup(args) => rollup::run(args, g),
+        DataCommand::Retain(args) => retain::run(args, g),
         DataCommand::Seed {
             symbols,
             days,
