@@ -151,16 +151,66 @@ pub(crate) fn check_spans(spans: &[Span]) -> Result<(), crate::StoreError> {
     Ok(())
 }
 
-/// The dates of `tf` a deleted inclusive stamp range touches: its first and last (the dates in
-/// between held only deleted rows).
-pub(crate) fn edge_dates(
+/// What deleting the inclusive stamp ranges `emptied` of a `tf` series means for its day index:
+/// the day numbers whose rows to drop (each range's first date to its last: the dates in between
+/// held only deleted rows) and the edge dates to summarise again from the rows left.
+pub(crate) fn touched_days(
     tf: Timeframe,
-    lo: i64,
-    hi: i64,
-) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    emptied: &[(i64, i64)],
+) -> (Vec<(i64, i64)>, Vec<chrono::NaiveDate>) {
     use domain::grid::days::date_of;
-    (
-        date_of(tf, UnixNanos::new(lo)),
-        date_of(tf, UnixNanos::new(hi)),
-    )
+    let mut days = Vec::with_capacity(emptied.len());
+    let mut edges = Vec::with_capacity(2 * emptied.len());
+    for &(a, b) in emptied {
+        let (d0, d1) = (
+            date_of(tf, UnixNanos::new(a)),
+            date_of(tf, UnixNanos::new(b)),
+        );
+        days.push((crate::days::day_number(d0), crate::days::day_number(d1)));
+        edges.extend([d0, d1]);
+    }
+    edges.dedup();
+    (days, edges)
+}
+
+/// Deletes up to `limit` rows from the front of `spans` (ascending, disjoint) with the backend's
+/// `nth(x, [lo, hi], n)` (the stamp of the row `n` rows into the range, if any) and `delete(x,
+/// [lo, hi])` (the rows it deleted). Returns what went and the inclusive ranges it emptied. A
+/// batch whose first stamp holds more rows than `limit` (ticks) takes them all, so every call
+/// makes progress and no stamp is split.
+pub(crate) fn delete_front<X: ?Sized>(
+    x: &mut X,
+    spans: &[Span],
+    limit: u64,
+    mut nth: impl FnMut(&mut X, (i64, i64), u64) -> Result<Option<i64>, crate::StoreError>,
+    mut delete: impl FnMut(&mut X, (i64, i64)) -> Result<u64, crate::StoreError>,
+) -> Result<(Removed, Vec<(i64, i64)>), crate::StoreError> {
+    let mut out = Removed {
+        done: true,
+        ..Removed::default()
+    };
+    let mut emptied = Vec::new();
+    for (lo, hi) in inclusive(spans) {
+        let Some(first) = nth(x, (lo, hi), 0)? else {
+            continue;
+        };
+        let left = limit.max(1).saturating_sub(out.rows);
+        let stop = nth(x, (first, hi), left)?;
+        let last = match stop {
+            Some(s) if s == first && out.rows == 0 => s,
+            Some(s) => s - 1,
+            None => hi,
+        };
+        if last >= first {
+            out.rows += delete(x, (first, last))?;
+            emptied.push((first, last));
+        }
+        if stop.is_some() {
+            out.reached = Some(UnixNanos::new(last.saturating_add(1)));
+            out.done = false;
+            return Ok((out, emptied));
+        }
+        out.reached = Some(UnixNanos::new(hi.saturating_add(1)));
+    }
+    Ok((out, emptied))
 }

@@ -63,7 +63,7 @@ pub fn retain(t: &mut Text, r: &RetainReport) {
     );
     t.line(table.to_string());
     t.line(format!(
-        "{} rows, ≈ {} ({})",
+        "{} rows, ≈ {}; the size is {}",
         r.rows,
         size(r.bytes),
         r.bytes_estimate

@@ -23,8 +23,8 @@ use postgres::{Client, GenericClient, Transaction};
 use super::PgStore;
 use crate::days::DayRows;
 use crate::retain::{
-    ChunkDrop, Reclaimed, Removed, SeriesRef, TableSize, TickTable, check_spans, edge_dates,
-    inclusive,
+    ChunkDrop, Reclaimed, Removed, SeriesRef, TableSize, TickTable, check_spans, delete_front,
+    inclusive, touched_days,
 };
 use crate::rollup::parse_hours;
 use crate::rows::{parse_symbol, parse_tf, tf_key};
@@ -80,44 +80,6 @@ fn delete_range(
     Ok(tx.execute(&sql, &[&sid, &tf, &lo, &hi])?)
 }
 
-/// As the SQLite backend's `delete_front`: up to `limit` rows from the front of `spans`.
-fn delete_front(
-    tx: &mut Transaction<'_>,
-    series: &SeriesRef,
-    sid: i32,
-    spans: &[Span],
-    limit: u64,
-) -> Result<(Removed, Vec<(i64, i64)>), StoreError> {
-    let mut out = Removed {
-        done: true,
-        ..Removed::default()
-    };
-    let mut emptied = Vec::new();
-    for (lo, hi) in inclusive(spans) {
-        let Some(first) = nth_stamp(tx, series, sid, (lo, hi), 0)? else {
-            continue;
-        };
-        let left = limit.max(1).saturating_sub(out.rows);
-        let stop = nth_stamp(tx, series, sid, (first, hi), left)?;
-        let last = match stop {
-            Some(s) if s == first && out.rows == 0 => s,
-            Some(s) => s - 1,
-            None => hi,
-        };
-        if last >= first {
-            out.rows += delete_range(tx, series, sid, (first, last))?;
-            emptied.push((first, last));
-        }
-        if stop.is_some() {
-            out.reached = Some(UnixNanos::new(last.saturating_add(1)));
-            out.done = false;
-            return Ok((out, emptied));
-        }
-        out.reached = Some(UnixNanos::new(hi.saturating_add(1)));
-    }
-    Ok((out, emptied))
-}
-
 /// Keeps `series_stats`, `series_days` and `bar_origins` true after `rows` rows of a bar series
 /// went from the inclusive ranges `emptied`.
 fn after_delete<R: DayRows>(
@@ -150,23 +112,14 @@ fn after_delete<R: DayRows>(
             &[&table, &sid, &key],
         )?,
     };
-    let mut edges = Vec::new();
-    for &(a, b) in emptied {
-        let (d0, d1) = edge_dates(tf, a, b);
+    let (days, edges) = touched_days(tf, emptied);
+    for (d0, d1) in days {
         tx.execute(
             "DELETE FROM series_days
              WHERE kind = $1 AND symbol_id = $2 AND timeframe = $3 AND day BETWEEN $4 AND $5",
-            &[
-                &table,
-                &sid,
-                &key,
-                &crate::days::day_number(d0),
-                &crate::days::day_number(d1),
-            ],
+            &[&table, &sid, &key, &d0, &d1],
         )?;
-        edges.extend([d0, d1]);
     }
-    edges.dedup();
     super::days::refresh::<R, _>(tx, symbol, sid, tf, &edges)?;
     if table == "bars" {
         // An origin row whose bars are all gone describes nothing any more.
@@ -232,7 +185,13 @@ fn delete_spans(
         });
     };
     lock(&mut tx, lock_prefix, series, sid)?;
-    let (out, emptied) = delete_front(&mut tx, series, sid, spans, limit)?;
+    let (out, emptied) = delete_front(
+        &mut tx,
+        spans,
+        limit,
+        |tx, range, n| nth_stamp(tx, series, sid, range, n),
+        |tx, range| delete_range(tx, series, sid, range),
+    )?;
     if out.rows > 0 {
         after_delete_of(&mut tx, series, sid, out.rows, &emptied)?;
     }

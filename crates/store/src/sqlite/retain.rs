@@ -14,8 +14,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use super::SqliteStore;
 use crate::days::DayRows;
 use crate::retain::{
-    ChunkDrop, Reclaimed, Removed, SeriesRef, TableSize, TickTable, check_spans, edge_dates,
-    inclusive,
+    ChunkDrop, Reclaimed, Removed, SeriesRef, TableSize, TickTable, check_spans, delete_front,
+    inclusive, touched_days,
 };
 use crate::rollup::parse_hours;
 use crate::rows::{parse_symbol, parse_tf, tf_key};
@@ -93,46 +93,6 @@ fn count_range(
     Ok(n as u64)
 }
 
-/// Deletes up to `limit` rows from the front of `spans`; returns what went and the inclusive
-/// ranges it emptied. A batch whose first stamp holds more ticks than `limit` takes them all,
-/// so every call makes progress.
-fn delete_front(
-    conn: &Connection,
-    series: &SeriesRef,
-    sid: i64,
-    spans: &[Span],
-    limit: u64,
-) -> Result<(Removed, Vec<(i64, i64)>), StoreError> {
-    let mut out = Removed {
-        done: true,
-        ..Removed::default()
-    };
-    let mut emptied = Vec::new();
-    for (lo, hi) in inclusive(spans) {
-        let Some(first) = nth_stamp(conn, series, sid, (lo, hi), 0)? else {
-            continue;
-        };
-        let left = limit.max(1).saturating_sub(out.rows);
-        let stop = nth_stamp(conn, series, sid, (first, hi), left)?;
-        let last = match stop {
-            Some(s) if s == first && out.rows == 0 => s,
-            Some(s) => s - 1,
-            None => hi,
-        };
-        if last >= first {
-            out.rows += delete_range(conn, series, sid, (first, last))?;
-            emptied.push((first, last));
-        }
-        if stop.is_some() {
-            out.reached = Some(UnixNanos::new(last.saturating_add(1)));
-            out.done = false;
-            return Ok((out, emptied));
-        }
-        out.reached = Some(UnixNanos::new(hi.saturating_add(1)));
-    }
-    Ok((out, emptied))
-}
-
 /// Keeps `series_stats`, `series_days` and `bar_origins` true after `rows` rows of a bar series
 /// were deleted from the inclusive ranges `emptied`.
 fn after_delete<R: DayRows>(
@@ -170,23 +130,14 @@ fn after_delete<R: DayRows>(
             )?
             .execute(params![R::TABLE, sid, key])?,
     };
-    let mut edges = Vec::new();
-    for &(a, b) in emptied {
-        let (d0, d1) = edge_dates(tf, a, b);
+    let (days, edges) = touched_days(tf, emptied);
+    for (d0, d1) in days {
         conn.prepare_cached(
             "DELETE FROM series_days
              WHERE kind = ?1 AND symbol_id = ?2 AND timeframe = ?3 AND day BETWEEN ?4 AND ?5",
         )?
-        .execute(params![
-            R::TABLE,
-            sid,
-            key,
-            crate::days::day_number(d0),
-            crate::days::day_number(d1)
-        ])?;
-        edges.extend([d0, d1]);
+        .execute(params![R::TABLE, sid, key, d0, d1])?;
     }
-    edges.dedup();
     super::days::refresh::<R>(conn, symbol, sid, tf, &edges)?;
     if R::TABLE == "bars" {
         // An origin row whose bars are all gone describes nothing any more.
@@ -216,7 +167,14 @@ fn delete_spans(
             ..Removed::default()
         });
     };
-    let (out, emptied) = delete_front(&tx, series, sid, spans, limit)?;
+    let mut conn: &Connection = &tx;
+    let (out, emptied) = delete_front(
+        &mut conn,
+        spans,
+        limit,
+        |c, range, n| nth_stamp(c, series, sid, range, n),
+        |c, range| delete_range(c, series, sid, range),
+    )?;
     if out.rows > 0 {
         match series {
             SeriesRef::Bars { symbol, timeframe } => {

@@ -71,8 +71,8 @@ pub struct RetainReport {
     pub reclaimed: Option<Reclaimed>,
 }
 
-pub const BYTES_ESTIMATE: &str = "rows × the table's bytes per row (its pages on disk with its \
-    indexes ÷ its rows: SQLite dbstat, PostgreSQL pg_total_relation_size)";
+pub const BYTES_ESTIMATE: &str = "rows × the table's bytes per row: its pages on disk with its \
+    indexes ÷ its rows (SQLite dbstat, PostgreSQL pg_total_relation_size)";
 
 /// Plans every series a policy names and, with `apply`, deletes.
 pub fn retain<S: PlanStore + ?Sized>(
