@@ -214,3 +214,60 @@ pub(crate) fn delete_front<X: ?Sized>(
     }
     Ok((out, emptied))
 }
+
+/// The statements retention runs, written once with SQLite's `?N` parameters; PostgreSQL runs
+/// the same text with `$N` ([`sql::numbered`]).
+pub(crate) mod sql {
+    use super::SeriesRef;
+
+    /// `?1` the symbol id, `?2` the timeframe of a bar series (NULL for ticks, so every
+    /// statement takes the same parameters).
+    fn key(series: &SeriesRef) -> &'static str {
+        match series.timeframe() {
+            Some(_) => "symbol_id = ?1 AND timeframe = ?2",
+            None => "symbol_id = ?1 AND CAST(?2 AS TEXT) IS NULL",
+        }
+    }
+
+    /// The stamp of the row `?5` rows into `[?3, ?4]`.
+    pub fn nth(series: &SeriesRef) -> String {
+        format!(
+            "SELECT ts FROM {} WHERE {} AND ts BETWEEN ?3 AND ?4 ORDER BY ts LIMIT 1 OFFSET ?5",
+            series.table(),
+            key(series)
+        )
+    }
+
+    /// `verb` (`DELETE`, `SELECT count(*)`) over the rows in `[?3, ?4]`.
+    pub fn range(verb: &str, series: &SeriesRef) -> String {
+        format!(
+            "{verb} FROM {} WHERE {} AND ts BETWEEN ?3 AND ?4",
+            series.table(),
+            key(series)
+        )
+    }
+
+    /// The first (`ASC`) or last (`DESC`) stamp of the bar series `?1`, `?2` in `table`.
+    pub fn end(table: &str, order: &str) -> String {
+        format!(
+            "SELECT ts FROM {table} WHERE symbol_id = ?1 AND timeframe = ?2 ORDER BY ts {order} LIMIT 1"
+        )
+    }
+
+    pub const STATS_UPDATE: &str = "UPDATE series_stats SET rows = rows - ?4, first_ts = ?5, \
+        last_ts = ?6 WHERE kind = ?1 AND symbol_id = ?2 AND timeframe = ?3";
+    pub const STATS_DELETE: &str =
+        "DELETE FROM series_stats WHERE kind = ?1 AND symbol_id = ?2 AND timeframe = ?3";
+    pub const DAYS_DELETE: &str = "DELETE FROM series_days \
+        WHERE kind = ?1 AND symbol_id = ?2 AND timeframe = ?3 AND day BETWEEN ?4 AND ?5";
+    /// The origin rows of bar series `?1`, `?2` overlapping `[?3, ?4]` whose bars are all gone.
+    pub const ORIGINS_DELETE: &str = "DELETE FROM bar_origins AS o \
+        WHERE o.symbol_id = ?1 AND o.timeframe = ?2 AND o.last_ts >= ?3 AND o.first_ts <= ?4 \
+          AND NOT EXISTS (SELECT 1 FROM bars b WHERE b.symbol_id = o.symbol_id \
+                          AND b.timeframe = o.timeframe AND b.ts BETWEEN o.first_ts AND o.last_ts)";
+
+    /// PostgreSQL's parameters: `?N` → `$N`.
+    pub fn numbered(sql: &str) -> String {
+        sql.replace('?', "$")
+    }
+}

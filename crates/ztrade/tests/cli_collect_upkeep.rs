@@ -107,29 +107,23 @@ fn embedded_runs_rollup_then_retention_after_bars(backend: &str) {
     let server = Server::start();
     // 15:57:30 New York at 60×: bars runs 15:56…16:00, each followed by its roll-up and
     // retention.
-    let summary = ok(
-        ztrade(
-            &db,
-            &server,
-            &[
-                "collect",
-                "--config",
-                "collect.toml",
-                "--now",
-                "2024-01-03T20:57:30Z",
-                "--clock-speed",
-                "60",
-                "--until",
-                "2024-01-03T21:00:00Z",
-                "--gap-window",
-                "0",
-                "--json",
-            ],
-            "collect.log",
-        )
-        .output()
-        .unwrap(),
+    let summary = run_ok(
         &db,
+        &server,
+        &[
+            "collect",
+            "--config",
+            "collect.toml",
+            "--now",
+            "2024-01-03T20:57:30Z",
+            "--clock-speed",
+            "60",
+            "--until",
+            "2024-01-03T21:00:00Z",
+            "--gap-window",
+            "0",
+            "--json",
+        ],
         "collect.log",
     );
     assert_eq!(
@@ -146,26 +140,20 @@ fn embedded_runs_rollup_then_retention_after_bars(backend: &str) {
 
     // Saturday, once: the bars job's last run (Friday's close, with its follow-ups) and the
     // retain job's (Saturday's midnight), which has nothing left to delete.
-    let once = ok(
-        ztrade(
-            &db,
-            &server,
-            &[
-                "collect",
-                "--config",
-                "collect.toml",
-                "--once",
-                "--now",
-                "2024-01-06T15:07:00Z",
-                "--gap-window",
-                "0",
-                "--json",
-            ],
-            "once.log",
-        )
-        .output()
-        .unwrap(),
+    let once = run_ok(
         &db,
+        &server,
+        &[
+            "collect",
+            "--config",
+            "collect.toml",
+            "--once",
+            "--now",
+            "2024-01-06T15:07:00Z",
+            "--gap-window",
+            "0",
+            "--json",
+        ],
         "once.log",
     );
     assert_eq!(
@@ -214,31 +202,25 @@ fn redis_workers_run_them_too(backend: &str) {
     worker.stdout(Stdio::piped());
     let mut worker = Proc(worker.spawn().unwrap());
     // 15:57:30 New York at 60×, no catch-up: bars runs 15:58, 15:59 and 16:00.
-    let beat = ok(
-        ztrade(
-            &db,
-            &server,
-            &[
-                "scheduler",
-                "--config",
-                "collect.toml",
-                "--queue",
-                &queue,
-                "--now",
-                "2024-01-03T20:57:30Z",
-                "--clock-speed",
-                "60",
-                "--until",
-                "2024-01-03T21:00:00Z",
-                "--catch-up",
-                "0",
-                "--json",
-            ],
-            "scheduler.log",
-        )
-        .output()
-        .unwrap(),
+    let beat = run_ok(
         &db,
+        &server,
+        &[
+            "scheduler",
+            "--config",
+            "collect.toml",
+            "--queue",
+            &queue,
+            "--now",
+            "2024-01-03T20:57:30Z",
+            "--clock-speed",
+            "60",
+            "--until",
+            "2024-01-03T21:00:00Z",
+            "--catch-up",
+            "0",
+            "--json",
+        ],
         "scheduler.log",
     );
     assert_eq!(beat["runs"], 3, "{beat}");
@@ -268,20 +250,4 @@ fn redis_workers_run_them_too(backend: &str) {
     );
     check_upkeep(&db, 3);
     purge(&queue);
-}
-
-fn purge(queue: &str) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let config = collector::queue::RedisQueueConfig {
-            url: testkit::redis_url(),
-            queue: queue.to_string(),
-            ..Default::default()
-        };
-        let mut q = collector::queue::RedisQueue::connect(config).await.unwrap();
-        q.purge().await.unwrap();
-    });
 }

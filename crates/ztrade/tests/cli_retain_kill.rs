@@ -7,7 +7,10 @@ mod common;
 use common::BIN;
 use domain::grid::days::summarize_bars;
 use domain::{Bar, Symbol, Timeframe};
+use std::time::Duration;
+
 use testkit::Cli;
+use testkit::cli::killed_after;
 
 testkit::both_backends!(killed_retain_leaves_whole_batches);
 
@@ -69,15 +72,7 @@ fn killed_retain_leaves_whole_batches(backend: &str) {
         "--apply",
     ];
     for delay_ms in [150u64, 400, 800] {
-        let mut child = db
-            .cmd(&retain)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
-        let _ = child.kill(); // SIGKILL
-        child.wait().unwrap();
+        killed_after(db.cmd(&retain), Duration::from_millis(delay_ms));
         let left = consistent(&db);
         // Oldest first: what is left is the series without a prefix.
         assert_eq!(

@@ -55,20 +55,7 @@ pub(super) fn write<R: DayRows, C: GenericClient>(
     for d in &t.from_batch {
         save(client, &stmt, key, d)?;
     }
-    for date in t.reread {
-        let (lo, hi) = bounds(tf, date)?;
-        let q = BarQuery {
-            symbol: symbol.clone(),
-            timeframe: tf,
-            start: Some(UnixNanos::new(lo)),
-            end: UnixNanos::new(hi).checked_plus(1),
-        };
-        let stored: Vec<R> = page(client, &q, None, usize::MAX)?;
-        for d in R::summarize(tf, &stored)? {
-            save(client, &stmt, key, &d)?;
-        }
-    }
-    Ok(())
+    refresh::<R, C>(client, symbol, sid, tf, &t.reread)
 }
 
 /// The index rows of one series with `from ≤ date ≤ to`, ascending.

@@ -24,7 +24,7 @@ use super::PgStore;
 use crate::days::DayRows;
 use crate::retain::{
     ChunkDrop, Reclaimed, Removed, SeriesRef, TableSize, TickTable, check_spans, delete_front,
-    inclusive, touched_days,
+    inclusive, sql, touched_days,
 };
 use crate::rollup::parse_hours;
 use crate::rows::{parse_symbol, parse_tf, tf_key};
@@ -38,15 +38,6 @@ fn sid<C: GenericClient>(c: &mut C, series: &SeriesRef) -> Result<Option<i32>, S
     .map(|r| r.get(0)))
 }
 
-/// The series' key: `$1` the symbol id, `$2` the timeframe of a bar series (NULL for ticks, so
-/// every statement takes the same parameters).
-fn clause(series: &SeriesRef) -> &'static str {
-    match series.timeframe() {
-        Some(_) => "symbol_id = $1 AND timeframe = $2",
-        None => "symbol_id = $1 AND $2::text IS NULL",
-    }
-}
-
 fn nth_stamp<C: GenericClient>(
     c: &mut C,
     series: &SeriesRef,
@@ -54,15 +45,13 @@ fn nth_stamp<C: GenericClient>(
     (lo, hi): (i64, i64),
     skip: u64,
 ) -> Result<Option<i64>, StoreError> {
-    let sql = format!(
-        "SELECT ts FROM {} WHERE {} AND ts BETWEEN $3 AND $4 ORDER BY ts LIMIT 1 OFFSET $5",
-        series.table(),
-        clause(series)
-    );
     let tf = series.timeframe().map(tf_key);
     let skip = i64::try_from(skip).unwrap_or(i64::MAX);
-    Ok(c.query_opt(&sql, &[&sid, &tf, &lo, &hi, &skip])?
-        .map(|r| r.get(0)))
+    Ok(c.query_opt(
+        &sql::numbered(&sql::nth(series)),
+        &[&sid, &tf, &lo, &hi, &skip],
+    )?
+    .map(|r| r.get(0)))
 }
 
 fn delete_range(
@@ -71,12 +60,8 @@ fn delete_range(
     sid: i32,
     (lo, hi): (i64, i64),
 ) -> Result<u64, StoreError> {
-    let sql = format!(
-        "DELETE FROM {} WHERE {} AND ts BETWEEN $3 AND $4",
-        series.table(),
-        clause(series)
-    );
     let tf = series.timeframe().map(tf_key);
+    let sql = sql::numbered(&sql::range("DELETE", series));
     Ok(tx.execute(&sql, &[&sid, &tf, &lo, &hi])?)
 }
 
@@ -96,41 +81,26 @@ fn after_delete<R: DayRows>(
     let key = tf_key(tf);
     let table = R::TABLE;
     let end = |tx: &mut Transaction<'_>, order: &str| -> Result<Option<i64>, StoreError> {
-        let sql = format!(
-            "SELECT ts FROM {table} WHERE symbol_id = $1 AND timeframe = $2 ORDER BY ts {order} LIMIT 1"
-        );
+        let sql = sql::numbered(&sql::end(table, order));
         Ok(tx.query_opt(&sql, &[&sid, &key])?.map(|r| r.get(0)))
     };
     match (end(tx, "ASC")?, end(tx, "DESC")?) {
         (Some(first), Some(last)) => tx.execute(
-            "UPDATE series_stats SET rows = rows - $4, first_ts = $5, last_ts = $6
-             WHERE kind = $1 AND symbol_id = $2 AND timeframe = $3",
+            &sql::numbered(sql::STATS_UPDATE),
             &[&table, &sid, &key, &(rows as i64), &first, &last],
         )?,
-        _ => tx.execute(
-            "DELETE FROM series_stats WHERE kind = $1 AND symbol_id = $2 AND timeframe = $3",
-            &[&table, &sid, &key],
-        )?,
+        _ => tx.execute(&sql::numbered(sql::STATS_DELETE), &[&table, &sid, &key])?,
     };
     let (days, edges) = touched_days(tf, emptied);
     for (d0, d1) in days {
         tx.execute(
-            "DELETE FROM series_days
-             WHERE kind = $1 AND symbol_id = $2 AND timeframe = $3 AND day BETWEEN $4 AND $5",
+            &sql::numbered(sql::DAYS_DELETE),
             &[&table, &sid, &key, &d0, &d1],
         )?;
     }
     super::days::refresh::<R, _>(tx, symbol, sid, tf, &edges)?;
     if table == "bars" {
-        // An origin row whose bars are all gone describes nothing any more.
-        tx.execute(
-            "DELETE FROM bar_origins AS o
-             WHERE o.symbol_id = $1 AND o.timeframe = $2 AND o.last_ts >= $3 AND o.first_ts <= $4
-               AND NOT EXISTS (SELECT 1 FROM bars b WHERE b.symbol_id = o.symbol_id
-                               AND b.timeframe = o.timeframe
-                               AND b.ts BETWEEN o.first_ts AND o.last_ts)",
-            &[&sid, &key, &lo, &hi],
-        )?;
+        tx.execute(&sql::numbered(sql::ORIGINS_DELETE), &[&sid, &key, &lo, &hi])?;
     }
     Ok(())
 }
@@ -400,11 +370,7 @@ impl RetentionStore for PgStore {
         let Some(sid) = sid(&mut *c, series)? else {
             return Ok(0);
         };
-        let sql = format!(
-            "SELECT count(*) FROM {} WHERE {} AND ts BETWEEN $3 AND $4",
-            series.table(),
-            clause(series)
-        );
+        let sql = sql::numbered(&sql::range("SELECT count(*)", series));
         let stmt = c.prepare(&sql)?;
         let tf = series.timeframe().map(tf_key);
         let mut n = 0u64;

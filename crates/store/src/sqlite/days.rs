@@ -50,20 +50,7 @@ pub(super) fn write<R: DayRows>(
     for d in &t.from_batch {
         save(conn, R::TABLE, sid, &key, d)?;
     }
-    for date in t.reread {
-        let (lo, hi) = bounds(tf, date)?;
-        let q = BarQuery {
-            symbol: symbol.clone(),
-            timeframe: tf,
-            start: Some(UnixNanos::new(lo)),
-            end: UnixNanos::new(hi).checked_plus(1),
-        };
-        let stored: Vec<R> = page(conn, &q, None, usize::MAX)?;
-        for d in R::summarize(tf, &stored)? {
-            save(conn, R::TABLE, sid, &key, &d)?;
-        }
-    }
-    Ok(())
+    refresh::<R>(conn, symbol, sid, tf, &t.reread)
 }
 
 /// The index rows of one series with `from ≤ date ≤ to`, ascending.

@@ -15,7 +15,7 @@ use super::SqliteStore;
 use crate::days::DayRows;
 use crate::retain::{
     ChunkDrop, Reclaimed, Removed, SeriesRef, TableSize, TickTable, check_spans, delete_front,
-    inclusive, touched_days,
+    inclusive, sql, touched_days,
 };
 use crate::rollup::parse_hours;
 use crate::rows::{parse_symbol, parse_tf, tf_key};
@@ -29,16 +29,7 @@ fn key(conn: &Connection, series: &SeriesRef) -> Result<Option<i64>, StoreError>
         .optional()?)
 }
 
-/// The series' key: `?1` the symbol id, `?2` the timeframe of a bar series (NULL for ticks,
-/// so every statement binds the same parameters).
-fn clause(series: &SeriesRef) -> &'static str {
-    match series.timeframe() {
-        Some(_) => "symbol_id = ?1 AND timeframe = ?2",
-        None => "symbol_id = ?1 AND ?2 IS NULL",
-    }
-}
-
-/// The first stamp of `series` in `[lo, hi]` at or after the `skip`-th row.
+/// The stamp of the row `skip` rows into `[lo, hi]` of `series`.
 fn nth_stamp(
     conn: &Connection,
     series: &SeriesRef,
@@ -46,51 +37,30 @@ fn nth_stamp(
     (lo, hi): (i64, i64),
     skip: u64,
 ) -> Result<Option<i64>, StoreError> {
-    let sql = format!(
-        "SELECT ts FROM {} WHERE {} AND ts BETWEEN ?3 AND ?4 ORDER BY ts LIMIT 1 OFFSET ?5",
-        series.table(),
-        clause(series)
-    );
     let tf = series.timeframe().map(tf_key);
     Ok(conn
-        .prepare_cached(&sql)?
+        .prepare_cached(&sql::nth(series))?
         .query_row(params![sid, tf, lo, hi, skip as i64], |r| r.get(0))
         .optional()?)
 }
 
-fn delete_range(
+/// Runs `verb` (`DELETE`, `SELECT count(*)`) over the rows of `series` in `[lo, hi]`; returns
+/// the rows deleted or counted.
+fn on_range(
     conn: &Connection,
+    verb: &str,
     series: &SeriesRef,
     sid: i64,
     (lo, hi): (i64, i64),
 ) -> Result<u64, StoreError> {
-    let sql = format!(
-        "DELETE FROM {} WHERE {} AND ts BETWEEN ?3 AND ?4",
-        series.table(),
-        clause(series)
-    );
     let tf = series.timeframe().map(tf_key);
-    Ok(conn
-        .prepare_cached(&sql)?
-        .execute(params![sid, tf, lo, hi])? as u64)
-}
-
-fn count_range(
-    conn: &Connection,
-    series: &SeriesRef,
-    sid: i64,
-    (lo, hi): (i64, i64),
-) -> Result<u64, StoreError> {
-    let sql = format!(
-        "SELECT count(*) FROM {} WHERE {} AND ts BETWEEN ?3 AND ?4",
-        series.table(),
-        clause(series)
-    );
-    let tf = series.timeframe().map(tf_key);
-    let n: i64 = conn
-        .prepare_cached(&sql)?
-        .query_row(params![sid, tf, lo, hi], |r| r.get(0))?;
-    Ok(n as u64)
+    let mut stmt = conn.prepare_cached(&sql::range(verb, series))?;
+    let n = if verb == "DELETE" {
+        stmt.execute(params![sid, tf, lo, hi])? as i64
+    } else {
+        stmt.query_row(params![sid, tf, lo, hi], |r| r.get(0))?
+    };
+    Ok(n.max(0) as u64)
 }
 
 /// Keeps `series_stats`, `series_days` and `bar_origins` true after `rows` rows of a bar series
@@ -107,48 +77,34 @@ fn after_delete<R: DayRows>(
         return Ok(());
     };
     let key = tf_key(tf);
-    let ends = |order: &str| -> Result<Option<i64>, StoreError> {
-        let sql = format!(
-            "SELECT ts FROM {} WHERE symbol_id = ?1 AND timeframe = ?2 ORDER BY ts {order} LIMIT 1",
-            R::TABLE
-        );
+    let end = |order: &str| -> Result<Option<i64>, StoreError> {
         Ok(conn
-            .prepare_cached(&sql)?
+            .prepare_cached(&sql::end(R::TABLE, order))?
             .query_row(params![sid, key], |r| r.get(0))
             .optional()?)
     };
-    match (ends("ASC")?, ends("DESC")?) {
-        (Some(first), Some(last)) => conn
-            .prepare_cached(
-                "UPDATE series_stats SET rows = rows - ?4, first_ts = ?5, last_ts = ?6
-                 WHERE kind = ?1 AND symbol_id = ?2 AND timeframe = ?3",
-            )?
-            .execute(params![R::TABLE, sid, key, rows as i64, first, last])?,
+    match (end("ASC")?, end("DESC")?) {
+        (Some(first), Some(last)) => conn.prepare_cached(sql::STATS_UPDATE)?.execute(params![
+            R::TABLE,
+            sid,
+            key,
+            rows as i64,
+            first,
+            last
+        ])?,
         _ => conn
-            .prepare_cached(
-                "DELETE FROM series_stats WHERE kind = ?1 AND symbol_id = ?2 AND timeframe = ?3",
-            )?
+            .prepare_cached(sql::STATS_DELETE)?
             .execute(params![R::TABLE, sid, key])?,
     };
     let (days, edges) = touched_days(tf, emptied);
     for (d0, d1) in days {
-        conn.prepare_cached(
-            "DELETE FROM series_days
-             WHERE kind = ?1 AND symbol_id = ?2 AND timeframe = ?3 AND day BETWEEN ?4 AND ?5",
-        )?
-        .execute(params![R::TABLE, sid, key, d0, d1])?;
+        conn.prepare_cached(sql::DAYS_DELETE)?
+            .execute(params![R::TABLE, sid, key, d0, d1])?;
     }
     super::days::refresh::<R>(conn, symbol, sid, tf, &edges)?;
     if R::TABLE == "bars" {
-        // An origin row whose bars are all gone describes nothing any more.
-        conn.prepare_cached(
-            "DELETE FROM bar_origins AS o
-             WHERE o.symbol_id = ?1 AND o.timeframe = ?2 AND o.last_ts >= ?3 AND o.first_ts <= ?4
-               AND NOT EXISTS (SELECT 1 FROM bars b WHERE b.symbol_id = o.symbol_id
-                               AND b.timeframe = o.timeframe
-                               AND b.ts BETWEEN o.first_ts AND o.last_ts)",
-        )?
-        .execute(params![sid, key, lo, hi])?;
+        conn.prepare_cached(sql::ORIGINS_DELETE)?
+            .execute(params![sid, key, lo, hi])?;
     }
     Ok(())
 }
@@ -173,7 +129,7 @@ fn delete_spans(
         spans,
         limit,
         |c, range, n| nth_stamp(c, series, sid, range, n),
-        |c, range| delete_range(c, series, sid, range),
+        |c, range| on_range(c, "DELETE", series, sid, range),
     )?;
     if out.rows > 0 {
         match series {
@@ -335,7 +291,7 @@ impl RetentionStore for SqliteStore {
         };
         let mut n = 0;
         for range in inclusive(spans) {
-            n += count_range(&self.conn, series, sid, range)?;
+            n += on_range(&self.conn, "SELECT count(*)", series, sid, range)?;
         }
         Ok(n)
     }
