@@ -57,6 +57,34 @@ fresh_sqlite
 "$ZTRADE" --db sqlite://run.db "${RETAIN[@]}" | grep -E '"rows"|"bytes"' | tail -3
 ls -l run.db | awk '{print "file bytes after", $5}'
 
+echo "== SQLite, pre- and after-hours minutes kept: one range per session"
+# One symbol, 04:00–20:00 New York on weekdays 2021–2025 (1.3M minutes); rolled up over the
+# regular session, so retention deletes only the session minutes of 2021, one range a session.
+python3 - <<'PY' > ext.csv
+import datetime as dt
+from zoneinfo import ZoneInfo
+ny = ZoneInfo("America/New_York")
+print("timestamp,open,high,low,close,volume")
+d = dt.date(2021, 1, 4)
+while d <= dt.date(2025, 12, 31):
+    if d.weekday() < 5:
+        t = dt.datetime(d.year, d.month, d.day, 4, 0, tzinfo=ny)
+        for k in range(960):
+            p = 100 + (k % 50) / 100
+            print(f"{(t + dt.timedelta(minutes=k)).isoformat()},{p},{p},{p},{p},{k + 1}")
+    d += dt.timedelta(days=1)
+PY
+"$ZTRADE" --db sqlite://ext.db data import ext.csv --symbol EXT --timeframe 1m >/dev/null 2>&1
+"$ZTRADE" --db sqlite://ext.db data rollup --symbol EXT --from 1m --to 1d >/dev/null
+sqlite3 ext.db "SELECT 'rows', sum(rows) FROM series_stats WHERE timeframe = '1m'"
+fresh_ext() { rm -f run.db run.db-wal run.db-shm; cp ext.db run.db; }
+PREPARE=fresh_ext
+best "sqlite3: DELETE every minute before the cut (more rows)" \
+    sqlite3 run.db "DELETE FROM bars WHERE timeframe = '1m' AND ts < $CUT"
+best "ztrade data retain --apply (session minutes only)" "$ZTRADE" --db sqlite://run.db "${RETAIN[@]}"
+fresh_ext
+"$ZTRADE" --db sqlite://run.db "${RETAIN[@]}" | grep -E '"rows"' | tail -1
+
 echo "== PostgreSQL"
 psql -q "$PG/postgres" -c 'DROP DATABASE IF EXISTS ztrade_rb_src' -c 'CREATE DATABASE ztrade_rb_src'
 seed "$PG/ztrade_rb_src"

@@ -152,38 +152,44 @@ pub(crate) fn check_spans(spans: &[Span]) -> Result<(), crate::StoreError> {
 }
 
 /// What deleting the inclusive stamp ranges `emptied` of a `tf` series means for its day index:
-/// the day numbers whose rows to drop (each range's first date to its last: the dates in between
-/// held only deleted rows) and the edge dates to summarise again from the rows left.
+/// the day numbers whose rows to drop (the dates strictly inside a range held only deleted rows)
+/// and the edge dates to summarise again from the rows left (or drop, when none is left).
 pub(crate) fn touched_days(
     tf: Timeframe,
     emptied: &[(i64, i64)],
 ) -> (Vec<(i64, i64)>, Vec<chrono::NaiveDate>) {
     use domain::grid::days::date_of;
-    let mut days = Vec::with_capacity(emptied.len());
+    let mut inner = Vec::new();
     let mut edges = Vec::with_capacity(2 * emptied.len());
     for &(a, b) in emptied {
         let (d0, d1) = (
             date_of(tf, UnixNanos::new(a)),
             date_of(tf, UnixNanos::new(b)),
         );
-        days.push((crate::days::day_number(d0), crate::days::day_number(d1)));
+        let (n0, n1) = (crate::days::day_number(d0), crate::days::day_number(d1));
+        if n1 - n0 > 1 {
+            inner.push((n0 + 1, n1 - 1));
+        }
         edges.extend([d0, d1]);
     }
     edges.dedup();
-    (days, edges)
+    (inner, edges)
 }
+
+/// Rows deleted from one range, and the first and last stamp among them.
+pub(crate) type Gone = Option<(u64, i64, i64)>;
 
 /// Deletes up to `limit` rows from the front of `spans` (ascending, disjoint) with the backend's
 /// `nth(x, [lo, hi], n)` (the stamp of the row `n` rows into the range, if any) and `delete(x,
-/// [lo, hi])` (the rows it deleted). Returns what went and the inclusive ranges it emptied. A
-/// batch whose first stamp holds more rows than `limit` (ticks) takes them all, so every call
-/// makes progress and no stamp is split.
+/// [lo, hi])` (what it deleted). Two statements a span. Returns what went and the inclusive
+/// ranges of the rows deleted. A batch whose first stamp holds more rows than `limit` (ticks)
+/// takes them all, so every call makes progress and no stamp is split.
 pub(crate) fn delete_front<X: ?Sized>(
     x: &mut X,
     spans: &[Span],
     limit: u64,
     mut nth: impl FnMut(&mut X, (i64, i64), u64) -> Result<Option<i64>, crate::StoreError>,
-    mut delete: impl FnMut(&mut X, (i64, i64)) -> Result<u64, crate::StoreError>,
+    mut delete: impl FnMut(&mut X, (i64, i64)) -> Result<Gone, crate::StoreError>,
 ) -> Result<(Removed, Vec<(i64, i64)>), crate::StoreError> {
     let mut out = Removed {
         done: true,
@@ -191,19 +197,22 @@ pub(crate) fn delete_front<X: ?Sized>(
     };
     let mut emptied = Vec::new();
     for (lo, hi) in inclusive(spans) {
-        let Some(first) = nth(x, (lo, hi), 0)? else {
-            continue;
-        };
         let left = limit.max(1).saturating_sub(out.rows);
-        let stop = nth(x, (first, hi), left)?;
-        let last = match stop {
-            Some(s) if s == first && out.rows == 0 => s,
-            Some(s) => s - 1,
-            None => hi,
+        let stop = nth(x, (lo, hi), left)?;
+        let mut last = stop.map_or(hi, |s| s - 1);
+        let mut gone = if last >= lo {
+            delete(x, (lo, last))?
+        } else {
+            None
         };
-        if last >= first {
-            out.rows += delete(x, (first, last))?;
-            emptied.push((first, last));
+        if let (None, Some(s), 0) = (gone, stop, out.rows) {
+            // The first stamp holds more rows than the batch.
+            last = s;
+            gone = delete(x, (lo, s))?;
+        }
+        if let Some((n, first, end)) = gone {
+            out.rows += n;
+            emptied.push((first, end));
         }
         if stop.is_some() {
             out.reached = Some(UnixNanos::new(last.saturating_add(1)));
@@ -240,10 +249,23 @@ pub(crate) mod sql {
 
     /// `verb` (`DELETE`, `SELECT count(*)`) over the rows in `[?3, ?4]`.
     pub fn range(verb: &str, series: &SeriesRef) -> String {
+        range_of(verb, series, "?3", "?4")
+    }
+
+    /// `verb` over the rows between the expressions `lo` and `hi`.
+    pub fn range_of(verb: &str, series: &SeriesRef, lo: &str, hi: &str) -> String {
         format!(
-            "{verb} FROM {} WHERE {} AND ts BETWEEN ?3 AND ?4",
+            "{verb} FROM {} WHERE {} AND ts BETWEEN {lo} AND {hi}",
             series.table(),
             key(series)
+        )
+    }
+
+    /// PostgreSQL: the delete, reporting what it took in the same statement.
+    pub fn delete_reporting(series: &SeriesRef) -> String {
+        format!(
+            "WITH gone AS ({} RETURNING ts) SELECT count(*), min(ts), max(ts) FROM gone",
+            range("DELETE", series)
         )
     }
 

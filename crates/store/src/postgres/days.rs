@@ -7,7 +7,7 @@ use domain::grid::days::DaySummary;
 use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
 use postgres::{Client, GenericClient, Statement};
 
-use super::pages::page;
+use super::pages::{page, page_on, page_sql};
 use crate::days::{
     DayRows, REBUILD_PAGE, bounds, columns, day_range, from_columns, rebuild, touched,
 };
@@ -151,6 +151,7 @@ pub(super) fn refresh<R: DayRows, C: GenericClient>(
     let tf_text = tf_key(tf);
     let key = (R::TABLE, sid, tf_text.as_str());
     let stmt = client.prepare(SAVE)?;
+    let read = client.prepare(&page_sql::<R>())?;
     for &date in dates {
         let (lo, hi) = bounds(tf, date)?;
         let q = BarQuery {
@@ -159,7 +160,7 @@ pub(super) fn refresh<R: DayRows, C: GenericClient>(
             start: Some(UnixNanos::new(lo)),
             end: UnixNanos::new(hi).checked_plus(1),
         };
-        let stored: Vec<R> = page(client, &q, None, usize::MAX)?;
+        let stored: Vec<R> = page_on(client, &read, &q, None, usize::MAX)?;
         let days = R::summarize(tf, &stored)?;
         if days.is_empty() {
             client.execute(

@@ -54,17 +54,6 @@ fn nth_stamp<C: GenericClient>(
     .map(|r| r.get(0)))
 }
 
-fn delete_range(
-    tx: &mut Transaction<'_>,
-    series: &SeriesRef,
-    sid: i32,
-    (lo, hi): (i64, i64),
-) -> Result<u64, StoreError> {
-    let tf = series.timeframe().map(tf_key);
-    let sql = sql::numbered(&sql::range("DELETE", series));
-    Ok(tx.execute(&sql, &[&sid, &tf, &lo, &hi])?)
-}
-
 /// Keeps `series_stats`, `series_days` and `bar_origins` true after `rows` rows of a bar series
 /// went from the inclusive ranges `emptied`.
 fn after_delete<R: DayRows>(
@@ -155,12 +144,25 @@ fn delete_spans(
         });
     };
     lock(&mut tx, lock_prefix, series, sid)?;
+    // Prepared once: a batch runs them for every span.
+    let tf = series.timeframe().map(tf_key);
+    let nth = tx.prepare(&sql::numbered(&sql::nth(series)))?;
+    let delete = tx.prepare(&sql::numbered(&sql::delete_reporting(series)))?;
     let (out, emptied) = delete_front(
         &mut tx,
         spans,
         limit,
-        |tx, range, n| nth_stamp(tx, series, sid, range, n),
-        |tx, range| delete_range(tx, series, sid, range),
+        |tx, (lo, hi), n| {
+            let n = i64::try_from(n).unwrap_or(i64::MAX);
+            Ok(tx
+                .query_opt(&nth, &[&sid, &tf, &lo, &hi, &n])?
+                .map(|r| r.get(0)))
+        },
+        |tx, (lo, hi)| {
+            let r = tx.query_one(&delete, &[&sid, &tf, &lo, &hi])?;
+            let (n, first, last): (i64, Option<i64>, Option<i64>) = (r.get(0), r.get(1), r.get(2));
+            Ok(first.zip(last).map(|(a, b)| (n as u64, a, b)))
+        },
     )?;
     if out.rows > 0 {
         after_delete_of(&mut tx, series, sid, out.rows, &emptied)?;
@@ -370,15 +372,16 @@ impl RetentionStore for PgStore {
         let Some(sid) = sid(&mut *c, series)? else {
             return Ok(0);
         };
-        let sql = sql::numbered(&sql::range("SELECT count(*)", series));
-        let stmt = c.prepare(&sql)?;
+        // Every span in one round trip: an index range count per span.
+        let count = sql::range_of("SELECT count(*)", series, "r.lo", "r.hi");
+        let sql = sql::numbered(&format!(
+            "SELECT coalesce(sum(({count})), 0)::bigint
+             FROM unnest(?3::bigint[], ?4::bigint[]) AS r(lo, hi)"
+        ));
+        let (lo, hi): (Vec<i64>, Vec<i64>) = inclusive(spans).into_iter().unzip();
         let tf = series.timeframe().map(tf_key);
-        let mut n = 0u64;
-        for (lo, hi) in inclusive(spans) {
-            let k: i64 = c.query_one(&stmt, &[&sid, &tf, &lo, &hi])?.get(0);
-            n += k as u64;
-        }
-        Ok(n)
+        let n: i64 = c.query_one(&sql, &[&sid, &tf, &lo, &hi])?.get(0);
+        Ok(n.max(0) as u64)
     }
 
     fn table_size(&self, series: &SeriesRef) -> Result<TableSize, StoreError> {

@@ -14,8 +14,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use super::SqliteStore;
 use crate::days::DayRows;
 use crate::retain::{
-    ChunkDrop, Reclaimed, Removed, SeriesRef, TableSize, TickTable, check_spans, delete_front,
-    inclusive, sql, touched_days,
+    ChunkDrop, Gone, Reclaimed, Removed, SeriesRef, TableSize, TickTable, check_spans,
+    delete_front, inclusive, sql, touched_days,
 };
 use crate::rollup::parse_hours;
 use crate::rows::{parse_symbol, parse_tf, tf_key};
@@ -61,6 +61,27 @@ fn on_range(
         stmt.query_row(params![sid, tf, lo, hi], |r| r.get(0))?
     };
     Ok(n.max(0) as u64)
+}
+
+/// Deletes the rows of `series` in `[lo, hi]`; what went.
+fn delete_range(
+    conn: &Connection,
+    series: &SeriesRef,
+    sid: i64,
+    (lo, hi): (i64, i64),
+) -> Result<Gone, StoreError> {
+    let tf = series.timeframe().map(tf_key);
+    // min and max alone are one index seek each (a count would read the range twice).
+    let end = |agg: &str| -> Result<Option<i64>, StoreError> {
+        Ok(conn
+            .prepare_cached(&sql::range(agg, series))?
+            .query_row(params![sid, tf, lo, hi], |r| r.get(0))?)
+    };
+    let (Some(first), Some(last)) = (end("SELECT min(ts)")?, end("SELECT max(ts)")?) else {
+        return Ok(None);
+    };
+    let n = on_range(conn, "DELETE", series, sid, (lo, hi))?;
+    Ok(Some((n, first, last)))
 }
 
 /// Keeps `series_stats`, `series_days` and `bar_origins` true after `rows` rows of a bar series
@@ -129,7 +150,7 @@ fn delete_spans(
         spans,
         limit,
         |c, range, n| nth_stamp(c, series, sid, range, n),
-        |c, range| on_range(c, "DELETE", series, sid, range),
+        |c, range| delete_range(c, series, sid, range),
     )?;
     if out.rows > 0 {
         match series {

@@ -161,9 +161,16 @@ fn one<S: PlanStore + ?Sized>(
         }
     }
     let spans = subtract(&candidates, &merge(protected));
+    // Each count reads the rows it counts: the same spans are counted once.
     let old_rows = store.count_in(&series, &old)?;
-    let candidate_rows = store.count_in(&series, &candidates)?;
-    let rows = store.count_in(&series, &spans)?;
+    let candidate_rows = match candidates == old {
+        true => old_rows,
+        false => store.count_in(&series, &candidates)?,
+    };
+    let rows = match spans == candidates {
+        true => candidate_rows,
+        false => store.count_in(&series, &spans)?,
+    };
     Ok(Planned {
         report: SeriesRetention {
             series,
@@ -258,14 +265,27 @@ fn rolled_bars<S: PlanStore + ?Sized>(
     let Some(r) = regular else {
         return Ok((Vec::new(), String::new()));
     };
-    // Regular hours: the counted stamps of each date from the first bar to the old end.
+    // Regular hours: the counted stamps of each date from the first bar to the old end, or the
+    // whole date where the day index shows no row outside them (nothing there to keep), so a
+    // series without pre- and after-hours bars is one span, not one per session.
     let old_end = old.last().map_or(UnixNanos::MIN, |s| s.end).min(limit);
     let mut held = Vec::new();
     if let Some(first) = first.filter(|f| *f < old_end) {
         let mut date = date_of(tf, first);
         let last = date_of(tf, old_end.plus(-1));
+        let index = store.bar_days(symbol, tf, Some(date), Some(last))?;
+        let mut index = index.iter().peekable();
         while date <= last {
-            if let Some((a, b)) = r.counted(date) {
+            let stored = index.next_if(|d| d.date == date);
+            let whole = date_bounds(tf, date).map(|(a, b)| (a, b.checked_plus(1)));
+            let span = match (r.counted(date), stored, whole) {
+                (Some((a, b)), Some(d), Some((lo, Some(end)))) if a <= d.first && d.last < b => {
+                    Some((lo, end))
+                }
+                (_, None, Some((lo, Some(end)))) => Some((lo, end)),
+                (counted, _, _) => counted,
+            };
+            if let Some((a, b)) = span {
                 held.push(Span {
                     start: a,
                     end: b.min(limit),
