@@ -135,11 +135,7 @@ fn setup(conn: &Connection, patience: Duration) -> Result<(), rusqlite::Error> {
     // crashes and loses at most the last commits on power loss, the usual WAL trade-off.
     // A 64 MiB page cache keeps a large ingest's B-tree interior pages in memory, and
     // memory-mapped reads skip a copy per page on replays.
-    // auto_vacuum takes effect only on a file with no page yet, so it comes before WAL (which
-    // writes the first page): a new store frees deleted pages back to the file system with
-    // `PRAGMA incremental_vacuum` (retention, `retain::reclaim`); on an older one it is a no-op.
-    const PRAGMAS: &str = "PRAGMA auto_vacuum = INCREMENTAL;
-         PRAGMA journal_mode = WAL;
+    const PRAGMAS: &str = "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
@@ -147,8 +143,18 @@ fn setup(conn: &Connection, patience: Duration) -> Result<(), rusqlite::Error> {
          PRAGMA mmap_size = 1073741824;";
     let deadline = Instant::now() + patience;
     let mut pause = Duration::from_millis(2);
+    // auto_vacuum takes effect only on a file with no page yet, so it goes before WAL (which
+    // writes the first page), and only then (on an older store it would wait for the write
+    // lock, to change nothing): a new store frees deleted pages back to the file system with
+    // `PRAGMA incremental_vacuum` (retention, `retain::reclaim`).
+    let set_up = || {
+        if conn.query_row("PRAGMA page_count", [], |r| r.get::<_, i64>(0))? == 0 {
+            conn.execute_batch("PRAGMA auto_vacuum = INCREMENTAL")?;
+        }
+        conn.execute_batch(PRAGMAS)
+    };
     loop {
-        match conn.execute_batch(PRAGMAS) {
+        match set_up() {
             Err(e) if crate::error::sqlite_busy(&e) && Instant::now() < deadline => {
                 std::thread::sleep(pause.min(deadline.saturating_duration_since(Instant::now())));
                 pause = (pause * 2).min(Duration::from_millis(100));
