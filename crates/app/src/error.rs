@@ -72,3 +72,14 @@ impl AppError {
         }
     }
 }
+
+/// The shared upkeep use cases (roll-ups, retention) say the same three things.
+impl From<upkeep::UpkeepError> for AppError {
+    fn from(e: upkeep::UpkeepError) -> Self {
+        match e {
+            upkeep::UpkeepError::Input(m) => Self::Input(m),
+            upkeep::UpkeepError::NoData(m) => Self::NoData(m),
+            upkeep::UpkeepError::Store(e) => Self::Store(e),
+        }
+    }
+}

@@ -46,13 +46,14 @@ fn main() {
 
     let job = Job {
         name: "bars".into(),
-        provider: Provider::Alpaca,
+        provider: Some(Provider::Alpaca),
         every: Timeframe::M1,
         hours: Hours::Market,
         symbols: vec![Symbol::lit("SPY")],
         task: Task::Bars {
             timeframe: Timeframe::M1,
             lookback: Timeframe::M15,
+            after: Default::default(),
         },
     };
     let start = UnixNanos::parse_rfc3339("2024-01-01T00:00:00Z").unwrap();

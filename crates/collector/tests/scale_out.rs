@@ -171,11 +171,11 @@ async fn a_dead_workers_run_goes_to_another_worker() {
             concurrency: 1,
             poll: Duration::from_millis(100),
         };
-        let storage = q.storage();
+        let queue = q.clone();
         let recorder = Arc::new(CountingRecorder(recorded.clone()));
         async move {
             run_redis_worker(
-                storage,
+                &queue,
                 &options,
                 runner,
                 recorder,

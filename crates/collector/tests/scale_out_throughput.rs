@@ -69,10 +69,10 @@ async fn two_workers_drain_the_queue_quickly() {
             concurrency: 2,
             poll: Duration::from_millis(100),
         };
-        let (storage, count, shutdown) = (q.storage(), count.clone(), shutdown.clone());
+        let (queue, count, shutdown) = (q.clone(), count.clone(), shutdown.clone());
         async move {
             run_redis_worker(
-                storage,
+                &queue,
                 &options,
                 Arc::new(Noop),
                 count,

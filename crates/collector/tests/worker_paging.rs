@@ -37,11 +37,12 @@ fn client(base: &str) -> AlpacaClient {
 fn spec(task: RunTask, symbols: &str) -> JobSpec {
     JobSpec {
         job: "test".into(),
-        provider: Provider::Alpaca,
+        provider: Some(Provider::Alpaca),
         due: t("2024-08-19"),
         symbols: Symbol::parse_list(symbols).unwrap(),
         task,
         next_due: t("2024-08-20"),
+        then: Vec::new(),
     }
 }
 

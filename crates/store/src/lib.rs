@@ -2,8 +2,8 @@
 //!
 //! - [`roles`]: one trait per role ([`SchemaStore`], [`BarStore`], [`SentimentStore`],
 //!   [`RunStore`], [`TickStore`], [`OptionStore`], [`NewsStore`], [`CollectionStore`],
-//!   [`KeyStore`], [`ActionStore`], [`RollupStore`], [`SymbolStore`], [`QualityStore`]), and
-//!   [`Store`], their sum. Callers name the roles they use.
+//!   [`KeyStore`], [`ActionStore`], [`RollupStore`], [`SymbolStore`], [`QualityStore`],
+//!   [`RetentionStore`]), and [`Store`], their sum. Callers name the roles they use.
 //! - [`open`], [`open_ready`], [`open_migrated`]: pick the backend from a URL (`sqlite://PATH`,
 //!   `postgres://…`) and check the schema version on the way in.
 //! - [`sqlite`] (feature `sqlite`, on by default): the embedded default, one file in WAL mode.
@@ -17,6 +17,7 @@
 //! - [`rollup`]: roll-up checkpoints, written with the rolled bars.
 //! - [`symbols`]: [`SymbolInfo`], a symbol with its calendar.
 //! - [`quality`]: data-quality checks and findings, as stored.
+//! - [`retain`]: what retention deletes and reports (series, spans, sizes, reclaimed bytes).
 //! - [`keys`]: rows of the encrypted key tables (ciphertext only).
 //! - [`stream`]: [`BarStream`] and [`QuoteBarStream`], keyset-paged reads in timestamp order, so a
 //!   long replay never holds a whole series in memory.
@@ -36,6 +37,7 @@ pub mod migrations;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod quality;
+pub mod retain;
 pub mod retry;
 pub mod roles;
 pub mod rollup;
@@ -53,11 +55,12 @@ pub use keys::{ApiKeyRow, KeyAuditRow, VaultHeaderRow};
 pub use quality::{
     FindingFilter, QualityCheck, QualitySummary, SeriesCheck, SeriesKey, SeriesKind, StoredFinding,
 };
+pub use retain::{RunPeriod, SeriesRef};
 pub use retry::BusyRetry;
 pub use roles::{
     ActionStore, AggregateStore, BarStore, CollectionStore, KeyStore, NewsStore, OptionStore,
-    QualityStore, RollupStore, RunStore, SchemaStore, SentimentStore, Store, SymbolStore,
-    TickStore,
+    QualityStore, RetentionStore, RollupStore, RunStore, SchemaStore, SentimentStore, Store,
+    SymbolStore, TickStore,
 };
 pub use rollup::RollupCheckpoint;
 pub use stream::{BarStream, QuoteBarStream};

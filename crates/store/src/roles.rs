@@ -25,12 +25,13 @@
 //!   `provider_lookup`), `ztrade keys`.
 //! - [`ActionStore`] (corporate actions: splits and cash dividends): `app::data::actions`
 //!   (import), `app::data::export` and `app::run` (`Source`) for adjustment on read.
-//! - [`RollupStore`] (roll-up checkpoints, with the rolled bars): `app::data::rollup`.
 //! - [`QualityStore`] (`quality_checks`, `data_quality`): `app::data::validate` writes,
 //!   `app::data::status` and the dashboard's `/data` read.
 //! - [`SymbolStore`] (symbols and their calendars): `app::symbols` (`ztrade symbols`),
 //!   `app::data::import` (`--calendar`), `app::data::rollup`, `app::run` (the run's calendar),
 //!   the collector's gap check and backfill.
+//! - [`RollupStore`] (roll-up checkpoints, with the rolled bars): `upkeep::rollup`.
+//! - [`RetentionStore`] (deleting old rows with what is derived from them): `upkeep::retain`.
 //!
 //! [`Store`] itself: [`crate::open`] (what it returns), `collector::StoreHandle` (one connection
 //! lent to every job of a process), `testkit::TestDb::with`, and the binary's one
@@ -58,6 +59,7 @@ use domain::{
 };
 
 use crate::SymbolInfo;
+use crate::retain::{ChunkDrop, Reclaimed, SeriesRef, TableSize, TickTable};
 use crate::{
     ApiKeyRow, Backend, BarOrigin, BarQuery, BarStream, Checkpoint, CheckpointKey, CollectedSeries,
     CollectionRun, JobStatus, KeyAuditRow, MigrationInfo, NewRun, NewsCounts, QuoteBarStream,
@@ -66,6 +68,7 @@ use crate::{
 };
 use crate::{Deleted, NewSweep, RollupCheckpoint, RunSelection, StoredSweep, SweepSummary};
 use crate::{FindingFilter, QualitySummary, SeriesCheck, StoredFinding};
+use crate::{RunPeriod, Span};
 
 /// Every role: what a backend implements and what [`crate::open`] returns. `Send`, so a store
 /// can move to a worker thread.
@@ -84,6 +87,7 @@ pub trait Store:
     + RollupStore
     + QualityStore
     + SymbolStore
+    + RetentionStore
     + Send
 {
 }
@@ -103,6 +107,7 @@ impl<T> Store for T where
         + RollupStore
         + QualityStore
         + SymbolStore
+        + RetentionStore
         + Send
         + ?Sized
 {
@@ -364,7 +369,7 @@ pub trait ActionStore {
     fn actions(&self, symbol: &Symbol) -> Result<Vec<CorporateAction>, StoreError>;
 }
 
-/// Roll-ups (`app::data::rollup`): the checkpoint per (symbol, source timeframe, target
+/// Roll-ups (`upkeep::rollup`): the checkpoint per (symbol, source timeframe, target
 /// timeframe), and the rolled bars written with it.
 pub trait RollupStore {
     /// The checkpoint of `symbol` rolled from `from` up to `to`, if it was ever rolled.
@@ -431,4 +436,44 @@ pub trait SymbolStore {
         symbol: &Symbol,
         calendar: Calendar,
     ) -> Result<Calendar, StoreError>;
+}
+
+/// Retention (`upkeep::retain`): what it needs to decide what may go, and the deletes.
+pub trait RetentionStore {
+    /// Symbols with stored ticks in `table`, by name.
+    fn tick_symbols(&self, table: TickTable) -> Result<Vec<Symbol>, StoreError>;
+    /// The stamp of the first row of `series`, if it has any.
+    fn first_stamp(&self, series: &SeriesRef) -> Result<Option<UnixNanos>, StoreError>;
+    /// Every roll-up checkpoint that reads from `symbol`'s `from` bars, by target timeframe.
+    fn rollups_from(
+        &self,
+        symbol: &Symbol,
+        from: Timeframe,
+    ) -> Result<Vec<RollupCheckpoint>, StoreError>;
+    /// Every stored backtest run's period and config snapshot, by id.
+    fn run_periods(&self) -> Result<Vec<RunPeriod>, StoreError>;
+    /// Rows of `series` with a stamp in one of `spans` (ascending, disjoint).
+    fn count_in(&self, series: &SeriesRef, spans: &[Span]) -> Result<u64, StoreError>;
+    /// The size on disk of the table `series` lives in, with its indexes, and its rows.
+    fn table_size(&self, series: &SeriesRef) -> Result<TableSize, StoreError>;
+    /// Deletes up to `limit` rows of `series` in `spans` (ascending, disjoint), oldest first,
+    /// in one transaction with what is derived from them (`series_stats`, the dates of
+    /// `series_days` it touched, `bar_origins` rows whose bars are all gone).
+    fn delete_spans(
+        &mut self,
+        series: &SeriesRef,
+        spans: &[Span],
+        limit: u64,
+    ) -> Result<crate::retain::Removed, StoreError>;
+    /// Where the table of `series` is a TimescaleDB hypertable: drops its whole chunks that end
+    /// at or before `before` (which the caller has checked every series of the table may lose),
+    /// in one transaction with the derived rows. `None` where the layout has no chunks.
+    fn drop_chunks(
+        &mut self,
+        series: &SeriesRef,
+        before: UnixNanos,
+    ) -> Result<Option<ChunkDrop>, StoreError>;
+    /// Gives the space of deleted rows back where the backend can: SQLite runs an incremental
+    /// vacuum (converting, once, a store created before incremental vacuum with a VACUUM).
+    fn reclaim(&mut self) -> Result<Reclaimed, StoreError>;
 }

@@ -7,7 +7,8 @@
 //!   store's temp folder: [`Cli::cmd`] to adjust, [`Cli::run`], [`Cli::ok`] (stdout),
 //!   [`Cli::json`] (with `--json`); [`Cli::agent`] writes `agents/ID.yaml`.
 //! - [`error_line`], [`stderr`]: a refusal is one `error: …` line, never a panic.
-//! - [`wait_until`], [`wait_child`]: polling a condition or a child process, with a limit.
+//! - [`wait_until`], [`wait_child`]: polling a condition or a child process, with a limit;
+//!   [`killed_after`]: a command SIGKILLed mid-run.
 
 use std::ops::Deref;
 use std::path::PathBuf;
@@ -163,4 +164,17 @@ pub fn wait_child(child: &mut Child, limit: Duration) -> ExitStatus {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// Starts `cmd` with its output discarded and SIGKILLs it after `delay` (the kill tests: what a
+/// killed command leaves must be whole).
+pub fn killed_after(mut cmd: Command, delay: Duration) {
+    let mut child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(delay);
+    let _ = child.kill();
+    child.wait().unwrap();
 }

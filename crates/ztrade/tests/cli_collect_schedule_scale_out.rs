@@ -15,7 +15,7 @@ use common::collect::*;
 use testkit::Cli;
 use testkit::cli::{wait_child, wait_until};
 use testkit::collect_server::Server;
-use testkit::fixtures::{minutes, redis_url};
+use testkit::fixtures::minutes;
 
 struct Proc {
     child: Child,
@@ -184,20 +184,4 @@ fn scale_out_survives_a_killed_worker_with_complete_data_once() {
     );
     assert_eq!(j["rows_written_total"], 18);
     purge(&queue);
-}
-
-fn purge(queue: &str) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let config = collector::queue::RedisQueueConfig {
-            url: redis_url(),
-            queue: queue.to_string(),
-            ..Default::default()
-        };
-        let mut q = collector::queue::RedisQueue::connect(config).await.unwrap();
-        q.purge().await.unwrap();
-    });
 }

@@ -10,7 +10,9 @@
 //! - [`actions`]: import a splits-and-dividends file into the store (an upsert).
 //! - [`adjust`]: split and dividend adjustment on read, as of a date, for export and runs.
 //! - [`rollup`]: a series rolled up into longer timeframes, incrementally, batch by batch with
-//!   its checkpoint.
+//!   its checkpoint (`upkeep::rollup`, shared with the collector's roll-up job kind).
+//! - [`retain`]: retention policies applied: what may go, dry run or delete (`upkeep::retain`,
+//!   shared with the collector's retention job kind).
 //! - [`seed`]: deterministic synthetic bars and sentiment.
 //! - [`status`]: rows, range and missing bars of every stored series, and their quality.
 //! - [`validate`]: the data-quality report: coverage, gaps, order, OHLC, outliers, stale and
@@ -21,8 +23,9 @@ pub mod adjust;
 pub mod aggregate;
 pub mod export;
 pub mod import;
-pub mod rollup;
 pub mod seed;
 pub mod status;
 pub mod ticks;
 pub mod validate;
+
+pub use upkeep::{retain, rollup};

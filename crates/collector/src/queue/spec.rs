@@ -3,9 +3,20 @@
 //!
 //! Its id is `name@due` (`bars-alpaca@2024-01-03T15:00:00Z`): the same run always gets the same
 //! id, so a scheduler that restarts and enqueues the same run again adds nothing.
+//!
+//! A run may carry the runs to queue when it succeeds ([`JobSpec::then`]): a bars run's roll-up
+//! and retention, each a run of its own named `job:rollup`, `job:retain` with the same due time
+//! (so the same id every time too), on whichever queue the bars run came from.
+//!
+//! The kinds: fetching ([`RunTask::Bars`], [`RunTask::News`], [`RunTask::Options`]) and upkeep
+//! of what is stored ([`RunTask::Rollup`], [`RunTask::Retain`], run by
+//! `crate::worker::upkeep` through the `upkeep` crate). A quality check is one more upkeep
+//! variant here and one more arm in `worker::upkeep::run_upkeep`.
 
+use domain::grid::rollup::Hours as RollupHours;
 use domain::{Symbol, Timeframe, UnixNanos};
 use serde::{Deserialize, Serialize};
+use upkeep::retain::Policies;
 
 use crate::schedule::{Job, Task, bars_window, next_due};
 use domain::Provider;
@@ -28,6 +39,15 @@ pub enum RunTask {
     },
     /// A snapshot of each symbol's option chain.
     Options,
+    /// Each symbol's `from` bars rolled up to `to`, incrementally (`upkeep::rollup`).
+    Rollup {
+        from: Timeframe,
+        to: Vec<Timeframe>,
+        hours: RollupHours,
+    },
+    /// The policies applied to the symbols' series (every stored series when there are no
+    /// symbols), ages counted back from the run's due time (`upkeep::retain`).
+    Retain { policies: Policies },
 }
 
 impl RunTask {
@@ -36,21 +56,29 @@ impl RunTask {
             Self::Bars { .. } => "bars",
             Self::News { .. } => "news",
             Self::Options => "options",
+            Self::Rollup { .. } => "rollup",
+            Self::Retain { .. } => "retain",
         }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobSpec {
-    /// The plan's job name.
+    /// The plan's job name (`job:kind` for a run queued after another).
     pub job: String,
-    pub provider: Provider,
+    /// `None` for upkeep runs, which fetch nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<Provider>,
     /// The scheduled instant of this run (not when it was enqueued or started).
     pub due: UnixNanos,
     pub symbols: Vec<Symbol>,
     pub task: RunTask,
     /// The job's run after this one, for the run record (`collect status` shows it).
     pub next_due: UnixNanos,
+    /// Queued, in order, after this run succeeds: the first as a run of its own that carries
+    /// the rest ([`JobSpec::follow_up`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub then: Vec<RunTask>,
 }
 
 impl JobSpec {
@@ -61,9 +89,24 @@ impl JobSpec {
     /// both news and sentiment are upserts.
     pub fn for_run(job: &Job, due: UnixNanos) -> Self {
         let every = job.every.nanos().unwrap_or(0);
+        let mut then = Vec::new();
         let task = match &job.task {
-            Task::Bars { timeframe, .. } => {
+            Task::Bars {
+                timeframe, after, ..
+            } => {
                 let (start, end) = bars_window(job, due).expect("bars job has a window");
+                if let Some(r) = &after.rollup {
+                    then.push(RunTask::Rollup {
+                        from: *timeframe,
+                        to: r.to.clone(),
+                        hours: r.hours,
+                    });
+                }
+                if let Some(policies) = &after.retain {
+                    then.push(RunTask::Retain {
+                        policies: policies.clone(),
+                    });
+                }
                 RunTask::Bars {
                     timeframe: *timeframe,
                     start,
@@ -79,6 +122,9 @@ impl JobSpec {
                 }
             }
             Task::Options => RunTask::Options,
+            Task::Retain { policies } => RunTask::Retain {
+                policies: policies.clone(),
+            },
         };
         Self {
             job: job.name.clone(),
@@ -87,12 +133,29 @@ impl JobSpec {
             symbols: job.symbols.clone(),
             task,
             next_due: next_due(job, due),
+            then,
         }
     }
 
     /// `name@due`, the same for every enqueue of this run.
     pub fn id(&self) -> String {
         run_id(&self.job, self.due)
+    }
+
+    /// The run to queue once this one has succeeded: `then[0]` for the same symbols and due
+    /// time, named `job:kind` after the plan's job, carrying the rest of `then`.
+    pub fn follow_up(&self) -> Option<JobSpec> {
+        let (task, rest) = self.then.split_first()?;
+        let root = self.job.split(':').next().unwrap_or(&self.job);
+        Some(Self {
+            job: format!("{root}:{}", task.kind()),
+            provider: None,
+            due: self.due,
+            symbols: self.symbols.clone(),
+            task: task.clone(),
+            next_due: self.next_due,
+            then: rest.to_vec(),
+        })
     }
 }
 
@@ -179,5 +242,44 @@ mod tests {
             let json = serde_json::to_string(&spec).unwrap();
             assert_eq!(serde_json::from_str::<JobSpec>(&json).unwrap(), spec);
         }
+    }
+
+    #[test]
+    fn a_bars_run_chains_its_rollup_then_its_retention() {
+        let text = r#"
+            symbols = ["SPY"]
+            [[jobs]]
+            kind = "bars"
+            provider = "alpaca"
+            rollup = ["1h"]
+            retain = true
+            [retention]
+            "1m" = "2y"
+        "#;
+        let file = Path::new("collect.toml");
+        let plan = resolve(parse_config(text, file).unwrap(), &[], file).unwrap();
+        let bars = JobSpec::for_run(&plan.jobs[0], t("2024-01-03T15:00:00Z"));
+        let json = serde_json::to_string(&bars).unwrap();
+        assert_eq!(serde_json::from_str::<JobSpec>(&json).unwrap(), bars);
+        let roll = bars.follow_up().unwrap();
+        assert_eq!(roll.id(), "bars-alpaca:rollup@2024-01-03T15:00:00Z");
+        assert_eq!(
+            roll.task,
+            RunTask::Rollup {
+                from: Timeframe::M1,
+                to: vec![Timeframe::H1],
+                hours: RollupHours::Regular
+            }
+        );
+        assert_eq!((roll.provider, &roll.symbols), (None, &bars.symbols));
+        let keep = roll.follow_up().unwrap();
+        assert_eq!(keep.id(), "bars-alpaca:retain@2024-01-03T15:00:00Z");
+        assert_eq!(
+            keep.task,
+            RunTask::Retain {
+                policies: plan.retention.unwrap()
+            }
+        );
+        assert!(keep.follow_up().is_none());
     }
 }

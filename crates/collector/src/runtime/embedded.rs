@@ -2,7 +2,7 @@
 //! nothing else installed (the store is SQLite by default).
 //!
 //! With a stop condition (`--until`, `--max-runs`, `--once`) it drains: every run the beat
-//! queued finishes and is recorded before it returns. On Ctrl-C/SIGTERM it stops queueing,
+//! queued, and every follow-up those queued, finishes and is recorded before it returns. On Ctrl-C/SIGTERM it stops queueing,
 //! lets runs in progress finish, and drops runs not yet started (the next start's catch-up and
 //! the gap check cover them).
 
@@ -32,8 +32,11 @@ pub struct EmbeddedOptions {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EmbeddedSummary {
     pub beat: BeatSummary,
+    /// Runs finished (the beat's and their follow-ups).
     pub ok: u64,
     pub failed: u64,
+    /// Follow-up runs queued after others (a bars run's roll-up and retention).
+    pub follow_ups: u64,
 }
 
 #[derive(Debug, Error)]
@@ -59,6 +62,7 @@ pub async fn run_embedded(
     // Joined, not spawned: apalis's panic-catching layer makes the worker future not `Send`.
     let worker = run_memory_worker(
         storage,
+        queue.clone(),
         &options.worker,
         runner,
         recorder,
@@ -77,7 +81,7 @@ pub async fn run_embedded(
         let beat = queue_runs(plan, &options, &mut queue, &shutdown).await;
         if let Ok(b) = &beat {
             tokio::select! {
-                _ = stats.wait_for(b.enqueued) => {}
+                _ = stats.wait_drained(b.enqueued) => {}
                 _ = shutdown.wait() => {}
             }
         }
@@ -92,6 +96,7 @@ pub async fn run_embedded(
         beat,
         ok: stats.ok.load(std::sync::atomic::Ordering::SeqCst),
         failed: stats.failed.load(std::sync::atomic::Ordering::SeqCst),
+        follow_ups: stats.queued.load(std::sync::atomic::Ordering::SeqCst),
     })
 }
 

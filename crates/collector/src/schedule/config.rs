@@ -14,10 +14,23 @@
 //! lookback = "15m"               # bars only: each run re-fetches this window (default 15m)
 //! hours = "market"               # market | always; default market, except news: always
 //!
+//! rollup = ["5m", "1h", "1d"]     # bars only: after each run, roll the series up (upkeep::rollup)
+//! rollup_hours = "regular"       # bars only: regular (default) or extended
+//! retain = true                  # bars only: after each run (and its roll-up), apply `retention`
+//!
 //! [[jobs]]
 //! kind = "news"
 //! provider = "alpaca"
 //! sentiment = "15m"              # news only: aggregate sentiment per interval, or false
+//!
+//! [[jobs]]
+//! kind = "retain"                # retention on its own schedule; no provider
+//! every = "1d"                   # default 1d (New York midnight); hours default always
+//!
+//! [retention]                    # upkeep::retain::policy: ages per kind and timeframe
+//! ticks = "30d"
+//! "1m" = "2y"
+//! "1d" = "forever"
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -35,6 +48,9 @@ pub struct RawConfig {
     pub agents_dir: Option<PathBuf>,
     #[serde(default)]
     pub jobs: Vec<RawJob>,
+    /// Retention policies (`ztrade data retain --config`, and the `retain` jobs).
+    #[serde(default)]
+    pub retention: Option<upkeep::retain::RawRetention>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -42,13 +58,17 @@ pub struct RawConfig {
 pub struct RawJob {
     pub name: Option<String>,
     pub kind: String,
-    pub provider: String,
+    /// Every kind but `retain` needs one.
+    pub provider: Option<String>,
     pub every: Option<String>,
     pub timeframe: Option<String>,
     pub lookback: Option<String>,
     pub hours: Option<String>,
     pub symbols: Option<Vec<String>>,
     pub sentiment: Option<RawSentiment>,
+    pub rollup: Option<Vec<String>>,
+    pub rollup_hours: Option<String>,
+    pub retain: Option<bool>,
 }
 
 /// `sentiment = "15m"` or `sentiment = false`.

@@ -77,7 +77,8 @@ fn toml_and_yaml_give_the_same_plan() {
         bars.task,
         Task::Bars {
             timeframe: Timeframe::M1,
-            lookback: Timeframe::M15
+            lookback: Timeframe::M15,
+            after: AfterBars::default(),
         }
     );
     let news = &t.jobs[1];
@@ -88,7 +89,7 @@ fn toml_and_yaml_give_the_same_plan() {
             sentiment: Some(Timeframe::M15)
         }
     );
-    assert_eq!(t.jobs[2].provider, Provider::Polygon);
+    assert_eq!(t.jobs[2].provider, Some(Provider::Polygon));
     assert_eq!(t.jobs[2].symbols, [Symbol::lit("SPY")]);
     assert_eq!(t.jobs[2].every, Timeframe::parse("30m").unwrap());
 }
@@ -210,7 +211,7 @@ fn invalid_values_name_the_field() {
         ),
         (
             one_job("").replace("bars", "quotes"),
-            "c.toml: jobs[0].kind: \"quotes\" is not bars, news or options",
+            "c.toml: jobs[0].kind: \"quotes\" is not bars, news, options or retain",
         ),
         (
             one_job("").replace("\"SPY\"", "\"S&P\""),
@@ -226,6 +227,43 @@ fn invalid_values_name_the_field() {
             "c.toml: jobs[0].every: options jobs need an interval",
         ),
         ("symbols = [\"SPY\"]\n".to_string(), "c.toml: jobs: no jobs"),
+        (
+            one_job("rollup = [\"30s\"]"),
+            "c.toml: jobs[0].rollup[0]: timeframes: cannot roll 1m up to 30s: the target must be",
+        ),
+        (
+            one_job("retain = true"),
+            "c.toml: jobs[0].retain: needs a `retention` section",
+        ),
+        (
+            one_job("rollup_hours = \"extended\""),
+            "c.toml: jobs[0].rollup_hours: set `rollup` targets first",
+        ),
+        (
+            one_job("rollup = [\"1d\"]\nrollup_hours = \"evening\""),
+            "c.toml: jobs[0].rollup_hours: \"evening\" is not regular or extended",
+        ),
+        (
+            one_job("name = \"a:b\""),
+            "c.toml: jobs[0].name: `:` is reserved",
+        ),
+        (
+            one_job("").replace("provider = \"alpaca\"\n", ""),
+            "c.toml: jobs[0].provider: bars jobs need a provider",
+        ),
+        (
+            "[[jobs]]\nkind = \"retain\"\nprovider = \"alpaca\"\n[retention]\nticks = \"30d\"\n"
+                .to_string(),
+            "c.toml: jobs[0].provider: retain jobs fetch nothing",
+        ),
+        (
+            "[[jobs]]\nkind = \"retain\"\n".to_string(),
+            "c.toml: jobs[0].kind: needs a `retention` section",
+        ),
+        (
+            format!("{}[retention]\n\"1m\" = \"2 years\"\n", one_job("")),
+            "c.toml: retention.1m: \"2 years\" is not an age",
+        ),
         (
             format!(
                 "{}[[jobs]]\nkind = \"bars\"\nprovider = \"alpaca\"\n",
@@ -251,11 +289,61 @@ fn defaults_and_switches() {
         plan.jobs[0].task,
         Task::Bars {
             timeframe: Timeframe::M1,
-            lookback: Timeframe::M15
+            lookback: Timeframe::M15,
+            after: AfterBars::default(),
         }
     );
     let text = "symbols = [\"SPY\"]\n[[jobs]]\nkind = \"news\"\nprovider = \"polygon\"\nsentiment = false\nhours = \"market\"\n";
     let plan = plan_of(text, "c.toml").unwrap();
     assert_eq!(plan.jobs[0].task, Task::News { sentiment: None });
     assert_eq!(plan.jobs[0].hours, Hours::Market);
+}
+
+/// A bars job's roll-up and retention after each run, a retain job on its own schedule, and the
+/// policies, the same from TOML and YAML; `data retain --config` reads the section alone.
+#[test]
+fn upkeep_after_bars_and_on_its_own_schedule() {
+    let toml = r#"
+symbols = ["SPY"]
+[[jobs]]
+kind = "bars"
+provider = "alpaca"
+rollup = ["5m", "1d"]
+retain = true
+[[jobs]]
+kind = "retain"
+[retention]
+ticks = "30d"
+"1m" = "2y"
+"#;
+    let yaml = "symbols: [SPY]\njobs:\n  - kind: bars\n    provider: alpaca\n    rollup: [5m, 1d]\n    \
+                retain: true\n  - kind: retain\nretention:\n  ticks: 30d\n  1m: 2y\n";
+    let t = plan_of(toml, "c.toml").unwrap();
+    let y = plan_of(yaml, "c.yaml").unwrap();
+    assert_eq!((&t.jobs, &t.retention), (&y.jobs, &y.retention));
+    let policies = t.retention.clone().unwrap();
+    assert!(policies.trades.is_some() && policies.quotes.is_some());
+    assert_eq!(policies.bars.len(), 1);
+    let Task::Bars { after, .. } = &t.jobs[0].task else {
+        panic!("{:?}", t.jobs[0].task)
+    };
+    let rollup = after.rollup.clone().unwrap();
+    assert_eq!(rollup.to, [Timeframe::M5, Timeframe::D1]);
+    assert_eq!(rollup.hours, domain::grid::rollup::Hours::Regular);
+    assert_eq!(after.retain.as_ref(), Some(&policies));
+    let r = &t.jobs[1];
+    assert_eq!(
+        (r.name.as_str(), r.provider, r.every, r.hours),
+        ("retain", None, Timeframe::D1, Hours::Always)
+    );
+    assert!(r.symbols.is_empty(), "every stored series");
+    assert_eq!(r.task, Task::Retain { policies });
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.yaml");
+    std::fs::write(&file, "retention:\n  1d: forever\n").unwrap();
+    assert_eq!(load_retention(&file).unwrap().bars.len(), 1);
+    std::fs::write(&file, "symbols: [SPY]\n").unwrap();
+    let e = load_retention(&file).unwrap_err().to_string();
+    assert!(e.ends_with("c.yaml: retention: no retention section; add one, e.g. `retention: { ticks: 30d, 1m: 2y, 1d: forever }`"), "{e}");
 }

@@ -21,4 +21,6 @@ mod timing_tests;
 pub use config::{AgentSymbols, RawConfig, RawJob, parse_config, read_agents, read_config};
 pub use error::ConfigError;
 pub use next::{bars_window, next_due, next_run};
-pub use plan::{Hours, Job, Plan, Task, load_plan, resolve};
+pub use plan::{
+    AfterBars, Hours, Job, Plan, RollupAfter, Task, load_plan, load_retention, resolve,
+};

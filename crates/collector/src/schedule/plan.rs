@@ -3,9 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use domain::grid::rollup::{Hours as RollupHours, Rollup};
 use domain::time::{NANOS_PER_DAY, NANOS_PER_HOUR, NANOS_PER_SECOND};
 use domain::{Symbol, Timeframe};
 use serde::Serialize;
+use upkeep::retain::{Policies, policy};
 
 use crate::schedule::config::{
     AgentSymbols, RawConfig, RawJob, RawSentiment, read_agents, read_config,
@@ -25,15 +27,19 @@ pub enum Hours {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Task {
-    /// Each run fetches bars of `timeframe` over `[due − lookback, due)`.
+    /// Each run fetches bars of `timeframe` over `[due − lookback, due)`, then queues `after`.
     Bars {
         timeframe: Timeframe,
         lookback: Timeframe,
+        after: AfterBars,
     },
     /// Each run fetches news; with `sentiment`, scores it and aggregates per that interval.
     News { sentiment: Option<Timeframe> },
     /// Each run fetches option chain snapshots of the symbols.
     Options,
+    /// Each run applies the retention policies to the job's symbols (every stored series when
+    /// it names none).
+    Retain { policies: Policies },
 }
 
 impl Task {
@@ -42,14 +48,32 @@ impl Task {
             Self::Bars { .. } => "bars",
             Self::News { .. } => "news",
             Self::Options => "options",
+            Self::Retain { .. } => "retain",
         }
     }
+}
+
+/// The upkeep queued after each bars run, for the symbols it fetched, each a run of its own
+/// (`job:rollup`, then `job:retain`): `queue::JobSpec::then`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AfterBars {
+    /// Roll the fetched series up to these timeframes (`rollup = [...]`).
+    pub rollup: Option<RollupAfter>,
+    /// Then apply these policies (`retain = true`: the config's `retention`).
+    pub retain: Option<Policies>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RollupAfter {
+    pub to: Vec<Timeframe>,
+    pub hours: RollupHours,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Job {
     pub name: String,
-    pub provider: Provider,
+    /// `None` for `retain` jobs, which fetch nothing.
+    pub provider: Option<Provider>,
     /// Runs at wall-clock multiples of this (":00, :15, :30, :45" for 15m).
     pub every: Timeframe,
     pub hours: Hours,
@@ -63,6 +87,8 @@ pub struct Plan {
     /// The config's symbols, then the agents', first occurrence kept.
     pub symbols: Vec<Symbol>,
     pub jobs: Vec<Job>,
+    /// The `retention` section, validated.
+    pub retention: Option<Policies>,
 }
 
 /// Reads `file`, the agent files under its `agents_dir` (relative to the file), and resolves.
@@ -75,9 +101,29 @@ pub fn load_plan(file: &Path) -> Result<Plan, ConfigError> {
     resolve(raw, &agents, file)
 }
 
+/// The `retention` section of `file` alone (`ztrade data retain --config FILE`): the jobs are
+/// not needed, nor checked.
+pub fn load_retention(file: &Path) -> Result<Policies, ConfigError> {
+    retention(&read_config(file)?, file)?.ok_or_else(|| {
+        ConfigError::invalid(
+            file,
+            "retention",
+            "no retention section; add one, e.g. `retention: { ticks: 30d, 1m: 2y, 1d: forever }`",
+        )
+    })
+}
+
+fn retention(raw: &RawConfig, file: &Path) -> Result<Option<Policies>, ConfigError> {
+    raw.retention
+        .as_ref()
+        .map(|r| policy::resolve(r).map_err(|e| ConfigError::invalid(file, e.field, e.reason)))
+        .transpose()
+}
+
 /// Validates `raw` and the agents' symbol lists into a plan. No IO.
 pub fn resolve(raw: RawConfig, agents: &[AgentSymbols], file: &Path) -> Result<Plan, ConfigError> {
     let bad = |field: String, reason: String| ConfigError::invalid(file, field, reason);
+    let retention = retention(&raw, file)?;
     let mut symbols = symbol_list(&raw.symbols, "symbols", file, true)?;
     for a in agents {
         for s in symbol_list(&a.symbols, "symbols", &a.file, false)? {
@@ -94,7 +140,7 @@ pub fn resolve(raw: RawConfig, agents: &[AgentSymbols], file: &Path) -> Result<P
     }
     let mut jobs: Vec<Job> = Vec::with_capacity(raw.jobs.len());
     for (i, rj) in raw.jobs.iter().enumerate() {
-        let job = resolve_job(rj, i, &symbols, file)?;
+        let job = resolve_job(rj, i, &symbols, retention.as_ref(), file)?;
         if let Some(j) = jobs.iter().position(|o| o.name == job.name) {
             return Err(bad(
                 format!("jobs[{i}].name"),
@@ -110,14 +156,39 @@ pub fn resolve(raw: RawConfig, agents: &[AgentSymbols], file: &Path) -> Result<P
         file: file.to_path_buf(),
         symbols,
         jobs,
+        retention,
     })
 }
 
-fn resolve_job(rj: &RawJob, i: usize, symbols: &[Symbol], file: &Path) -> Result<Job, ConfigError> {
+fn resolve_job(
+    rj: &RawJob,
+    i: usize,
+    symbols: &[Symbol],
+    retention: Option<&Policies>,
+    file: &Path,
+) -> Result<Job, ConfigError> {
     let field = |f: &str| format!("jobs[{i}].{f}");
     let bad = |f: &str, reason: String| ConfigError::invalid(file, field(f), reason);
-    let provider = Provider::parse(&rj.provider).map_err(|e| bad("provider", e.to_string()))?;
     let kind = rj.kind.trim().to_ascii_lowercase();
+    let provider = match (&rj.provider, kind.as_str()) {
+        (Some(_), "retain") => return Err(bad("provider", "retain jobs fetch nothing".into())),
+        (None, "retain") => None,
+        (Some(p), _) => Some(Provider::parse(p).map_err(|e| bad("provider", e.to_string()))?),
+        (None, _) => {
+            return Err(bad(
+                "provider",
+                format!("{kind} jobs need a provider: alpaca or polygon"),
+            ));
+        }
+    };
+    let policies = |f: &str| {
+        retention.cloned().ok_or_else(|| {
+            bad(
+                f,
+                "needs a `retention` section with the policies to apply".into(),
+            )
+        })
+    };
     let only = |f: &str, present: bool, allowed: &str| {
         if present && kind != allowed {
             Err(bad(f, format!("only {allowed} jobs take `{f}`")))
@@ -128,15 +199,19 @@ fn resolve_job(rj: &RawJob, i: usize, symbols: &[Symbol], file: &Path) -> Result
     only("timeframe", rj.timeframe.is_some(), "bars")?;
     only("lookback", rj.lookback.is_some(), "bars")?;
     only("sentiment", rj.sentiment.is_some(), "news")?;
+    only("rollup", rj.rollup.is_some(), "bars")?;
+    only("rollup_hours", rj.rollup_hours.is_some(), "bars")?;
+    only("retain", rj.retain.is_some(), "bars")?;
 
     let (default_every, default_hours) = match kind.as_str() {
         "bars" => (Some("1m"), Hours::Market),
         "news" => (Some("15m"), Hours::Always),
         "options" => (None, Hours::Market),
+        "retain" => (Some("1d"), Hours::Always),
         other => {
             return Err(bad(
                 "kind",
-                format!("{other:?} is not bars, news or options"),
+                format!("{other:?} is not bars, news, options or retain"),
             ));
         }
     };
@@ -174,7 +249,7 @@ fn resolve_job(rj: &RawJob, i: usize, symbols: &[Symbol], file: &Path) -> Result
                     format!("{tf} bars are not supported by the collector"),
                 ));
             }
-            if provider == Provider::Alpaca {
+            if provider == Some(Provider::Alpaca) {
                 tf.alpaca().map_err(|e| bad("timeframe", e.reason))?;
             }
             let lookback = interval(rj.lookback.as_deref().unwrap_or("15m"))
@@ -191,6 +266,7 @@ fn resolve_job(rj: &RawJob, i: usize, symbols: &[Symbol], file: &Path) -> Result
             Task::Bars {
                 timeframe: tf,
                 lookback,
+                after: after_bars(rj, tf, &bad, &policies)?,
             }
         }
         "news" => Task::News {
@@ -202,23 +278,37 @@ fn resolve_job(rj: &RawJob, i: usize, symbols: &[Symbol], file: &Path) -> Result
                 }
             },
         },
+        "retain" => Task::Retain {
+            policies: policies("kind")?,
+        },
         _ => Task::Options,
     };
 
     let symbols = match &rj.symbols {
         Some(list) => symbol_list(list, &field("symbols"), file, true)?,
+        // Retention reaches every stored series unless the job names symbols.
+        None if kind == "retain" => Vec::new(),
         None => symbols.to_vec(),
     };
-    if symbols.is_empty() {
+    if symbols.is_empty() && kind != "retain" {
         return Err(bad(
             "symbols",
             "no symbols: list them here, in the top-level `symbols`, or in agent files under `agents_dir`".into(),
         ));
     }
-    let name = match &rj.name {
-        Some(n) if n.trim().is_empty() => return Err(bad("name", "is empty".into())),
-        Some(n) => n.trim().to_string(),
-        None => format!("{kind}-{provider}"),
+    let name = match (&rj.name, provider) {
+        (Some(n), _) if n.trim().is_empty() => return Err(bad("name", "is empty".into())),
+        (Some(n), _) if n.contains(':') => {
+            return Err(bad(
+                "name",
+                "`:` is reserved: the runs queued after a job's are named JOB:rollup and \
+                 JOB:retain"
+                    .into(),
+            ));
+        }
+        (Some(n), _) => n.trim().to_string(),
+        (None, Some(p)) => format!("{kind}-{p}"),
+        (None, None) => kind.clone(),
     };
     Ok(Job {
         name,
@@ -228,6 +318,60 @@ fn resolve_job(rj: &RawJob, i: usize, symbols: &[Symbol], file: &Path) -> Result
         symbols,
         task,
     })
+}
+
+/// A bars job's `rollup`, `rollup_hours` and `retain`: what runs after each of its runs.
+fn after_bars(
+    rj: &RawJob,
+    from: Timeframe,
+    bad: &dyn Fn(&str, String) -> ConfigError,
+    policies: &dyn Fn(&str) -> Result<Policies, ConfigError>,
+) -> Result<AfterBars, ConfigError> {
+    let hours = match rj
+        .rollup_hours
+        .as_deref()
+        .map(|h| h.trim().to_ascii_lowercase())
+    {
+        None => RollupHours::Regular,
+        Some(h) if h == "regular" => RollupHours::Regular,
+        Some(h) if h == "extended" => RollupHours::Extended,
+        Some(h) => {
+            return Err(bad(
+                "rollup_hours",
+                format!("{h:?} is not regular or extended"),
+            ));
+        }
+    };
+    if rj.rollup_hours.is_some() && rj.rollup.is_none() {
+        return Err(bad("rollup_hours", "set `rollup` targets first".into()));
+    }
+    let rollup = match &rj.rollup {
+        None => None,
+        Some(list) if list.is_empty() => {
+            return Err(bad(
+                "rollup",
+                "name at least one target, e.g. [\"1h\", \"1d\"]".into(),
+            ));
+        }
+        Some(list) => {
+            let mut to = Vec::with_capacity(list.len());
+            for (k, text) in list.iter().enumerate() {
+                let f = format!("rollup[{k}]");
+                let tf = Timeframe::parse(text).map_err(|e| bad(&f, e.reason))?;
+                // Only checks the pair: the calendar changes no pair's validity, and the job
+                // rolls each symbol up on its own calendar.
+                Rollup::new(from, tf, hours, domain::calendar::Calendar::Nyse)
+                    .map_err(|e| bad(&f, e.to_string()))?;
+                to.push(tf);
+            }
+            Some(RollupAfter { to, hours })
+        }
+    };
+    let retain = match rj.retain {
+        Some(true) => Some(policies("retain")?),
+        _ => None,
+    };
+    Ok(AfterBars { rollup, retain })
 }
 
 /// A schedule interval: whole seconds, at most a day, dividing a day evenly so that runs fall

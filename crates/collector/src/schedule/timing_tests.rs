@@ -18,7 +18,7 @@ fn t(s: &str) -> UnixNanos {
 fn job(every: &str, hours: Hours, task: Task) -> Job {
     Job {
         name: "j".into(),
-        provider: Provider::Alpaca,
+        provider: Some(Provider::Alpaca),
         every: Timeframe::parse(every).unwrap(),
         hours,
         symbols: vec![Symbol::lit("SPY")],
@@ -33,6 +33,7 @@ fn bars(every: &str) -> Job {
         Task::Bars {
             timeframe: Timeframe::M1,
             lookback: Timeframe::M15,
+            after: Default::default(),
         },
     )
 }
@@ -117,6 +118,7 @@ fn bars_window_and_next_run() {
         file: PathBuf::from("c.toml"),
         symbols: vec![],
         jobs: vec![bars("1m"), news("15m")],
+        retention: None,
     };
     // Saturday: news is next; at 13:44Z on a Monday both fall due at 13:45Z.
     let (when, jobs) = next_run(&plan, t("2024-07-06T10:00:00Z")).unwrap();

@@ -25,7 +25,7 @@ use store::{BarQuery, DataKind, Span};
 use crate::backfill::guard::{PageGuard, rows_bound};
 use crate::backfill::{BackfillSpec, run_backfill_with};
 use crate::queue::JobSpec;
-use crate::worker::{Clients, JobError, JobReport, StoreHandle};
+use crate::worker::{Clients, JobError, JobReport, StoreHandle, provider_of};
 
 /// Gaps already backfilled by this process, by (symbol, timeframe, start, end).
 #[derive(Debug, Default)]
@@ -143,7 +143,7 @@ pub async fn run_bars(
     gaps: &GapCheck<'_>,
 ) -> Result<JobReport, JobError> {
     let (tf, start, end) = window;
-    let client = clients.get(spec.provider)?.as_ref();
+    let client = clients.get(provider_of(spec)?)?.as_ref();
     let mut report = JobReport::default();
     let per_request = client.limits().max_symbols_per_request.max(1);
     let mut fetched: BTreeMap<Symbol, Vec<Bar>> = BTreeMap::new();
@@ -231,7 +231,7 @@ async fn fill_gaps(
     };
     tracing::info!(symbol = %symbol, gaps = todo.len(), bars = missing, from = %first.start, to = %last.end, "backfilling gaps");
     let mut bf = BackfillSpec::new(
-        spec.provider,
+        provider_of(spec)?,
         vec![symbol.clone()],
         DataKind::Bars,
         tf,

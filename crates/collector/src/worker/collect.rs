@@ -5,7 +5,8 @@ use crate::runtime::Clock;
 use crate::worker::bars::{GapCheck, GapMemo, run_bars};
 use crate::worker::clients::Clients;
 use crate::worker::news::{run_news, run_options};
-use crate::worker::{JobError, JobReport, JobRunner, StoreHandle};
+use crate::worker::upkeep_job;
+use crate::worker::{JobError, JobReport, JobRunner, StoreHandle, provider_of};
 use async_trait::async_trait;
 
 #[derive(Debug, Clone, Copy)]
@@ -45,8 +46,12 @@ impl CollectRunner {
 
 #[async_trait]
 impl JobRunner for CollectRunner {
+    /// One arm per kind: the fetching kinds with their provider's client, the upkeep kinds on
+    /// the store alone (a quality check would be one more arm calling `upkeep_job`).
     async fn run(&self, job: &JobSpec) -> Result<JobReport, JobError> {
-        let client = self.clients.get(job.provider)?.as_ref();
+        let client = || -> Result<&dyn providers::Provider, JobError> {
+            Ok(self.clients.get(provider_of(job)?)?.as_ref())
+        };
         match &job.task {
             RunTask::Bars {
                 timeframe,
@@ -71,8 +76,12 @@ impl JobRunner for CollectRunner {
                 start,
                 end,
                 sentiment,
-            } => run_news(client, &self.store, job, *start, *end, *sentiment).await,
-            RunTask::Options => run_options(client, &self.store, job).await,
+            } => run_news(client()?, &self.store, job, *start, *end, *sentiment).await,
+            RunTask::Options => run_options(client()?, &self.store, job).await,
+            RunTask::Rollup { from, to, hours } => {
+                upkeep_job::rollup(&self.store, job, *from, to, *hours).await
+            }
+            RunTask::Retain { policies } => upkeep_job::retain(&self.store, job, policies).await,
         }
     }
 }

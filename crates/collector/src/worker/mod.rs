@@ -3,8 +3,9 @@
 //! - [`JobRunner`]: the seam between the queue and the work. [`CollectRunner`] is the real one
 //!   (providers → store); tests plug in fakes.
 //! - [`collect`]: [`CollectRunner`], which dispatches by kind to [`bars`] (window fetch, then the
-//!   gap check against the expected-bar grid and a backfill of what is missing) and [`news`] (news
-//!   with sentiment, option chains).
+//!   gap check against the expected-bar grid and a backfill of what is missing), [`news`] (news
+//!   with sentiment, option chains) and [`upkeep_job`] (roll-ups and retention of what is stored,
+//!   through the `upkeep` crate, queued after bars runs or scheduled on their own).
 //! - [`clients`]: [`Clients`], one shared client per provider with keys.
 //! - [`run`]: the apalis worker around a runner, on the Redis queue or the embedded in-memory
 //!   one: concurrency, graceful shutdown, the run record.
@@ -19,6 +20,7 @@ pub mod collect;
 pub mod news;
 pub mod run;
 pub mod store_handle;
+pub mod upkeep_job;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -29,14 +31,16 @@ use crate::queue::JobSpec;
 pub use clients::Clients;
 pub use collect::{CollectOptions, CollectRunner};
 pub use run::{
-    RunRecorder, StoreRecorder, WorkerOptions, WorkerStats, run_memory_worker, run_redis_worker,
+    FollowUps, RunRecorder, StoreRecorder, WorkerOptions, WorkerStats, run_memory_worker,
+    run_redis_worker,
 };
 pub use store_handle::StoreHandle;
 
 /// What one run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobReport {
-    /// Rows inserted or changed (news, sentiment, bars, option snapshots).
+    /// Rows inserted or changed (news, sentiment, bars, option snapshots, rolled-up bars), or
+    /// deleted (a retain run).
     pub rows_written: u64,
     /// Rows offered that were already stored as they are.
     pub rows_unchanged: u64,
@@ -74,6 +78,20 @@ pub enum JobError {
     /// The run failed as a whole (e.g. every symbol's option chain failed).
     #[error("{0}")]
     Failed(String),
+    /// A roll-up or retention refused its input.
+    #[error(transparent)]
+    Upkeep(#[from] upkeep::UpkeepError),
+}
+
+/// The provider a fetching run names (every one but the upkeep kinds does).
+pub fn provider_of(job: &JobSpec) -> Result<domain::Provider, JobError> {
+    job.provider.ok_or_else(|| {
+        JobError::Config(format!(
+            "run {} fetches {} but names no provider",
+            job.id(),
+            job.task.kind()
+        ))
+    })
 }
 
 /// Runs one job. Implementations must be idempotent: the queue may deliver a run twice.

@@ -9,6 +9,11 @@
 //! when it dies the other workers' heartbeats put its runs back on the queue after
 //! `heartbeat × missed_heartbeats` (at-least-once delivery); the embedded mode uses apalis's
 //! in-memory queue with the same handler.
+//!
+//! A run that succeeds and carries follow-ups ([`JobSpec::then`]: a bars run's roll-up, then its
+//! retention) queues the next one on the queue it came from, after its record: on Redis under
+//! its own deterministic id (so a redelivered run queues nothing twice), in the embedded mode on
+//! the in-memory queue, counted in [`WorkerStats::queued`] so a draining runtime waits for it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,15 +22,28 @@ use std::time::Duration;
 use apalis::prelude::{
     BackendExt, BoxDynError, Data, MemoryStorage, WorkerBuilder, WorkerBuilderExt,
 };
-use apalis_redis::RedisStorage;
 use async_trait::async_trait;
 use store::{CollectionRun, StoreError};
 use tokio::sync::Notify;
 use tracing::Instrument;
 
-use crate::queue::JobSpec;
-use crate::runtime::{Clock, Shutdown};
+use crate::queue::{JobSpec, MemoryQueue, QueueError, RedisQueue};
+use crate::runtime::{Clock, JobSink, Shutdown};
 use crate::worker::{JobRunner, StoreHandle};
+
+/// Where a finished run queues its follow-up: the queue it came from.
+#[async_trait]
+pub trait FollowUps: Send + Sync + 'static {
+    /// Queues `run`; false if the queue already held it.
+    async fn queue(&self, run: JobSpec) -> Result<bool, QueueError>;
+}
+
+#[async_trait]
+impl<Q: JobSink + Clone + Sync + 'static> FollowUps for Q {
+    async fn queue(&self, run: JobSpec) -> Result<bool, QueueError> {
+        Ok(self.clone().enqueue(vec![run]).await? > 0)
+    }
+}
 
 /// Where finished runs are written.
 #[async_trait]
@@ -51,6 +69,8 @@ impl RunRecorder for StoreRecorder {
 pub struct WorkerStats {
     pub ok: AtomicU64,
     pub failed: AtomicU64,
+    /// Follow-up runs this worker queued (each before its parent run counts as finished).
+    pub queued: AtomicU64,
     changed: Notify,
 }
 
@@ -61,9 +81,19 @@ impl WorkerStats {
 
     /// Waits until at least `n` runs have finished.
     pub async fn wait_for(&self, n: u64) {
+        self.wait_until(|s| s.finished() >= n).await
+    }
+
+    /// Waits until `n` queued runs and every follow-up they queued have finished.
+    pub async fn wait_drained(&self, n: u64) {
+        self.wait_until(|s| s.finished() >= n + s.queued.load(Ordering::SeqCst))
+            .await
+    }
+
+    async fn wait_until(&self, done: impl Fn(&Self) -> bool) {
         loop {
             let notified = self.changed.notified();
-            if self.finished() >= n {
+            if done(self) {
                 return;
             }
             notified.await;
@@ -84,6 +114,7 @@ pub struct WorkerOptions {
 struct Ctx {
     runner: Arc<dyn JobRunner>,
     recorder: Arc<dyn RunRecorder>,
+    follow: Arc<dyn FollowUps>,
     clock: Clock,
     stats: Arc<WorkerStats>,
 }
@@ -128,6 +159,20 @@ async fn handle(spec: JobSpec, ctx: Data<Arc<Ctx>>) -> Result<(), BoxDynError> {
         tracing::error!(job = %spec.job, due = %spec.due, "cannot record the run: {e}");
         Box::new(e) as BoxDynError
     })?;
+    if ok && let Some(next) = spec.follow_up() {
+        let id = next.id();
+        match ctx.follow.queue(next).await {
+            Ok(true) => {
+                ctx.stats.queued.fetch_add(1, Ordering::SeqCst);
+                tracing::info!(job = %spec.job, next = %id, "queued the follow-up");
+            }
+            Ok(false) => {}
+            // The next run of the job queues it again; roll-ups and retention catch up.
+            Err(e) => {
+                tracing::warn!(job = %spec.job, next = %id, "cannot queue the follow-up: {e}")
+            }
+        }
+    }
     let counter = if ok { &ctx.stats.ok } else { &ctx.stats.failed };
     counter.fetch_add(1, Ordering::SeqCst);
     ctx.stats.changed.notify_waiters();
@@ -137,12 +182,14 @@ async fn handle(spec: JobSpec, ctx: Data<Arc<Ctx>>) -> Result<(), BoxDynError> {
 fn ctx(
     runner: Arc<dyn JobRunner>,
     recorder: Arc<dyn RunRecorder>,
+    follow: Arc<dyn FollowUps>,
     clock: Clock,
     stats: Arc<WorkerStats>,
 ) -> Arc<Ctx> {
     Arc::new(Ctx {
         runner,
         recorder,
+        follow,
         clock,
         stats,
     })
@@ -154,9 +201,9 @@ async fn stopped(shutdown: Shutdown) -> Result<(), std::io::Error> {
 }
 
 /// Takes runs from a Redis queue until `shutdown`; runs in progress then finish and are
-/// acknowledged before this returns.
+/// acknowledged before this returns. Follow-ups go back on the same queue.
 pub async fn run_redis_worker(
-    storage: RedisStorage<JobSpec>,
+    queue: &RedisQueue,
     options: &WorkerOptions,
     runner: Arc<dyn JobRunner>,
     recorder: Arc<dyn RunRecorder>,
@@ -164,12 +211,13 @@ pub async fn run_redis_worker(
     stats: Arc<WorkerStats>,
     shutdown: Shutdown,
 ) -> Result<(), BoxDynError> {
+    let storage = queue.storage();
     tracing::info!(worker = %options.name, queue = %storage.get_config().queue.as_ref(), "worker started");
     WorkerBuilder::new(options.name.clone())
         .backend(storage.poll_with_interval(options.poll))
         .catch_panic()
         .concurrency(options.concurrency.max(1))
-        .data(ctx(runner, recorder, clock, stats))
+        .data(ctx(runner, recorder, Arc::new(queue.clone()), clock, stats))
         .build(handle)
         .run_until(stopped(shutdown))
         .await?;
@@ -177,9 +225,12 @@ pub async fn run_redis_worker(
     Ok(())
 }
 
-/// The embedded mode's worker: the same handler on apalis's in-process queue.
+/// The embedded mode's worker: the same handler on apalis's in-process queue, whose sending end
+/// `queue` takes the follow-ups.
+#[allow(clippy::too_many_arguments)]
 pub async fn run_memory_worker(
     storage: MemoryStorage<JobSpec>,
+    queue: MemoryQueue,
     options: &WorkerOptions,
     runner: Arc<dyn JobRunner>,
     recorder: Arc<dyn RunRecorder>,
@@ -191,7 +242,7 @@ pub async fn run_memory_worker(
         .backend(storage)
         .catch_panic()
         .concurrency(options.concurrency.max(1))
-        .data(ctx(runner, recorder, clock, stats))
+        .data(ctx(runner, recorder, Arc::new(queue), clock, stats))
         .build(handle)
         .run_until(stopped(shutdown))
         .await?;

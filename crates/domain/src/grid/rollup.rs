@@ -24,7 +24,7 @@
 //! [`Roller`] walks ascending source bars once and hands out each finished bucket; [`roll`] is
 //! the same over a slice.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::slot_len;
@@ -36,7 +36,7 @@ use crate::time::UnixNanos;
 use crate::timeframe::Timeframe;
 
 /// Which source bars a roll-up counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Hours {
     /// Only bars overlapping the session of their trading day (every bar on `none`).
@@ -147,6 +147,21 @@ impl Rollup {
             Some(len) => slot_start(len, t).unwrap_or(UnixNanos::MIN),
             None => Day::of(self.cal, t).start,
         }
+    }
+
+    /// The source stamps this roll-up counts on the trading `date` of its calendar (the New
+    /// York date on `nyse`), as `[first, end)`: every stamp of the day with extended hours or a
+    /// calendar without sessions; with regular hours those whose bar overlaps the session (the
+    /// rule of [`Roller::push`]), `None` on a date without one. Retention reads it to know which
+    /// source bars a coarser series holds.
+    pub fn counted(&self, date: chrono::NaiveDate) -> Option<(UnixNanos, UnixNanos)> {
+        let (lo, hi) = self.cal.day_bounds(date)?;
+        if self.hours == Hours::Extended || !self.cal.has_sessions() {
+            return Some((lo, hi));
+        }
+        let s = self.cal.session(date)?;
+        let first = s.open.checked_plus(1 - self.from_len).unwrap_or(lo);
+        Some((first.max(lo), s.close))
     }
 }
 

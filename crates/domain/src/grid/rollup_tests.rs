@@ -335,3 +335,50 @@ proptest! {
         }
     }
 }
+
+/// `Rollup::counted` says exactly which source stamps the roller counts: one bar at each minute
+/// (or five) of a date rolls into a bucket iff its stamp is in the span.
+#[test]
+fn counted_spans_agree_with_the_roller() {
+    use chrono::NaiveDate;
+    for (date, from, hours) in [
+        ("2024-07-02", Timeframe::M1, Hours::Regular),
+        ("2024-07-03", Timeframe::M1, Hours::Regular), // 13:00 early close
+        ("2024-07-03", Timeframe::M5, Hours::Regular),
+        ("2024-03-11", Timeframe::M15, Hours::Regular), // the Monday after DST starts
+        ("2024-07-02", Timeframe::M1, Hours::Extended),
+    ] {
+        let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+        for cal in [
+            Calendar::Nyse,
+            Calendar::Fx,
+            Calendar::Crypto,
+            Calendar::None,
+        ] {
+            let r = Rollup::new(from, Timeframe::D1, hours, cal).unwrap();
+            let (lo, end) = r.counted(d).unwrap();
+            let step = from.nanos().unwrap();
+            // From an hour before the trading day to an hour after it.
+            let (day_start, _) = cal.day_bounds(d).unwrap();
+            let from_ts = day_start.plus(-3_600_000_000_000);
+            for k in 0..(26 * 3_600_000_000_000 / step) {
+                let ts = from_ts.plus(k * step);
+                let rolled = roll(r, &[bar(ts, 1, 1, 1, 1, 1)]).unwrap();
+                let counted_here = rolled
+                    .first()
+                    .is_some_and(|b| b.ts == UnixNanos::try_from_date(d).unwrap());
+                assert_eq!(
+                    counted_here,
+                    lo <= ts && ts < end,
+                    "{cal:?} {date} {from} {ts}"
+                );
+            }
+        }
+    }
+    // Independence Day: no session, nothing counted over regular hours.
+    let r = Rollup::new(Timeframe::M1, Timeframe::D1, Hours::Regular, Calendar::Nyse).unwrap();
+    assert_eq!(
+        r.counted(chrono::NaiveDate::from_ymd_opt(2024, 7, 4).unwrap()),
+        None
+    );
+}

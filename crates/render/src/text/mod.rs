@@ -1,6 +1,7 @@
 //! Tables for the typed reports of `app` (the `--json` output is the reports themselves):
 //! a run, the run list, a stored run, a comparison; sweeps, status, `data aggregate`,
 //! roll-ups, symbols and `data validate` in their own files.
+//! roll-ups and retention in their own files.
 
 use app::run::Run;
 use app::views::fmt::{money, money_or_blank, pct, ratio, stamp};
@@ -16,6 +17,7 @@ use crate::{Text, table};
 mod aggregate;
 mod backfill;
 mod counts;
+mod retain;
 mod rollup;
 mod setup;
 mod status;
@@ -27,6 +29,7 @@ mod validate;
 pub use aggregate::aggregate;
 pub use backfill::backfill;
 pub use counts::{seeded, upserted};
+pub use retain::retain;
 pub use rollup::rollup;
 pub use setup::{agents, key_audit, keys};
 pub use status::status;

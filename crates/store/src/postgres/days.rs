@@ -8,11 +8,12 @@
 
 use chrono::NaiveDate;
 use domain::calendar::Calendar;
+use domain::grid::BarGrid;
 use domain::grid::days::DaySummary;
 use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
 use postgres::{Client, GenericClient, Statement};
 
-use super::pages::page;
+use super::pages::{page, page_on, page_sql};
 use crate::days::{
     DayRows, REBUILD_PAGE, bounds, columns, day_range, from_columns, grid, parse_calendar, rebuild,
     touched,
@@ -46,6 +47,18 @@ fn save<C: GenericClient>(
 }
 
 /// Rewrites the index rows of the dates `rows` (the batch just written, ascending) touched.
+/// The calendar of symbol `sid`, its row locked against a change until the transaction ends.
+pub(super) fn calendar_of<C: GenericClient>(
+    client: &mut C,
+    sid: i32,
+) -> Result<Calendar, StoreError> {
+    let row = client.query_one(
+        "SELECT calendar FROM symbols WHERE id = $1 FOR SHARE",
+        &[&sid],
+    )?;
+    parse_calendar(row.get(0))
+}
+
 pub(super) fn write<R: DayRows, C: GenericClient>(
     client: &mut C,
     symbol: &Symbol,
@@ -54,11 +67,7 @@ pub(super) fn write<R: DayRows, C: GenericClient>(
     rows: &[R],
     fresh: bool,
 ) -> Result<(), StoreError> {
-    let row = client.query_one(
-        "SELECT calendar FROM symbols WHERE id = $1 FOR SHARE",
-        &[&sid],
-    )?;
-    let grid = grid(tf, parse_calendar(row.get(0))?);
+    let grid = grid(tf, calendar_of(client, sid)?);
     let grid = grid.as_ref();
     let t = touched(tf, grid, rows, fresh)?;
     let tf_text = tf_key(tf);
@@ -67,20 +76,7 @@ pub(super) fn write<R: DayRows, C: GenericClient>(
     for d in &t.from_batch {
         save(client, &stmt, key, d)?;
     }
-    for date in t.reread {
-        let (lo, hi) = bounds(tf, date)?;
-        let q = BarQuery {
-            symbol: symbol.clone(),
-            timeframe: tf,
-            start: Some(UnixNanos::new(lo)),
-            end: UnixNanos::new(hi).checked_plus(1),
-        };
-        let stored: Vec<R> = page(client, &q, None, usize::MAX)?;
-        for d in R::summarize(tf, grid, &stored)? {
-            save(client, &stmt, key, &d)?;
-        }
-    }
-    Ok(())
+    refresh::<R, C>(client, symbol, sid, tf, grid, &t.reread)
 }
 
 /// The index rows of one series with `from ≤ date ≤ to`, ascending.
@@ -181,6 +177,44 @@ fn rebuild_where<C: GenericClient>(
                     reason: format!("unknown kind {other}"),
                 });
             }
+        }
+    }
+    Ok(())
+}
+
+/// Summarises `dates` of one series again from the rows left (after a delete), removing the
+/// index row of a date that holds none.
+pub(super) fn refresh<R: DayRows, C: GenericClient>(
+    client: &mut C,
+    symbol: &Symbol,
+    sid: i32,
+    tf: Timeframe,
+    grid: Option<&BarGrid>,
+    dates: &[NaiveDate],
+) -> Result<(), StoreError> {
+    let tf_text = tf_key(tf);
+    let key = (R::TABLE, sid, tf_text.as_str());
+    let stmt = client.prepare(SAVE)?;
+    let read = client.prepare(&page_sql::<R>())?;
+    for &date in dates {
+        let (lo, hi) = bounds(tf, date)?;
+        let q = BarQuery {
+            symbol: symbol.clone(),
+            timeframe: tf,
+            start: Some(UnixNanos::new(lo)),
+            end: UnixNanos::new(hi).checked_plus(1),
+        };
+        let stored: Vec<R> = page_on(client, &read, &q, None, usize::MAX)?;
+        let days = R::summarize(tf, grid, &stored)?;
+        if days.is_empty() {
+            client.execute(
+                "DELETE FROM series_days
+                 WHERE kind = $1 AND symbol_id = $2 AND timeframe = $3 AND day = $4",
+                &[&R::TABLE, &sid, &tf_text, &crate::days::day_number(date)],
+            )?;
+        }
+        for d in &days {
+            save(client, &stmt, key, d)?;
         }
     }
     Ok(())

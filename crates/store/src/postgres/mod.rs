@@ -17,6 +17,8 @@
 //! - [`keys`]: [`crate::KeyStore`]: the encrypted key tables;
 //! - [`actions`]: [`crate::ActionStore`]: splits and cash dividends;
 //! - [`quality`]: [`crate::QualityStore`]: data-quality checks and findings;
+//! - [`retain`]: [`crate::RetentionStore`]: range deletes in batches with the derived rows, and
+//!   whole TimescaleDB chunks where the tables are hypertables;
 //! - [`pages`]: keyset pages of bars and quote bars, on a client or in a transaction;
 //! - [`days`]: the day index (`series_days`), rewritten with every bar batch;
 //! - [`copy`]: the COPY encoders;
@@ -36,6 +38,7 @@ mod options;
 mod origins;
 mod pages;
 mod quality;
+mod retain;
 mod rollup;
 mod runs;
 mod sentiment;

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use domain::calendar::Calendar;
+use domain::grid::BarGrid;
 use domain::grid::days::DaySummary;
 use domain::{Bar, QuoteBar, Symbol, Timeframe, UnixNanos};
 use rusqlite::{Connection, params};
@@ -63,20 +64,7 @@ pub(super) fn write<R: DayRows>(
     for d in &t.from_batch {
         save(conn, R::TABLE, sid, &key, d)?;
     }
-    for date in t.reread {
-        let (lo, hi) = bounds(tf, date)?;
-        let q = BarQuery {
-            symbol: symbol.clone(),
-            timeframe: tf,
-            start: Some(UnixNanos::new(lo)),
-            end: UnixNanos::new(hi).checked_plus(1),
-        };
-        let stored: Vec<R> = page(conn, &q, None, usize::MAX)?;
-        for d in R::summarize(tf, grid, &stored)? {
-            save(conn, R::TABLE, sid, &key, &d)?;
-        }
-    }
-    Ok(())
+    refresh::<R>(conn, symbol, sid, tf, grid, &t.reread)
 }
 
 /// The index rows of one series with `from ≤ date ≤ to`, ascending.
@@ -170,6 +158,41 @@ fn rebuild_where<P: rusqlite::Params>(
                     reason: format!("unknown kind {other}"),
                 });
             }
+        }
+    }
+    Ok(())
+}
+
+/// Summarises `dates` of one series again from the rows left (after a delete), removing the
+/// index row of a date that holds none.
+pub(super) fn refresh<R: DayRows>(
+    conn: &Connection,
+    symbol: &Symbol,
+    sid: i64,
+    tf: Timeframe,
+    grid: Option<&BarGrid>,
+    dates: &[NaiveDate],
+) -> Result<(), StoreError> {
+    let key = tf_key(tf);
+    for &date in dates {
+        let (lo, hi) = bounds(tf, date)?;
+        let q = BarQuery {
+            symbol: symbol.clone(),
+            timeframe: tf,
+            start: Some(UnixNanos::new(lo)),
+            end: UnixNanos::new(hi).checked_plus(1),
+        };
+        let stored: Vec<R> = page(conn, &q, None, usize::MAX)?;
+        let days = R::summarize(tf, grid, &stored)?;
+        if days.is_empty() {
+            conn.prepare_cached(
+                "DELETE FROM series_days
+                 WHERE kind = ?1 AND symbol_id = ?2 AND timeframe = ?3 AND day = ?4",
+            )?
+            .execute(params![R::TABLE, sid, key, crate::days::day_number(date)])?;
+        }
+        for d in &days {
+            save(conn, R::TABLE, sid, &key, d)?;
         }
     }
     Ok(())

@@ -14,6 +14,8 @@
 //! - [`keys`]: [`crate::KeyStore`]: the encrypted key tables;
 //! - [`actions`]: [`crate::ActionStore`]: splits and cash dividends;
 //! - [`quality`]: [`crate::QualityStore`]: data-quality checks and findings;
+//! - [`retain`]: [`crate::RetentionStore`]: range deletes in batches with the derived rows,
+//!   incremental vacuum;
 //! - [`pages`]: keyset pages of bars and quote bars (on [`raw`]);
 //! - [`days`]: the day index (`series_days`), rewritten with every bar batch;
 //! - [`raw`]: the hot page-read loop on SQLite's C API;
@@ -31,6 +33,7 @@ mod origins;
 mod pages;
 mod quality;
 mod raw;
+mod retain;
 mod rollup;
 mod runs;
 mod sentiment;
@@ -145,8 +148,18 @@ fn setup(conn: &Connection, patience: Duration) -> Result<(), rusqlite::Error> {
          PRAGMA mmap_size = 1073741824;";
     let deadline = Instant::now() + patience;
     let mut pause = Duration::from_millis(2);
+    // auto_vacuum takes effect only on a file with no page yet, so it goes before WAL (which
+    // writes the first page), and only then (on an older store it would wait for the write
+    // lock, to change nothing): a new store frees deleted pages back to the file system with
+    // `PRAGMA incremental_vacuum` (retention, `retain::reclaim`).
+    let set_up = || {
+        if conn.query_row("PRAGMA page_count", [], |r| r.get::<_, i64>(0))? == 0 {
+            conn.execute_batch("PRAGMA auto_vacuum = INCREMENTAL")?;
+        }
+        conn.execute_batch(PRAGMAS)
+    };
     loop {
-        match conn.execute_batch(PRAGMAS) {
+        match set_up() {
             Err(e) if crate::error::sqlite_busy(&e) && Instant::now() < deadline => {
                 std::thread::sleep(pause.min(deadline.saturating_duration_since(Instant::now())));
                 pause = (pause * 2).min(Duration::from_millis(100));

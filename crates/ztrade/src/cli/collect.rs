@@ -86,7 +86,7 @@ fn embedded(args: EmbeddedArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     };
     let plan = load_plan(config)?;
     let url = g.db_url();
-    let mut providers: Vec<Provider> = plan.jobs.iter().map(|j| j.provider).collect();
+    let mut providers: Vec<Provider> = plan.jobs.iter().filter_map(|j| j.provider).collect();
     providers.sort();
     providers.dedup();
     let clients = clients(g, &args.runner, &providers)?;
@@ -125,13 +125,18 @@ fn embedded(args: EmbeddedArgs, g: &GlobalArgs) -> anyhow::Result<()> {
             "runs": summary.beat.runs,
             "ok": summary.ok,
             "failed": summary.failed,
+            "follow_ups": summary.follow_ups,
             "last_due": summary.beat.last_due,
         });
         if g.json {
             return output::json(&out);
         }
+        let after = match summary.follow_ups {
+            0 => String::new(),
+            n => format!(" and {n} queued after them"),
+        };
         println!(
-            "{} runs: {} ok, {} failed",
+            "{} runs{after}: {} ok, {} failed",
             summary.beat.runs, summary.ok, summary.failed
         );
         Ok(())
@@ -206,7 +211,7 @@ pub fn worker(args: WorkerArgs, g: &GlobalArgs) -> anyhow::Result<()> {
             poll: Duration::from_millis(200),
         };
         run_redis_worker(
-            queue.storage(),
+            &queue,
             &options,
             runner,
             Arc::new(StoreRecorder(store)),
@@ -249,7 +254,7 @@ fn collect_runner(
     clock: Clock,
 ) -> Arc<CollectRunner> {
     for job in &plan.jobs {
-        if let Err(e) = clients.get(job.provider) {
+        if let Some(Err(e)) = job.provider.map(|p| clients.get(p)) {
             tracing::warn!(job = %job.name, "{e}");
             eprintln!("warning: job {}: {e}", job.name);
         }

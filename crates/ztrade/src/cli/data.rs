@@ -1,10 +1,11 @@
-//! `ztrade data import|aggregate|export|status|seed|backfill|actions|rollup|validate`: files in
-//! and out of the store (bars and ticks), bars from ticks, what it holds, history from a provider
-//! ([`backfill`]), splits and dividends ([`actions`]), roll-ups into longer timeframes
-//! ([`rollup`]), and the data-quality report (`app::data::validate`).
+//! `ztrade data import|aggregate|export|status|seed|backfill|actions|rollup|validate|retain`:
+//! files in and out of the store (bars and ticks), bars from ticks, what it holds, history from a
+//! provider ([`backfill`]), splits and dividends ([`actions`]), roll-ups into longer timeframes
+//! ([`rollup`]), the data-quality report (`app::data::validate`) and retention ([`retain`]).
 
 mod actions;
 mod backfill;
+mod retain;
 mod rollup;
 
 use std::path::PathBuf;
@@ -181,6 +182,9 @@ pub enum DataCommand {
         #[arg(long, value_name = "SEVERITY")]
         fail_on: Option<domain::quality::Severity>,
     },
+    /// Delete old rows by the config's retention policies (e.g. ticks: 30d, 1m: 2y), never what
+    /// no coarser series holds or a stored run read (unless --force). A dry run unless --apply.
+    Retain(retain::RetainArgs),
 }
 
 /// A flag read by `T`'s `FromStr`, listing `names` in the help and in errors.
@@ -342,6 +346,7 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             output::reply(g.json, &report, render::text::validate)?;
             Ok(report.fail_on(fail_on)?)
         }
+        DataCommand::Retain(args) => retain::run(args, g),
         DataCommand::Seed {
             symbols,
             days,

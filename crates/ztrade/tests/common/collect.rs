@@ -43,6 +43,28 @@ pub fn ztrade(db: &Cli, server: &Server, args: &[&str], log: &str) -> Command {
     c
 }
 
+/// [`ztrade`] run to the end and [`ok`].
+pub fn run_ok(db: &Cli, server: &Server, args: &[&str], log: &str) -> serde_json::Value {
+    ok(ztrade(db, server, args, log).output().unwrap(), db, log)
+}
+
+/// Deletes every key of the Redis queue `queue`.
+pub fn purge(queue: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let config = collector::queue::RedisQueueConfig {
+            url: testkit::redis_url(),
+            queue: queue.to_string(),
+            ..Default::default()
+        };
+        let mut q = collector::queue::RedisQueue::connect(config).await.unwrap();
+        q.purge().await.unwrap();
+    });
+}
+
 pub fn ok(out: Output, db: &Cli, log: &str) -> serde_json::Value {
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(

@@ -20,7 +20,7 @@ use domain::{Bar, Symbol, Timeframe, UnixNanos};
 use serde::Serialize;
 use store::{BarQuery, BarStore, RollupCheckpoint, RollupStore, SymbolStore};
 
-use crate::AppError;
+use crate::UpkeepError;
 
 /// Source bars read per page.
 const PAGE: usize = 50_000;
@@ -77,9 +77,11 @@ pub struct RollupReport {
 pub fn rollup<S: BarStore + RollupStore + SymbolStore + ?Sized>(
     store: &mut S,
     req: &RollupRequest,
-) -> Result<RollupReport, AppError> {
+) -> Result<RollupReport, UpkeepError> {
     if req.to.is_empty() {
-        return Err(AppError::input("--to: name at least one target timeframe"));
+        return Err(UpkeepError::input(
+            "--to: name at least one target timeframe",
+        ));
     }
     let calendar = store.symbol_calendar(&req.symbol)?;
     let rollups = req
@@ -87,7 +89,7 @@ pub fn rollup<S: BarStore + RollupStore + SymbolStore + ?Sized>(
         .iter()
         .map(|&to| {
             Rollup::new(req.from, to, req.hours, calendar)
-                .map_err(|e| AppError::Input(e.to_string()))
+                .map_err(|e| UpkeepError::Input(e.to_string()))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let q = BarQuery {
@@ -97,7 +99,7 @@ pub fn rollup<S: BarStore + RollupStore + SymbolStore + ?Sized>(
         end: None,
     };
     if store.bar_page(&q, None, 1)?.is_empty() {
-        return Err(AppError::NoData(format!(
+        return Err(UpkeepError::NoData(format!(
             "no {} bars of {} are stored; import or backfill them first",
             req.from, req.symbol
         )));
@@ -120,13 +122,13 @@ fn one<S: BarStore + RollupStore + ?Sized>(
     store: &mut S,
     req: &RollupRequest,
     rollup: Rollup,
-) -> Result<RollupTarget, AppError> {
+) -> Result<RollupTarget, UpkeepError> {
     let to = rollup.to();
     let cp = store.rollup_checkpoint(&req.symbol, req.from, to)?;
     if let Some(cp) = &cp
         && cp.hours != req.hours
     {
-        return Err(AppError::Input(format!(
+        return Err(UpkeepError::Input(format!(
             "{} {}→{to} was rolled up over {} hours; roll it over the same hours (the {to} series \
              would mix both)",
             req.symbol,
@@ -172,7 +174,7 @@ fn one<S: BarStore + RollupStore + ?Sized>(
             report.source_bars += 1;
             if let Some(finished) = roller
                 .push(bar)
-                .map_err(|e| AppError::Input(e.to_string()))?
+                .map_err(|e| UpkeepError::Input(e.to_string()))?
             {
                 done.push(finished);
                 if done.len() >= req.batch.max(1)
@@ -190,7 +192,7 @@ fn one<S: BarStore + RollupStore + ?Sized>(
     done.extend(
         roller
             .finish()
-            .map_err(|e| AppError::Input(e.to_string()))?,
+            .map_err(|e| UpkeepError::Input(e.to_string()))?,
     );
     if let Some(upto) = pushed {
         write(store, req, rollup, &mut done, upto, &mut report)?;
@@ -206,7 +208,7 @@ fn write<S: RollupStore + ?Sized>(
     done: &mut Vec<Bar>,
     upto: UnixNanos,
     report: &mut RollupTarget,
-) -> Result<(), AppError> {
+) -> Result<(), UpkeepError> {
     let cp = RollupCheckpoint {
         symbol: req.symbol.clone(),
         from: req.from,

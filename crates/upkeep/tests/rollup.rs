@@ -4,13 +4,13 @@
 //! recomputes only the buckets they touch; the checkpoint commits with its batch; a series
 //! rolled over one kind of hours refuses the other.
 
-use app::AppError;
-use app::data::rollup::{RollupReport, RollupRequest, rollup};
 use domain::grid::rollup::Hours;
 use domain::{Bar, Price, Symbol, Timeframe, UnixNanos};
 use formats::import::{ReadOptions, Rows};
 use store::{BarQuery, Store};
 use testkit::{TestDb, conformance, shared_data, t};
+use upkeep::UpkeepError;
+use upkeep::rollup::{RollupReport, RollupRequest, rollup};
 
 conformance!(
     lean_minutes_roll_to_lean_days_on_5_of_6,
@@ -225,7 +225,7 @@ fn hours_cannot_switch(db: &TestDb) {
             .unwrap();
         rollup(s, &req(&[Timeframe::H1], Hours::Regular, 5_000)).unwrap();
         let e = rollup(s, &req(&[Timeframe::H1], Hours::Extended, 5_000)).unwrap_err();
-        assert!(matches!(e, AppError::Input(_)), "{e:?}");
+        assert!(matches!(e, UpkeepError::Input(_)), "{e:?}");
         assert_eq!(
             e.to_string(),
             "SPY 1m→1h was rolled up over regular hours; roll it over the same hours (the 1h \
