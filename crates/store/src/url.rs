@@ -121,6 +121,22 @@ pub fn parse_seconds(text: &str) -> Option<Duration> {
         .then(|| Duration::from_secs_f64(secs))
 }
 
+/// A SQLite `url` with its `busy_timeout` parameter set to `secs` (replacing one already there),
+/// as `--busy-timeout` carries it; any other URL as it is.
+pub fn with_busy_timeout(url: &str, secs: f64) -> String {
+    if !url.trim_start().starts_with("sqlite:") {
+        return url.to_string();
+    }
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut params: Vec<String> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("busy_timeout="))
+        .map(str::to_string)
+        .collect();
+    params.push(format!("busy_timeout={secs}"));
+    format!("{base}?{}", params.join("&"))
+}
+
 /// A plain SQL identifier, so it can be spliced into `SET search_path` without quoting games.
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
@@ -163,6 +179,20 @@ pub fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn busy_timeout_is_set_on_a_sqlite_url_only_and_replaces_one_there() {
+        assert_eq!(
+            with_busy_timeout("sqlite://a.db", 2.5),
+            "sqlite://a.db?busy_timeout=2.5"
+        );
+        assert_eq!(
+            with_busy_timeout("sqlite://a.db?mode=rwc&busy_timeout=9", 1.0),
+            "sqlite://a.db?mode=rwc&busy_timeout=1"
+        );
+        let pg = "postgres://u@h/db?sslmode=disable";
+        assert_eq!(with_busy_timeout(pg, 3.0), pg);
+    }
 
     #[test]
     fn sqlite_spellings() {

@@ -103,9 +103,8 @@ pub enum Open {
 }
 
 fn parse_busy_timeout(text: &str) -> Result<f64, String> {
-    store::url::parse_seconds(text)
-        .map(|d| d.as_secs_f64())
-        .ok_or_else(|| "a number of seconds from 0 to 86400".to_string())
+    let secs = store::url::parse_seconds(text).map(|d| d.as_secs_f64());
+    secs.ok_or_else(|| "a number of seconds from 0 to 86400".to_string())
 }
 
 impl GlobalArgs {
@@ -132,22 +131,10 @@ impl GlobalArgs {
             .or_else(|| std::env::var("DATABASE_URL").ok().filter(|s| !s.is_empty()))
             .unwrap_or_else(|| "sqlite://ztrade.db".to_string());
         match self.busy_timeout {
-            Some(secs) if url.trim_start().starts_with("sqlite:") => with_busy_timeout(&url, secs),
-            _ => url,
+            Some(secs) => store::url::with_busy_timeout(&url, secs),
+            None => url,
         }
     }
-}
-
-/// `url` with its `busy_timeout` parameter set to `secs` (replacing one already there).
-fn with_busy_timeout(url: &str, secs: f64) -> String {
-    let (base, query) = url.split_once('?').unwrap_or((url, ""));
-    let mut params: Vec<String> = query
-        .split('&')
-        .filter(|p| !p.is_empty() && !p.starts_with("busy_timeout="))
-        .map(str::to_string)
-        .collect();
-    params.push(format!("busy_timeout={secs}"));
-    format!("{base}?{}", params.join("&"))
 }
 
 #[derive(Debug, Subcommand)]
