@@ -20,6 +20,17 @@ pub fn instant(text: &str) -> Result<UnixNanos, String> {
     UnixNanos::parse_rfc3339(text).map_err(|e| e.to_string())
 }
 
+/// A date as that New York date's noon (a moment inside it whatever the zone's offset), or an
+/// RFC 3339 time as itself: `--as-of` of `data retain`.
+pub fn noon_or_instant(text: &str) -> Result<UnixNanos, String> {
+    match chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        Ok(d) => UnixNanos::from_local(d.and_time(chrono::NaiveTime::MIN), domain::time::NEW_YORK)
+            .map(|t| t.plus(12 * domain::time::NANOS_PER_HOUR))
+            .map_err(|e| e.to_string()),
+        Err(_) => instant(text),
+    }
+}
+
 /// `text` as an instant; `flag` names it in the error (`--start: …`).
 pub fn parse_instant(text: &str, flag: &str) -> Result<UnixNanos, AppError> {
     instant(text).map_err(|e| AppError::input(format!("{flag}: {e}")))

@@ -19,3 +19,10 @@ pub use clock::Clock;
 pub use embedded::{EmbeddedOptions, EmbeddedSummary, run_embedded};
 pub use lag::{lag, prev_due};
 pub use shutdown::{Shutdown, Trigger};
+
+/// The multi-threaded tokio runtime the commands that collect run on.
+pub fn start() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+}

@@ -51,7 +51,6 @@ pub fn job_health(t: &mut Text, rows: &[JobHealth]) {
     t.line(table.to_string());
 }
 
-
 /// The first 100 characters of an error, for the table (`--json` has it whole).
 fn short(e: &str) -> String {
     match e.char_indices().nth(100) {

@@ -37,7 +37,7 @@ pub use setup::{agents, key_audit, keys};
 pub use status::status;
 pub use store_admin::{actions_imported, demo_step, migrated, schema_status};
 use sweep::grid_text;
-pub use sweep::{sweep, sweeps, walk_forward};
+pub use sweep::{stored_sweep, sweep, sweeps, walk_forward};
 pub use symbols::{calendar_change, symbol, symbols};
 pub use validate::validate;
 

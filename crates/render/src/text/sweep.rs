@@ -182,3 +182,18 @@ pub fn walk_forward(t: &mut Text, r: &WalkForwardReport) {
         t.warn(w.to_string());
     }
 }
+
+/// `backtest show --sweep ID`: its summary line, then its ranking or walk-forward report drawn as
+/// when it ran. A report that does not read back as either is an error.
+pub fn stored_sweep(t: &mut Text, stored: &store::StoredSweep) -> Result<(), serde_json::Error> {
+    sweeps(t, std::slice::from_ref(&stored.summary));
+    let report = &stored.report;
+    if report.get("windows").is_some() {
+        walk_forward(t, &serde_json::from_value(report.clone())?);
+    } else if report.get("runs").is_some() {
+        sweep(t, &serde_json::from_value(report.clone())?, usize::MAX);
+    } else {
+        t.line("this sweep stopped before its report was stored");
+    }
+    Ok(())
+}

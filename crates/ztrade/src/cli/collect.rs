@@ -128,18 +128,14 @@ fn embedded(args: EmbeddedArgs, g: &GlobalArgs) -> anyhow::Result<()> {
             "follow_ups": summary.follow_ups,
             "last_due": summary.beat.last_due,
         });
-        if g.json {
-            return output::json(&out);
-        }
         let after = match summary.follow_ups {
             0 => String::new(),
             n => format!(" and {n} queued after them"),
         };
-        println!(
-            "{} runs{after}: {} ok, {} failed",
-            summary.beat.runs, summary.ok, summary.failed
-        );
-        Ok(())
+        let (runs, ok, failed) = (summary.beat.runs, summary.ok, summary.failed);
+        output::reply(g.json, &out, |t, _| {
+            t.line(format!("{runs} runs{after}: {ok} ok, {failed} failed"))
+        })
     })
 }
 
@@ -166,13 +162,11 @@ pub fn scheduler(args: SchedulerArgs, g: &GlobalArgs) -> anyhow::Result<()> {
         .await;
         housekeeping.abort();
         let s = s?;
-        if g.json {
-            return output::json(&serde_json::json!({
-                "runs": s.runs, "enqueued": s.enqueued, "last_due": s.last_due,
-            }));
-        }
-        println!("{} runs due, {} newly queued", s.runs, s.enqueued);
-        Ok(())
+        let out =
+            serde_json::json!({ "runs": s.runs, "enqueued": s.enqueued, "last_due": s.last_due });
+        output::reply(g.json, &out, |t, _| {
+            t.line(format!("{} runs due, {} newly queued", s.runs, s.enqueued))
+        })
     })
 }
 
@@ -225,13 +219,10 @@ pub fn worker(args: WorkerArgs, g: &GlobalArgs) -> anyhow::Result<()> {
             stats.ok.load(std::sync::atomic::Ordering::SeqCst),
             stats.failed.load(std::sync::atomic::Ordering::SeqCst),
         );
-        if g.json {
-            return output::json(
-                &serde_json::json!({ "worker": name, "ok": ok, "failed": failed }),
-            );
-        }
-        println!("worker {name}: {ok} runs ok, {failed} failed");
-        Ok(())
+        let out = serde_json::json!({ "worker": name, "ok": ok, "failed": failed });
+        output::reply(g.json, &out, |t, _| {
+            t.line(format!("worker {name}: {ok} runs ok, {failed} failed"))
+        })
     })
 }
 
@@ -270,8 +261,5 @@ fn collect_runner(
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")
+    collector::runtime::start().context("cannot start the async runtime")
 }

@@ -199,9 +199,9 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
 /// A stored sweep: its summary line, then its ranking or walk-forward report.
 fn show_sweep(id: i64, g: &GlobalArgs) -> anyhow::Result<()> {
     let sweep = g.open(Open::Ready)?.get_sweep(id)?;
-    if g.json {
-        return output::json(&sweep);
-    }
-    output::text(|t| render::text::sweeps(t, std::slice::from_ref(&sweep.summary)));
-    sweep::print_stored(&sweep.report)
+    let mut drawn = Ok(());
+    output::reply(g.json, &sweep, |t, s| {
+        drawn = render::text::stored_sweep(t, s)
+    })?;
+    Ok(drawn?)
 }

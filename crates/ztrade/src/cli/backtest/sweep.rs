@@ -91,17 +91,3 @@ pub fn run(args: SweepArgs, g: &GlobalArgs) -> anyhow::Result<()> {
         None => Ok(()),
     }
 }
-
-/// A stored sweep's report, drawn as when it ran: a ranking or a walk-forward.
-pub fn print_stored(report: &serde_json::Value) -> anyhow::Result<()> {
-    if report.get("windows").is_some() {
-        let r: app::sweep::walk::WalkForwardReport = serde_json::from_value(report.clone())?;
-        output::text(|t| render::text::walk_forward(t, &r));
-    } else if report.get("runs").is_some() {
-        let r: app::sweep::SweepReport = serde_json::from_value(report.clone())?;
-        output::text(|t| render::text::sweep(t, &r, usize::MAX));
-    } else {
-        println!("this sweep stopped before its report was stored");
-    }
-    Ok(())
-}

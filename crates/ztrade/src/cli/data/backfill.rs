@@ -118,10 +118,7 @@ pub fn run(a: BackfillArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     )?;
     let clients = Clients::for_provider(provider, &lookup, a.requests_per_minute)?;
     drop(lookup);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
+    let runtime = collector::runtime::start().context("starting the async runtime")?;
     let Some(kind) = kind else {
         let spec = ActionsSpec::for_window(provider, a.symbols, start, end);
         let report = runtime.block_on(run_actions_backfill(&spec, &url, &clients))?;

@@ -26,21 +26,11 @@ pub struct RetainArgs {
     #[arg(long, value_delimiter = ',')]
     symbols: Vec<Symbol>,
     /// Count the ages back from this date (New York) or RFC 3339 time instead of now.
-    #[arg(long, value_name = "TIME", value_parser = as_of)]
+    #[arg(long, value_name = "TIME", value_parser = app::time::noon_or_instant)]
     as_of: Option<UnixNanos>,
     /// Rows deleted per transaction (each with the day index and stats it changes).
     #[arg(long, default_value_t = RetainRequest::BATCH, value_name = "ROWS")]
     batch: u64,
-}
-
-/// A date is that New York date (noon there); a time is itself.
-fn as_of(text: &str) -> Result<UnixNanos, String> {
-    match chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
-        Ok(d) => UnixNanos::from_local(d.and_time(chrono::NaiveTime::MIN), domain::time::NEW_YORK)
-            .map(|t| t.plus(12 * domain::time::NANOS_PER_HOUR))
-            .map_err(|e| e.to_string()),
-        Err(_) => app::time::instant(text),
-    }
 }
 
 pub fn run(a: RetainArgs, g: &GlobalArgs) -> anyhow::Result<()> {
@@ -56,9 +46,5 @@ pub fn run(a: RetainArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     };
     let mut store = g.open(Open::Ready)?;
     let report = app::data::retain::retain(store.as_mut(), &req)?;
-    if g.json {
-        return output::json(&report);
-    }
-    output::text(|t| render::text::retain(t, &report));
-    Ok(())
+    output::reply(g.json, &report, render::text::retain)
 }
