@@ -79,6 +79,7 @@ impl From<upkeep::UpkeepError> for AppError {
         match e {
             upkeep::UpkeepError::Input(m) => Self::Input(m),
             upkeep::UpkeepError::NoData(m) => Self::NoData(m),
+            upkeep::UpkeepError::Stored(m) => Self::Stored(m),
             upkeep::UpkeepError::Store(e) => Self::Store(e),
         }
     }

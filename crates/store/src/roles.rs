@@ -25,7 +25,7 @@
 //!   `provider_lookup`), `ztrade keys`.
 //! - [`ActionStore`] (corporate actions: splits and cash dividends): `app::data::actions`
 //!   (import), `app::data::export` and `app::run` (`Source`) for adjustment on read.
-//! - [`QualityStore`] (`quality_checks`, `data_quality`): `app::data::validate` writes,
+//! - [`QualityStore`] (`quality_checks`, `data_quality`): `upkeep::validate` writes,
 //!   `app::data::status` and the dashboard's `/data` read.
 //! - [`SymbolStore`] (symbols and their calendars): `app::symbols` (`ztrade symbols`),
 //!   `app::data::import` (`--calendar`), `app::data::rollup`, `app::run` (the run's calendar),
@@ -389,7 +389,7 @@ pub trait RollupStore {
     ) -> Result<UpsertCounts, StoreError>;
 }
 
-/// Data-quality checks (`app::data::validate`): each checked series' latest check and its
+/// Data-quality checks (`upkeep::validate`): each checked series' latest check and its
 /// findings.
 pub trait QualityStore {
     /// Stores `checks` in one transaction: for each, replaces the series' findings that end at

@@ -12,6 +12,9 @@ pub enum UpkeepError {
     /// The store holds nothing for what was asked; the message says how to get it.
     #[error("{0}")]
     NoData(String),
+    /// A stored row that cannot be read back as what it should be.
+    #[error("{0}")]
+    Stored(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -7,10 +7,14 @@
 //!   its checkpoint.
 //! - [`retain`]: retention policies: what may go (old enough, held by a coarser series, read by
 //!   no stored run), dry run or delete in batches, and the space given back.
+//! - [`validate`]: the data-quality report: each selected series checked with
+//!   `domain::quality`, the findings stored per series in one transaction (`ztrade data
+//!   validate`, and the `validate` job kind after a bars run).
 //! - [`error`][mod@error]: [`UpkeepError`].
 
 pub mod error;
 pub mod retain;
 pub mod rollup;
+pub mod validate;
 
 pub use error::UpkeepError;

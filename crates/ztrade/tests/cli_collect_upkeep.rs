@@ -30,6 +30,7 @@ kind = "bars"
 provider = "alpaca"
 lookback = "5m"
 rollup = ["5m", "1d"]
+validate = true
 retain = true
 
 [[jobs]]
@@ -77,6 +78,7 @@ fn stamps(db: &Cli, symbol: &str, tf: Timeframe, from: &str) -> Vec<UnixNanos> {
 /// 2013 and 2024 rolled up.
 fn check_upkeep(db: &Cli, runs: usize) {
     assert_eq!(recorded_runs(db, "bars-alpaca:rollup"), runs);
+    assert_eq!(recorded_runs(db, "bars-alpaca:validate"), runs);
     assert_eq!(recorded_runs(db, "bars-alpaca:retain"), runs);
     let minutes_2013 = stamps(db, "SPY", Timeframe::M1, "2013-10-01T00:00:00Z");
     let (old, new): (Vec<UnixNanos>, Vec<UnixNanos>) = minutes_2013
@@ -97,6 +99,16 @@ fn check_upkeep(db: &Cli, runs: usize) {
     let fives_2024 = stamps(db, "QQQ", Timeframe::M5, "2024-01-03T00:00:00Z");
     assert!(!fives_2024.is_empty());
     let store = store::open_ready(&db.url).unwrap();
+    // Each symbol's fetched minutes checked, from the last run's window on, at its due time.
+    let checks = store.quality_summaries().unwrap();
+    for symbol in ["SPY", "QQQ"] {
+        let c = checks
+            .iter()
+            .find(|c| c.check.series.symbol.as_str() == symbol)
+            .unwrap_or_else(|| panic!("{symbol} checked: {checks:?}"));
+        assert_eq!(c.check.series.timeframe, Some(Timeframe::M1));
+        assert!(c.check.rows > 0 && c.check.from.is_some(), "{c:?}");
+    }
     for r in store.collection_runs(None, None).unwrap() {
         assert_eq!(r.run.errors, 0, "{r:?}");
     }
@@ -105,8 +117,8 @@ fn check_upkeep(db: &Cli, runs: usize) {
 fn embedded_runs_rollup_then_retention_after_bars(backend: &str) {
     let db = setup(backend, "collect_upkeep");
     let server = Server::start();
-    // 15:57:30 New York at 60×: bars runs 15:56…16:00, each followed by its roll-up and
-    // retention.
+    // 15:57:30 New York at 60×: bars runs 15:56…16:00, each followed by its roll-up, quality
+    // check and retention.
     let summary = run_ok(
         &db,
         &server,
@@ -133,7 +145,7 @@ fn embedded_runs_rollup_then_retention_after_bars(backend: &str) {
             summary["ok"].clone(),
             summary["failed"].clone()
         ),
-        (5.into(), 10.into(), 15.into(), 0.into()),
+        (5.into(), 15.into(), 20.into(), 0.into()),
         "{summary}"
     );
     check_upkeep(&db, 5);
@@ -158,7 +170,7 @@ fn embedded_runs_rollup_then_retention_after_bars(backend: &str) {
     );
     assert_eq!(
         (once["runs"].clone(), once["ok"].clone()),
-        (2.into(), 4.into()),
+        (2.into(), 5.into()),
         "{once}"
     );
     let store = store::open_ready(&db.url).unwrap();
@@ -245,7 +257,7 @@ fn redis_workers_run_them_too(backend: &str) {
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         (report["ok"].clone(), report["failed"].clone()),
-        (9.into(), 0.into()),
+        (12.into(), 0.into()),
         "{report}"
     );
     check_upkeep(&db, 3);

@@ -45,6 +45,12 @@ pub enum RunTask {
         to: Vec<Timeframe>,
         hours: RollupHours,
     },
+    /// The quality of each symbol's `timeframe` bars checked and stored, reporting from the
+    /// exchange date of `since` on (`upkeep::validate`, what `ztrade data validate` runs).
+    Validate {
+        timeframe: Timeframe,
+        since: UnixNanos,
+    },
     /// The policies applied to the symbols' series (every stored series when there are no
     /// symbols), ages counted back from the run's due time (`upkeep::retain`).
     Retain { policies: Policies },
@@ -57,6 +63,7 @@ impl RunTask {
             Self::News { .. } => "news",
             Self::Options => "options",
             Self::Rollup { .. } => "rollup",
+            Self::Validate { .. } => "validate",
             Self::Retain { .. } => "retain",
         }
     }
@@ -100,6 +107,12 @@ impl JobSpec {
                         from: *timeframe,
                         to: r.to.clone(),
                         hours: r.hours,
+                    });
+                }
+                if after.validate {
+                    then.push(RunTask::Validate {
+                        timeframe: *timeframe,
+                        since: start,
                     });
                 }
                 if let Some(policies) = &after.retain {
@@ -244,6 +257,17 @@ mod tests {
         }
     }
 
+    /// The plan of `text` and its first job's run due 2024-01-03 15:00 UTC, which reads back
+    /// from its JSON as it was.
+    fn first_run(text: &str) -> (crate::schedule::Plan, JobSpec) {
+        let file = Path::new("collect.toml");
+        let plan = resolve(parse_config(text, file).unwrap(), &[], file).unwrap();
+        let run = JobSpec::for_run(&plan.jobs[0], t("2024-01-03T15:00:00Z"));
+        let json = serde_json::to_string(&run).unwrap();
+        assert_eq!(serde_json::from_str::<JobSpec>(&json).unwrap(), run);
+        (plan, run)
+    }
+
     #[test]
     fn a_bars_run_chains_its_rollup_then_its_retention() {
         let text = r#"
@@ -256,11 +280,7 @@ mod tests {
             [retention]
             "1m" = "2y"
         "#;
-        let file = Path::new("collect.toml");
-        let plan = resolve(parse_config(text, file).unwrap(), &[], file).unwrap();
-        let bars = JobSpec::for_run(&plan.jobs[0], t("2024-01-03T15:00:00Z"));
-        let json = serde_json::to_string(&bars).unwrap();
-        assert_eq!(serde_json::from_str::<JobSpec>(&json).unwrap(), bars);
+        let (plan, bars) = first_run(text);
         let roll = bars.follow_up().unwrap();
         assert_eq!(roll.id(), "bars-alpaca:rollup@2024-01-03T15:00:00Z");
         assert_eq!(
@@ -281,5 +301,53 @@ mod tests {
             }
         );
         assert!(keep.follow_up().is_none());
+    }
+
+    #[test]
+    fn a_bars_run_checks_its_quality_after_its_rollup_and_before_its_retention() {
+        let text = r#"
+            symbols = ["SPY"]
+            [[jobs]]
+            kind = "bars"
+            provider = "alpaca"
+            lookback = "2h"
+            rollup = ["1h"]
+            validate = true
+            retain = true
+            [retention]
+            "1m" = "2y"
+        "#;
+        let (_, bars) = first_run(text);
+        let RunTask::Bars { start, .. } = bars.task else {
+            panic!("a bars run: {:?}", bars.task)
+        };
+        let roll = bars.follow_up().unwrap();
+        let check = roll.follow_up().unwrap();
+        assert_eq!(check.id(), "bars-alpaca:validate@2024-01-03T15:00:00Z");
+        assert_eq!(
+            check.task,
+            RunTask::Validate {
+                timeframe: Timeframe::M1,
+                since: start
+            }
+        );
+        assert_eq!((check.provider, &check.symbols), (None, &bars.symbols));
+        let keep = check.follow_up().unwrap();
+        assert_eq!(keep.task.kind(), "retain");
+        assert!(keep.follow_up().is_none());
+    }
+
+    #[test]
+    fn validate_is_for_bars_jobs_only() {
+        let text = r#"
+            symbols = ["SPY"]
+            [[jobs]]
+            kind = "news"
+            provider = "alpaca"
+            validate = true
+        "#;
+        let file = Path::new("collect.toml");
+        let err = resolve(parse_config(text, file).unwrap(), &[], file).unwrap_err();
+        assert!(err.to_string().contains("validate"), "{err}");
     }
 }

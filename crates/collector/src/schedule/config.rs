@@ -16,6 +16,7 @@
 //!
 //! rollup = ["5m", "1h", "1d"]     # bars only: after each run, roll the series up (upkeep::rollup)
 //! rollup_hours = "regular"       # bars only: regular (default) or extended
+//! validate = true                # bars only: after each run (and its roll-up), check its quality
 //! retain = true                  # bars only: after each run (and its roll-up), apply `retention`
 //!
 //! [[jobs]]
@@ -69,6 +70,7 @@ pub struct RawJob {
     pub rollup: Option<Vec<String>>,
     pub rollup_hours: Option<String>,
     pub retain: Option<bool>,
+    pub validate: Option<bool>,
 }
 
 /// `sentiment = "15m"` or `sentiment = false`.

@@ -59,6 +59,8 @@ impl Task {
 pub struct AfterBars {
     /// Roll the fetched series up to these timeframes (`rollup = [...]`).
     pub rollup: Option<RollupAfter>,
+    /// Then check the fetched series' quality (`validate = true`), from the run's window on.
+    pub validate: bool,
     /// Then apply these policies (`retain = true`: the config's `retention`).
     pub retain: Option<Policies>,
 }
@@ -202,6 +204,7 @@ fn resolve_job(
     only("rollup", rj.rollup.is_some(), "bars")?;
     only("rollup_hours", rj.rollup_hours.is_some(), "bars")?;
     only("retain", rj.retain.is_some(), "bars")?;
+    only("validate", rj.validate.is_some(), "bars")?;
 
     let (default_every, default_hours) = match kind.as_str() {
         "bars" => (Some("1m"), Hours::Market),
@@ -301,8 +304,8 @@ fn resolve_job(
         (Some(n), _) if n.contains(':') => {
             return Err(bad(
                 "name",
-                "`:` is reserved: the runs queued after a job's are named JOB:rollup and \
-                 JOB:retain"
+                "`:` is reserved: the runs queued after a job's are named JOB:rollup, \
+                 JOB:validate and JOB:retain"
                     .into(),
             ));
         }
@@ -371,7 +374,11 @@ fn after_bars(
         Some(true) => Some(policies("retain")?),
         _ => None,
     };
-    Ok(AfterBars { rollup, retain })
+    Ok(AfterBars {
+        rollup,
+        validate: rj.validate.unwrap_or(false),
+        retain,
+    })
 }
 
 /// A schedule interval: whole seconds, at most a day, dividing a day evenly so that runs fall

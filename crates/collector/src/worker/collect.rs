@@ -47,7 +47,7 @@ impl CollectRunner {
 #[async_trait]
 impl JobRunner for CollectRunner {
     /// One arm per kind: the fetching kinds with their provider's client, the upkeep kinds on
-    /// the store alone (a quality check would be one more arm calling `upkeep_job`).
+    /// the store alone.
     async fn run(&self, job: &JobSpec) -> Result<JobReport, JobError> {
         let client = || -> Result<&dyn providers::Provider, JobError> {
             Ok(self.clients.get(provider_of(job)?)?.as_ref())
@@ -80,6 +80,9 @@ impl JobRunner for CollectRunner {
             RunTask::Options => run_options(client()?, &self.store, job).await,
             RunTask::Rollup { from, to, hours } => {
                 upkeep_job::rollup(&self.store, job, *from, to, *hours).await
+            }
+            RunTask::Validate { timeframe, since } => {
+                upkeep_job::validate(&self.store, job, *timeframe, *since).await
             }
             RunTask::Retain { policies } => upkeep_job::retain(&self.store, job, policies).await,
         }

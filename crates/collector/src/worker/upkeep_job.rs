@@ -8,15 +8,17 @@
 //!   none), ages counted back from the run's due time, never forced past a stored run's data.
 //!   Its `rows_written` are the rows it deleted.
 //!
-//! Adding a quality check: a `RunTask::Quality` variant (`queue::spec`), its arm in
-//! `CollectRunner::run` calling a function here, and the config key that puts it in a bars
-//! job's chain (`schedule::plan::AfterBars`).
+//! - [`validate`]: the quality of each symbol's fetched series checked and stored from the run's
+//!   window on, stamped with the run's due time; its `errors` are the findings at `error`
+//!   severity, so that `collect status` shows them.
 
-use domain::Timeframe;
 use domain::grid::rollup::Hours;
+use domain::quality::{Config, Severity};
+use domain::{Timeframe, UnixNanos};
 use upkeep::UpkeepError;
 use upkeep::retain::{Policies, RetainRequest};
 use upkeep::rollup::RollupRequest;
+use upkeep::validate::ValidateRequest;
 
 use crate::queue::JobSpec;
 use crate::worker::{JobError, JobReport, StoreHandle};
@@ -89,4 +91,51 @@ pub async fn retain(
         rows_written: done.rows,
         ..JobReport::default()
     })
+}
+
+/// Checks the quality of each of the run's symbols' `timeframe` bars, reporting from the exchange
+/// date of `since` on (earlier bars are context), stamped with the run's due time.
+pub async fn validate(
+    store: &StoreHandle,
+    job: &JobSpec,
+    timeframe: Timeframe,
+    since: UnixNanos,
+) -> Result<JobReport, JobError> {
+    let reqs: Vec<ValidateRequest> = job
+        .symbols
+        .iter()
+        .map(|symbol| ValidateRequest {
+            symbol: Some(symbol.clone()),
+            timeframe: Some(timeframe),
+            since: Some(since.exchange_date()),
+            checked_at: job.due,
+            config: Config::default(),
+        })
+        .collect();
+    let report = store
+        .call(move |st| {
+            let mut report = JobReport::default();
+            for req in &reqs {
+                let symbol = req.symbol.as_ref().map_or("", |s| s.as_str());
+                match upkeep::validate::validate(st, req) {
+                    Ok(r) => {
+                        report.rows_written += r.at_least(Severity::Info);
+                        let errors = r.at_least(Severity::Error);
+                        if errors > 0 {
+                            report.errors.push(format!(
+                                "{symbol} {timeframe}: {errors} quality findings at error \
+                                 (`ztrade data validate --symbol {symbol}` lists them)"
+                            ));
+                        }
+                    }
+                    // Nothing stored for it yet: nothing to check.
+                    Err(UpkeepError::NoData(_)) => {}
+                    Err(UpkeepError::Store(e)) => return Err(e),
+                    Err(e) => report.errors.push(format!("{symbol}: validate: {e}")),
+                }
+            }
+            Ok(report)
+        })
+        .await?;
+    Ok(report)
 }

@@ -341,10 +341,10 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             since,
             fail_on,
         } => {
-            let req = app::data::validate::ValidateRequest::now(symbol, timeframe, since)?;
+            let req = app::data::validate::request_now(symbol, timeframe, since)?;
             let report = app::data::validate::validate(g.open(Open::Ready)?.as_mut(), &req)?;
             output::reply(g.json, &report, render::text::validate)?;
-            Ok(report.fail_on(fail_on)?)
+            Ok(app::data::validate::fail_on(&report, fail_on)?)
         }
         DataCommand::Retain(args) => retain::run(args, g),
         DataCommand::Seed {

@@ -15,16 +15,16 @@ use domain::{Timeframe, UnixNanos};
 use store::{BarQuery, QualityCheck, SeriesCheck, SeriesKey, SeriesKind, StoreError};
 
 use super::{ValidateRequest, ValidateStore, grid_for};
-use crate::AppError;
+use crate::UpkeepError;
 
 /// Bars read per page.
 const PAGE: usize = 50_000;
 /// Bars read before `since` as context: the outlier checks' window and more.
 const CONTEXT_ROWS: u64 = 256;
 
-fn timeframe(key: &SeriesKey) -> Result<Timeframe, AppError> {
+fn timeframe(key: &SeriesKey) -> Result<Timeframe, UpkeepError> {
     key.timeframe.ok_or_else(|| {
-        AppError::Stored(format!(
+        UpkeepError::Stored(format!(
             "{} {}: a bar series without a timeframe",
             key.kind, key.symbol
         ))
@@ -76,11 +76,11 @@ fn covered(
     grid: Option<&BarGrid>,
     days: &[DaySummary],
     req: &ValidateRequest,
-) -> Result<SeriesCheck, AppError> {
+) -> Result<SeriesCheck, UpkeepError> {
     let mut out = empty(key, start(tf, days, req.since).0, req);
     if let Some(g) = grid {
         let c = coverage(g, days, req.since).map_err(|e| {
-            AppError::Stored(format!("{} {tf}: stored {}: {e}", key.symbol, key.kind))
+            UpkeepError::Stored(format!("{} {tf}: stored {}: {e}", key.symbol, key.kind))
         })?;
         out.check.expected = Some(c.expected);
         out.check.filled = Some(c.filled);
@@ -95,7 +95,7 @@ fn pages<R>(
     read: impl Fn(&BarQuery, Option<UnixNanos>, usize) -> Result<Vec<R>, StoreError>,
     stamp: impl Fn(&R) -> UnixNanos,
     mut push: impl FnMut(&[R]),
-) -> Result<(), AppError> {
+) -> Result<(), UpkeepError> {
     let mut after = None;
     loop {
         let page = read(q, after, PAGE)?;
@@ -133,7 +133,7 @@ pub(super) fn bar_series<S: ValidateStore + ?Sized>(
     key: &SeriesKey,
     calendar: Calendar,
     req: &ValidateRequest,
-) -> Result<SeriesCheck, AppError> {
+) -> Result<SeriesCheck, UpkeepError> {
     let tf = timeframe(key)?;
     let quotes = key.kind == SeriesKind::QuoteBars;
     let days = if quotes {
@@ -169,7 +169,7 @@ pub(super) fn ticks<S: ValidateStore + ?Sized>(
     key: &SeriesKey,
     (first, last): (UnixNanos, UnixNanos),
     req: &ValidateRequest,
-) -> Result<SeriesCheck, AppError> {
+) -> Result<SeriesCheck, UpkeepError> {
     // Ticks are dated like intraday bars: by their New York date.
     let from = req
         .since

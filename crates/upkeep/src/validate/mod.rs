@@ -8,7 +8,7 @@
 //!   on its symbol's calendar, built by [`grid_for`], the one place this use case builds one
 //!   (none on the `none` calendar: no coverage, no session checks).
 //! - **Clock**: the check is stamped by [`ValidateRequest::checked_at`]: the wall clock for the
-//!   CLI ([`ValidateRequest::now`]), a scheduled job's own clock otherwise. The checks never
+//!   CLI (`app::data::validate::request_now`), the job's due time in the collector. The checks never
 //!   read one.
 //! - **Storage**: all the series of one run are written in one transaction
 //!   ([`store::QualityStore::save_quality`]): a run killed at any moment leaves the stored
@@ -30,7 +30,7 @@ use store::{
     SeriesKey, SeriesKind, TickStore,
 };
 
-use crate::AppError;
+use crate::UpkeepError;
 
 /// What to check.
 #[derive(Debug, Clone)]
@@ -66,44 +66,10 @@ pub struct ValidateReport {
     pub series: Vec<SeriesReport>,
 }
 
-impl ValidateRequest {
-    /// A check of what the filters select, stamped with the wall clock now, with the default
-    /// thresholds: what `ztrade data validate` runs.
-    pub fn now(
-        symbol: Option<Symbol>,
-        timeframe: Option<Timeframe>,
-        since: Option<NaiveDate>,
-    ) -> Result<Self, AppError> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()
-            .and_then(|d| i64::try_from(d.as_nanos()).ok())
-            .ok_or_else(|| AppError::Overflow("the clock is outside 1970..2262".into()))?;
-        Ok(Self {
-            symbol,
-            timeframe,
-            since,
-            checked_at: UnixNanos::new(now),
-            config: Config::default(),
-        })
-    }
-}
-
 impl ValidateReport {
     /// Findings at `severity` or worse: what `--fail-on` counts.
     pub fn at_least(&self, severity: Severity) -> u64 {
         self.counts.at_least(severity)
-    }
-
-    /// `--fail-on`: an error when any finding is `severity` or worse.
-    pub fn fail_on(&self, severity: Option<Severity>) -> Result<(), AppError> {
-        match severity {
-            Some(s) if self.at_least(s) > 0 => Err(AppError::Findings(format!(
-                "{} findings at {s} or worse (--fail-on {s})",
-                self.at_least(s)
-            ))),
-            _ => Ok(()),
-        }
     }
 }
 
@@ -127,7 +93,7 @@ pub fn grid_for(calendar: Calendar, tf: Timeframe) -> Option<BarGrid> {
 pub fn validate<S: ValidateStore + ?Sized>(
     store: &mut S,
     req: &ValidateRequest,
-) -> Result<ValidateReport, AppError> {
+) -> Result<ValidateReport, UpkeepError> {
     let wanted = |s: &Symbol| req.symbol.as_ref().is_none_or(|w| w == s);
     let wanted_tf = |tf: Timeframe| req.timeframe.is_none_or(|w| w == tf);
     // Each series with its symbol's calendar.
@@ -169,7 +135,7 @@ pub fn validate<S: ValidateStore + ?Sized>(
         }
     }
     if keys.is_empty() {
-        return Err(AppError::NoData(nothing_stored(req)));
+        return Err(UpkeepError::NoData(nothing_stored(req)));
     }
     let mut checks = Vec::with_capacity(keys.len());
     let mut spans = spans.into_iter();
