@@ -35,18 +35,34 @@ pub struct ImportOptions {
 const BASELINE_TABLE: &str = "CREATE TABLE bars(timestamp TEXT NOT NULL, open NUMERIC, high NUMERIC, low NUMERIC, \
     close NUMERIC, volume NUMERIC, vwap NUMERIC, trade_count INTEGER, PRIMARY KEY (timestamp)) WITHOUT ROWID;";
 
-/// The baseline of every import figure: `sqlite3 .import` of `csv` (header skipped) into
-/// `table` of a fresh database made by `create`, best of `repeat`.
-pub(crate) fn sqlite3_import(
+/// The SQLite figures `bench import` and `bench ticks` share, best of `repeat` each: the
+/// baseline `sqlite3 .import` of `csv` (header skipped) into `table` of a fresh database made by
+/// `create`; `ztrade <import>` into a fresh store (with its peak RSS); the same import again
+/// over that store, every row unchanged. `db` is the last store imported into.
+pub(crate) struct SqliteImport {
+    pub sqlite3: std::time::Duration,
+    pub ours: std::time::Duration,
+    pub peak: Option<u64>,
+    pub reimport: std::time::Duration,
+    pub db: String,
+}
+
+pub(crate) fn sqlite_import(
     repeat: usize,
-    fresh: &mut dyn FnMut() -> std::path::PathBuf,
-    create: &str,
+    dir: &Path,
+    exe: &Path,
+    (create, table): (&str, &str),
     csv: &str,
-    table: &str,
-) -> Result<std::time::Duration> {
+    import: &[&str],
+) -> Result<SqliteImport> {
+    let mut k = 0;
+    let mut fresh = |name: &str| {
+        k += 1;
+        dir.join(format!("{name}{k}.db"))
+    };
     // The time of the .import alone, not of creating the table.
-    let (_, d) = best_of(repeat, || {
-        let db = fresh();
+    let (_, sqlite3) = best_of(repeat, || {
+        let db = fresh("base");
         sh(Command::new("sqlite3").arg(&db).arg(create))?;
         let t = Instant::now();
         sh(Command::new("sqlite3")
@@ -54,7 +70,22 @@ pub(crate) fn sqlite3_import(
             .arg(format!(".import --csv --skip 1 {csv} {table}")))?;
         Ok(t.elapsed())
     })?;
-    Ok(d)
+    let mut last_db = None;
+    let (ours, peak) = best_of(repeat, || {
+        let db = format!("sqlite://{}", fresh("zt").display());
+        let out = sh(crate::ztrade(exe, &db).args(import))?;
+        last_db = Some(db);
+        Ok(out.1)
+    })?;
+    let db = last_db.ok_or("no import ran")?;
+    let (reimport, _) = best_of(repeat, || sh(crate::ztrade(exe, &db).args(import)))?;
+    Ok(SqliteImport {
+        sqlite3,
+        ours,
+        peak,
+        reimport,
+        db,
+    })
 }
 
 pub fn run(a: &ImportOptions, exe: &Path) -> Result<Report> {
@@ -78,46 +109,29 @@ pub fn run(a: &ImportOptions, exe: &Path) -> Result<Report> {
         a.repeat
     );
 
-    let mut k = 0;
-    let mut fresh = |name: &str| {
-        k += 1;
-        dir.path().join(format!("{name}{k}.db"))
-    };
-    let sqlite3 = sqlite3_import(
-        a.repeat,
-        &mut || fresh("base"),
-        BASELINE_TABLE,
+    let import = [
+        "data",
+        "import",
         csv_s,
-        "bars",
+        "--symbol",
+        "BENCH",
+        "--timeframe",
+        "1m",
+    ];
+    let SqliteImport {
+        sqlite3,
+        ours,
+        peak,
+        reimport,
+        db,
+    } = sqlite_import(
+        a.repeat,
+        dir.path(),
+        exe,
+        (BASELINE_TABLE, "bars"),
+        csv_s,
+        &import,
     )?;
-    let mut last_db = None;
-    let (ours, peak) = best_of(a.repeat, || {
-        let db = format!("sqlite://{}", fresh("zt").display());
-        let out = sh(ztrade(&db).args([
-            "data",
-            "import",
-            csv_s,
-            "--symbol",
-            "BENCH",
-            "--timeframe",
-            "1m",
-            "--json",
-        ]))?;
-        last_db = Some(db);
-        Ok(out.1)
-    })?;
-    let db = last_db.ok_or("no import ran")?;
-    let (reimport, _) = best_of(a.repeat, || {
-        sh(ztrade(&db).args([
-            "data",
-            "import",
-            csv_s,
-            "--symbol",
-            "BENCH",
-            "--timeframe",
-            "1m",
-        ]))
-    })?;
 
     let store = store::open_ready(&db)?;
     let q = store::BarQuery {

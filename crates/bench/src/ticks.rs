@@ -106,30 +106,23 @@ pub fn run(a: &crate::import::ImportOptions, exe: &Path) -> Result<Report> {
         size as f64 / 1e6,
         a.repeat
     );
-    let mut k = 0;
-    let mut fresh = |name: &str| {
-        k += 1;
-        dir.path().join(format!("{name}{k}.db"))
-    };
-    let sqlite3 = crate::import::sqlite3_import(
-        a.repeat,
-        &mut || fresh("base"),
-        BASELINE_TABLE,
-        csv_s,
-        "ticks",
-    )?;
     let import = [
         "data", "import", csv_s, "--kind", "trades", "--symbol", "BENCH",
     ];
-    let mut last_db = None;
-    let (ours, peak) = best_of(a.repeat, || {
-        let db = format!("sqlite://{}", fresh("zt").display());
-        let out = sh(ztrade(&db).args(import))?;
-        last_db = Some(db);
-        Ok(out.1)
-    })?;
-    let db = last_db.ok_or("no import ran")?;
-    let (reimport, _) = best_of(a.repeat, || sh(ztrade(&db).args(import)))?;
+    let crate::import::SqliteImport {
+        sqlite3,
+        ours,
+        peak,
+        reimport,
+        db,
+    } = crate::import::sqlite_import(
+        a.repeat,
+        dir.path(),
+        exe,
+        (BASELINE_TABLE, "ticks"),
+        csv_s,
+        &import,
+    )?;
     let aggregate = [
         "data",
         "aggregate",
