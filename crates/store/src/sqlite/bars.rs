@@ -84,21 +84,7 @@ fn write_rows<R: SeriesRow>(
         stmt.raw_bind_parameter(2, shared.1)?;
         stmt.raw_bind_parameter(3, shared.2)?;
     }
-    let mut changed = 0u64;
-    let mut chunks = rows.chunks_exact(CHUNK);
-    for chunk in &mut chunks {
-        let mut i = SHARED + 1;
-        for row in chunk {
-            bind_row(&mut many, &mut i, row)?;
-        }
-        changed += many.raw_execute()? as u64;
-    }
-    for row in chunks.remainder() {
-        let mut i = SHARED + 1;
-        bind_row(&mut one, &mut i, row)?;
-        changed += one.raw_execute()? as u64;
-    }
-    Ok(changed)
+    insert::execute_chunked(&mut many, &mut one, (CHUNK, SHARED), rows, bind_row)
 }
 
 #[inline]

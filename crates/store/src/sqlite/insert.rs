@@ -1,6 +1,8 @@
 //! The multi-row `INSERT` of bars and ticks: the columns every row shares are bound once
 //! (`?1…`), then each row's key and value columns; an upsert changes only the rows that differ.
 
+use crate::StoreError;
+
 /// What one statement writes.
 pub(super) struct InsertShape<'a> {
     pub table: &'a str,
@@ -60,6 +62,33 @@ pub(super) fn insert_sql(shape: &InsertShape<'_>, rows: usize, upsert: bool) -> 
         ));
     }
     sql
+}
+
+/// Runs `many` (an insert of `chunk` rows) over every whole chunk of `rows` and `one` (a
+/// one-row insert) over the rest, binding each row with `bind` from parameter `shared + 1` on
+/// (the shared parameters are bound already); returns the summed `changes()`.
+pub(super) fn execute_chunked<T>(
+    many: &mut rusqlite::Statement<'_>,
+    one: &mut rusqlite::Statement<'_>,
+    (chunk, shared): (usize, usize),
+    rows: &[T],
+    bind: impl Fn(&mut rusqlite::Statement<'_>, &mut usize, &T) -> Result<(), StoreError>,
+) -> Result<u64, StoreError> {
+    let mut changed = 0u64;
+    let mut chunks = rows.chunks_exact(chunk);
+    for c in &mut chunks {
+        let mut i = shared + 1;
+        for row in c {
+            bind(many, &mut i, row)?;
+        }
+        changed += many.raw_execute()? as u64;
+    }
+    for row in chunks.remainder() {
+        let mut i = shared + 1;
+        bind(one, &mut i, row)?;
+        changed += one.raw_execute()? as u64;
+    }
+    Ok(changed)
 }
 
 #[cfg(test)]

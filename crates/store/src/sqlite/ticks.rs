@@ -190,21 +190,7 @@ fn write_rows<T: TickRow>(
         stmt.raw_bind_parameter(1, sid)?;
         stmt.raw_bind_parameter(2, now)?;
     }
-    let mut changed = 0u64;
-    let mut chunks = rows.chunks_exact(CHUNK);
-    for chunk in &mut chunks {
-        let mut i = SHARED + 1;
-        for row in chunk {
-            bind_row(&mut many, &mut i, row)?;
-        }
-        changed += many.raw_execute()? as u64;
-    }
-    for row in chunks.remainder() {
-        let mut i = SHARED + 1;
-        bind_row(&mut one, &mut i, row)?;
-        changed += one.raw_execute()? as u64;
-    }
-    Ok(changed)
+    insert::execute_chunked(&mut many, &mut one, (CHUNK, SHARED), rows, bind_row)
 }
 
 /// Two rows with one (ts, seq) are refused. Rows in key order (what the importer and the
