@@ -36,6 +36,10 @@ pub enum StoreError {
         "the database is locked: another process is writing to it and did not finish within the busy timeout ({0}); try again when it is done, or wait longer with --busy-timeout SECONDS"
     )]
     Busy(String),
+    /// The caller stopped a multi-batch write it was feeding (its source failed; it knows why):
+    /// the transaction was rolled back and nothing of that write was kept.
+    #[error("stopped: {0}; nothing of it was stored")]
+    Stopped(String),
     /// The URL names a backend this build left out (see the crate's features).
     #[error(
         "this ztrade was built without {} support; rebuild with --features {}",

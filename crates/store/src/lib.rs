@@ -60,7 +60,7 @@ pub use retry::BusyRetry;
 pub use roles::{
     ActionStore, AggregateStore, BarStore, CollectionStore, KeyStore, NewsStore, OptionStore,
     QualityStore, RetentionStore, RollupStore, RunStore, SchemaStore, SentimentStore, Store,
-    SymbolStore, TickStore,
+    SymbolStore, TickFeed, TickStore,
 };
 pub use rollup::RollupCheckpoint;
 pub use stream::{BarStream, QuoteBarStream};

@@ -239,6 +239,10 @@ pub trait RunStore {
     fn delete_runs(&mut self, selection: &RunSelection) -> Result<Deleted, StoreError>;
 }
 
+/// The batches of one tick import, pulled one by one inside the store's transaction: `Ok(None)`
+/// ends the import (and commits it), an error rolls it back.
+pub type TickFeed<'a, T> = dyn FnMut() -> Result<Option<Vec<Seq<T>>>, StoreError> + 'a;
+
 /// Trades and quotes, each with its [`Seq`] among the ticks sharing its timestamp.
 pub trait TickStore {
     /// Upserts trades on (symbol, ts, seq). Two trades with one (ts, seq) in a batch are refused.
@@ -254,6 +258,22 @@ pub trait TickStore {
         symbol: &Symbol,
         quotes: &[Seq<QuoteTick>],
         checkpoint: Option<&Checkpoint>,
+    ) -> Result<UpsertCounts, StoreError>;
+    /// Upserts every batch `feed` yields (as [`TickStore::upsert_trades`] does one) in one
+    /// transaction, so a file is stored whole or not at all: an error from `feed` (a bad row
+    /// found later in the file: return [`StoreError::Stopped`]) or from a batch rolls back every
+    /// batch before it. Each batch's (ts, seq) keys are its own: a key repeated in a later batch
+    /// updates the earlier row.
+    fn import_trades(
+        &mut self,
+        symbol: &Symbol,
+        feed: &mut TickFeed<'_, TradeTick>,
+    ) -> Result<UpsertCounts, StoreError>;
+    /// [`TickStore::import_trades`] for quotes.
+    fn import_quotes(
+        &mut self,
+        symbol: &Symbol,
+        feed: &mut TickFeed<'_, QuoteTick>,
     ) -> Result<UpsertCounts, StoreError>;
     /// The first and last timestamp of `symbol`'s trades, if it has any.
     fn trade_span(&self, symbol: &Symbol) -> Result<Option<(UnixNanos, UnixNanos)>, StoreError>;

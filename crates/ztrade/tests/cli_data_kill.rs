@@ -1,11 +1,15 @@
-//! A killed import leaves the store exactly as it was, on SQLite and PostgreSQL.
+//! A killed import, of bars or of ticks, leaves the store exactly as it was, on SQLite and
+//! PostgreSQL.
 
 mod common;
 
 use common::BIN;
 use testkit::{Cli, shared_data};
 
-testkit::both_backends!(killed_import_leaves_store_as_before);
+testkit::both_backends!(
+    killed_import_leaves_store_as_before,
+    killed_tick_import_leaves_store_as_before
+);
 
 /// Kills imports of a 400k-row file at several moments; the store always holds exactly what it
 /// held before (or, if the import finished first, everything), never part of the file.
@@ -90,4 +94,65 @@ fn killed_import_leaves_store_as_before(backend: &str) {
         400_000,
         "{v}"
     );
+}
+
+fn trades(db: &Cli, symbol: &str) -> i64 {
+    db.count(&format!(
+        "SELECT count(*) FROM market_trades WHERE symbol_id IN \
+         (SELECT id FROM symbols WHERE symbol = '{symbol}')"
+    ))
+}
+
+/// Kills imports of a 600k-tick file (about ten batches, streamed into one transaction) at
+/// several moments: the symbol has none of its ticks or all of them, and another symbol's ticks
+/// are untouched.
+fn killed_tick_import_leaves_store_as_before(backend: &str) {
+    let db = Cli::of(BIN, backend, "kill_ticks");
+    let ticks = shared_data().join("ticks/lean_spy_trade_ticks_2013-10-07.csv.gz");
+    let import = |file: &str, symbol: &str| {
+        let mut a = vec!["data", "import", file, "--kind", "trades", "--symbol"];
+        a.push(symbol);
+        a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let spy = import(ticks.to_str().unwrap(), "SPY");
+    db.ok(&spy.iter().map(String::as_str).collect::<Vec<_>>());
+    let big = db.path("ticks.csv");
+    let n = 600_000usize;
+    let mut text = String::from("timestamp,price,size,exchange,conditions\n");
+    for k in 0..n {
+        let ms = 1_704_205_800_000u64 + (k / 2) as u64;
+        text.push_str(&format!(
+            "{ms},{}.{:02},{},V,@\n",
+            100 + k % 7,
+            k % 100,
+            1 + k % 9
+        ));
+    }
+    std::fs::write(&big, text).unwrap();
+    let args = import(big.to_str().unwrap(), "BIG");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    for delay_ms in [100u64, 300, 500, 700, 1200] {
+        let mut child = db
+            .cmd(&args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let finished = child.wait().unwrap().success();
+        let n_big = trades(&db, "BIG");
+        assert!(
+            n_big == 0 || n_big == n as i64,
+            "killed after {delay_ms} ms (finished: {finished}): partial import of {n_big} ticks"
+        );
+        assert_eq!(trades(&db, "SPY"), 250_601);
+    }
+    let v = db.json(&args);
+    assert_eq!(
+        v["inserted"].as_u64().unwrap() + v["unchanged"].as_u64().unwrap(),
+        n as u64,
+        "{v}"
+    );
+    assert_eq!(trades(&db, "BIG"), n as i64);
 }

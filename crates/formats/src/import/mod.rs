@@ -160,6 +160,9 @@ pub enum ImportError {
     /// skipping, since the next row's start cannot be found without reading on unbounded.
     #[error("{}:{line}: line longer than 1 MiB; is this a CSV file?", file.display())]
     LineTooLong { file: PathBuf, line: u64 },
+    /// The consumer of a streamed read asked it to stop (it knows why).
+    #[error("reading stopped by its consumer")]
+    Stopped,
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 //! file order within a timestamp; rows out of time order are sorted (stably) and reported.
 //! Errors read `FILE:LINE: field: reason`, as for bars.
 
+use std::cell::Cell;
 use std::io::Read;
 use std::path::Path;
 
@@ -85,6 +86,22 @@ impl TickRows {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// What reading a file found besides its rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TickReadReport {
+    /// Rows kept (handed over, when streaming).
+    pub kept: u64,
+    /// Lines left out under `skip_invalid`, in line order.
+    pub skipped: Vec<RowError>,
+    /// Bytes read from disk (compressed size for `.gz`).
+    pub bytes: u64,
+    /// The file's timestamps went backwards somewhere (rows read whole were sorted, stably;
+    /// streamed rows were handed over as they came).
+    pub reordered: bool,
+    /// Lines read as they stand but worth a word (a last line without a newline).
+    pub warnings: Vec<RowError>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -362,6 +379,10 @@ struct Run<'a> {
     reordered: bool,
     skipped: Vec<RowError>,
     warnings: Vec<RowError>,
+    /// Streaming: rows are handed to this in batches of about the given size (never splitting
+    /// the ticks of one timestamp); `false` from it stops reading.
+    sink: Option<(&'a mut dyn FnMut(TickRows) -> bool, usize)>,
+    kept: u64,
 }
 
 impl Run<'_> {
@@ -372,6 +393,40 @@ impl Run<'_> {
             Ok(())
         } else {
             Err(e.into())
+        }
+    }
+
+    /// Streaming: hands the rows over once a batch is full and `next` starts a new timestamp.
+    #[inline]
+    fn hand_over_before(&mut self, next: UnixNanos) -> Result<(), ImportError> {
+        let full = match &self.sink {
+            Some((_, batch)) => self.trades.len() + self.quotes.len() >= *batch,
+            None => false,
+        };
+        if full && self.last_ts != Some(next) {
+            self.hand_over()?;
+        }
+        Ok(())
+    }
+
+    fn hand_over(&mut self) -> Result<(), ImportError> {
+        let Some((sink, batch)) = &mut self.sink else {
+            return Ok(());
+        };
+        let rows = match self.opts.kind {
+            TickKind::Trades => TickRows::Trades(std::mem::replace(
+                &mut self.trades,
+                Vec::with_capacity(*batch),
+            )),
+            TickKind::Quotes => TickRows::Quotes(std::mem::replace(
+                &mut self.quotes,
+                Vec::with_capacity(*batch),
+            )),
+        };
+        if rows.is_empty() || sink(rows) {
+            Ok(())
+        } else {
+            Err(ImportError::Stopped)
         }
     }
 
@@ -423,14 +478,19 @@ impl Run<'_> {
         let ts = match parser.kind {
             TickKind::Trades => parser.trade(&fields).map(|t| {
                 let ts = t.ts;
-                self.trades.push(t);
-                ts
+                (ts, Some(t), None)
             }),
-            TickKind::Quotes => parser.quote(&fields).map(|q| {
-                let ts = q.ts;
-                self.quotes.push(q);
-                ts
-            }),
+            TickKind::Quotes => parser.quote(&fields).map(|q| (q.ts, None, Some(q))),
+        };
+        let ts = match ts {
+            Ok((ts, trade, quote)) => {
+                self.hand_over_before(ts)?;
+                self.trades.extend(trade);
+                self.quotes.extend(quote);
+                self.kept += 1;
+                Ok(ts)
+            }
+            Err(e) => Err(e),
         };
         match ts {
             Ok(ts) => {
@@ -459,7 +519,8 @@ impl Run<'_> {
         }
     }
 
-    fn finish(mut self) -> Result<TickReadResult, ImportError> {
+    /// The rows kept (none when streaming: all were handed over) and what else was found.
+    fn finish(mut self) -> Result<(TickRows, TickReadReport), ImportError> {
         if self.header.is_none() {
             self.line = self.line.max(1);
             return Err(RowError::new(
@@ -470,6 +531,7 @@ impl Run<'_> {
             )
             .into());
         }
+        self.hand_over()?;
         // Stable: ticks of one timestamp keep their file order, which is their sequence.
         if self.reordered {
             self.trades.sort_by_key(|t| t.ts);
@@ -479,26 +541,33 @@ impl Run<'_> {
             TickKind::Trades => TickRows::Trades(self.trades),
             TickKind::Quotes => TickRows::Quotes(self.quotes),
         };
-        Ok(TickReadResult {
-            rows,
+        let report = TickReadReport {
+            kept: self.kept,
             skipped: self.skipped,
             bytes: 0,
             reordered: self.reordered,
             warnings: self.warnings,
-        })
+        };
+        Ok((rows, report))
     }
 }
 
-fn run(
-    name: &Path,
-    reader: &mut dyn Read,
+/// Where [`run`] reads from, and where it reports.
+struct Source<'a> {
+    name: &'a Path,
+    reader: &'a mut dyn Read,
     size_hint: Option<u64>,
+    consumed: &'a mut dyn FnMut() -> u64,
+    progress: &'a mut dyn FnMut(u64),
+}
+
+fn run<'a>(
+    src: Source<'a>,
     opts: &TickOptions,
-    consumed: &mut dyn FnMut() -> u64,
-    progress: &mut dyn FnMut(u64),
-) -> Result<TickReadResult, ImportError> {
+    sink: Option<(&'a mut dyn FnMut(TickRows) -> bool, usize)>,
+) -> Result<(TickRows, TickReadReport), ImportError> {
     let mut st = Run {
-        name,
+        name: src.name,
         opts: *opts,
         line: 0,
         header: None,
@@ -508,37 +577,86 @@ fn run(
         reordered: false,
         skipped: Vec::new(),
         warnings: Vec::new(),
+        sink,
+        kept: 0,
     };
     // About 45 bytes a tick in the files seen; one reservation saves the vector's regrowth.
-    if let Some(size) = size_hint {
-        let guess = (size / 40) as usize;
+    let guess = match &st.sink {
+        Some((_, batch)) => Some(*batch),
+        None => src.size_hint.map(|size| (size / 40) as usize),
+    };
+    if let Some(guess) = guess {
         match opts.kind {
             TickKind::Trades => st.trades.reserve(guess),
             TickKind::Quotes => st.quotes.reserve(guess),
         }
     }
     for_each_line(
-        name,
-        reader,
-        consumed,
-        progress,
+        src.name,
+        src.reader,
+        src.consumed,
+        src.progress,
         &mut |line, unterminated| st.line(line, unterminated),
     )?;
     st.finish()
 }
 
-/// Reads a trade or quote tick file (optionally gzipped). `progress` gets the bytes read from
-/// disk so far, about once per MiB.
+fn whole(rows: TickRows, report: TickReadReport) -> TickReadResult {
+    TickReadResult {
+        rows,
+        skipped: report.skipped,
+        bytes: report.bytes,
+        reordered: report.reordered,
+        warnings: report.warnings,
+    }
+}
+
+/// Reads a trade or quote tick file (optionally gzipped), keeping every row in memory and
+/// sorting them if the file went back in time. `progress` gets the bytes read from disk so
+/// far, about once per MiB.
 pub fn read_ticks(
     path: &Path,
     opts: &TickOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<TickReadResult, ImportError> {
-    let (mut result, bytes) = with_file(path, |reader, size_hint, consumed| {
-        run(path, reader, size_hint, opts, consumed, progress)
+    let ((rows, mut report), bytes) = with_file(path, |reader, size_hint, consumed| {
+        let src = Source {
+            name: path,
+            reader,
+            size_hint,
+            consumed,
+            progress,
+        };
+        run(src, opts, None)
     })?;
-    result.bytes = bytes;
-    Ok(result)
+    report.bytes = bytes;
+    Ok(whole(rows, report))
+}
+
+/// Reads a tick file as [`read_ticks`] does but hands its rows to `on_batch` as it goes, in
+/// file order (not sorted: [`TickReadReport::reordered`] tells), about `batch` rows at a time
+/// and never splitting the ticks of one timestamp, with the bytes read from disk so far.
+/// `false` from `on_batch` stops reading with [`ImportError::Stopped`].
+pub fn stream_ticks(
+    path: &Path,
+    opts: &TickOptions,
+    batch: usize,
+    on_batch: &mut dyn FnMut(TickRows, u64) -> bool,
+) -> Result<TickReadReport, ImportError> {
+    let seen = Cell::new(0u64);
+    let mut sink = |rows: TickRows| on_batch(rows, seen.get());
+    let ((_, mut report), bytes) = with_file(path, |reader, size_hint, consumed| {
+        let src = Source {
+            name: path,
+            reader,
+            size_hint,
+            consumed,
+            progress: &mut |b| seen.set(b),
+        };
+        run(src, opts, Some((&mut sink, batch.max(1))))
+    })?;
+    report.bytes = bytes;
+    Ok(report)
 }
 
 /// [`read_ticks`] from any reader; `name` is used in error messages.
@@ -547,7 +665,14 @@ pub fn read_ticks_from(
     reader: &mut dyn Read,
     opts: &TickOptions,
 ) -> Result<TickReadResult, ImportError> {
-    run(name, reader, None, opts, &mut || 0, &mut |_| {})
+    let src = Source {
+        name,
+        reader,
+        size_hint: None,
+        consumed: &mut || 0,
+        progress: &mut |_| {},
+    };
+    run(src, opts, None).map(|(rows, report)| whole(rows, report))
 }
 
 #[cfg(test)]

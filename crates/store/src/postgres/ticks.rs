@@ -2,7 +2,8 @@
 //! arrays (`INSERT … ON CONFLICT DO UPDATE … WHERE IS DISTINCT FROM`, counting inserts by
 //! `xmax = 0`), plus the checkpoint, in one transaction: one round trip per page of ticks.
 //! Trades into a time range the symbol has none in yet (a first import) are COPYed in binary
-//! instead, under an advisory lock on the symbol's trades.
+//! instead, under an advisory lock on the symbol's trades. A file import (`import_*`) writes
+//! its batches the same way, all in one transaction.
 
 use domain::{Price, Quantity, QuoteTick, Symbol, TradeTick, UnixNanos};
 use postgres::types::ToSql;
@@ -12,7 +13,7 @@ use super::copy::BinaryCopy;
 use super::{PgStore, bars::intern, collect};
 use crate::collection_rows::{check_seq_unique, join_codes, split_codes};
 use crate::rows::inclusive_bounds;
-use crate::{Checkpoint, Seq, StoreError, TickStore, UpsertCounts};
+use crate::{Checkpoint, Seq, StoreError, TickFeed, TickStore, UpsertCounts};
 
 /// Runs a merge statement that returns (inserted, updated) and turns it into counts.
 pub(super) fn merge(
@@ -185,8 +186,46 @@ fn merge_trades(
     )
 }
 
-/// One transaction under the symbol's advisory lock (so the emptiness the COPY path relies on
-/// holds until commit): COPY into an empty range, the counted merge otherwise.
+/// Takes the advisory lock on the symbol's trades (so the emptiness the COPY path relies on
+/// holds until commit).
+fn lock_trades(tx: &mut Transaction<'_>, lock_key: &str, sid: i32) -> Result<(), StoreError> {
+    let lock = format!("{lock_key}:market_trades:{sid}");
+    tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&lock])?;
+    Ok(())
+}
+
+/// One batch of trades inside the caller's transaction (which holds [`lock_trades`]): COPY into
+/// an empty range, the counted merge otherwise.
+fn write_trades(
+    tx: &mut Transaction<'_>,
+    sid: i32,
+    rows: &[Seq<TradeTick>],
+) -> Result<UpsertCounts, StoreError> {
+    check_seq_unique(rows, |t| t.ts, "trades")?;
+    let (Some(lo), Some(hi)) = (
+        rows.iter().map(|r| r.tick.ts.as_i64()).min(),
+        rows.iter().map(|r| r.tick.ts.as_i64()).max(),
+    ) else {
+        return Ok(UpsertCounts::default());
+    };
+    let occupied: bool = tx
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM market_trades
+             WHERE symbol_id = $1 AND ts BETWEEN $2 AND $3)",
+            &[&sid, &lo, &hi],
+        )?
+        .get(0);
+    if occupied {
+        merge_trades(tx, sid, rows)
+    } else {
+        Ok(UpsertCounts {
+            inserted: copy_trades(tx, sid, rows)?,
+            ..Default::default()
+        })
+    }
+}
+
+/// One transaction under the symbol's advisory lock: [`write_trades`], then the checkpoint.
 pub(super) fn upsert_trades(
     client: &mut Client,
     lock_key: &str,
@@ -194,31 +233,12 @@ pub(super) fn upsert_trades(
     rows: &[Seq<TradeTick>],
     checkpoint: Option<&Checkpoint>,
 ) -> Result<UpsertCounts, StoreError> {
-    check_seq_unique(rows, |t| t.ts, "trades")?;
     let mut tx = client.transaction()?;
     let mut counts = UpsertCounts::default();
-    if let (Some(lo), Some(hi)) = (
-        rows.iter().map(|r| r.tick.ts.as_i64()).min(),
-        rows.iter().map(|r| r.tick.ts.as_i64()).max(),
-    ) {
+    if !rows.is_empty() {
         let sid = intern(&mut tx, symbol)?;
-        let lock = format!("{lock_key}:market_trades:{sid}");
-        tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&lock])?;
-        let occupied: bool = tx
-            .query_one(
-                "SELECT EXISTS (SELECT 1 FROM market_trades
-                 WHERE symbol_id = $1 AND ts BETWEEN $2 AND $3)",
-                &[&sid, &lo, &hi],
-            )?
-            .get(0);
-        counts = if occupied {
-            merge_trades(&mut tx, sid, rows)?
-        } else {
-            UpsertCounts {
-                inserted: copy_trades(&mut tx, sid, rows)?,
-                ..Default::default()
-            }
-        };
+        lock_trades(&mut tx, lock_key, sid)?;
+        counts = write_trades(&mut tx, sid, rows)?;
     }
     if let Some(cp) = checkpoint {
         collect::write_checkpoint(&mut tx, cp)?;
@@ -227,13 +247,16 @@ pub(super) fn upsert_trades(
     Ok(counts)
 }
 
-pub(super) fn upsert_quotes(
-    client: &mut Client,
-    symbol: &Symbol,
+/// One batch of quotes inside the caller's transaction: the counted merge.
+fn write_quotes(
+    tx: &mut Transaction<'_>,
+    sid: i32,
     rows: &[Seq<QuoteTick>],
-    checkpoint: Option<&Checkpoint>,
 ) -> Result<UpsertCounts, StoreError> {
     check_seq_unique(rows, |q| q.ts, "quotes")?;
+    if rows.is_empty() {
+        return Ok(UpsertCounts::default());
+    }
     let ts: Vec<i64> = rows.iter().map(|r| r.tick.ts.as_i64()).collect();
     let seq = seqs(rows)?;
     let bid: Vec<i64> = rows.iter().map(|r| r.tick.bid.raw()).collect();
@@ -247,48 +270,87 @@ pub(super) fn upsert_quotes(
         .map(|r| join_codes(&r.tick.conditions, "quote"))
         .collect::<Result<_, _>>()?;
     let suspicious: Vec<bool> = rows.iter().map(|r| r.tick.suspicious).collect();
+    let sql = merge_sql(
+        "market_quotes",
+        "symbol_id, ts, seq",
+        &[
+            ("ts", "int8", ""),
+            ("seq", "int4", ""),
+            ("bid", "int8", ""),
+            ("ask", "int8", ""),
+            ("bid_size", "int8", ""),
+            ("ask_size", "int8", ""),
+            ("bid_exchange", "text", ""),
+            ("ask_exchange", "text", ""),
+            ("conditions", "text", ""),
+            ("suspicious", "bool", ""),
+        ],
+        &[("symbol_id", "$11::int4")],
+    );
+    merge(
+        tx,
+        &sql,
+        &[
+            &ts,
+            &seq,
+            &bid,
+            &ask,
+            &bid_size,
+            &ask_size,
+            &bid_ex,
+            &ask_ex,
+            &conditions,
+            &suspicious,
+            &sid,
+        ],
+        rows.len(),
+    )
+}
+
+pub(super) fn upsert_quotes(
+    client: &mut Client,
+    symbol: &Symbol,
+    rows: &[Seq<QuoteTick>],
+    checkpoint: Option<&Checkpoint>,
+) -> Result<UpsertCounts, StoreError> {
     let mut tx = client.transaction()?;
     let mut counts = UpsertCounts::default();
     if !rows.is_empty() {
         let sid = intern(&mut tx, symbol)?;
-        let sql = merge_sql(
-            "market_quotes",
-            "symbol_id, ts, seq",
-            &[
-                ("ts", "int8", ""),
-                ("seq", "int4", ""),
-                ("bid", "int8", ""),
-                ("ask", "int8", ""),
-                ("bid_size", "int8", ""),
-                ("ask_size", "int8", ""),
-                ("bid_exchange", "text", ""),
-                ("ask_exchange", "text", ""),
-                ("conditions", "text", ""),
-                ("suspicious", "bool", ""),
-            ],
-            &[("symbol_id", "$11::int4")],
-        );
-        counts = merge(
-            &mut tx,
-            &sql,
-            &[
-                &ts,
-                &seq,
-                &bid,
-                &ask,
-                &bid_size,
-                &ask_size,
-                &bid_ex,
-                &ask_ex,
-                &conditions,
-                &suspicious,
-                &sid,
-            ],
-            rows.len(),
-        )?;
+        counts = write_quotes(&mut tx, sid, rows)?;
     }
     if let Some(cp) = checkpoint {
         collect::write_checkpoint(&mut tx, cp)?;
+    }
+    tx.commit()?;
+    Ok(counts)
+}
+
+/// Every batch of `feed` in one transaction, through `write`; `lock` runs once the symbol has
+/// an id. An error from the feed or a batch rolls back all of them.
+fn import<T>(
+    client: &mut Client,
+    symbol: &Symbol,
+    feed: &mut TickFeed<'_, T>,
+    lock: impl Fn(&mut Transaction<'_>, i32) -> Result<(), StoreError>,
+    write: impl Fn(&mut Transaction<'_>, i32, &[Seq<T>]) -> Result<UpsertCounts, StoreError>,
+) -> Result<UpsertCounts, StoreError> {
+    let mut tx = client.transaction()?;
+    let mut counts = UpsertCounts::default();
+    let mut sid = None;
+    while let Some(rows) = feed()? {
+        if rows.is_empty() {
+            continue;
+        }
+        let id = match sid {
+            Some(id) => id,
+            None => {
+                let id = intern(&mut tx, symbol)?;
+                lock(&mut tx, id)?;
+                *sid.insert(id)
+            }
+        };
+        counts += write(&mut tx, id, &rows)?;
     }
     tx.commit()?;
     Ok(counts)
@@ -404,6 +466,30 @@ impl TickStore for PgStore {
         checkpoint: Option<&Checkpoint>,
     ) -> Result<UpsertCounts, StoreError> {
         upsert_quotes(self.client.get_mut(), symbol, quotes, checkpoint)
+    }
+
+    fn import_trades(
+        &mut self,
+        symbol: &Symbol,
+        feed: &mut TickFeed<'_, TradeTick>,
+    ) -> Result<UpsertCounts, StoreError> {
+        let key = self.lock_key("ticks");
+        let lock = |tx: &mut Transaction<'_>, sid| lock_trades(tx, &key, sid);
+        import(self.client.get_mut(), symbol, feed, lock, write_trades)
+    }
+
+    fn import_quotes(
+        &mut self,
+        symbol: &Symbol,
+        feed: &mut TickFeed<'_, QuoteTick>,
+    ) -> Result<UpsertCounts, StoreError> {
+        import(
+            self.client.get_mut(),
+            symbol,
+            feed,
+            |_, _| Ok(()),
+            write_quotes,
+        )
     }
 
     fn trades(

@@ -1,6 +1,7 @@
 //! Trades and quotes in SQLite.
 //!
-//! Each batch is one IMMEDIATE transaction (plus the checkpoint, when given). Speed comes from the
+//! Each batch is one IMMEDIATE transaction (plus the checkpoint, when given); a file import
+//! (`import_*`) writes all its batches in one. Speed comes from the
 //! bar path's habits: statements inserting [`CHUNK`] rows each, with the symbol id and
 //! created_at bound once as `?1`, `?2`; and, when the batch's [first, last] holds no tick of the symbol yet (a first import, a
 //! backfill of new days), a plain INSERT instead of the upsert. Otherwise each row is an
@@ -17,7 +18,7 @@ use super::insert::{self, InsertShape};
 use super::{SqliteStore, bars::intern, collect};
 use crate::collection_rows::{check_seq_unique, join_codes, split_codes};
 use crate::rows::inclusive_bounds;
-use crate::{Checkpoint, Seq, StoreError, TickStore, UpsertCounts};
+use crate::{Checkpoint, Seq, StoreError, TickFeed, TickStore, UpsertCounts};
 
 /// Rows per multi-row INSERT (as for bars: 32 rows a statement, then the gain is flat).
 const CHUNK: usize = 32;
@@ -203,41 +204,77 @@ fn check_unique<T: TickRow>(rows: &[Seq<T>]) -> Result<(), StoreError> {
     check_seq_unique(rows, T::ts, T::WHAT)
 }
 
+/// Writes one batch inside the caller's transaction: a plain insert when the batch's time range
+/// holds no tick of the symbol yet, else the upsert with its counts.
+fn write_batch<T: TickRow>(
+    tx: &Connection,
+    sid: i64,
+    rows: &[Seq<T>],
+) -> Result<UpsertCounts, StoreError> {
+    check_unique(rows)?;
+    let (Some(lo), Some(hi)) = (
+        rows.iter().map(|r| r.tick.ts()).min(),
+        rows.iter().map(|r| r.tick.ts()).max(),
+    ) else {
+        return Ok(UpsertCounts::default());
+    };
+    let before = count_range(tx, T::TABLE, sid, lo.as_i64(), hi.as_i64())?;
+    let n = rows.len() as u64;
+    if before == 0 {
+        write_rows(tx, sid, rows, false)?;
+        return Ok(UpsertCounts {
+            inserted: n,
+            ..Default::default()
+        });
+    }
+    let changed = write_rows(tx, sid, rows, true)?;
+    let after = count_range(tx, T::TABLE, sid, lo.as_i64(), hi.as_i64())?;
+    let inserted = after - before;
+    Ok(UpsertCounts {
+        inserted,
+        updated: changed - inserted,
+        unchanged: n - changed,
+        skipped: 0,
+    })
+}
+
 fn upsert<T: TickRow>(
     conn: &mut Connection,
     symbol: &Symbol,
     rows: &[Seq<T>],
     checkpoint: Option<&Checkpoint>,
 ) -> Result<UpsertCounts, StoreError> {
-    check_unique(rows)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut counts = UpsertCounts::default();
     if !rows.is_empty() {
         let sid = intern(&tx, symbol)?;
-        let lo = rows.iter().map(|r| r.tick.ts()).min().expect("non-empty");
-        let hi = rows.iter().map(|r| r.tick.ts()).max().expect("non-empty");
-        let before = count_range(&tx, T::TABLE, sid, lo.as_i64(), hi.as_i64())?;
-        let n = rows.len() as u64;
-        counts = if before == 0 {
-            write_rows(&tx, sid, rows, false)?;
-            UpsertCounts {
-                inserted: n,
-                ..Default::default()
-            }
-        } else {
-            let changed = write_rows(&tx, sid, rows, true)?;
-            let after = count_range(&tx, T::TABLE, sid, lo.as_i64(), hi.as_i64())?;
-            let inserted = after - before;
-            UpsertCounts {
-                inserted,
-                updated: changed - inserted,
-                unchanged: n - changed,
-                skipped: 0,
-            }
-        };
+        counts = write_batch(&tx, sid, rows)?;
     }
     if let Some(cp) = checkpoint {
         collect::write_checkpoint(&tx, cp)?;
+    }
+    tx.commit()?;
+    Ok(counts)
+}
+
+/// Every batch of `feed` in one transaction; an error from the feed or a batch rolls back all.
+fn import<T: TickRow>(
+    conn: &mut Connection,
+    symbol: &Symbol,
+    feed: &mut TickFeed<'_, T>,
+) -> Result<UpsertCounts, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut counts = UpsertCounts::default();
+    let mut sid = None;
+    while let Some(rows) = feed()? {
+        if rows.is_empty() {
+            continue;
+        }
+        let id = match sid {
+            Some(id) => id,
+            None => *sid.insert(intern(&tx, symbol)?),
+        };
+        counts += write_batch(&tx, id, &rows)?;
     }
     tx.commit()?;
     Ok(counts)
@@ -341,6 +378,22 @@ impl TickStore for SqliteStore {
         checkpoint: Option<&Checkpoint>,
     ) -> Result<UpsertCounts, StoreError> {
         upsert_quotes(&mut self.conn, symbol, quotes, checkpoint)
+    }
+
+    fn import_trades(
+        &mut self,
+        symbol: &Symbol,
+        feed: &mut TickFeed<'_, TradeTick>,
+    ) -> Result<UpsertCounts, StoreError> {
+        import(&mut self.conn, symbol, feed)
+    }
+
+    fn import_quotes(
+        &mut self,
+        symbol: &Symbol,
+        feed: &mut TickFeed<'_, QuoteTick>,
+    ) -> Result<UpsertCounts, StoreError> {
+        import(&mut self.conn, symbol, feed)
     }
 
     fn trades(

@@ -222,12 +222,16 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             };
             app::data::import::check_file(&req.file)?;
             let mut store = g.open(Open::Migrated)?;
-            let read = app::data::ticks::read(&req, &Bar::new(Unit::Bytes))?;
-            report_read(&read.warnings, &read.skipped);
-            let counts =
-                app::data::ticks::store_ticks(store.as_mut(), &req, read, &Bar::new(Unit::Items))?;
+            let done = app::data::ticks::import(
+                store.as_mut(),
+                &req,
+                &Bar::new(Unit::Bytes),
+                &mut |read| report_read(&read.warnings, &read.skipped),
+            )?;
             let what = format!("{} {}", req.symbol, kind.name());
-            output::reply(g.json, &counts, |t, c| render::text::upserted(t, &what, c))
+            output::reply(g.json, &done.counts, |t, c| {
+                render::text::upserted(t, &what, c)
+            })
         }
         DataCommand::Import {
             file,

@@ -194,3 +194,58 @@ fn skip_invalid_keeps_the_good_rows_and_lists_the_bad() {
     assert_eq!(r.skipped[0].line, 3);
     assert_eq!(r.warnings.len(), 1, "the last line has no newline");
 }
+
+fn stream(
+    path: &Path,
+    batch: usize,
+    stop_after: usize,
+) -> (Vec<Vec<TradeTick>>, Result<TickReadReport, ImportError>) {
+    let mut batches = Vec::new();
+    let report = stream_ticks(path, &opts(TickKind::Trades), batch, &mut |rows, _bytes| {
+        let TickRows::Trades(t) = rows else {
+            panic!("trades")
+        };
+        batches.push(t);
+        batches.len() < stop_after
+    });
+    (batches, report)
+}
+
+#[test]
+fn streamed_batches_never_split_a_timestamp_and_add_up_to_the_file() {
+    let path = data_dir().join("ticks/lean_spy_trade_ticks_2013-10-07.csv.gz");
+    let whole = read_ticks(&path, &opts(TickKind::Trades), &mut |_| {}).unwrap();
+    let (batches, report) = stream(&path, 10_000, usize::MAX);
+    let report = report.unwrap();
+    assert_eq!(report.kept, 250_601);
+    assert!(batches.len() > 20, "{}", batches.len());
+    for pair in batches.windows(2) {
+        assert!(pair[0].len() >= 10_000);
+        assert_ne!(pair[0].last().unwrap().ts, pair[1][0].ts);
+    }
+    assert_eq!(TickRows::Trades(batches.concat()), whole.rows);
+    assert_eq!(report.bytes, whole.bytes);
+}
+
+#[test]
+fn a_stream_stops_when_its_consumer_says_so_and_reports_rows_in_file_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.csv");
+    std::fs::write(
+        &path,
+        "ts,price,size\n1704205800002,1,1\n1704205800003,1,1\n1704205800001,1,1\n",
+    )
+    .unwrap();
+    let (batches, report) = stream(&path, 1, 1);
+    assert_eq!(batches.len(), 1);
+    assert!(matches!(report, Err(ImportError::Stopped)), "{report:?}");
+    // Not sorted while streaming: the report says the file went back in time.
+    let (batches, report) = stream(&path, 2, usize::MAX);
+    let ts: Vec<i64> = batches
+        .concat()
+        .iter()
+        .map(|t| t.ts.as_i64() / 1_000_000)
+        .collect();
+    assert_eq!(ts, [1704205800002, 1704205800003, 1704205800001]);
+    assert!(report.unwrap().reordered);
+}
