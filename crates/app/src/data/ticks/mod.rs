@@ -182,7 +182,6 @@ where
             }
         };
         let stored = import(store, &req.symbol, &mut feed);
-        drop(feed);
         // A reader still running (the store failed) stops at its next batch.
         drop(rx);
         let (read, unnumbered) = end.unwrap_or_else(|| join(reader.take()));
