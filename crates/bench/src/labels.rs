@@ -131,11 +131,8 @@ pub fn first_touch_loop(
         .iter()
         .map(|e| {
             let i = bars.partition_point(|b| b.ts <= e.t0);
-            let entry = i128::from(bars.get(i)?.open.raw());
-            let (up, down) = (
-                entry * (hundred + p) / hundred,
-                entry * (hundred - p) / hundred,
-            );
+            let entry = bars.get(i)?.open;
+            let (up, down) = (pct.above(entry)?.raw(), pct.below(entry)?.raw());
             let last = (i + max_bars as usize - 1).min(bars.len() - 1);
             let long = e.side == Some(Direction::Long);
             for (k, b) in bars[i..=last].iter().enumerate() {
