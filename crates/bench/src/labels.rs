@@ -54,6 +54,7 @@ pub fn run(a: &LabelsBench) -> Result<Report> {
             } else {
                 Direction::Short
             }),
+            quantity: None,
         })
         .collect();
     let pct = Pct::from_percent(domain::Price::parse(&format!("{}", a.barrier_pct))?);

@@ -2,7 +2,8 @@
 //! trader (the agent's slippage model); barriers at exact prices from that entry price; the
 //! first touch ([`crate::touch`]) within the vertical barrier, or a time exit at the last bar's
 //! close; the exit slipped as the engine slips it (the stop and a market exit; a take-profit is a
-//! limit and is not); both commissions (the agent's fee model, on [`LabelParams::quantity`])
+//! limit and is not); both commissions (the agent's fee model, on the entry's quantity, else
+//! [`LabelParams::quantity`])
 //! taken from the P&L.
 //!
 //! A side-less entry is labelled as a long would be (+1 the upper barrier, −1 the lower) and has
@@ -12,7 +13,7 @@
 use backtest::models::FeeModel;
 use backtest::{Overflow, Side};
 use domain::time::NANOS_PER_MINUTE;
-use domain::{Money, Price, UnixNanos};
+use domain::{Money, Price, Quantity, UnixNanos};
 use serde::{Deserialize, Serialize};
 
 use crate::params::{Level, TimeStop};
@@ -92,7 +93,8 @@ pub fn label_series(
             Barrier::TakeProfit => at,
             Barrier::StopLoss | Barrier::Time => slip.apply(close_side, at).map_err(overflow)?,
         };
-        let ret = net_return(&*fees, p, long, entry_price, exit_price)?;
+        let q = e.quantity.filter(|q| q.raw() > 0).unwrap_or(p.quantity);
+        let ret = net_return(&*fees, q, long, entry_price, exit_price)?;
         out.labels.push(Label {
             id: e.id,
             t0: e.t0,
@@ -211,12 +213,11 @@ fn session_close(
 /// `(side × (exit − entry) × q − both commissions) / (entry × q)`.
 fn net_return(
     fees: &dyn FeeModel,
-    p: &LabelParams,
+    q: Quantity,
     long: bool,
     entry: Price,
     exit: Price,
 ) -> Result<f64, LabelError> {
-    let q = p.quantity;
     let (buy, sell) = if long { (entry, exit) } else { (exit, entry) };
     let fee_in = fees.commission(entry, q).map_err(overflow)?;
     let fee_out = fees.commission(exit, q).map_err(overflow)?;

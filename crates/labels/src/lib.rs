@@ -33,7 +33,7 @@ pub use label::{Labelled, Skipped, label_series};
 pub use params::{LabelParams, Level, TimeStop};
 
 use domain::calendar::Calendar;
-use domain::{Bar, Price, Timeframe, UnixNanos};
+use domain::{Bar, Price, Quantity, Timeframe, UnixNanos};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -69,6 +69,8 @@ pub struct Entry {
     pub t0: UnixNanos,
     /// `None` for a side-less signal: labelled −1/0/+1 as a long would be.
     pub side: Option<Direction>,
+    /// The quantity the signal traded, for its commissions; [`LabelParams::quantity`] if `None`.
+    pub quantity: Option<Quantity>,
 }
 
 /// Which barrier ended the label.

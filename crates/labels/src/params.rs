@@ -38,8 +38,8 @@ pub struct LabelParams {
     pub time: TimeStop,
     pub intrabar: IntrabarPolicy,
     pub costs: Costs,
-    /// The quantity each label trades, for the commissions (a per-trade fee weighs on a return
-    /// only through the notional it is spread over). One unit by default.
+    /// The quantity a label trades when its entry gives none, for the commissions (a per-trade
+    /// fee weighs on a return through the notional it is spread over). One unit by default.
     pub quantity: Quantity,
 }
 

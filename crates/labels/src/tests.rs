@@ -54,6 +54,7 @@ fn long(id: i64, minute: i64) -> Entry {
         id,
         t0: at(minute),
         side: Some(Direction::Long),
+        quantity: None,
     }
 }
 
@@ -164,6 +165,7 @@ fn a_short_takes_profit_below() {
         id: 1,
         t0: at(0),
         side: Some(Direction::Short),
+        quantity: None,
     };
     let l = one(&series(&bars), e, &pct("2", "2"));
     assert_eq!(
@@ -273,7 +275,13 @@ fn costs_move_the_entry_and_the_return() {
     // (102.102 − 100.1 − 2 × 1) / 100.1: two one-unit commissions eat most of the gain.
     assert!((l.ret - 0.002 / 100.1).abs() < 1e-15, "{}", l.ret);
     assert_eq!(l.meta_label, Some(1));
-    // Ten units: the same fees weigh a tenth as much.
+    // Ten units: the same fees weigh a tenth as much; an entry's own quantity comes first.
+    let ten = Entry {
+        quantity: Some(Quantity::from_int(10)),
+        ..long(1, 0)
+    };
+    let l = one(&series(&bars), ten, &p);
+    assert!((l.ret - (20.02 - 2.0) / 1001.0).abs() < 1e-15, "{}", l.ret);
     p.quantity = Quantity::from_int(10);
     let l = one(&series(&bars), long(1, 0), &p);
     assert!((l.ret - (20.02 - 2.0) / 1001.0).abs() < 1e-15, "{}", l.ret);

@@ -6,8 +6,8 @@
 //! issue 12's other parts). Until then:
 //! - [`TradeEntries`] (the interim [`EntrySource`]): each opening fill in the run's stored trades
 //!   (`backtest_trades`: a `buy` or `short` from flat → long or short) is a promoted entry; its signal bar is the
-//!   bar before the fill's bar (fills are at the next open), and its id is the fill's position in
-//!   the run's trades (1-based).
+//!   bar before the fill's bar (fills are at the next open), its id is the fill's position in the
+//!   run's trades (1-based), its quantity the fill's.
 //! - [`NoFeatures`] (the interim [`FeatureSource`]): no feature columns.
 //!
 //! To switch: implement [`EntrySource`] over the journal's promoted signals (id = the signal id,
@@ -111,6 +111,7 @@ impl EntrySource for TradeEntries {
                     id: i as i64 + 1,
                     t0: signal,
                     side: Some(side),
+                    quantity: Some(fill.quantity),
                 },
             ));
         }
