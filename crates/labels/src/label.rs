@@ -51,8 +51,23 @@ pub fn label_series(
     let bars = series.bars;
     let mut out = Labelled::default();
     let mut day = None;
+    // Entries in time order walk the bars once; out of order, a binary search.
+    let mut cursor = 0;
     for e in entries {
-        let entry_index = bars.partition_point(|b| b.ts <= e.t0);
+        let entry_index = if cursor == 0 || bars[cursor - 1].ts <= e.t0 {
+            let mut i = cursor;
+            while i < bars.len() && bars[i].ts <= e.t0 && i - cursor < 64 {
+                i += 1;
+            }
+            if i < bars.len() && bars[i].ts <= e.t0 {
+                i + bars[i..].partition_point(|b| b.ts <= e.t0)
+            } else {
+                i
+            }
+        } else {
+            bars.partition_point(|b| b.ts <= e.t0)
+        };
+        cursor = entry_index;
         let Some(bar) = bars.get(entry_index) else {
             out.skipped.no_next_bar += 1;
             continue;

@@ -399,3 +399,32 @@ fn no_bar_after_the_signal_is_skipped_and_bad_params_are_refused() {
     p.time.max_bars = Some(0);
     assert!(label_series(&series(&bars), &[], &p).is_err());
 }
+
+#[test]
+fn entries_in_any_order_get_the_same_labels() {
+    let bars = wavy(300);
+    let p = pct("0.5", "0.5");
+    let sorted: Vec<Entry> = (0..300).step_by(3).map(|m| long(m, m)).collect();
+    // Reversed, and dense then far apart (past the cursor's linear walk).
+    let mut mixed: Vec<Entry> = sorted.iter().rev().copied().collect();
+    mixed.extend([
+        long(1000, 0),
+        long(1001, 250),
+        long(1002, 251),
+        long(1003, 2),
+    ]);
+    let a = label_series(&series(&bars), &sorted, &p).unwrap().labels;
+    let b = label_series(&series(&bars), &mixed, &p).unwrap().labels;
+    for l in &a {
+        let m = b.iter().find(|x| x.id == l.id).unwrap();
+        assert_eq!(
+            (m.entry_index, m.exit_index, m.barrier),
+            (l.entry_index, l.exit_index, l.barrier)
+        );
+    }
+    let far = |id| b.iter().find(|x| x.id == id).unwrap().entry_index;
+    assert_eq!(
+        (far(1000), far(1001), far(1002), far(1003)),
+        (1, 251, 252, 3)
+    );
+}
