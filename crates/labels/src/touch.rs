@@ -72,15 +72,24 @@ fn down(bar: &Bar, p: Price) -> Option<At> {
 }
 
 impl Levels {
-    /// (stop-loss, take-profit) as `bar` reaches them.
-    #[inline]
+    /// (stop-loss, take-profit) as `bar` reaches them, for a long (`LONG`) or a short: a const
+    /// parameter, so the scan's inner loop has no branch on the side and no indirect call.
+    #[inline(always)]
+    fn legs_of<const LONG: bool>(&self, bar: &Bar) -> (Option<At>, Option<At>) {
+        let (sl, tp) = (self.stop_loss, self.take_profit);
+        if LONG {
+            (sl.and_then(|p| down(bar, p)), tp.and_then(|p| up(bar, p)))
+        } else {
+            (sl.and_then(|p| up(bar, p)), tp.and_then(|p| down(bar, p)))
+        }
+    }
+
     fn legs(&self, bar: &Bar) -> (Option<At>, Option<At>) {
-        let (sl, tp): (fn(&Bar, Price) -> Option<At>, fn(&Bar, Price) -> Option<At>) =
-            if self.long { (down, up) } else { (up, down) };
-        (
-            self.stop_loss.and_then(|p| sl(bar, p)),
-            self.take_profit.and_then(|p| tp(bar, p)),
-        )
+        if self.long {
+            self.legs_of::<true>(bar)
+        } else {
+            self.legs_of::<false>(bar)
+        }
     }
 }
 
@@ -95,29 +104,45 @@ pub fn first_touch(
     if levels.take_profit.is_none() && levels.stop_loss.is_none() {
         return None;
     }
+    if levels.long {
+        scan::<true>(series, levels, from, last, intrabar)
+    } else {
+        scan::<false>(series, levels, from, last, intrabar)
+    }
+}
+
+fn scan<const LONG: bool>(
+    series: &Series<'_>,
+    levels: &Levels,
+    from: usize,
+    last: usize,
+    intrabar: IntrabarPolicy,
+) -> Option<Touch> {
     for (index, bar) in series.bars.get(from..=last)?.iter().enumerate() {
+        let (s, t) = levels.legs_of::<LONG>(bar);
+        if s.is_none() && t.is_none() {
+            continue;
+        }
         let index = from + index;
         let touch = |barrier, at: At| Touch {
             index,
             barrier,
             price: at.price,
         };
-        match levels.legs(bar) {
-            (None, None) => {}
-            (Some(s), None) => return Some(touch(Barrier::StopLoss, s)),
-            (None, Some(t)) => return Some(touch(Barrier::TakeProfit, t)),
-            (Some(s), Some(_)) if s.at_open => return Some(touch(Barrier::StopLoss, s)),
-            (Some(_), Some(t)) if t.at_open => return Some(touch(Barrier::TakeProfit, t)),
-            (Some(s), Some(t)) => {
-                return Some(match intrabar {
-                    IntrabarPolicy::StopFirst => touch(Barrier::StopLoss, s),
-                    IntrabarPolicy::TakeProfitFirst => touch(Barrier::TakeProfit, t),
-                    IntrabarPolicy::FinerBars => finer_first(series, levels, bar.ts)
-                        .map(|(b, at)| touch(b, at))
-                        .unwrap_or_else(|| touch(Barrier::StopLoss, s)),
-                });
-            }
-        }
+        return Some(match (s, t) {
+            (Some(s), None) => touch(Barrier::StopLoss, s),
+            (None, Some(t)) => touch(Barrier::TakeProfit, t),
+            (Some(s), Some(_)) if s.at_open => touch(Barrier::StopLoss, s),
+            (Some(_), Some(t)) if t.at_open => touch(Barrier::TakeProfit, t),
+            (Some(s), Some(t)) => match intrabar {
+                IntrabarPolicy::StopFirst => touch(Barrier::StopLoss, s),
+                IntrabarPolicy::TakeProfitFirst => touch(Barrier::TakeProfit, t),
+                IntrabarPolicy::FinerBars => finer_first(series, levels, bar.ts)
+                    .map(|(b, at)| touch(b, at))
+                    .unwrap_or_else(|| touch(Barrier::StopLoss, s)),
+            },
+            (None, None) => continue,
+        });
     }
     None
 }
