@@ -66,7 +66,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ),
             col(
                 "ret",
-                Cells::Float(vec![Some(0.0099), Some(-0.0050000000000000001), Some(0.0)]),
+                Cells::Float(vec![Some(0.0099), Some(-0.005), Some(0.0)]),
             ),
             col("label", Cells::Int(vec![Some(1), Some(-1), Some(0)])),
             col(
