@@ -39,7 +39,7 @@ pub use self::parquet::write_parquet;
 #[cfg(feature = "parquet")]
 pub use self::parquet_table::write_table_parquet;
 pub use self::quotes::{QUOTES_CSV_HEADER, write_quotes_csv};
-pub use self::table::{Cells, Column, Table, export_table, write_table_csv};
+pub use self::table::{Cells, Column, Table, write_table_csv};
 
 /// An error from the iterator being exported (a store error, say).
 pub type SourceError = Box<dyn std::error::Error + Send + Sync>;
@@ -146,6 +146,21 @@ where
     E: Into<SourceError>,
 {
     export_to(&Destination::of(path)?, format, timeframe, bars)
+}
+
+/// Writes `table` to `dest` (atomically to a file) as CSV or Parquet; returns its rows.
+pub fn export_table(dest: &Destination, format: Format, table: &Table) -> Result<u64, ExportError> {
+    table.check()?;
+    dest::export_with(dest, |w| match format {
+        Format::Csv => table::write_table_csv(w, table),
+        #[cfg(feature = "parquet")]
+        Format::Parquet => parquet_table::write_table_parquet(w, table),
+        #[cfg(not(feature = "parquet"))]
+        Format::Parquet => Err(ExportError::ParquetDisabled),
+        Format::Json => Err(ExportError::UnknownFormat(
+            "json (a dataset is csv or parquet)".into(),
+        )),
+    })
 }
 
 #[cfg(test)]

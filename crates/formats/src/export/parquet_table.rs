@@ -101,3 +101,32 @@ pub fn write_table_parquet<W: Write + Send>(out: W, table: &Table) -> Result<u64
     inner.flush()?;
     Ok(rows as u64)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parquet_keeps_types_and_nulls() {
+        use parquet::file::reader::{FileReader, SerializedFileReader};
+        let mut file = tempfile::tempfile().unwrap();
+        assert_eq!(
+            write_table_parquet(&mut file, &super::super::table::tests::table()).unwrap(),
+            2
+        );
+        let r = SerializedFileReader::new(file).unwrap();
+        let meta = r.metadata().file_metadata();
+        assert_eq!(meta.num_rows(), 2);
+        let schema = format!("{:?}", meta.schema_descr().root_schema());
+        for want in ["Decimal", "Timestamp", "String"] {
+            assert!(schema.contains(want), "{want} in {schema}");
+        }
+        let rows: Vec<String> = r
+            .get_row_iter(None)
+            .unwrap()
+            .map(|row| row.unwrap().to_string())
+            .collect();
+        assert!(rows[0].contains("100.123456789"), "{rows:?}");
+        assert!(rows[1].contains("price: null"), "{rows:?}");
+    }
+}

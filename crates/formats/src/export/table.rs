@@ -16,8 +16,8 @@ use std::io::Write;
 
 use domain::{Price, UnixNanos};
 
+use super::ExportError;
 use super::text::{push_fixed, push_rfc3339};
-use super::{Destination, ExportError, Format};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cells {
@@ -95,21 +95,6 @@ impl Table {
     }
 }
 
-/// Writes `table` to `dest` (atomically to a file) as CSV or Parquet; returns its rows.
-pub fn export_table(dest: &Destination, format: Format, table: &Table) -> Result<u64, ExportError> {
-    table.check()?;
-    super::dest::export_with(dest, |w| match format {
-        Format::Csv => write_table_csv(w, table),
-        #[cfg(feature = "parquet")]
-        Format::Parquet => super::parquet_table::write_table_parquet(w, table),
-        #[cfg(not(feature = "parquet"))]
-        Format::Parquet => Err(ExportError::ParquetDisabled),
-        Format::Json => Err(ExportError::UnknownFormat(
-            "json (a dataset is csv or parquet)".into(),
-        )),
-    })
-}
-
 /// A header line, then one line per row.
 pub fn write_table_csv<W: Write>(mut out: W, table: &Table) -> Result<u64, ExportError> {
     table.check()?;
@@ -167,10 +152,10 @@ fn cell(out: &mut Vec<u8>, cells: &Cells, row: usize) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn table() -> Table {
+    pub(in crate::export) fn table() -> Table {
         let t = |s: &str| Some(UnixNanos::parse_rfc3339(s).unwrap());
         Table {
             columns: vec![
@@ -220,30 +205,5 @@ mod tests {
         let mut t = table();
         t.columns[3].cells = Cells::Int(vec![]);
         assert!(t.check().is_err());
-    }
-
-    #[cfg(feature = "parquet")]
-    #[test]
-    fn parquet_keeps_types_and_nulls() {
-        use parquet::file::reader::{FileReader, SerializedFileReader};
-        let mut file = tempfile::tempfile().unwrap();
-        assert_eq!(
-            super::super::write_table_parquet(&mut file, &table()).unwrap(),
-            2
-        );
-        let r = SerializedFileReader::new(file).unwrap();
-        let meta = r.metadata().file_metadata();
-        assert_eq!(meta.num_rows(), 2);
-        let schema = format!("{:?}", meta.schema_descr().root_schema());
-        for want in ["Decimal", "Timestamp", "String"] {
-            assert!(schema.contains(want), "{want} in {schema}");
-        }
-        let rows: Vec<String> = r
-            .get_row_iter(None)
-            .unwrap()
-            .map(|row| row.unwrap().to_string())
-            .collect();
-        assert!(rows[0].contains("100.123456789"), "{rows:?}");
-        assert!(rows[1].contains("price: null"), "{rows:?}");
     }
 }
