@@ -12,6 +12,8 @@
 //! - [`data`]: import a file, export a series, seed synthetic data, series status and gaps.
 //! - [`views`]: the typed view models: [`views::RunReport`], [`views::CompareReport`],
 //!   metric rows with their formatting, in one place.
+//! - [`labels`]: triple-barrier labels of a run's entries (`ml labels`) and the ML dataset export
+//!   (`ml export`), with the entry and feature sources they read.
 //! - [`demo`]: the whole job on an empty store.
 //! - [`symbols`]: symbols and their calendars (`symbols list|show|set`, `import --calendar`).
 //! - [`progress`]: how long work reports progress to whoever shows it.
@@ -22,6 +24,7 @@ pub mod agents;
 pub mod data;
 pub mod demo;
 pub mod error;
+pub mod labels;
 pub mod progress;
 pub mod report;
 pub mod run;

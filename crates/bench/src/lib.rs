@@ -9,6 +9,8 @@
 //! - [`ticks`]: tick import into SQLite vs `sqlite3 .import` (and PostgreSQL vs `psql \copy`),
 //!   ticks → bars in memory vs a hand-written loop, and `data aggregate` end to end.
 //! - [`validate`]: `data validate` over N stored bars vs `sqlite3` scanning the same rows.
+//! - [`labels`]: triple-barrier labels for N signals over M bars in memory vs a hand-written
+//!   first-touch loop.
 //! - [`baseline`]: that hand-written loop.
 //! - [`csv_import`]: the CSV reader alone (`examples/measure_import.rs`).
 //!
@@ -18,6 +20,7 @@ pub mod baseline;
 pub mod csv_import;
 pub mod engine;
 pub mod import;
+pub mod labels;
 pub mod ticks;
 pub mod validate;
 

@@ -33,6 +33,7 @@ mod days;
 mod decode;
 pub mod error;
 pub mod keys;
+pub mod labels;
 pub mod migrations;
 #[cfg(feature = "postgres")]
 pub mod postgres;
@@ -52,15 +53,16 @@ pub mod url;
 pub use collection::*;
 pub use error::StoreError;
 pub use keys::{ApiKeyRow, KeyAuditRow, VaultHeaderRow};
+pub use labels::{LabelRow, LabelSet};
 pub use quality::{
     FindingFilter, QualityCheck, QualitySummary, SeriesCheck, SeriesKey, SeriesKind, StoredFinding,
 };
 pub use retain::{RunPeriod, SeriesRef};
 pub use retry::BusyRetry;
 pub use roles::{
-    ActionStore, AggregateStore, BarStore, CollectionStore, KeyStore, NewsStore, OptionStore,
-    QualityStore, RetentionStore, RollupStore, RunStore, SchemaStore, SentimentStore, Store,
-    SymbolStore, TickFeed, TickStore,
+    ActionStore, AggregateStore, BarStore, CollectionStore, KeyStore, LabelStore, NewsStore,
+    OptionStore, QualityStore, RetentionStore, RollupStore, RunStore, SchemaStore, SentimentStore,
+    Store, SymbolStore, TickFeed, TickStore,
 };
 pub use rollup::RollupCheckpoint;
 pub use stream::{BarStream, QuoteBarStream};

@@ -32,6 +32,8 @@
 //!   the collector's gap check and backfill.
 //! - [`RollupStore`] (roll-up checkpoints, with the rolled bars): `upkeep::rollup`.
 //! - [`RetentionStore`] (deleting old rows with what is derived from them): `upkeep::retain`.
+//! - [`LabelStore`] (`ml_label_sets`, `ml_labels`: triple-barrier labels of a run's signals):
+//!   `app::labels` (`ztrade ml labels` writes, `ztrade ml export` reads).
 //!
 //! [`Store`] itself: [`crate::open`] (what it returns), `collector::StoreHandle` (one connection
 //! lent to every job of a process), `testkit::TestDb::with`, and the binary's one
@@ -68,7 +70,7 @@ use crate::{
 };
 use crate::{Deleted, NewSweep, RollupCheckpoint, RunSelection, StoredSweep, SweepSummary};
 use crate::{FindingFilter, QualitySummary, SeriesCheck, StoredFinding};
-use crate::{RunPeriod, Span};
+use crate::{LabelRow, LabelSet, RunPeriod, Span};
 
 /// Every role: what a backend implements and what [`crate::open`] returns. `Send`, so a store
 /// can move to a worker thread.
@@ -88,6 +90,7 @@ pub trait Store:
     + QualityStore
     + SymbolStore
     + RetentionStore
+    + LabelStore
     + Send
 {
 }
@@ -108,6 +111,7 @@ impl<T> Store for T where
         + QualityStore
         + SymbolStore
         + RetentionStore
+        + LabelStore
         + Send
         + ?Sized
 {
@@ -213,6 +217,20 @@ pub trait SentimentStore {
         start: Option<UnixNanos>,
         end: Option<UnixNanos>,
     ) -> Result<Vec<SentimentRecord>, StoreError>;
+}
+
+/// Triple-barrier labels of a run's entry signals, keyed by (run, signal).
+pub trait LabelStore {
+    /// Replaces the labels of `run_id` with `labels` and their `params`, in one transaction,
+    /// written in batches. `StoreError::NotFound` for an unknown run.
+    fn save_labels(
+        &mut self,
+        run_id: i64,
+        params: &serde_json::Value,
+        labels: &[LabelRow],
+    ) -> Result<(), StoreError>;
+    /// The labels of `run_id` in (t0, signal id) order; `None` when it has not been labelled.
+    fn labels(&self, run_id: i64) -> Result<Option<LabelSet>, StoreError>;
 }
 
 /// Stored backtest runs with their trades and equity curves.

@@ -331,7 +331,7 @@ fn query(symbol: &Symbol, timeframe: Timeframe, w: Window) -> BarQuery {
 /// The (symbol, timeframe) streams a run reads: each symbol at the agent's timeframe, plus the
 /// finest stored timeframe that divides it when the agent resolves brackets on finer bars.
 /// A symbol with nothing stored is an error that says how to get data.
-fn streams_needed(
+pub(crate) fn streams_needed(
     store: &(impl BarStore + ?Sized),
     agent: &AgentConfig,
 ) -> Result<Vec<(Symbol, Timeframe)>, AppError> {

@@ -147,7 +147,7 @@ where
 }
 
 /// Runs `write` on the destination's writer, atomically for a file.
-fn export_with(
+pub(super) fn export_with(
     dest: &Destination,
     write: impl FnOnce(&mut (dyn Write + Send)) -> Result<u64, ExportError>,
 ) -> Result<u64, ExportError> {

@@ -6,6 +6,8 @@
 //!   leaves nothing half-written; a FIFO or device is written in place, and `-` is stdout
 //!   (`dest`: [`Destination`], [`export_to`]).
 //! - [`export_quotes_to`]: quote bars, as CSV in LEAN's columns.
+//! - [`table`]: a table of typed columns (text, times, exact prices, integers, floats) as CSV or
+//!   Parquet ([`export_table`]): the dataset of `ztrade ml export`.
 //! - [`text`]: the number and time formatting the text writers share.
 //!
 //! Times are RFC 3339 UTC (`2013-10-04T08:06:00Z`), or the exchange date (`2013-10-04`) for
@@ -17,7 +19,10 @@ mod dest;
 mod json;
 #[cfg(feature = "parquet")]
 mod parquet;
+#[cfg(feature = "parquet")]
+mod parquet_table;
 mod quotes;
+pub mod table;
 pub mod text;
 
 use std::io::{self, Write};
@@ -31,7 +36,10 @@ pub use self::dest::{Destination, export_quotes_to, export_to, write_bytes};
 pub use self::json::write_json;
 #[cfg(feature = "parquet")]
 pub use self::parquet::write_parquet;
+#[cfg(feature = "parquet")]
+pub use self::parquet_table::write_table_parquet;
 pub use self::quotes::{QUOTES_CSV_HEADER, write_quotes_csv};
+pub use self::table::{Cells, Column, Table, write_table_csv};
 
 /// An error from the iterator being exported (a store error, say).
 pub type SourceError = Box<dyn std::error::Error + Send + Sync>;
@@ -138,6 +146,21 @@ where
     E: Into<SourceError>,
 {
     export_to(&Destination::of(path)?, format, timeframe, bars)
+}
+
+/// Writes `table` to `dest` (atomically to a file) as CSV or Parquet; returns its rows.
+pub fn export_table(dest: &Destination, format: Format, table: &Table) -> Result<u64, ExportError> {
+    table.check()?;
+    dest::export_with(dest, |w| match format {
+        Format::Csv => table::write_table_csv(w, table),
+        #[cfg(feature = "parquet")]
+        Format::Parquet => parquet_table::write_table_parquet(w, table),
+        #[cfg(not(feature = "parquet"))]
+        Format::Parquet => Err(ExportError::ParquetDisabled),
+        Format::Json => Err(ExportError::UnknownFormat(
+            "json (a dataset is csv or parquet)".into(),
+        )),
+    })
 }
 
 #[cfg(test)]

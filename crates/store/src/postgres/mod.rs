@@ -22,7 +22,8 @@
 //! - [`pages`]: keyset pages of bars and quote bars, on a client or in a transaction;
 //! - [`days`]: the day index (`series_days`), rewritten with every bar batch;
 //! - [`copy`]: the COPY encoders;
-//! - [`symbols`]: [`crate::SymbolStore`]: symbols and their calendars.
+//! - [`symbols`]: [`crate::SymbolStore`]: symbols and their calendars;
+//! - [`labels`]: [`crate::LabelStore`]: a run's triple-barrier labels (text COPY).
 //!
 //! Reads take `&self` and the driver needs `&mut Client`, so the client sits in a `RefCell`; no
 //! borrow outlives one method call, so several streams can page through one store in turn.
@@ -33,6 +34,7 @@ mod collect;
 mod copy;
 mod days;
 mod keys;
+mod labels;
 mod news;
 mod options;
 mod origins;

@@ -19,7 +19,8 @@
 //! - [`pages`]: keyset pages of bars and quote bars (on [`raw`]);
 //! - [`days`]: the day index (`series_days`), rewritten with every bar batch;
 //! - [`raw`]: the hot page-read loop on SQLite's C API;
-//! - [`symbols`]: [`crate::SymbolStore`]: symbols and their calendars.
+//! - [`symbols`]: [`crate::SymbolStore`]: symbols and their calendars;
+//! - [`labels`]: [`crate::LabelStore`]: a run's triple-barrier labels.
 
 mod actions;
 mod bars;
@@ -27,6 +28,7 @@ mod collect;
 mod days;
 mod insert;
 mod keys;
+mod labels;
 mod news;
 mod options;
 mod origins;

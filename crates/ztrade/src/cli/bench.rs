@@ -1,4 +1,4 @@
-//! `ztrade bench import|ticks|backtest|validate`: the speed claims of docs/BENCHMARKS.md (crate
+//! `ztrade bench import|ticks|backtest|validate|labels`: the speed claims of docs/BENCHMARKS.md (crate
 //! `bench`), each against a baseline in the same run, printed as a table or JSON.
 
 use bench::engine::EngineOptions;
@@ -19,6 +19,8 @@ pub enum BenchCommand {
     Ticks(ImportOptions),
     /// Validate N stored one-minute bars (`data validate`) vs sqlite3 scanning the same rows.
     Validate(bench::validate::ValidateBench),
+    /// Triple-barrier labels for N signals over M bars in memory vs a hand-written first-touch loop.
+    Labels(bench::labels::LabelsBench),
 }
 
 pub fn run(cmd: BenchCommand, g: &GlobalArgs) -> anyhow::Result<()> {
@@ -29,6 +31,7 @@ pub fn run(cmd: BenchCommand, g: &GlobalArgs) -> anyhow::Result<()> {
         BenchCommand::Ticks(a) => bench::ticks::run(&a, &exe),
         BenchCommand::Backtest(a) => bench::engine::run(&a, &exe),
         BenchCommand::Validate(a) => bench::validate::run(&a, &exe),
+        BenchCommand::Labels(a) => bench::labels::run(&a),
     }
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     if g.json {

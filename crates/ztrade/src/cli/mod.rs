@@ -13,6 +13,7 @@
 //! - [`bench`]: the speed claims, each against a baseline in the same run
 //! - [`collect`]: `collect` (embedded), `collect status`, `scheduler`, `worker`
 //! - [`symbols`]: `symbols list|show|set`, the calendar each symbol is measured against
+//! - [`ml`]: `ml labels|export`, triple-barrier labels and the dataset
 
 mod agent;
 mod backtest;
@@ -22,6 +23,7 @@ mod data;
 mod db;
 mod demo;
 mod keys;
+mod ml;
 mod provider_keys;
 mod report;
 mod serve;
@@ -173,6 +175,9 @@ pub enum Command {
     /// Symbols and their calendars (nyse, fx, crypto, none): list, show, set.
     #[command(subcommand)]
     Symbols(symbols::SymbolsCommand),
+    /// Triple-barrier labels of a run's entries, and the dataset export for machine learning.
+    #[command(subcommand)]
+    Ml(ml::MlCommand),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -190,6 +195,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Scheduler(args) => collect::scheduler(args, &cli.global),
         Command::Worker(args) => collect::worker(args, &cli.global),
         Command::Symbols(cmd) => symbols::run(cmd, &cli.global),
+        Command::Ml(cmd) => ml::run(cmd, &cli.global),
     }
 }
 

@@ -1,0 +1,134 @@
+//! Where labels get their entries and the dataset its features: two small traits, so that the
+//! use cases do not care which tables hold them.
+//!
+//! **The switch point.** Today a run's promoted entry signals and its features are not stored
+//! yet (the engine journal's `signals` table and the feature store's `features` table come with
+//! issue 12's other parts). Until then:
+//! - [`TradeEntries`] (the interim [`EntrySource`]): each opening fill in the run's stored trades
+//!   (`backtest_trades`: a `buy` or `short` from flat → long or short) is a promoted entry; its signal bar is the
+//!   bar before the fill's bar (fills are at the next open), its id is the fill's position in the
+//!   run's trades (1-based), its quantity the fill's.
+//! - [`NoFeatures`] (the interim [`FeatureSource`]): no feature columns.
+//!
+//! To switch: implement [`EntrySource`] over the journal's promoted signals (id = the signal id,
+//! t0 = the signal's time, side from the signal) and [`FeatureSource`] over the `features` table
+//! (one column per feature, its warm-up from the table's provenance, the value at (symbol, t0)),
+//! and pass them where `ztrade ml labels|export` pass these two (crates/ztrade/src/cli/ml.rs).
+
+use std::collections::BTreeMap;
+
+use domain::{Action, Bar, Symbol, UnixNanos};
+use labels::{Direction, Entry};
+use store::StoredRun;
+
+use crate::AppError;
+
+/// One symbol's bars as a label run reads them.
+#[derive(Debug, Clone, Default)]
+pub struct SymbolBars {
+    pub bars: Vec<Bar>,
+    /// For `intrabar: finer_bars`: the finest stored timeframe dividing the run's.
+    pub finer: Vec<Bar>,
+}
+
+/// A run's bars, per symbol.
+pub type RunBars = BTreeMap<Symbol, SymbolBars>;
+
+/// The promoted entry signals of a run, per symbol.
+pub trait EntrySource {
+    /// What the manifest names as the entries' source.
+    fn name(&self) -> &'static str;
+    /// Each promoted entry of `run` with its symbol; `bars` are the run's bars, for a source
+    /// that must place its entries on them.
+    fn entries(&self, run: &StoredRun, bars: &RunBars) -> Result<Vec<(Symbol, Entry)>, AppError>;
+}
+
+/// One feature column: its name and the bars of history it needs before its first value.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FeatureColumn {
+    pub name: String,
+    pub warmup_bars: u32,
+}
+
+/// Feature values for a list of (symbol, t0) keys: per column, one value per key.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FeatureTable {
+    pub columns: Vec<FeatureColumn>,
+    pub values: Vec<Vec<Option<f64>>>,
+}
+
+/// The features of a run at its signals' times.
+pub trait FeatureSource {
+    fn name(&self) -> &'static str;
+    /// The value of each feature at each of `keys` (the signal bar of a label), computed from
+    /// data up to that bar only; `None` where a feature has no value (its warm-up).
+    fn features(
+        &self,
+        run: &StoredRun,
+        keys: &[(Symbol, UnixNanos)],
+    ) -> Result<FeatureTable, AppError>;
+}
+
+/// Interim: entries from the run's stored opening fills (see the module docs).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TradeEntries;
+
+impl EntrySource for TradeEntries {
+    fn name(&self) -> &'static str {
+        "backtest_trades (opening fills; interim until the journal's signals)"
+    }
+
+    fn entries(&self, run: &StoredRun, bars: &RunBars) -> Result<Vec<(Symbol, Entry)>, AppError> {
+        let mut out = Vec::new();
+        // Net position per symbol, to tell an entry (from flat) from an add.
+        let mut position: BTreeMap<&Symbol, i128> = BTreeMap::new();
+        for (i, fill) in run.trades.iter().enumerate() {
+            let pos = position.entry(&fill.symbol).or_default();
+            let flat = *pos == 0;
+            let q = i128::from(fill.quantity.raw());
+            *pos += match fill.action {
+                Action::Buy | Action::Cover => q,
+                Action::Sell | Action::Short => -q,
+            };
+            let side = match fill.action {
+                Action::Buy if flat => Direction::Long,
+                Action::Short if flat => Direction::Short,
+                _ => continue,
+            };
+            let series = bars.get(&fill.symbol).map_or(&[][..], |b| &b.bars[..]);
+            let at = series.partition_point(|b| b.ts < fill.timestamp);
+            let Some(signal) = at.checked_sub(1).map(|s| series[s].ts) else {
+                return Err(AppError::Stored(format!(
+                    "run {}: the {} fill at {} has no bar before it in the store",
+                    run.summary.id,
+                    fill.symbol,
+                    fill.timestamp.to_rfc3339()
+                )));
+            };
+            out.push((
+                fill.symbol.clone(),
+                Entry {
+                    id: i as i64 + 1,
+                    t0: signal,
+                    side: Some(side),
+                    quantity: Some(fill.quantity),
+                },
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// Interim: no features (the dataset has only the label columns).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoFeatures;
+
+impl FeatureSource for NoFeatures {
+    fn name(&self) -> &'static str {
+        "none (interim until the feature store)"
+    }
+
+    fn features(&self, _: &StoredRun, _: &[(Symbol, UnixNanos)]) -> Result<FeatureTable, AppError> {
+        Ok(FeatureTable::default())
+    }
+}
