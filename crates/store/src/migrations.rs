@@ -47,6 +47,7 @@ pub const SQLITE: &[Migration] = &[
     ),
     m!(11, "data_quality", "sqlite/0011_data_quality.sql"),
     m!(12, "symbol_calendars", "sqlite/0012_symbol_calendars.sql"),
+    m!(14, "features", "sqlite/0014_features.sql"),
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -70,6 +71,7 @@ pub const POSTGRES: &[Migration] = &[
     ),
     m!(11, "data_quality", "postgres/0011_data_quality.sql"),
     m!(12, "symbol_calendars", "postgres/0012_symbol_calendars.sql"),
+    m!(14, "features", "postgres/0014_features.sql"),
 ];
 
 /// The migration that adds the day index; each backend builds the index of the bars already

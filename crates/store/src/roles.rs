@@ -32,6 +32,8 @@
 //!   the collector's gap check and backfill.
 //! - [`RollupStore`] (roll-up checkpoints, with the rolled bars): `upkeep::rollup`.
 //! - [`RetentionStore`] (deleting old rows with what is derived from them): `upkeep::retain`.
+//! - [`FeatureStore`] (`feature_sets`, `features`): `app::run::save` writes a run's features,
+//!   `app::features` (`ztrade backtest features`) and the dataset export read them.
 //!
 //! [`Store`] itself: [`crate::open`] (what it returns), `collector::StoreHandle` (one connection
 //! lent to every job of a process), `testkit::TestDb::with`, and the binary's one
@@ -68,7 +70,7 @@ use crate::{
 };
 use crate::{Deleted, NewSweep, RollupCheckpoint, RunSelection, StoredSweep, SweepSummary};
 use crate::{FindingFilter, QualitySummary, SeriesCheck, StoredFinding};
-use crate::{RunPeriod, Span};
+use crate::{NewFeatures, RunPeriod, Span, StoredFeatures};
 
 /// Every role: what a backend implements and what [`crate::open`] returns. `Send`, so a store
 /// can move to a worker thread.
@@ -88,6 +90,7 @@ pub trait Store:
     + QualityStore
     + SymbolStore
     + RetentionStore
+    + FeatureStore
     + Send
 {
 }
@@ -108,6 +111,7 @@ impl<T> Store for T where
         + QualityStore
         + SymbolStore
         + RetentionStore
+        + FeatureStore
         + Send
         + ?Sized
 {
@@ -216,6 +220,28 @@ pub trait SentimentStore {
 }
 
 /// Stored backtest runs with their trades and equity curves.
+/// A run's bar features (`features: [..]` in its agent) with their provenance.
+pub trait FeatureStore {
+    /// Stores run `run_id`'s features, replacing any it had, in one transaction (binary COPY on
+    /// PostgreSQL, multi-row inserts on SQLite); returns the rows written (one per bar and
+    /// feature). `StoreError::NotFound` for an unknown run, `StoreError::Invalid` for columns
+    /// that do not line up.
+    fn save_features(&mut self, run_id: i64, features: &NewFeatures<'_>)
+    -> Result<u64, StoreError>;
+    /// Run `run_id`'s features, rows in (symbol, ts) order; `StoreError::NotFound` for a run
+    /// that has none.
+    fn run_features(&self, run_id: i64) -> Result<StoredFeatures, StoreError>;
+    /// `symbol`'s features with `from ≤ ts < to` from the newest run whose agent configuration
+    /// hashes to `config_hash`; `StoreError::NotFound` when no run has that hash.
+    fn features_in(
+        &self,
+        symbol: &Symbol,
+        from: UnixNanos,
+        to: UnixNanos,
+        config_hash: &str,
+    ) -> Result<StoredFeatures, StoreError>;
+}
+
 pub trait RunStore {
     /// Stores a run with its trades and equity curve, in one transaction; returns its id.
     fn save_run(&mut self, run: &NewRun) -> Result<i64, StoreError>;

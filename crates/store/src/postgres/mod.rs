@@ -22,7 +22,8 @@
 //! - [`pages`]: keyset pages of bars and quote bars, on a client or in a transaction;
 //! - [`days`]: the day index (`series_days`), rewritten with every bar batch;
 //! - [`copy`]: the COPY encoders;
-//! - [`symbols`]: [`crate::SymbolStore`]: symbols and their calendars.
+//! - [`symbols`]: [`crate::SymbolStore`]: symbols and their calendars;
+//! - [`features`]: [`crate::FeatureStore`]: a run's bar features by binary COPY.
 //!
 //! Reads take `&self` and the driver needs `&mut Client`, so the client sits in a `RefCell`; no
 //! borrow outlives one method call, so several streams can page through one store in turn.
@@ -32,6 +33,7 @@ mod bars;
 mod collect;
 mod copy;
 mod days;
+mod features;
 mod keys;
 mod news;
 mod options;

@@ -19,12 +19,14 @@
 //! - [`pages`]: keyset pages of bars and quote bars (on [`raw`]);
 //! - [`days`]: the day index (`series_days`), rewritten with every bar batch;
 //! - [`raw`]: the hot page-read loop on SQLite's C API;
-//! - [`symbols`]: [`crate::SymbolStore`]: symbols and their calendars.
+//! - [`symbols`]: [`crate::SymbolStore`]: symbols and their calendars;
+//! - [`features`]: [`crate::FeatureStore`]: a run's bar features and their provenance.
 
 mod actions;
 mod bars;
 mod collect;
 mod days;
+mod features;
 mod insert;
 mod keys;
 mod news;
