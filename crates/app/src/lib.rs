@@ -22,6 +22,7 @@ pub mod agents;
 pub mod data;
 pub mod demo;
 pub mod error;
+pub mod features;
 pub mod progress;
 pub mod report;
 pub mod run;

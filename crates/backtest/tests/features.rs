@@ -15,7 +15,8 @@ use indicators::features::{BarFeatures, FeatureSet};
 use common::spy;
 
 fn spy_week() -> Vec<Bar> {
-    let path = support::shared_data().join("intraday/lean_spy_1min_trade_2013-10-04_to_2013-10-11.csv");
+    let path =
+        support::shared_data().join("intraday/lean_spy_1min_trade_2013-10-04_to_2013-10-11.csv");
     support::load_bars("spy", &std::fs::read_to_string(path).unwrap())
 }
 
@@ -49,7 +50,13 @@ fn the_engine_records_the_features_of_every_traded_bar() {
     assert_eq!(frame.len(), traded.len());
     assert_eq!(
         frame.features.as_slice(),
-        &[Feature::Vwap, Feature::Ema20, Feature::Rvol, Feature::Hod, Feature::PrevClose],
+        &[
+            Feature::Vwap,
+            Feature::Ema20,
+            Feature::Rvol,
+            Feature::Hod,
+            Feature::PrevClose
+        ],
         "in the set's fixed order"
     );
     // The same values as the pure features over every bar (warm-up included).
@@ -82,23 +89,43 @@ fn a_run_without_features_has_none_and_the_same_json() {
 fn filters_gate_entries_and_only_entries() {
     let bars = spy_week();
     let free = run(&agent("features: [vwap, ema20_slope]\n"), &bars, None);
-    let gated_agent = agent(
-        "features: [vwap, ema20_slope]\nfilters: [\"close > vwap\", \"ema20_slope > 0\"]\n",
-    );
+    let gated_agent =
+        agent("features: [vwap, ema20_slope]\nfilters: [\"close > vwap\", \"ema20_slope > 0\"]\n");
     let gated = run(&gated_agent, &bars, None);
-    let blocked = gated.strategy.as_ref().unwrap()["entries_filtered"].as_u64().unwrap();
+    let blocked = gated.strategy.as_ref().unwrap()["entries_filtered"]
+        .as_u64()
+        .unwrap();
     assert!(blocked > 0, "some entries were below the vwap");
-    let buys = |r: &BacktestResult| r.fills.iter().filter(|f| f.action.as_str() == "buy").count();
-    assert!(buys(&gated) < buys(&free), "{} vs {}", buys(&gated), buys(&free));
+    let buys = |r: &BacktestResult| {
+        r.fills
+            .iter()
+            .filter(|f| f.action.as_str() == "buy")
+            .count()
+    };
+    assert!(
+        buys(&gated) < buys(&free),
+        "{} vs {}",
+        buys(&gated),
+        buys(&free)
+    );
     assert!(buys(&gated) > 0);
     // Every gated entry was decided at a bar whose close was above the vwap with a rising ema20:
     // the bar before its fill.
     let frame = gated.features.as_ref().unwrap();
     for f in gated.fills.iter().filter(|f| f.action.as_str() == "buy") {
         let r = frame.ts.iter().position(|t| *t == f.timestamp).unwrap() - 1;
-        let close = bars.iter().find(|b| b.ts == frame.ts[r]).unwrap().close.to_f64();
+        let close = bars
+            .iter()
+            .find(|b| b.ts == frame.ts[r])
+            .unwrap()
+            .close
+            .to_f64();
         let (vwap, slope) = (frame.row(r)[0].unwrap(), frame.row(r)[1].unwrap());
-        assert!(close > vwap && slope > 0.0, "entry decided at {}", frame.ts[r]);
+        assert!(
+            close > vwap && slope > 0.0,
+            "entry decided at {}",
+            frame.ts[r]
+        );
     }
     // The stored snapshot reads back into the same agent.
     let back: AgentConfig = serde_json::from_value(gated_agent.to_json()).unwrap();
@@ -126,7 +153,10 @@ fn unknown_features_and_filters_are_refused_at_their_line() {
         "f.yaml:7: filters[0]: \"rvol > 1.5\" reads rvol, which is not in features: list it there"
     );
     let e = err("features: [vwap]\nfilters: [\"close >> vwap\"]\n");
-    assert!(e.starts_with("f.yaml:7: filters[0]: unknown comparison"), "{e}");
+    assert!(
+        e.starts_with("f.yaml:7: filters[0]: unknown comparison"),
+        "{e}"
+    );
     let e = err("features: [vwap]\nfilters: [\"close>vwap\"]\n");
     assert!(e.contains("is not LEFT OP RIGHT"), "{e}");
 }

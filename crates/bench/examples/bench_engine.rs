@@ -180,7 +180,10 @@ fn main() {
             .run(inputs)
             .unwrap()
     });
-    assert_eq!(feat.fills, session.fills, "features alone change no decision");
+    assert_eq!(
+        feat.fills, session.fills,
+        "features alone change no decision"
+    );
     assert_eq!(feat.features.as_ref().map(|f| f.len()), Some(n));
 
     for r in [&session, &per_bar] {

@@ -16,7 +16,9 @@ use formats::import::{ReadOptions, Rows, read_file};
 use indicators::features::{BarFeatures, BookImbalance, CumulativeDelta, Feature, FeatureSet};
 
 fn data(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(rel)
 }
 
 fn bars(rel: &str, tz: chrono_tz::Tz) -> Vec<Bar> {
@@ -45,7 +47,9 @@ fn peeking(input: &[Bar]) -> Series {
     (0..input.len())
         .map(|i| {
             let next = input.get(i + 1).unwrap_or(&input[i]);
-            vec![Some(((input[i].close.to_f64() + next.close.to_f64()) / 2.0).to_bits())]
+            vec![Some(
+                ((input[i].close.to_f64() + next.close.to_f64()) / 2.0).to_bits(),
+            )]
         })
         .collect()
 }
@@ -74,7 +78,9 @@ fn check<T>(
         let (a, b) = (&truncated[cut - 1], &full[cut - 1]);
         if a != b {
             let col = a.iter().zip(b).position(|(x, y)| x != y).unwrap_or(0);
-            return Err(format!("at {t}: column {col}: truncated {a:?} != full {b:?}"));
+            return Err(format!(
+                "at {t}: column {col}: truncated {a:?} != full {b:?}"
+            ));
         }
         checked += a.iter().filter(|v| v.is_some()).count();
     }
@@ -100,7 +106,9 @@ fn bar_features_never_read_ahead_dbb_two_years() {
         chrono_tz::UTC,
     );
     let full = all_features(&dbb);
-    let rvol = FeatureSet::new(Feature::ALL).position(Feature::Rvol).unwrap();
+    let rvol = FeatureSet::new(Feature::ALL)
+        .position(Feature::Rvol)
+        .unwrap();
     assert!(
         full.iter().filter(|r| r[rvol].is_some()).count() > 1000,
         "rvol should warm up over two years"

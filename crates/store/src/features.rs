@@ -60,8 +60,15 @@ impl NewFeatures<'_> {
                 self.values.len()
             ));
         }
-        if let Some(s) = self.symbol.iter().find(|s| **s as usize >= self.symbols.len()) {
-            return Err(format!("symbol index {s} of {} symbols", self.symbols.len()));
+        if let Some(s) = self
+            .symbol
+            .iter()
+            .find(|s| **s as usize >= self.symbols.len())
+        {
+            return Err(format!(
+                "symbol index {s} of {} symbols",
+                self.symbols.len()
+            ));
         }
         Ok(())
     }

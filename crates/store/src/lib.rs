@@ -61,9 +61,9 @@ pub use quality::{
 pub use retain::{RunPeriod, SeriesRef};
 pub use retry::BusyRetry;
 pub use roles::{
-    ActionStore, AggregateStore, BarStore, CollectionStore, FeatureStore, KeyStore, NewsStore, OptionStore,
-    QualityStore, RetentionStore, RollupStore, RunStore, SchemaStore, SentimentStore, Store,
-    SymbolStore, TickFeed, TickStore,
+    ActionStore, AggregateStore, BarStore, CollectionStore, FeatureStore, KeyStore, NewsStore,
+    OptionStore, QualityStore, RetentionStore, RollupStore, RunStore, SchemaStore, SentimentStore,
+    Store, SymbolStore, TickFeed, TickStore,
 };
 pub use rollup::RollupCheckpoint;
 pub use stream::{BarStream, QuoteBarStream};

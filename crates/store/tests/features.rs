@@ -84,7 +84,8 @@ fn frame(rows: usize) -> Frame {
         f.ts.push(ts((r / 2) as i64));
         f.session.push(day);
         f.values.push(Some(470.0 + r as f64 / 7.0));
-        f.values.push((r >= rows / 2).then(|| 1.0 / (r as f64 + 1.0)));
+        f.values
+            .push((r >= rows / 2).then(|| 1.0 / (r as f64 + 1.0)));
     }
     f
 }
@@ -128,7 +129,9 @@ fn features_round_trip_and_go_with_their_run(db: &TestDb) {
     assert_eq!(spy_last.values["rvol"], Some(1.0 / 1199.0));
 
     // By symbol, range and config hash.
-    let some = s.features_in(&Symbol::lit("SPY"), ts(10), ts(20), "sha256:aaa").unwrap();
+    let some = s
+        .features_in(&Symbol::lit("SPY"), ts(10), ts(20), "sha256:aaa")
+        .unwrap();
     assert_eq!(some.rows.len(), 10);
     assert!(some.rows.iter().all(|r| r.symbol.as_str() == "SPY"));
     assert_eq!(some.rows[0].ts, ts(10));
@@ -162,7 +165,10 @@ fn features_round_trip_and_go_with_their_run(db: &TestDb) {
     s.delete_run(id).unwrap();
     assert!(matches!(s.run_features(id), Err(StoreError::NotFound(_))));
     let other = s.save_run(&run()).unwrap();
-    assert!(matches!(s.run_features(other), Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        s.run_features(other),
+        Err(StoreError::NotFound(_))
+    ));
 }
 
 conformance!(features_round_trip_and_go_with_their_run);

@@ -19,7 +19,9 @@ use backtest::{AgentConfig, BacktestResult, Inputs};
 use domain::calendar::Calendar;
 use domain::{Money, UnixNanos};
 use serde::Serialize;
-use store::{ActionStore, BarStore, RunStore, SentimentStore, StoreError, SymbolStore};
+use store::{
+    ActionStore, BarStore, FeatureStore, RunStore, SentimentStore, StoreError, SymbolStore,
+};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::AppError;
@@ -84,15 +86,27 @@ pub struct RunOutcome {
     pub save_error: Option<StoreError>,
 }
 
-/// Runs the request against the store and saves it when asked.
+/// Runs the request against the store and saves it when asked, with its features when its
+/// agent lists any ([`crate::features::save`], a transaction of its own after the run's).
 pub fn backtest(
-    store: &mut (impl BarStore + SentimentStore + ActionStore + RunStore + SymbolStore + ?Sized),
+    store: &mut (
+             impl BarStore
+             + SentimentStore
+             + ActionStore
+             + RunStore
+             + SymbolStore
+             + FeatureStore
+             + ?Sized
+         ),
     req: &RunRequest,
 ) -> Result<RunOutcome, AppError> {
     let run = run(&*store, &req.agent, req.window, req.capital)?;
     let (run_id, save_error) = if req.save {
         match save(store, &run) {
-            Ok(id) => (Some(id), None),
+            Ok(id) => match crate::features::save(store, id, &run) {
+                Ok(_) => (Some(id), None),
+                Err(e) => (Some(id), Some(e)),
+            },
             Err(e) => (None, Some(e)),
         }
     } else {

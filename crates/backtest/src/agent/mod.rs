@@ -124,7 +124,11 @@ pub struct AgentConfig {
     )]
     pub features: FeatureSet,
     /// Conditions on features every entry must meet ([`crate::features::filter`]).
-    #[serde(default, skip_serializing_if = "Vec::is_empty", serialize_with = "filters_as_text")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "filters_as_text"
+    )]
     pub filters: Vec<Filter>,
 }
 

@@ -129,8 +129,10 @@ impl Filter {
 
     /// Whether the condition holds for `s` now, `close` being its last close.
     pub fn holds(&self, ctx: &Context<'_>, s: SymbolId, close: Option<f64>) -> bool {
-        let (Some(l), Some(r)) = (self.left.value(ctx, s, close), self.right.value(ctx, s, close))
-        else {
+        let (Some(l), Some(r)) = (
+            self.left.value(ctx, s, close),
+            self.right.value(ctx, s, close),
+        ) else {
             return false;
         };
         match self.op {

@@ -15,8 +15,8 @@ pub mod names;
 
 use domain::calendar::Calendar;
 use domain::{Bar, Symbol, Timeframe, UnixNanos};
-pub use indicators::features::{Feature, FeatureSet, Warmup};
 use indicators::features::BarFeatures;
+pub use indicators::features::{Feature, FeatureSet, Warmup};
 use serde::Serialize;
 
 pub use filter::{FeatureGate, Filter};
@@ -28,6 +28,8 @@ pub use filter::{FeatureGate, Filter};
 pub struct FeatureFrame {
     #[serde(serialize_with = "names::serialize")]
     pub features: FeatureSet,
+    /// The calendar whose sessions the features were computed on.
+    pub calendar: Calendar,
     /// Per row: the index of its symbol in the run's symbols.
     pub symbol: Vec<u32>,
     /// Per row: the bar's stamp (its open, as stored).
@@ -67,6 +69,7 @@ impl FeatureBook {
                 .collect(),
             frame: FeatureFrame {
                 features: set,
+                calendar,
                 ..FeatureFrame::default()
             },
         }

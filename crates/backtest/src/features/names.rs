@@ -1,8 +1,8 @@
 //! A [`FeatureSet`] as a YAML/JSON list of names (`[vwap, rvol]`), read strictly ([`parse`]).
 
 use indicators::features::{Feature, FeatureSet};
-use serde::ser::SerializeSeq;
 use serde::Serializer;
+use serde::ser::SerializeSeq;
 
 pub fn serialize<S: Serializer>(set: &FeatureSet, s: S) -> Result<S::Ok, S::Error> {
     let mut seq = s.serialize_seq(Some(set.len()))?;

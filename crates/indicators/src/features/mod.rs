@@ -195,6 +195,9 @@ impl FeatureSet {
 
     /// The most bars any feature needs (what a run's warm-up should show at least).
     pub fn warmup_bars(&self) -> usize {
-        self.iter().map(|f| f.warmup().bars as usize).max().unwrap_or(0)
+        self.iter()
+            .map(|f| f.warmup().bars as usize)
+            .max()
+            .unwrap_or(0)
     }
 }

@@ -99,12 +99,15 @@ impl SessionStats {
 
     /// Adds a regular-session bar.
     pub fn add(&mut self, bar: &Bar) {
-        let typical3 = i128::from(bar.high.raw()) + i128::from(bar.low.raw())
-            + i128::from(bar.close.raw());
+        let typical3 =
+            i128::from(bar.high.raw()) + i128::from(bar.low.raw()) + i128::from(bar.close.raw());
         let v = i128::from(bar.volume.raw());
         // Far beyond any market (a price of 10⁹ times 10¹⁰ shares, hundreds of bars) the sum
         // could leave i128: the VWAP is then absent for the session, never a wrong number.
-        match typical3.checked_mul(v).and_then(|x| x.checked_add(self.pv3)) {
+        match typical3
+            .checked_mul(v)
+            .and_then(|x| x.checked_add(self.pv3))
+        {
             Some(pv3) if !self.overflowed => self.pv3 = pv3,
             _ => self.overflowed = true,
         }

@@ -8,7 +8,9 @@ use postgres::Client;
 use super::PgStore;
 use super::copy::BinaryCopy;
 use crate::features::fold_rows;
-use crate::{FeatureInfo, FeatureProvenance, FeatureStore, NewFeatures, StoreError, StoredFeatures};
+use crate::{
+    FeatureInfo, FeatureProvenance, FeatureStore, NewFeatures, StoreError, StoredFeatures,
+};
 
 fn days_since_2000(d: NaiveDate) -> Result<i32, StoreError> {
     let epoch = NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid date");
@@ -19,9 +21,14 @@ fn days_since_2000(d: NaiveDate) -> Result<i32, StoreError> {
 fn save(client: &mut Client, run_id: i64, f: &NewFeatures<'_>) -> Result<u64, StoreError> {
     f.check().map_err(StoreError::Invalid)?;
     let mut tx = client.transaction()?;
-    let known = tx.query_opt("SELECT 1 FROM backtest_runs WHERE id = $1 FOR UPDATE", &[&run_id])?;
+    let known = tx.query_opt(
+        "SELECT 1 FROM backtest_runs WHERE id = $1 FOR UPDATE",
+        &[&run_id],
+    )?;
     if known.is_none() {
-        return Err(StoreError::NotFound(format!("no backtest run with id {run_id}")));
+        return Err(StoreError::NotFound(format!(
+            "no backtest run with id {run_id}"
+        )));
     }
     tx.execute("DELETE FROM features WHERE run_id = $1", &[&run_id])?;
     tx.execute("DELETE FROM feature_sets WHERE run_id = $1", &[&run_id])?;
@@ -156,7 +163,9 @@ fn newest_run(client: &mut Client, config_hash: &str) -> Result<i64, StoreError>
             &[&config_hash],
         )?
         .get(0);
-    id.ok_or_else(|| StoreError::NotFound(format!("no run's features have config hash {config_hash}")))
+    id.ok_or_else(|| {
+        StoreError::NotFound(format!("no run's features have config hash {config_hash}"))
+    })
 }
 
 impl FeatureStore for PgStore {

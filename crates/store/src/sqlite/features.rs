@@ -8,7 +8,9 @@ use rusqlite::{Connection, TransactionBehavior, params};
 use super::SqliteStore;
 use super::insert::{self, InsertShape};
 use crate::features::fold_rows;
-use crate::{FeatureInfo, FeatureProvenance, FeatureStore, NewFeatures, StoreError, StoredFeatures};
+use crate::{
+    FeatureInfo, FeatureProvenance, FeatureStore, NewFeatures, StoreError, StoredFeatures,
+};
 
 /// Values per statement: 5 bound per row, far below SQLite's limit.
 const CHUNK: usize = 256;
@@ -31,7 +33,9 @@ fn save(conn: &mut Connection, run_id: i64, f: &NewFeatures<'_>) -> Result<u64, 
         |r| r.get(0),
     )?;
     if known == 0 {
-        return Err(StoreError::NotFound(format!("no backtest run with id {run_id}")));
+        return Err(StoreError::NotFound(format!(
+            "no backtest run with id {run_id}"
+        )));
     }
     tx.execute("DELETE FROM features WHERE run_id = ?1", [run_id])?;
     tx.execute("DELETE FROM feature_sets WHERE run_id = ?1", [run_id])?;
@@ -174,7 +178,9 @@ fn newest_run(conn: &Connection, config_hash: &str) -> Result<i64, StoreError> {
         [config_hash],
         |r| r.get(0),
     )?;
-    id.ok_or_else(|| StoreError::NotFound(format!("no run's features have config hash {config_hash}")))
+    id.ok_or_else(|| {
+        StoreError::NotFound(format!("no run's features have config hash {config_hash}"))
+    })
 }
 
 impl FeatureStore for SqliteStore {
