@@ -22,7 +22,15 @@ filters: [\"close > vwap\"]
 fn a_run_stores_its_features_and_shows_them(backend: &str) {
     let db = Cli::of(BIN, backend, "features");
     let f = shared_data().join("intraday/lean_spy_1min_trade_2013-10-04_to_2013-10-11.csv");
-    db.ok(&["data", "import", f.to_str().unwrap(), "--symbol", "SPY", "--timeframe", "1m"]);
+    db.ok(&[
+        "data",
+        "import",
+        f.to_str().unwrap(),
+        "--symbol",
+        "SPY",
+        "--timeframe",
+        "1m",
+    ]);
     db.agent("vwap_trend", AGENT);
     let run = db.json(&["backtest", "run", "vwap_trend"]);
     let id = run["run_id"].as_i64().expect("stored");
@@ -34,7 +42,12 @@ fn a_run_stores_its_features_and_shows_them(backend: &str) {
     assert_eq!(p["calendar"], "nyse");
     assert_eq!(p["timeframe"], "1m");
     assert!(p["config_hash"].as_str().unwrap().starts_with("xxh3-128:"));
-    assert!(p["engine_version"].as_str().unwrap().starts_with("backtest "));
+    assert!(
+        p["engine_version"]
+            .as_str()
+            .unwrap()
+            .starts_with("backtest ")
+    );
     let rvol = p["features"]
         .as_array()
         .unwrap()
@@ -72,8 +85,16 @@ fn a_run_stores_its_features_and_shows_them(backend: &str) {
     let out = db.run(&["backtest", "features", &id.to_string()]);
     assert!(!out.status.success());
 
-    db.agent("bad_feature", &AGENT.replace("vwap_trend", "bad_feature").replace("rvol,", "rvol, obv,"));
+    db.agent(
+        "bad_feature",
+        &AGENT
+            .replace("vwap_trend", "bad_feature")
+            .replace("rvol,", "rvol, obv,"),
+    );
     let out = db.run(&["backtest", "run", "bad_feature"]);
     let err = testkit::cli::stderr(&out);
-    assert!(err.contains("bad_feature.yaml:6: features[2]: unknown feature \"obv\""), "{err}");
+    assert!(
+        err.contains("bad_feature.yaml:6: features[2]: unknown feature \"obv\""),
+        "{err}"
+    );
 }

@@ -188,7 +188,7 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
         }
         BacktestCommand::Features { id } => {
             let f = app::features::show(g.open(Open::Ready)?.as_ref(), id)?;
-            output::reply(g.json, &f, |t, f| render::text::features(t, f))
+            output::reply(g.json, &f, render::text::features)
         }
         BacktestCommand::Compare { ids } => {
             let store = g.open(Open::Ready)?;
