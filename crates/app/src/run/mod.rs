@@ -7,6 +7,7 @@
 //! benchmark; then metrics ([`trips`]), and the rows a stored run takes ([`record`]).
 //! `backtest run`, `sweep`, walk-forward and `demo` all come through [`run`].
 
+pub mod features;
 pub mod fingerprint;
 pub mod record;
 pub mod source;
@@ -87,7 +88,7 @@ pub struct RunOutcome {
 }
 
 /// Runs the request against the store and saves it when asked, with its features when its
-/// agent lists any ([`crate::features::save`], a transaction of its own after the run's).
+/// agent lists any ([`features::save`], a transaction of its own after the run's).
 pub fn backtest(
     store: &mut (
              impl BarStore
@@ -103,7 +104,7 @@ pub fn backtest(
     let run = run(&*store, &req.agent, req.window, req.capital)?;
     let (run_id, save_error) = if req.save {
         match save(store, &run) {
-            Ok(id) => match crate::features::save(store, id, &run) {
+            Ok(id) => match features::save(store, id, &run) {
                 Ok(_) => (Some(id), None),
                 Err(e) => (Some(id), Some(e)),
             },
