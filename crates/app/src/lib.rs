@@ -24,6 +24,7 @@ pub mod agents;
 pub mod data;
 pub mod demo;
 pub mod error;
+pub mod features;
 pub mod labels;
 pub mod progress;
 pub mod report;

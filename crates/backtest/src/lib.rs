@@ -29,6 +29,7 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub mod event;
+pub mod features;
 pub mod feed;
 pub mod models;
 pub mod order;

@@ -76,6 +76,9 @@ pub struct BacktestResult {
     /// date and the final bar; with `bar`, or on a daily-or-longer timeframe, every bar (one
     /// point per timestamp group). Either resamples to the same daily curve.
     pub equity: Vec<EquityPoint>,
+    /// The agent's features at every traded bar, when it asked for any (`features: [..]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<crate::features::FeatureFrame>,
 }
 
 impl BacktestResult {

@@ -9,6 +9,7 @@
 use domain::{Bar, Money, Price, Quantity, SentimentRecord, Symbol, UnixNanos};
 
 use crate::event::SymbolId;
+use crate::features::{Feature, FeatureBook};
 use crate::order::{OrderRequest, WorkingOrder};
 use crate::portfolio::Portfolio;
 
@@ -56,6 +57,8 @@ pub struct Context<'a> {
     pub(crate) working: &'a [WorkingOrder],
     pub(crate) allow_short: bool,
     pub(crate) halted: bool,
+    /// The agent's features, when it asked for any.
+    pub(crate) features: Option<&'a FeatureBook>,
 }
 
 impl<'a> Context<'a> {
@@ -108,6 +111,13 @@ impl<'a> Context<'a> {
 
     pub fn allow_short(&self) -> bool {
         self.allow_short
+    }
+
+    /// `id`'s value of feature `f` at its latest bar: `None` when the agent did not ask for
+    /// `f` (`features: [..]`) or while it warms up.
+    #[inline]
+    pub fn feature(&self, id: SymbolId, f: Feature) -> Option<f64> {
+        self.features?.value(id.index(), f)
     }
 
     /// True while a risk limit blocks new entries (exits still go through).

@@ -8,7 +8,8 @@
 //! engine's own `Bar`s. The engine runs with each equity curve; the hand loop over bars with and
 //! without a point per bar shows what such a curve costs by itself. Each engine run gets its copy
 //! of the bars outside the timer (and frees it inside, as any consumer of a `Vec` does), except
-//! the last row, where the engine borrows the bars.
+//! the last two rows, where the engine borrows the bars; the last computes and records every
+//! bar feature (`features: [..]`, docs/BENCHMARKS.md).
 
 use std::time::Instant;
 
@@ -24,6 +25,9 @@ sizing: { kind: all_cash }
 costs: { commission_per_share: 0, slippage_bps: 0 }
 fill: next_open
 ";
+
+const ALL_FEATURES: &str =
+    "vwap, vwap_upper, vwap_lower, ema20, ema50, ema20_slope, rvol, hod, lod, prev_close";
 
 fn synthetic(n: usize) -> Vec<Bar> {
     let mut s: u64 = 42;
@@ -164,6 +168,23 @@ fn main() {
             .unwrap()
     });
     assert_eq!(lent, session);
+    // The same run with every bar feature computed at every bar (and recorded).
+    let featured =
+        AgentConfig::from_yaml(&format!("{REF_SMA}features: [{ALL_FEATURES}]\n")).unwrap();
+    let (t_feat, feat) = best(runs, &(), |_| {
+        let mut inputs = Inputs::new();
+        inputs.bar_slice(Symbol::lit("SPY"), Timeframe::M1, &bars);
+        featured
+            .engine(domain::calendar::Calendar::Nyse)
+            .unwrap()
+            .run(inputs)
+            .unwrap()
+    });
+    assert_eq!(
+        feat.fills, session.fills,
+        "features alone change no decision"
+    );
+    assert_eq!(feat.features.as_ref().map(|f| f.len()), Some(n));
 
     for r in [&session, &per_bar] {
         assert_eq!(
@@ -193,6 +214,7 @@ fn main() {
         ("engine, equity_curve: session (default)", t_session),
         ("engine, equity_curve: bar", t_bar),
         ("engine, session, bars lent (Inputs::bar_slice)", t_lent),
+        ("engine, lent, features: all ten, recorded", t_feat),
     ];
     for (what, t) in rows {
         println!(

@@ -9,6 +9,9 @@
 //! - [`rsi`]: [`Rsi`], Wilder's relative strength index.
 //! - [`bollinger`]: [`Bollinger`], middle SMA ± k population standard deviations (exact variance).
 //! - [`macd`]: [`Macd`], fast EMA − slow EMA with a signal EMA, aligned like TA-Lib.
+//! - [`features`]: the feature store's bar features (session VWAP and bands, EMAs and slope,
+//!   relative volume, high/low of day, previous close) and tick features (cumulative volume
+//!   delta, book imbalance), each with its warm-up.
 //!
 //! Conventions follow TA-Lib (seeding, lookback, the first output index) so that values agree with
 //! `talib` to 1e-9; `tests/golden.rs` checks that against files written by
@@ -17,6 +20,7 @@
 
 pub mod bollinger;
 pub mod ema;
+pub mod features;
 pub mod macd;
 pub mod rsi;
 pub mod sma;

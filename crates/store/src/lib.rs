@@ -3,7 +3,7 @@
 //! - [`roles`]: one trait per role ([`SchemaStore`], [`BarStore`], [`SentimentStore`],
 //!   [`RunStore`], [`TickStore`], [`OptionStore`], [`NewsStore`], [`CollectionStore`],
 //!   [`KeyStore`], [`ActionStore`], [`RollupStore`], [`SymbolStore`], [`QualityStore`],
-//!   [`RetentionStore`]), and [`Store`], their sum. Callers name the roles they use.
+//!   [`RetentionStore`], [`FeatureStore`]), and [`Store`], their sum. Callers name the roles they use.
 //! - [`open`], [`open_ready`], [`open_migrated`]: pick the backend from a URL (`sqlite://PATH`,
 //!   `postgres://…`) and check the schema version on the way in.
 //! - [`sqlite`] (feature `sqlite`, on by default): the embedded default, one file in WAL mode.
@@ -16,6 +16,7 @@
 //!   checkpoints, job runs.
 //! - [`rollup`]: roll-up checkpoints, written with the rolled bars.
 //! - [`symbols`]: [`SymbolInfo`], a symbol with its calendar.
+//! - [`features`]: a run's bar features and their provenance ([`FeatureStore`]).
 //! - [`quality`]: data-quality checks and findings, as stored.
 //! - [`retain`]: what retention deletes and reports (series, spans, sizes, reclaimed bytes).
 //! - [`keys`]: rows of the encrypted key tables (ciphertext only).
@@ -32,6 +33,7 @@ mod collection_rows;
 mod days;
 mod decode;
 pub mod error;
+pub mod features;
 pub mod keys;
 pub mod labels;
 pub mod migrations;
@@ -52,6 +54,7 @@ pub mod url;
 
 pub use collection::*;
 pub use error::StoreError;
+pub use features::{FeatureInfo, FeatureProvenance, FeatureRow, NewFeatures, StoredFeatures};
 pub use keys::{ApiKeyRow, KeyAuditRow, VaultHeaderRow};
 pub use labels::{LabelRow, LabelSet};
 pub use quality::{
@@ -60,7 +63,8 @@ pub use quality::{
 pub use retain::{RunPeriod, SeriesRef};
 pub use retry::BusyRetry;
 pub use roles::{
-    ActionStore, AggregateStore, BarStore, CollectionStore, KeyStore, LabelStore, NewsStore,
+    ActionStore, AggregateStore, BarStore, CollectionStore, FeatureStore, KeyStore, LabelStore,
+    NewsStore,
     OptionStore, QualityStore, RetentionStore, RollupStore, RunStore, SchemaStore, SentimentStore,
     Store, SymbolStore, TickFeed, TickStore,
 };

@@ -34,6 +34,8 @@
 //! - [`RetentionStore`] (deleting old rows with what is derived from them): `upkeep::retain`.
 //! - [`LabelStore`] (`ml_label_sets`, `ml_labels`: triple-barrier labels of a run's signals):
 //!   `app::labels` (`ztrade ml labels` writes, `ztrade ml export` reads).
+//! - [`FeatureStore`] (`feature_sets`, `features`): `app::run::save` writes a run's features,
+//!   `app::features` (`ztrade backtest features`) and the dataset export read them.
 //!
 //! [`Store`] itself: [`crate::open`] (what it returns), `collector::StoreHandle` (one connection
 //! lent to every job of a process), `testkit::TestDb::with`, and the binary's one
@@ -70,7 +72,7 @@ use crate::{
 };
 use crate::{Deleted, NewSweep, RollupCheckpoint, RunSelection, StoredSweep, SweepSummary};
 use crate::{FindingFilter, QualitySummary, SeriesCheck, StoredFinding};
-use crate::{LabelRow, LabelSet, RunPeriod, Span};
+use crate::{LabelRow, LabelSet, NewFeatures, RunPeriod, Span, StoredFeatures};
 
 /// Every role: what a backend implements and what [`crate::open`] returns. `Send`, so a store
 /// can move to a worker thread.
@@ -91,6 +93,7 @@ pub trait Store:
     + SymbolStore
     + RetentionStore
     + LabelStore
+    + FeatureStore
     + Send
 {
 }
@@ -112,6 +115,7 @@ impl<T> Store for T where
         + SymbolStore
         + RetentionStore
         + LabelStore
+        + FeatureStore
         + Send
         + ?Sized
 {
@@ -231,6 +235,28 @@ pub trait LabelStore {
     ) -> Result<(), StoreError>;
     /// The labels of `run_id` in (t0, signal id) order; `None` when it has not been labelled.
     fn labels(&self, run_id: i64) -> Result<Option<LabelSet>, StoreError>;
+}
+
+/// A run's bar features (`features: [..]` in its agent) with their provenance.
+pub trait FeatureStore {
+    /// Stores run `run_id`'s features, replacing any it had, in one transaction (binary COPY on
+    /// PostgreSQL, multi-row inserts on SQLite); returns the rows written (one per bar and
+    /// feature). `StoreError::NotFound` for an unknown run, `StoreError::Invalid` for columns
+    /// that do not line up.
+    fn save_features(&mut self, run_id: i64, features: &NewFeatures<'_>)
+    -> Result<u64, StoreError>;
+    /// Run `run_id`'s features, rows in (symbol, ts) order; `StoreError::NotFound` for a run
+    /// that has none.
+    fn run_features(&self, run_id: i64) -> Result<StoredFeatures, StoreError>;
+    /// `symbol`'s features with `from ≤ ts < to` from the newest run whose agent configuration
+    /// hashes to `config_hash`; `StoreError::NotFound` when no run has that hash.
+    fn features_in(
+        &self,
+        symbol: &Symbol,
+        from: UnixNanos,
+        to: UnixNanos,
+        config_hash: &str,
+    ) -> Result<StoredFeatures, StoreError>;
 }
 
 /// Stored backtest runs with their trades and equity curves.

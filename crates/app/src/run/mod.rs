@@ -7,6 +7,7 @@
 //! benchmark; then metrics ([`trips`]), and the rows a stored run takes ([`record`]).
 //! `backtest run`, `sweep`, walk-forward and `demo` all come through [`run`].
 
+pub mod features;
 pub mod fingerprint;
 pub mod record;
 pub mod source;
@@ -19,7 +20,9 @@ use backtest::{AgentConfig, BacktestResult, Inputs};
 use domain::calendar::Calendar;
 use domain::{Money, UnixNanos};
 use serde::Serialize;
-use store::{ActionStore, BarStore, RunStore, SentimentStore, StoreError, SymbolStore};
+use store::{
+    ActionStore, BarStore, FeatureStore, RunStore, SentimentStore, StoreError, SymbolStore,
+};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::AppError;
@@ -84,15 +87,27 @@ pub struct RunOutcome {
     pub save_error: Option<StoreError>,
 }
 
-/// Runs the request against the store and saves it when asked.
+/// Runs the request against the store and saves it when asked, with its features when its
+/// agent lists any ([`features::save`], a transaction of its own after the run's).
 pub fn backtest(
-    store: &mut (impl BarStore + SentimentStore + ActionStore + RunStore + SymbolStore + ?Sized),
+    store: &mut (
+             impl BarStore
+             + SentimentStore
+             + ActionStore
+             + RunStore
+             + SymbolStore
+             + FeatureStore
+             + ?Sized
+         ),
     req: &RunRequest,
 ) -> Result<RunOutcome, AppError> {
     let run = run(&*store, &req.agent, req.window, req.capital)?;
     let (run_id, save_error) = if req.save {
         match save(store, &run) {
-            Ok(id) => (Some(id), None),
+            Ok(id) => match features::save(store, id, &run) {
+                Ok(_) => (Some(id), None),
+                Err(e) => (Some(id), Some(e)),
+            },
             Err(e) => (None, Some(e)),
         }
     } else {

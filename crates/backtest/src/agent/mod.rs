@@ -17,7 +17,13 @@
 //! equity_curve: session   # or bar; optional, session by default
 //! warmup: auto             # or a number of bars, or none; optional, auto by default
 //! adjustment: raw          # or split, or all (splits and dividends); optional, raw by default
+//! features: [vwap, rvol]   # optional: computed at every bar, readable by strategies, stored
+//! filters: ["rvol > 1.5", "close > vwap"]   # optional: every entry must meet them all
 //! ```
+//!
+//! `features` ([`crate::features`]): `vwap`, `vwap_upper`, `vwap_lower`, `ema20`, `ema50`,
+//! `ema20_slope`, `rvol`, `hod`, `lod`, `prev_close`. `filters`: `LEFT OP RIGHT` conditions on
+//! those features, `close` and numbers; each feature a filter reads must be listed in `features`.
 //!
 //! `equity_curve` ([`EquityCurve`]) chooses what [`crate::BacktestResult::equity`] holds:
 //! `session` (the default) records the first bar, the last bar of each New York exchange date and
@@ -50,6 +56,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::{EngineConfig, EquityCurve, IntrabarPolicy, RiskConfig};
 use crate::engine::Engine;
 use crate::error::EngineError;
+use crate::features::{FeatureGate, FeatureSet, Filter};
 use crate::pct::Pct;
 use crate::sizing::{QuantityMode, Sizing};
 use crate::strategies::StrategyConfig;
@@ -109,6 +116,24 @@ pub struct AgentConfig {
     /// ([`domain::adjust`]). Kept in the stored config snapshot of every run that adjusts.
     #[serde(default, skip_serializing_if = "Adjustment::is_raw")]
     pub adjustment: Adjustment,
+    /// Features the engine computes at every bar ([`crate::features`]); stored with the run.
+    #[serde(
+        default,
+        skip_serializing_if = "FeatureSet::is_empty",
+        serialize_with = "crate::features::names::serialize"
+    )]
+    pub features: FeatureSet,
+    /// Conditions on features every entry must meet ([`crate::features::filter`]).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "filters_as_text"
+    )]
+    pub filters: Vec<Filter>,
+}
+
+fn filters_as_text<S: serde::Serializer>(f: &[Filter], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(f.iter().map(ToString::to_string))
 }
 
 /// A semantic error found by [`AgentConfig::validate`]: the dotted field path and why.
@@ -259,7 +284,13 @@ impl AgentConfig {
                 self.id, b.field, b.message
             ))
         })?;
+        let strategy = if self.filters.is_empty() {
+            strategy
+        } else {
+            Box::new(FeatureGate::new(strategy, self.filters.clone()))
+        };
         Ok(Engine::new(self.engine_config(calendar), strategy)?
+            .with_features(self.features.clone())
             .with_fees(self.costs.fee_model())
             .with_slippage(self.costs.slippage_model()))
     }
@@ -285,12 +316,21 @@ impl AgentConfig {
             benchmark: None,
             warmup: Warmup::Off,
             adjustment: self.adjustment,
+            features: FeatureSet::default(),
+            filters: Vec::new(),
         })
     }
 
     /// Bars per symbol to show the strategy before a run's first traded bar.
+    /// With `warmup: auto`, as many as the strategy's lookback or the features' warm-up in bars,
+    /// whichever is more.
     pub fn warmup_bars(&self) -> usize {
-        self.warmup.bars(&self.strategy)
+        let bars = self.warmup.bars(&self.strategy);
+        if self.warmup.is_auto() {
+            bars.max(self.features.warmup_bars())
+        } else {
+            bars
+        }
     }
 
     /// The configuration as JSON, for storing with a run.

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::{AgentConfig, Costs, FillTiming, Invalid};
 use crate::config::{EquityCurve, IntrabarPolicy, RiskConfig};
+use crate::features::Filter;
 use crate::pct::Pct;
 use crate::serde_exact::{decimal, decimal_opt, symbol_opt, symbols, timeframe};
 use crate::sizing::{QuantityMode, Sizing};
@@ -49,6 +50,10 @@ pub struct RawAgent {
     warmup: Warmup,
     #[serde(default)]
     adjustment: Adjustment,
+    #[serde(default)]
+    features: Vec<String>,
+    #[serde(default)]
+    filters: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -272,6 +277,20 @@ impl RawSizing {
 impl RawAgent {
     /// Stage two: per-kind parameters resolved, then [`AgentConfig::validate`].
     pub fn resolve(self) -> Result<AgentConfig, Invalid> {
+        let features = crate::features::names::parse(&self.features)
+            .map_err(|(i, m)| invalid(&format!("features[{i}]"), m))?;
+        let mut filters = Vec::with_capacity(self.filters.len());
+        for (i, text) in self.filters.iter().enumerate() {
+            let field = format!("filters[{i}]");
+            let f: Filter = text.parse().map_err(|m: String| invalid(&field, m))?;
+            if let Some(missing) = f.missing_from(&features) {
+                return Err(invalid(
+                    &field,
+                    format!("{text:?} reads {missing}, which is not in features: list it there"),
+                ));
+            }
+            filters.push(f);
+        }
         let cfg = AgentConfig {
             id: self.id,
             description: self.description,
@@ -293,6 +312,8 @@ impl RawAgent {
             benchmark: self.benchmark,
             warmup: self.warmup,
             adjustment: self.adjustment,
+            features,
+            filters,
         };
         cfg.validate()?;
         Ok(cfg)

@@ -33,6 +33,7 @@ use crate::clock::Clock;
 use crate::config::{EngineConfig, IntrabarPolicy};
 use crate::error::{EngineError, SourceError};
 use crate::event::{Event, SymbolId};
+use crate::features::{FeatureBook, FeatureSet};
 use crate::feed::{Feed, Inputs, Route, Timed};
 use crate::models::{FeeModel, FillModel, NextOpen, NoFees, NoSlippage, SlippageModel};
 use crate::order::{Bracket, OrderRequest, WorkingOrder};
@@ -83,6 +84,8 @@ pub struct Engine {
     /// Bars stamped before this only warm the strategy up ([`crate::warmup`]); cleared at the
     /// first bar at or after it.
     trade_from: Option<UnixNanos>,
+    /// The agent's features ([`crate::features`]); `None` costs one branch per bar.
+    features: Option<Box<FeatureBook>>,
 }
 
 impl Engine {
@@ -113,6 +116,7 @@ impl Engine {
             counts: Counts::default(),
             halt: None,
             trade_from: None,
+            features: None,
         })
     }
 
@@ -120,6 +124,21 @@ impl Engine {
     /// counts but [`Counts::warmup_bars`]. The run's result starts at its first bar from `t`.
     pub fn trading_from(mut self, t: UnixNanos) -> Self {
         self.trade_from = Some(t);
+        self
+    }
+
+    /// Computes `set` for every symbol at each bar before the strategy decides; strategies read
+    /// them through [`Context::feature`] and the result keeps them ([`BacktestResult::features`]).
+    /// An empty set changes nothing.
+    pub fn with_features(mut self, set: FeatureSet) -> Self {
+        self.features = (!set.is_empty()).then(|| {
+            Box::new(FeatureBook::new(
+                set,
+                &self.cfg.symbols,
+                self.cfg.calendar,
+                self.cfg.timeframe,
+            ))
+        });
         self
     }
 
@@ -279,6 +298,9 @@ impl Engine {
             self.trade_from = None;
         }
         let i = s.index();
+        if let Some(f) = self.features.as_deref_mut() {
+            f.update(i, bar, true);
+        }
         if self.groups.current != Some(bar.ts) {
             self.next_group(bar.ts)?;
         }
@@ -324,6 +346,9 @@ impl Engine {
     #[cold]
     fn warm_up(&mut self, s: SymbolId, bar: &Bar, close: UnixNanos) {
         self.counts.warmup_bars += 1;
+        if let Some(f) = self.features.as_deref_mut() {
+            f.update(s.index(), bar, false);
+        }
         let ctx = Context {
             now: close,
             symbols: &self.cfg.symbols,
@@ -331,6 +356,7 @@ impl Engine {
             working: &[],
             allow_short: self.cfg.allow_short,
             halted: false,
+            features: self.features.as_deref(),
         };
         self.strategy.warm_up(&ctx, s, bar);
     }
@@ -345,6 +371,7 @@ impl Engine {
             working: &self.working,
             allow_short: self.cfg.allow_short,
             halted: self.risk.halted(),
+            features: self.features.as_deref(),
         };
         self.strategy.on_bar(&ctx, s, bar, &mut self.out);
         if !self.out.is_empty() {
@@ -365,6 +392,7 @@ impl Engine {
             working: &self.working,
             allow_short: self.cfg.allow_short,
             halted: self.risk.halted(),
+            features: self.features.as_deref(),
         };
         self.strategy.on_sentiment(&ctx, s, &record, &mut self.out);
         if warming {
@@ -420,6 +448,7 @@ impl Engine {
             strategy: self.strategy.diagnostics(),
             fills: self.fills,
             equity: self.groups.points,
+            features: self.features.map(|f| f.into_frame()),
         })
     }
 }

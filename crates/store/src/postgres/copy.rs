@@ -54,6 +54,23 @@ impl<'a> BinaryCopy<'a> {
     }
 
     #[inline]
+    pub(super) fn opt_f64(&mut self, v: Option<f64>) {
+        match v {
+            Some(v) => {
+                self.buf.extend_from_slice(&8i32.to_be_bytes());
+                self.buf.extend_from_slice(&v.to_bits().to_be_bytes());
+            }
+            None => self.buf.extend_from_slice(&(-1i32).to_be_bytes()),
+        }
+    }
+
+    /// A `date`: days since 2000-01-01.
+    #[inline]
+    pub(super) fn date(&mut self, days_since_2000: i32) {
+        self.i32(days_since_2000);
+    }
+
+    #[inline]
     pub(super) fn text(&mut self, v: &str) {
         self.buf.extend_from_slice(&(v.len() as i32).to_be_bytes());
         self.buf.extend_from_slice(v.as_bytes());

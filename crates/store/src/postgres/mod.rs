@@ -24,6 +24,7 @@
 //! - [`copy`]: the COPY encoders;
 //! - [`symbols`]: [`crate::SymbolStore`]: symbols and their calendars;
 //! - [`labels`]: [`crate::LabelStore`]: a run's triple-barrier labels (text COPY).
+//! - [`features`]: [`crate::FeatureStore`]: a run's bar features by binary COPY.
 //!
 //! Reads take `&self` and the driver needs `&mut Client`, so the client sits in a `RefCell`; no
 //! borrow outlives one method call, so several streams can page through one store in turn.
@@ -33,6 +34,7 @@ mod bars;
 mod collect;
 mod copy;
 mod days;
+mod features;
 mod keys;
 mod labels;
 mod news;

@@ -21,11 +21,13 @@
 //! - [`raw`]: the hot page-read loop on SQLite's C API;
 //! - [`symbols`]: [`crate::SymbolStore`]: symbols and their calendars;
 //! - [`labels`]: [`crate::LabelStore`]: a run's triple-barrier labels.
+//! - [`features`]: [`crate::FeatureStore`]: a run's bar features and their provenance.
 
 mod actions;
 mod bars;
 mod collect;
 mod days;
+mod features;
 mod insert;
 mod keys;
 mod labels;

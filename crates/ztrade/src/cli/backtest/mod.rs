@@ -1,4 +1,4 @@
-//! `ztrade backtest run|list|show|compare|sweep`: the use cases of `app::run` and `app::sweep`,
+//! `ztrade backtest run|list|show|features|compare|sweep`: the use cases of `app::run` and `app::sweep`,
 //! rendered by `render::text` (tables) or as their JSON.
 
 mod sweep;
@@ -67,6 +67,11 @@ pub enum BacktestCommand {
         /// Also list the round trips (entry, exit, P&L, reason) and every fill.
         #[arg(long)]
         trades: bool,
+    },
+    /// A run's features (agent `features: [..]`): provenance, then per bar and symbol its values.
+    Features {
+        /// Run id (`backtest list` shows them).
+        id: i64,
     },
     /// Metrics of two or more runs side by side; the best value in each row is marked with *.
     Compare {
@@ -180,6 +185,10 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             output::reply(g.json, &report, |t, r| {
                 render::text::show(t, r, &run.trades, stored_timeframe(&run))
             })
+        }
+        BacktestCommand::Features { id } => {
+            let f = app::features::show(g.open(Open::Ready)?.as_ref(), id)?;
+            output::reply(g.json, &f, render::text::features)
         }
         BacktestCommand::Compare { ids } => {
             let store = g.open(Open::Ready)?;
