@@ -81,6 +81,60 @@ fn a_run_stores_its_features_and_shows_them(backend: &str) {
     assert!(text.contains("warm-up sessions"), "{text}");
     assert!(text.contains("2013-10-07"), "{text}");
 
+    // The ML dataset carries the stored features, each at its label's signal bar.
+    let sid = id.to_string();
+    let labels = [
+        "ml",
+        "labels",
+        "--run",
+        &sid,
+        "--take-profit",
+        "0.2",
+        "--stop-loss",
+        "0.2",
+    ];
+    let report = db.json(&[&labels[..], &["--max-bars", "30"]].concat());
+    assert!(report["labelled"].as_u64().unwrap() > 0, "{report}");
+    let csv = db.path("dataset.csv");
+    let csv_s = csv.to_str().unwrap();
+    db.ok(&[
+        "ml", "export", "--run", &sid, "--format", "csv", "--out", csv_s,
+    ]);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let (t0, vwap) = (col("t0"), col("vwap"));
+    let stored: std::collections::HashMap<String, Option<f64>> = rows
+        .iter()
+        .map(|r| {
+            let ts = domain::UnixNanos::new(r["ts"].as_i64().unwrap_or_else(|| {
+                domain::UnixNanos::parse_rfc3339(r["ts"].as_str().unwrap())
+                    .unwrap()
+                    .as_i64()
+            }));
+            (ts.to_rfc3339(), r["values"]["vwap"].as_f64())
+        })
+        .collect();
+    let mut checked = 0;
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        let t = domain::UnixNanos::parse_rfc3339(f[t0])
+            .unwrap()
+            .to_rfc3339();
+        let want = stored.get(&t).copied().flatten();
+        let got = (!f[vwap].is_empty()).then(|| f[vwap].parse::<f64>().unwrap());
+        // The JSON view prints 16 significant digits; the export keeps every bit.
+        match (got, want) {
+            (Some(g), Some(w)) => assert!((g - w).abs() <= 1e-12 * w.abs(), "vwap at {t}: {g} {w}"),
+            other => assert_eq!(other.0, other.1, "vwap at {t}"),
+        }
+        checked += 1;
+    }
+    assert_eq!(checked as u64, report["labelled"].as_u64().unwrap());
+    let manifest = std::fs::read_to_string(format!("{csv_s}.manifest.json")).unwrap();
+    assert!(manifest.contains("\"vwap\""), "{manifest}");
+
     db.ok(&["backtest", "delete", &id.to_string()]);
     let out = db.run(&["backtest", "features", &id.to_string()]);
     assert!(!out.status.success());

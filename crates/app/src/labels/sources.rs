@@ -8,12 +8,13 @@
 //!   (`backtest_trades`: a `buy` or `short` from flat → long or short) is a promoted entry; its signal bar is the
 //!   bar before the fill's bar (fills are at the next open), its id is the fill's position in the
 //!   run's trades (1-based), its quantity the fill's.
-//! - [`NoFeatures`] (the interim [`FeatureSource`]): no feature columns.
 //!
-//! To switch: implement [`EntrySource`] over the journal's promoted signals (id = the signal id,
-//! t0 = the signal's time, side from the signal) and [`FeatureSource`] over the `features` table
-//! (one column per feature, its warm-up from the table's provenance, the value at (symbol, t0)),
-//! and pass them where `ztrade ml labels|export` pass these two (crates/ztrade/src/cli/ml.rs).
+//! The features come from the `features` table ([`RunFeatures`]: one column per feature, its
+//! warm-up from the table's provenance, the value at (symbol, t0)); [`NoFeatures`] gives none.
+//!
+//! To switch the entries: implement [`EntrySource`] over the journal's promoted signals (id = the
+//! signal id, t0 = the signal's time, side from the signal) and pass it where `ztrade ml
+//! labels|export` pass [`TradeEntries`] (crates/ztrade/src/cli/ml.rs).
 
 use std::collections::BTreeMap;
 
@@ -119,7 +120,57 @@ impl EntrySource for TradeEntries {
     }
 }
 
-/// Interim: no features (the dataset has only the label columns).
+/// The features the run stored (`features: [..]` in its agent; the `features` table): one column
+/// per feature with its warm-up from the provenance, the value of the bar at (symbol, t0). A
+/// run without stored features gives no columns.
+#[derive(Clone, Copy)]
+pub struct RunFeatures<'a>(pub &'a dyn store::FeatureStore);
+
+impl FeatureSource for RunFeatures<'_> {
+    fn name(&self) -> &'static str {
+        "features (the run's stored bar features)"
+    }
+
+    fn features(
+        &self,
+        run: &StoredRun,
+        keys: &[(Symbol, UnixNanos)],
+    ) -> Result<FeatureTable, AppError> {
+        let stored = match self.0.run_features(run.summary.id) {
+            Ok(f) => f,
+            Err(store::StoreError::NotFound(_)) => return Ok(FeatureTable::default()),
+            Err(e) => return Err(e.into()),
+        };
+        let at: BTreeMap<(&Symbol, UnixNanos), &BTreeMap<String, Option<f64>>> = stored
+            .rows
+            .iter()
+            .map(|r| ((&r.symbol, r.ts), &r.values))
+            .collect();
+        let columns: Vec<FeatureColumn> = stored
+            .provenance
+            .features
+            .iter()
+            .map(|f| FeatureColumn {
+                name: f.name.clone(),
+                warmup_bars: f.warmup_bars,
+            })
+            .collect();
+        let values = columns
+            .iter()
+            .map(|c| {
+                keys.iter()
+                    .map(|(sym, t0)| {
+                        at.get(&(sym, *t0))
+                            .and_then(|v| v.get(&c.name).copied().flatten())
+                    })
+                    .collect()
+            })
+            .collect();
+        Ok(FeatureTable { columns, values })
+    }
+}
+
+/// No features (the dataset has only the label columns).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoFeatures;
 

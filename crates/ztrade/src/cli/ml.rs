@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use app::labels::dataset::{self, DatasetRequest};
-use app::labels::sources::{EntrySource, NoFeatures, TradeEntries};
+use app::labels::sources::{EntrySource, RunFeatures, TradeEntries};
 use app::labels::{LabelRequest, label_run};
 use clap::{Args, Subcommand};
 use formats::export::Format;
@@ -92,7 +92,8 @@ pub fn run(cmd: MlCommand, g: &GlobalArgs) -> anyhow::Result<()> {
                 out,
             };
             let store = g.open(Open::Ready)?;
-            let report = dataset::export(store.as_ref(), &req, ENTRIES.name(), &NoFeatures)?;
+            let features = RunFeatures(store.as_ref());
+            let report = dataset::export(store.as_ref(), &req, ENTRIES.name(), &features)?;
             output::reply(g.json, &report, render::text::dataset)
         }
     }
