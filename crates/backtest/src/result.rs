@@ -76,6 +76,10 @@ pub struct BacktestResult {
     /// date and the final bar; with `bar`, or on a daily-or-longer timeframe, every bar (one
     /// point per timestamp group). Either resamples to the same daily curve.
     pub equity: Vec<EquityPoint>,
+    /// Every decision and what became of it, when the engine was given a journal
+    /// ([`crate::Engine::with_journal`]); not part of the result's JSON.
+    #[serde(skip)]
+    pub journal: Option<domain::journal::Journal>,
 }
 
 impl BacktestResult {

@@ -9,6 +9,7 @@
 use domain::{Bar, Money, Price, Quantity, SentimentRecord, Symbol, UnixNanos};
 
 use crate::event::SymbolId;
+use crate::journal::SignalNote;
 use crate::order::{OrderRequest, WorkingOrder};
 use crate::portfolio::Portfolio;
 
@@ -42,6 +43,11 @@ pub trait Strategy: Send {
     ) {
     }
 
+    /// Moves the [`SignalNote`]s of the last call (`on_bar` or `on_sentiment`) into `out`.
+    /// Called only while the engine journals ([`Context::journaling`]); a strategy that
+    /// reports nothing has its orders journaled as signals of its `signal` rule.
+    fn take_signals(&mut self, _out: &mut Vec<SignalNote>) {}
+
     /// Counters worth reporting with the result (e.g. signals vetoed), as JSON.
     fn diagnostics(&self) -> Option<serde_json::Value> {
         None
@@ -56,6 +62,7 @@ pub struct Context<'a> {
     pub(crate) working: &'a [WorkingOrder],
     pub(crate) allow_short: bool,
     pub(crate) halted: bool,
+    pub(crate) journaling: bool,
 }
 
 impl<'a> Context<'a> {
@@ -108,6 +115,13 @@ impl<'a> Context<'a> {
 
     pub fn allow_short(&self) -> bool {
         self.allow_short
+    }
+
+    /// True while the engine keeps a journal: a strategy that explains its decisions keeps
+    /// [`SignalNote`]s for [`Strategy::take_signals`] only then, so it costs nothing otherwise.
+    #[inline]
+    pub fn journaling(&self) -> bool {
+        self.journaling
     }
 
     /// True while a risk limit blocks new entries (exits still go through).

@@ -22,6 +22,7 @@
 mod bracket;
 mod curve;
 mod exec;
+mod journaling;
 mod risk;
 #[cfg(test)]
 mod tests;
@@ -34,6 +35,7 @@ use crate::config::{EngineConfig, IntrabarPolicy};
 use crate::error::{EngineError, SourceError};
 use crate::event::{Event, SymbolId};
 use crate::feed::{Feed, Inputs, Route, Timed};
+use crate::journal::recorder::Recorder;
 use crate::models::{FeeModel, FillModel, NextOpen, NoFees, NoSlippage, SlippageModel};
 use crate::order::{Bracket, OrderRequest, WorkingOrder};
 use crate::overflow::Overflow;
@@ -83,6 +85,9 @@ pub struct Engine {
     /// Bars stamped before this only warm the strategy up ([`crate::warmup`]); cleared at the
     /// first bar at or after it.
     trade_from: Option<UnixNanos>,
+    /// The journal, when one was asked for ([`Engine::with_journal`]); boxed so an engine
+    /// without one stays as small as before.
+    journal: Option<Box<Recorder>>,
 }
 
 impl Engine {
@@ -113,6 +118,7 @@ impl Engine {
             counts: Counts::default(),
             halt: None,
             trade_from: None,
+            journal: None,
         })
     }
 
@@ -292,6 +298,9 @@ impl Engine {
                 self.check_bracket(i, bar, open, close)?;
             }
             self.book.set_mark(i, bar.close);
+            if self.journal.is_some() {
+                self.journal_marked(bar, open, close)?;
+            }
             self.decide(s, bar, close);
             return Ok(());
         }
@@ -309,6 +318,9 @@ impl Engine {
         self.book.set_mark(i, bar.close);
         if self.risk.has_limits() {
             self.check_limits(bar.ts, close)?;
+        }
+        if self.journal.is_some() {
+            self.journal_marked(bar, open, close)?;
         }
         self.decide(s, bar, close);
         if sessions {
@@ -331,6 +343,7 @@ impl Engine {
             working: &[],
             allow_short: self.cfg.allow_short,
             halted: false,
+            journaling: false,
         };
         self.strategy.warm_up(&ctx, s, bar);
     }
@@ -345,10 +358,17 @@ impl Engine {
             working: &self.working,
             allow_short: self.cfg.allow_short,
             halted: self.risk.halted(),
+            journaling: self.journal.is_some(),
         };
         self.strategy.on_bar(&ctx, s, bar, &mut self.out);
+        if let Some(j) = &mut self.journal {
+            self.strategy.take_signals(&mut j.notes);
+        }
         if !self.out.is_empty() {
             self.submit(close);
+        }
+        if self.journal.is_some() {
+            self.journal_flush_notes(close);
         }
     }
 
@@ -365,12 +385,22 @@ impl Engine {
             working: &self.working,
             allow_short: self.cfg.allow_short,
             halted: self.risk.halted(),
+            journaling: self.journal.is_some() && !warming,
         };
         self.strategy.on_sentiment(&ctx, s, &record, &mut self.out);
+        if let Some(j) = &mut self.journal {
+            self.strategy.take_signals(&mut j.notes);
+            if warming {
+                j.notes.clear();
+            }
+        }
         if warming {
             self.out.clear();
         } else if !self.out.is_empty() {
             self.submit(now);
+        }
+        if self.journal.is_some() {
+            self.journal_flush_notes(now);
         }
         Ok(())
     }
@@ -389,6 +419,7 @@ impl Engine {
         let final_equity = self.book.equity().map_err(|e| self.book_overflow(end, e))?;
         let unrealized_pnl = (self.book.unrealized()).map_err(|e| self.book_overflow(end, e))?;
         self.counts.unfilled += self.working.len() as u64;
+        let journal = self.journal.take().map(|j| self.journal_finish(*j, end));
         let open_positions = self
             .book
             .positions()
@@ -420,6 +451,7 @@ impl Engine {
             strategy: self.strategy.diagnostics(),
             fills: self.fills,
             equity: self.groups.points,
+            journal,
         })
     }
 }
