@@ -32,6 +32,7 @@ mod collection_rows;
 mod days;
 mod decode;
 pub mod error;
+mod journal_rows;
 pub mod keys;
 pub mod labels;
 pub mod migrations;
@@ -52,6 +53,7 @@ pub mod url;
 
 pub use collection::*;
 pub use error::StoreError;
+pub use journal_rows::JournalSaved;
 pub use keys::{ApiKeyRow, KeyAuditRow, VaultHeaderRow};
 pub use labels::{LabelRow, LabelSet};
 pub use quality::{
@@ -60,9 +62,9 @@ pub use quality::{
 pub use retain::{RunPeriod, SeriesRef};
 pub use retry::BusyRetry;
 pub use roles::{
-    ActionStore, AggregateStore, BarStore, CollectionStore, KeyStore, LabelStore, NewsStore,
-    OptionStore, QualityStore, RetentionStore, RollupStore, RunStore, SchemaStore, SentimentStore,
-    Store, SymbolStore, TickFeed, TickStore,
+    ActionStore, AggregateStore, BarStore, CollectionStore, JournalStore, KeyStore, LabelStore,
+    NewsStore, OptionStore, QualityStore, RetentionStore, RollupStore, RunStore, SchemaStore,
+    SentimentStore, Store, SymbolStore, TickFeed, TickStore,
 };
 pub use rollup::RollupCheckpoint;
 pub use stream::{BarStream, QuoteBarStream};

@@ -33,6 +33,7 @@ mod bars;
 mod collect;
 mod copy;
 mod days;
+mod journal;
 mod keys;
 mod labels;
 mod news;

@@ -27,6 +27,7 @@ mod bars;
 mod collect;
 mod days;
 mod insert;
+mod journal;
 mod keys;
 mod labels;
 mod news;
