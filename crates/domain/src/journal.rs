@@ -153,7 +153,8 @@ pub struct JournalFill {
     pub pnl: Option<Money>,
     /// Against the signal's reference price, positive when worse for the order's side.
     pub slippage: Option<Price>,
-    /// From the signal's time to the fill's, in simulated nanoseconds.
+    /// From the signal's time to the open of the bar the fill happened in (its earliest time;
+    /// the close for a session-close flatten), in simulated nanoseconds.
     pub latency_ns: Option<i64>,
     pub reason: String,
 }

@@ -106,7 +106,7 @@ impl Engine {
             _ => leg,
         };
         let id = self.journal_engine_order(OrderRequest { side: exit, ..leg }, bar.ts);
-        let before = self.journal_activate(id);
+        let before = self.journal_activate(id, open);
         self.book_fill(i, exit, pos.abs(), price, bar.ts, reason)?;
         self.journal_filled(bar.ts, before);
         Ok(())

@@ -67,7 +67,7 @@ impl Engine {
                 request.side = super::journaling::closing_side(pos.raw());
                 let id = if self.journal.is_some() {
                     let id = self.journal_engine_order(request, now);
-                    self.journal_activate(0);
+                    self.journal_activate(0, now);
                     id
                 } else {
                     0
@@ -121,7 +121,7 @@ impl Engine {
                 _ => self.slippage.apply(side, at.price)?,
             };
             if self.journal.is_some() {
-                let before = self.journal_activate(w.id);
+                let before = self.journal_activate(w.id, open);
                 self.execute(i, side, &req, price, at.at_open, bar.ts, open)?;
                 self.journal_filled(bar.ts, before);
             } else {

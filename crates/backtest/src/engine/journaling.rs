@@ -147,10 +147,13 @@ impl Engine {
         }
     }
 
-    pub(super) fn journal_activate(&mut self, order: u64) -> usize {
+    /// `order`'s fills are booked next, in a bar that opened at `at` (or, for a session-close
+    /// flatten, at that close): the time their latency is measured to.
+    pub(super) fn journal_activate(&mut self, order: u64, at: UnixNanos) -> usize {
         match &mut self.journal {
             Some(j) => {
                 j.active_order = order;
+                j.fill_at = at;
                 j.journal.fills.len()
             }
             None => 0,

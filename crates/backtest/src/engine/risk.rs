@@ -119,7 +119,7 @@ impl Engine {
         open: UnixNanos,
     ) -> Result<(), Overflow> {
         if self.cfg.risk.flatten_at_close && !self.may_fill(open) {
-            self.flatten(i, bar.open, bar.ts)?;
+            self.flatten(i, bar.open, bar.ts, open)?;
         }
         Ok(())
     }
@@ -140,12 +140,19 @@ impl Engine {
             && s.contains(open)
             && close >= s.close
         {
-            self.flatten(i, bar.close, bar.ts)?;
+            self.flatten(i, bar.close, bar.ts, close)?;
         }
         Ok(())
     }
 
-    fn flatten(&mut self, i: usize, price: domain::Price, ts: UnixNanos) -> Result<(), Overflow> {
+    /// Closes symbol `i` at `price`; `at` is when (a bar's open, or the session's close).
+    fn flatten(
+        &mut self,
+        i: usize,
+        price: domain::Price,
+        ts: UnixNanos,
+        at: UnixNanos,
+    ) -> Result<(), Overflow> {
         let q = self.book.position(i).qty;
         if q.is_zero() {
             return Ok(());
@@ -158,7 +165,7 @@ impl Engine {
         let mut req = OrderRequest::close(crate::SymbolId(i as u32)).because(Reason::SessionClose);
         req.side = side;
         let id = self.journal_engine_order(req, ts);
-        let before = self.journal_activate(id);
+        let before = self.journal_activate(id, at);
         self.book_fill(i, side, q.abs(), price, ts, Reason::SessionClose)?;
         self.journal_filled(ts, before);
         Ok(())

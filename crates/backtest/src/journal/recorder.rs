@@ -36,6 +36,8 @@ pub(crate) struct Recorder {
     pub(crate) notes: Vec<SignalNote>,
     /// The order whose fills are being booked (0: none).
     pub(crate) active_order: u64,
+    /// When the active order's bar opened (the fill's earliest time), for latency.
+    pub(crate) fill_at: UnixNanos,
     /// Per symbol: the order that opened the position and its first fill price.
     entries: Vec<Option<(u64, Price)>>,
     last_snapshot: Option<UnixNanos>,
@@ -52,6 +54,7 @@ impl Recorder {
             journal: Journal::default(),
             notes: Vec::new(),
             active_order: 0,
+            fill_at: UnixNanos::MIN,
             entries: vec![None; symbols],
             last_snapshot: None,
             pending: None,
@@ -256,7 +259,7 @@ impl Recorder {
                 r.checked_sub(price)
             }
         });
-        let latency_ns = signal.map(|s| ts.as_i64() - s.ts.as_i64());
+        let latency_ns = signal.map(|s| self.fill_at.as_i64().saturating_sub(s.ts.as_i64()));
         self.journal.fills.push(JournalFill {
             order_id: order,
             ts,
