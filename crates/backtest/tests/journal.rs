@@ -108,7 +108,14 @@ fn the_reference_sma_journal_agrees_with_the_fills_and_links_every_round_trip() 
     for (a, b) in j.fills.iter().zip(&plain.fills) {
         assert_eq!(
             (
-                a.ts, &a.symbol, a.action, a.quantity, a.price, a.fee, a.pnl, &a.reason
+                a.ts,
+                &a.symbol,
+                a.action,
+                a.quantity,
+                a.price,
+                a.fee,
+                a.pnl,
+                a.reason.as_ref()
             ),
             (
                 b.timestamp,
@@ -118,7 +125,7 @@ fn the_reference_sma_journal_agrees_with_the_fills_and_links_every_round_trip() 
                 b.price,
                 b.commission,
                 b.pnl,
-                &b.reason
+                b.reason.as_str()
             )
         );
         // Every fill belongs to an order that was filled.
@@ -240,7 +247,7 @@ fn technical_sentiment_journals_a_blocked_crossover_naming_the_filter() {
         .collect();
     assert_eq!(blocked.len(), 1, "{:?}", j.signals);
     let s = blocked[0];
-    assert_eq!(s.setup, "technical_sentiment:cross_up");
+    assert_eq!(&*s.setup, "technical_sentiment:cross_up");
     assert_eq!(s.score, Some(-0.9));
     assert_eq!(s.filters_blocked, ["sentiment >= 0.1 (blend -0.9000)"]);
     assert_eq!(s.filters_passed, ["fast sma crossed above slow sma"]);

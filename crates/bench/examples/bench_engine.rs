@@ -8,11 +8,14 @@
 //! engine's own `Bar`s. The engine runs with each equity curve; the hand loop over bars with and
 //! without a point per bar shows what such a curve costs by itself. Each engine run gets its copy
 //! of the bars outside the timer (and frees it inside, as any consumer of a `Vec` does), except
-//! the last row, where the engine borrows the bars.
+//! the last row, where the engine borrows the bars. Two more rows keep the engine's journal
+//! (`Engine::with_journal`: signals, orders, order events, fills, ledger, risk days) with
+//! account snapshots at each session close and at every bar; `× engine` compares them with
+//! the engine without one (the session row), run in the same process.
 
 use std::time::Instant;
 
-use backtest::{AgentConfig, Inputs};
+use backtest::{AgentConfig, Inputs, JournalConfig, SnapshotCadence};
 use domain::{Bar, Money, Price, Quantity, Symbol, Timeframe, UnixNanos};
 
 const REF_SMA: &str = "id: ref_sma
@@ -164,6 +167,26 @@ fn main() {
             .unwrap()
     });
     assert_eq!(lent, session);
+    let journaled = |snapshots| {
+        best(runs, &bars, |input: Vec<Bar>| {
+            let mut inputs = Inputs::new();
+            inputs.bar_vec(Symbol::lit("SPY"), Timeframe::M1, input);
+            let journal = JournalConfig {
+                strategy: "sma_crossover".into(),
+                snapshots,
+            };
+            (agent.engine(domain::calendar::Calendar::Nyse).unwrap())
+                .with_journal(journal)
+                .run(inputs)
+                .unwrap()
+        })
+    };
+    let (t_journal, with_journal) = journaled(SnapshotCadence::SessionClose);
+    let (t_journal_bar, with_journal_bar) = journaled(SnapshotCadence::EveryBar);
+    for r in [&with_journal, &with_journal_bar] {
+        assert_eq!(r.fills, session.fills, "the journal changes no fill");
+        assert_eq!(r.journal.as_ref().unwrap().fills.len(), session.fills.len());
+    }
 
     for r in [&session, &per_bar] {
         assert_eq!(
@@ -193,13 +216,30 @@ fn main() {
         ("engine, equity_curve: session (default)", t_session),
         ("engine, equity_curve: bar", t_bar),
         ("engine, session, bars lent (Inputs::bar_slice)", t_lent),
+        ("engine + journal, snapshots at session close", t_journal),
+        ("engine + journal, a snapshot per bar", t_journal_bar),
     ];
     for (what, t) in rows {
         println!(
-            "{what:50} {:7.2} ns/bar  {:5.2}x pairs  {:5.2}x bars",
+            "{what:50} {:7.2} ns/bar  {:5.2}x pairs  {:5.2}x bars  {:5.2}x engine",
             per(t),
             t / t_pairs,
-            t / t_bare
+            t / t_bare,
+            t / t_session
+        );
+    }
+    for (what, r) in [("session", &with_journal), ("per bar", &with_journal_bar)] {
+        let j = r.journal.as_ref().unwrap();
+        println!(
+            "journal ({what} snapshots): {} rows: {} signals, {} orders, {} order events, {} fills, {} round trips, {} snapshots, {} risk days",
+            j.len(),
+            j.signals.len(),
+            j.orders.len(),
+            j.order_events.len(),
+            j.fills.len(),
+            j.ledger.len(),
+            j.snapshots.len(),
+            j.risk_days.len()
         );
     }
 }

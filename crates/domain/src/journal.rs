@@ -11,10 +11,17 @@
 //! - [`AccountSnapshot`], [`RiskDay`]: the account at a cadence and the daily risk roll-up.
 //! - [`RoundTrip`]: the trade ledger, linking signal → order → fills → P&L.
 //!
-//! Ids are per run, from 1, in the order the engine made them.
+//! Ids are per run, from 1, in the order the engine made them. Texts the engine repeats are
+//! shared (`Arc<str>`: setup, session) or static (`Cow<'static, str>`: reasons, rules, filters),
+//! so journaling a signal or a fill allocates no string.
 
+/// A text that is usually one of the engine's own constants.
+pub type Text = Cow<'static, str>;
+
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -84,17 +91,17 @@ pub struct SignalRecord {
     /// The event's time: a bar's close or a sentiment record's stamp.
     pub ts: UnixNanos,
     /// The trading date of the run's calendar (`YYYY-MM-DD`), when the run tracks sessions.
-    pub session: Option<String>,
+    pub session: Option<Arc<str>>,
     /// `strategy:rule`, e.g. `sma_crossover:cross_up`.
-    pub setup: String,
+    pub setup: Arc<str>,
     pub side: OrderSide,
     pub score: Option<f64>,
     /// The close the decision was made at: fills measure their slippage against it.
     pub reference_price: Option<Price>,
     /// A key into the feature store, when one was computed for this bar.
     pub features_ref: Option<String>,
-    pub filters_passed: Vec<String>,
-    pub filters_blocked: Vec<String>,
+    pub filters_passed: Vec<Text>,
+    pub filters_blocked: Vec<Text>,
     pub status: SignalStatus,
 }
 
@@ -104,7 +111,7 @@ pub struct RiskVeto {
     pub ts: UnixNanos,
     pub symbol: Symbol,
     /// `max_daily_loss`, `max_drawdown`, `max_position`, `buying_power`, `allow_short`.
-    pub rule: String,
+    pub rule: Text,
     pub observed: Money,
     pub limit: Money,
 }
@@ -126,10 +133,11 @@ pub struct OrderRecord {
     pub stop_price: Option<Price>,
     /// The bracket (OCO) legs armed when it fills, e.g. `stop_loss_pct: 2%`.
     pub legs: Vec<String>,
-    pub time_in_force: String,
-    pub reason: String,
-    /// The request as the engine received it (JSON).
-    pub payload: String,
+    pub time_in_force: Text,
+    pub reason: Text,
+    /// The order as the venue received it (a broker's JSON, for the live-trading issue);
+    /// `None` in a backtest, where the columns above are the whole request.
+    pub payload: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,7 +164,7 @@ pub struct JournalFill {
     /// From the signal's time to the open of the bar the fill happened in (its earliest time;
     /// the close for a session-close flatten), in simulated nanoseconds.
     pub latency_ns: Option<i64>,
-    pub reason: String,
+    pub reason: Text,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,7 +212,7 @@ pub struct RoundTrip {
     /// Sum of the closing fills' P&L (before fees); `None` while open.
     pub pnl: Option<Money>,
     pub fees: Money,
-    pub exit_reason: Option<String>,
+    pub exit_reason: Option<Text>,
 }
 
 /// Everything a run recorded.

@@ -99,7 +99,7 @@ fn journal() -> Journal {
                 legs: vec!["stop_loss_pct: 2%".into()],
                 time_in_force: "gtc".into(),
                 reason: "signal".into(),
-                payload: "OrderRequest { symbol: SymbolId(0) }".into(),
+                payload: Some("{\"id\": \"b-1\",\t\"qty\": \"10\"}".into()),
             },
             OrderRecord {
                 id: 2,
@@ -116,7 +116,7 @@ fn journal() -> Journal {
                 legs: vec![],
                 time_in_force: "gtc".into(),
                 reason: "stop_loss".into(),
-                payload: "{}".into(),
+                payload: None,
             },
         ],
         order_events: vec![

@@ -2,12 +2,12 @@
 //! step writes. Every caller checks `self.journal.is_some()` (or matches it) first, so a run
 //! without a journal never enters this file.
 
-use domain::journal::{Journal, OrderEventKind, SignalStatus};
+use domain::journal::{AccountSnapshot, Journal, OrderEventKind, SignalStatus};
 use domain::{Bar, Price, UnixNanos};
 
 use super::Engine;
 use crate::journal::JournalConfig;
-use crate::journal::recorder::{Marked, Recorder};
+use crate::journal::recorder::Recorder;
 use crate::order::{OrderQty, OrderRequest, Side};
 use crate::overflow::Overflow;
 
@@ -19,23 +19,40 @@ impl Engine {
         self
     }
 
-    pub(super) fn journal_marked(
-        &mut self,
-        bar: &Bar,
-        open: UnixNanos,
-        close: UnixNanos,
-    ) -> Result<(), Overflow> {
-        let m = Marked {
-            close,
-            bar_ts: bar.ts,
-            open,
-            equity: self.book.equity()?,
+    /// The account now, as a snapshot stamped `ts`.
+    fn snapshot(&self, ts: UnixNanos) -> Result<AccountSnapshot, Overflow> {
+        Ok(AccountSnapshot {
+            ts,
             cash: self.book.cash(),
+            equity: self.book.equity()?,
             unrealized: self.book.unrealized()?,
             realized: self.book.realized(),
+        })
+    }
+
+    /// Before a bar's fills: a new trading day closes the last (whose snapshot is the account
+    /// as the last bar left it, stamped with that bar's close).
+    #[inline]
+    pub(super) fn journal_bar_start(&mut self, bar: &Bar, open: UnixNanos) -> Result<(), Overflow> {
+        if let Some(j) = self.journal.as_ref().filter(|j| j.rolls(open)) {
+            let now = self.snapshot(j.last_close.unwrap_or(open))?;
+            if let Some(j) = &mut self.journal {
+                j.roll(open, bar.ts, now);
+            }
+        }
+        Ok(())
+    }
+
+    /// After a bar's marks: the day's drawdown, and a snapshot when the cadence asks.
+    #[inline]
+    pub(super) fn journal_marked(&mut self, close: UnixNanos) -> Result<(), Overflow> {
+        let equity = self.book.equity()?;
+        let snapshot = match &self.journal {
+            Some(j) if j.wants_snapshot(close) => Some(self.snapshot(close)?),
+            _ => None,
         };
         if let Some(j) = &mut self.journal {
-            j.marked(m);
+            j.marked(close, equity, snapshot);
         }
         Ok(())
     }
@@ -95,7 +112,7 @@ impl Engine {
             if let Some((rule, observed, limit)) = halt {
                 j.block(
                     signal,
-                    format!("risk.{rule}: equity {observed} at or below {limit}"),
+                    format!("risk.{rule}: equity {observed} at or below {limit}").into(),
                 );
                 j.veto(signal, now, rule, observed, limit);
             }
@@ -164,7 +181,7 @@ impl Engine {
     pub(super) fn journal_reject(
         &mut self,
         ts: UnixNanos,
-        rule: &str,
+        rule: &'static str,
         values: Option<(domain::Money, domain::Money)>,
     ) {
         if let Some(j) = &mut self.journal {
@@ -191,16 +208,17 @@ impl Engine {
     }
 
     /// Orders still working when the data ends expire; the ledger is built.
-    pub(super) fn journal_finish(&self, mut j: Recorder, end: UnixNanos) -> Journal {
+    pub(super) fn journal_finish(
+        &self,
+        mut j: Recorder,
+        end: UnixNanos,
+    ) -> Result<Journal, Overflow> {
         for w in &self.working {
-            j.event(
-                w.id,
-                end,
-                OrderEventKind::Expired,
-                Some("data ended".to_owned()),
-            );
+            let reason = Some("data ended".to_owned());
+            j.event(w.id, end, OrderEventKind::Expired, reason);
         }
-        j.finish()
+        let last_close = j.last_close.unwrap_or(end);
+        Ok(j.finish(self.snapshot(last_close)?))
     }
 }
 

@@ -289,6 +289,9 @@ impl Engine {
             self.next_group(bar.ts)?;
         }
         self.counts.bars += 1;
+        if self.journal.is_some() {
+            self.journal_bar_start(bar, open)?;
+        }
         if self.plain {
             // The sequence below without the steps that have nothing to do in such a run.
             if !self.working.is_empty() {
@@ -299,7 +302,7 @@ impl Engine {
             }
             self.book.set_mark(i, bar.close);
             if self.journal.is_some() {
-                self.journal_marked(bar, open, close)?;
+                self.journal_marked(close)?;
             }
             self.decide(s, bar, close);
             return Ok(());
@@ -320,7 +323,7 @@ impl Engine {
             self.check_limits(bar.ts, close)?;
         }
         if self.journal.is_some() {
-            self.journal_marked(bar, open, close)?;
+            self.journal_marked(close)?;
         }
         self.decide(s, bar, close);
         if sessions {
@@ -419,7 +422,13 @@ impl Engine {
         let final_equity = self.book.equity().map_err(|e| self.book_overflow(end, e))?;
         let unrealized_pnl = (self.book.unrealized()).map_err(|e| self.book_overflow(end, e))?;
         self.counts.unfilled += self.working.len() as u64;
-        let journal = self.journal.take().map(|j| self.journal_finish(*j, end));
+        let journal = match self.journal.take() {
+            Some(j) => Some(
+                self.journal_finish(*j, end)
+                    .map_err(|e| self.book_overflow(end, e))?,
+            ),
+            None => None,
+        };
         let open_positions = self
             .book
             .positions()

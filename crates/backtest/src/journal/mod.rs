@@ -73,8 +73,10 @@ pub struct SignalNote {
     /// The rule that fired, e.g. `cross_up`.
     pub rule: &'static str,
     pub score: Option<f64>,
-    pub passed: Vec<String>,
-    pub blocked: Vec<String>,
+    /// Static text where it can be (`"fast sma crossed above slow sma".into()`): a note then
+    /// allocates only its list.
+    pub passed: Vec<Text>,
+    pub blocked: Vec<Text>,
 }
 
 impl SignalNote {

@@ -1,6 +1,8 @@
 //! The buffer the engine journals into: ids, the records, the snapshot cadence and the day's
 //! risk tally. Only built when the journal is on; every method is called behind that check.
 
+use std::sync::Arc;
+
 use domain::calendar::Calendar;
 use domain::journal::*;
 use domain::{Action, Money, Price, Quantity, Symbol, UnixNanos};
@@ -17,18 +19,6 @@ struct DayTally {
     r_any: bool,
 }
 
-/// The account after a bar's marks.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Marked {
-    pub close: UnixNanos,
-    pub bar_ts: UnixNanos,
-    pub open: UnixNanos,
-    pub equity: Money,
-    pub cash: Money,
-    pub unrealized: Money,
-    pub realized: Money,
-}
-
 pub(crate) struct Recorder {
     cfg: JournalConfig,
     calendar: Calendar,
@@ -41,9 +31,14 @@ pub(crate) struct Recorder {
     /// Per symbol: the order that opened the position and its first fill price.
     entries: Vec<Option<(u64, Price)>>,
     last_snapshot: Option<UnixNanos>,
-    pending: Option<AccountSnapshot>,
+    /// The close of the last bar marked.
+    pub(crate) last_close: Option<UnixNanos>,
     day_bounds: (UnixNanos, UnixNanos),
     day: Option<DayTally>,
+    /// The current trading date, shared by the day's signals.
+    session: Option<Arc<str>>,
+    /// `strategy:rule` per rule seen, shared by every signal of that rule.
+    setups: Vec<(&'static str, Arc<str>)>,
 }
 
 impl Recorder {
@@ -57,14 +52,21 @@ impl Recorder {
             fill_at: UnixNanos::MIN,
             entries: vec![None; symbols],
             last_snapshot: None,
-            pending: None,
+            last_close: None,
             day_bounds: (UnixNanos::MAX, UnixNanos::MIN),
             day: None,
+            session: None,
+            setups: Vec::new(),
         }
     }
 
-    fn session(&self) -> Option<String> {
-        self.day.as_ref().map(|d| d.day.date.clone())
+    fn setup(&mut self, rule: &'static str) -> Arc<str> {
+        if let Some((_, s)) = self.setups.iter().find(|(r, _)| *r == rule) {
+            return s.clone();
+        }
+        let s: Arc<str> = format!("{}:{rule}", self.cfg.strategy).into();
+        self.setups.push((rule, s.clone()));
+        s
     }
 
     /// Records a signal; its note (if the strategy gave one) names the rule and filters.
@@ -76,7 +78,7 @@ impl Recorder {
         ts: UnixNanos,
         reference: Option<Price>,
         note: Option<SignalNote>,
-        fallback_rule: &str,
+        fallback_rule: &'static str,
         status: SignalStatus,
     ) -> u64 {
         let id = self.journal.signals.len() as u64 + 1;
@@ -84,12 +86,13 @@ impl Recorder {
             Some(n) => (n.rule, n.score, n.passed, n.blocked),
             None => (fallback_rule, None, Vec::new(), Vec::new()),
         };
+        let setup = self.setup(rule);
         self.journal.signals.push(SignalRecord {
             id,
             symbol: symbol.clone(),
             ts,
-            session: self.session(),
-            setup: format!("{}:{rule}", self.cfg.strategy),
+            session: self.session.clone(),
+            setup,
             side: order_side(side),
             score,
             reference_price: reference,
@@ -128,7 +131,7 @@ impl Recorder {
         }
     }
 
-    pub(crate) fn block(&mut self, signal: u64, filter: String) {
+    pub(crate) fn block(&mut self, signal: u64, filter: Text) {
         let s = &mut self.journal.signals[signal as usize - 1];
         s.status = SignalStatus::Blocked;
         s.filters_blocked.push(filter);
@@ -138,7 +141,7 @@ impl Recorder {
         &mut self,
         signal: u64,
         ts: UnixNanos,
-        rule: &str,
+        rule: &'static str,
         observed: Money,
         limit: Money,
     ) {
@@ -147,7 +150,7 @@ impl Recorder {
             signal_id: signal,
             ts,
             symbol,
-            rule: rule.to_owned(),
+            rule: rule.into(),
             observed,
             limit,
         });
@@ -191,9 +194,9 @@ impl Recorder {
             limit_price,
             stop_price,
             legs,
-            time_in_force: "gtc".to_owned(),
-            reason: req.reason.as_str().to_owned(),
-            payload: format!("{req:?}"),
+            time_in_force: "gtc".into(),
+            reason: req.reason.as_str().into(),
+            payload: None,
         });
         self.event(id, ts, OrderEventKind::Submitted, None);
         self.event(id, ts, OrderEventKind::Accepted, None);
@@ -241,7 +244,7 @@ impl Recorder {
         fee: Money,
         pnl: Option<Money>,
         ts: UnixNanos,
-        reason: &str,
+        reason: &'static str,
         stop: Option<Price>,
         flat_after: bool,
     ) {
@@ -271,7 +274,7 @@ impl Recorder {
             pnl,
             slippage,
             latency_ns,
-            reason: reason.to_owned(),
+            reason: reason.into(),
         });
         let entry = self.entries[i];
         if let Some(d) = &mut self.day {
@@ -310,64 +313,76 @@ impl Recorder {
         }
     }
 
-    /// After a bar's marks: rolls the trading day, tracks its drawdown, takes snapshots.
-    pub(crate) fn marked(&mut self, m: Marked) {
-        if !(self.day_bounds.0 <= m.open && m.open < self.day_bounds.1) {
-            let date = self.calendar.trading_date(m.open);
-            self.day_bounds = self
-                .calendar
-                .day_bounds(date)
-                .unwrap_or((m.open, m.open.checked_plus(1).unwrap_or(m.open)));
-            self.close_day();
-            if self.cfg.snapshots == SnapshotCadence::SessionClose {
-                self.journal.snapshots.extend(self.pending.take());
-            }
-            self.day = Some(DayTally {
-                day: RiskDay {
-                    date: date.format("%Y-%m-%d").to_string(),
-                    ts: m.bar_ts,
-                    trades: 0,
-                    realized_pnl: Money::ZERO,
-                    realized_r: None,
-                    max_drawdown: Money::ZERO,
-                    daily_loss_breached: false,
-                    drawdown_breached: false,
-                },
-                peak: m.equity,
-                r_sum: 0.0,
-                r_any: false,
-            });
+    /// Before a bar's fills, at `open`: a new trading day closes the last one (its snapshot is
+    /// the account now, as the last bar left it) and starts a tally at `equity`.
+    #[inline]
+    pub(crate) fn rolls(&self, open: UnixNanos) -> bool {
+        !(self.day_bounds.0 <= open && open < self.day_bounds.1)
+    }
+
+    pub(crate) fn roll(&mut self, open: UnixNanos, bar_ts: UnixNanos, now: AccountSnapshot) {
+        let date = self.calendar.trading_date(open);
+        self.day_bounds = self
+            .calendar
+            .day_bounds(date)
+            .unwrap_or((open, open.checked_plus(1).unwrap_or(open)));
+        if self.day.is_some() && self.cfg.snapshots == SnapshotCadence::SessionClose {
+            self.journal.snapshots.push(now);
         }
+        self.close_day();
+        let label = date.format("%Y-%m-%d").to_string();
+        self.session = Some(label.as_str().into());
+        self.day = Some(DayTally {
+            day: RiskDay {
+                date: label,
+                ts: bar_ts,
+                trades: 0,
+                realized_pnl: Money::ZERO,
+                realized_r: None,
+                max_drawdown: Money::ZERO,
+                daily_loss_breached: false,
+                drawdown_breached: false,
+            },
+            peak: now.equity,
+            r_sum: 0.0,
+            r_any: false,
+        });
+    }
+
+    /// Whether the cadence wants a snapshot at a bar closing at `close`.
+    #[inline]
+    pub(crate) fn wants_snapshot(&self, close: UnixNanos) -> bool {
+        match self.cfg.snapshots {
+            SnapshotCadence::EveryBar => true,
+            SnapshotCadence::EveryMinutes(n) => self
+                .last_snapshot
+                .is_none_or(|t| close.as_i64() - t.as_i64() >= i64::from(n) * 60_000_000_000),
+            SnapshotCadence::SessionClose | SnapshotCadence::Never => false,
+        }
+    }
+
+    /// After a bar's marks: the day's drawdown, and the snapshot the cadence asked for.
+    #[inline]
+    pub(crate) fn marked(
+        &mut self,
+        close: UnixNanos,
+        equity: Money,
+        snapshot: Option<AccountSnapshot>,
+    ) {
+        self.last_close = Some(close);
         if let Some(d) = &mut self.day {
-            if m.equity > d.peak {
-                d.peak = m.equity;
+            if equity > d.peak {
+                d.peak = equity;
             }
-            if let Some(dd) = d.peak.checked_sub(m.equity)
+            if let Some(dd) = d.peak.checked_sub(equity)
                 && dd > d.day.max_drawdown
             {
                 d.day.max_drawdown = dd;
             }
         }
-        let snap = AccountSnapshot {
-            ts: m.close,
-            cash: m.cash,
-            equity: m.equity,
-            unrealized: m.unrealized,
-            realized: m.realized,
-        };
-        match self.cfg.snapshots {
-            SnapshotCadence::EveryBar => self.journal.snapshots.push(snap),
-            SnapshotCadence::EveryMinutes(n) => {
-                let due = self
-                    .last_snapshot
-                    .is_none_or(|t| m.close.as_i64() - t.as_i64() >= i64::from(n) * 60_000_000_000);
-                if due {
-                    self.last_snapshot = Some(m.close);
-                    self.journal.snapshots.push(snap);
-                }
-            }
-            SnapshotCadence::SessionClose => self.pending = Some(snap),
-            SnapshotCadence::Never => {}
+        if let Some(s) = snapshot {
+            self.last_snapshot = Some(s.ts);
+            self.journal.snapshots.push(s);
         }
     }
 
@@ -378,9 +393,11 @@ impl Recorder {
         }
     }
 
-    /// Ends the journal: the last snapshot and day, then the ledger.
-    pub(crate) fn finish(mut self) -> Journal {
-        self.journal.snapshots.extend(self.pending.take());
+    /// Ends the journal with the account at the end (`now`), the last day, then the ledger.
+    pub(crate) fn finish(mut self, now: AccountSnapshot) -> Journal {
+        if self.cfg.snapshots == SnapshotCadence::SessionClose {
+            self.journal.snapshots.push(now);
+        }
         self.close_day();
         self.journal.ledger = super::ledger::round_trips(&self.journal);
         self.journal

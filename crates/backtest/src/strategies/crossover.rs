@@ -42,7 +42,7 @@ impl Strategy for SmaCrossover {
         if let Some(c) = cross
             && ctx.journaling()
         {
-            self.notes.push(cross_note(s, c, "sma"));
+            self.notes.push(cross_note(s, c));
         }
     }
 
@@ -51,22 +51,14 @@ impl Strategy for SmaCrossover {
     }
 }
 
-/// The journal's account of a crossover of two `kind` averages.
-pub(super) fn cross_note(s: SymbolId, c: Cross, kind: &str) -> SignalNote {
+/// The journal's account of a crossover of two simple averages.
+pub(super) fn cross_note(s: SymbolId, c: Cross) -> SignalNote {
     let (side, rule, filter) = match c {
-        Cross::Up => (
-            Side::Buy,
-            "cross_up",
-            format!("fast {kind} crossed above slow {kind}"),
-        ),
-        Cross::Down => (
-            Side::Sell,
-            "cross_down",
-            format!("fast {kind} crossed below slow {kind}"),
-        ),
+        Cross::Up => (Side::Buy, "cross_up", "fast sma crossed above slow sma"),
+        Cross::Down => (Side::Sell, "cross_down", "fast sma crossed below slow sma"),
     };
     let mut note = SignalNote::new(s, side, rule);
-    note.passed.push(filter);
+    note.passed.push(filter.into());
     note
 }
 

@@ -197,15 +197,15 @@ impl TechnicalSentiment {
         let ok = self.confirmed(blend, sign);
         if ctx.journaling() {
             let cross = if sign > 0.0 { Cross::Up } else { Cross::Down };
-            let mut note = cross_note(s, cross, "sma");
+            let mut note = cross_note(s, cross);
             note.score = blend;
             let (op, floor) = if sign > 0.0 {
                 (">=", self.cfg.min_score)
             } else {
                 ("<=", -self.cfg.min_score)
             };
-            let filter = match blend {
-                Some(b) => format!("sentiment {op} {floor} (blend {b:.4})"),
+            let filter: crate::journal::Text = match blend {
+                Some(b) => format!("sentiment {op} {floor} (blend {b:.4})").into(),
                 None if self.cfg.require_sentiment => "require_sentiment (no usable record)".into(),
                 None => "sentiment (none usable, not required)".into(),
             };

@@ -32,12 +32,12 @@ fn time(ts: UnixNanos) -> String {
     ts.to_rfc3339()
 }
 
-fn list(v: &[String]) -> String {
+fn list(v: &[impl AsRef<str>]) -> String {
     if v.is_empty() {
-        "–".into()
-    } else {
-        v.join("; ")
+        return "–".into();
     }
+    let v: Vec<&str> = v.iter().map(AsRef::as_ref).collect();
+    v.join("; ")
 }
 
 fn setup(s: &SignalRecord) -> String {
@@ -150,7 +150,7 @@ pub fn journal(t: &mut Text, r: &JournalReport) {
                 s.id.to_string(),
                 time(s.ts),
                 s.symbol.to_string(),
-                s.setup.clone(),
+                s.setup.to_string(),
                 s.side.to_string(),
                 s.score.map_or("–".into(), |x| format!("{x:.4}")),
                 s.status.to_string(),
@@ -182,7 +182,7 @@ pub fn journal(t: &mut Text, r: &JournalReport) {
                 time(v.ts),
                 v.symbol.to_string(),
                 format!("#{}", v.signal_id),
-                v.rule.clone(),
+                v.rule.to_string(),
                 money(v.observed),
                 money(v.limit),
             ]

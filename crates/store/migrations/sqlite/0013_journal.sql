@@ -64,7 +64,7 @@ CREATE TABLE orders (
     legs TEXT NOT NULL CHECK (json_valid(legs)),
     time_in_force TEXT NOT NULL,
     reason TEXT NOT NULL,
-    payload TEXT NOT NULL,
+    payload TEXT,
     CHECK (run_id IS NOT NULL OR session_id IS NOT NULL)
 );
 CREATE UNIQUE INDEX orders_run_time ON orders (run_id, ts, id);

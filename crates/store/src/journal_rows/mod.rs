@@ -63,7 +63,7 @@ pub(super) fn id(v: u64) -> Cell<'static> {
     Cell::Int(v as i64)
 }
 
-pub(super) fn list(v: &[String]) -> Cell<'static> {
+pub(super) fn list(v: &[impl serde::Serialize]) -> Cell<'static> {
     Cell::Text(Cow::Owned(
         serde_json::to_string(v).expect("a list of strings serializes"),
     ))
@@ -121,11 +121,12 @@ impl<'a> Cursor<'a> {
     pub(super) fn opt_real(&mut self) -> Result<Option<f64>, StoreError> {
         self.row.opt_real(self.next())
     }
-    pub(super) fn string(&mut self) -> Result<String, StoreError> {
-        self.row.string(self.next())
+    /// Text as a `String`, `Arc<str>` or `Cow<'static, str>`.
+    pub(super) fn string<T: From<String>>(&mut self) -> Result<T, StoreError> {
+        Ok(self.row.string(self.next())?.into())
     }
-    pub(super) fn opt_string(&mut self) -> Result<Option<String>, StoreError> {
-        self.row.opt_string(self.next())
+    pub(super) fn opt_string<T: From<String>>(&mut self) -> Result<Option<T>, StoreError> {
+        Ok(self.row.opt_string(self.next())?.map(T::from))
     }
     pub(super) fn symbol(&mut self) -> Result<Symbol, StoreError> {
         let i = self.next();
@@ -163,7 +164,10 @@ impl<'a> Cursor<'a> {
         let t = self.row.opt_text(i)?;
         t.map(|t| parse_quantity(&t, self.table, field)).transpose()
     }
-    pub(super) fn list(&mut self, field: &str) -> Result<Vec<String>, StoreError> {
+    pub(super) fn list<T: serde::de::DeserializeOwned>(
+        &mut self,
+        field: &str,
+    ) -> Result<Vec<T>, StoreError> {
         let i = self.next();
         parse_json(&self.row.text(i)?, self.table, field)
     }

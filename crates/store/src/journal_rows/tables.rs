@@ -127,7 +127,7 @@ impl JournalRow for OrderRecord {
             list(&self.legs),
             text(&self.time_in_force),
             text(&self.reason),
-            text(&self.payload),
+            opt_text(self.payload.as_deref()),
         ]);
     }
     fn decode(c: &mut Cursor<'_>) -> Result<Self, StoreError> {
@@ -146,7 +146,7 @@ impl JournalRow for OrderRecord {
             legs: c.list("legs")?,
             time_in_force: c.string()?,
             reason: c.string()?,
-            payload: c.string()?,
+            payload: c.opt_string()?,
         })
     }
 }
