@@ -11,7 +11,9 @@
 //! the last row, where the engine borrows the bars. Two more rows keep the engine's journal
 //! (`Engine::with_journal`: signals, orders, order events, fills, ledger, risk days) with
 //! account snapshots at each session close and at every bar; `× engine` compares them with
-//! the engine without one (the session row), run in the same process.
+//! the engine without one (the session row), run in the same process. Last, the per-bar
+//! journal (over a million rows) is stored once in a fresh SQLite file, and in PostgreSQL when
+//! `ZTRADE_BENCH_PG` names a database (build with `--features store/postgres`).
 
 use std::time::Instant;
 
@@ -226,6 +228,23 @@ fn main() {
             t / t_pairs,
             t / t_bare,
             t / t_session
+        );
+    }
+    let j = with_journal_bar.journal.as_ref().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("journal.db").display());
+    let mut stores = vec![("SQLite", url)];
+    stores.extend(
+        std::env::var("ZTRADE_BENCH_PG")
+            .ok()
+            .map(|u| ("PostgreSQL", u)),
+    );
+    for (name, url) in stores {
+        let s = bench::journal::store_seconds(&url, &with_journal_bar, j).unwrap();
+        println!(
+            "store the per-bar journal ({} rows) in {name}: {s:.3} s, {:.0} rows/s",
+            j.len(),
+            j.len() as f64 / s
         );
     }
     for (what, r) in [("session", &with_journal), ("per bar", &with_journal_bar)] {
