@@ -150,7 +150,7 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
         } => {
             let part = JournalPart::pick(signals, orders, ledger);
             let report = journal_report(g.open(Open::Ready)?.as_ref(), id, part)?;
-            output::reply(g.json, &report, |t, r| render::text::journal(t, r))
+            output::reply(g.json, &report, render::text::journal)
         }
         BacktestCommand::List { limit, agent } => {
             let entries = listing(g.open(Open::Ready)?.as_ref(), limit, agent.as_deref())?;
