@@ -284,6 +284,7 @@ fn a_run_records_its_adjustment_and_fingerprints_the_actions(db: &TestDb) {
                 window: w,
                 capital: None,
                 save: true,
+                journal: None,
             };
             app::run::backtest(s, &req).unwrap()
         };
@@ -327,6 +328,7 @@ fn a_run_records_its_adjustment_and_fingerprints_the_actions(db: &TestDb) {
                 window: Window::parse(Some("2013-01-01"), Some("2014-06-06")).unwrap(),
                 capital: None,
                 save: false,
+                journal: None,
             };
             app::run::backtest(s, &req).unwrap().run
         };

@@ -15,6 +15,8 @@
 //! - [`overflow`]: the error for a value beyond the fixed-point range (never a wrapped number).
 //! - [`strategy`]: the [`Strategy`] trait and its read-only [`Context`].
 //! - [`strategies`]: the built-in strategies.
+//! - [`journal`]: the engine's journal of signals, vetoes, orders, fills, snapshots and risk
+//!   days, and the trade ledger built from it.
 //! - [`agent`]: YAML agent files → [`AgentConfig`] → a ready [`Engine`].
 //! - [`result`]: fills, the equity curve (one point per exchange date by default, see
 //!   [`EquityCurve`]), counts.
@@ -31,6 +33,7 @@ pub mod error;
 pub mod event;
 pub mod features;
 pub mod feed;
+pub mod journal;
 pub mod models;
 pub mod order;
 pub mod overflow;
@@ -49,6 +52,7 @@ pub use engine::Engine;
 pub use error::EngineError;
 pub use event::{Event, SymbolId};
 pub use feed::{BarIter, Inputs};
+pub use journal::{JournalConfig, SignalNote, SnapshotCadence};
 pub use order::{Bracket, Offset, OrderKind, OrderQty, OrderRequest, Reason, Side};
 pub use overflow::Overflow;
 pub use pct::Pct;

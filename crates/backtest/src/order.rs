@@ -202,6 +202,8 @@ impl OrderRequest {
 pub struct WorkingOrder {
     pub request: OrderRequest,
     pub decided_at: UnixNanos,
+    /// The journal's order id; 0 when the engine keeps no journal.
+    pub id: u64,
 }
 
 #[cfg(test)]

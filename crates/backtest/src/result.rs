@@ -79,6 +79,10 @@ pub struct BacktestResult {
     /// The agent's features at every traded bar, when it asked for any (`features: [..]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<crate::features::FeatureFrame>,
+    /// Every decision and what became of it, when the engine was given a journal
+    /// ([`crate::Engine::with_journal`]); not part of the result's JSON.
+    #[serde(skip)]
+    pub journal: Option<domain::journal::Journal>,
 }
 
 impl BacktestResult {

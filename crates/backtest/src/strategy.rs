@@ -10,6 +10,7 @@ use domain::{Bar, Money, Price, Quantity, SentimentRecord, Symbol, UnixNanos};
 
 use crate::event::SymbolId;
 use crate::features::{Feature, FeatureBook};
+use crate::journal::SignalNote;
 use crate::order::{OrderRequest, WorkingOrder};
 use crate::portfolio::Portfolio;
 
@@ -43,6 +44,11 @@ pub trait Strategy: Send {
     ) {
     }
 
+    /// Moves the [`SignalNote`]s of the last call (`on_bar` or `on_sentiment`) into `out`.
+    /// Called only while the engine journals ([`Context::journaling`]); a strategy that
+    /// reports nothing has its orders journaled as signals of its `signal` rule.
+    fn take_signals(&mut self, _out: &mut Vec<SignalNote>) {}
+
     /// Counters worth reporting with the result (e.g. signals vetoed), as JSON.
     fn diagnostics(&self) -> Option<serde_json::Value> {
         None
@@ -59,6 +65,7 @@ pub struct Context<'a> {
     pub(crate) halted: bool,
     /// The agent's features, when it asked for any.
     pub(crate) features: Option<&'a FeatureBook>,
+    pub(crate) journaling: bool,
 }
 
 impl<'a> Context<'a> {
@@ -118,6 +125,13 @@ impl<'a> Context<'a> {
     #[inline]
     pub fn feature(&self, id: SymbolId, f: Feature) -> Option<f64> {
         self.features?.value(id.index(), f)
+    }
+
+    /// True while the engine keeps a journal: a strategy that explains its decisions keeps
+    /// [`SignalNote`]s for [`Strategy::take_signals`] only then, so it costs nothing otherwise.
+    #[inline]
+    pub fn journaling(&self) -> bool {
+        self.journaling
     }
 
     /// True while a risk limit blocks new entries (exits still go through).

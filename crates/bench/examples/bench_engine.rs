@@ -8,12 +8,17 @@
 //! engine's own `Bar`s. The engine runs with each equity curve; the hand loop over bars with and
 //! without a point per bar shows what such a curve costs by itself. Each engine run gets its copy
 //! of the bars outside the timer (and frees it inside, as any consumer of a `Vec` does), except
-//! the last two rows, where the engine borrows the bars; the last computes and records every
-//! bar feature (`features: [..]`, docs/BENCHMARKS.md).
+//! the last rows, where the engine borrows the bars; one of them computes and records every
+//! bar feature (`features: [..]`, docs/BENCHMARKS.md). Two more rows keep the engine's journal
+//! (`Engine::with_journal`: signals, orders, order events, fills, ledger, risk days) with
+//! account snapshots at each session close and at every bar; `× engine` compares them with
+//! the engine without one (the session row), run in the same process. Last, the per-bar
+//! journal (over a million rows) is stored once in a fresh SQLite file, and in PostgreSQL when
+//! `ZTRADE_BENCH_PG` names a database (build with `--features store/postgres`).
 
 use std::time::Instant;
 
-use backtest::{AgentConfig, Inputs};
+use backtest::{AgentConfig, Inputs, JournalConfig, SnapshotCadence};
 use domain::{Bar, Money, Price, Quantity, Symbol, Timeframe, UnixNanos};
 
 const REF_SMA: &str = "id: ref_sma
@@ -185,6 +190,26 @@ fn main() {
         "features alone change no decision"
     );
     assert_eq!(feat.features.as_ref().map(|f| f.len()), Some(n));
+    let journaled = |snapshots| {
+        best(runs, &bars, |input: Vec<Bar>| {
+            let mut inputs = Inputs::new();
+            inputs.bar_vec(Symbol::lit("SPY"), Timeframe::M1, input);
+            let journal = JournalConfig {
+                strategy: "sma_crossover".into(),
+                snapshots,
+            };
+            (agent.engine(domain::calendar::Calendar::Nyse).unwrap())
+                .with_journal(journal)
+                .run(inputs)
+                .unwrap()
+        })
+    };
+    let (t_journal, with_journal) = journaled(SnapshotCadence::SessionClose);
+    let (t_journal_bar, with_journal_bar) = journaled(SnapshotCadence::EveryBar);
+    for r in [&with_journal, &with_journal_bar] {
+        assert_eq!(r.fills, session.fills, "the journal changes no fill");
+        assert_eq!(r.journal.as_ref().unwrap().fills.len(), session.fills.len());
+    }
 
     for r in [&session, &per_bar] {
         assert_eq!(
@@ -215,13 +240,47 @@ fn main() {
         ("engine, equity_curve: bar", t_bar),
         ("engine, session, bars lent (Inputs::bar_slice)", t_lent),
         ("engine, lent, features: all ten, recorded", t_feat),
+        ("engine + journal, snapshots at session close", t_journal),
+        ("engine + journal, a snapshot per bar", t_journal_bar),
     ];
     for (what, t) in rows {
         println!(
-            "{what:50} {:7.2} ns/bar  {:5.2}x pairs  {:5.2}x bars",
+            "{what:50} {:7.2} ns/bar  {:5.2}x pairs  {:5.2}x bars  {:5.2}x engine",
             per(t),
             t / t_pairs,
-            t / t_bare
+            t / t_bare,
+            t / t_session
+        );
+    }
+    let j = with_journal_bar.journal.as_ref().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("journal.db").display());
+    let mut stores = vec![("SQLite", url)];
+    stores.extend(
+        std::env::var("ZTRADE_BENCH_PG")
+            .ok()
+            .map(|u| ("PostgreSQL", u)),
+    );
+    for (name, url) in stores {
+        let s = bench::journal::store_seconds(&url, &with_journal_bar, j).unwrap();
+        println!(
+            "store the per-bar journal ({} rows) in {name}: {s:.3} s, {:.0} rows/s",
+            j.len(),
+            j.len() as f64 / s
+        );
+    }
+    for (what, r) in [("session", &with_journal), ("per bar", &with_journal_bar)] {
+        let j = r.journal.as_ref().unwrap();
+        println!(
+            "journal ({what} snapshots): {} rows: {} signals, {} orders, {} order events, {} fills, {} round trips, {} snapshots, {} risk days",
+            j.len(),
+            j.signals.len(),
+            j.orders.len(),
+            j.order_events.len(),
+            j.fills.len(),
+            j.ledger.len(),
+            j.snapshots.len(),
+            j.risk_days.len()
         );
     }
 }

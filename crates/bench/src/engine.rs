@@ -3,7 +3,8 @@
 //!   equity curve) vs the hand-written loop reading the same bars from CSV;
 //! - engine only: `Engine::run` over bars in memory vs the hand loop over the same bars;
 //! - 10 symbols × `--multi-rows` bars with technical_sentiment, end to end;
-//! - a 100-combination sweep (fast 5..14 × slow 20..65:5) over the N bars, stored.
+//! - a 100-combination sweep (fast 5..14 × slow 20..65:5) over the N bars, stored;
+//! - the engine's journal on and off, and the time to store it ([`crate::journal`]).
 //!
 //! The hand loop's fills must equal ztrade's, or the bench fails.
 
@@ -32,6 +33,9 @@ pub struct EngineOptions {
     /// Skip the 100-combination sweep.
     #[arg(long)]
     pub no_sweep: bool,
+    /// Also time storing the journal (a snapshot per bar) in this PostgreSQL database.
+    #[arg(long, value_name = "URL")]
+    pub pg: Option<String>,
 }
 
 const REF_AGENT: &str = "id: ref_sma\nsymbols: [BENCH]\ntimeframe: 1m\ninitial_capital: 100000\n\
@@ -91,6 +95,15 @@ pub fn run(a: &EngineOptions, exe: &Path) -> Result<Report> {
         fills.len()
     );
 
+    let journal = crate::journal::measure(
+        a.repeat,
+        &agent,
+        &bars,
+        engine_only,
+        &result,
+        &db,
+        a.pg.as_deref(),
+    )?;
     let mut report = json!({
         "rows": a.rows,
         "fills": fills.len(),
@@ -105,6 +118,7 @@ pub fn run(a: &EngineOptions, exe: &Path) -> Result<Report> {
             "hand_loop_ns_per_bar": secs(hand_loop_only) * 1e9 / a.rows as f64,
             "ratio": secs(engine_only) / secs(hand_loop_only),
         },
+        "journal": journal,
     });
     if a.multi_rows > 0 {
         report["ten_symbols_technical_sentiment"] =
@@ -154,6 +168,32 @@ pub fn run(a: &EngineOptions, exe: &Path) -> Result<Report> {
             format!("{}×", f(&o["ratio"])),
         ],
     ];
+    let j = &report["journal"];
+    rows.push(vec![
+        "engine + journal, session snapshots (ns/bar)".into(),
+        f(&j["session_snapshots_ns_per_bar"]),
+        format!("{}× engine", f(&j["session_snapshots_ratio"])),
+    ]);
+    rows.push(vec![
+        format!(
+            "engine + journal, a snapshot per bar ({} rows) (ns/bar)",
+            j["bar_snapshots_rows"]
+        ),
+        f(&j["bar_snapshots_ns_per_bar"]),
+        format!("{}× engine", f(&j["bar_snapshots_ratio"])),
+    ]);
+    rows.push(vec![
+        "store that journal in SQLite (s)".into(),
+        f(&j["store_sqlite_s"]),
+        String::new(),
+    ]);
+    if !j["store_postgres_s"].is_null() {
+        rows.push(vec![
+            "store that journal in PostgreSQL (s)".into(),
+            f(&j["store_postgres_s"]),
+            String::new(),
+        ]);
+    }
     if let Some(m) = report.get("ten_symbols_technical_sentiment") {
         rows.push(vec![
             format!("10 symbols × {} bars, technical_sentiment", a.multi_rows),

@@ -20,6 +20,7 @@ pub mod baseline;
 pub mod csv_import;
 pub mod engine;
 pub mod import;
+pub mod journal;
 pub mod labels;
 pub mod ticks;
 pub mod validate;

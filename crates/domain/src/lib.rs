@@ -30,6 +30,7 @@ pub mod error;
 pub mod execution;
 pub mod fixed;
 pub mod grid;
+pub mod journal;
 pub mod news;
 pub mod option;
 pub mod provider;

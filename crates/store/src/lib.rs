@@ -34,6 +34,7 @@ mod days;
 mod decode;
 pub mod error;
 pub mod features;
+mod journal_rows;
 pub mod keys;
 pub mod labels;
 pub mod migrations;
@@ -55,6 +56,7 @@ pub mod url;
 pub use collection::*;
 pub use error::StoreError;
 pub use features::{FeatureInfo, FeatureProvenance, FeatureRow, NewFeatures, StoredFeatures};
+pub use journal_rows::JournalSaved;
 pub use keys::{ApiKeyRow, KeyAuditRow, VaultHeaderRow};
 pub use labels::{LabelRow, LabelSet};
 pub use quality::{
@@ -63,7 +65,8 @@ pub use quality::{
 pub use retain::{RunPeriod, SeriesRef};
 pub use retry::BusyRetry;
 pub use roles::{
-    ActionStore, AggregateStore, BarStore, CollectionStore, FeatureStore, KeyStore, LabelStore,
+    ActionStore, AggregateStore, BarStore, CollectionStore, FeatureStore, JournalStore, KeyStore,
+    LabelStore,
     NewsStore, OptionStore, QualityStore, RetentionStore, RollupStore, RunStore, SchemaStore,
     SentimentStore, Store, SymbolStore, TickFeed, TickStore,
 };

@@ -47,6 +47,7 @@ pub const SQLITE: &[Migration] = &[
     ),
     m!(11, "data_quality", "sqlite/0011_data_quality.sql"),
     m!(12, "symbol_calendars", "sqlite/0012_symbol_calendars.sql"),
+    m!(13, "journal", "sqlite/0013_journal.sql"),
     m!(14, "features", "sqlite/0014_features.sql"),
     m!(15, "ml_labels", "sqlite/0015_ml_labels.sql"),
 ];
@@ -72,6 +73,7 @@ pub const POSTGRES: &[Migration] = &[
     ),
     m!(11, "data_quality", "postgres/0011_data_quality.sql"),
     m!(12, "symbol_calendars", "postgres/0012_symbol_calendars.sql"),
+    m!(13, "journal", "postgres/0013_journal.sql"),
     m!(14, "features", "postgres/0014_features.sql"),
     m!(15, "ml_labels", "postgres/0015_ml_labels.sql"),
 ];

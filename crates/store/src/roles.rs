@@ -63,6 +63,7 @@ use domain::{
 };
 
 use crate::SymbolInfo;
+use crate::journal_rows::JournalSaved;
 use crate::retain::{ChunkDrop, Reclaimed, SeriesRef, TableSize, TickTable};
 use crate::{
     ApiKeyRow, Backend, BarOrigin, BarQuery, BarStream, Checkpoint, CheckpointKey, CollectedSeries,
@@ -73,6 +74,7 @@ use crate::{
 use crate::{Deleted, NewSweep, RollupCheckpoint, RunSelection, StoredSweep, SweepSummary};
 use crate::{FindingFilter, QualitySummary, SeriesCheck, StoredFinding};
 use crate::{LabelRow, LabelSet, NewFeatures, RunPeriod, Span, StoredFeatures};
+use domain::journal::{Journal, SignalRecord, SignalStatus};
 
 /// Every role: what a backend implements and what [`crate::open`] returns. `Send`, so a store
 /// can move to a worker thread.
@@ -94,6 +96,7 @@ pub trait Store:
     + RetentionStore
     + LabelStore
     + FeatureStore
+    + JournalStore
     + Send
 {
 }
@@ -116,6 +119,7 @@ impl<T> Store for T where
         + RetentionStore
         + LabelStore
         + FeatureStore
+        + JournalStore
         + Send
         + ?Sized
 {
@@ -540,4 +544,20 @@ pub trait RetentionStore {
     /// Gives the space of deleted rows back where the backend can: SQLite runs an incremental
     /// vacuum (converting, once, a store created before incremental vacuum with a VACUUM).
     fn reclaim(&mut self) -> Result<Reclaimed, StoreError>;
+}
+
+/// The engine's journal of a run (issue 12): signals, risk vetoes, orders and their events,
+/// fills, the trade ledger, account snapshots and risk days, keyed by run and deleted with it.
+pub trait JournalStore {
+    /// Writes `journal` under run `run` in one transaction (multi-row INSERTs on SQLite, COPY
+    /// on PostgreSQL). Once per run: a second call fails on the tables' unique keys.
+    fn save_journal(&mut self, run: i64, journal: &Journal) -> Result<JournalSaved, StoreError>;
+
+    /// Run `run`'s journal, each table in time order; empty tables when none was stored.
+    fn journal(&self, run: i64) -> Result<Journal, StoreError>;
+
+    /// Run `run`'s signals in time order whose status is one of `statuses` (all when empty):
+    /// e.g. every promoted entry signal (symbol, time, side, id, reference price) for labels.
+    fn signals(&self, run: i64, statuses: &[SignalStatus])
+    -> Result<Vec<SignalRecord>, StoreError>;
 }

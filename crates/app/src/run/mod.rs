@@ -9,6 +9,7 @@
 
 pub mod features;
 pub mod fingerprint;
+pub mod journal;
 pub mod record;
 pub mod source;
 pub mod trips;
@@ -17,11 +18,13 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use backtest::{AgentConfig, BacktestResult, Inputs};
+use backtest::{JournalConfig, SnapshotCadence};
 use domain::calendar::Calendar;
 use domain::{Money, UnixNanos};
 use serde::Serialize;
 use store::{
-    ActionStore, BarStore, FeatureStore, RunStore, SentimentStore, StoreError, SymbolStore,
+    ActionStore, BarStore, FeatureStore, JournalStore, RunStore, SentimentStore, StoreError,
+    SymbolStore,
 };
 use xxhash_rust::xxh3::Xxh3;
 
@@ -77,6 +80,31 @@ pub struct RunRequest {
     pub capital: Option<Money>,
     /// Store the run (with [`store::BusyRetry`] against another writer's lock).
     pub save: bool,
+    /// Keep the engine's journal (and store it with the run) at this snapshot cadence.
+    pub journal: Option<SnapshotCadence>,
+}
+
+impl RunRequest {
+    /// `symbols`, when given, replace the agent's (one run over all of them).
+    pub fn new(
+        mut agent: AgentConfig,
+        symbols: Vec<domain::Symbol>,
+        window: Window,
+        capital: Option<Money>,
+        save: bool,
+        journal: Option<SnapshotCadence>,
+    ) -> Self {
+        if !symbols.is_empty() {
+            agent.symbols = symbols;
+        }
+        Self {
+            agent,
+            window,
+            capital,
+            save,
+            journal,
+        }
+    }
 }
 
 /// A run and what became of saving it. A run that could not be saved is still whole, so the
@@ -85,6 +113,20 @@ pub struct RunOutcome {
     pub run: Run,
     pub run_id: Option<i64>,
     pub save_error: Option<StoreError>,
+    /// With a journal: its size and the time spent storing it.
+    pub journal: Option<journal::JournalSaveReport>,
+}
+
+impl RunOutcome {
+    /// The run was stored, or why not (the run itself is whole either way).
+    pub fn saved(&self) -> Result<(), String> {
+        match &self.save_error {
+            Some(e) => Err(format!(
+                "the run above was computed but not saved (run_id is null): {e}"
+            )),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Runs the request against the store and saves it when asked, with its features when its
@@ -97,12 +139,13 @@ pub fn backtest(
              + RunStore
              + SymbolStore
              + FeatureStore
+             + JournalStore
              + ?Sized
          ),
     req: &RunRequest,
 ) -> Result<RunOutcome, AppError> {
-    let run = run(&*store, &req.agent, req.window, req.capital)?;
-    let (run_id, save_error) = if req.save {
+    let mut run = run_journaled(&*store, &req.agent, req.window, req.capital, req.journal)?;
+    let (run_id, mut save_error) = if req.save {
         match save(store, &run) {
             Ok(id) => match features::save(store, id, &run) {
                 Ok(_) => (Some(id), None),
@@ -113,10 +156,20 @@ pub fn backtest(
     } else {
         (None, None)
     };
+    let journal = match run.result.journal.take() {
+        Some(j) => {
+            let (report, error) = journal::save(store, run_id, &j);
+            save_error = save_error.or(error);
+            run.result.journal = Some(j);
+            Some(report)
+        }
+        None => None,
+    };
     Ok(RunOutcome {
         run,
         run_id,
         save_error,
+        journal,
     })
 }
 
@@ -127,6 +180,17 @@ pub fn run(
     w: Window,
     capital: Option<Money>,
 ) -> Result<Run, AppError> {
+    run_journaled(src, agent, w, capital, None)
+}
+
+/// [`run`], keeping the engine's journal (not the benchmark's) in the result when asked.
+pub fn run_journaled(
+    src: &(impl Source + ?Sized),
+    agent: &AgentConfig,
+    w: Window,
+    capital: Option<Money>,
+    journal: Option<SnapshotCadence>,
+) -> Result<Run, AppError> {
     let mut agent = agent.clone();
     if let Some(c) = capital {
         agent.initial_capital = c;
@@ -134,10 +198,10 @@ pub fn run(
     agent
         .validate()
         .map_err(|e| AppError::input(format!("agent {}: {e}", agent.id)))?;
-    let (result, fingerprint, warmup) = execute(src, &agent, w)?;
+    let (result, fingerprint, warmup) = execute(src, &agent, w, journal)?;
     let benchmark = match agent.benchmark_agent() {
         Some(b) => Some(
-            execute(src, &b, period_of(&result))
+            execute(src, &b, period_of(&result), None)
                 .map_err(|e| AppError::Benchmark {
                     symbol: b.symbols[0].to_string(),
                     agent: agent.id.clone(),
@@ -188,9 +252,16 @@ fn execute(
     src: &(impl Source + ?Sized),
     agent: &AgentConfig,
     w: Window,
+    journal: Option<SnapshotCadence>,
 ) -> Result<(BacktestResult, String, Warmup), AppError> {
     let calendar = source::run_calendar(agent, &src.calendars(agent)?)?;
     let mut engine = agent.engine(calendar)?;
+    if let Some(snapshots) = journal {
+        engine = engine.with_journal(JournalConfig {
+            strategy: agent.strategy.kind().to_owned(),
+            snapshots,
+        });
+    }
     let wanted = agent.warmup_bars();
     let warm_from = w.start.filter(|_| wanted > 0);
     if let Some(t) = warm_from {

@@ -64,6 +64,9 @@ pub struct RunReport<'a> {
     /// With `--trades`: the fills grouped into round trips.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub round_trips: Option<Vec<RoundTrip>>,
+    /// With `--journal`: what was kept and the time spent storing it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub journal: Option<crate::run::journal::JournalSaveReport>,
 }
 
 /// What the warm-up of a run with a start was, for people: `None` when there was none to do.
@@ -102,6 +105,18 @@ impl<'a> RunReport<'a> {
             metrics: &o.metrics,
             trades: o.result.fills.iter().map(TradeView::new).collect(),
             round_trips: None,
+            journal: None,
+        }
+    }
+
+    /// `backtest run`'s report of `out`, with its round trips when asked and its journal's.
+    pub fn of(out: &'a crate::run::RunOutcome, trades: bool) -> Self {
+        let mut r = Self::new(out.run_id, &out.run);
+        r.journal = out.journal;
+        if trades {
+            r.with_round_trips(&out.run)
+        } else {
+            r
         }
     }
 

@@ -7,7 +7,7 @@ use domain::{Bar, Price, UnixNanos};
 use super::{ActiveBracket, Engine};
 use crate::config::IntrabarPolicy;
 use crate::models::FillAt;
-use crate::order::{Bracket, Offset, OrderKind, Reason, Side};
+use crate::order::{Bracket, Offset, OrderKind, OrderRequest, Reason, Side};
 use crate::overflow::Overflow;
 
 /// Where a bar fills each bracket leg: (stop, take-profit).
@@ -95,7 +95,21 @@ impl Engine {
         } else {
             at.price
         };
-        self.book_fill(i, exit, pos.abs(), price, bar.ts, reason)
+        if self.journal.is_none() {
+            return self.book_fill(i, exit, pos.abs(), price, bar.ts, reason);
+        }
+        // The leg that fired, as an order on the entry that armed it.
+        let leg = OrderRequest::close(crate::SymbolId(i as u32)).because(reason);
+        let leg = match (reason, b.stop, b.take_profit) {
+            (Reason::StopLoss, Some(p), _) => leg.stop(p),
+            (_, _, Some(p)) => leg.limit(p),
+            _ => leg,
+        };
+        let id = self.journal_engine_order(OrderRequest { side: exit, ..leg }, bar.ts);
+        let before = self.journal_activate(id, open);
+        self.book_fill(i, exit, pos.abs(), price, bar.ts, reason)?;
+        self.journal_filled(bar.ts, before);
+        Ok(())
     }
 
     /// The first finer bar inside `[open, close)` that reaches a leg decides; a finer bar that

@@ -11,6 +11,7 @@ use crate::order::{OrderKind, OrderQty, OrderRequest, Reason, Side};
 use crate::overflow::{Overflow, sub};
 use crate::result::{Action, Fill};
 use crate::sizing::{SizingInput, affordable};
+use domain::journal::OrderEventKind;
 
 impl Engine {
     /// Moves the strategy's requests into the working list, decided at `now`.
@@ -22,21 +23,31 @@ impl Engine {
                 continue;
             }
             if req.kind == OrderKind::Cancel {
+                if self.journal.is_some() {
+                    self.journal_cancel(Some(req.symbol.index()), now, "canceled by the strategy");
+                }
                 self.working.retain(|w| w.request.symbol != req.symbol);
                 continue;
             }
             self.counts.orders += 1;
             let exit_only = req.qty == OrderQty::ClosePosition;
-            if self.risk.halted() && !exit_only {
-                self.counts.rejected += 1;
-                continue;
-            }
+            let halted = self.risk.halted() && !exit_only;
             if !exit_only && req.bracket.is_none() {
                 req.bracket = self.default_bracket;
+            }
+            let id = if self.journal.is_some() {
+                self.journal_submit(&req, now, halted)
+            } else {
+                0
+            };
+            if halted {
+                self.counts.rejected += 1;
+                continue;
             }
             self.working.push(WorkingOrder {
                 request: req,
                 decided_at: now,
+                id,
             });
         }
         self.out = out;
@@ -44,13 +55,27 @@ impl Engine {
 
     /// Queues a market close of every open position (risk rules), dropping other working orders.
     pub(super) fn close_everything(&mut self, now: UnixNanos, reason: Reason) {
+        if self.journal.is_some() {
+            self.journal_cancel(None, now, reason.as_str());
+        }
         self.working.clear();
         for i in 0..self.cfg.symbols.len() {
-            if !self.book.position(i).qty.is_zero() {
+            let pos = self.book.position(i).qty;
+            if !pos.is_zero() {
                 self.counts.orders += 1;
+                let mut request = OrderRequest::close(SymbolId(i as u32)).because(reason);
+                request.side = super::journaling::closing_side(pos.raw());
+                let id = if self.journal.is_some() {
+                    let id = self.journal_engine_order(request, now);
+                    self.journal_activate(0, now);
+                    id
+                } else {
+                    0
+                };
                 self.working.push(WorkingOrder {
-                    request: OrderRequest::close(SymbolId(i as u32)).because(reason),
+                    request,
                     decided_at: now,
+                    id,
                 });
             }
         }
@@ -75,6 +100,10 @@ impl Engine {
             let pos = self.book.position(i).qty;
             let side = match req.qty {
                 OrderQty::ClosePosition if pos.is_zero() => {
+                    if self.journal.is_some() {
+                        let reason = Some("no position to close".to_owned());
+                        self.journal_event(w.id, open, OrderEventKind::Canceled, reason);
+                    }
                     self.working.remove(k);
                     continue;
                 }
@@ -91,7 +120,13 @@ impl Engine {
                 OrderKind::Limit(_) => at.price,
                 _ => self.slippage.apply(side, at.price)?,
             };
-            self.execute(i, side, &req, price, at.at_open, bar.ts, open)?;
+            if self.journal.is_some() {
+                let before = self.journal_activate(w.id, open);
+                self.execute(i, side, &req, price, at.at_open, bar.ts, open)?;
+                self.journal_filled(bar.ts, before);
+            } else {
+                self.execute(i, side, &req, price, at.at_open, bar.ts, open)?;
+            }
         }
         Ok(())
     }
@@ -133,6 +168,9 @@ impl Engine {
         if side == Side::Sell && !self.cfg.allow_short {
             if req.qty != OrderQty::Sized || close_qty.is_zero() {
                 self.counts.rejected += 1;
+                if self.journal.is_some() {
+                    self.journal_reject(ts, "allow_short", None);
+                }
             }
             return Ok(());
         }
@@ -158,6 +196,9 @@ impl Engine {
         let q = self.cap(i, side, want, price)?;
         if q.is_zero() {
             self.counts.rejected += 1;
+            if self.journal.is_some() {
+                self.journal_sized_to_zero(i, side, want, price, ts)?;
+            }
             return Ok(());
         }
         self.book_fill(i, side, q, price, ts, req.reason)?;
@@ -240,6 +281,7 @@ impl Engine {
         reason: Reason,
     ) -> Result<(), Overflow> {
         let before = self.book.position(i).qty;
+        let stop = self.symbols[i].bracket.and_then(|b| b.stop);
         // `qty` is positive and at most i64::MAX, so its negation fits.
         let delta = match side {
             Side::Buy => qty,
@@ -265,6 +307,23 @@ impl Engine {
         if self.book.position(i).qty.is_zero() {
             self.symbols[i].bracket = None;
         }
+        if let Some(j) = &mut self.journal {
+            let flat = self.book.position(i).qty.is_zero();
+            let symbol = &self.cfg.symbols[i];
+            j.fill(
+                i,
+                symbol,
+                action,
+                qty,
+                price,
+                fee,
+                pnl,
+                ts,
+                reason.as_str(),
+                stop,
+                flat,
+            );
+        }
         self.fills.push(Fill {
             timestamp: ts,
             symbol: self.cfg.symbols[i].clone(),
@@ -275,6 +334,44 @@ impl Engine {
             pnl,
             reason: reason.as_str().to_owned(),
         });
+        Ok(())
+    }
+
+    /// Why an opening quantity came to zero: cash (or collateral) or the position limit.
+    #[cold]
+    fn journal_sized_to_zero(
+        &mut self,
+        i: usize,
+        side: Side,
+        want: Quantity,
+        price: Price,
+        ts: UnixNanos,
+    ) -> Result<(), Overflow> {
+        let mode = self.cfg.quantity;
+        let equity = self.book.equity()?;
+        let held = price.notional(self.book.position(i).qty).abs();
+        let budget = match side {
+            Side::Buy => self.book.cash(),
+            Side::Sell => sub(equity, held, "collateral for a short")?,
+        };
+        let need = price.notional(mode.round_down(want).max(mode.step()));
+        let by_cash = affordable(
+            mode.round_down(want),
+            price,
+            budget,
+            self.fees.as_ref(),
+            mode,
+        )?;
+        let rule = if by_cash.is_zero() || want.is_zero() {
+            "buying_power"
+        } else {
+            "max_position"
+        };
+        let values = match (rule, self.cfg.risk.max_position_pct) {
+            ("max_position", Some(max)) => (held, max.of_money(equity).unwrap_or(equity)),
+            _ => (budget, need),
+        };
+        self.journal_reject(ts, rule, Some(values));
         Ok(())
     }
 }

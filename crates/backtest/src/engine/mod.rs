@@ -22,6 +22,7 @@
 mod bracket;
 mod curve;
 mod exec;
+mod journaling;
 mod risk;
 #[cfg(test)]
 mod tests;
@@ -35,6 +36,7 @@ use crate::error::{EngineError, SourceError};
 use crate::event::{Event, SymbolId};
 use crate::features::{FeatureBook, FeatureSet};
 use crate::feed::{Feed, Inputs, Route, Timed};
+use crate::journal::recorder::Recorder;
 use crate::models::{FeeModel, FillModel, NextOpen, NoFees, NoSlippage, SlippageModel};
 use crate::order::{Bracket, OrderRequest, WorkingOrder};
 use crate::overflow::Overflow;
@@ -86,6 +88,9 @@ pub struct Engine {
     trade_from: Option<UnixNanos>,
     /// The agent's features ([`crate::features`]); `None` costs one branch per bar.
     features: Option<Box<FeatureBook>>,
+    /// The journal, when one was asked for ([`Engine::with_journal`]); boxed so an engine
+    /// without one stays as small as before.
+    journal: Option<Box<Recorder>>,
 }
 
 impl Engine {
@@ -117,6 +122,7 @@ impl Engine {
             halt: None,
             trade_from: None,
             features: None,
+            journal: None,
         })
     }
 
@@ -305,6 +311,9 @@ impl Engine {
             self.next_group(bar.ts)?;
         }
         self.counts.bars += 1;
+        if self.journal.is_some() {
+            self.journal_bar_start(bar, open)?;
+        }
         if self.plain {
             // The sequence below without the steps that have nothing to do in such a run.
             if !self.working.is_empty() {
@@ -314,6 +323,9 @@ impl Engine {
                 self.check_bracket(i, bar, open, close)?;
             }
             self.book.set_mark(i, bar.close);
+            if self.journal.is_some() {
+                self.journal_marked(close)?;
+            }
             self.decide(s, bar, close);
             return Ok(());
         }
@@ -331,6 +343,9 @@ impl Engine {
         self.book.set_mark(i, bar.close);
         if self.risk.has_limits() {
             self.check_limits(bar.ts, close)?;
+        }
+        if self.journal.is_some() {
+            self.journal_marked(close)?;
         }
         self.decide(s, bar, close);
         if sessions {
@@ -357,6 +372,7 @@ impl Engine {
             allow_short: self.cfg.allow_short,
             halted: false,
             features: self.features.as_deref(),
+            journaling: false,
         };
         self.strategy.warm_up(&ctx, s, bar);
     }
@@ -372,10 +388,17 @@ impl Engine {
             allow_short: self.cfg.allow_short,
             halted: self.risk.halted(),
             features: self.features.as_deref(),
+            journaling: self.journal.is_some(),
         };
         self.strategy.on_bar(&ctx, s, bar, &mut self.out);
+        if let Some(j) = &mut self.journal {
+            self.strategy.take_signals(&mut j.notes);
+        }
         if !self.out.is_empty() {
             self.submit(close);
+        }
+        if self.journal.is_some() {
+            self.journal_flush_notes(close);
         }
     }
 
@@ -393,12 +416,22 @@ impl Engine {
             allow_short: self.cfg.allow_short,
             halted: self.risk.halted(),
             features: self.features.as_deref(),
+            journaling: self.journal.is_some() && !warming,
         };
         self.strategy.on_sentiment(&ctx, s, &record, &mut self.out);
+        if let Some(j) = &mut self.journal {
+            self.strategy.take_signals(&mut j.notes);
+            if warming {
+                j.notes.clear();
+            }
+        }
         if warming {
             self.out.clear();
         } else if !self.out.is_empty() {
             self.submit(now);
+        }
+        if self.journal.is_some() {
+            self.journal_flush_notes(now);
         }
         Ok(())
     }
@@ -417,6 +450,13 @@ impl Engine {
         let final_equity = self.book.equity().map_err(|e| self.book_overflow(end, e))?;
         let unrealized_pnl = (self.book.unrealized()).map_err(|e| self.book_overflow(end, e))?;
         self.counts.unfilled += self.working.len() as u64;
+        let journal = match self.journal.take() {
+            Some(j) => Some(
+                self.journal_finish(*j, end)
+                    .map_err(|e| self.book_overflow(end, e))?,
+            ),
+            None => None,
+        };
         let open_positions = self
             .book
             .positions()
@@ -449,6 +489,7 @@ impl Engine {
             fills: self.fills,
             equity: self.groups.points,
             features: self.features.map(|f| f.into_frame()),
+            journal,
         })
     }
 }

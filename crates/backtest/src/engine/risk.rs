@@ -20,7 +20,7 @@ use domain::{Bar, Money, UnixNanos};
 
 use super::Engine;
 use crate::config::EngineConfig;
-use crate::order::{Reason, Side};
+use crate::order::{OrderRequest, Reason, Side};
 use crate::overflow::{Overflow, sub};
 use crate::result::Halt;
 
@@ -36,6 +36,8 @@ pub struct RiskState {
     peak: Money,
     day_halted: bool,
     run_halted: bool,
+    /// Equity and the floor it fell to when the last halt began, for the journal's vetoes.
+    halt_values: (Money, Money),
 }
 
 impl RiskState {
@@ -52,6 +54,7 @@ impl RiskState {
             peak: cfg.initial_capital,
             day_halted: false,
             run_halted: false,
+            halt_values: (Money::ZERO, Money::ZERO),
         }
     }
 
@@ -63,6 +66,19 @@ impl RiskState {
     #[inline]
     pub fn has_limits(&self) -> bool {
         self.limits
+    }
+
+    /// The halt in force (`max_drawdown` or `max_daily_loss`) with the equity and floor that
+    /// began it.
+    pub(super) fn halt_values(&self) -> Option<(&'static str, Money, Money)> {
+        let (observed, limit) = self.halt_values;
+        if self.run_halted {
+            Some(("max_drawdown", observed, limit))
+        } else if self.day_halted {
+            Some(("max_daily_loss", observed, limit))
+        } else {
+            None
+        }
     }
 
     /// New entries are blocked.
@@ -103,7 +119,7 @@ impl Engine {
         open: UnixNanos,
     ) -> Result<(), Overflow> {
         if self.cfg.risk.flatten_at_close && !self.may_fill(open) {
-            self.flatten(i, bar.open, bar.ts)?;
+            self.flatten(i, bar.open, bar.ts, open)?;
         }
         Ok(())
     }
@@ -124,19 +140,35 @@ impl Engine {
             && s.contains(open)
             && close >= s.close
         {
-            self.flatten(i, bar.close, bar.ts)?;
+            self.flatten(i, bar.close, bar.ts, close)?;
         }
         Ok(())
     }
 
-    fn flatten(&mut self, i: usize, price: domain::Price, ts: UnixNanos) -> Result<(), Overflow> {
+    /// Closes symbol `i` at `price`; `at` is when (a bar's open, or the session's close).
+    fn flatten(
+        &mut self,
+        i: usize,
+        price: domain::Price,
+        ts: UnixNanos,
+        at: UnixNanos,
+    ) -> Result<(), Overflow> {
         let q = self.book.position(i).qty;
         if q.is_zero() {
             return Ok(());
         }
         let side = if q.raw() > 0 { Side::Sell } else { Side::Buy };
-        // The book never holds i64::MIN, so every position has a magnitude.
-        self.book_fill(i, side, q.abs(), price, ts, Reason::SessionClose)
+        if self.journal.is_none() {
+            // The book never holds i64::MIN, so every position has a magnitude.
+            return self.book_fill(i, side, q.abs(), price, ts, Reason::SessionClose);
+        }
+        let mut req = OrderRequest::close(crate::SymbolId(i as u32)).because(Reason::SessionClose);
+        req.side = side;
+        let id = self.journal_engine_order(req, ts);
+        let before = self.journal_activate(id, at);
+        self.book_fill(i, side, q.abs(), price, ts, Reason::SessionClose)?;
+        self.journal_filled(ts, before);
+        Ok(())
     }
 
     /// Daily-loss and drawdown checks at a bar's close. Percentages below 100 of an amount
@@ -156,6 +188,8 @@ impl Engine {
             let floor = sub(peak, share(dd, peak, "max_drawdown_pct")?, "drawdown floor")?;
             if !self.risk.run_halted && equity <= floor {
                 self.risk.run_halted = true;
+                self.risk.halt_values = (equity, floor);
+                self.journal_breach(false);
                 self.halt = Some(Halt {
                     at: ts,
                     reason: Reason::MaxDrawdown.as_str().to_owned(),
@@ -170,6 +204,8 @@ impl Engine {
             let floor = sub(base, share(dl, base, "max_daily_loss_pct")?, "daily floor")?;
             if equity <= floor {
                 self.risk.day_halted = true;
+                self.risk.halt_values = (equity, floor);
+                self.journal_breach(true);
                 self.close_everything(close, Reason::MaxDailyLoss);
             }
         }

@@ -8,11 +8,14 @@ use indicators::{Ema, ParamError, SmaPair};
 
 use super::signals::{Cross, CrossDetector, bearish, bullish};
 use crate::event::SymbolId;
-use crate::order::OrderRequest;
+use crate::journal::SignalNote;
+use crate::order::{OrderRequest, Side};
 use crate::strategy::{Context, Strategy};
 
 pub struct SmaCrossover {
     state: Vec<(SmaPair, CrossDetector)>,
+    /// Kept only while the engine journals.
+    notes: Vec<SignalNote>,
 }
 
 impl SmaCrossover {
@@ -20,6 +23,7 @@ impl SmaCrossover {
         let one = (SmaPair::new(fast, slow)?, CrossDetector::default());
         Ok(Self {
             state: vec![one; symbols],
+            notes: Vec::new(),
         })
     }
 }
@@ -29,12 +33,33 @@ impl Strategy for SmaCrossover {
     fn on_bar(&mut self, ctx: &Context<'_>, s: SymbolId, bar: &Bar, out: &mut Vec<OrderRequest>) {
         let (smas, cross) = &mut self.state[s.index()];
         smas.update(bar.close);
-        match cross.update(smas.cmp_means()) {
+        let cross = cross.update(smas.cmp_means());
+        match cross {
             Some(Cross::Up) => bullish(ctx, s, out),
             Some(Cross::Down) => bearish(ctx, s, out),
             None => {}
         }
+        if let Some(c) = cross
+            && ctx.journaling()
+        {
+            self.notes.push(cross_note(s, c));
+        }
     }
+
+    fn take_signals(&mut self, out: &mut Vec<SignalNote>) {
+        out.append(&mut self.notes);
+    }
+}
+
+/// The journal's account of a crossover of two simple averages.
+pub(super) fn cross_note(s: SymbolId, c: Cross) -> SignalNote {
+    let (side, rule, filter) = match c {
+        Cross::Up => (Side::Buy, "cross_up", "fast sma crossed above slow sma"),
+        Cross::Down => (Side::Sell, "cross_down", "fast sma crossed below slow sma"),
+    };
+    let mut note = SignalNote::new(s, side, rule);
+    note.passed.push(filter.into());
+    note
 }
 
 pub struct EmaCrossover {

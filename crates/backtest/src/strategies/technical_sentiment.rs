@@ -21,9 +21,11 @@ use domain::{Bar, SentimentRecord, SentimentSource, UnixNanos};
 use indicators::{ParamError, SmaPair};
 use serde::{Deserialize, Serialize};
 
+use super::crossover::cross_note;
 use super::signals::{Cross, CrossDetector, bearish, bullish, exit_long, exit_short};
 use super::{BadParam, bad, periods};
 use crate::event::SymbolId;
+use crate::journal::SignalNote;
 use crate::order::{OrderRequest, Reason};
 use crate::strategy::{Context, Strategy};
 
@@ -153,6 +155,8 @@ pub struct TechnicalSentiment {
     sma: Vec<(SmaPair, CrossDetector)>,
     latest: Vec<[Option<Latest>; 3]>,
     tally: Tally,
+    /// Kept only while the engine journals.
+    notes: Vec<SignalNote>,
 }
 
 impl TechnicalSentiment {
@@ -163,6 +167,7 @@ impl TechnicalSentiment {
             sma: vec![one; symbols],
             latest: vec![[None; 3]; symbols],
             tally: Tally::default(),
+            notes: Vec::new(),
         })
     }
 
@@ -186,8 +191,35 @@ impl TechnicalSentiment {
         (den > 0.0).then(|| num / den)
     }
 
-    /// Whether an entry in the direction of `sign` (+1 long, −1 short) is confirmed.
-    fn confirms(&mut self, blend: Option<f64>, sign: f64) -> bool {
+    /// Whether an entry in the direction of `sign` (+1 long, −1 short) is confirmed; with a
+    /// journal, notes the crossover with the sentiment filter it passed or failed.
+    fn confirms(&mut self, ctx: &Context<'_>, s: SymbolId, blend: Option<f64>, sign: f64) -> bool {
+        let ok = self.confirmed(blend, sign);
+        if ctx.journaling() {
+            let cross = if sign > 0.0 { Cross::Up } else { Cross::Down };
+            let mut note = cross_note(s, cross);
+            note.score = blend;
+            let (op, floor) = if sign > 0.0 {
+                (">=", self.cfg.min_score)
+            } else {
+                ("<=", -self.cfg.min_score)
+            };
+            let filter: crate::journal::Text = match blend {
+                Some(b) => format!("sentiment {op} {floor} (blend {b:.4})").into(),
+                None if self.cfg.require_sentiment => "require_sentiment (no usable record)".into(),
+                None => "sentiment (none usable, not required)".into(),
+            };
+            if ok {
+                note.passed.push(filter);
+            } else {
+                note.blocked.push(filter);
+            }
+            self.notes.push(note);
+        }
+        ok
+    }
+
+    fn confirmed(&mut self, blend: Option<f64>, sign: f64) -> bool {
         let ok = match blend {
             None => {
                 self.tally.without_sentiment += 1;
@@ -214,7 +246,7 @@ impl Strategy for TechnicalSentiment {
         match signal {
             Some(Cross::Up) => {
                 if pos <= 0 {
-                    if self.confirms(blend, 1.0) {
+                    if self.confirms(ctx, s, blend, 1.0) {
                         bullish(ctx, s, out);
                     } else {
                         exit_short(ctx, s, out, Reason::Signal);
@@ -223,7 +255,7 @@ impl Strategy for TechnicalSentiment {
                 return;
             }
             Some(Cross::Down) => {
-                if ctx.allow_short() && pos >= 0 && self.confirms(blend, -1.0) {
+                if ctx.allow_short() && pos >= 0 && self.confirms(ctx, s, blend, -1.0) {
                     bearish(ctx, s, out);
                 } else {
                     exit_long(ctx, s, out, Reason::Signal);
@@ -266,6 +298,10 @@ impl Strategy for TechnicalSentiment {
             score: r.score,
             confidence: r.confidence,
         });
+    }
+
+    fn take_signals(&mut self, out: &mut Vec<SignalNote>) {
+        out.append(&mut self.notes);
     }
 
     fn diagnostics(&self) -> Option<serde_json::Value> {

@@ -1,7 +1,7 @@
 //! Tables for the typed reports of `app` (the `--json` output is the reports themselves):
 //! a run, the run list, a stored run, a comparison; sweeps, status, `data aggregate`,
 //! roll-ups, symbols and `data validate` in their own files.
-//! roll-ups and retention in their own files.
+//! roll-ups, retention and the journal in their own files.
 
 use app::run::Run;
 use app::views::fmt::{money, money_or_blank, pct, ratio, stamp};
@@ -19,6 +19,7 @@ mod backfill;
 mod counts;
 mod features;
 mod job_health;
+mod journal;
 mod labels;
 mod retain;
 mod rollup;
@@ -34,6 +35,7 @@ pub use backfill::backfill;
 pub use counts::{seeded, upserted};
 pub use features::features;
 pub use job_health::job_health;
+pub use journal::{journal, run_outcome};
 pub use labels::{dataset, labels};
 pub use retain::retain;
 pub use rollup::rollup;

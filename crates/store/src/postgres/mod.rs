@@ -35,6 +35,7 @@ mod collect;
 mod copy;
 mod days;
 mod features;
+mod journal;
 mod keys;
 mod labels;
 mod news;

@@ -29,6 +29,7 @@ mod collect;
 mod days;
 mod features;
 mod insert;
+mod journal;
 mod keys;
 mod labels;
 mod news;

@@ -1,14 +1,13 @@
-//! `ztrade backtest run|list|show|features|compare|sweep`: the use cases of `app::run` and `app::sweep`,
-//! rendered by `render::text` (tables) or as their JSON.
+//! `ztrade backtest run|list|show|features|journal|compare|sweep`: the use cases of `app::run`,
+//! `app::views` and `app::sweep`, rendered by `render::text` (tables) or as their JSON.
 
 mod sweep;
 
 use anyhow::Context;
 use app::run::RunRequest;
 use app::time::Window;
-use app::views::listing;
 use app::views::run::stored_timeframe;
-use app::views::{CompareReport, RunReport, StoredRunReport};
+use app::views::{CompareReport, JournalPart, RunReport, StoredRunReport, journal_report, listing};
 use clap::Subcommand;
 use domain::Money;
 use store::RunSelection;
@@ -44,6 +43,10 @@ pub enum BacktestCommand {
         /// Also list the round trips: entry, exit, P&L net of costs, why each was closed.
         #[arg(long)]
         trades: bool,
+        /// Store every decision with the run (signals, vetoes, orders, fills, ledger, risk days,
+        /// snapshots at each session close or CADENCE: bar, never, 15m); says how long it took.
+        #[arg(long, value_name = "CADENCE", num_args = 0..=1, default_missing_value = "session")]
+        journal: Option<backtest::SnapshotCadence>,
     },
     /// Stored runs and sweeps, newest first; a sweep is one line (`backtest sweeps ID`
     /// expands it).
@@ -72,6 +75,22 @@ pub enum BacktestCommand {
     Features {
         /// Run id (`backtest list` shows them).
         id: i64,
+    },
+    /// A run's journal (`backtest run --journal`): counts, vetoes, risk days and the ledger,
+    /// each trade traced from its signal (rule, filters, score) through orders and fills to P&L.
+    #[command(group(clap::ArgGroup::new("part").args(["signals", "orders", "ledger"])))]
+    Journal {
+        /// Run id.
+        id: i64,
+        /// Only the signals: setup, score, filters passed and blocked, status.
+        #[arg(long)]
+        signals: bool,
+        /// Only the orders with their events (submitted … filled, canceled, rejected).
+        #[arg(long)]
+        orders: bool,
+        /// Only the ledger: why each trade was made and how it ended.
+        #[arg(long)]
+        ledger: bool,
     },
     /// Metrics of two or more runs side by side; the best value in each row is marked with *.
     Compare {
@@ -115,37 +134,28 @@ pub fn run(cmd: BacktestCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             capital,
             no_save,
             trades,
+            journal,
         } => {
-            let mut agent = g.agents().load(&agent)?;
-            if !symbols.is_empty() {
-                agent.symbols = symbols;
-            }
-            let req = RunRequest {
-                agent,
-                window: Window::parse(start.as_deref(), end.as_deref())?,
-                capital,
-                save: !no_save,
-            };
-            let mut store = g.open(Open::Ready)?;
-            let out = app::run::backtest(store.as_mut(), &req)?;
-            // A run that could not be saved (another process held the lock past every retry)
-            // is still shown in full before the error, so the work is never thrown away.
-            if g.json {
-                let report = RunReport::new(out.run_id, &out.run);
-                output::json(&if trades {
-                    report.with_round_trips(&out.run)
-                } else {
-                    report
-                })?;
-            } else {
-                output::text(|t| render::text::run(t, out.run_id, &out.run, trades));
-            }
-            match out.save_error {
-                Some(e) => Err(anyhow::anyhow!(
-                    "the run above was computed but not saved (run_id is null): {e}"
-                )),
-                None => Ok(()),
-            }
+            let agent = g.agents().load(&agent)?;
+            let window = Window::parse(start.as_deref(), end.as_deref())?;
+            let req = RunRequest::new(agent, symbols, window, capital, !no_save, journal);
+            let out = app::run::backtest(g.open(Open::Ready)?.as_mut(), &req)?;
+            // A run that could not be saved is still shown in full before the error.
+            let report = RunReport::of(&out, trades);
+            output::reply(g.json, &report, |t, _| {
+                render::text::run_outcome(t, &out, trades)
+            })?;
+            out.saved().map_err(anyhow::Error::msg)
+        }
+        BacktestCommand::Journal {
+            id,
+            signals,
+            orders,
+            ledger,
+        } => {
+            let part = JournalPart::pick(signals, orders, ledger);
+            let report = journal_report(g.open(Open::Ready)?.as_ref(), id, part)?;
+            output::reply(g.json, &report, render::text::journal)
         }
         BacktestCommand::List { limit, agent } => {
             let entries = listing(g.open(Open::Ready)?.as_ref(), limit, agent.as_deref())?;

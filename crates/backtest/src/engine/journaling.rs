@@ -1,0 +1,228 @@
+//! The engine's side of the journal ([`crate::journal`]): turning it on, and the records each
+//! step writes. Every caller checks `self.journal.is_some()` (or matches it) first, so a run
+//! without a journal never enters this file.
+
+use domain::journal::{AccountSnapshot, Journal, OrderEventKind, SignalStatus};
+use domain::{Bar, Price, UnixNanos};
+
+use super::Engine;
+use crate::journal::JournalConfig;
+use crate::journal::recorder::Recorder;
+use crate::order::{OrderQty, OrderRequest, Side};
+use crate::overflow::Overflow;
+
+impl Engine {
+    /// Keeps a journal of the run, returned in [`crate::BacktestResult::journal`].
+    pub fn with_journal(mut self, cfg: JournalConfig) -> Self {
+        let n = self.cfg.symbols.len();
+        self.journal = Some(Box::new(Recorder::new(cfg, self.cfg.calendar, n)));
+        self
+    }
+
+    /// The account now, as a snapshot stamped `ts`.
+    fn snapshot(&self, ts: UnixNanos) -> Result<AccountSnapshot, Overflow> {
+        Ok(AccountSnapshot {
+            ts,
+            cash: self.book.cash(),
+            equity: self.book.equity()?,
+            unrealized: self.book.unrealized()?,
+            realized: self.book.realized(),
+        })
+    }
+
+    /// Before a bar's fills: a new trading day closes the last (whose snapshot is the account
+    /// as the last bar left it, stamped with that bar's close).
+    #[inline]
+    pub(super) fn journal_bar_start(&mut self, bar: &Bar, open: UnixNanos) -> Result<(), Overflow> {
+        if let Some(j) = self.journal.as_ref().filter(|j| j.rolls(open)) {
+            let now = self.snapshot(j.last_close.unwrap_or(open))?;
+            if let Some(j) = &mut self.journal {
+                j.roll(open, bar.ts, now);
+            }
+        }
+        Ok(())
+    }
+
+    /// After a bar's marks: the day's drawdown, and a snapshot when the cadence asks.
+    #[inline]
+    pub(super) fn journal_marked(&mut self, close: UnixNanos) -> Result<(), Overflow> {
+        let equity = self.book.equity()?;
+        let snapshot = match &self.journal {
+            Some(j) if j.wants_snapshot(close) => Some(self.snapshot(close)?),
+            _ => None,
+        };
+        if let Some(j) = &mut self.journal {
+            j.marked(close, equity, snapshot);
+        }
+        Ok(())
+    }
+
+    fn mark(&self, i: usize) -> Option<Price> {
+        self.book.position(i).mark
+    }
+
+    pub(super) fn journal_flush_notes(&mut self, now: UnixNanos) {
+        let marks: Vec<Option<Price>> = match &self.journal {
+            Some(j) if !j.notes.is_empty() => {
+                (0..self.cfg.symbols.len()).map(|i| self.mark(i)).collect()
+            }
+            _ => return,
+        };
+        if let Some(j) = &mut self.journal {
+            j.flush_notes(&self.cfg.symbols, now, &marks);
+        }
+    }
+
+    /// A strategy's request becomes a signal and, unless a risk halt blocks it, an order.
+    /// Returns the order id (0 when blocked).
+    pub(super) fn journal_submit(
+        &mut self,
+        req: &OrderRequest,
+        now: UnixNanos,
+        halted: bool,
+    ) -> u64 {
+        let i = req.symbol.index();
+        let reference = self.mark(i);
+        let halt = self.risk.halt_values();
+        let Some(j) = &mut self.journal else {
+            return 0;
+        };
+        let closing = req.qty == OrderQty::ClosePosition;
+        let note = j.take_note(req.symbol, req.side).or_else(|| {
+            closing
+                .then(|| j.take_note(req.symbol, req.side.opposite()))
+                .flatten()
+        });
+        let symbol = &self.cfg.symbols[i];
+        let status = if halted {
+            SignalStatus::Blocked
+        } else {
+            SignalStatus::Promoted
+        };
+        let signal = j.signal(
+            symbol,
+            req.side,
+            now,
+            reference,
+            note,
+            req.reason.as_str(),
+            status,
+        );
+        if halted {
+            if let Some((rule, observed, limit)) = halt {
+                j.block(
+                    signal,
+                    format!("risk.{rule}: equity {observed} at or below {limit}").into(),
+                );
+                j.veto(signal, now, rule, observed, limit);
+            }
+            return 0;
+        }
+        j.order(req, symbol, Some(signal), None, now)
+    }
+
+    /// Working orders of symbol `i` (every symbol when `None`) are canceled.
+    pub(super) fn journal_cancel(&mut self, i: Option<usize>, now: UnixNanos, reason: &str) {
+        if let Some(j) = &mut self.journal {
+            for w in &self.working {
+                if i.is_none_or(|i| w.request.symbol.index() == i) {
+                    j.event(w.id, now, OrderEventKind::Canceled, Some(reason.to_owned()));
+                }
+            }
+        }
+    }
+
+    /// An order the engine makes itself (risk close, bracket leg, session close). Returns its id.
+    pub(super) fn journal_engine_order(&mut self, req: OrderRequest, ts: UnixNanos) -> u64 {
+        let Some(j) = &mut self.journal else {
+            return 0;
+        };
+        let i = req.symbol.index();
+        j.exit_order(i, req, &self.cfg.symbols[i], ts);
+        j.active_order
+    }
+
+    pub(super) fn journal_event(
+        &mut self,
+        order: u64,
+        ts: UnixNanos,
+        kind: OrderEventKind,
+        reason: Option<String>,
+    ) {
+        if let Some(j) = &mut self.journal {
+            j.event(order, ts, kind, reason);
+        }
+    }
+
+    /// Fills of the active order are booked: `filled`, then no order is active.
+    pub(super) fn journal_filled(&mut self, ts: UnixNanos, fills_before: usize) {
+        if let Some(j) = &mut self.journal {
+            if j.journal.fills.len() > fills_before {
+                j.event(j.active_order, ts, OrderEventKind::Filled, None);
+            }
+            j.active_order = 0;
+        }
+    }
+
+    /// `order`'s fills are booked next, in a bar that opened at `at` (or, for a session-close
+    /// flatten, at that close): the time their latency is measured to.
+    pub(super) fn journal_activate(&mut self, order: u64, at: UnixNanos) -> usize {
+        match &mut self.journal {
+            Some(j) => {
+                j.active_order = order;
+                j.fill_at = at;
+                j.journal.fills.len()
+            }
+            None => 0,
+        }
+    }
+
+    /// The active order's opening part is refused: an order event, and a veto naming the rule.
+    pub(super) fn journal_reject(
+        &mut self,
+        ts: UnixNanos,
+        rule: &'static str,
+        values: Option<(domain::Money, domain::Money)>,
+    ) {
+        if let Some(j) = &mut self.journal {
+            let order = j.active_order;
+            let reason = match values {
+                Some((observed, limit)) => format!("{rule}: {observed} available, {limit} needed"),
+                None => rule.to_owned(),
+            };
+            j.event(order, ts, OrderEventKind::Rejected, Some(reason));
+            let signal = order
+                .checked_sub(1)
+                .and_then(|k| j.journal.orders.get(k as usize))
+                .and_then(|o| o.signal_id);
+            if let (Some(s), Some((observed, limit))) = (signal, values) {
+                j.veto(s, ts, rule, observed, limit);
+            }
+        }
+    }
+
+    pub(super) fn journal_breach(&mut self, daily_loss: bool) {
+        if let Some(j) = &mut self.journal {
+            j.breach(daily_loss);
+        }
+    }
+
+    /// Orders still working when the data ends expire; the ledger is built.
+    pub(super) fn journal_finish(
+        &self,
+        mut j: Recorder,
+        end: UnixNanos,
+    ) -> Result<Journal, Overflow> {
+        for w in &self.working {
+            let reason = Some("data ended".to_owned());
+            j.event(w.id, end, OrderEventKind::Expired, reason);
+        }
+        let last_close = j.last_close.unwrap_or(end);
+        Ok(j.finish(self.snapshot(last_close)?))
+    }
+}
+
+/// The side that closes a position of sign `raw`.
+pub(super) fn closing_side(raw: i64) -> Side {
+    if raw > 0 { Side::Sell } else { Side::Buy }
+}

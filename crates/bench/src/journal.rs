@@ -1,0 +1,122 @@
+//! The engine's journal in `ztrade bench backtest`: the reference run with the journal off
+//! (the engine-only figure), on with snapshots at each session close, and on with a snapshot
+//! per bar (over a million rows for a million bars); then the time to store that journal in the
+//! bench's SQLite file (and in PostgreSQL with `--pg`), under a run of its own.
+
+use std::time::{Duration, Instant};
+
+use backtest::{AgentConfig, BacktestResult, Inputs, JournalConfig, SnapshotCadence};
+use domain::journal::Journal;
+use domain::{Bar, Symbol, Timeframe};
+use serde_json::json;
+
+use crate::{Result, ensure, secs};
+
+/// Best of `n` runs with the journal on at `snapshots`.
+fn best_journaled(
+    n: usize,
+    agent: &AgentConfig,
+    bars: &[Bar],
+    snapshots: SnapshotCadence,
+) -> Result<(Duration, BacktestResult)> {
+    let mut best: Option<(Duration, BacktestResult)> = None;
+    for _ in 0..n.max(1) {
+        let mut inputs: Inputs<'_, std::convert::Infallible> = Inputs::new();
+        inputs.bar_slice(Symbol::lit("BENCH"), Timeframe::M1, bars);
+        let journal = JournalConfig {
+            strategy: agent.strategy.kind().into(),
+            snapshots,
+        };
+        let engine = agent
+            .engine(domain::calendar::Calendar::Nyse)?
+            .with_journal(journal);
+        let t = Instant::now();
+        let r = engine.run(inputs)?;
+        let d = t.elapsed();
+        if best.as_ref().is_none_or(|(b, _)| d < *b) {
+            best = Some((d, r));
+        }
+    }
+    best.ok_or_else(|| "no engine run".into())
+}
+
+/// A run row to hang the journal on.
+fn new_run(r: &BacktestResult) -> Result<store::NewRun> {
+    let curve = [(r.start, r.initial_capital), (r.end, r.final_equity)];
+    Ok(store::NewRun {
+        agent_id: "bench_journal".into(),
+        start: r.start,
+        end: r.end,
+        initial_capital: r.initial_capital,
+        final_capital: r.final_equity,
+        total_trades: r.fills.len() as u64,
+        winning_trades: 0,
+        losing_trades: 0,
+        max_drawdown: 0.0,
+        sharpe_ratio: None,
+        config: json!({}),
+        metrics: analytics::compute(&analytics::MetricsInput::new(&curve))?,
+        data_fingerprint: String::new(),
+        engine_version: backtest::ENGINE_VERSION.into(),
+        trades: vec![],
+        equity: vec![],
+        sweep_id: None,
+        params: None,
+    })
+}
+
+/// Seconds to store `j` (once: a journal is stored once per run) under a new run of `r` in
+/// the store at `url`.
+pub fn store_seconds(url: &str, r: &BacktestResult, j: &Journal) -> Result<f64> {
+    let mut s = store::open_migrated(url)?;
+    let run = s.save_run(&new_run(r)?)?;
+    let t = Instant::now();
+    let saved = s.save_journal(run, j)?;
+    let d = t.elapsed();
+    ensure!(
+        saved.rows == j.len() as u64,
+        "stored {} of {} rows",
+        saved.rows,
+        j.len()
+    );
+    Ok(secs(d))
+}
+
+/// The journal's figures, against `engine_only` (the same run without a journal).
+pub fn measure(
+    repeat: usize,
+    agent: &AgentConfig,
+    bars: &[Bar],
+    engine_only: Duration,
+    plain: &BacktestResult,
+    sqlite: &str,
+    pg: Option<&str>,
+) -> Result<serde_json::Value> {
+    let (t_session, session) = best_journaled(repeat, agent, bars, SnapshotCadence::SessionClose)?;
+    let (t_bar, per_bar) = best_journaled(repeat, agent, bars, SnapshotCadence::EveryBar)?;
+    for r in [&session, &per_bar] {
+        ensure!(r.fills == plain.fills, "the journal changed the fills");
+        ensure!(
+            r.final_equity == plain.final_equity,
+            "the journal changed the equity"
+        );
+    }
+    let j = per_bar.journal.as_ref().ok_or("no journal")?;
+    let rows = j.len();
+    let per = |d: Duration| secs(d) * 1e9 / bars.len() as f64;
+    let sqlite_s = store_seconds(sqlite, &per_bar, j)?;
+    let pg_s = pg.map(|u| store_seconds(u, &per_bar, j)).transpose()?;
+    Ok(json!({
+        "engine_ns_per_bar": per(engine_only),
+        "session_snapshots_ns_per_bar": per(t_session),
+        "session_snapshots_ratio": secs(t_session) / secs(engine_only),
+        "session_snapshots_rows": session.journal.as_ref().map_or(0, Journal::len),
+        "bar_snapshots_ns_per_bar": per(t_bar),
+        "bar_snapshots_ratio": secs(t_bar) / secs(engine_only),
+        "bar_snapshots_rows": rows,
+        "store_sqlite_s": sqlite_s,
+        "store_sqlite_rows_per_s": rows as f64 / sqlite_s,
+        "store_postgres_s": pg_s,
+        "store_postgres_rows_per_s": pg_s.map(|s| rows as f64 / s),
+    }))
+}
