@@ -15,20 +15,64 @@ use testkit::{TestDb, conformance};
 
 conformance!(
     labels_enter_where_the_engine_entered,
-    export_writes_the_dataset_and_manifest
+    export_writes_the_dataset_and_manifest,
+    a_journaled_run_labels_its_promoted_entry_signals
 );
+
+fn agent() -> AgentConfig {
+    AgentConfig::from_yaml(
+        "id: sma\nsymbols: [EURUSD]\ntimeframe: 1h\ninitial_capital: 100000\n\
+         strategy: { kind: sma_crossover, fast: 5, slow: 20 }\nallow_short: true\n",
+    )
+    .unwrap()
+}
+
+/// The same run stored with its journal: its promoted entry signals are exactly its opening
+/// fills, so the labels are the same, each keyed by its signal's id instead of the fill's place.
+fn a_journaled_run_labels_its_promoted_entry_signals(db: &TestDb) {
+    let (mut s, plain) = stored_run(db);
+    let req = run::RunRequest::new(
+        agent(),
+        Vec::new(),
+        Window::default(),
+        None,
+        true,
+        Some(backtest::SnapshotCadence::SessionClose),
+    );
+    let journaled = run::backtest(s.as_mut(), &req).unwrap().run_id.unwrap();
+    let from_fills = app::labels::sources::stored_entries(s.as_ref(), plain).unwrap();
+    assert!(from_fills.name().starts_with("backtest_trades"));
+    let from_journal = app::labels::sources::stored_entries(s.as_ref(), journaled).unwrap();
+    assert!(from_journal.name().starts_with("journal"));
+    label_run(s.as_mut(), &request(plain), from_fills.as_ref()).unwrap();
+    let report = label_run(s.as_mut(), &request(journaled), from_journal.as_ref()).unwrap();
+    assert!(report.labelled > 5, "{report:?}");
+    let a = s.labels(plain).unwrap().unwrap().labels;
+    let b = s.labels(journaled).unwrap().unwrap().labels;
+    assert_eq!(a.len(), b.len());
+    let journal = s.journal(journaled).unwrap();
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(
+            (x.t0, x.side, x.entry_time, x.entry_price, x.t1, x.ret),
+            (y.t0, y.side, y.entry_time, y.entry_price, y.t1, y.ret)
+        );
+        // Keyed by a promoted signal of that run.
+        let signal = journal
+            .signals
+            .iter()
+            .find(|s| s.id as i64 == y.signal_id)
+            .expect("a signal");
+        assert_eq!(signal.status, domain::journal::SignalStatus::Promoted);
+        assert!(y.t0 < signal.ts && signal.ts <= y.entry_time);
+    }
+}
 
 fn stored_run(db: &TestDb) -> (Box<dyn store::Store>, i64) {
     let mut s = store::open_migrated(&db.url).unwrap();
     let bars = testkit::eurusd_hours()[..600].to_vec();
     s.upsert_bars(&Symbol::lit("EURUSD"), Timeframe::H1, &bars)
         .unwrap();
-    let agent = AgentConfig::from_yaml(
-        "id: sma\nsymbols: [EURUSD]\ntimeframe: 1h\ninitial_capital: 100000\n\
-         strategy: { kind: sma_crossover, fast: 5, slow: 20 }\nallow_short: true\n",
-    )
-    .unwrap();
-    let r = run::run(s.as_ref(), &agent, Window::default(), None).unwrap();
+    let r = run::run(s.as_ref(), &agent(), Window::default(), None).unwrap();
     let id = run::save(s.as_mut(), &r).unwrap();
     (s, id)
 }

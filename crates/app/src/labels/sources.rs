@@ -1,21 +1,16 @@
 //! Where labels get their entries and the dataset its features: two small traits, so that the
 //! use cases do not care which tables hold them.
 //!
-//! **The switch point.** Today a run's promoted entry signals and its features are not stored
-//! yet (the engine journal's `signals` table and the feature store's `features` table come with
-//! issue 12's other parts). Until then:
-//! - [`TradeEntries`] (the interim [`EntrySource`]): each opening fill in the run's stored trades
+//! [`stored_entries`] picks the entries: a run stored with `--journal` gives its promoted
+//! signals that opened a trade ([`JournalEntries`]: the journal's ledger → its signal); one
+//! stored without it gives
+//! - [`TradeEntries`]: each opening fill in the run's stored trades
 //!   (`backtest_trades`: a `buy` or `short` from flat → long or short) is a promoted entry; its signal bar is the
 //!   bar before the fill's bar (fills are at the next open), its id is the fill's position in the
 //!   run's trades (1-based), its quantity the fill's.
 //!
 //! The features come from the `features` table ([`RunFeatures`]: one column per feature, its
 //! warm-up from the table's provenance, the value at (symbol, t0)); [`NoFeatures`] gives none.
-//!
-//! To switch the entries: implement [`EntrySource`] over the journal's promoted signals (id = the
-//! signal id, t0 = the signal's time, side from the signal) and pass it where `ztrade ml
-//! labels|export` pass [`TradeEntries`] (crates/ztrade/src/cli/ml.rs).
-
 use std::collections::BTreeMap;
 
 use domain::{Action, Bar, Symbol, UnixNanos};
@@ -70,13 +65,85 @@ pub trait FeatureSource {
     ) -> Result<FeatureTable, AppError>;
 }
 
-/// Interim: entries from the run's stored opening fills (see the module docs).
+/// The entries of a run stored with `--journal`: every promoted signal that opened a trade (a
+/// round trip of the journal's ledger), with the ledger's side and quantity; its signal bar is
+/// the last bar before the signal's time (a signal is stamped at its bar's close).
+#[derive(Debug, Clone, Default)]
+pub struct JournalEntries {
+    journal: domain::journal::Journal,
+}
+
+impl JournalEntries {
+    pub fn new(journal: domain::journal::Journal) -> Self {
+        Self { journal }
+    }
+}
+
+impl EntrySource for JournalEntries {
+    fn name(&self) -> &'static str {
+        "journal (promoted signals that opened a trade: trade_ledger → signals)"
+    }
+
+    fn entries(&self, run: &StoredRun, bars: &RunBars) -> Result<Vec<(Symbol, Entry)>, AppError> {
+        let signals: BTreeMap<u64, &domain::journal::SignalRecord> =
+            self.journal.signals.iter().map(|s| (s.id, s)).collect();
+        let mut out = Vec::new();
+        for trip in &self.journal.ledger {
+            let Some(signal) = trip.signal_id.and_then(|id| signals.get(&id)) else {
+                continue;
+            };
+            let series = bars.get(&trip.symbol).map_or(&[][..], |b| &b.bars[..]);
+            let at = series.partition_point(|b| b.ts < signal.ts);
+            let Some(t0) = at.checked_sub(1).map(|i| series[i].ts) else {
+                return Err(AppError::Stored(format!(
+                    "run {}: signal {} of {} at {} has no bar before it in the store",
+                    run.summary.id,
+                    signal.id,
+                    trip.symbol,
+                    signal.ts.to_rfc3339()
+                )));
+            };
+            let side = match trip.side {
+                domain::journal::OrderSide::Buy => Direction::Long,
+                domain::journal::OrderSide::Sell => Direction::Short,
+            };
+            let id = i64::try_from(signal.id)
+                .map_err(|_| AppError::Stored(format!("signal id {} beyond i64", signal.id)))?;
+            out.push((
+                trip.symbol.clone(),
+                Entry {
+                    id,
+                    t0,
+                    side: Some(side),
+                    quantity: Some(trip.quantity),
+                },
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// The entries of stored run `run_id`: its journal's ([`JournalEntries`]) when it was stored
+/// with `--journal`, else its opening fills ([`TradeEntries`]).
+pub fn stored_entries(
+    store: &(impl store::JournalStore + ?Sized),
+    run_id: i64,
+) -> Result<Box<dyn EntrySource>, AppError> {
+    let journal = store.journal(run_id)?;
+    Ok(if journal.ledger.is_empty() {
+        Box::new(TradeEntries)
+    } else {
+        Box::new(JournalEntries::new(journal))
+    })
+}
+
+/// Entries from the run's stored opening fills (see the module docs).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TradeEntries;
 
 impl EntrySource for TradeEntries {
     fn name(&self) -> &'static str {
-        "backtest_trades (opening fills; interim until the journal's signals)"
+        "backtest_trades (opening fills: the run was stored without --journal)"
     }
 
     fn entries(&self, run: &StoredRun, bars: &RunBars) -> Result<Vec<(Symbol, Entry)>, AppError> {

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use app::labels::dataset::{self, DatasetRequest};
-use app::labels::sources::{EntrySource, RunFeatures, TradeEntries};
+use app::labels::sources::{RunFeatures, stored_entries};
 use app::labels::{LabelRequest, label_run};
 use clap::{Args, Subcommand};
 use formats::export::Format;
@@ -65,9 +65,6 @@ pub struct LabelArgs {
     sl_vol: Option<f64>,
 }
 
-/// The switch point: the journal's signals replace this source when they land.
-const ENTRIES: &dyn EntrySource = &TradeEntries;
-
 pub fn run(cmd: MlCommand, g: &GlobalArgs) -> anyhow::Result<()> {
     match cmd {
         MlCommand::Labels(a) => {
@@ -82,7 +79,9 @@ pub fn run(cmd: MlCommand, g: &GlobalArgs) -> anyhow::Result<()> {
                 tp_vol: a.tp_vol,
                 sl_vol: a.sl_vol,
             };
-            let report = label_run(g.open(Open::Migrated)?.as_mut(), &req, ENTRIES)?;
+            let mut store = g.open(Open::Migrated)?;
+            let entries = stored_entries(store.as_ref(), a.run)?;
+            let report = label_run(store.as_mut(), &req, entries.as_ref())?;
             output::reply(g.json, &report, render::text::labels)
         }
         MlCommand::Export { run, format, out } => {
@@ -93,7 +92,8 @@ pub fn run(cmd: MlCommand, g: &GlobalArgs) -> anyhow::Result<()> {
             };
             let store = g.open(Open::Ready)?;
             let features = RunFeatures(store.as_ref());
-            let report = dataset::export(store.as_ref(), &req, ENTRIES.name(), &features)?;
+            let entries = stored_entries(store.as_ref(), run)?;
+            let report = dataset::export(store.as_ref(), &req, entries.name(), &features)?;
             output::reply(g.json, &report, render::text::dataset)
         }
     }
