@@ -11,6 +11,7 @@
 //!
 //! The features come from the `features` table ([`RunFeatures`]: one column per feature, its
 //! warm-up from the table's provenance, the value at (symbol, t0)); [`NoFeatures`] gives none.
+
 use std::collections::BTreeMap;
 
 use domain::{Action, Bar, Symbol, UnixNanos};
