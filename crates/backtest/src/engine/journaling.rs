@@ -36,8 +36,9 @@ impl Engine {
     pub(super) fn journal_bar_start(&mut self, bar: &Bar, open: UnixNanos) -> Result<(), Overflow> {
         if let Some(j) = self.journal.as_ref().filter(|j| j.rolls(open)) {
             let now = self.snapshot(j.last_close.unwrap_or(open))?;
+            let bars = self.counts.bars + self.counts.warmup_bars;
             if let Some(j) = &mut self.journal {
-                j.roll(open, bar.ts, now);
+                j.roll(open, bar.ts, now, bars);
             }
         }
         Ok(())

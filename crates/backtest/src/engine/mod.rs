@@ -197,6 +197,9 @@ impl Engine {
         if self.groups.keeps_every_group() {
             self.groups.points.reserve(feed.bar_stamps_hint());
         }
+        if let Some(j) = &mut self.journal {
+            j.expect_bars(feed.bars_hint());
+        }
         match feed.route() {
             Route::Single(symbol, bars) => bars.try_for_each(|bar, w| {
                 self.clock.advance(w.close)?;

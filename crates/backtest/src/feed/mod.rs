@@ -173,6 +173,16 @@ where
             .unwrap_or(0)
     }
 
+    /// At least this many bars lie ahead over every primary stream (their lower size hints), so
+    /// the journal can project its size ([`crate::journal::recorder::Recorder::expect_bars`]).
+    pub fn bars_hint(&self) -> usize {
+        self.streams
+            .iter()
+            .filter(|s| s.rank == EventRank::Bar)
+            .map(|s| s.iter.size_hint() + usize::from(s.head.is_some()))
+            .fold(0, usize::saturating_add)
+    }
+
     /// Reads stream `i`'s next bar into its head and returns its heap key.
     fn pull(&mut self, i: usize) -> Result<Option<Key>, EngineError> {
         let s = &mut self.streams[i];

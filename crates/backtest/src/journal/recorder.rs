@@ -7,6 +7,7 @@ use domain::calendar::Calendar;
 use domain::journal::*;
 use domain::{Action, Money, Price, Quantity, Symbol, UnixNanos};
 
+use super::ledger::{Ledger, signal_of};
 use super::{JournalConfig, SignalNote, SnapshotCadence, order_side};
 use crate::event::SymbolId;
 use crate::order::{OrderKind, OrderQty, OrderRequest, Side};
@@ -39,6 +40,12 @@ pub(crate) struct Recorder {
     session: Option<Arc<str>>,
     /// `strategy:rule` per rule seen, shared by every signal of that rule.
     setups: Vec<(&'static str, Arc<str>)>,
+    /// The bars the run expects (0: unknown) and whether the records' vectors were sized from
+    /// the rate seen so far ([`Recorder::project`]).
+    bars_expected: u64,
+    projected: bool,
+    /// The round trips, built fill by fill.
+    ledger: Ledger,
 }
 
 impl Recorder {
@@ -57,7 +64,41 @@ impl Recorder {
             day: None,
             session: None,
             setups: Vec::new(),
+            bars_expected: 0,
+            projected: false,
+            ledger: Ledger::default(),
         }
+    }
+
+    /// The run holds about `bars` bars: once a 32nd of them is seen, the records' vectors are
+    /// sized for the rest at the rate seen so far (see [`Recorder::project`]).
+    pub(crate) fn expect_bars(&mut self, bars: usize) {
+        self.bars_expected = bars as u64;
+    }
+
+    /// Sizes every growing record vector once for the whole run, from its length after `seen`
+    /// of the expected bars plus an eighth: the records are then written once into their final
+    /// buffer instead of being copied at each doubling (the copies and the page faults of
+    /// each new buffer were most of the journal's cost). A run whose rate rises later grows
+    /// as before; one whose rate falls keeps unused (never touched) capacity.
+    fn project(&mut self, seen: u64) {
+        let expected = self.bars_expected;
+        if self.projected || seen == 0 || expected < 1024 || seen.saturating_mul(32) < expected {
+            return;
+        }
+        self.projected = true;
+        fn size<T>(v: &mut Vec<T>, seen: u64, expected: u64) {
+            let total = (v.len() as u128 * u128::from(expected) / u128::from(seen)) as usize;
+            let want = total.saturating_add(total / 8);
+            v.reserve(want.saturating_sub(v.len()));
+        }
+        let j = &mut self.journal;
+        size(&mut j.signals, seen, expected);
+        size(&mut j.orders, seen, expected);
+        size(&mut j.order_events, seen, expected);
+        size(&mut j.fills, seen, expected);
+        size(&mut j.snapshots, seen, expected);
+        size(&mut self.ledger.done, seen, expected);
     }
 
     fn setup(&mut self, rule: &'static str) -> Arc<str> {
@@ -276,6 +317,10 @@ impl Recorder {
             latency_ns,
             reason: reason.into(),
         });
+        if let Some(f) = self.journal.fills.last() {
+            let j = &self.journal;
+            self.ledger.add(i, f, |order| signal_of(j, order));
+        }
         let entry = self.entries[i];
         if let Some(d) = &mut self.day {
             match pnl {
@@ -320,7 +365,15 @@ impl Recorder {
         !(self.day_bounds.0 <= open && open < self.day_bounds.1)
     }
 
-    pub(crate) fn roll(&mut self, open: UnixNanos, bar_ts: UnixNanos, now: AccountSnapshot) {
+    /// `bars`: the bars seen so far, this one included.
+    pub(crate) fn roll(
+        &mut self,
+        open: UnixNanos,
+        bar_ts: UnixNanos,
+        now: AccountSnapshot,
+        bars: u64,
+    ) {
+        self.project(bars);
         let date = self.calendar.trading_date(open);
         self.day_bounds = self
             .calendar
@@ -399,7 +452,7 @@ impl Recorder {
             self.journal.snapshots.push(now);
         }
         self.close_day();
-        self.journal.ledger = super::ledger::round_trips(&self.journal);
+        self.journal.ledger = self.ledger.finish();
         self.journal
     }
 }

@@ -1,0 +1,87 @@
+//! The journal's speed-ups change no record: a run whose length is known (its vectors sized
+//! from the rate seen in its first 32nd) journals exactly what the same run streamed with no
+//! size hint does, and the ledger built fill by fill equals [`ledger::round_trips`] of the
+//! journal, on two symbols.
+
+mod common;
+
+use std::convert::Infallible;
+
+use backtest::journal::ledger;
+use backtest::{AgentConfig, BacktestResult, Inputs, JournalConfig, SnapshotCadence};
+use common::*;
+use domain::calendar::Calendar;
+use domain::{Bar, Price, Quantity, Symbol, Timeframe};
+
+const TWO: &str = "id: two
+symbols: [SPY, QQQ]
+timeframe: 1m
+initial_capital: 100000
+strategy: { kind: sma_crossover, fast: 5, slow: 20 }
+sizing: { kind: all_cash }
+costs: { commission_per_share: 0.01, slippage_bps: 1 }
+fill: next_open
+";
+
+/// A seeded random walk of one-minute bars on a cent grid.
+fn walk(n: usize, seed: u64) -> Vec<Bar> {
+    let t0 = t("2024-01-02T14:30:00Z");
+    let mut state = seed;
+    let mut price: i64 = 10_000;
+    (0..n)
+        .map(|i| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let step = ((state >> 33) % 41) as i64 - 20;
+            let open = price;
+            price = (price + step).max(100);
+            let p = |c: i64| Price::from_raw(c * 10_000_000);
+            let (high, low) = (open.max(price) + 3, open.min(price) - 3);
+            let ts = t0.plus(60_000_000_000 * i as i64);
+            let (o, h, l, c) = (p(open), p(high), p(low), p(price));
+            Bar::new(ts, o, h, l, c, Quantity::from_int(100), None, None).unwrap()
+        })
+        .collect()
+}
+
+fn run(agent: &AgentConfig, hinted: bool, cadence: SnapshotCadence) -> BacktestResult {
+    let data = [("SPY", walk(20_000, 42)), ("QQQ", walk(20_000, 7))];
+    let mut inputs: Inputs<'_, Infallible> = Inputs::new();
+    for (name, bars) in data {
+        let symbol = Symbol::lit(name);
+        if hinted {
+            inputs.bar_vec(symbol, Timeframe::M1, bars);
+        } else {
+            // A filtered iterator's size hint is 0: nothing is sized ahead.
+            inputs.bars(
+                symbol,
+                Timeframe::M1,
+                bars.into_iter().filter(|_| true).map(Ok),
+            );
+        }
+    }
+    let cfg = JournalConfig {
+        strategy: "sma_crossover".into(),
+        snapshots: cadence,
+    };
+    (agent.engine(Calendar::Nyse).unwrap())
+        .with_journal(cfg)
+        .run(inputs)
+        .unwrap()
+}
+
+#[test]
+fn sizing_ahead_and_the_incremental_ledger_change_no_record() {
+    let agent = AgentConfig::from_yaml(TWO).unwrap();
+    for cadence in [SnapshotCadence::SessionClose, SnapshotCadence::EveryBar] {
+        let sized = run(&agent, true, cadence);
+        let streamed = run(&agent, false, cadence);
+        let j = sized.journal.as_ref().unwrap();
+        assert!(j.ledger.len() > 100, "{} round trips", j.ledger.len());
+        assert!(j.fills.iter().any(|f| f.symbol == Symbol::lit("QQQ")));
+        assert_eq!(sized.journal, streamed.journal);
+        assert_eq!(sized.fills, streamed.fills);
+        assert_eq!(j.ledger, ledger::round_trips(j));
+    }
+}
