@@ -26,6 +26,7 @@ pub mod queue;
 pub mod runtime;
 pub mod schedule;
 pub mod secrets;
+pub mod service;
 pub mod worker;
 
 pub use domain::Provider;

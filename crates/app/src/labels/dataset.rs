@@ -62,6 +62,21 @@ pub fn manifest_path(out: &Path) -> PathBuf {
 }
 
 /// Writes the dataset of a labelled run and its manifest.
+/// `ml export`: [`export`] with the entries' source as [`super::sources::stored_entries`] names
+/// it and the run's stored features ([`super::sources::RunFeatures`]).
+pub fn export_stored(
+    store: &(impl RunStore + LabelStore + store::JournalStore + store::FeatureStore + ?Sized),
+    req: &DatasetRequest,
+) -> Result<DatasetReport, AppError> {
+    let entries = super::sources::stored_entries(store, req.run_id)?;
+    export(
+        store,
+        req,
+        entries.name(),
+        &super::sources::RunFeatures(store),
+    )
+}
+
 pub fn export(
     store: &(impl RunStore + LabelStore + ?Sized),
     req: &DatasetRequest,

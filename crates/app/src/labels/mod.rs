@@ -157,6 +157,16 @@ pub fn load_bars(
 }
 
 /// Labels every entry of run `req.run_id` and stores the labels (replacing earlier ones).
+/// `ml labels`: [`label_run`] on the entries [`sources::stored_entries`] picks (the journal's
+/// promoted signals, or the opening fills of a run stored without `--journal`).
+pub fn label_stored(
+    store: &mut (impl RunStore + BarStore + SymbolStore + LabelStore + store::JournalStore + ?Sized),
+    req: &LabelRequest,
+) -> Result<LabelReport, AppError> {
+    let entries = sources::stored_entries(&*store, req.run_id)?;
+    label_run(store, req, entries.as_ref())
+}
+
 pub fn label_run(
     store: &mut (impl RunStore + BarStore + SymbolStore + LabelStore + ?Sized),
     req: &LabelRequest,

@@ -191,10 +191,9 @@ impl EntrySource for TradeEntries {
 /// The features the run stored (`features: [..]` in its agent; the `features` table): one column
 /// per feature with its warm-up from the provenance, the value of the bar at (symbol, t0). A
 /// run without stored features gives no columns.
-#[derive(Clone, Copy)]
-pub struct RunFeatures<'a>(pub &'a dyn store::FeatureStore);
+pub struct RunFeatures<'a, S: ?Sized>(pub &'a S);
 
-impl FeatureSource for RunFeatures<'_> {
+impl<S: store::FeatureStore + ?Sized> FeatureSource for RunFeatures<'_, S> {
     fn name(&self) -> &'static str {
         "features (the run's stored bar features)"
     }

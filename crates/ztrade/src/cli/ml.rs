@@ -1,12 +1,10 @@
 //! `ztrade ml labels|export`: triple-barrier labels of a run's entries, and the dataset
-//! (`app::labels`). The entry and feature sources are chosen here: the interim ones until the
-//! journal's signals and the feature store land (see `app::labels::sources`).
+//! (`app::labels`, which picks the entries and features a run stored).
 
 use std::path::PathBuf;
 
 use app::labels::dataset::{self, DatasetRequest};
-use app::labels::sources::{RunFeatures, stored_entries};
-use app::labels::{LabelRequest, label_run};
+use app::labels::{LabelRequest, label_stored};
 use clap::{Args, Subcommand};
 use formats::export::Format;
 
@@ -79,9 +77,7 @@ pub fn run(cmd: MlCommand, g: &GlobalArgs) -> anyhow::Result<()> {
                 tp_vol: a.tp_vol,
                 sl_vol: a.sl_vol,
             };
-            let mut store = g.open(Open::Migrated)?;
-            let entries = stored_entries(store.as_ref(), a.run)?;
-            let report = label_run(store.as_mut(), &req, entries.as_ref())?;
+            let report = label_stored(g.open(Open::Migrated)?.as_mut(), &req)?;
             output::reply(g.json, &report, render::text::labels)
         }
         MlCommand::Export { run, format, out } => {
@@ -90,10 +86,7 @@ pub fn run(cmd: MlCommand, g: &GlobalArgs) -> anyhow::Result<()> {
                 format: Format::parse(&format)?,
                 out,
             };
-            let store = g.open(Open::Ready)?;
-            let features = RunFeatures(store.as_ref());
-            let entries = stored_entries(store.as_ref(), run)?;
-            let report = dataset::export(store.as_ref(), &req, entries.name(), &features)?;
+            let report = dataset::export_stored(g.open(Open::Ready)?.as_ref(), &req)?;
             output::reply(g.json, &report, render::text::dataset)
         }
     }
