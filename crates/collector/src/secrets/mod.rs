@@ -8,9 +8,11 @@
 //!
 //! - [`store_secrets`]: [`StoreSecrets`], row by row.
 //! - [`lookup`]: [`provider_lookup`], the environment first, then the vault.
+//! - [`manage`]: `ztrade keys`' use cases (store, rotate, delete, list, audit log).
 //! - `sql_tests`: the whole vault over the key tables on real SQLite and PostgreSQL.
 
 pub mod lookup;
+pub mod manage;
 pub mod store_secrets;
 
 #[cfg(test)]

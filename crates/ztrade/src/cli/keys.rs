@@ -11,12 +11,9 @@ use std::io::{BufRead, IsTerminal};
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use collector::Provider;
-use collector::secrets::StoreSecrets;
+use collector::secrets::manage;
 use domain::UnixNanos;
-use vault::{
-    AuditAction, AuditEntry, Credentials, KdfParams, KeyVault, MasterKey, Secret, SecretStore,
-    VaultError,
-};
+use vault::{Credentials, Secret};
 
 use super::provider_keys::{MasterArgs, ProviderArg, master_key};
 use super::{GlobalArgs, Open};
@@ -66,63 +63,26 @@ pub fn run(args: KeysArgs, g: &GlobalArgs) -> anyhow::Result<()> {
             let p = Provider::from(provider);
             let creds = read_credentials(p)?;
             let master = master_key(args.master.key_file.as_deref())?;
-            let mut vault = open_vault(store.as_mut(), &master, at)?;
-            if rotate {
-                vault.rotate(&creds, at)?;
-            } else {
-                vault.set(&creds, at)?;
-            }
+            manage::store_keys(store.as_mut(), &master, &creds, rotate, at)?;
             (p, if rotate { "rotated" } else { "stored" })
         }
         KeysCommand::Delete { provider } => {
-            let p = Provider::from(provider);
-            let mut secrets = StoreSecrets(store.as_mut());
-            if secrets.get(p)?.is_empty() {
-                return Err(VaultError::NotStored { provider: p }.into());
-            }
-            secrets.delete(p, &entry(at, Some(p), AuditAction::Delete))?;
-            (p, "deleted")
+            manage::delete_keys(store.as_mut(), Provider::from(provider), at)?;
+            (Provider::from(provider), "deleted")
         }
-        KeysCommand::List => return list(store.as_mut(), at, g.json),
-        KeysCommand::Audit => return audit(store.as_mut(), g.json),
+        KeysCommand::List => {
+            let keys = manage::list_keys(store.as_mut(), at)?;
+            return output::reply(g.json, &keys, |t, k| render::text::keys(t, k));
+        }
+        KeysCommand::Audit => {
+            let log = manage::audit_log(store.as_mut())?;
+            return output::reply(g.json, &log, |t, l| render::text::key_audit(t, l));
+        }
     };
     let done = serde_json::json!({ "provider": provider, "action": action });
     output::reply(g.json, &done, |t, _| {
         t.line(format!("{action} {provider} keys in {}", store.location()))
     })
-}
-
-fn entry(at: UnixNanos, provider: Option<Provider>, action: AuditAction) -> AuditEntry {
-    AuditEntry {
-        at,
-        provider,
-        action,
-    }
-}
-
-fn list(store: &mut dyn store::KeyStore, at: UnixNanos, json: bool) -> anyhow::Result<()> {
-    let mut secrets = StoreSecrets(store);
-    let keys = secrets.list()?;
-    secrets.audit(&entry(at, None, AuditAction::List))?;
-    output::reply(json, &keys, |t, k| render::text::keys(t, k))
-}
-
-fn audit(store: &mut dyn store::KeyStore, json: bool) -> anyhow::Result<()> {
-    let log = StoreSecrets(store).audit_log()?;
-    output::reply(json, &log, |t, l| render::text::key_audit(t, l))
-}
-
-fn open_vault<'a>(
-    store: &'a mut dyn store::KeyStore,
-    master: &MasterKey,
-    at: UnixNanos,
-) -> anyhow::Result<KeyVault<StoreSecrets<'a>>> {
-    Ok(KeyVault::open(
-        StoreSecrets(store),
-        master,
-        KdfParams::default(),
-        at,
-    )?)
 }
 
 /// The provider's secrets: prompted without echo on a terminal, else one per line on stdin.
