@@ -194,16 +194,6 @@ fn write_rows<T: TickRow>(
     insert::execute_chunked(&mut many, &mut one, (CHUNK, SHARED), rows, bind_row)
 }
 
-/// Two rows with one (ts, seq) are refused. Rows in key order (what the importer and the
-/// backfill hand over) are checked by neighbours; others through a set.
-fn check_unique<T: TickRow>(rows: &[Seq<T>]) -> Result<(), StoreError> {
-    let key = |r: &Seq<T>| (r.tick.ts(), r.seq);
-    if rows.windows(2).all(|w| key(&w[0]) < key(&w[1])) {
-        return Ok(());
-    }
-    check_seq_unique(rows, T::ts, T::WHAT)
-}
-
 /// Writes one batch inside the caller's transaction: a plain insert when the batch's time range
 /// holds no tick of the symbol yet, else the upsert with its counts.
 fn write_batch<T: TickRow>(
@@ -211,7 +201,7 @@ fn write_batch<T: TickRow>(
     sid: i64,
     rows: &[Seq<T>],
 ) -> Result<UpsertCounts, StoreError> {
-    check_unique(rows)?;
+    check_seq_unique(rows, T::ts, T::WHAT)?;
     let (Some(lo), Some(hi)) = (
         rows.iter().map(|r| r.tick.ts()).min(),
         rows.iter().map(|r| r.tick.ts()).max(),
