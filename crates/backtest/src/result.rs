@@ -81,8 +81,9 @@ pub struct BacktestResult {
     pub features: Option<crate::features::FeatureFrame>,
     /// Every decision and what became of it, when the engine was given a journal
     /// ([`crate::Engine::with_journal`]); not part of the result's JSON.
+    /// [`crate::journal::JournalTape::journal`] gives its rows.
     #[serde(skip)]
-    pub journal: Option<domain::journal::Journal>,
+    pub journal: Option<crate::journal::JournalTape>,
 }
 
 impl BacktestResult {

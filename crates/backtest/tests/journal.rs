@@ -102,7 +102,7 @@ fn the_reference_sma_journal_agrees_with_the_fills_and_links_every_round_trip() 
     let r = journaled(&agent, bars, vec![]);
     // The journal changes nothing in the result.
     assert_eq!(r.to_json(), plain.to_json());
-    let j = r.journal.as_ref().unwrap();
+    let j = &r.journal.as_ref().unwrap().journal();
     assert!(plain.fills.len() > 50, "{} fills", plain.fills.len());
     assert_eq!(j.fills.len(), plain.fills.len());
     for (a, b) in j.fills.iter().zip(&plain.fills) {
@@ -178,7 +178,7 @@ fn a_daily_loss_halt_records_vetoes_with_the_rule_and_the_values() {
             snapshots: SnapshotCadence::EveryBar,
         });
     let r = run(engine, bars);
-    let j = r.journal.unwrap();
+    let j = r.journal.unwrap().journal();
     assert_eq!(j.vetoes.len(), 1, "{:?}", j.vetoes);
     let v = &j.vetoes[0];
     assert_eq!(v.rule, "max_daily_loss");
@@ -239,7 +239,7 @@ fn technical_sentiment_journals_a_blocked_crossover_naming_the_filter() {
     .unwrap();
     let r = journaled(&agent, bars, vec![gloomy]);
     assert!(r.fills.is_empty());
-    let j = r.journal.unwrap();
+    let j = r.journal.unwrap().journal();
     let blocked: Vec<_> = j
         .signals
         .iter()
@@ -249,7 +249,7 @@ fn technical_sentiment_journals_a_blocked_crossover_naming_the_filter() {
     let s = blocked[0];
     assert_eq!(&*s.setup, "technical_sentiment:cross_up");
     assert_eq!(s.score, Some(-0.9));
-    assert_eq!(s.filters_blocked, ["sentiment >= 0.1 (blend -0.9000)"]);
-    assert_eq!(s.filters_passed, ["fast sma crossed above slow sma"]);
+    assert_eq!(s.filters_blocked[..], ["sentiment >= 0.1 (blend -0.9000)"]);
+    assert_eq!(s.filters_passed[..], ["fast sma crossed above slow sma"]);
     assert!(j.orders.is_empty());
 }

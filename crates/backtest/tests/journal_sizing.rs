@@ -77,7 +77,7 @@ fn sizing_ahead_and_the_incremental_ledger_change_no_record() {
     for cadence in [SnapshotCadence::SessionClose, SnapshotCadence::EveryBar] {
         let sized = run(&agent, true, cadence);
         let streamed = run(&agent, false, cadence);
-        let j = sized.journal.as_ref().unwrap();
+        let j = &sized.journal.as_ref().unwrap().journal();
         assert!(j.ledger.len() > 100, "{} round trips", j.ledger.len());
         assert!(j.fills.iter().any(|f| f.symbol == Symbol::lit("QQQ")));
         assert_eq!(sized.journal, streamed.journal);

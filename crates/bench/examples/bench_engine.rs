@@ -19,49 +19,11 @@
 use std::time::Instant;
 
 use backtest::{AgentConfig, Inputs, JournalConfig, SnapshotCadence};
+use bench::synthetic::{REF_SMA, minute_bars};
 use domain::{Bar, Money, Price, Quantity, Symbol, Timeframe, UnixNanos};
-
-const REF_SMA: &str = "id: ref_sma
-symbols: [SPY]
-timeframe: 1m
-initial_capital: 100000
-strategy: { kind: sma_crossover, fast: 10, slow: 30 }
-sizing: { kind: all_cash }
-costs: { commission_per_share: 0, slippage_bps: 0 }
-fill: next_open
-";
 
 const ALL_FEATURES: &str =
     "vwap, vwap_upper, vwap_lower, ema20, ema50, ema20_slope, rvol, hod, lod, prev_close";
-
-fn synthetic(n: usize) -> Vec<Bar> {
-    let mut s: u64 = 42;
-    let mut next = move |m: u64| {
-        s = s
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (s >> 33) % m
-    };
-    let t0 = UnixNanos::parse_rfc3339("2024-01-02T14:30:00Z").unwrap();
-    let mut close: i64 = 10_000;
-    (0..n)
-        .map(|i| {
-            let open = (close + next(5) as i64 - 2).max(100);
-            close = (open + next(9) as i64 - 4).max(100);
-            let p = |c: i64| Price::from_raw(c * 10_000_000);
-            Bar {
-                ts: t0.plus(i as i64 * 60_000_000_000),
-                open: p(open),
-                high: p(open.max(close) + 1),
-                low: p(open.min(close) - 1),
-                close: p(close),
-                volume: Quantity::from_int(100),
-                vwap: None,
-                trade_count: None,
-            }
-        })
-        .collect()
-}
 
 struct HandResult {
     fills: usize,
@@ -139,7 +101,7 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000_000);
     let runs = 5;
-    let bars = synthetic(n);
+    let bars = minute_bars(n);
     let pairs: Vec<(i64, i64)> = bars.iter().map(|b| (b.open.raw(), b.close.raw())).collect();
     let engine_run = |curve: &str| {
         let agent = AgentConfig::from_yaml(&format!("{REF_SMA}equity_curve: {curve}\n")).unwrap();
@@ -208,7 +170,7 @@ fn main() {
     let (t_journal_bar, with_journal_bar) = journaled(SnapshotCadence::EveryBar);
     for r in [&with_journal, &with_journal_bar] {
         assert_eq!(r.fills, session.fills, "the journal changes no fill");
-        assert_eq!(r.journal.as_ref().unwrap().fills.len(), session.fills.len());
+        assert_eq!(r.journal.as_ref().unwrap().decisions().3, session.fills.len());
     }
 
     for r in [&session, &per_bar] {
@@ -252,7 +214,13 @@ fn main() {
             t / t_session
         );
     }
-    let j = with_journal_bar.journal.as_ref().unwrap();
+    let tape = with_journal_bar.journal.as_ref().unwrap();
+    let made = Instant::now();
+    let j = tape.journal();
+    println!(
+        "the per-bar journal's rows from its tape: {:.1} ms",
+        made.elapsed().as_secs_f64() * 1e3
+    );
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("journal.db").display());
     let mut stores = vec![("SQLite", url)];
@@ -262,7 +230,7 @@ fn main() {
             .map(|u| ("PostgreSQL", u)),
     );
     for (name, url) in stores {
-        let s = bench::journal::store_seconds(&url, &with_journal_bar, j).unwrap();
+        let s = bench::journal::store_seconds(&url, &with_journal_bar, tape).unwrap();
         println!(
             "store the per-bar journal ({} rows) in {name}: {s:.3} s, {:.0} rows/s",
             j.len(),
@@ -270,7 +238,7 @@ fn main() {
         );
     }
     for (what, r) in [("session", &with_journal), ("per bar", &with_journal_bar)] {
-        let j = r.journal.as_ref().unwrap();
+        let j = r.journal.as_ref().unwrap().journal();
         println!(
             "journal ({what} snapshots): {} rows: {} signals, {} orders, {} order events, {} fills, {} round trips, {} snapshots, {} risk days",
             j.len(),

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use backtest::{AgentConfig, BacktestResult, Inputs, JournalConfig, SnapshotCadence};
-use domain::journal::Journal;
+use backtest::journal::JournalTape;
 use domain::{Bar, Symbol, Timeframe};
 use serde_json::json;
 
@@ -65,13 +65,15 @@ fn new_run(r: &BacktestResult) -> Result<store::NewRun> {
     })
 }
 
-/// Seconds to store `j` (once: a journal is stored once per run) under a new run of `r` in
-/// the store at `url`.
-pub fn store_seconds(url: &str, r: &BacktestResult, j: &Journal) -> Result<f64> {
+/// Seconds to store `tape` (once: a journal is stored once per run) under a new run of `r` in
+/// the store at `url`: its rows made ([`JournalTape::journal`]), then written, as `backtest run
+/// --journal` does.
+pub fn store_seconds(url: &str, r: &BacktestResult, tape: &JournalTape) -> Result<f64> {
     let mut s = store::open_migrated(url)?;
     let run = s.save_run(&new_run(r)?)?;
     let t = Instant::now();
-    let saved = s.save_journal(run, j)?;
+    let j = tape.journal();
+    let saved = s.save_journal(run, &j)?;
     let d = t.elapsed();
     ensure!(
         saved.rows == j.len() as u64,
@@ -102,7 +104,7 @@ pub fn measure(
         );
     }
     let j = per_bar.journal.as_ref().ok_or("no journal")?;
-    let rows = j.len();
+    let rows = j.journal().len();
     let per = |d: Duration| secs(d) * 1e9 / bars.len() as f64;
     let sqlite_s = store_seconds(sqlite, &per_bar, j)?;
     let pg_s = pg.map(|u| store_seconds(u, &per_bar, j)).transpose()?;
@@ -110,7 +112,7 @@ pub fn measure(
         "engine_ns_per_bar": per(engine_only),
         "session_snapshots_ns_per_bar": per(t_session),
         "session_snapshots_ratio": secs(t_session) / secs(engine_only),
-        "session_snapshots_rows": session.journal.as_ref().map_or(0, Journal::len),
+        "session_snapshots_rows": session.journal.as_ref().map_or(0, |t| t.journal().len()),
         "bar_snapshots_ns_per_bar": per(t_bar),
         "bar_snapshots_ratio": secs(t_bar) / secs(engine_only),
         "bar_snapshots_rows": rows,

@@ -22,6 +22,7 @@ pub mod engine;
 pub mod import;
 pub mod journal;
 pub mod labels;
+pub mod synthetic;
 pub mod ticks;
 pub mod validate;
 

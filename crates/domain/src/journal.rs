@@ -12,11 +12,16 @@
 //! - [`RoundTrip`]: the trade ledger, linking signal → order → fills → P&L.
 //!
 //! Ids are per run, from 1, in the order the engine made them. Texts the engine repeats are
-//! shared (`Arc<str>`: setup, session) or static (`Cow<'static, str>`: reasons, rules, filters),
-//! so journaling a signal or a fill allocates no string.
+//! shared (`Arc<str>`: setup, session; [`Texts`]: filter lists, bracket legs) or static
+//! (`Cow<'static, str>`: reasons, rules, filters), so journaling a signal, an order or a fill
+//! allocates nothing: a journal's cost is the memory its records fill, so they are kept small.
 
 /// A text that is usually one of the engine's own constants.
 pub type Text = Cow<'static, str>;
+
+/// A list of texts shared by the records that repeat it (a rule's filters, a bracket's legs):
+/// journaling the thousandth crossover of a run clones a pointer, it allocates no list.
+pub type Texts = Arc<[Text]>;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -74,6 +79,11 @@ text_enum!(
     /// What an order asked for: a sized entry, an exact quantity or the whole position.
     QtyRule { Sized => "sized", Exact => "exact", Close => "close" }
 );
+text_enum!(
+    /// How long an order works: the engine's orders are `gtc` (until filled or canceled); a
+    /// broker's may be any of Alpaca's.
+    TimeInForce { Gtc => "gtc", Day => "day", Opg => "opg", Cls => "cls", Ioc => "ioc", Fok => "fok" }
+);
 text_enum!(OrderEventKind {
     Submitted => "submitted",
     Accepted => "accepted",
@@ -99,9 +109,9 @@ pub struct SignalRecord {
     /// The close the decision was made at: fills measure their slippage against it.
     pub reference_price: Option<Price>,
     /// A key into the feature store, when one was computed for this bar.
-    pub features_ref: Option<String>,
-    pub filters_passed: Vec<Text>,
-    pub filters_blocked: Vec<Text>,
+    pub features_ref: Option<Arc<str>>,
+    pub filters_passed: Texts,
+    pub filters_blocked: Texts,
     pub status: SignalStatus,
 }
 
@@ -132,12 +142,12 @@ pub struct OrderRecord {
     pub limit_price: Option<Price>,
     pub stop_price: Option<Price>,
     /// The bracket (OCO) legs armed when it fills, e.g. `stop_loss_pct: 2%`.
-    pub legs: Vec<String>,
-    pub time_in_force: Text,
+    pub legs: Texts,
+    pub time_in_force: TimeInForce,
     pub reason: Text,
     /// The order as the venue received it (a broker's JSON, for the live-trading issue);
     /// `None` in a backtest, where the columns above are the whole request.
-    pub payload: Option<String>,
+    pub payload: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -54,12 +54,12 @@ fn signal(id: u64, minute: i64, status: SignalStatus) -> SignalRecord {
         score: (status == SignalStatus::Blocked).then_some(-0.123456789),
         reference_price: Some(Price::lit("167.650000001")),
         features_ref: None,
-        filters_passed: vec!["fast sma crossed above slow sma".into()],
+        filters_passed: vec!["fast sma crossed above slow sma".into()].into(),
         filters_blocked: match status {
             SignalStatus::Blocked => {
-                vec!["sentiment >= 0.1\t(blend \"-0.12\")\nline \\ two".into()]
+                vec!["sentiment >= 0.1\t(blend \"-0.12\")\nline \\ two".into()].into()
             }
-            _ => vec![],
+            _ => vec![].into(),
         },
         status,
     }
@@ -96,8 +96,8 @@ fn journal() -> Journal {
                 order_type: OrderType::Market,
                 limit_price: None,
                 stop_price: None,
-                legs: vec!["stop_loss_pct: 2%".into()],
-                time_in_force: "gtc".into(),
+                legs: vec!["stop_loss_pct: 2%".into()].into(),
+                time_in_force: TimeInForce::Day,
                 reason: "signal".into(),
                 payload: Some("{\"id\": \"b-1\",\t\"qty\": \"10\"}".into()),
             },
@@ -113,8 +113,8 @@ fn journal() -> Journal {
                 order_type: OrderType::Stop,
                 limit_price: None,
                 stop_price: Some(Price::lit("164.3")),
-                legs: vec![],
-                time_in_force: "gtc".into(),
+                legs: vec![].into(),
+                time_in_force: TimeInForce::Gtc,
                 reason: "stop_loss".into(),
                 payload: None,
             },

@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use backtest::journal::JournalTape;
 use domain::journal::Journal;
 use serde::Serialize;
 use store::{JournalStore, StoreError};
@@ -20,7 +21,8 @@ pub struct JournalSaveReport {
     pub risk_days: usize,
     /// Rows over every table.
     pub rows: usize,
-    /// Wall time of storing them, `None` when the run was not stored.
+    /// Wall time of storing them (turning the engine's compact tape into rows, then writing
+    /// them in one transaction), `None` when the run was not stored.
     pub store_seconds: Option<f64>,
 }
 
@@ -41,18 +43,20 @@ impl JournalSaveReport {
     }
 }
 
-/// Stores `j` under `run` when the run was stored, waiting out another writer's lock.
+/// Stores the rows of `tape` under `run` when the run was stored, waiting out another
+/// writer's lock.
 pub fn save(
     store: &mut (impl JournalStore + ?Sized),
     run: Option<i64>,
-    j: &Journal,
+    tape: &JournalTape,
 ) -> (JournalSaveReport, Option<StoreError>) {
-    let mut report = JournalSaveReport::new(j);
+    let started = Instant::now();
+    let j = tape.journal();
+    let mut report = JournalSaveReport::new(&j);
     let Some(run) = run else {
         return (report, None);
     };
-    let started = Instant::now();
-    match store::BusyRetry::default().run(|| store.save_journal(run, j)) {
+    match store::BusyRetry::default().run(|| store.save_journal(run, &j)) {
         Ok(_) => {
             report.store_seconds = Some(started.elapsed().as_secs_f64());
             (report, None)

@@ -156,15 +156,11 @@ pub fn backtest(
     } else {
         (None, None)
     };
-    let journal = match run.result.journal.take() {
-        Some(j) => {
-            let (report, error) = journal::save(store, run_id, &j);
-            save_error = save_error.or(error);
-            run.result.journal = Some(j);
-            Some(report)
-        }
-        None => None,
-    };
+    let journal = run.result.journal.as_ref().map(|tape| {
+        let (report, error) = journal::save(store, run_id, tape);
+        save_error = save_error.take().or(error);
+        report
+    });
     Ok(RunOutcome {
         run,
         run_id,

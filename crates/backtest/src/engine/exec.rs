@@ -101,7 +101,7 @@ impl Engine {
             let side = match req.qty {
                 OrderQty::ClosePosition if pos.is_zero() => {
                     if self.journal.is_some() {
-                        let reason = Some("no position to close".to_owned());
+                        let reason = Some("no position to close".into());
                         self.journal_event(w.id, open, OrderEventKind::Canceled, reason);
                     }
                     self.working.remove(k);
@@ -309,10 +309,8 @@ impl Engine {
         }
         if let Some(j) = &mut self.journal {
             let flat = self.book.position(i).qty.is_zero();
-            let symbol = &self.cfg.symbols[i];
             j.fill(
                 i,
-                symbol,
                 action,
                 qty,
                 price,

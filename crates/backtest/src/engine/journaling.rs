@@ -2,11 +2,11 @@
 //! step writes. Every caller checks `self.journal.is_some()` (or matches it) first, so a run
 //! without a journal never enters this file.
 
-use domain::journal::{AccountSnapshot, Journal, OrderEventKind, SignalStatus};
+use domain::journal::{AccountSnapshot, OrderEventKind, SignalStatus, Text};
 use domain::{Bar, Price, UnixNanos};
 
 use super::Engine;
-use crate::journal::JournalConfig;
+use crate::journal::{JournalConfig, JournalTape};
 use crate::journal::recorder::Recorder;
 use crate::order::{OrderQty, OrderRequest, Side};
 use crate::overflow::Overflow;
@@ -14,8 +14,8 @@ use crate::overflow::Overflow;
 impl Engine {
     /// Keeps a journal of the run, returned in [`crate::BacktestResult::journal`].
     pub fn with_journal(mut self, cfg: JournalConfig) -> Self {
-        let n = self.cfg.symbols.len();
-        self.journal = Some(Box::new(Recorder::new(cfg, self.cfg.calendar, n)));
+        let symbols = self.cfg.symbols.clone();
+        self.journal = Some(Box::new(Recorder::new(cfg, self.cfg.calendar, symbols)));
         self
     }
 
@@ -70,7 +70,7 @@ impl Engine {
             _ => return,
         };
         if let Some(j) = &mut self.journal {
-            j.flush_notes(&self.cfg.symbols, now, &marks);
+            j.flush_notes(now, &marks);
         }
     }
 
@@ -94,14 +94,13 @@ impl Engine {
                 .then(|| j.take_note(req.symbol, req.side.opposite()))
                 .flatten()
         });
-        let symbol = &self.cfg.symbols[i];
         let status = if halted {
             SignalStatus::Blocked
         } else {
             SignalStatus::Promoted
         };
         let signal = j.signal(
-            symbol,
+            req.symbol,
             req.side,
             now,
             reference,
@@ -119,15 +118,20 @@ impl Engine {
             }
             return 0;
         }
-        j.order(req, symbol, Some(signal), None, now)
+        j.order(req, Some(signal), None, now)
     }
 
     /// Working orders of symbol `i` (every symbol when `None`) are canceled.
-    pub(super) fn journal_cancel(&mut self, i: Option<usize>, now: UnixNanos, reason: &str) {
+    pub(super) fn journal_cancel(
+        &mut self,
+        i: Option<usize>,
+        now: UnixNanos,
+        reason: &'static str,
+    ) {
         if let Some(j) = &mut self.journal {
             for w in &self.working {
                 if i.is_none_or(|i| w.request.symbol.index() == i) {
-                    j.event(w.id, now, OrderEventKind::Canceled, Some(reason.to_owned()));
+                    j.event(w.id, now, OrderEventKind::Canceled, Some(reason.into()));
                 }
             }
         }
@@ -138,8 +142,7 @@ impl Engine {
         let Some(j) = &mut self.journal else {
             return 0;
         };
-        let i = req.symbol.index();
-        j.exit_order(i, req, &self.cfg.symbols[i], ts);
+        j.exit_order(req, ts);
         j.active_order
     }
 
@@ -148,7 +151,7 @@ impl Engine {
         order: u64,
         ts: UnixNanos,
         kind: OrderEventKind,
-        reason: Option<String>,
+        reason: Option<Text>,
     ) {
         if let Some(j) = &mut self.journal {
             j.event(order, ts, kind, reason);
@@ -158,7 +161,7 @@ impl Engine {
     /// Fills of the active order are booked: `filled`, then no order is active.
     pub(super) fn journal_filled(&mut self, ts: UnixNanos, fills_before: usize) {
         if let Some(j) = &mut self.journal {
-            if j.journal.fills.len() > fills_before {
+            if j.fills() > fills_before {
                 j.event(j.active_order, ts, OrderEventKind::Filled, None);
             }
             j.active_order = 0;
@@ -172,7 +175,7 @@ impl Engine {
             Some(j) => {
                 j.active_order = order;
                 j.fill_at = at;
-                j.journal.fills.len()
+                j.fills()
             }
             None => 0,
         }
@@ -187,15 +190,14 @@ impl Engine {
     ) {
         if let Some(j) = &mut self.journal {
             let order = j.active_order;
-            let reason = match values {
-                Some((observed, limit)) => format!("{rule}: {observed} available, {limit} needed"),
-                None => rule.to_owned(),
+            let reason: Text = match values {
+                Some((observed, limit)) => {
+                    format!("{rule}: {observed} available, {limit} needed").into()
+                }
+                None => rule.into(),
             };
             j.event(order, ts, OrderEventKind::Rejected, Some(reason));
-            let signal = order
-                .checked_sub(1)
-                .and_then(|k| j.journal.orders.get(k as usize))
-                .and_then(|o| o.signal_id);
+            let signal = Some(j.signal_of(order)).filter(|s| *s != 0);
             if let (Some(s), Some((observed, limit))) = (signal, values) {
                 j.veto(s, ts, rule, observed, limit);
             }
@@ -213,10 +215,9 @@ impl Engine {
         &self,
         mut j: Recorder,
         end: UnixNanos,
-    ) -> Result<Journal, Overflow> {
+    ) -> Result<JournalTape, Overflow> {
         for w in &self.working {
-            let reason = Some("data ended".to_owned());
-            j.event(w.id, end, OrderEventKind::Expired, reason);
+            j.event(w.id, end, OrderEventKind::Expired, Some("data ended".into()));
         }
         let last_close = j.last_close.unwrap_or(end);
         Ok(j.finish(self.snapshot(last_close)?))

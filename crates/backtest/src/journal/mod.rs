@@ -4,6 +4,7 @@
 //! - this file: [`JournalConfig`] (turning it on, the snapshot cadence) and [`SignalNote`], what
 //!   a strategy says about a decision.
 //! - `recorder`: the buffer the engine writes into, with ids and the day's risk roll-up.
+//! - `tape`: what it writes, compact ([`JournalTape`]), and the rows it stands for.
 //! - [`ledger`]: round trips built from the fills, linked to their orders and signals.
 //!
 //! With no journal the engine pays one predictable branch per bar and per order step
@@ -11,8 +12,10 @@
 
 pub mod ledger;
 pub(crate) mod recorder;
+mod tape;
 
 pub use domain::journal::*;
+pub use tape::JournalTape;
 
 use crate::event::SymbolId;
 use crate::order::Side;

@@ -1,5 +1,6 @@
-//! The buffer the engine journals into: ids, the records, the snapshot cadence and the day's
-//! risk tally. Only built when the journal is on; every method is called behind that check.
+//! The buffer the engine journals into: ids, the compact records ([`JournalTape`]), the
+//! snapshot cadence and the day's risk tally. Only built when the journal is on; every method
+//! is called behind that check.
 
 use std::sync::Arc;
 
@@ -7,10 +8,10 @@ use domain::calendar::Calendar;
 use domain::journal::*;
 use domain::{Action, Money, Price, Quantity, Symbol, UnixNanos};
 
-use super::ledger::{Ledger, signal_of};
+use super::tape::{EventEntry, FillEntry, JournalTape, NONE, NONE_MONEY, OrderEntry, SignalEntry};
 use super::{JournalConfig, SignalNote, SnapshotCadence, order_side};
 use crate::event::SymbolId;
-use crate::order::{OrderKind, OrderQty, OrderRequest, Side};
+use crate::order::{Bracket, OrderKind, OrderQty, OrderRequest, Side};
 
 #[derive(Debug, Clone)]
 struct DayTally {
@@ -23,7 +24,7 @@ struct DayTally {
 pub(crate) struct Recorder {
     cfg: JournalConfig,
     calendar: Calendar,
-    pub(crate) journal: Journal,
+    pub(crate) tape: JournalTape,
     pub(crate) notes: Vec<SignalNote>,
     /// The order whose fills are being booked (0: none).
     pub(crate) active_order: u64,
@@ -36,37 +37,104 @@ pub(crate) struct Recorder {
     pub(crate) last_close: Option<UnixNanos>,
     day_bounds: (UnixNanos, UnixNanos),
     day: Option<DayTally>,
-    /// The current trading date, shared by the day's signals.
-    session: Option<Arc<str>>,
-    /// `strategy:rule` per rule seen, shared by every signal of that rule.
-    setups: Vec<(&'static str, Arc<str>)>,
+    /// The current trading date (1 + its index in the tape's sessions; 0: none).
+    session: u32,
+    /// The rules seen, in the order of the tape's setups (`strategy:rule`).
+    rules: Vec<&'static str>,
     /// The bars the run expects (0: unknown) and whether the records' vectors were sized from
     /// the rate seen so far ([`Recorder::project`]).
     bars_expected: u64,
     projected: bool,
-    /// The round trips, built fill by fill.
-    ledger: Ledger,
+    /// Filter lists seen lately, shared by the signals that repeat them.
+    lists: SharedLists,
+    /// Texts seen lately (reasons), shared by the records that repeat them.
+    texts: SharedTexts,
+    /// The last bracket and the index of its legs' list.
+    legs: Option<(Bracket, u32)>,
+}
+
+/// The indices of the last few distinct entries of a table, so that a repeated list or text
+/// is stored once per run, not once per record. A computed one (a score in it) misses and is
+/// added.
+#[derive(Debug, Default)]
+struct Recent {
+    kept: Vec<u32>,
+    next: usize,
+}
+
+impl Recent {
+    const KEPT: usize = 8;
+
+    fn find<T>(&self, table: &[T], same: impl Fn(&T) -> bool) -> Option<u32> {
+        (self.kept.iter().copied()).find(|&i| table.get(i as usize).is_some_and(&same))
+    }
+
+    /// Appends `item` to `table` and remembers it; its index (saturated: a run never holds
+    /// 4 billion distinct texts).
+    fn add<T>(&mut self, table: &mut Vec<T>, item: T) -> u32 {
+        let i = u32::try_from(table.len()).unwrap_or(u32::MAX);
+        table.push(item);
+        if self.kept.len() < Self::KEPT {
+            self.kept.push(i);
+        } else {
+            self.kept[self.next] = i;
+            self.next = (self.next + 1) % Self::KEPT;
+        }
+        i
+    }
+}
+
+#[derive(Debug, Default)]
+struct SharedLists(Recent);
+
+impl SharedLists {
+    /// The list's index in `table` (0, the empty list, for an empty one).
+    fn share(&mut self, table: &mut Vec<Texts>, list: Vec<Text>) -> u32 {
+        if list.is_empty() {
+            return 0;
+        }
+        match self.0.find(table, |l| l[..] == list[..]) {
+            Some(i) => i,
+            None => self.0.add(table, list.into()),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct SharedTexts(Recent);
+
+impl SharedTexts {
+    /// 1 + the text's index in `table`.
+    fn share(&mut self, table: &mut Vec<Text>, text: Text) -> u32 {
+        let i = match self.0.find(table, |t| *t == text) {
+            Some(i) => i,
+            None => self.0.add(table, text),
+        };
+        i.saturating_add(1)
+    }
 }
 
 impl Recorder {
-    pub(crate) fn new(cfg: JournalConfig, calendar: Calendar, symbols: usize) -> Self {
+    pub(crate) fn new(cfg: JournalConfig, calendar: Calendar, symbols: Vec<Symbol>) -> Self {
         Self {
             cfg,
             calendar,
-            journal: Journal::default(),
+            entries: vec![None; symbols.len()],
+            tape: JournalTape::new(symbols),
             notes: Vec::new(),
             active_order: 0,
             fill_at: UnixNanos::MIN,
-            entries: vec![None; symbols],
             last_snapshot: None,
             last_close: None,
             day_bounds: (UnixNanos::MAX, UnixNanos::MIN),
             day: None,
-            session: None,
-            setups: Vec::new(),
+            session: 0,
+            rules: Vec::new(),
             bars_expected: 0,
             projected: false,
-            ledger: Ledger::default(),
+            lists: SharedLists::default(),
+            texts: SharedTexts::default(),
+            legs: None,
         }
     }
 
@@ -92,29 +160,48 @@ impl Recorder {
             let want = total.saturating_add(total / 8);
             v.reserve(want.saturating_sub(v.len()));
         }
-        let j = &mut self.journal;
+        let j = &mut self.tape;
         size(&mut j.signals, seen, expected);
         size(&mut j.orders, seen, expected);
-        size(&mut j.order_events, seen, expected);
+        size(&mut j.events, seen, expected);
         size(&mut j.fills, seen, expected);
         size(&mut j.snapshots, seen, expected);
-        size(&mut self.ledger.done, seen, expected);
     }
 
-    fn setup(&mut self, rule: &'static str) -> Arc<str> {
-        if let Some((_, s)) = self.setups.iter().find(|(r, _)| *r == rule) {
-            return s.clone();
+    /// The index of `strategy:rule` among the tape's setups.
+    fn setup(&mut self, rule: &'static str) -> u16 {
+        if let Some(k) = self.rules.iter().position(|r| *r == rule) {
+            return u16::try_from(k).unwrap_or(u16::MAX);
         }
         let s: Arc<str> = format!("{}:{rule}", self.cfg.strategy).into();
-        self.setups.push((rule, s.clone()));
-        s
+        self.rules.push(rule);
+        self.tape.setups.push(s);
+        u16::try_from(self.rules.len() - 1).unwrap_or(u16::MAX)
+    }
+
+    fn text(&mut self, text: impl Into<Text>) -> u32 {
+        self.texts.share(&mut self.tape.texts, text.into())
+    }
+
+    fn signal_entry(&self, signal: u64) -> Option<&SignalEntry> {
+        self.tape.signals.get(usize::try_from(signal).ok()?.checked_sub(1)?)
+    }
+
+    /// The signal behind order `order` (0: none).
+    pub(crate) fn signal_of(&self, order: u64) -> u64 {
+        let k = usize::try_from(order).ok().and_then(|o| o.checked_sub(1));
+        k.and_then(|k| self.tape.orders.get(k)).map_or(0, |o| o.signal)
+    }
+
+    pub(crate) fn fills(&self) -> usize {
+        self.tape.fills.len()
     }
 
     /// Records a signal; its note (if the strategy gave one) names the rule and filters.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn signal(
         &mut self,
-        symbol: &Symbol,
+        symbol: SymbolId,
         side: Side,
         ts: UnixNanos,
         reference: Option<Price>,
@@ -122,24 +209,25 @@ impl Recorder {
         fallback_rule: &'static str,
         status: SignalStatus,
     ) -> u64 {
-        let id = self.journal.signals.len() as u64 + 1;
+        let id = self.tape.signals.len() as u64 + 1;
         let (rule, score, passed, blocked) = match note {
             Some(n) => (n.rule, n.score, n.passed, n.blocked),
             None => (fallback_rule, None, Vec::new(), Vec::new()),
         };
         let setup = self.setup(rule);
-        self.journal.signals.push(SignalRecord {
-            id,
-            symbol: symbol.clone(),
+        let passed = self.lists.share(&mut self.tape.lists, passed);
+        let blocked = self.lists.share(&mut self.tape.lists, blocked);
+        self.tape.signals.push(SignalEntry {
             ts,
-            session: self.session.clone(),
+            reference: reference.map_or(NONE, Price::raw),
+            score: score.unwrap_or(0.0),
+            passed,
+            blocked,
+            symbol: symbol.0,
+            session: self.session,
             setup,
+            has_score: score.is_some(),
             side: order_side(side),
-            score,
-            reference_price: reference,
-            features_ref: None,
-            filters_passed: passed,
-            filters_blocked: blocked,
             status,
         });
         id
@@ -155,27 +243,29 @@ impl Recorder {
     }
 
     /// Notes no request answered: blocked by a filter, or generated and not acted on.
-    pub(crate) fn flush_notes(
-        &mut self,
-        symbols: &[Symbol],
-        ts: UnixNanos,
-        marks: &[Option<Price>],
-    ) {
+    pub(crate) fn flush_notes(&mut self, ts: UnixNanos, marks: &[Option<Price>]) {
         for n in std::mem::take(&mut self.notes) {
             let status = if n.blocked.is_empty() {
                 SignalStatus::Generated
             } else {
                 SignalStatus::Blocked
             };
-            let i = n.symbol.index();
-            self.signal(&symbols[i], n.side, ts, marks[i], Some(n), "", status);
+            let (s, i) = (n.symbol, n.symbol.index());
+            self.signal(s, n.side, ts, marks[i], Some(n), "", status);
         }
     }
 
     pub(crate) fn block(&mut self, signal: u64, filter: Text) {
-        let s = &mut self.journal.signals[signal as usize - 1];
-        s.status = SignalStatus::Blocked;
-        s.filters_blocked.push(filter);
+        let Some(s) = self.signal_entry(signal).copied() else {
+            return;
+        };
+        let mut list = self.tape.lists.get(s.blocked as usize).map_or(Vec::new(), |l| l.to_vec());
+        list.push(filter);
+        let blocked = self.lists.share(&mut self.tape.lists, list);
+        if let Some(s) = self.tape.signals.get_mut(signal as usize - 1) {
+            s.status = SignalStatus::Blocked;
+            s.blocked = blocked;
+        }
     }
 
     pub(crate) fn veto(
@@ -186,8 +276,11 @@ impl Recorder {
         observed: Money,
         limit: Money,
     ) {
-        let symbol = self.journal.signals[signal as usize - 1].symbol.clone();
-        self.journal.vetoes.push(RiskVeto {
+        let Some(s) = self.signal_entry(signal) else {
+            return;
+        };
+        let symbol = self.tape.symbols[s.symbol as usize].clone();
+        self.tape.vetoes.push(RiskVeto {
             signal_id: signal,
             ts,
             symbol,
@@ -201,59 +294,66 @@ impl Recorder {
     pub(crate) fn order(
         &mut self,
         req: &OrderRequest,
-        symbol: &Symbol,
         signal: Option<u64>,
         parent: Option<u64>,
         ts: UnixNanos,
     ) -> u64 {
-        let id = self.journal.orders.len() as u64 + 1;
-        let (order_type, limit_price, stop_price) = match req.kind {
-            OrderKind::Limit(p) => (OrderType::Limit, Some(p), None),
-            OrderKind::Stop(p) => (OrderType::Stop, None, Some(p)),
-            OrderKind::Market | OrderKind::Cancel => (OrderType::Market, None, None),
+        let id = self.tape.orders.len() as u64 + 1;
+        let (order_type, price) = match req.kind {
+            OrderKind::Limit(p) => (OrderType::Limit, p.raw()),
+            OrderKind::Stop(p) => (OrderType::Stop, p.raw()),
+            OrderKind::Market | OrderKind::Cancel => (OrderType::Market, NONE),
         };
         let (qty_rule, quantity) = match req.qty {
-            OrderQty::Sized => (QtyRule::Sized, None),
-            OrderQty::Exact(q) => (QtyRule::Exact, Some(q)),
-            OrderQty::ClosePosition => (QtyRule::Close, None),
+            OrderQty::Sized => (QtyRule::Sized, NONE),
+            OrderQty::Exact(q) => (QtyRule::Exact, q.raw()),
+            OrderQty::ClosePosition => (QtyRule::Close, NONE),
         };
-        let mut legs = Vec::new();
-        if let Some(b) = req.bracket {
-            legs.extend(b.stop_loss.map(|o| o.setting("stop_loss")));
-            legs.extend(b.take_profit.map(|o| o.setting("take_profit")));
-        }
-        self.journal.orders.push(OrderRecord {
-            id,
-            signal_id: signal,
-            parent_id: parent,
-            symbol: symbol.clone(),
+        let legs = self.legs(req.bracket.unwrap_or_default());
+        let reason = self.text(req.reason.as_str());
+        self.tape.orders.push(OrderEntry {
             ts,
+            signal: signal.unwrap_or(0),
+            parent: parent.unwrap_or(0),
+            quantity,
+            price,
+            symbol: req.symbol.0,
+            legs,
+            reason,
             side: order_side(req.side),
             qty_rule,
-            quantity,
             order_type,
-            limit_price,
-            stop_price,
-            legs,
-            time_in_force: "gtc".into(),
-            reason: req.reason.as_str().into(),
-            payload: None,
         });
         self.event(id, ts, OrderEventKind::Submitted, None);
         self.event(id, ts, OrderEventKind::Accepted, None);
         id
     }
 
+    /// The list of `bracket`'s legs as texts (`stop_loss_pct: 2`), shared with the last
+    /// order's.
+    fn legs(&mut self, bracket: Bracket) -> u32 {
+        if let Some((b, legs)) = self.legs
+            && b == bracket
+        {
+            return legs;
+        }
+        let legs: Vec<Text> = [
+            bracket.stop_loss.map(|o| o.setting("stop_loss")),
+            bracket.take_profit.map(|o| o.setting("take_profit")),
+        ]
+        .into_iter()
+        .flatten()
+        .map(Text::from)
+        .collect();
+        let legs = self.lists.share(&mut self.tape.lists, legs);
+        self.legs = Some((bracket, legs));
+        legs
+    }
+
     /// An exit the engine makes itself (bracket leg, session close): an order on the entry.
-    pub(crate) fn exit_order(
-        &mut self,
-        i: usize,
-        req: OrderRequest,
-        symbol: &Symbol,
-        ts: UnixNanos,
-    ) {
-        let parent = self.entries[i].map(|(o, _)| o);
-        self.active_order = self.order(&req, symbol, None, parent, ts);
+    pub(crate) fn exit_order(&mut self, req: OrderRequest, ts: UnixNanos) {
+        let parent = self.entries[req.symbol.index()].map(|(o, _)| o);
+        self.active_order = self.order(&req, None, parent, ts);
     }
 
     pub(crate) fn event(
@@ -261,14 +361,15 @@ impl Recorder {
         order: u64,
         ts: UnixNanos,
         kind: OrderEventKind,
-        reason: Option<String>,
+        reason: Option<Text>,
     ) {
         if order != 0 {
-            self.journal.order_events.push(OrderEvent {
-                order_id: order,
+            let reason = reason.map_or(0, |r| self.text(r));
+            self.tape.events.push(EventEntry {
                 ts,
-                kind,
+                order,
                 reason,
+                kind,
             });
         }
     }
@@ -278,7 +379,6 @@ impl Recorder {
     pub(crate) fn fill(
         &mut self,
         i: usize,
-        symbol: &Symbol,
         action: Action,
         quantity: Quantity,
         price: Price,
@@ -290,37 +390,34 @@ impl Recorder {
         flat_after: bool,
     ) {
         let order = self.active_order;
-        let signal = order
-            .checked_sub(1)
-            .and_then(|k| self.journal.orders.get(k as usize))
-            .and_then(|o| o.signal_id)
-            .map(|s| &self.journal.signals[s as usize - 1]);
+        let signal = self.signal_entry(self.signal_of(order));
         let buying = matches!(action, Action::Buy | Action::Cover);
-        let slippage = signal.and_then(|s| s.reference_price).and_then(|r| {
-            if buying {
-                price.checked_sub(r)
-            } else {
-                r.checked_sub(price)
-            }
-        });
+        let reference = signal.map_or(NONE, |s| s.reference);
+        let slippage = (reference != NONE)
+            .then(|| {
+                let r = Price::from_raw(reference);
+                if buying {
+                    price.checked_sub(r)
+                } else {
+                    r.checked_sub(price)
+                }
+            })
+            .flatten();
         let latency_ns = signal.map(|s| self.fill_at.as_i64().saturating_sub(s.ts.as_i64()));
-        self.journal.fills.push(JournalFill {
-            order_id: order,
+        let reason = self.text(reason);
+        self.tape.fills.push(FillEntry {
+            fee: fee.raw(),
+            pnl: pnl.map_or(NONE_MONEY, Money::raw),
             ts,
-            symbol: symbol.clone(),
+            order,
+            quantity: quantity.raw(),
+            price: price.raw(),
+            slippage: slippage.map_or(NONE, Price::raw),
+            latency_ns: latency_ns.unwrap_or(NONE),
+            symbol: u32::try_from(i).unwrap_or(u32::MAX),
+            reason,
             action,
-            quantity,
-            price,
-            fee,
-            pnl,
-            slippage,
-            latency_ns,
-            reason: reason.into(),
         });
-        if let Some(f) = self.journal.fills.last() {
-            let j = &self.journal;
-            self.ledger.add(i, f, |order| signal_of(j, order));
-        }
         let entry = self.entries[i];
         if let Some(d) = &mut self.day {
             match pnl {
@@ -380,11 +477,12 @@ impl Recorder {
             .day_bounds(date)
             .unwrap_or((open, open.checked_plus(1).unwrap_or(open)));
         if self.day.is_some() && self.cfg.snapshots == SnapshotCadence::SessionClose {
-            self.journal.snapshots.push(now);
+            self.tape.snapshots.push(now);
         }
         self.close_day();
         let label = date.format("%Y-%m-%d").to_string();
-        self.session = Some(label.as_str().into());
+        self.tape.sessions.push(label.as_str().into());
+        self.session = u32::try_from(self.tape.sessions.len()).unwrap_or(u32::MAX);
         self.day = Some(DayTally {
             day: RiskDay {
                 date: label,
@@ -435,24 +533,23 @@ impl Recorder {
         }
         if let Some(s) = snapshot {
             self.last_snapshot = Some(s.ts);
-            self.journal.snapshots.push(s);
+            self.tape.snapshots.push(s);
         }
     }
 
     fn close_day(&mut self) {
         if let Some(mut d) = self.day.take() {
             d.day.realized_r = d.r_any.then_some(d.r_sum);
-            self.journal.risk_days.push(d.day);
+            self.tape.risk_days.push(d.day);
         }
     }
 
-    /// Ends the journal with the account at the end (`now`), the last day, then the ledger.
-    pub(crate) fn finish(mut self, now: AccountSnapshot) -> Journal {
+    /// Ends the journal with the account at the end (`now`) and the last day.
+    pub(crate) fn finish(mut self, now: AccountSnapshot) -> JournalTape {
         if self.cfg.snapshots == SnapshotCadence::SessionClose {
-            self.journal.snapshots.push(now);
+            self.tape.snapshots.push(now);
         }
         self.close_day();
-        self.journal.ledger = self.ledger.finish();
-        self.journal
+        self.tape
     }
 }

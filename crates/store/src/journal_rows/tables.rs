@@ -50,8 +50,8 @@ impl JournalRow for SignalRecord {
             score: c.opt_real()?,
             reference_price: c.opt_price("reference_price")?,
             features_ref: c.opt_string()?,
-            filters_passed: c.list("filters_passed")?,
-            filters_blocked: c.list("filters_blocked")?,
+            filters_passed: c.list::<domain::journal::Text>("filters_passed")?.into(),
+            filters_blocked: c.list::<domain::journal::Text>("filters_blocked")?.into(),
             status: c.parse()?,
         })
     }
@@ -125,7 +125,7 @@ impl JournalRow for OrderRecord {
             opt_dec(self.limit_price),
             opt_dec(self.stop_price),
             list(&self.legs),
-            text(&self.time_in_force),
+            text(self.time_in_force.as_str()),
             text(&self.reason),
             opt_text(self.payload.as_deref()),
         ]);
@@ -143,8 +143,8 @@ impl JournalRow for OrderRecord {
             order_type: c.parse()?,
             limit_price: c.opt_price("limit_price")?,
             stop_price: c.opt_price("stop_price")?,
-            legs: c.list("legs")?,
-            time_in_force: c.string()?,
+            legs: c.list::<domain::journal::Text>("legs")?.into(),
+            time_in_force: c.parse()?,
             reason: c.string()?,
             payload: c.opt_string()?,
         })
