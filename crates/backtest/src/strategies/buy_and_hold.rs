@@ -4,29 +4,43 @@
 
 use domain::Bar;
 
+use super::notes::note;
 use crate::event::SymbolId;
-use crate::order::OrderRequest;
+use crate::journal::SignalNote;
+use crate::order::{OrderRequest, Side};
 use crate::strategy::{Context, Strategy};
 
 pub struct BuyAndHold {
     entered: Vec<bool>,
+    /// Kept only while the engine journals.
+    notes: Vec<SignalNote>,
 }
 
 impl BuyAndHold {
     pub fn new(symbols: usize) -> Self {
         Self {
             entered: vec![false; symbols],
+            notes: Vec::new(),
         }
     }
 }
 
 impl Strategy for BuyAndHold {
-    fn on_bar(&mut self, _ctx: &Context<'_>, s: SymbolId, _bar: &Bar, out: &mut Vec<OrderRequest>) {
+    fn on_bar(&mut self, ctx: &Context<'_>, s: SymbolId, _bar: &Bar, out: &mut Vec<OrderRequest>) {
         if !std::mem::replace(&mut self.entered[s.index()], true) {
             out.push(OrderRequest::buy(s));
+            if ctx.journaling() {
+                let passed = "buy and hold: first tradable bar";
+                self.notes
+                    .push(note(s, Side::Buy, "first_bar", None, passed));
+            }
         }
     }
 
     /// Nothing to fill: the entry waits for the first traded bar.
     fn warm_up(&mut self, _ctx: &Context<'_>, _s: SymbolId, _bar: &Bar) {}
+
+    fn take_signals(&mut self, out: &mut Vec<SignalNote>) {
+        out.append(&mut self.notes);
+    }
 }

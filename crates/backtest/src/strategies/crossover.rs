@@ -6,10 +6,11 @@
 use domain::Bar;
 use indicators::{Ema, ParamError, SmaPair};
 
+use super::notes::{EMA_CROSS, SMA_CROSS};
 use super::signals::{Cross, CrossDetector, bearish, bullish};
 use crate::event::SymbolId;
 use crate::journal::SignalNote;
-use crate::order::{OrderRequest, Side};
+use crate::order::OrderRequest;
 use crate::strategy::{Context, Strategy};
 
 pub struct SmaCrossover {
@@ -42,7 +43,7 @@ impl Strategy for SmaCrossover {
         if let Some(c) = cross
             && ctx.journaling()
         {
-            self.notes.push(cross_note(s, c));
+            self.notes.push(SMA_CROSS.note(s, c));
         }
     }
 
@@ -51,19 +52,10 @@ impl Strategy for SmaCrossover {
     }
 }
 
-/// The journal's account of a crossover of two simple averages.
-pub(super) fn cross_note(s: SymbolId, c: Cross) -> SignalNote {
-    let (side, rule, filter) = match c {
-        Cross::Up => (Side::Buy, "cross_up", "fast sma crossed above slow sma"),
-        Cross::Down => (Side::Sell, "cross_down", "fast sma crossed below slow sma"),
-    };
-    let mut note = SignalNote::new(s, side, rule);
-    note.passed.push(filter.into());
-    note
-}
-
 pub struct EmaCrossover {
     state: Vec<(Ema, Ema, CrossDetector)>,
+    /// Kept only while the engine journals.
+    notes: Vec<SignalNote>,
 }
 
 impl EmaCrossover {
@@ -71,20 +63,32 @@ impl EmaCrossover {
         let one = (Ema::new(fast)?, Ema::new(slow)?, CrossDetector::default());
         Ok(Self {
             state: vec![one; symbols],
+            notes: Vec::new(),
         })
     }
 }
 
 impl Strategy for EmaCrossover {
+    #[inline]
     fn on_bar(&mut self, ctx: &Context<'_>, s: SymbolId, bar: &Bar, out: &mut Vec<OrderRequest>) {
         let (fast, slow, cross) = &mut self.state[s.index()];
         let f = fast.update(bar.close);
         let sl = slow.update(bar.close);
         let cmp = f.zip(sl).and_then(|(f, s)| f.partial_cmp(&s));
-        match cross.update(cmp) {
+        let cross = cross.update(cmp);
+        match cross {
             Some(Cross::Up) => bullish(ctx, s, out),
             Some(Cross::Down) => bearish(ctx, s, out),
             None => {}
         }
+        if let (Some(c), Some((f, sl))) = (cross, f.zip(sl))
+            && ctx.journaling()
+        {
+            self.notes.push(EMA_CROSS.note_with(s, c, f, sl));
+        }
+    }
+
+    fn take_signals(&mut self, out: &mut Vec<SignalNote>) {
+        out.append(&mut self.notes);
     }
 }

@@ -6,12 +6,14 @@
 //! - [`buy_and_hold`]: the benchmark.
 //! - [`technical_sentiment`]: an SMA cross confirmed or vetoed by the latest sentiment per source.
 //! - [`signals`]: how a bullish or bearish signal becomes orders, shared by all of the above.
+//! - `notes`: how they explain a decision in the engine's journal.
 //!
 //! Every built-in decides at a bar's close from the position after that bar's fills and emits
 //! market orders sized by the agent's sizing rule; long-only unless the agent allows shorts.
 
 pub mod buy_and_hold;
 pub mod crossover;
+mod notes;
 pub mod oscillators;
 pub mod signals;
 pub mod technical_sentiment;

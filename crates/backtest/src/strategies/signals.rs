@@ -9,26 +9,41 @@
 //! fill does not double up.
 
 use crate::event::SymbolId;
-use crate::order::{OrderRequest, Reason};
+use crate::journal::Text;
+use crate::order::{OrderRequest, Reason, Side};
 use crate::strategy::Context;
 
+/// Whether a bullish (`Buy`) or bearish (`Sell`) view on `s` becomes an order now, by the rule
+/// above: what [`bullish`] and [`bearish`] check, and what a strategy asks of an entry its
+/// cooldown holds back.
+#[inline]
+pub fn acts(ctx: &Context<'_>, s: SymbolId, side: Side) -> bool {
+    if ctx.has_working_orders(s) {
+        return false;
+    }
+    let pos = ctx.position(s).raw();
+    match side {
+        Side::Buy => pos <= 0,
+        Side::Sell if ctx.allow_short() => pos >= 0,
+        Side::Sell => pos > 0,
+    }
+}
+
+#[inline]
 pub fn bullish(ctx: &Context<'_>, s: SymbolId, out: &mut Vec<OrderRequest>) {
-    if !ctx.has_working_orders(s) && ctx.position(s).raw() <= 0 {
+    if acts(ctx, s, Side::Buy) {
         out.push(OrderRequest::buy(s));
     }
 }
 
+#[inline]
 pub fn bearish(ctx: &Context<'_>, s: SymbolId, out: &mut Vec<OrderRequest>) {
-    if ctx.has_working_orders(s) {
-        return;
-    }
-    let pos = ctx.position(s).raw();
-    if ctx.allow_short() {
-        if pos >= 0 {
-            out.push(OrderRequest::sell_short(s));
-        }
-    } else if pos > 0 {
-        out.push(OrderRequest::close(s));
+    if acts(ctx, s, Side::Sell) {
+        out.push(if ctx.allow_short() {
+            OrderRequest::sell_short(s)
+        } else {
+            OrderRequest::close(s)
+        });
     }
 }
 
@@ -81,6 +96,11 @@ impl Cooldown {
             return true;
         }
         false
+    }
+
+    /// The journal's name for it, as a blocked filter.
+    pub fn filter(&self) -> Text {
+        format!("cooldown: {} bars after the last exit", self.bars).into()
     }
 
     /// After deciding: an entry asked for counts as held until it fills or is dropped.

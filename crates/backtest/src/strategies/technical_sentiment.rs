@@ -21,7 +21,7 @@ use domain::{Bar, SentimentRecord, SentimentSource, UnixNanos};
 use indicators::{ParamError, SmaPair};
 use serde::{Deserialize, Serialize};
 
-use super::crossover::cross_note;
+use super::notes::SMA_CROSS;
 use super::signals::{Cross, CrossDetector, bearish, bullish, exit_long, exit_short};
 use super::{BadParam, bad, periods};
 use crate::event::SymbolId;
@@ -197,7 +197,7 @@ impl TechnicalSentiment {
         let ok = self.confirmed(blend, sign);
         if ctx.journaling() {
             let cross = if sign > 0.0 { Cross::Up } else { Cross::Down };
-            let mut note = cross_note(s, cross);
+            let mut note = SMA_CROSS.note(s, cross);
             note.score = blend;
             let (op, floor) = if sign > 0.0 {
                 (">=", self.cfg.min_score)
