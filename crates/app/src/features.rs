@@ -5,7 +5,7 @@
 use store::{FeatureStore, StoreError, StoredFeatures};
 
 use crate::AppError;
-pub use crate::run::features::{config_hash, provenance, save, sessions};
+pub use crate::run::features::{FeatureRows, config_hash, provenance, sessions};
 
 /// Run `run_id`'s features, for `ztrade backtest features`.
 pub fn show(store: &(impl FeatureStore + ?Sized), run_id: i64) -> Result<StoredFeatures, AppError> {

@@ -64,17 +64,18 @@ fn main() {
     let bars = minute_bars(n);
     let agent = AgentConfig::from_yaml(REF_SMA).unwrap();
     let (mut off, mut on, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut rows, mut faults) = (0, (0, 0));
+    let (mut last, mut faults) = (None, (0, 0));
     for _ in 0..rounds {
         let (t_off, f_off, plain) = run(&agent, &bars, None);
         let (t_on, f_on, journaled) = run(&agent, &bars, Some(cadence));
         faults = (f_off, f_on);
         assert_eq!(plain.fills, journaled.fills, "the journal changes no fill");
-        rows = journaled.journal.as_ref().map_or(0, |t| t.journal().len());
+        last = journaled.journal;
         off.push(t_off);
         on.push(t_on);
         ratios.push(t_on / t_off);
     }
+    let rows = last.map_or(0, |t| t.journal().len());
     let per = |s: f64| s * 1e9 / n as f64;
     println!("bars: {n}, journal rows: {rows}, cadence: {cadence:?}, rounds: {rounds}");
     println!(

@@ -74,6 +74,7 @@ use crate::{
 use crate::{Deleted, NewSweep, RollupCheckpoint, RunSelection, StoredSweep, SweepSummary};
 use crate::{FindingFilter, QualitySummary, SeriesCheck, StoredFinding};
 use crate::{LabelRow, LabelSet, NewFeatures, RunPeriod, Span, StoredFeatures};
+use crate::{RunAttachments, SavedRun};
 use domain::journal::{Journal, SignalRecord, SignalStatus};
 
 /// Every role: what a backend implements and what [`crate::open`] returns. `Send`, so a store
@@ -267,6 +268,14 @@ pub trait FeatureStore {
 pub trait RunStore {
     /// Stores a run with its trades and equity curve, in one transaction; returns its id.
     fn save_run(&mut self, run: &NewRun) -> Result<i64, StoreError>;
+    /// Stores a run with its trades and equity curve and what was computed with it (its
+    /// features, its journal), all in one transaction: none of them is ever stored without
+    /// the others.
+    fn save_run_with(
+        &mut self,
+        run: &NewRun,
+        with: RunAttachments<'_>,
+    ) -> Result<SavedRun, StoreError>;
     /// Newest first (by created_at, then id).
     fn list_runs(&self, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError>;
     /// `StoreError::NotFound` for an unknown id.

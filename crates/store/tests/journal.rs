@@ -9,12 +9,13 @@ use common::{TestDb, ts};
 use domain::journal::*;
 use domain::{Action, Money, Price, Quantity, Symbol};
 use serde_json::json;
-use store::{NewRun, RunSelection, StoreError};
+use store::{NewRun, RunAttachments, RunFilter, RunSelection, StoreError};
 use testkit::conformance;
 
 conformance!(
     a_journal_round_trips_exactly_in_time_order,
     signals_filter_by_status_and_a_journal_goes_with_its_run,
+    a_run_and_its_journal_are_stored_together_or_not_at_all,
 );
 
 fn new_run() -> NewRun {
@@ -238,4 +239,28 @@ fn signals_filter_by_status_and_a_journal_goes_with_its_run(db: &TestDb) {
     })
     .unwrap();
     assert!(s.journal(run).unwrap().is_empty());
+}
+
+fn a_run_and_its_journal_are_stored_together_or_not_at_all(db: &TestDb) {
+    let mut s = store::open_migrated(&db.url).unwrap();
+    let j = journal();
+    let with = RunAttachments {
+        features: None,
+        journal: Some(&j),
+    };
+    let saved = s.save_run_with(&new_run(), with).unwrap();
+    assert_eq!(saved.journal.rows, j.len() as u64);
+    assert_eq!(saved.features, 0);
+    assert_eq!(s.journal(saved.id).unwrap().fills, j.fills);
+    // A journal the tables refuse (two signals with one id at one time) leaves no run behind:
+    // the run's row, trades and equity are in the same transaction.
+    let mut bad = journal();
+    bad.signals.push(bad.signals[0].clone());
+    let before = s.list_runs(&RunFilter::default()).unwrap().len();
+    let with = RunAttachments {
+        features: None,
+        journal: Some(&bad),
+    };
+    assert!(s.save_run_with(&new_run(), with).is_err());
+    assert_eq!(s.list_runs(&RunFilter::default()).unwrap().len(), before);
 }

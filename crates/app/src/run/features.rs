@@ -1,5 +1,5 @@
-//! A run's features into the store with their provenance ([`save`], called by
-//! [`super::backtest`] after the run is stored).
+//! A run's features into the store with their provenance ([`FeatureRows`], stored by
+//! [`super::backtest`] in the run's own transaction).
 //!
 //! Provenance: per feature its parameters and warm-up ([`backtest::features::Feature::warmup`]),
 //! the calendar whose sessions it was computed on, the run's timeframe, the hash of the agent's
@@ -9,7 +9,7 @@
 use backtest::AgentConfig;
 use backtest::features::{Feature, FeatureFrame};
 use chrono::NaiveDate;
-use store::{FeatureInfo, FeatureProvenance, FeatureStore, NewFeatures, StoreError};
+use store::{FeatureInfo, FeatureProvenance, NewFeatures};
 use xxhash_rust::xxh3::xxh3_128;
 
 use super::Run;
@@ -56,24 +56,33 @@ pub fn sessions(frame: &FeatureFrame, daily: bool) -> Vec<NaiveDate> {
         .collect()
 }
 
-/// Stores stored run `run_id`'s features, if its agent asked for any; the rows written.
-pub fn save(
-    store: &mut (impl FeatureStore + ?Sized),
-    run_id: i64,
-    run: &Run,
-) -> Result<u64, StoreError> {
-    let Some(frame) = run.result.features.as_ref() else {
-        return Ok(0);
-    };
-    let provenance = provenance(&run.agent, frame);
-    let session = sessions(frame, run.agent.timeframe.is_daily_or_longer());
-    let rows = NewFeatures {
-        provenance: &provenance,
-        symbols: &run.result.symbols,
-        symbol: &frame.symbol,
-        ts: &frame.ts,
-        session: &session,
-        values: &frame.values,
-    };
-    store::BusyRetry::default().run(|| store.save_features(run_id, &rows))
+/// The parts of a run's feature rows that the run does not hold (provenance, sessions), so
+/// that [`FeatureRows::rows`] can lend them to the store with the run.
+pub struct FeatureRows {
+    provenance: FeatureProvenance,
+    session: Vec<NaiveDate>,
+}
+
+impl FeatureRows {
+    /// `None` when the run's agent asked for no feature.
+    pub fn of(run: &Run) -> Option<Self> {
+        let frame = run.result.features.as_ref()?;
+        Some(Self {
+            provenance: provenance(&run.agent, frame),
+            session: sessions(frame, run.agent.timeframe.is_daily_or_longer()),
+        })
+    }
+
+    /// The rows to store: `run` must be the run these were made `of`.
+    pub fn rows<'a>(&'a self, run: &'a Run) -> Option<NewFeatures<'a>> {
+        let frame = run.result.features.as_ref()?;
+        Some(NewFeatures {
+            provenance: &self.provenance,
+            symbols: &run.result.symbols,
+            symbol: &frame.symbol,
+            ts: &frame.ts,
+            session: &self.session,
+            values: &frame.values,
+        })
+    }
 }

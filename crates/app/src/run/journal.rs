@@ -1,12 +1,8 @@
-//! Storing a run's journal next to the run ([`store::JournalStore`]), timed, so `backtest run
-//! --journal` can say what keeping every decision cost.
+//! What `backtest run --journal` kept and what storing it cost ([`JournalSaveReport`]); the
+//! rows are stored with the run, in its transaction ([`super::backtest`]).
 
-use std::time::Instant;
-
-use backtest::journal::JournalTape;
 use domain::journal::Journal;
 use serde::Serialize;
-use store::{JournalStore, StoreError};
 
 /// What `--journal` kept and how long storing it took.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -21,8 +17,8 @@ pub struct JournalSaveReport {
     pub risk_days: usize,
     /// Rows over every table.
     pub rows: usize,
-    /// Wall time of storing them (turning the engine's compact tape into rows, then writing
-    /// them in one transaction), `None` when the run was not stored.
+    /// Wall time of storing them: the engine's compact tape turned into rows, then the run's
+    /// transaction that writes them with the run; `None` when the run was not stored.
     pub store_seconds: Option<f64>,
 }
 
@@ -40,27 +36,5 @@ impl JournalSaveReport {
             rows: j.len(),
             store_seconds: None,
         }
-    }
-}
-
-/// Stores the rows of `tape` under `run` when the run was stored, waiting out another
-/// writer's lock.
-pub fn save(
-    store: &mut (impl JournalStore + ?Sized),
-    run: Option<i64>,
-    tape: &JournalTape,
-) -> (JournalSaveReport, Option<StoreError>) {
-    let started = Instant::now();
-    let j = tape.journal();
-    let mut report = JournalSaveReport::new(&j);
-    let Some(run) = run else {
-        return (report, None);
-    };
-    match store::BusyRetry::default().run(|| store.save_journal(run, &j)) {
-        Ok(_) => {
-            report.store_seconds = Some(started.elapsed().as_secs_f64());
-            (report, None)
-        }
-        Err(e) => (report, Some(e)),
     }
 }

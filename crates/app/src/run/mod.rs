@@ -16,15 +16,16 @@ pub mod trips;
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::time::Instant;
 
 use backtest::{AgentConfig, BacktestResult, Inputs};
+use backtest::journal::JournalTape;
 use backtest::{JournalConfig, SnapshotCadence};
 use domain::calendar::Calendar;
 use domain::{Money, UnixNanos};
 use serde::Serialize;
 use store::{
-    ActionStore, BarStore, FeatureStore, JournalStore, RunStore, SentimentStore, StoreError,
-    SymbolStore,
+    ActionStore, BarStore, RunAttachments, RunStore, SentimentStore, StoreError, SymbolStore,
 };
 use xxhash_rust::xxh3::Xxh3;
 
@@ -130,37 +131,38 @@ impl RunOutcome {
 }
 
 /// Runs the request against the store and saves it when asked, with its features when its
-/// agent lists any ([`features::save`], a transaction of its own after the run's).
+/// agent lists any and its journal when the request keeps one, all in one transaction
+/// ([`store::RunStore::save_run_with`]).
 pub fn backtest(
     store: &mut (
-             impl BarStore
-             + SentimentStore
-             + ActionStore
-             + RunStore
-             + SymbolStore
-             + FeatureStore
-             + JournalStore
-             + ?Sized
+             impl BarStore + SentimentStore + ActionStore + RunStore + SymbolStore + ?Sized
          ),
     req: &RunRequest,
 ) -> Result<RunOutcome, AppError> {
-    let mut run = run_journaled(&*store, &req.agent, req.window, req.capital, req.journal)?;
-    let (run_id, mut save_error) = if req.save {
-        match save(store, &run) {
-            Ok(id) => match features::save(store, id, &run) {
-                Ok(_) => (Some(id), None),
-                Err(e) => (Some(id), Some(e)),
-            },
+    let run = run_journaled(&*store, &req.agent, req.window, req.capital, req.journal)?;
+    let started = Instant::now();
+    let rows = run.result.journal.as_ref().map(JournalTape::journal);
+    let mut journal = rows.as_ref().map(journal::JournalSaveReport::new);
+    let (run_id, save_error) = if req.save {
+        let features = features::FeatureRows::of(&run);
+        let feature_rows = features.as_ref().and_then(|f| f.rows(&run));
+        let with = RunAttachments {
+            features: feature_rows.as_ref(),
+            journal: rows.as_ref(),
+        };
+        let row = record::new_run(&run);
+        match store::BusyRetry::default().run(|| store.save_run_with(&row, with)) {
+            Ok(saved) => {
+                if let Some(j) = &mut journal {
+                    j.store_seconds = Some(started.elapsed().as_secs_f64());
+                }
+                (Some(saved.id), None)
+            }
             Err(e) => (None, Some(e)),
         }
     } else {
         (None, None)
     };
-    let journal = run.result.journal.as_ref().map(|tape| {
-        let (report, error) = journal::save(store, run_id, tape);
-        save_error = save_error.take().or(error);
-        report
-    });
     Ok(RunOutcome {
         run,
         run_id,

@@ -19,8 +19,19 @@ fn days_since_2000(d: NaiveDate) -> Result<i32, StoreError> {
 }
 
 fn save(client: &mut Client, run_id: i64, f: &NewFeatures<'_>) -> Result<u64, StoreError> {
-    f.check().map_err(StoreError::Invalid)?;
     let mut tx = client.transaction()?;
+    let n = insert(&mut tx, run_id, f)?;
+    tx.commit()?;
+    Ok(n)
+}
+
+/// Writes run `run_id`'s features (replacing any) in the caller's transaction.
+pub(super) fn insert(
+    tx: &mut postgres::Transaction<'_>,
+    run_id: i64,
+    f: &NewFeatures<'_>,
+) -> Result<u64, StoreError> {
+    f.check().map_err(StoreError::Invalid)?;
     let known = tx.query_opt(
         "SELECT 1 FROM backtest_runs WHERE id = $1 FOR UPDATE",
         &[&run_id],
@@ -74,7 +85,6 @@ fn save(client: &mut Client, run_id: i64, f: &NewFeatures<'_>) -> Result<u64, St
         }
         written = copy.finish()?;
     }
-    tx.commit()?;
     Ok(written)
 }
 

@@ -47,6 +47,17 @@ fn copy<T: JournalRow>(
 
 fn save(client: &mut Client, run: i64, j: &Journal) -> Result<JournalSaved, StoreError> {
     let mut tx = client.transaction()?;
+    let saved = insert_journal(&mut tx, run, j)?;
+    tx.commit()?;
+    Ok(saved)
+}
+
+/// Writes run `run`'s journal in the caller's transaction.
+pub(super) fn insert_journal(
+    tx: &mut postgres::Transaction<'_>,
+    run: i64,
+    j: &Journal,
+) -> Result<JournalSaved, StoreError> {
     let found: i64 = tx
         .query_one("SELECT count(*) FROM backtest_runs WHERE id = $1", &[&run])?
         .get(0);
@@ -55,15 +66,14 @@ fn save(client: &mut Client, run: i64, j: &Journal) -> Result<JournalSaved, Stor
             "no backtest run with id {run}"
         )));
     }
-    let rows = copy(&mut tx, run, &j.signals)?
-        + copy(&mut tx, run, &j.vetoes)?
-        + copy(&mut tx, run, &j.orders)?
-        + copy(&mut tx, run, &j.order_events)?
-        + copy(&mut tx, run, &j.fills)?
-        + copy(&mut tx, run, &j.ledger)?
-        + copy(&mut tx, run, &j.snapshots)?
-        + copy(&mut tx, run, &j.risk_days)?;
-    tx.commit()?;
+    let rows = copy(tx, run, &j.signals)?
+        + copy(tx, run, &j.vetoes)?
+        + copy(tx, run, &j.orders)?
+        + copy(tx, run, &j.order_events)?
+        + copy(tx, run, &j.fills)?
+        + copy(tx, run, &j.ledger)?
+        + copy(tx, run, &j.snapshots)?
+        + copy(tx, run, &j.risk_days)?;
     Ok(JournalSaved { rows })
 }
 

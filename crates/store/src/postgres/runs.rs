@@ -7,6 +7,7 @@ use postgres::Client;
 use super::copy::TextCopy;
 use super::{PgStore, RFC3339};
 use crate::decode;
+use crate::{JournalSaved, RunAttachments, SavedRun};
 use crate::rows::{count_to_i64, parse_json};
 use crate::{
     Deleted, NewRun, NewSweep, RunFilter, RunSelection, RunStore, RunSummary, StoreError,
@@ -27,6 +28,13 @@ fn json_text(v: &impl serde::Serialize, field: &str) -> Result<String, StoreErro
 
 pub(super) fn save(client: &mut Client, run: &NewRun) -> Result<i64, StoreError> {
     let mut tx = client.transaction()?;
+    let id = insert(&mut tx, run)?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// Writes `run` (its row, trades and equity curve) in the caller's transaction; its id.
+pub(super) fn insert(tx: &mut postgres::Transaction<'_>, run: &NewRun) -> Result<i64, StoreError> {
     let id: i64 = tx
         .query_one(
             "INSERT INTO backtest_runs (agent_id, start_date, end_date, initial_capital,
@@ -92,7 +100,6 @@ pub(super) fn save(client: &mut Client, run: &NewRun) -> Result<i64, StoreError>
         }
         copy.finish()?;
     }
-    tx.commit()?;
     Ok(id)
 }
 
@@ -239,6 +246,29 @@ fn delete_runs(client: &mut Client, sel: &RunSelection) -> Result<Deleted, Store
 impl RunStore for PgStore {
     fn save_run(&mut self, run: &NewRun) -> Result<i64, StoreError> {
         save(self.client.get_mut(), run)
+    }
+
+    fn save_run_with(
+        &mut self,
+        run: &NewRun,
+        with: RunAttachments<'_>,
+    ) -> Result<SavedRun, StoreError> {
+        let mut tx = self.client.get_mut().transaction()?;
+        let id = insert(&mut tx, run)?;
+        let features = match with.features {
+            Some(f) => super::features::insert(&mut tx, id, f)?,
+            None => 0,
+        };
+        let journal = match with.journal {
+            Some(j) => super::journal::insert_journal(&mut tx, id, j)?,
+            None => JournalSaved::default(),
+        };
+        tx.commit()?;
+        Ok(SavedRun {
+            id,
+            features,
+            journal,
+        })
     }
 
     fn list_runs(&self, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError> {

@@ -25,8 +25,19 @@ const SHAPE: InsertShape<'static> = InsertShape {
 };
 
 fn save(conn: &mut Connection, run_id: i64, f: &NewFeatures<'_>) -> Result<u64, StoreError> {
-    f.check().map_err(StoreError::Invalid)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let n = insert(&tx, run_id, f)?;
+    tx.commit()?;
+    Ok(n)
+}
+
+/// Writes run `run_id`'s features (replacing any) in the caller's transaction.
+pub(super) fn insert(
+    tx: &rusqlite::Transaction<'_>,
+    run_id: i64,
+    f: &NewFeatures<'_>,
+) -> Result<u64, StoreError> {
+    f.check().map_err(StoreError::Invalid)?;
     let known: i64 = tx.query_row(
         "SELECT count(*) FROM backtest_runs WHERE id = ?1",
         [run_id],
@@ -81,7 +92,6 @@ fn save(conn: &mut Connection, run_id: i64, f: &NewFeatures<'_>) -> Result<u64, 
         };
         insert::execute_chunked(&mut many, &mut one, (CHUNK, 1), &cells, bind)?
     };
-    tx.commit()?;
     Ok(changed)
 }
 

@@ -57,6 +57,17 @@ fn insert<T: JournalRow>(
 
 fn save(conn: &mut Connection, run: i64, j: &Journal) -> Result<JournalSaved, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let saved = insert_journal(&tx, run, j)?;
+    tx.commit()?;
+    Ok(saved)
+}
+
+/// Writes run `run`'s journal in the caller's transaction.
+pub(super) fn insert_journal(
+    tx: &rusqlite::Transaction<'_>,
+    run: i64,
+    j: &Journal,
+) -> Result<JournalSaved, StoreError> {
     let found: i64 = tx.query_row(
         "SELECT count(*) FROM backtest_runs WHERE id = ?1",
         [run],
@@ -75,7 +86,6 @@ fn save(conn: &mut Connection, run: i64, j: &Journal) -> Result<JournalSaved, St
         + insert(&tx, run, &j.ledger)?
         + insert(&tx, run, &j.snapshots)?
         + insert(&tx, run, &j.risk_days)?;
-    tx.commit()?;
     Ok(JournalSaved { rows })
 }
 

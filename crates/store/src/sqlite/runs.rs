@@ -5,6 +5,7 @@ use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::SqliteStore;
 use crate::decode;
+use crate::{JournalSaved, RunAttachments, SavedRun};
 use crate::rows::{count_to_i64, now_rfc3339, parse_json};
 use crate::{
     Deleted, NewRun, NewSweep, RunFilter, RunSelection, RunStore, RunSummary, StoreError,
@@ -21,6 +22,13 @@ fn json_text(v: &impl serde::Serialize, field: &str) -> Result<String, StoreErro
 
 pub(super) fn save(conn: &mut Connection, run: &NewRun) -> Result<i64, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let id = insert(&tx, run)?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// Writes `run` (its row, trades and equity curve) in the caller's transaction; its id.
+pub(super) fn insert(tx: &rusqlite::Transaction<'_>, run: &NewRun) -> Result<i64, StoreError> {
     let id: i64 = tx.query_row(
         "INSERT INTO backtest_runs (agent_id, start_date, end_date, initial_capital, final_capital,
              total_trades, winning_trades, losing_trades, max_drawdown, sharpe_ratio, config,
@@ -70,7 +78,6 @@ pub(super) fn save(conn: &mut Connection, run: &NewRun) -> Result<i64, StoreErro
             ])?;
         }
     }
-    tx.commit()?;
     Ok(id)
 }
 
@@ -355,6 +362,29 @@ fn delete_runs(conn: &mut Connection, sel: &RunSelection) -> Result<Deleted, Sto
 impl RunStore for SqliteStore {
     fn save_run(&mut self, run: &NewRun) -> Result<i64, StoreError> {
         save(&mut self.conn, run)
+    }
+
+    fn save_run_with(
+        &mut self,
+        run: &NewRun,
+        with: RunAttachments<'_>,
+    ) -> Result<SavedRun, StoreError> {
+        let tx = (self.conn).transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let id = insert(&tx, run)?;
+        let features = match with.features {
+            Some(f) => super::features::insert(&tx, id, f)?,
+            None => 0,
+        };
+        let journal = match with.journal {
+            Some(j) => super::journal::insert_journal(&tx, id, j)?,
+            None => JournalSaved::default(),
+        };
+        tx.commit()?;
+        Ok(SavedRun {
+            id,
+            features,
+            journal,
+        })
     }
 
     fn list_runs(&self, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError> {
