@@ -6,7 +6,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use domain::{Symbol, Timeframe};
-use store::{ActionStore, BarStore, RunStore, SentimentStore, SymbolStore};
+use store::{ActionStore, BarStore, RunStore, SentimentStore, SymbolStore, TickStore};
 
 use crate::AppError;
 use crate::agents::AgentsDir;
@@ -67,7 +67,9 @@ pub fn seed_request(days: u32, seed: u64) -> Result<SeedRequest, AppError> {
 
 /// Runs the demo; returns the stored run ids (in [`SAMPLE_AGENTS`] order) and their comparison.
 pub fn demo(
-    store: &mut (impl BarStore + SentimentStore + ActionStore + RunStore + SymbolStore + ?Sized),
+    store: &mut (
+             impl BarStore + SentimentStore + ActionStore + RunStore + SymbolStore + TickStore + ?Sized
+         ),
     agents: &AgentsDir,
     req: &SeedRequest,
     progress: &dyn Progress,

@@ -13,7 +13,9 @@ use domain::calendar::Calendar;
 use domain::{Bar, QuoteTick, Timeframe, TradeTick, UnixNanos};
 use formats::import::ticks::{TickKind, TickOptions, TickRows, read_ticks};
 use formats::import::{ReadOptions, Rows, read_file};
-use indicators::features::{BarFeatures, BookImbalance, CumulativeDelta, Feature, FeatureSet};
+use indicators::features::{
+    BarFeatures, BookImbalance, CumulativeDelta, Feature, FeatureSet, TickTimeline, TickValues,
+};
 
 fn data(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -206,4 +208,49 @@ fn tick_features_never_read_ahead() {
     let full = tick_features(&ticks);
     let deltas: Vec<f64> = full.iter().map(|r| f64::from_bits(r[0].unwrap())).collect();
     assert!(deltas.iter().any(|d| *d > 0.0) && deltas.iter().any(|d| *d < 0.0));
+}
+
+/// The timeline over the ticks stamped before `cut` (all of them with `None`), read at `t`.
+fn timeline_at(ticks: &[Tick], cut: Option<UnixNanos>, t: UnixNanos) -> TickValues {
+    let kept = ticks
+        .iter()
+        .filter(|x| cut.is_none_or(|c| tick_stamp(x) < c));
+    let (mut quotes, mut trades) = (Vec::new(), Vec::new());
+    for x in kept {
+        match x {
+            Tick::Quote(q) => quotes.push(q.clone()),
+            Tick::Trade(t) => trades.push(t.clone()),
+        }
+    }
+    TickTimeline::build(Calendar::Nyse, &quotes, &trades).at(t)
+}
+
+/// A run's tick features at each minute bar's close equal those of the ticks cut at that close,
+/// bit for bit; reading the timeline a nanosecond late (a tick at the close counted) is caught.
+#[test]
+fn tick_timeline_values_at_a_bar_close_read_no_later_tick() {
+    let ticks = spy_ticks();
+    let (first, last) = (tick_stamp(&ticks[0]), tick_stamp(&ticks[ticks.len() - 1]));
+    let minute = 60_000_000_000;
+    let closes: Vec<UnixNanos> = (1..)
+        .map(|k| UnixNanos::new((first.as_i64() / minute + k) * minute))
+        .take_while(|c| *c <= last)
+        .collect();
+    assert!(closes.len() > 300, "{} minute closes", closes.len());
+    let (mut compared, mut late_caught) = (0, false);
+    for i in samples(closes.len(), 25) {
+        let c = closes[i];
+        let full = timeline_at(&ticks, None, c);
+        let cut = timeline_at(&ticks, Some(c), c);
+        let bits = |v: TickValues| (v.cvd.map(f64::to_bits), v.obi.map(f64::to_bits));
+        assert_eq!(bits(cut), bits(full), "at {c}");
+        compared += usize::from(full.cvd.is_some()) + usize::from(full.obi.is_some());
+        let late = timeline_at(&ticks, None, UnixNanos::new(c.as_i64() + 1));
+        late_caught |= bits(late) != bits(cut);
+    }
+    assert!(compared > 40, "only {compared} values compared");
+    assert!(
+        late_caught,
+        "a read that counts the tick at the close went unnoticed"
+    );
 }

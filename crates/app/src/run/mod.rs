@@ -4,7 +4,9 @@
 //! strategy that reads it) are streamed from the store or lent from memory ([`source`]), adjusted
 //! for splits and dividends when the agent asks, hashed on the way for the run's data
 //! fingerprint (with the actions counted), run through the engine, and again for the
-//! benchmark; then metrics ([`trips`]), and the rows a stored run takes ([`record`]).
+//! benchmark; then metrics ([`trips`]), and the rows a stored run takes ([`record`]). An agent
+//! with tick features (`cvd`, `obi`) also reads its symbols' ticks, as timelines ([`ticks`]),
+//! which join the fingerprint.
 //! `backtest run`, `sweep`, walk-forward and `demo` all come through [`run`].
 
 pub mod features;
@@ -12,6 +14,7 @@ pub mod fingerprint;
 pub mod journal;
 pub mod record;
 pub mod source;
+pub mod ticks;
 pub mod trips;
 
 use std::cell::RefCell;
@@ -26,6 +29,7 @@ use domain::{Money, UnixNanos};
 use serde::Serialize;
 use store::{
     ActionStore, BarStore, RunAttachments, RunStore, SentimentStore, StoreError, SymbolStore,
+    TickStore,
 };
 use xxhash_rust::xxh3::Xxh3;
 
@@ -135,7 +139,13 @@ impl RunOutcome {
 /// ([`store::RunStore::save_run_with`]).
 pub fn backtest(
     store: &mut (
-             impl BarStore + SentimentStore + ActionStore + RunStore + SymbolStore + ?Sized
+             impl BarStore
+             + SentimentStore
+             + ActionStore
+             + RunStore
+             + SymbolStore
+             + TickStore
+             + ?Sized
          ),
     req: &RunRequest,
 ) -> Result<RunOutcome, AppError> {
@@ -304,6 +314,20 @@ fn execute(
         total.update(&r.confidence.to_bits().to_le_bytes());
     }
     inputs.sentiment(sentiment);
+    // Only the steps inside the ticks this window reads: a sweep's timelines, loaded over a
+    // wider window, give the run the same values and the same fingerprint.
+    let (from, to) = ticks::tick_window(w, agent.timeframe, calendar);
+    let inside = |t: &UnixNanos| from.is_none_or(|f| *t > f) && to.is_none_or(|e| *t < e);
+    for (symbol, timeline) in src.tick_timelines(agent, w, calendar)? {
+        total.update(symbol.as_str().as_bytes());
+        for (t, v) in timeline.steps().iter().filter(|(t, _)| inside(t)) {
+            total.update(&t.as_i64().to_le_bytes());
+            for x in [v.cvd, v.obi] {
+                total.update(&x.map_or(u64::MAX, f64::to_bits).to_le_bytes());
+            }
+        }
+        inputs.tick_features(symbol, timeline);
+    }
     let result = engine.run(inputs).map_err(|source| AppError::Run {
         agent: agent.id.clone(),
         source,

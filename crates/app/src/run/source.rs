@@ -3,15 +3,17 @@
 //! streams an agent reads. An agent with `adjustment: split | all` reads its bars adjusted on
 //! the way (warm-up bars too) for the actions with an ex-date up to the date of the last bar it
 //! reads ([`crate::data::adjust::run_as_of`]); the digest of those actions joins the run's
-//! fingerprint. A run's calendar is its symbols' ([`run_calendar`]).
+//! fingerprint. A run's calendar is its symbols' ([`run_calendar`]). An agent that lists a tick
+//! feature also reads its symbols' tick timelines ([`super::ticks`]).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use backtest::features::TickTimeline;
 use domain::calendar::Calendar;
 use domain::time::NANOS_PER_DAY;
 use domain::{Bar, SentimentRecord, Symbol, Timeframe, UnixNanos};
-use store::{ActionStore, BarQuery, BarStore, SentimentStore, StoreError, SymbolStore};
+use store::{ActionStore, BarQuery, BarStore, SentimentStore, StoreError, SymbolStore, TickStore};
 
 use crate::AppError;
 use crate::data::adjust::{AdjustSpec, adjusted, adjuster, run_as_of};
@@ -61,6 +63,14 @@ pub trait Source {
     ) -> Result<Vec<SentimentRecord>, AppError>;
     /// The calendar of each of `agent`'s symbols.
     fn calendars(&self, agent: &AgentConfig) -> Result<Vec<(Symbol, Calendar)>, AppError>;
+    /// The tick timelines `agent` reads in `w` on `calendar`'s days: none unless it lists a
+    /// tick feature ([`super::ticks::timelines`]).
+    fn tick_timelines(
+        &self,
+        agent: &AgentConfig,
+        w: Window,
+        calendar: Calendar,
+    ) -> Result<Vec<(Symbol, TickTimeline)>, AppError>;
 }
 
 /// The one calendar a run of `agent` keeps (daily bar windows, the session close, the daily-loss
@@ -85,7 +95,7 @@ pub fn run_calendar(
     }
 }
 
-impl<S: BarStore + SentimentStore + ActionStore + SymbolStore + ?Sized> Source for S {
+impl<S: BarStore + SentimentStore + ActionStore + SymbolStore + TickStore + ?Sized> Source for S {
     fn bar_series(
         &self,
         agent: &AgentConfig,
@@ -151,6 +161,15 @@ impl<S: BarStore + SentimentStore + ActionStore + SymbolStore + ?Sized> Source f
             .map(|s| Ok((s.clone(), self.symbol_calendar(s)?)))
             .collect()
     }
+
+    fn tick_timelines(
+        &self,
+        agent: &AgentConfig,
+        w: Window,
+        calendar: Calendar,
+    ) -> Result<Vec<(Symbol, TickTimeline)>, AppError> {
+        super::ticks::timelines(self, agent, w, calendar)
+    }
 }
 
 /// Bars and sentiment read once and shared by many runs, which also share the fingerprint
@@ -160,6 +179,8 @@ pub struct Preloaded {
     pub sentiment: Vec<SentimentRecord>,
     /// The symbols' calendars; a symbol not listed is on NYSE ([`Preloaded::new`]).
     pub calendars: Vec<(Symbol, Calendar)>,
+    /// The tick timelines of the loaded window, when the agent lists a tick feature.
+    pub ticks: Vec<(Symbol, TickTimeline)>,
     /// Per series of `bars`, the digest of the actions its bars were adjusted for.
     actions: Vec<Option<u128>>,
     /// (series, first, end) → digest of `bars[series][first..end]`.
@@ -174,6 +195,7 @@ impl Preloaded {
             bars,
             sentiment,
             calendars: Vec::new(),
+            ticks: Vec::new(),
             actions: Vec::new(),
             digests: Mutex::default(),
         }
@@ -193,9 +215,10 @@ impl Preloaded {
     }
 
     /// The bars and sentiment `agent` reads in `w`, and up to `warmup` bars of each of its
-    /// series before `w` (the most any run on this data will ask for).
+    /// series before `w` (the most any run on this data will ask for), with its tick timelines
+    /// over `w`.
     pub fn load(
-        store: &(impl BarStore + SentimentStore + ActionStore + SymbolStore + ?Sized),
+        store: &(impl BarStore + SentimentStore + ActionStore + SymbolStore + TickStore + ?Sized),
         agent: &AgentConfig,
         w: Window,
         warmup: usize,
@@ -216,9 +239,12 @@ impl Preloaded {
         }
         let sentiment_window = Window { start: from, ..w };
         let sentiment = store.sentiment_for(agent, sentiment_window)?;
+        let calendars = store.calendars(agent)?;
+        let ticks = store.tick_timelines(agent, w, run_calendar(agent, &calendars)?)?;
         Ok(Self {
             actions,
-            calendars: store.calendars(agent)?,
+            calendars,
+            ticks,
             ..Self::new(bars, sentiment)
         })
     }
@@ -278,6 +304,25 @@ impl Source for Preloaded {
             listed.map_or(Calendar::Nyse, |(_, c)| *c)
         };
         Ok(agent.symbols.iter().map(|s| (s.clone(), of(s))).collect())
+    }
+
+    /// The loaded timelines (a step function of time: any window inside the loaded one reads
+    /// the same values).
+    fn tick_timelines(
+        &self,
+        agent: &AgentConfig,
+        _w: Window,
+        _calendar: Calendar,
+    ) -> Result<Vec<(Symbol, TickTimeline)>, AppError> {
+        if !agent
+            .features
+            .iter()
+            .any(backtest::features::Feature::is_tick)
+        {
+            return Ok(Vec::new());
+        }
+        let wanted = |(s, _): &&(Symbol, TickTimeline)| agent.symbols.contains(s);
+        Ok(self.ticks.iter().filter(wanted).cloned().collect())
     }
 }
 

@@ -22,7 +22,8 @@
 //! ```
 //!
 //! `features` ([`crate::features`]): `vwap`, `vwap_upper`, `vwap_lower`, `ema20`, `ema50`,
-//! `ema20_slope`, `rvol`, `hod`, `lod`, `prev_close`. `filters`: `LEFT OP RIGHT` conditions on
+//! `ema20_slope`, `rvol`, `hod`, `lod`, `prev_close`, and the tick features `cvd`, `obi` (from
+//! the timelines the caller supplies, [`crate::Inputs::tick_features`]). `filters`: `LEFT OP RIGHT` conditions on
 //! those features, `close` and numbers; each feature a filter reads must be listed in `features`.
 //!
 //! `equity_curve` ([`EquityCurve`]) chooses what [`crate::BacktestResult::equity`] holds:

@@ -186,8 +186,16 @@ impl Engine {
     /// Merges `inputs`, processes every event and returns the result.
     pub fn run<E: Into<SourceError>>(
         mut self,
-        inputs: Inputs<'_, E>,
+        mut inputs: Inputs<'_, E>,
     ) -> Result<BacktestResult, EngineError> {
+        for (symbol, timeline) in std::mem::take(&mut inputs.ticks) {
+            let Some(s) = self.symbol_id(&symbol) else {
+                return Err(self.unknown("tick features", symbol.to_string()));
+            };
+            if let Some(f) = self.features.as_deref_mut() {
+                f.set_ticks(s.index(), timeline);
+            }
+        }
         let feed = Feed::new(
             &self.cfg.symbols,
             self.cfg.timeframe,
@@ -308,7 +316,7 @@ impl Engine {
         }
         let i = s.index();
         if let Some(f) = self.features.as_deref_mut() {
-            f.update(i, bar, true);
+            f.update(i, bar, close, true);
         }
         if self.groups.current != Some(bar.ts) {
             self.next_group(bar.ts)?;
@@ -365,7 +373,7 @@ impl Engine {
     fn warm_up(&mut self, s: SymbolId, bar: &Bar, close: UnixNanos) {
         self.counts.warmup_bars += 1;
         if let Some(f) = self.features.as_deref_mut() {
-            f.update(s.index(), bar, false);
+            f.update(s.index(), bar, close, false);
         }
         let ctx = Context {
             now: close,

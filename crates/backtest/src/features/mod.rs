@@ -2,7 +2,10 @@
 //!
 //! - this file: [`FeatureBook`], the engine's per-symbol [`BarFeatures`] updated at every bar of
 //!   the run's timeframe (warm-up bars included) before the strategy decides, and the
-//!   [`FeatureFrame`] of values it records for the traded bars (what the store persists).
+//!   [`FeatureFrame`] of values it records for the traded bars (what the store persists). Tick
+//!   features (`cvd`, `obi`) are read at the bar's close from the [`TickTimeline`] the caller
+//!   supplied for the symbol ([`crate::Inputs::tick_features`]): the engine replays bars, not
+//!   ticks, and a symbol without a timeline has no tick values.
 //! - [`filter`]: [`Filter`], a condition on features (`rvol > 1.5`, `close > vwap`), and
 //!   [`FeatureGate`], the strategy wrapper that lets entries through only when every condition
 //!   of the agent's `filters: [..]` holds.
@@ -16,7 +19,9 @@ pub mod names;
 use domain::calendar::Calendar;
 use domain::{Bar, Symbol, Timeframe, UnixNanos};
 use indicators::features::BarFeatures;
-pub use indicators::features::{Feature, FeatureSet, Warmup};
+pub use indicators::features::{
+    Feature, FeatureSet, TickTimeline, TickValues, TimelineBuilder, Warmup,
+};
 use serde::Serialize;
 
 pub use filter::{FeatureGate, Filter};
@@ -57,6 +62,8 @@ impl FeatureFrame {
 #[derive(Debug, Clone)]
 pub struct FeatureBook {
     per_symbol: Vec<BarFeatures>,
+    /// Per symbol, when the set has a tick feature; empty (no values) until supplied.
+    ticks: Vec<TickTimeline>,
     frame: FeatureFrame,
 }
 
@@ -67,6 +74,11 @@ impl FeatureBook {
                 .iter()
                 .map(|_| BarFeatures::new(set.clone(), calendar, tf))
                 .collect(),
+            ticks: if set.iter().any(Feature::is_tick) {
+                vec![TickTimeline::default(); symbols.len()]
+            } else {
+                Vec::new()
+            },
             frame: FeatureFrame {
                 features: set,
                 calendar,
@@ -75,10 +87,22 @@ impl FeatureBook {
         }
     }
 
-    /// Feeds symbol `i`'s bar; a traded bar (not a warm-up one) is recorded in the frame.
+    /// Symbol `i`'s tick features from now on (ignored when the set has none).
+    pub(crate) fn set_ticks(&mut self, i: usize, timeline: TickTimeline) {
+        if let Some(t) = self.ticks.get_mut(i) {
+            *t = timeline;
+        }
+    }
+
+    /// Feeds symbol `i`'s bar, which closes at `close`; a traded bar (not a warm-up one) is
+    /// recorded in the frame.
     #[inline]
-    pub(crate) fn update(&mut self, i: usize, bar: &Bar, record: bool) {
-        let values = self.per_symbol[i].update(bar);
+    pub(crate) fn update(&mut self, i: usize, bar: &Bar, close: UnixNanos, record: bool) {
+        let ticks = match self.ticks.get(i) {
+            Some(t) => t.at(close),
+            None => TickValues::default(),
+        };
+        let values = self.per_symbol[i].update_with_ticks(bar, ticks);
         if record {
             self.frame.symbol.push(i as u32);
             self.frame.ts.push(bar.ts);

@@ -1,7 +1,8 @@
-//! What a run reads: [`Inputs`], one bar source per (symbol, timeframe) plus sentiment, and how
-//! bars in memory are read ahead of use ([`prefetch_ahead`]).
+//! What a run reads: [`Inputs`], one bar source per (symbol, timeframe) plus sentiment and tick
+//! features, and how bars in memory are read ahead of use ([`prefetch_ahead`]).
 
 use domain::{Bar, SentimentRecord, Symbol, Timeframe};
+use indicators::features::TickTimeline;
 
 /// One symbol's bars in time order, as the store streams them.
 pub type BarIter<'a, E> = Box<dyn Iterator<Item = Result<Bar, E>> + 'a>;
@@ -10,6 +11,7 @@ pub type BarIter<'a, E> = Box<dyn Iterator<Item = Result<Bar, E>> + 'a>;
 pub struct Inputs<'a, E> {
     pub(super) bars: Vec<(Symbol, Timeframe, Source<'a, E>)>,
     pub(super) sentiment: Vec<SentimentRecord>,
+    pub(crate) ticks: Vec<(Symbol, TickTimeline)>,
 }
 
 /// Where a stream's bars come from. Bars already in memory are read without a virtual call.
@@ -49,6 +51,7 @@ impl<E> Default for Inputs<'_, E> {
         Self {
             bars: Vec::new(),
             sentiment: Vec::new(),
+            ticks: Vec::new(),
         }
     }
 }
@@ -87,6 +90,14 @@ impl<'a, E> Inputs<'a, E> {
     /// Sentiment records in any order; the feed sorts them by time (stable for equal times).
     pub fn sentiment(&mut self, records: impl IntoIterator<Item = SentimentRecord>) -> &mut Self {
         self.sentiment.extend(records);
+        self
+    }
+
+    /// `symbol`'s tick features (`cvd`, `obi`) as of any instant, built from its stored ticks;
+    /// each bar reads them at its close. A symbol without a timeline has no tick values, and a
+    /// run whose agent lists no tick feature ignores them.
+    pub fn tick_features(&mut self, symbol: Symbol, timeline: TickTimeline) -> &mut Self {
+        self.ticks.push((symbol, timeline));
         self
     }
 }

@@ -1,13 +1,15 @@
 //! [`BarFeatures`]: every bar feature of one symbol, updated once per bar of the run's
 //! timeframe. The values of a [`FeatureSet`] come out as one row of `Option<f64>` in the set's
 //! order, `None` while a feature warms up (or has no value, e.g. a VWAP before the session
-//! traded).
+//! traded). Tick features are not computed here: their values at the bar come in with it
+//! ([`BarFeatures::update_with_ticks`]).
 
 use domain::calendar::Calendar;
 use domain::{Bar, Timeframe};
 
 use super::rvol::RelativeVolume;
 use super::session::{DayClock, SessionStats};
+use super::timeline::TickValues;
 use super::{Feature, FeatureSet, RVOL_SESSIONS, VWAP_BAND_K};
 use crate::Ema;
 
@@ -52,8 +54,14 @@ impl BarFeatures {
         &self.values
     }
 
-    /// Feeds the next bar (bars in time order) and returns the values at its close.
+    /// Feeds the next bar (bars in time order) and returns the values at its close; tick
+    /// features have none.
     pub fn update(&mut self, bar: &Bar) -> &[Option<f64>] {
+        self.update_with_ticks(bar, TickValues::default())
+    }
+
+    /// [`BarFeatures::update`] with the tick features' values at the bar's close.
+    pub fn update_with_ticks(&mut self, bar: &Bar, ticks: TickValues) -> &[Option<f64>] {
         let at = self.clock.place(bar.ts);
         if at.new_day {
             self.stats.roll();
@@ -86,6 +94,8 @@ impl BarFeatures {
                 Feature::Hod => self.stats.hod().map(|p| p.to_f64()),
                 Feature::Lod => self.stats.lod().map(|p| p.to_f64()),
                 Feature::PrevClose => self.stats.prev_close().map(|p| p.to_f64()),
+                Feature::Cvd => ticks.cvd,
+                Feature::Obi => ticks.obi,
             };
         }
         &self.values

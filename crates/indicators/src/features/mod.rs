@@ -8,6 +8,8 @@
 //! - [`rvol`]: [`RelativeVolume`], volume against the same time of day over past sessions.
 //! - [`ticks`]: [`CumulativeDelta`] (trades signed by the quote rule, else the tick rule) and
 //!   [`BookImbalance`] (bid against ask size).
+//! - [`timeline`]: [`TickTimeline`], both tick features of one symbol as a step function of
+//!   time, read at each bar's close ([`Feature::is_tick`]: `cvd`, `obi`).
 //!
 //! **Exact where it is money, f64 where it is a statistic.** High and low of day and the
 //! previous close are [`domain::Price`]s; the VWAP's sums (typical price × volume, volume) are
@@ -24,19 +26,22 @@ pub mod bars;
 pub mod rvol;
 pub mod session;
 pub mod ticks;
+pub mod timeline;
 
 use std::fmt;
 
 pub use bars::BarFeatures;
 pub use rvol::RelativeVolume;
 pub use ticks::{BookImbalance, CumulativeDelta, TradeSign};
+pub use timeline::{TickTimeline, TickValues, TimelineBuilder};
 
 /// The bands are `vwap ± VWAP_BAND_K · σ`.
 pub const VWAP_BAND_K: f64 = 2.0;
 /// Relative volume averages the same time of day over this many past sessions.
 pub const RVOL_SESSIONS: u32 = 20;
 
-/// One bar feature an agent may ask for (`features: [vwap, rvol, …]`).
+/// One feature an agent may ask for (`features: [vwap, rvol, …]`): a bar feature, or a tick
+/// feature read from the symbol's stored trades and quotes ([`Feature::is_tick`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Feature {
     /// Session VWAP of the typical price (high + low + close) / 3.
@@ -58,6 +63,12 @@ pub enum Feature {
     Lod,
     /// Close of the last regular-session bar of the previous trading day.
     PrevClose,
+    /// Cumulative volume delta of the trading day so far, in shares: trades signed by the quote
+    /// rule, else the tick rule ([`CumulativeDelta`], [`TickTimeline`]).
+    Cvd,
+    /// Order-book imbalance of the last quote of the trading day, in [−1, 1]:
+    /// (bid size − ask size) / (bid size + ask size) ([`BookImbalance`]).
+    Obi,
 }
 
 /// What a feature needs before its first value: bars of its own series and whole sessions.
@@ -68,7 +79,7 @@ pub struct Warmup {
 }
 
 impl Feature {
-    pub const ALL: [Feature; 10] = [
+    pub const ALL: [Feature; 12] = [
         Feature::Vwap,
         Feature::VwapUpper,
         Feature::VwapLower,
@@ -79,6 +90,8 @@ impl Feature {
         Feature::Hod,
         Feature::Lod,
         Feature::PrevClose,
+        Feature::Cvd,
+        Feature::Obi,
     ];
 
     pub fn name(self) -> &'static str {
@@ -93,7 +106,15 @@ impl Feature {
             Feature::Hod => "hod",
             Feature::Lod => "lod",
             Feature::PrevClose => "prev_close",
+            Feature::Cvd => "cvd",
+            Feature::Obi => "obi",
         }
+    }
+
+    /// Read from stored ticks rather than computed from bars: the caller supplies a
+    /// [`TickTimeline`] per symbol and the value at a bar is the timeline's at the bar's close.
+    pub fn is_tick(self) -> bool {
+        matches!(self, Feature::Cvd | Feature::Obi)
     }
 
     /// The name list for error messages.
@@ -102,7 +123,7 @@ impl Feature {
     }
 
     /// Bars (of the session, for the session features) and sessions needed before the first
-    /// value.
+    /// value; none for a tick feature (its value waits for the day's first tick instead).
     pub fn warmup(self) -> Warmup {
         let bars = |bars| Warmup { bars, sessions: 0 };
         match self {
@@ -119,6 +140,7 @@ impl Feature {
                 bars: 1,
                 sessions: 1,
             },
+            Feature::Cvd | Feature::Obi => bars(0),
         }
     }
 
@@ -128,6 +150,8 @@ impl Feature {
             Feature::VwapUpper | Feature::VwapLower => format!("k={VWAP_BAND_K}"),
             Feature::Rvol => format!("sessions={RVOL_SESSIONS}"),
             Feature::Ema20Slope => "period=20".into(),
+            Feature::Cvd => "sign=quote,tick;reset=day".into(),
+            Feature::Obi => "level=top;reset=day".into(),
             _ => String::new(),
         }
     }
@@ -145,12 +169,7 @@ impl std::str::FromStr for Feature {
         Feature::ALL
             .into_iter()
             .find(|f| f.name() == s)
-            .ok_or_else(|| match s {
-                "cvd" | "obi" => format!(
-                    "{s} is a tick feature: the engine replays bars (see indicators::features::ticks)"
-                ),
-                _ => format!("unknown feature {s:?} (known: {})", Feature::names()),
-            })
+            .ok_or_else(|| format!("unknown feature {s:?} (known: {})", Feature::names()))
     }
 }
 
