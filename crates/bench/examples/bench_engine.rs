@@ -170,7 +170,10 @@ fn main() {
     let (t_journal_bar, with_journal_bar) = journaled(SnapshotCadence::EveryBar);
     for r in [&with_journal, &with_journal_bar] {
         assert_eq!(r.fills, session.fills, "the journal changes no fill");
-        assert_eq!(r.journal.as_ref().unwrap().decisions().3, session.fills.len());
+        assert_eq!(
+            r.journal.as_ref().unwrap().decisions().3,
+            session.fills.len()
+        );
     }
 
     for r in [&session, &per_bar] {

@@ -5,8 +5,8 @@
 
 use std::time::{Duration, Instant};
 
-use backtest::{AgentConfig, BacktestResult, Inputs, JournalConfig, SnapshotCadence};
 use backtest::journal::JournalTape;
+use backtest::{AgentConfig, BacktestResult, Inputs, JournalConfig, SnapshotCadence};
 use domain::{Bar, Symbol, Timeframe};
 use serde_json::json;
 

@@ -21,8 +21,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Instant;
 
-use backtest::{AgentConfig, BacktestResult, Inputs};
 use backtest::journal::JournalTape;
+use backtest::{AgentConfig, BacktestResult, Inputs};
 use backtest::{JournalConfig, SnapshotCadence};
 use domain::calendar::Calendar;
 use domain::{Money, UnixNanos};
@@ -139,13 +139,7 @@ impl RunOutcome {
 /// ([`store::RunStore::save_run_with`]).
 pub fn backtest(
     store: &mut (
-             impl BarStore
-             + SentimentStore
-             + ActionStore
-             + RunStore
-             + SymbolStore
-             + TickStore
-             + ?Sized
+             impl BarStore + SentimentStore + ActionStore + RunStore + SymbolStore + TickStore + ?Sized
          ),
     req: &RunRequest,
 ) -> Result<RunOutcome, AppError> {

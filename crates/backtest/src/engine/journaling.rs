@@ -6,8 +6,8 @@ use domain::journal::{AccountSnapshot, OrderEventKind, SignalStatus, Text};
 use domain::{Bar, Price, UnixNanos};
 
 use super::Engine;
-use crate::journal::{JournalConfig, JournalTape};
 use crate::journal::recorder::Recorder;
+use crate::journal::{JournalConfig, JournalTape};
 use crate::order::{OrderQty, OrderRequest, Side};
 use crate::overflow::Overflow;
 
@@ -217,7 +217,12 @@ impl Engine {
         end: UnixNanos,
     ) -> Result<JournalTape, Overflow> {
         for w in &self.working {
-            j.event(w.id, end, OrderEventKind::Expired, Some("data ended".into()));
+            j.event(
+                w.id,
+                end,
+                OrderEventKind::Expired,
+                Some("data ended".into()),
+            );
         }
         let last_close = j.last_close.unwrap_or(end);
         Ok(j.finish(self.snapshot(last_close)?))

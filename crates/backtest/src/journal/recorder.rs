@@ -184,13 +184,16 @@ impl Recorder {
     }
 
     fn signal_entry(&self, signal: u64) -> Option<&SignalEntry> {
-        self.tape.signals.get(usize::try_from(signal).ok()?.checked_sub(1)?)
+        self.tape
+            .signals
+            .get(usize::try_from(signal).ok()?.checked_sub(1)?)
     }
 
     /// The signal behind order `order` (0: none).
     pub(crate) fn signal_of(&self, order: u64) -> u64 {
         let k = usize::try_from(order).ok().and_then(|o| o.checked_sub(1));
-        k.and_then(|k| self.tape.orders.get(k)).map_or(0, |o| o.signal)
+        k.and_then(|k| self.tape.orders.get(k))
+            .map_or(0, |o| o.signal)
     }
 
     pub(crate) fn fills(&self) -> usize {
@@ -259,7 +262,11 @@ impl Recorder {
         let Some(s) = self.signal_entry(signal).copied() else {
             return;
         };
-        let mut list = self.tape.lists.get(s.blocked as usize).map_or(Vec::new(), |l| l.to_vec());
+        let mut list = self
+            .tape
+            .lists
+            .get(s.blocked as usize)
+            .map_or(Vec::new(), |l| l.to_vec());
         list.push(filter);
         let blocked = self.lists.share(&mut self.tape.lists, list);
         if let Some(s) = self.tape.signals.get_mut(signal as usize - 1) {

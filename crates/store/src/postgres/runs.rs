@@ -7,12 +7,12 @@ use postgres::Client;
 use super::copy::TextCopy;
 use super::{PgStore, RFC3339};
 use crate::decode;
-use crate::{JournalSaved, RunAttachments, SavedRun};
 use crate::rows::{count_to_i64, parse_json};
 use crate::{
     Deleted, NewRun, NewSweep, RunFilter, RunSelection, RunStore, RunSummary, StoreError,
     StoredRun, StoredSweep, SweepSummary,
 };
+use crate::{JournalSaved, RunAttachments, SavedRun};
 
 fn summary_columns() -> String {
     format!(

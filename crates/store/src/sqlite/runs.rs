@@ -5,12 +5,12 @@ use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::SqliteStore;
 use crate::decode;
-use crate::{JournalSaved, RunAttachments, SavedRun};
 use crate::rows::{count_to_i64, now_rfc3339, parse_json};
 use crate::{
     Deleted, NewRun, NewSweep, RunFilter, RunSelection, RunStore, RunSummary, StoreError,
     StoredRun, StoredSweep, SweepSummary,
 };
+use crate::{JournalSaved, RunAttachments, SavedRun};
 
 const SUMMARY_COLUMNS: &str = "id, agent_id, start_date, end_date, initial_capital, final_capital, \
      total_trades, winning_trades, losing_trades, max_drawdown, sharpe_ratio, created_at, \
