@@ -6,6 +6,8 @@
 //! later bar. Requests go into an out-buffer the engine owns and reuses, so a strategy that
 //! does nothing allocates nothing.
 
+use std::cell::RefCell;
+
 use domain::{Bar, Money, Price, Quantity, SentimentRecord, Symbol, UnixNanos};
 
 use crate::event::SymbolId;
@@ -44,10 +46,6 @@ pub trait Strategy: Send {
     ) {
     }
 
-    /// Moves the [`SignalNote`]s of the last call (`on_bar` or `on_sentiment`) into `out`.
-    /// Called only while the engine journals ([`Context::journaling`]); a strategy that
-    /// reports nothing has its orders journaled as signals of its `signal` rule.
-    fn take_signals(&mut self, _out: &mut Vec<SignalNote>) {}
 
     /// Counters worth reporting with the result (e.g. signals vetoed), as JSON.
     fn diagnostics(&self) -> Option<serde_json::Value> {
@@ -65,7 +63,8 @@ pub struct Context<'a> {
     pub(crate) halted: bool,
     /// The agent's features, when it asked for any.
     pub(crate) features: Option<&'a FeatureBook>,
-    pub(crate) journaling: bool,
+    /// Where [`Context::note`] writes while the engine keeps a journal.
+    pub(crate) notes: Option<&'a RefCell<Vec<SignalNote>>>,
 }
 
 impl<'a> Context<'a> {
@@ -127,11 +126,28 @@ impl<'a> Context<'a> {
         self.features?.value(id.index(), f)
     }
 
-    /// True while the engine keeps a journal: a strategy that explains its decisions keeps
-    /// [`SignalNote`]s for [`Strategy::take_signals`] only then, so it costs nothing otherwise.
+    /// True while the engine keeps a journal: a strategy that explains its decisions builds
+    /// its [`SignalNote`]s only then, so explaining costs nothing otherwise.
     #[inline]
     pub fn journaling(&self) -> bool {
-        self.journaling
+        self.notes.is_some()
+    }
+
+    /// Explains a decision of this call in the journal: matched by the engine to the order the
+    /// strategy asked for on the same symbol and side (a promoted signal), or recorded as
+    /// blocked (it names a blocked filter) or generated. Nothing happens without a journal.
+    pub fn note(&self, note: SignalNote) {
+        if let Some(n) = self.notes {
+            n.borrow_mut().push(note);
+        }
+    }
+
+    /// The notes of this call so far, for a strategy that wraps another to amend (a filter
+    /// that drops an entry its inner strategy asked for names itself in the entry's note).
+    pub fn amend_notes(&self, f: impl FnOnce(&mut Vec<SignalNote>)) {
+        if let Some(n) = self.notes {
+            f(&mut n.borrow_mut());
+        }
     }
 
     /// True while a risk limit blocks new entries (exits still go through).

@@ -7,7 +7,8 @@ mod common;
 mod support;
 
 use backtest::features::Feature;
-use backtest::{AgentConfig, BacktestResult, Inputs};
+use backtest::journal::SignalStatus;
+use backtest::{AgentConfig, BacktestResult, Inputs, JournalConfig, SnapshotCadence};
 use domain::calendar::Calendar;
 use domain::{Bar, Timeframe, UnixNanos};
 use indicators::features::{BarFeatures, FeatureSet};
@@ -130,6 +131,52 @@ fn filters_gate_entries_and_only_entries() {
     // The stored snapshot reads back into the same agent.
     let back: AgentConfig = serde_json::from_value(gated_agent.to_json()).unwrap();
     assert_eq!(back, gated_agent);
+}
+
+#[test]
+fn the_journal_names_the_feature_filter_that_blocked_an_entry() {
+    let bars = spy_week();
+    let a = agent("features: [vwap, ema20_slope]\nfilters: [\"close > vwap\", \"ema20_slope > 0\"]\n");
+    let plain = run(&a, &bars, None);
+    let mut inputs = Inputs::new();
+    inputs.bar_vec(spy(), Timeframe::parse("1m").unwrap(), bars.to_vec());
+    let cfg = JournalConfig {
+        strategy: "sma_crossover".into(),
+        snapshots: SnapshotCadence::Never,
+    };
+    let r = (a.engine(Calendar::Nyse).unwrap().with_journal(cfg))
+        .run(inputs)
+        .unwrap();
+    assert_eq!(r.fills, plain.fills, "the journal changes no decision");
+    let j = r.journal.unwrap().journal();
+    let filtered = plain.strategy.as_ref().unwrap()["entries_filtered"]
+        .as_u64()
+        .unwrap();
+    // Every dropped entry is a blocked signal: the crossover that wanted it, and the filter
+    // that failed with its value.
+    let blocked: Vec<_> = (j.signals.iter())
+        .filter(|s| s.status == SignalStatus::Blocked)
+        .collect();
+    assert_eq!(blocked.len() as u64, filtered);
+    for s in &blocked {
+        assert_eq!(&*s.setup, "sma_crossover:cross_up", "{s:?}");
+        assert!(s.filters_passed.iter().any(|f| f.starts_with("fast sma crossed")));
+        assert!(
+            (s.filters_blocked.iter()).any(|f| f.starts_with("filter close > vwap (close ")
+                || f.starts_with("filter ema20_slope > 0 (ema20_slope ")),
+            "{s:?}"
+        );
+    }
+    // A promoted entry passed both filters, and says so.
+    let promoted = (j.signals.iter())
+        .filter(|s| s.status == SignalStatus::Promoted && s.setup.ends_with("cross_up"));
+    let mut n = 0;
+    for s in promoted {
+        assert_eq!(s.filters_passed.len(), 3, "{s:?}");
+        assert!(s.filters_blocked.is_empty());
+        n += 1;
+    }
+    assert!(n > 0);
 }
 
 #[test]

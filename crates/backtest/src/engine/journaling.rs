@@ -64,7 +64,7 @@ impl Engine {
 
     pub(super) fn journal_flush_notes(&mut self, now: UnixNanos) {
         let marks: Vec<Option<Price>> = match &self.journal {
-            Some(j) if !j.notes.is_empty() => {
+            Some(j) if !j.notes.borrow().is_empty() => {
                 (0..self.cfg.symbols.len()).map(|i| self.mark(i)).collect()
             }
             _ => return,

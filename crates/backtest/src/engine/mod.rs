@@ -383,7 +383,7 @@ impl Engine {
             allow_short: self.cfg.allow_short,
             halted: false,
             features: self.features.as_deref(),
-            journaling: false,
+            notes: None,
         };
         self.strategy.warm_up(&ctx, s, bar);
     }
@@ -399,16 +399,13 @@ impl Engine {
             allow_short: self.cfg.allow_short,
             halted: self.risk.halted(),
             features: self.features.as_deref(),
-            journaling: self.journal.is_some(),
+            notes: self.journal.as_deref().map(|j| &j.notes),
         };
         self.strategy.on_bar(&ctx, s, bar, &mut self.out);
-        if let Some(j) = &mut self.journal {
-            self.strategy.take_signals(&mut j.notes);
-        }
         if !self.out.is_empty() {
             self.submit(close);
         }
-        if self.journal.is_some() {
+        if self.journal.as_mut().is_some_and(|j| j.has_notes()) {
             self.journal_flush_notes(close);
         }
     }
@@ -427,21 +424,17 @@ impl Engine {
             allow_short: self.cfg.allow_short,
             halted: self.risk.halted(),
             features: self.features.as_deref(),
-            journaling: self.journal.is_some() && !warming,
+            notes: (self.journal.as_deref())
+                .filter(|_| !warming)
+                .map(|j| &j.notes),
         };
         self.strategy.on_sentiment(&ctx, s, &record, &mut self.out);
-        if let Some(j) = &mut self.journal {
-            self.strategy.take_signals(&mut j.notes);
-            if warming {
-                j.notes.clear();
-            }
-        }
         if warming {
             self.out.clear();
         } else if !self.out.is_empty() {
             self.submit(now);
         }
-        if self.journal.is_some() {
+        if self.journal.as_mut().is_some_and(|j| j.has_notes()) {
             self.journal_flush_notes(now);
         }
         Ok(())

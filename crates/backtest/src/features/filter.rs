@@ -13,7 +13,8 @@ use domain::{Bar, SentimentRecord};
 use indicators::features::{Feature, FeatureSet};
 
 use crate::event::SymbolId;
-use crate::order::{OrderQty, OrderRequest};
+use crate::journal::{SignalNote, Text};
+use crate::order::{OrderQty, OrderRequest, Side};
 use crate::strategy::{Context, Strategy};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -211,6 +212,47 @@ impl Strategy for FeatureGate {
 }
 
 impl FeatureGate {
+    /// The journal's account of the filters at an entry: each entry's note (the inner
+    /// strategy's, or one of its own for a strategy that explains nothing) lists the filters
+    /// with their values, as passed, or as blocked when one failed and the entry was dropped.
+    fn explain(
+        &self,
+        ctx: &Context<'_>,
+        symbol: SymbolId,
+        close: Option<f64>,
+        sides: &[Side],
+        holds: bool,
+    ) {
+        let texts: Vec<(bool, Text)> = (self.filters.iter())
+            .map(|f| {
+                let value = f.left.value(ctx, symbol, close);
+                let shown = value.map_or("no value".into(), |v| format!("{v:.4}"));
+                let ok = f.holds(ctx, symbol, close);
+                (ok, format!("filter {f} ({} {shown})", f.left).into())
+            })
+            .collect();
+        ctx.amend_notes(|notes| {
+            for &side in sides {
+                let found = (notes.iter_mut())
+                    .position(|n| n.symbol == symbol && n.side == side && n.blocked.is_empty());
+                let note = match found {
+                    Some(k) => &mut notes[k],
+                    None => {
+                        notes.push(SignalNote::new(symbol, side, "entry"));
+                        notes.last_mut().expect("just pushed")
+                    }
+                };
+                for (ok, t) in &texts {
+                    if holds || *ok {
+                        note.passed.push(t.clone());
+                    } else {
+                        note.blocked.push(t.clone());
+                    }
+                }
+            }
+        });
+    }
+
     /// Drops the entries among `orders[before..]` unless every filter holds, keeping the rest
     /// in order.
     fn gate(
@@ -221,9 +263,16 @@ impl FeatureGate {
         orders: &mut Vec<OrderRequest>,
         before: usize,
     ) {
-        if orders[before..].iter().any(is_entry)
-            && !self.filters.iter().all(|f| f.holds(ctx, symbol, close))
-        {
+        if !orders[before..].iter().any(is_entry) {
+            return;
+        }
+        let holds = self.filters.iter().all(|f| f.holds(ctx, symbol, close));
+        if ctx.journaling() {
+            let entries = orders[before..].iter().filter(|o| is_entry(o));
+            let sides: Vec<Side> = entries.map(|o| o.side).collect();
+            self.explain(ctx, symbol, close, &sides, holds);
+        }
+        if !holds {
             let n = orders.len();
             let mut k = before;
             for j in before..n {

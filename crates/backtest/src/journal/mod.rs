@@ -63,8 +63,8 @@ pub struct JournalConfig {
     pub snapshots: SnapshotCadence,
 }
 
-/// A strategy's account of one decision, pushed by [`crate::Strategy::take_signals`] when the
-/// engine journals ([`crate::Context::journaling`]).
+/// A strategy's account of one decision, given to [`crate::Context::note`] when the engine
+/// journals ([`crate::Context::journaling`]).
 ///
 /// A note with no `blocked` filter is matched to the order request the strategy made for the
 /// same symbol in the same call (promoted) or recorded as `generated`; a note with blocked

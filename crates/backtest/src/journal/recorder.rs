@@ -2,6 +2,7 @@
 //! snapshot cadence and the day's risk tally. Only built when the journal is on; every method
 //! is called behind that check.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use domain::calendar::Calendar;
@@ -25,7 +26,8 @@ pub(crate) struct Recorder {
     cfg: JournalConfig,
     calendar: Calendar,
     pub(crate) tape: JournalTape,
-    pub(crate) notes: Vec<SignalNote>,
+    /// What the strategy said in the call being handled ([`crate::Context::note`]).
+    pub(crate) notes: RefCell<Vec<SignalNote>>,
     /// The order whose fills are being booked (0: none).
     pub(crate) active_order: u64,
     /// When the active order's bar opened (the fill's earliest time), for latency.
@@ -84,6 +86,12 @@ impl Recent {
     }
 }
 
+/// Equal texts; the engine's constants are the same pointer, so most are decided without
+/// reading them.
+fn same_text(a: &Text, b: &Text) -> bool {
+    (a.len() == b.len() && std::ptr::eq(a.as_ptr(), b.as_ptr())) || a == b
+}
+
 #[derive(Debug, Default)]
 struct SharedLists(Recent);
 
@@ -93,7 +101,8 @@ impl SharedLists {
         if list.is_empty() {
             return 0;
         }
-        match self.0.find(table, |l| l[..] == list[..]) {
+        let same = |l: &Texts| l.len() == list.len() && l.iter().zip(&list).all(|(a, b)| same_text(a, b));
+        match self.0.find(table, same) {
             Some(i) => i,
             None => self.0.add(table, list.into()),
         }
@@ -106,7 +115,7 @@ struct SharedTexts(Recent);
 impl SharedTexts {
     /// 1 + the text's index in `table`.
     fn share(&mut self, table: &mut Vec<Text>, text: Text) -> u32 {
-        let i = match self.0.find(table, |t| *t == text) {
+        let i = match self.0.find(table, |t| same_text(t, &text)) {
             Some(i) => i,
             None => self.0.add(table, text),
         };
@@ -121,7 +130,7 @@ impl Recorder {
             calendar,
             entries: vec![None; symbols.len()],
             tape: JournalTape::new(symbols),
-            notes: Vec::new(),
+            notes: RefCell::new(Vec::new()),
             active_order: 0,
             fill_at: UnixNanos::MIN,
             last_snapshot: None,
@@ -238,16 +247,22 @@ impl Recorder {
 
     /// The strategy's unblocked note for `symbol` and `side`, taken out of the pending notes.
     pub(crate) fn take_note(&mut self, symbol: SymbolId, side: Side) -> Option<SignalNote> {
-        let k = self
-            .notes
+        let notes = self.notes.get_mut();
+        let k = notes
             .iter()
             .position(|n| n.symbol == symbol && n.side == side && n.blocked.is_empty())?;
-        Some(self.notes.remove(k))
+        Some(notes.remove(k))
+    }
+
+    /// Whether the strategy said anything in the call just handled.
+    #[inline]
+    pub(crate) fn has_notes(&mut self) -> bool {
+        !self.notes.get_mut().is_empty()
     }
 
     /// Notes no request answered: blocked by a filter, or generated and not acted on.
     pub(crate) fn flush_notes(&mut self, ts: UnixNanos, marks: &[Option<Price>]) {
-        for n in std::mem::take(&mut self.notes) {
+        for n in std::mem::take(self.notes.get_mut()) {
             let status = if n.blocked.is_empty() {
                 SignalStatus::Generated
             } else {

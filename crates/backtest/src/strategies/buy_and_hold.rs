@@ -6,21 +6,17 @@ use domain::Bar;
 
 use super::notes::note;
 use crate::event::SymbolId;
-use crate::journal::SignalNote;
 use crate::order::{OrderRequest, Side};
 use crate::strategy::{Context, Strategy};
 
 pub struct BuyAndHold {
     entered: Vec<bool>,
-    /// Kept only while the engine journals.
-    notes: Vec<SignalNote>,
 }
 
 impl BuyAndHold {
     pub fn new(symbols: usize) -> Self {
         Self {
             entered: vec![false; symbols],
-            notes: Vec::new(),
         }
     }
 }
@@ -31,8 +27,7 @@ impl Strategy for BuyAndHold {
             out.push(OrderRequest::buy(s));
             if ctx.journaling() {
                 let passed = "buy and hold: first tradable bar";
-                self.notes
-                    .push(note(s, Side::Buy, "first_bar", None, passed));
+                ctx.note(note(s, Side::Buy, "first_bar", None, passed));
             }
         }
     }
@@ -40,7 +35,4 @@ impl Strategy for BuyAndHold {
     /// Nothing to fill: the entry waits for the first traded bar.
     fn warm_up(&mut self, _ctx: &Context<'_>, _s: SymbolId, _bar: &Bar) {}
 
-    fn take_signals(&mut self, out: &mut Vec<SignalNote>) {
-        out.append(&mut self.notes);
-    }
 }

@@ -9,14 +9,11 @@ use indicators::{Ema, ParamError, SmaPair};
 use super::notes::{EMA_CROSS, SMA_CROSS};
 use super::signals::{Cross, CrossDetector, bearish, bullish};
 use crate::event::SymbolId;
-use crate::journal::SignalNote;
 use crate::order::OrderRequest;
 use crate::strategy::{Context, Strategy};
 
 pub struct SmaCrossover {
     state: Vec<(SmaPair, CrossDetector)>,
-    /// Kept only while the engine journals.
-    notes: Vec<SignalNote>,
 }
 
 impl SmaCrossover {
@@ -24,7 +21,6 @@ impl SmaCrossover {
         let one = (SmaPair::new(fast, slow)?, CrossDetector::default());
         Ok(Self {
             state: vec![one; symbols],
-            notes: Vec::new(),
         })
     }
 }
@@ -43,19 +39,14 @@ impl Strategy for SmaCrossover {
         if let Some(c) = cross
             && ctx.journaling()
         {
-            self.notes.push(SMA_CROSS.note(s, c));
+            ctx.note(SMA_CROSS.note(s, c));
         }
     }
 
-    fn take_signals(&mut self, out: &mut Vec<SignalNote>) {
-        out.append(&mut self.notes);
-    }
 }
 
 pub struct EmaCrossover {
     state: Vec<(Ema, Ema, CrossDetector)>,
-    /// Kept only while the engine journals.
-    notes: Vec<SignalNote>,
 }
 
 impl EmaCrossover {
@@ -63,7 +54,6 @@ impl EmaCrossover {
         let one = (Ema::new(fast)?, Ema::new(slow)?, CrossDetector::default());
         Ok(Self {
             state: vec![one; symbols],
-            notes: Vec::new(),
         })
     }
 }
@@ -84,11 +74,8 @@ impl Strategy for EmaCrossover {
         if let (Some(c), Some((f, sl))) = (cross, f.zip(sl))
             && ctx.journaling()
         {
-            self.notes.push(EMA_CROSS.note_with(s, c, f, sl));
+            ctx.note(EMA_CROSS.note_with(s, c, f, sl));
         }
     }
 
-    fn take_signals(&mut self, out: &mut Vec<SignalNote>) {
-        out.append(&mut self.notes);
-    }
 }

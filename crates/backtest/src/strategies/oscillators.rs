@@ -30,8 +30,6 @@ pub struct RsiReversion {
     overbought: f64,
     rsi: Vec<Rsi>,
     cooldown: Cooldown,
-    /// Kept only while the engine journals.
-    notes: Vec<SignalNote>,
 }
 
 impl RsiReversion {
@@ -46,7 +44,6 @@ impl RsiReversion {
             overbought,
             rsi: vec![Rsi::new(period)?; symbols],
             cooldown: Cooldown::new(0, symbols),
-            notes: Vec::new(),
         })
     }
 
@@ -95,8 +92,7 @@ impl Strategy for RsiReversion {
                 && ctx.journaling()
                 && acts(ctx, s, side)
             {
-                self.notes
-                    .push(held_back(self.note(s, side, v), &self.cooldown));
+                ctx.note(held_back(self.note(s, side, v), &self.cooldown));
             }
             return;
         }
@@ -112,13 +108,10 @@ impl Strategy for RsiReversion {
             && asked
             && ctx.journaling()
         {
-            self.notes.push(self.note(s, side, v));
+            ctx.note(self.note(s, side, v));
         }
     }
 
-    fn take_signals(&mut self, out: &mut Vec<SignalNote>) {
-        out.append(&mut self.notes);
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -196,8 +189,6 @@ pub struct BollingerStrategy {
     mode: BollingerMode,
     bands: Vec<Bollinger>,
     cooldown: Cooldown,
-    /// Kept only while the engine journals.
-    notes: Vec<SignalNote>,
 }
 
 impl BollingerStrategy {
@@ -211,7 +202,6 @@ impl BollingerStrategy {
             mode,
             bands: vec![Bollinger::new(period, k)?; symbols],
             cooldown: Cooldown::new(0, symbols),
-            notes: Vec::new(),
         })
     }
 
@@ -239,7 +229,7 @@ impl Strategy for BollingerStrategy {
                 && acts(ctx, s, call.side)
             {
                 let held = held_back(call.note(s, bar.close, &b), &self.cooldown);
-                self.notes.push(held);
+                ctx.note(held);
             }
             return;
         }
@@ -256,19 +246,14 @@ impl Strategy for BollingerStrategy {
         let asked = out.len() > before;
         self.cooldown.asked(s, pos == 0 && asked);
         if asked && ctx.journaling() {
-            self.notes.push(call.note(s, bar.close, &b));
+            ctx.note(call.note(s, bar.close, &b));
         }
     }
 
-    fn take_signals(&mut self, out: &mut Vec<SignalNote>) {
-        out.append(&mut self.notes);
-    }
 }
 
 pub struct MacdStrategy {
     state: Vec<(Macd, CrossDetector)>,
-    /// Kept only while the engine journals.
-    notes: Vec<SignalNote>,
 }
 
 impl MacdStrategy {
@@ -280,7 +265,6 @@ impl MacdStrategy {
     ) -> Result<Self, ParamError> {
         Ok(Self {
             state: vec![(Macd::new(fast, slow, signal)?, CrossDetector::default()); symbols],
-            notes: Vec::new(),
         })
     }
 }
@@ -300,12 +284,8 @@ impl Strategy for MacdStrategy {
             && ctx.journaling()
         {
             // The score is the histogram, MACD minus its signal line.
-            self.notes
-                .push(MACD_CROSS.note_with(s, c, v.macd, v.signal));
+            ctx.note(MACD_CROSS.note_with(s, c, v.macd, v.signal));
         }
     }
 
-    fn take_signals(&mut self, out: &mut Vec<SignalNote>) {
-        out.append(&mut self.notes);
-    }
 }

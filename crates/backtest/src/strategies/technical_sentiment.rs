@@ -25,7 +25,6 @@ use super::notes::SMA_CROSS;
 use super::signals::{Cross, CrossDetector, bearish, bullish, exit_long, exit_short};
 use super::{BadParam, bad, periods};
 use crate::event::SymbolId;
-use crate::journal::SignalNote;
 use crate::order::{OrderRequest, Reason};
 use crate::strategy::{Context, Strategy};
 
@@ -155,8 +154,6 @@ pub struct TechnicalSentiment {
     sma: Vec<(SmaPair, CrossDetector)>,
     latest: Vec<[Option<Latest>; 3]>,
     tally: Tally,
-    /// Kept only while the engine journals.
-    notes: Vec<SignalNote>,
 }
 
 impl TechnicalSentiment {
@@ -167,7 +164,6 @@ impl TechnicalSentiment {
             sma: vec![one; symbols],
             latest: vec![[None; 3]; symbols],
             tally: Tally::default(),
-            notes: Vec::new(),
         })
     }
 
@@ -214,7 +210,7 @@ impl TechnicalSentiment {
             } else {
                 note.blocked.push(filter);
             }
-            self.notes.push(note);
+            ctx.note(note);
         }
         ok
     }
@@ -300,9 +296,6 @@ impl Strategy for TechnicalSentiment {
         });
     }
 
-    fn take_signals(&mut self, out: &mut Vec<SignalNote>) {
-        out.append(&mut self.notes);
-    }
 
     fn diagnostics(&self) -> Option<serde_json::Value> {
         serde_json::to_value(self.tally).ok()
