@@ -46,7 +46,6 @@ pub trait Strategy: Send {
     ) {
     }
 
-
     /// Counters worth reporting with the result (e.g. signals vetoed), as JSON.
     fn diagnostics(&self) -> Option<serde_json::Value> {
         None

@@ -136,7 +136,8 @@ fn filters_gate_entries_and_only_entries() {
 #[test]
 fn the_journal_names_the_feature_filter_that_blocked_an_entry() {
     let bars = spy_week();
-    let a = agent("features: [vwap, ema20_slope]\nfilters: [\"close > vwap\", \"ema20_slope > 0\"]\n");
+    let a =
+        agent("features: [vwap, ema20_slope]\nfilters: [\"close > vwap\", \"ema20_slope > 0\"]\n");
     let plain = run(&a, &bars, None);
     let mut inputs = Inputs::new();
     inputs.bar_vec(spy(), Timeframe::parse("1m").unwrap(), bars.to_vec());
@@ -160,7 +161,11 @@ fn the_journal_names_the_feature_filter_that_blocked_an_entry() {
     assert_eq!(blocked.len() as u64, filtered);
     for s in &blocked {
         assert_eq!(&*s.setup, "sma_crossover:cross_up", "{s:?}");
-        assert!(s.filters_passed.iter().any(|f| f.starts_with("fast sma crossed")));
+        assert!(
+            s.filters_passed
+                .iter()
+                .any(|f| f.starts_with("fast sma crossed"))
+        );
         assert!(
             (s.filters_blocked.iter()).any(|f| f.starts_with("filter close > vwap (close ")
                 || f.starts_with("filter ema20_slope > 0 (ema20_slope ")),

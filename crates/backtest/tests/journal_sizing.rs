@@ -11,7 +11,7 @@ use backtest::journal::ledger;
 use backtest::{AgentConfig, BacktestResult, Inputs, JournalConfig, SnapshotCadence};
 use common::*;
 use domain::calendar::Calendar;
-use domain::{Bar, Price, Quantity, Symbol, Timeframe};
+use domain::{Bar, Money, Price, Quantity, Symbol, Timeframe};
 
 const TWO: &str = "id: two
 symbols: [SPY, QQQ]
@@ -84,4 +84,40 @@ fn sizing_ahead_and_the_incremental_ledger_change_no_record() {
         assert_eq!(sized.fills, streamed.fills);
         assert_eq!(j.ledger, ledger::round_trips(j));
     }
+}
+
+#[test]
+fn a_days_drawdown_is_the_largest_fall_of_bar_close_equity_from_its_high() {
+    // One symbol: the engine marks the book once per bar, as the per-bar equity curve does.
+    let one = TWO.replace("[SPY, QQQ]", "[SPY]");
+    let agent = AgentConfig::from_yaml(&format!("{one}equity_curve: bar\n")).unwrap();
+    let cfg = JournalConfig {
+        strategy: "sma_crossover".into(),
+        snapshots: SnapshotCadence::Never,
+    };
+    let mut inputs: Inputs<'_, Infallible> = Inputs::new();
+    inputs.bar_vec(Symbol::lit("SPY"), Timeframe::M1, walk(20_000, 42));
+    let r = (agent.engine(Calendar::Nyse).unwrap())
+        .with_journal(cfg)
+        .run(inputs)
+        .unwrap();
+    let j = r.journal.as_ref().unwrap().journal();
+    assert!(j.risk_days.len() > 10, "{} days", j.risk_days.len());
+    // Each day starts from the equity the last day ended with (the capital at first).
+    let mut start = r.initial_capital;
+    let mut falls = 0;
+    for (k, d) in j.risk_days.iter().enumerate() {
+        let end = j.risk_days.get(k + 1).map(|n| n.ts);
+        let day = (r.equity.iter())
+            .filter(|p| p.timestamp >= d.ts && end.is_none_or(|e| p.timestamp < e));
+        let (mut peak, mut dd) = (start, Money::ZERO);
+        for p in day {
+            peak = peak.max(p.equity);
+            dd = dd.max(peak - p.equity);
+            start = p.equity;
+        }
+        assert_eq!(d.max_drawdown, dd, "{}", d.date);
+        falls += usize::from(dd > Money::ZERO);
+    }
+    assert!(falls > 5, "{falls} days fell");
 }

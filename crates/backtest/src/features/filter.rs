@@ -244,9 +244,9 @@ impl FeatureGate {
                 };
                 for (ok, t) in &texts {
                     if holds || *ok {
-                        note.passed.push(t.clone());
+                        note.passed.to_mut().push(t.clone());
                     } else {
-                        note.blocked.push(t.clone());
+                        note.blocked.to_mut().push(t.clone());
                     }
                 }
             }

@@ -17,6 +17,8 @@ mod tape;
 pub use domain::journal::*;
 pub use tape::JournalTape;
 
+use std::borrow::Cow;
+
 use crate::event::SymbolId;
 use crate::order::Side;
 
@@ -63,6 +65,9 @@ pub struct JournalConfig {
     pub snapshots: SnapshotCadence,
 }
 
+/// Filter texts of a note: a constant list or one built for it.
+pub type TextList = Cow<'static, [Text]>;
+
 /// A strategy's account of one decision, given to [`crate::Context::note`] when the engine
 /// journals ([`crate::Context::journaling`]).
 ///
@@ -76,10 +81,10 @@ pub struct SignalNote {
     /// The rule that fired, e.g. `cross_up`.
     pub rule: &'static str,
     pub score: Option<f64>,
-    /// Static text where it can be (`"fast sma crossed above slow sma".into()`): a note then
-    /// allocates only its list.
-    pub passed: Vec<Text>,
-    pub blocked: Vec<Text>,
+    /// A constant list (`Cow::Borrowed(&[..])`) where the wording is fixed: the note then
+    /// allocates nothing and the journal shares the list; `to_mut()` to add to it.
+    pub passed: TextList,
+    pub blocked: TextList,
 }
 
 impl SignalNote {
@@ -89,8 +94,8 @@ impl SignalNote {
             side,
             rule,
             score: None,
-            passed: Vec::new(),
-            blocked: Vec::new(),
+            passed: Cow::Borrowed(&[]),
+            blocked: Cow::Borrowed(&[]),
         }
     }
 }

@@ -10,7 +10,7 @@ use domain::journal::*;
 use domain::{Action, Money, Price, Quantity, Symbol, UnixNanos};
 
 use super::tape::{EventEntry, FillEntry, JournalTape, NONE, NONE_MONEY, OrderEntry, SignalEntry};
-use super::{JournalConfig, SignalNote, SnapshotCadence, order_side};
+use super::{JournalConfig, SignalNote, SnapshotCadence, TextList, order_side};
 use crate::event::SymbolId;
 use crate::order::{Bracket, OrderKind, OrderQty, OrderRequest, Side};
 
@@ -37,6 +37,9 @@ pub(crate) struct Recorder {
     last_snapshot: Option<UnixNanos>,
     /// The close of the last bar marked.
     pub(crate) last_close: Option<UnixNanos>,
+    /// A fill was booked since the last bar marked: a flat book's equity (its cash) may have
+    /// changed. A flat book that did not trade has the equity it had.
+    pub(crate) moved: bool,
     day_bounds: (UnixNanos, UnixNanos),
     day: Option<DayTally>,
     /// The current trading date (1 + its index in the tape's sessions; 0: none).
@@ -57,18 +60,24 @@ pub(crate) struct Recorder {
 
 /// The indices of the last few distinct entries of a table, so that a repeated list or text
 /// is stored once per run, not once per record. A computed one (a score in it) misses and is
-/// added.
+/// added. The last one found is tried first: runs repeat themselves.
 #[derive(Debug, Default)]
 struct Recent {
     kept: Vec<u32>,
     next: usize,
+    last: Option<u32>,
 }
 
 impl Recent {
     const KEPT: usize = 8;
 
-    fn find<T>(&self, table: &[T], same: impl Fn(&T) -> bool) -> Option<u32> {
-        (self.kept.iter().copied()).find(|&i| table.get(i as usize).is_some_and(&same))
+    fn find<T>(&mut self, table: &[T], same: impl Fn(&T) -> bool) -> Option<u32> {
+        let found = (self.last.into_iter().chain(self.kept.iter().copied()))
+            .find(|&i| table.get(i as usize).is_some_and(&same));
+        if found.is_some() {
+            self.last = found;
+        }
+        found
     }
 
     /// Appends `item` to `table` and remembers it; its index (saturated: a run never holds
@@ -82,6 +91,7 @@ impl Recent {
             self.kept[self.next] = i;
             self.next = (self.next + 1) % Self::KEPT;
         }
+        self.last = Some(i);
         i
     }
 }
@@ -97,14 +107,16 @@ struct SharedLists(Recent);
 
 impl SharedLists {
     /// The list's index in `table` (0, the empty list, for an empty one).
-    fn share(&mut self, table: &mut Vec<Texts>, list: Vec<Text>) -> u32 {
+    fn share(&mut self, table: &mut Vec<Texts>, list: TextList) -> u32 {
         if list.is_empty() {
             return 0;
         }
-        let same = |l: &Texts| l.len() == list.len() && l.iter().zip(&list).all(|(a, b)| same_text(a, b));
+        let same = |l: &Texts| {
+            l.len() == list.len() && l.iter().zip(list.iter()).all(|(a, b)| same_text(a, b))
+        };
         match self.0.find(table, same) {
             Some(i) => i,
-            None => self.0.add(table, list.into()),
+            None => self.0.add(table, Texts::from(list.into_owned())),
         }
     }
 }
@@ -135,6 +147,7 @@ impl Recorder {
             fill_at: UnixNanos::MIN,
             last_snapshot: None,
             last_close: None,
+            moved: false,
             day_bounds: (UnixNanos::MAX, UnixNanos::MIN),
             day: None,
             session: 0,
@@ -179,7 +192,10 @@ impl Recorder {
 
     /// The index of `strategy:rule` among the tape's setups.
     fn setup(&mut self, rule: &'static str) -> u16 {
-        if let Some(k) = self.rules.iter().position(|r| *r == rule) {
+        let same = |r: &&str| {
+            (r.len() == rule.len() && std::ptr::eq(r.as_ptr(), rule.as_ptr())) || *r == rule
+        };
+        if let Some(k) = self.rules.iter().position(same) {
             return u16::try_from(k).unwrap_or(u16::MAX);
         }
         let s: Arc<str> = format!("{}:{rule}", self.cfg.strategy).into();
@@ -224,7 +240,12 @@ impl Recorder {
         let id = self.tape.signals.len() as u64 + 1;
         let (rule, score, passed, blocked) = match note {
             Some(n) => (n.rule, n.score, n.passed, n.blocked),
-            None => (fallback_rule, None, Vec::new(), Vec::new()),
+            None => (
+                fallback_rule,
+                None,
+                TextList::Borrowed(&[]),
+                TextList::Borrowed(&[]),
+            ),
         };
         let setup = self.setup(rule);
         let passed = self.lists.share(&mut self.tape.lists, passed);
@@ -283,7 +304,7 @@ impl Recorder {
             .get(s.blocked as usize)
             .map_or(Vec::new(), |l| l.to_vec());
         list.push(filter);
-        let blocked = self.lists.share(&mut self.tape.lists, list);
+        let blocked = self.lists.share(&mut self.tape.lists, list.into());
         if let Some(s) = self.tape.signals.get_mut(signal as usize - 1) {
             s.status = SignalStatus::Blocked;
             s.blocked = blocked;
@@ -367,7 +388,7 @@ impl Recorder {
         .flatten()
         .map(Text::from)
         .collect();
-        let legs = self.lists.share(&mut self.tape.lists, legs);
+        let legs = self.lists.share(&mut self.tape.lists, legs.into());
         self.legs = Some((bracket, legs));
         legs
     }
@@ -440,6 +461,7 @@ impl Recorder {
             reason,
             action,
         });
+        self.moved = true;
         let entry = self.entries[i];
         if let Some(d) = &mut self.day {
             match pnl {
@@ -523,7 +545,7 @@ impl Recorder {
     }
 
     /// Whether the cadence wants a snapshot at a bar closing at `close`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn wants_snapshot(&self, close: UnixNanos) -> bool {
         match self.cfg.snapshots {
             SnapshotCadence::EveryBar => true,
@@ -534,29 +556,25 @@ impl Recorder {
         }
     }
 
-    /// After a bar's marks: the day's drawdown, and the snapshot the cadence asked for.
-    #[inline]
-    pub(crate) fn marked(
-        &mut self,
-        close: UnixNanos,
-        equity: Money,
-        snapshot: Option<AccountSnapshot>,
-    ) {
+    /// After a bar's marks: the day's drawdown at the bar's close.
+    #[inline(always)]
+    pub(crate) fn marked(&mut self, close: UnixNanos, equity: Money) {
         self.last_close = Some(close);
         if let Some(d) = &mut self.day {
             if equity > d.peak {
                 d.peak = equity;
-            }
-            if let Some(dd) = d.peak.checked_sub(equity)
+            } else if let Some(dd) = d.peak.checked_sub(equity)
                 && dd > d.day.max_drawdown
             {
                 d.day.max_drawdown = dd;
             }
         }
-        if let Some(s) = snapshot {
-            self.last_snapshot = Some(s.ts);
-            self.tape.snapshots.push(s);
-        }
+    }
+
+    /// The snapshot the cadence asked for ([`Recorder::wants_snapshot`]).
+    pub(crate) fn snapshot(&mut self, s: AccountSnapshot) {
+        self.last_snapshot = Some(s.ts);
+        self.tape.snapshots.push(s);
     }
 
     fn close_day(&mut self) {

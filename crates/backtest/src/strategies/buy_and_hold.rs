@@ -34,5 +34,4 @@ impl Strategy for BuyAndHold {
 
     /// Nothing to fill: the entry waits for the first traded bar.
     fn warm_up(&mut self, _ctx: &Context<'_>, _s: SymbolId, _bar: &Bar) {}
-
 }

@@ -42,7 +42,6 @@ impl Strategy for SmaCrossover {
             ctx.note(SMA_CROSS.note(s, c));
         }
     }
-
 }
 
 pub struct EmaCrossover {
@@ -77,5 +76,4 @@ impl Strategy for EmaCrossover {
             ctx.note(EMA_CROSS.note_with(s, c, f, sl));
         }
     }
-
 }

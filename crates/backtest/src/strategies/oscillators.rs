@@ -111,7 +111,6 @@ impl Strategy for RsiReversion {
             ctx.note(self.note(s, side, v));
         }
     }
-
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -249,7 +248,6 @@ impl Strategy for BollingerStrategy {
             ctx.note(call.note(s, bar.close, &b));
         }
     }
-
 }
 
 pub struct MacdStrategy {
@@ -287,5 +285,4 @@ impl Strategy for MacdStrategy {
             ctx.note(MACD_CROSS.note_with(s, c, v.macd, v.signal));
         }
     }
-
 }

@@ -206,9 +206,9 @@ impl TechnicalSentiment {
                 None => "sentiment (none usable, not required)".into(),
             };
             if ok {
-                note.passed.push(filter);
+                note.passed.to_mut().push(filter);
             } else {
-                note.blocked.push(filter);
+                note.blocked.to_mut().push(filter);
             }
             ctx.note(note);
         }
@@ -295,7 +295,6 @@ impl Strategy for TechnicalSentiment {
             confidence: r.confidence,
         });
     }
-
 
     fn diagnostics(&self) -> Option<serde_json::Value> {
         serde_json::to_value(self.tally).ok()

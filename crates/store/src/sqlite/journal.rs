@@ -78,14 +78,14 @@ pub(super) fn insert_journal(
             "no backtest run with id {run}"
         )));
     }
-    let rows = insert(&tx, run, &j.signals)?
-        + insert(&tx, run, &j.vetoes)?
-        + insert(&tx, run, &j.orders)?
-        + insert(&tx, run, &j.order_events)?
-        + insert(&tx, run, &j.fills)?
-        + insert(&tx, run, &j.ledger)?
-        + insert(&tx, run, &j.snapshots)?
-        + insert(&tx, run, &j.risk_days)?;
+    let rows = insert(tx, run, &j.signals)?
+        + insert(tx, run, &j.vetoes)?
+        + insert(tx, run, &j.orders)?
+        + insert(tx, run, &j.order_events)?
+        + insert(tx, run, &j.fills)?
+        + insert(tx, run, &j.ledger)?
+        + insert(tx, run, &j.snapshots)?
+        + insert(tx, run, &j.risk_days)?;
     Ok(JournalSaved { rows })
 }
 

@@ -59,7 +59,7 @@ pub(super) fn insert(tx: &rusqlite::Transaction<'_>, run: &NewRun) -> Result<i64
         ],
         |r| r.get(0),
     )?;
-    insert_trades(&tx, id, &run.trades)?;
+    insert_trades(tx, id, &run.trades)?;
     {
         let mut point = tx.prepare_cached(
             "INSERT INTO backtest_equity (run_id, seq, timestamp, equity, cash)
