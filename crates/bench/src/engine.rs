@@ -4,7 +4,9 @@
 //! - engine only: `Engine::run` over bars in memory vs the hand loop over the same bars;
 //! - 10 symbols × `--multi-rows` bars with technical_sentiment, end to end;
 //! - a 100-combination sweep (fast 5..14 × slow 20..65:5) over the N bars, stored;
-//! - the engine's journal on and off, and the time to store it ([`crate::journal`]).
+//! - the engine's journal on and off, and the time to store it ([`crate::journal`]) against
+//!   `sqlite3 .import` and `psql \copy` of the same rows ([`crate::journal_baseline`]); and
+//!   `backtest run --journal` end to end, with the part of it spent storing the journal.
 //!
 //! The hand loop's fills must equal ztrade's, or the bench fails.
 
@@ -77,6 +79,21 @@ pub fn run(a: &EngineOptions, exe: &Path) -> Result<Report> {
         ]))
     })?;
     let run: serde_json::Value = serde_json::from_str(&out)?;
+    // The same, keeping every decision: how much of the run storing the journal takes.
+    let journaled = |flag: &str| -> Result<serde_json::Value> {
+        let (t, (out, _)) = best_of(a.repeat, || {
+            sh(ztrade(&db).args(["backtest", "run", "ref_sma", "--json", flag])
+                .args(["--agents-dir", &agents_s]))
+        })?;
+        let r: serde_json::Value = serde_json::from_str(&out)?;
+        Ok(json!({
+            "seconds": secs(t),
+            "ratio": secs(t) / secs(e2e),
+            "rows": r["journal"]["rows"],
+            "store_seconds": r["journal"]["store_seconds"],
+        }))
+    };
+    let (journal_session, journal_bar) = (journaled("--journal")?, journaled("--journal=bar")?);
     let (hand_e2e, (fills, equity)) = best_of(a.repeat, || {
         let bytes = std::fs::read(&csv)?;
         Ok(hand_loop::run(&hand_loop::parse(&bytes), 100_000))
@@ -112,6 +129,8 @@ pub fn run(a: &EngineOptions, exe: &Path) -> Result<Report> {
             "ztrade_peak_rss_mib": peak.map(|k| k as f64 / 1024.0),
             "hand_loop_over_csv_s": secs(hand_e2e),
             "ratio": secs(e2e) / secs(hand_e2e),
+            "journal_session": journal_session,
+            "journal_bar": journal_bar,
         },
         "engine_only": {
             "engine_ns_per_bar": secs(engine_only) * 1e9 / a.rows as f64,
@@ -183,15 +202,36 @@ pub fn run(a: &EngineOptions, exe: &Path) -> Result<Report> {
         format!("{}× engine", f(&j["bar_snapshots_ratio"])),
     ]);
     rows.push(vec![
+        "sqlite3 .import of that journal's rows (baseline, s)".into(),
+        f(&j["sqlite3_import_s"]),
+        "1.00×".into(),
+    ]);
+    rows.push(vec![
         "store that journal in SQLite (s)".into(),
         f(&j["store_sqlite_s"]),
-        String::new(),
+        format!("{}×", f(&j["store_sqlite_ratio"])),
     ]);
     if !j["store_postgres_s"].is_null() {
         rows.push(vec![
+            "psql \\copy of that journal's rows (baseline, s)".into(),
+            f(&j["psql_copy_s"]),
+            "1.00×".into(),
+        ]);
+        rows.push(vec![
             "store that journal in PostgreSQL (s)".into(),
             f(&j["store_postgres_s"]),
-            String::new(),
+            format!("{}×", f(&j["store_postgres_ratio"])),
+        ]);
+    }
+    for (what, key) in [
+        ("ztrade backtest run --journal (session snapshots)", "journal_session"),
+        ("ztrade backtest run --journal=bar", "journal_bar"),
+    ] {
+        let r = &e[key];
+        rows.push(vec![
+            format!("{what}: of which storing the journal {} s", f(&r["store_seconds"])),
+            f(&r["seconds"]),
+            format!("{}×", f(&r["ratio"])),
         ]);
     }
     if let Some(m) = report.get("ten_symbols_technical_sentiment") {

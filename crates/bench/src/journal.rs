@@ -3,6 +3,7 @@
 //! per bar (over a million rows for a million bars); then the time to store that journal in the
 //! bench's SQLite file (and in PostgreSQL with `--pg`), under a run of its own.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use backtest::journal::JournalTape;
@@ -10,6 +11,7 @@ use backtest::{AgentConfig, BacktestResult, Inputs, JournalConfig, SnapshotCaden
 use domain::{Bar, Symbol, Timeframe};
 use serde_json::json;
 
+use crate::journal_baseline as baseline;
 use crate::{Result, ensure, secs};
 
 /// Best of `n` runs with the journal on at `snapshots`.
@@ -41,7 +43,7 @@ fn best_journaled(
 }
 
 /// A run row to hang the journal on.
-fn new_run(r: &BacktestResult) -> Result<store::NewRun> {
+pub(crate) fn new_run(r: &BacktestResult) -> Result<store::NewRun> {
     let curve = [(r.start, r.initial_capital), (r.end, r.final_equity)];
     Ok(store::NewRun {
         agent_id: "bench_journal".into(),
@@ -67,8 +69,12 @@ fn new_run(r: &BacktestResult) -> Result<store::NewRun> {
 
 /// Seconds to store `tape` (once: a journal is stored once per run) under a new run of `r` in
 /// the store at `url`: its rows made ([`JournalTape::journal`]), then written, as `backtest run
-/// --journal` does.
+/// --journal` does. Also the run's id.
 pub fn store_seconds(url: &str, r: &BacktestResult, tape: &JournalTape) -> Result<f64> {
+    Ok(stored(url, r, tape)?.0)
+}
+
+fn stored(url: &str, r: &BacktestResult, tape: &JournalTape) -> Result<(f64, i64)> {
     let mut s = store::open_migrated(url)?;
     let run = s.save_run(&new_run(r)?)?;
     let t = Instant::now();
@@ -81,7 +87,7 @@ pub fn store_seconds(url: &str, r: &BacktestResult, tape: &JournalTape) -> Resul
         saved.rows,
         j.len()
     );
-    Ok(secs(d))
+    Ok((secs(d), run))
 }
 
 /// The journal's figures, against `engine_only` (the same run without a journal).
@@ -106,8 +112,16 @@ pub fn measure(
     let j = per_bar.journal.as_ref().ok_or("no journal")?;
     let rows = j.journal().len();
     let per = |d: Duration| secs(d) * 1e9 / bars.len() as f64;
-    let sqlite_s = store_seconds(sqlite, &per_bar, j)?;
+    let (sqlite_s, run) = stored(sqlite, &per_bar, j)?;
     let pg_s = pg.map(|u| store_seconds(u, &per_bar, j)).transpose()?;
+    // The same rows through the databases' own loaders.
+    let file = Path::new(sqlite.strip_prefix("sqlite://").ok_or("the bench store is SQLite")?);
+    let dir = tempfile::tempdir()?;
+    let (import_s, imported) = baseline::sqlite3_import_seconds(file, run, &per_bar, dir.path())?;
+    ensure!(imported == rows as u64, "sqlite3 loaded {imported} of {rows} rows");
+    let copy_s = pg
+        .map(|u| baseline::psql_copy_seconds(file, run, &per_bar, dir.path(), u))
+        .transpose()?;
     Ok(json!({
         "engine_ns_per_bar": per(engine_only),
         "session_snapshots_ns_per_bar": per(t_session),
@@ -118,7 +132,11 @@ pub fn measure(
         "bar_snapshots_rows": rows,
         "store_sqlite_s": sqlite_s,
         "store_sqlite_rows_per_s": rows as f64 / sqlite_s,
+        "sqlite3_import_s": import_s,
+        "store_sqlite_ratio": sqlite_s / import_s,
         "store_postgres_s": pg_s,
         "store_postgres_rows_per_s": pg_s.map(|s| rows as f64 / s),
+        "psql_copy_s": copy_s,
+        "store_postgres_ratio": pg_s.zip(copy_s).map(|(s, c)| s / c),
     }))
 }

@@ -21,6 +21,7 @@ pub mod csv_import;
 pub mod engine;
 pub mod import;
 pub mod journal;
+pub mod journal_baseline;
 pub mod labels;
 pub mod synthetic;
 pub mod ticks;

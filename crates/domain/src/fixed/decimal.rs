@@ -117,7 +117,8 @@ pub fn parse_decimal(text: &str, scale: u32, round: bool) -> Result<i128, ParseF
     Ok(if neg { -value } else { value })
 }
 
-/// Writes `raw × 10^-scale` with no trailing zeros (`1.5`, `100`, `-0.000001`).
+/// Writes `raw × 10^-scale` with no trailing zeros (`1.5`, `100`, `-0.000001`), allocating
+/// nothing: stores write millions of these.
 pub fn format_decimal(raw: i128, scale: u32, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let unit = 10u128.pow(scale);
     let abs = raw.unsigned_abs();
@@ -125,13 +126,27 @@ pub fn format_decimal(raw: i128, scale: u32, f: &mut fmt::Formatter<'_>) -> fmt:
     if raw < 0 {
         f.write_str("-")?;
     }
-    write!(f, "{int}")?;
+    match u64::try_from(int) {
+        Ok(small) => write!(f, "{small}")?,
+        Err(_) => write!(f, "{int}")?,
+    }
     if frac != 0 {
-        let mut s = format!("{frac:0width$}", width = scale as usize);
-        while s.ends_with('0') {
-            s.pop();
+        // `scale` digits, zero-padded on the left (a scale fits `10u128.pow`: at most 38).
+        let mut digits = [b'0'; 39];
+        let width = scale as usize;
+        let mut at = width;
+        let mut rest = frac;
+        while rest > 0 && at > 0 {
+            at -= 1;
+            digits[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
         }
-        write!(f, ".{s}")?;
+        let mut end = width;
+        while end > 0 && digits[end - 1] == b'0' {
+            end -= 1;
+        }
+        f.write_str(".")?;
+        f.write_str(std::str::from_utf8(&digits[..end]).map_err(|_| fmt::Error)?)?;
     }
     Ok(())
 }

@@ -36,11 +36,52 @@ pub(crate) enum Cell<'a> {
     Int(i64),
     Real(f64),
     Text(Cow<'a, str>),
+    /// An exact decimal's text, kept in the cell: a journal writes millions, none allocates.
+    Dec(DecimalText),
     Bool(bool),
 }
 
+/// The text of an exact decimal (at most 39 digits, a sign and a point).
+#[derive(Clone, Copy)]
+pub(crate) struct DecimalText {
+    bytes: [u8; 48],
+    len: u8,
+}
+
+impl DecimalText {
+    pub(crate) fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for DecimalText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Write for DecimalText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let at = usize::from(self.len);
+        let end = at + s.len();
+        let room = self.bytes.get_mut(at..end).ok_or(std::fmt::Error)?;
+        room.copy_from_slice(s.as_bytes());
+        self.len = u8::try_from(end).map_err(|_| std::fmt::Error)?;
+        Ok(())
+    }
+}
+
 pub(super) fn dec(v: impl std::fmt::Display) -> Cell<'static> {
-    Cell::Text(Cow::Owned(v.to_string()))
+    use std::fmt::Write;
+    let mut t = DecimalText {
+        bytes: [0; 48],
+        len: 0,
+    };
+    match write!(t, "{v}") {
+        Ok(()) => Cell::Dec(t),
+        // Longer than any fixed-point value: written as text.
+        Err(_) => Cell::Text(Cow::Owned(v.to_string())),
+    }
 }
 
 pub(super) fn opt_dec(v: Option<impl std::fmt::Display>) -> Cell<'static> {

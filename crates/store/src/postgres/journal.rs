@@ -36,6 +36,7 @@ fn copy<T: JournalRow>(
                 Cell::Int(v) => out.plain(v),
                 Cell::Real(v) => out.plain(v),
                 Cell::Text(t) => out.text(t),
+                Cell::Dec(t) => out.plain(t.as_str()),
                 Cell::Bool(b) => out.plain(if *b { "t" } else { "f" }),
             }
         }

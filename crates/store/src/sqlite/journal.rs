@@ -21,6 +21,7 @@ impl ToSql for Cell<'_> {
             Cell::Int(v) => ToSqlOutput::Owned(Value::Integer(*v)),
             Cell::Real(v) => ToSqlOutput::Owned(Value::Real(*v)),
             Cell::Text(t) => ToSqlOutput::Borrowed(ValueRef::Text(t.as_bytes())),
+            Cell::Dec(t) => ToSqlOutput::Borrowed(ValueRef::Text(t.as_str().as_bytes())),
             Cell::Bool(b) => ToSqlOutput::Owned(Value::Integer(i64::from(*b))),
         })
     }
@@ -41,6 +42,8 @@ fn insert<T: JournalRow>(
         or_fail: true,
     };
     let mut cells: Vec<Cell<'_>> = Vec::with_capacity(ROWS * columns.len());
+    // The statement for a whole block is made once (the last block may be shorter).
+    let full = insert_sql(&shape, ROWS, false);
     for (b, block) in rows.chunks(ROWS).enumerate() {
         cells.clear();
         for (k, r) in block.iter().enumerate() {
@@ -49,7 +52,11 @@ fn insert<T: JournalRow>(
         let mut params: Vec<&dyn ToSql> = Vec::with_capacity(cells.len() + 1);
         params.push(&run);
         params.extend(cells.iter().map(|c| c as &dyn ToSql));
-        let mut stmt = tx.prepare_cached(&insert_sql(&shape, block.len(), false))?;
+        let mut stmt = if block.len() == ROWS {
+            tx.prepare_cached(&full)?
+        } else {
+            tx.prepare_cached(&insert_sql(&shape, block.len(), false))?
+        };
         stmt.execute(params.as_slice())?;
     }
     Ok(rows.len() as u64)
