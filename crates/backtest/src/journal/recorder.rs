@@ -366,9 +366,10 @@ impl Recorder {
             side: order_side(req.side),
             qty_rule,
             order_type,
+            // Submitted and accepted at `ts`, after the events before it: the tape keeps the
+            // place, the rows get the two events there.
+            events_before: self.tape.events.len(),
         });
-        self.event(id, ts, OrderEventKind::Submitted, None);
-        self.event(id, ts, OrderEventKind::Accepted, None);
         id
     }
 

@@ -1,5 +1,6 @@
 //! The journal as the engine writes it: one small fixed-size entry per signal, order, order
-//! event and fill (48, 56, 24 and 96 bytes instead of the 150–210 of the rows), with symbols,
+//! event and fill (48, 64, 24 and 96 bytes instead of the 150–210 of the rows; an order's
+//! `submitted` and `accepted` are implied by the order, at its place), with symbols,
 //! texts and text lists kept once in tables and named by index. A journal's cost is the memory
 //! its records fill (each new page is a fault, each new line a miss), so the engine writes
 //! this, and [`JournalTape::journal`] turns it into the [`Journal`] of rows that the store and
@@ -53,6 +54,9 @@ pub(crate) struct OrderEntry {
     pub(crate) quantity: i64,
     /// The limit or stop [`Price`] raw, or [`NONE`].
     pub(crate) price: i64,
+    /// How many of the tape's events came before it: its `submitted` and `accepted` events
+    /// (at its `ts`, every order has both) go there, so the tape does not hold them.
+    pub(crate) events_before: usize,
     pub(crate) symbol: u32,
     pub(crate) legs: u32,
     pub(crate) reason: u32,
@@ -125,7 +129,7 @@ impl JournalTape {
         (
             self.signals.len(),
             self.orders.len(),
-            self.events.len(),
+            self.events.len() + 2 * self.orders.len(),
             self.fills.len(),
         )
     }
@@ -153,7 +157,7 @@ impl JournalTape {
             signals: signals.map(|(k, s)| self.signal(k, s)).collect(),
             vetoes: self.vetoes.clone(),
             orders: orders.map(|(k, o)| self.order(k, o)).collect(),
-            order_events: self.events.iter().map(|e| self.event(e)).collect(),
+            order_events: self.order_events(),
             fills: self.fills.iter().map(|f| self.fill(f)).collect(),
             ledger: Vec::new(),
             snapshots: self.snapshots.clone(),
@@ -210,6 +214,27 @@ impl JournalTape {
             reason: self.text(o.reason).unwrap_or_default(),
             payload: None,
         }
+    }
+
+    /// The recorded events with each order's `submitted` and `accepted` in their place.
+    fn order_events(&self) -> Vec<OrderEvent> {
+        let mut out = Vec::with_capacity(self.events.len() + 2 * self.orders.len());
+        let mut next = 0;
+        for (k, o) in self.orders.iter().enumerate() {
+            let upto = o.events_before.clamp(next, self.events.len());
+            out.extend(self.events[next..upto].iter().map(|e| self.event(e)));
+            next = upto;
+            for kind in [OrderEventKind::Submitted, OrderEventKind::Accepted] {
+                out.push(OrderEvent {
+                    order_id: k as u64 + 1,
+                    ts: o.ts,
+                    kind,
+                    reason: None,
+                });
+            }
+        }
+        out.extend(self.events[next..].iter().map(|e| self.event(e)));
+        out
     }
 
     fn event(&self, e: &EventEntry) -> OrderEvent {
