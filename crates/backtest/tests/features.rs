@@ -15,19 +15,7 @@ use indicators::features::{BarFeatures, FeatureSet};
 
 use common::spy;
 
-fn spy_week() -> Vec<Bar> {
-    let path =
-        support::shared_data().join("intraday/lean_spy_1min_trade_2013-10-04_to_2013-10-11.csv");
-    support::load_bars("spy", &std::fs::read_to_string(path).unwrap())
-}
-
-fn agent(extra: &str) -> AgentConfig {
-    AgentConfig::from_yaml(&format!(
-        "id: f\nsymbols: [SPY]\ntimeframe: 1m\ninitial_capital: 100000\n\
-         strategy: {{ kind: sma_crossover, fast: 5, slow: 20 }}\n{extra}"
-    ))
-    .unwrap()
-}
+use support::{sma_agent as agent, spy_week};
 
 fn run(agent: &AgentConfig, bars: &[Bar], from: Option<UnixNanos>) -> BacktestResult {
     let mut engine = agent.engine(Calendar::Nyse).unwrap();

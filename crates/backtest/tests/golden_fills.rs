@@ -9,6 +9,7 @@
 //! count, the final cash, position and equity. The engine and the reference share no code;
 //! tests/reference.rs is a second, in-Rust reference on more files.
 
+#[allow(dead_code)]
 mod support;
 
 use domain::calendar::Calendar;

@@ -82,7 +82,8 @@ pub fn run(a: &EngineOptions, exe: &Path) -> Result<Report> {
     // The same, keeping every decision: how much of the run storing the journal takes.
     let journaled = |flag: &str| -> Result<serde_json::Value> {
         let (t, (out, _)) = best_of(a.repeat, || {
-            sh(ztrade(&db).args(["backtest", "run", "ref_sma", "--json", flag])
+            sh(ztrade(&db)
+                .args(["backtest", "run", "ref_sma", "--json", flag])
                 .args(["--agents-dir", &agents_s]))
         })?;
         let r: serde_json::Value = serde_json::from_str(&out)?;
@@ -224,12 +225,18 @@ pub fn run(a: &EngineOptions, exe: &Path) -> Result<Report> {
         ]);
     }
     for (what, key) in [
-        ("ztrade backtest run --journal (session snapshots)", "journal_session"),
+        (
+            "ztrade backtest run --journal (session snapshots)",
+            "journal_session",
+        ),
         ("ztrade backtest run --journal=bar", "journal_bar"),
     ] {
         let r = &e[key];
         rows.push(vec![
-            format!("{what}: of which storing the journal {} s", f(&r["store_seconds"])),
+            format!(
+                "{what}: of which storing the journal {} s",
+                f(&r["store_seconds"])
+            ),
             f(&r["seconds"]),
             format!("{}×", f(&r["ratio"])),
         ]);

@@ -115,10 +115,17 @@ pub fn measure(
     let (sqlite_s, run) = stored(sqlite, &per_bar, j)?;
     let pg_s = pg.map(|u| store_seconds(u, &per_bar, j)).transpose()?;
     // The same rows through the databases' own loaders.
-    let file = Path::new(sqlite.strip_prefix("sqlite://").ok_or("the bench store is SQLite")?);
+    let file = Path::new(
+        sqlite
+            .strip_prefix("sqlite://")
+            .ok_or("the bench store is SQLite")?,
+    );
     let dir = tempfile::tempdir()?;
     let (import_s, imported) = baseline::sqlite3_import_seconds(file, run, &per_bar, dir.path())?;
-    ensure!(imported == rows as u64, "sqlite3 loaded {imported} of {rows} rows");
+    ensure!(
+        imported == rows as u64,
+        "sqlite3 loaded {imported} of {rows} rows"
+    );
     let copy_s = pg
         .map(|u| baseline::psql_copy_seconds(file, run, &per_bar, dir.path(), u))
         .transpose()?;

@@ -34,7 +34,10 @@ struct Dump {
 
 fn sqlite3(db: &Path, sql: &str) -> Result<String> {
     let db = db.to_str().ok_or("the temp path is not UTF-8")?;
-    Ok(sh(Command::new("sqlite3").args([db, sql]))?.0.trim().to_owned())
+    Ok(sh(Command::new("sqlite3").args([db, sql]))?
+        .0
+        .trim()
+        .to_owned())
 }
 
 /// Run `run`'s rows of every journal table of the SQLite file `db`, as CSV files in `dir`,
@@ -42,19 +45,28 @@ fn sqlite3(db: &Path, sql: &str) -> Result<String> {
 fn dump(db: &Path, run: i64, run_as: i64, dir: &Path) -> Result<Vec<Dump>> {
     let mut out = Vec::new();
     for table in TABLES {
-        let columns =
-            sqlite3(db, &format!("SELECT group_concat(name, ',') FROM pragma_table_info('{table}')"))?;
+        let columns = sqlite3(
+            db,
+            &format!("SELECT group_concat(name, ',') FROM pragma_table_info('{table}')"),
+        )?;
         let select = columns.replacen("run_id", &format!("{run_as} AS run_id"), 1);
         let file = dir.join(format!("{table}.csv"));
         let dbs = db.to_str().ok_or("the temp path is not UTF-8")?;
         let status = Command::new("sqlite3")
-            .args(["-csv", dbs, &format!("SELECT {select} FROM {table} WHERE run_id = {run}")])
+            .args([
+                "-csv",
+                dbs,
+                &format!("SELECT {select} FROM {table} WHERE run_id = {run}"),
+            ])
             .stdout(std::fs::File::create(&file)?)
             .stderr(Stdio::inherit())
             .status()?;
         ensure!(status.success(), "sqlite3 could not dump {table}");
-        let rows = sqlite3(db, &format!("SELECT count(*) FROM {table} WHERE run_id = {run}"))?
-            .parse()?;
+        let rows = sqlite3(
+            db,
+            &format!("SELECT count(*) FROM {table} WHERE run_id = {run}"),
+        )?
+        .parse()?;
         out.push(Dump {
             table,
             file,
@@ -100,7 +112,11 @@ pub fn sqlite3_import_seconds(
     ensure!(status.success(), "sqlite3 .import failed");
     let rows: u64 = dumps.iter().map(|d| d.rows).sum();
     let loaded: u64 = (TABLES.iter())
-        .map(|t| sqlite3(&fresh, &format!("SELECT count(*) FROM {t}"))?.parse::<u64>().map_err(Into::into))
+        .map(|t| {
+            sqlite3(&fresh, &format!("SELECT count(*) FROM {t}"))?
+                .parse::<u64>()
+                .map_err(Into::into)
+        })
         .sum::<Result<u64>>()?;
     ensure!(loaded == rows, "sqlite3 loaded {loaded} of {rows} rows");
     Ok((secs(d), rows))

@@ -34,6 +34,21 @@ pub fn shared_data() -> PathBuf {
 /// every data row is a bar, pre- and after-market minutes included, so bar `i` is data row `i`.
 /// High, low and volume are read by name too (the reference ignores them; the engine needs
 /// them). Any unreadable field panics with `origin:line: field`.
+/// LEAN's SPY one-minute trade bars of the week 2013-10-04 to 2013-10-11 (../shared/data).
+pub fn spy_week() -> Vec<Bar> {
+    let path = shared_data().join("intraday/lean_spy_1min_trade_2013-10-04_to_2013-10-11.csv");
+    load_bars("spy", &std::fs::read_to_string(path).unwrap())
+}
+
+/// A one-symbol SPY one-minute agent on sma_crossover 5/20, with `extra` YAML lines.
+pub fn sma_agent(extra: &str) -> backtest::AgentConfig {
+    backtest::AgentConfig::from_yaml(&format!(
+        "id: f\nsymbols: [SPY]\ntimeframe: 1m\ninitial_capital: 100000\n\
+         strategy: {{ kind: sma_crossover, fast: 5, slow: 20 }}\n{extra}"
+    ))
+    .unwrap()
+}
+
 pub fn load_bars(origin: &str, text: &str) -> Vec<Bar> {
     let mut lines = text.lines();
     let header: Vec<String> = lines
