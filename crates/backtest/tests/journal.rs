@@ -5,7 +5,7 @@
 
 mod common;
 
-use backtest::journal::{OrderEventKind, SignalStatus};
+use backtest::journal::{OrderEventKind, OrderSide, SignalStatus};
 use backtest::strategies::{SourceRules, StrategyConfig, TechnicalSentimentConfig};
 use backtest::{
     AgentConfig, BacktestResult, Engine, Inputs, JournalConfig, OrderRequest, Pct, SnapshotCadence,
@@ -72,6 +72,21 @@ fn journaled(agent: &AgentConfig, bars: Vec<Bar>, records: Vec<SentimentRecord>)
 
 fn check_links(j: &Journal) {
     assert!(!j.ledger.is_empty());
+    // Every fill goes the way its order (and the order's signal) says: a short is closed by
+    // a buy.
+    for f in &j.fills {
+        let order = &j.orders[f.order_id as usize - 1];
+        let buying = matches!(f.action, domain::Action::Buy | domain::Action::Cover);
+        let side = if buying {
+            OrderSide::Buy
+        } else {
+            OrderSide::Sell
+        };
+        assert_eq!(order.side, side, "{f:?} of {order:?}");
+        if let Some(s) = order.signal_id {
+            assert_eq!(j.signals[s as usize - 1].side, side, "{order:?}");
+        }
+    }
     for trip in &j.ledger {
         let signal = &j.signals[trip.signal_id.expect("a signal") as usize - 1];
         assert_eq!(signal.status, SignalStatus::Promoted, "{trip:?}");

@@ -11,7 +11,7 @@ use backtest::{AgentConfig, BacktestResult, Inputs, JournalConfig, SnapshotCaden
 use domain::{Bar, Symbol, Timeframe};
 use serde_json::json;
 
-use crate::journal_baseline as baseline;
+use crate::journal_baseline::{self as baseline, new_run};
 use crate::{Result, ensure, secs};
 
 /// Best of `n` runs with the journal on at `snapshots`.
@@ -40,31 +40,6 @@ fn best_journaled(
         }
     }
     best.ok_or_else(|| "no engine run".into())
-}
-
-/// A run row to hang the journal on.
-pub(crate) fn new_run(r: &BacktestResult) -> Result<store::NewRun> {
-    let curve = [(r.start, r.initial_capital), (r.end, r.final_equity)];
-    Ok(store::NewRun {
-        agent_id: "bench_journal".into(),
-        start: r.start,
-        end: r.end,
-        initial_capital: r.initial_capital,
-        final_capital: r.final_equity,
-        total_trades: r.fills.len() as u64,
-        winning_trades: 0,
-        losing_trades: 0,
-        max_drawdown: 0.0,
-        sharpe_ratio: None,
-        config: json!({}),
-        metrics: analytics::compute(&analytics::MetricsInput::new(&curve))?,
-        data_fingerprint: String::new(),
-        engine_version: backtest::ENGINE_VERSION.into(),
-        trades: vec![],
-        equity: vec![],
-        sweep_id: None,
-        params: None,
-    })
 }
 
 /// Seconds to store `tape` (once: a journal is stored once per run) under a new run of `r` in

@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use backtest::BacktestResult;
+use serde_json::json;
 
 use crate::{Result, ensure, need_tool, secs, sh};
 
@@ -77,10 +78,35 @@ fn dump(db: &Path, run: i64, run_as: i64, dir: &Path) -> Result<Vec<Dump>> {
     Ok(out)
 }
 
+/// A run row to hang the journal on.
+pub(crate) fn new_run(r: &BacktestResult) -> Result<store::NewRun> {
+    let curve = [(r.start, r.initial_capital), (r.end, r.final_equity)];
+    Ok(store::NewRun {
+        agent_id: "bench_journal".into(),
+        start: r.start,
+        end: r.end,
+        initial_capital: r.initial_capital,
+        final_capital: r.final_equity,
+        total_trades: r.fills.len() as u64,
+        winning_trades: 0,
+        losing_trades: 0,
+        max_drawdown: 0.0,
+        sharpe_ratio: None,
+        config: json!({}),
+        metrics: analytics::compute(&analytics::MetricsInput::new(&curve))?,
+        data_fingerprint: String::new(),
+        engine_version: backtest::ENGINE_VERSION.into(),
+        trades: vec![],
+        equity: vec![],
+        sweep_id: None,
+        params: None,
+    })
+}
+
 /// A fresh store at `url` with one run of `r`; the run's id.
 fn fresh_run(url: &str, r: &BacktestResult) -> Result<i64> {
     let mut s = store::open_migrated(url)?;
-    Ok(s.save_run(&crate::journal::new_run(r)?)?)
+    Ok(s.save_run(&new_run(r)?)?)
 }
 
 /// Seconds for `sqlite3 .import` to load run `run`'s journal (stored in the SQLite file `db`)

@@ -66,8 +66,8 @@ pub use retain::{RunPeriod, SeriesRef};
 pub use retry::BusyRetry;
 pub use roles::{
     ActionStore, AggregateStore, BarStore, CollectionStore, FeatureStore, JournalStore, KeyStore,
-    LabelStore, NewsStore, OptionStore, QualityStore, RetentionStore, RollupStore, RunStore,
-    SchemaStore, SentimentStore, Store, SymbolStore, TickFeed, TickStore,
+    LabelStore, NewsStore, OptionStore, QualityStore, RetentionStore, RollupStore, RunAttachments,
+    RunStore, SavedRun, SchemaStore, SentimentStore, Store, SymbolStore, TickFeed, TickStore,
 };
 pub use rollup::RollupCheckpoint;
 pub use stream::{BarStream, QuoteBarStream};

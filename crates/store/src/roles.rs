@@ -74,7 +74,6 @@ use crate::{
 use crate::{Deleted, NewSweep, RollupCheckpoint, RunSelection, StoredSweep, SweepSummary};
 use crate::{FindingFilter, QualitySummary, SeriesCheck, StoredFinding};
 use crate::{LabelRow, LabelSet, NewFeatures, RunPeriod, Span, StoredFeatures};
-use crate::{RunAttachments, SavedRun};
 use domain::journal::{Journal, SignalRecord, SignalStatus};
 
 /// Every role: what a backend implements and what [`crate::open`] returns. `Send`, so a store
@@ -262,6 +261,23 @@ pub trait FeatureStore {
         to: UnixNanos,
         config_hash: &str,
     ) -> Result<StoredFeatures, StoreError>;
+}
+
+/// What is computed with a run and stored with it, in the run's own transaction
+/// ([`crate::RunStore::save_run_with`]): its features and its journal.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunAttachments<'a> {
+    pub features: Option<&'a NewFeatures<'a>>,
+    pub journal: Option<&'a Journal>,
+}
+
+/// What [`crate::RunStore::save_run_with`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SavedRun {
+    pub id: i64,
+    /// Feature values written.
+    pub features: u64,
+    pub journal: JournalSaved,
 }
 
 /// Stored backtest runs with their trades and equity curves.

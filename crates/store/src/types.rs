@@ -92,23 +92,6 @@ pub struct SchemaStatus {
 // engine's own shapes, `domain::Fill` and `domain::EquityPoint`.
 pub use domain::{EquityPoint, Fill};
 
-/// What is computed with a run and stored with it, in the run's own transaction
-/// ([`crate::RunStore::save_run_with`]): its features and its journal.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct RunAttachments<'a> {
-    pub features: Option<&'a crate::NewFeatures<'a>>,
-    pub journal: Option<&'a domain::journal::Journal>,
-}
-
-/// What [`crate::RunStore::save_run_with`] wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SavedRun {
-    pub id: i64,
-    /// Feature values written.
-    pub features: u64,
-    pub journal: crate::JournalSaved,
-}
-
 /// Everything `backtest run` stores about a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewRun {

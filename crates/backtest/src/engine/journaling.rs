@@ -86,10 +86,19 @@ impl Engine {
         let i = req.symbol.index();
         let reference = self.mark(i);
         let halt = self.risk.halt_values();
+        // A close is recorded with the side that closes the position now: a buy for a short.
+        let closing = req.qty == OrderQty::ClosePosition;
+        let held = self.book.position(i).qty.raw();
+        let req = &match closing && held != 0 {
+            true => OrderRequest {
+                side: closing_side(held),
+                ..*req
+            },
+            false => *req,
+        };
         let Some(j) = &mut self.journal else {
             return 0;
         };
-        let closing = req.qty == OrderQty::ClosePosition;
         let note = j.take_note(req.symbol, req.side).or_else(|| {
             closing
                 .then(|| j.take_note(req.symbol, req.side.opposite()))
