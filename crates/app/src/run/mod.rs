@@ -21,11 +21,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Instant;
 
+use backtest::features::Feature;
 use backtest::journal::JournalTape;
 use backtest::{AgentConfig, BacktestResult, Inputs};
 use backtest::{JournalConfig, SnapshotCadence};
 use domain::calendar::Calendar;
-use domain::{Money, UnixNanos};
+use domain::{Money, Symbol, UnixNanos};
 use serde::Serialize;
 use store::{
     ActionStore, BarStore, RunAttachments, RunStore, SentimentStore, StoreError, SymbolStore,
@@ -47,6 +48,9 @@ pub struct Run {
     pub fingerprint: String,
     /// The bars shown to the strategy before the run's start.
     pub warmup: Warmup,
+    /// The symbols whose tick features (`cvd`, `obi`) have no value at any bar: no trade or
+    /// quote of theirs is stored in the run's window.
+    pub without_ticks: Vec<Symbol>,
 }
 
 /// How a run with a start warmed its strategy up ([`backtest::warmup`]).
@@ -200,7 +204,7 @@ pub fn run_journaled(
     agent
         .validate()
         .map_err(|e| AppError::input(format!("agent {}: {e}", agent.id)))?;
-    let (result, fingerprint, warmup) = execute(src, &agent, w, journal)?;
+    let (result, fingerprint, warmup, without_ticks) = execute(src, &agent, w, journal)?;
     let benchmark = match agent.benchmark_agent() {
         Some(b) => Some(
             execute(src, &b, period_of(&result), None)
@@ -220,6 +224,7 @@ pub fn run_journaled(
         metrics,
         fingerprint,
         warmup,
+        without_ticks,
     })
 }
 
@@ -255,7 +260,7 @@ fn execute(
     agent: &AgentConfig,
     w: Window,
     journal: Option<SnapshotCadence>,
-) -> Result<(BacktestResult, String, Warmup), AppError> {
+) -> Result<(BacktestResult, String, Warmup, Vec<Symbol>), AppError> {
     let calendar = source::run_calendar(agent, &src.calendars(agent)?)?;
     let mut engine = agent.engine(calendar)?;
     if let Some(snapshots) = journal {
@@ -312,7 +317,15 @@ fn execute(
     // wider window, give the run the same values and the same fingerprint.
     let (from, to) = ticks::tick_window(w, agent.timeframe, calendar);
     let inside = |t: &UnixNanos| from.is_none_or(|f| *t > f) && to.is_none_or(|e| *t < e);
-    for (symbol, timeline) in src.tick_timelines(agent, w, calendar)? {
+    let timelines = src.tick_timelines(agent, w, calendar)?;
+    let without_ticks: Vec<Symbol> = match agent.features.iter().any(Feature::is_tick) {
+        true => (agent.symbols.iter())
+            .filter(|s| !timelines.iter().any(|(t, _)| t == *s))
+            .cloned()
+            .collect(),
+        false => Vec::new(),
+    };
+    for (symbol, timeline) in timelines {
         total.update(symbol.as_str().as_bytes());
         for (t, v) in timeline.steps().iter().filter(|(t, _)| inside(t)) {
             total.update(&t.as_i64().to_le_bytes());
@@ -343,5 +356,6 @@ fn execute(
         result,
         format!("xxh3-128:{:032x}", total.digest128()),
         warmup,
+        without_ticks,
     ))
 }

@@ -59,6 +59,9 @@ pub struct RunReport<'a> {
     pub engine_version: &'static str,
     pub halted: &'a Option<backtest::Halt>,
     pub warmup: &'a Warmup,
+    /// Symbols whose tick features have no value (no ticks stored in the window).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub without_ticks: &'a [domain::Symbol],
     pub metrics: &'a Metrics,
     pub trades: Vec<TradeView<'a>>,
     /// With `--trades`: the fills grouped into round trips.
@@ -102,6 +105,7 @@ impl<'a> RunReport<'a> {
             engine_version: backtest::ENGINE_VERSION,
             halted: &o.result.halted,
             warmup: &o.warmup,
+            without_ticks: &o.without_ticks,
             metrics: &o.metrics,
             trades: o.result.fills.iter().map(TradeView::new).collect(),
             round_trips: None,

@@ -73,6 +73,14 @@ pub fn run(t: &mut Text, run_id: Option<i64>, o: &Run, trades: bool) {
             t.line(&note);
         }
     }
+    if !o.without_ticks.is_empty() {
+        let names: Vec<&str> = o.without_ticks.iter().map(|s| s.as_str()).collect();
+        t.warn(format!(
+            "no ticks stored for {} in the run's window: its cvd and obi have no value, so a \
+             filter on them lets no entry through",
+            names.join(", ")
+        ));
+    }
     if let Some(h) = &r.halted {
         t.line(format!("halted at {}: {}", h.at, h.reason));
     }
