@@ -147,7 +147,7 @@ fn stored_tick_features_are_the_values_at_each_close(db: &TestDb) {
         .collect();
     assert_eq!(got, want);
     // QQQ has no ticks: no tick values, its bar features all the same, and the run says so.
-    assert_eq!(out.run.without_ticks, [qqq.clone()]);
+    assert_eq!(out.run.without_ticks, std::slice::from_ref(&qqq));
     assert_eq!(rows(&qqq).len(), 5);
     for r in rows(&qqq) {
         assert_eq!((r.values["cvd"], r.values["obi"]), (None, None));
