@@ -522,7 +522,7 @@ impl Recorder {
             .day_bounds(date)
             .unwrap_or((open, open.checked_plus(1).unwrap_or(open)));
         if self.day.is_some() && self.cfg.snapshots == SnapshotCadence::SessionClose {
-            self.tape.snapshots.push(now);
+            self.tape.push_snapshot(now);
         }
         self.close_day();
         let label = date.format("%Y-%m-%d").to_string();
@@ -575,7 +575,7 @@ impl Recorder {
     /// The snapshot the cadence asked for ([`Recorder::wants_snapshot`]).
     pub(crate) fn snapshot(&mut self, s: AccountSnapshot) {
         self.last_snapshot = Some(s.ts);
-        self.tape.snapshots.push(s);
+        self.tape.push_snapshot(s);
     }
 
     fn close_day(&mut self) {
@@ -588,7 +588,7 @@ impl Recorder {
     /// Ends the journal with the account at the end (`now`) and the last day.
     pub(crate) fn finish(mut self, now: AccountSnapshot) -> JournalTape {
         if self.cfg.snapshots == SnapshotCadence::SessionClose {
-            self.tape.snapshots.push(now);
+            self.tape.push_snapshot(now);
         }
         self.close_day();
         self.tape

@@ -1,6 +1,7 @@
 //! The journal as the engine writes it: one small fixed-size entry per signal, order, order
 //! event and fill (48, 64, 24 and 96 bytes instead of the 150–210 of the rows; an order's
-//! `submitted` and `accepted` are implied by the order, at its place), with symbols,
+//! `submitted` and `accepted` are implied by the order, at its place; a snapshot is 48 bytes,
+//! its cash and realized P&L kept once per fill that moved them), with symbols,
 //! texts and text lists kept once in tables and named by index. A journal's cost is the memory
 //! its records fill (each new page is a fault, each new line a miss), so the engine writes
 //! this, and [`JournalTape::journal`] turns it into the [`Journal`] of rows that the store and
@@ -89,6 +90,16 @@ pub(crate) struct FillEntry {
     pub(crate) action: Action,
 }
 
+/// An account snapshot: the values that move at every bar, and the cash and realized P&L
+/// (which move only at fills) by index into the tape's books.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SnapshotEntry {
+    pub(crate) equity: i128,
+    pub(crate) unrealized: i128,
+    pub(crate) ts: UnixNanos,
+    pub(crate) book: u32,
+}
+
 /// Everything a run recorded, compact; [`JournalTape::journal`] gives the rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JournalTape {
@@ -102,7 +113,9 @@ pub struct JournalTape {
     pub(crate) orders: Vec<OrderEntry>,
     pub(crate) events: Vec<EventEntry>,
     pub(crate) fills: Vec<FillEntry>,
-    pub(crate) snapshots: Vec<AccountSnapshot>,
+    pub(crate) snapshots: Vec<SnapshotEntry>,
+    /// Cash and realized P&L as the snapshots found them, each pair once in a row.
+    pub(crate) books: Vec<(Money, Money)>,
     pub(crate) risk_days: Vec<RiskDay>,
 }
 
@@ -120,6 +133,7 @@ impl JournalTape {
             events: Vec::new(),
             fills: Vec::new(),
             snapshots: Vec::new(),
+            books: Vec::new(),
             risk_days: Vec::new(),
         }
     }
@@ -160,7 +174,7 @@ impl JournalTape {
             order_events: self.order_events(),
             fills: self.fills.iter().map(|f| self.fill(f)).collect(),
             ledger: Vec::new(),
-            snapshots: self.snapshots.clone(),
+            snapshots: self.snapshots.iter().map(|s| self.snapshot(s)).collect(),
             risk_days: self.risk_days.clone(),
         };
         let mut ledger = Ledger::default();
@@ -235,6 +249,31 @@ impl JournalTape {
         }
         out.extend(self.events[next..].iter().map(|e| self.event(e)));
         out
+    }
+
+    fn snapshot(&self, s: &SnapshotEntry) -> AccountSnapshot {
+        let (cash, realized) =
+            (self.books.get(s.book as usize).copied()).unwrap_or((Money::ZERO, Money::ZERO));
+        AccountSnapshot {
+            ts: s.ts,
+            cash,
+            equity: Money::from_raw(s.equity),
+            unrealized: Money::from_raw(s.unrealized),
+            realized,
+        }
+    }
+
+    /// Adds `s`, its cash and realized P&L shared with the snapshot before when unchanged.
+    pub(crate) fn push_snapshot(&mut self, s: AccountSnapshot) {
+        if self.books.last() != Some(&(s.cash, s.realized)) {
+            self.books.push((s.cash, s.realized));
+        }
+        self.snapshots.push(SnapshotEntry {
+            equity: s.equity.raw(),
+            unrealized: s.unrealized.raw(),
+            ts: s.ts,
+            book: u32::try_from(self.books.len() - 1).unwrap_or(u32::MAX),
+        });
     }
 
     fn event(&self, e: &EventEntry) -> OrderEvent {
