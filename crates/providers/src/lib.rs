@@ -6,6 +6,8 @@
 //! - [`actions`]: splits and dividends as providers send them, mapped onto the domain's.
 //! - [`alpaca`], [`polygon`]: one client per provider, configured from arguments or the
 //!   environment.
+//! - [`broker`]: the [`Broker`] trait (submit, look up, cancel, fills, account) for paper and
+//!   live trading; [`AlpacaTrading`] implements it over Alpaca's Trading API v2.
 //! - [`request`]: provider-neutral requests, windows half-open `[start, end)`, and the
 //!   [`Limits`] a provider puts on them.
 //! - [`page`]: [`Page`], [`Cursor`], [`Issue`] (flagged records), [`Dedup`] (repeated rows).
@@ -20,6 +22,7 @@
 
 pub mod actions;
 pub mod alpaca;
+pub mod broker;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzz;
@@ -32,7 +35,12 @@ pub mod provider;
 pub mod request;
 
 pub use actions::{ActionRecord, ActionsRequest};
+pub use alpaca::trading::{AlpacaTrading, AlpacaTradingConfig};
 pub use alpaca::{AlpacaClient, AlpacaConfig};
+pub use broker::{
+    Broker, BrokerAccount, BrokerError, BrokerFill, BrokerOrder, BrokerStatus, Exit, OrderKind,
+    OrderTicket,
+};
 pub use error::{GiveUp, ProviderError, RequestInfo, Transient};
 pub use http::{HttpConfig, RetryPolicy};
 pub use page::{Cursor, Dedup, DedupKey, Issue, OnInvalidRecord, Page};

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use domain::fixed::parse_decimal;
-use domain::{Bar, DomainError, Price, Quantity, UnixNanos};
+use domain::{Bar, DomainError, Money, Price, Quantity, UnixNanos};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde_json::value::RawValue;
@@ -75,6 +75,22 @@ pub(crate) fn price(raw: &RawValue, field: &'static str) -> Result<Price, Domain
 
 pub(crate) fn quantity(raw: &RawValue, field: &'static str) -> Result<Quantity, DomainError> {
     Quantity::parse_rounded(text(raw)).map_err(|e| bad(field, raw, e))
+}
+
+/// A price that must be exact: more decimals than 10^-9 is an error, not a rounding (a
+/// broker's order and fill prices, which accounting adds up).
+pub(crate) fn exact_price(raw: &RawValue, field: &'static str) -> Result<Price, DomainError> {
+    Price::parse(text(raw)).map_err(|e| bad(field, raw, e))
+}
+
+/// A quantity that must be exact (a broker's order and fill sizes).
+pub(crate) fn exact_quantity(raw: &RawValue, field: &'static str) -> Result<Quantity, DomainError> {
+    Quantity::parse(text(raw)).map_err(|e| bad(field, raw, e))
+}
+
+/// Cash, exactly (an account's balances).
+pub(crate) fn money(raw: &RawValue, field: &'static str) -> Result<Money, DomainError> {
+    Money::parse(text(raw)).map_err(|e| bad(field, raw, e))
 }
 
 /// A non-negative whole number (`82132` or `82132.0`).

@@ -6,6 +6,8 @@
 //!   - [`alpaca_sim`]: Alpaca Market Data over a dataset it holds, paged by token, with
 //!     scripted faults ([`alpaca_sim::minute_bars`] makes the dataset and the bars it must
 //!     become);
+//!   - [`alpaca_trading`]: Alpaca's Trading API v2 holding orders, fills and an account,
+//!     built from the trading fixtures, with scripted submit faults (the broker's tests);
 //!   - [`collect_server`]: Alpaca-shaped, a bar for every session minute of any window, the
 //!     scheduled collection's server;
 //!   - [`scripted`]: replies given in order (fixture bodies, statuses, headers, delays);
@@ -23,6 +25,7 @@
 
 pub mod agents;
 pub mod alpaca_sim;
+pub mod alpaca_trading;
 pub mod collect_server;
 pub mod fixtures;
 pub mod hostile;

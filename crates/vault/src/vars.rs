@@ -16,3 +16,6 @@ pub const ZTRADE_ALPACA_DATA_URL: &str = "ZTRADE_ALPACA_DATA_URL";
 pub const ZTRADE_POLYGON_URL: &str = "ZTRADE_POLYGON_URL";
 /// The master key the vault derives its AES key from, when no key file is given.
 pub const ZTRADE_MASTER_KEY: &str = "ZTRADE_MASTER_KEY";
+/// Alpaca's Trading API base URL, instead of `https://paper-api.alpaca.markets` (tests, or the
+/// live API when that is meant).
+pub const ZTRADE_ALPACA_TRADING_URL: &str = "ZTRADE_ALPACA_TRADING_URL";

@@ -8,11 +8,14 @@
 //!   cursor is `next_page_token`.
 //! - `wire` (bars, trades, quotes), `news`, `options`, `actions`: response shapes and their
 //!   conversion.
+//! - [`trading`]: the Trading API (`https://paper-api.alpaca.markets`) as a
+//!   [`crate::broker::Broker`], on the same HTTP core and keys.
 
 mod actions;
 pub(crate) mod fuzz;
 mod news;
 mod options;
+pub mod trading;
 mod wire;
 
 use async_trait::async_trait;

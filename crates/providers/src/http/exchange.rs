@@ -5,10 +5,10 @@
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, LOCATION};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, LOCATION};
 use url::Url;
 
-use super::{HttpCore, rate};
+use super::{HttpCore, Outgoing, rate};
 use crate::error::{ProviderError, RequestInfo, Transient};
 
 impl HttpCore {
@@ -16,22 +16,25 @@ impl HttpCore {
     /// `Err` final.
     pub(super) async fn attempt(
         &self,
-        url: &Url,
-        headers: &HeaderMap,
+        out: &Outgoing<'_>,
         request: &RequestInfo,
         timeout: Duration,
     ) -> Result<Result<Vec<u8>, Transient>, ProviderError> {
         if timeout.is_zero() {
             return Ok(Err(Transient::Timeout));
         }
-        let resp = match self
+        let url = &out.url;
+        let mut builder = self
             .client
-            .get(url.clone())
-            .headers(headers.clone())
-            .timeout(timeout)
-            .send()
-            .await
-        {
+            .request(out.method.clone(), url.clone())
+            .headers(out.headers.clone())
+            .timeout(timeout);
+        if let Some(json) = &out.json {
+            builder = builder
+                .header(CONTENT_TYPE, "application/json")
+                .body(json.clone());
+        }
+        let resp = match builder.send().await {
             Ok(r) => r,
             Err(e) => return Ok(Err(self.transport(&e))),
         };

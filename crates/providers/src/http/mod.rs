@@ -3,10 +3,14 @@
 //!
 //! - [`HttpConfig`]: timeouts (per attempt and per request), [`RetryPolicy`], requests per
 //!   minute.
-//! - `HttpCore::get`: refuse a URL off the configured origin → wait for the [`rate`] gate →
-//!   send → map the status → retry transient failures per [`retry`] until the retries, the
-//!   request's time limit or the server's `Retry-After` rule it out → the body bytes, or a
-//!   [`ProviderError`] carrying the request.
+//! - `HttpCore::get` (and `send`, for any method with an optional JSON body): refuse a URL off
+//!   the configured origin → wait for the [`rate`] gate → send → map the status → retry
+//!   transient failures per [`retry`] until the retries, the request's time limit or the
+//!   server's `Retry-After` rule it out → the body bytes, or a [`ProviderError`] carrying the
+//!   request.
+//! - `HttpCore::send_once` and `HttpCore::backoff`: one attempt, and the wait before the next,
+//!   for requests that are not safe to repeat blindly (an order submit), whose caller decides
+//!   between attempts (the broker looks the order up by its `client_order_id` first).
 //! - `exchange`: one send and its answer mapped. Redirects are never followed (a 3xx is
 //!   [`ProviderError::Redirected`]): credentials travel in headers and query parameters that a
 //!   redirect would carry to whichever host it names.
@@ -18,6 +22,7 @@ pub mod retry;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
+use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderValue};
 use tokio::time::Instant;
 use tracing::Instrument;
@@ -107,6 +112,46 @@ pub(crate) struct Fetched {
     pub body: Vec<u8>,
 }
 
+/// One request to send: method, URL, headers and an optional JSON body.
+pub(crate) struct Outgoing<'a> {
+    pub method: Method,
+    pub url: Url,
+    pub headers: &'a HeaderMap,
+    pub json: Option<Vec<u8>>,
+}
+
+impl<'a> Outgoing<'a> {
+    pub fn get(url: Url, headers: &'a HeaderMap) -> Self {
+        Self {
+            method: Method::GET,
+            url,
+            headers,
+            json: None,
+        }
+    }
+}
+
+/// The wait before a retry ([`HttpCore::backoff`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Wait {
+    pub delay: Duration,
+    /// The server asked for it (`Retry-After`): every task of the client waits too.
+    pub server_asked: bool,
+}
+
+/// A method's name as [`RequestInfo`] shows it.
+fn method_name(m: &Method) -> &'static str {
+    match *m {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::PUT => "PUT",
+        Method::HEAD => "HEAD",
+        _ => "OTHER",
+    }
+}
+
 pub(crate) struct HttpCore {
     provider: &'static str,
     /// The configured base URL; nothing is ever sent off its origin.
@@ -168,6 +213,11 @@ impl HttpCore {
 
     /// The URL as it may be shown: secret parameters replaced, secret text scrubbed.
     pub fn describe(&self, url: &Url) -> RequestInfo {
+        self.describe_as(&Method::GET, url)
+    }
+
+    /// [`Self::describe`] for a request of any method.
+    pub fn describe_as(&self, method: &Method, url: &Url) -> RequestInfo {
         let mut shown = url.clone();
         if url.query().is_some() && !self.secret_params.is_empty() {
             let pairs: Vec<(String, String)> = url
@@ -184,7 +234,7 @@ impl HttpCore {
             shown.query_pairs_mut().clear().extend_pairs(pairs);
         }
         RequestInfo {
-            method: "GET",
+            method: method_name(method),
             url: self.scrub(shown.as_str()),
         }
     }
@@ -207,22 +257,81 @@ impl HttpCore {
 
     /// GET `url` with `headers`, retrying transient failures per the policy.
     pub async fn get(&self, url: Url, headers: &HeaderMap) -> Result<Fetched, ProviderError> {
-        let request = self.describe(&url);
-        if url.origin() != self.origin {
+        self.send(Outgoing::get(url, headers)).await
+    }
+
+    /// Sends `out`, retrying transient failures per the policy: only for requests that are
+    /// safe to repeat (reads, and deletes of one resource).
+    pub async fn send(&self, out: Outgoing<'_>) -> Result<Fetched, ProviderError> {
+        let request = self.checked(&out)?;
+        let span = if out.method == Method::GET {
+            tracing::debug_span!("http_get", provider = self.provider, url = %request.url)
+        } else {
+            let method = request.method;
+            tracing::debug_span!("http_send", provider = self.provider, method, url = %request.url)
+        };
+        self.send_inner(out, request).instrument(span).await
+    }
+
+    /// The request as it may be shown, once its URL is known to be on the configured origin.
+    fn checked(&self, out: &Outgoing<'_>) -> Result<RequestInfo, ProviderError> {
+        let request = self.describe_as(&out.method, &out.url);
+        if out.url.origin() != self.origin {
             // Callers build URLs from the base; this keeps a bug from sending keys elsewhere.
             return Err(ProviderError::InvalidRequest(format!(
                 "{request} is not on the configured origin {}; credentials are only sent there",
                 self.origin.ascii_serialization()
             )));
         }
-        let span = tracing::debug_span!("http_get", provider = self.provider, url = %request.url);
-        self.get_inner(url, headers, request).instrument(span).await
+        Ok(request)
     }
 
-    async fn get_inner(
+    /// One attempt at `out` after the rate gate, never retried: `Ok(Ok)` is a body, `Ok(Err)`
+    /// a failure that might pass if sent again (the caller decides whether that is safe).
+    pub async fn send_once(
         &self,
-        url: Url,
-        headers: &HeaderMap,
+        out: &Outgoing<'_>,
+    ) -> Result<(RequestInfo, Result<Vec<u8>, Transient>), ProviderError> {
+        let request = self.checked(out)?;
+        self.gate.acquire().await;
+        let outcome = self.attempt(out, &request, self.timeout).await?;
+        if let Err(t) = &outcome {
+            tracing::warn!(url = %request.url, cause = %t, "attempt failed");
+        }
+        Ok((request, outcome))
+    }
+
+    /// The wait before retry `retry` (0-based) after `transient`, or why not to retry (the
+    /// retry budget spent, or a `Retry-After` beyond the cap).
+    pub fn backoff(&self, retry: u32, transient: &Transient) -> Result<Wait, GiveUp> {
+        if retry >= self.retry.max_retries {
+            return Err(GiveUp::Retries);
+        }
+        let hint = match transient {
+            Transient::RateLimited { retry_after } => *retry_after,
+            _ => None,
+        };
+        let cap = self.retry.max_retry_after;
+        if let Some(asked) = hint.filter(|h| *h > cap) {
+            return Err(GiveUp::RetryAfter { asked, cap });
+        }
+        Ok(Wait {
+            delay: self.retry.delay(retry, hint, &self.jitter),
+            server_asked: hint.is_some(),
+        })
+    }
+
+    /// Waits `wait` out; a wait the server asked for holds every task of the client.
+    pub async fn wait_out(&self, wait: Wait) {
+        if wait.server_asked {
+            self.gate.pause_for(wait.delay);
+        }
+        tokio::time::sleep(wait.delay).await;
+    }
+
+    async fn send_inner(
+        &self,
+        out: Outgoing<'_>,
         request: RequestInfo,
     ) -> Result<Fetched, ProviderError> {
         let give_up = |attempts, last, why| {
@@ -255,7 +364,7 @@ impl HttpCore {
             let budget = self
                 .timeout
                 .min(deadline.saturating_duration_since(started));
-            let outcome = self.attempt(&url, headers, &request, budget).await;
+            let outcome = self.attempt(&out, &request, budget).await;
             let elapsed_ms = started.elapsed().as_millis() as u64;
             let transient = match outcome {
                 Ok(Ok(body)) => {
@@ -277,24 +386,17 @@ impl HttpCore {
                     return Err(fatal);
                 }
             };
-            if attempt > self.retry.max_retries {
-                return give_up(attempt, transient, GiveUp::Retries);
-            }
-            let hint = match &transient {
-                Transient::RateLimited { retry_after } => *retry_after,
-                _ => None,
+            let wait = match self.backoff(attempt - 1, &transient) {
+                Ok(w) => w,
+                Err(why) => return give_up(attempt, transient, why),
             };
-            let cap = self.retry.max_retry_after;
-            if let Some(asked) = hint.filter(|h| *h > cap) {
-                return give_up(attempt, transient, GiveUp::RetryAfter { asked, cap });
-            }
-            let delay = self.retry.delay(attempt - 1, hint, &self.jitter);
+            let delay = wait.delay;
             // The retry must also get its turn at the gate and a moment to answer: a wait
             // that ends at the deadline leaves no time for either.
             if Instant::now() + delay >= deadline {
                 return give_up(attempt, transient, GiveUp::Deadline(limit));
             }
-            if hint.is_some() {
+            if wait.server_asked {
                 // Everyone sharing this client waits, not only this task.
                 self.gate.pause_for(delay);
             }

@@ -1,9 +1,10 @@
 //! Clients of the providers under test pointed at a [`Mock`] (testkit's scripted server), with
-//! millisecond retry delays; the keys they carry, to search output for; and `table`, the
-//! fixture-per-case checks.
+//! millisecond retry delays; the keys they carry, to search output for; `broker`, the Alpaca
+//! paper broker pointed at a local server; and `table`, the fixture-per-case checks.
 // Each test binary uses part of it.
 #![allow(dead_code, unused_imports)]
 
+pub mod broker;
 pub mod table;
 
 use std::time::Duration;
