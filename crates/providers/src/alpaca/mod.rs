@@ -91,6 +91,26 @@ impl AlpacaConfig {
     }
 }
 
+/// The HTTP core and the key headers of an Alpaca API at `base` (market data or trading): the
+/// keys go in `APCA-API-*` headers to that host only, and are scrubbed from every error.
+pub(crate) fn connection(
+    name: &'static str,
+    http: &HttpConfig,
+    base: &Url,
+    c: &AlpacaCredentials,
+) -> Result<(HttpCore, HeaderMap), ProviderError> {
+    let mut headers = HeaderMap::new();
+    for (header, secret) in [
+        ("apca-api-key-id", &c.key_id),
+        ("apca-api-secret-key", &c.secret_key),
+    ] {
+        headers.insert(header, secret_header(secret.expose(), header)?);
+    }
+    let secrets = vec![c.key_id.clone(), c.secret_key.clone()];
+    let core = HttpCore::new(name, http, base, &[], secrets)?;
+    Ok((core, headers))
+}
+
 pub struct AlpacaClient {
     core: HttpCore,
     base: Url,
@@ -101,20 +121,11 @@ pub struct AlpacaClient {
 
 impl AlpacaClient {
     pub fn new(config: AlpacaConfig) -> Result<Self, ProviderError> {
-        let c = &config.credentials;
-        let mut headers = HeaderMap::new();
-        for (name, secret) in [
-            ("apca-api-key-id", &c.key_id),
-            ("apca-api-secret-key", &c.secret_key),
-        ] {
-            headers.insert(name, secret_header(secret.expose(), name)?);
-        }
-        let core = HttpCore::new(
+        let (core, headers) = connection(
             "alpaca",
             &config.http,
             &config.base_url,
-            &[],
-            vec![c.key_id.clone(), c.secret_key.clone()],
+            &config.credentials,
         )?;
         Ok(Self {
             core,

@@ -31,7 +31,7 @@ use crate::broker::{
     Broker, BrokerAccount, BrokerError, BrokerFill, BrokerOrder, BrokerStatus, OrderTicket,
 };
 use crate::error::{ProviderError, RequestInfo};
-use crate::http::{HttpConfig, HttpCore, Outgoing, endpoint, parse_base_url, secret_header};
+use crate::http::{HttpConfig, HttpCore, Outgoing, endpoint, parse_base_url};
 
 pub const DEFAULT_ALPACA_TRADING_URL: &str = "https://paper-api.alpaca.markets";
 /// Alpaca's documented Trading API budget.
@@ -90,20 +90,11 @@ pub struct AlpacaTrading {
 
 impl AlpacaTrading {
     pub fn new(config: AlpacaTradingConfig) -> Result<Self, ProviderError> {
-        let c = &config.credentials;
-        let mut headers = HeaderMap::new();
-        for (name, secret) in [
-            ("apca-api-key-id", &c.key_id),
-            ("apca-api-secret-key", &c.secret_key),
-        ] {
-            headers.insert(name, secret_header(secret.expose(), name)?);
-        }
-        let core = HttpCore::new(
+        let (core, headers) = super::connection(
             "alpaca-trading",
             &config.http,
             &config.base_url,
-            &[],
-            vec![c.key_id.clone(), c.secret_key.clone()],
+            &config.credentials,
         )?;
         Ok(Self {
             core,
