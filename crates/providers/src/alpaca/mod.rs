@@ -78,8 +78,8 @@ impl AlpacaConfig {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ProviderError> {
         let creds = CredentialSet::from_lookup(&lookup)?.require_alpaca()?;
         let mut c = Self::new(creds);
-        if let Some(url) = lookup(ZTRADE_ALPACA_DATA_URL).filter(|u| !u.trim().is_empty()) {
-            c.base_url = parse_base_url(&url, ZTRADE_ALPACA_DATA_URL)?;
+        if let Some(url) = url_override(&lookup, ZTRADE_ALPACA_DATA_URL)? {
+            c.base_url = url;
         }
         Ok(c)
     }
@@ -89,6 +89,16 @@ impl AlpacaConfig {
         self.base_url = parse_base_url(url, "Alpaca base URL")?;
         Ok(self)
     }
+}
+
+/// The base URL `var` names in `lookup`, when set and not blank.
+pub(crate) fn url_override(
+    lookup: &impl Fn(&str) -> Option<String>,
+    var: &str,
+) -> Result<Option<Url>, ProviderError> {
+    (lookup(var).filter(|u| !u.trim().is_empty()))
+        .map(|url| parse_base_url(&url, var))
+        .transpose()
 }
 
 /// The HTTP core and the key headers of an Alpaca API at `base` (market data or trading): the

@@ -69,8 +69,8 @@ impl AlpacaTradingConfig {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ProviderError> {
         let creds = CredentialSet::from_lookup(&lookup)?.require_alpaca()?;
         let mut c = Self::new(creds);
-        if let Some(url) = lookup(ZTRADE_ALPACA_TRADING_URL).filter(|u| !u.trim().is_empty()) {
-            c.base_url = parse_base_url(&url, ZTRADE_ALPACA_TRADING_URL)?;
+        if let Some(url) = super::url_override(&lookup, ZTRADE_ALPACA_TRADING_URL)? {
+            c.base_url = url;
         }
         Ok(c)
     }
