@@ -18,11 +18,14 @@
 //! - [`rolling`]: rolling Sharpe, volatility and beta in one O(n) pass.
 //! - [`distribution`]: pandas' skew and kurtosis, quantiles, the histogram of returns.
 //! - [`normal`]: the standard normal CDF, density and quantile.
+//! - [`drift`]: the drift report of a replayed session (decision, data and execution drift,
+//!   totals that add up, daily returns correlation, slippage calibration) from its journals.
 //! - [`error`]: [`AnalyticsError`], naming the curve, point, trade or field at fault.
 
 pub mod daily;
 pub mod distribution;
 pub mod drawdown;
+pub mod drift;
 pub mod error;
 pub mod metrics;
 pub mod monthly;
