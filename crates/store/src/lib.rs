@@ -3,7 +3,8 @@
 //! - [`roles`]: one trait per role ([`SchemaStore`], [`BarStore`], [`SentimentStore`],
 //!   [`RunStore`], [`TickStore`], [`OptionStore`], [`NewsStore`], [`CollectionStore`],
 //!   [`KeyStore`], [`ActionStore`], [`RollupStore`], [`SymbolStore`], [`QualityStore`],
-//!   [`RetentionStore`], [`FeatureStore`]), and [`Store`], their sum. Callers name the roles they use.
+//!   [`RetentionStore`], [`FeatureStore`], [`JournalStore`], [`PaperStore`]), and [`Store`],
+//!   their sum. Callers name the roles they use.
 //! - [`open`], [`open_ready`], [`open_migrated`]: pick the backend from a URL (`sqlite://PATH`,
 //!   `postgres://…`) and check the schema version on the way in.
 //! - [`sqlite`] (feature `sqlite`, on by default): the embedded default, one file in WAL mode.
@@ -17,6 +18,7 @@
 //! - [`rollup`]: roll-up checkpoints, written with the rolled bars.
 //! - [`symbols`]: [`SymbolInfo`], a symbol with its calendar.
 //! - [`features`]: a run's bar features and their provenance ([`FeatureStore`]).
+//! - [`paper`]: paper-trading sessions and their recorded inputs ([`PaperStore`]).
 //! - [`quality`]: data-quality checks and findings, as stored.
 //! - [`retain`]: what retention deletes and reports (series, spans, sizes, reclaimed bytes).
 //! - [`keys`]: rows of the encrypted key tables (ciphertext only).
@@ -38,6 +40,7 @@ mod journal_rows;
 pub mod keys;
 pub mod labels;
 pub mod migrations;
+pub mod paper;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod quality;
@@ -59,6 +62,7 @@ pub use features::{FeatureInfo, FeatureProvenance, FeatureRow, NewFeatures, Stor
 pub use journal_rows::JournalSaved;
 pub use keys::{ApiKeyRow, KeyAuditRow, VaultHeaderRow};
 pub use labels::{LabelRow, LabelSet};
+pub use paper::{NewSession, PaperBroker, RecordedBar, SessionRow, SessionStatus};
 pub use quality::{
     FindingFilter, QualityCheck, QualitySummary, SeriesCheck, SeriesKey, SeriesKind, StoredFinding,
 };
@@ -66,8 +70,9 @@ pub use retain::{RunPeriod, SeriesRef};
 pub use retry::BusyRetry;
 pub use roles::{
     ActionStore, AggregateStore, BarStore, CollectionStore, FeatureStore, JournalStore, KeyStore,
-    LabelStore, NewsStore, OptionStore, QualityStore, RetentionStore, RollupStore, RunAttachments,
-    RunStore, SavedRun, SchemaStore, SentimentStore, Store, SymbolStore, TickFeed, TickStore,
+    LabelStore, NewsStore, OptionStore, PaperStore, QualityStore, RetentionStore, RollupStore,
+    RunAttachments, RunStore, SavedRun, SchemaStore, SentimentStore, Store, SymbolStore, TickFeed,
+    TickStore,
 };
 pub use rollup::RollupCheckpoint;
 pub use stream::{BarStream, QuoteBarStream};

@@ -50,6 +50,7 @@ pub const SQLITE: &[Migration] = &[
     m!(13, "journal", "sqlite/0013_journal.sql"),
     m!(14, "features", "sqlite/0014_features.sql"),
     m!(15, "ml_labels", "sqlite/0015_ml_labels.sql"),
+    m!(16, "paper_sessions", "sqlite/0016_paper_sessions.sql"),
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -76,6 +77,7 @@ pub const POSTGRES: &[Migration] = &[
     m!(13, "journal", "postgres/0013_journal.sql"),
     m!(14, "features", "postgres/0014_features.sql"),
     m!(15, "ml_labels", "postgres/0015_ml_labels.sql"),
+    m!(16, "paper_sessions", "postgres/0016_paper_sessions.sql"),
 ];
 
 /// The migration that adds the day index; each backend builds the index of the bars already

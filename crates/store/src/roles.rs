@@ -36,6 +36,10 @@
 //!   `app::labels` (`ztrade ml labels` writes, `ztrade ml export` reads).
 //! - [`FeatureStore`] (`feature_sets`, `features`): `app::run::save` writes a run's features,
 //!   `app::features` (`ztrade backtest features`) and the dataset export read them.
+//! - [`JournalStore`] (the journal tables under a run): `app::run::save` writes, the journal
+//!   views read.
+//! - [`PaperStore`] (`paper_sessions`, `paper_inputs`, the journal tables under a session):
+//!   paper trading (issue 13) records a session's inputs and journal, resumes and replays it.
 //!
 //! [`Store`] itself: [`crate::open`] (what it returns), `collector::StoreHandle` (one connection
 //! lent to every job of a process), `testkit::TestDb::with`, and the binary's one
@@ -74,6 +78,7 @@ use crate::{
 use crate::{Deleted, NewSweep, RollupCheckpoint, RunSelection, StoredSweep, SweepSummary};
 use crate::{FindingFilter, QualitySummary, SeriesCheck, StoredFinding};
 use crate::{LabelRow, LabelSet, NewFeatures, RunPeriod, Span, StoredFeatures};
+use crate::{NewSession, RecordedBar, SessionRow, SessionStatus};
 use domain::journal::{Journal, SignalRecord, SignalStatus};
 
 /// Every role: what a backend implements and what [`crate::open`] returns. `Send`, so a store
@@ -97,6 +102,7 @@ pub trait Store:
     + LabelStore
     + FeatureStore
     + JournalStore
+    + PaperStore
     + Send
 {
 }
@@ -120,6 +126,7 @@ impl<T> Store for T where
         + LabelStore
         + FeatureStore
         + JournalStore
+        + PaperStore
         + Send
         + ?Sized
 {
@@ -585,4 +592,54 @@ pub trait JournalStore {
     /// e.g. every promoted entry signal (symbol, time, side, id, reference price) for labels.
     fn signals(&self, run: i64, statuses: &[SignalStatus])
     -> Result<Vec<SignalRecord>, StoreError>;
+}
+
+/// Paper-trading sessions (issue 13): each session's agent and state, every bar its engine saw
+/// (with when the loop received it) and its journal, kept under the session's name so a session
+/// resumes after a crash and replays offline.
+pub trait PaperStore {
+    /// Creates session `new.name`, running, and returns it. When a session of that name exists
+    /// with the same agent configuration it is returned unchanged (a resume); with another
+    /// configuration the call is `StoreError::Invalid` naming the session.
+    fn start_session(&mut self, new: &NewSession) -> Result<SessionRow, StoreError>;
+
+    /// Session `name`, or `None`.
+    fn session(&self, name: &str) -> Result<Option<SessionRow>, StoreError>;
+
+    /// Every session, newest first (by created_at, then name).
+    fn sessions(&self) -> Result<Vec<SessionRow>, StoreError>;
+
+    /// Sets session `name`'s status and halt reason (`None` clears it), and its updated_at.
+    /// `StoreError::NotFound` for an unknown session.
+    fn set_session_status(
+        &mut self,
+        name: &str,
+        status: SessionStatus,
+        reason: Option<&str>,
+    ) -> Result<(), StoreError>;
+
+    /// Records `bars` as inputs of session `name` in one transaction, all or nothing; returns
+    /// the rows written. A seq already used or a (symbol, ts) already recorded for the session,
+    /// in the store or twice in the batch, is `StoreError::Invalid` naming it, and nothing is
+    /// written. `StoreError::NotFound` for an unknown session.
+    fn record_inputs(&mut self, name: &str, bars: &[RecordedBar]) -> Result<u64, StoreError>;
+
+    /// Session `name`'s inputs in seq order, exactly as recorded; empty for an unknown session.
+    fn inputs(&self, name: &str) -> Result<Vec<RecordedBar>, StoreError>;
+
+    /// Replaces session `name`'s journal with `journal` in one transaction: its rows in the
+    /// eight journal tables (session_id = name, run_id NULL) are deleted, then `journal` is
+    /// written. `StoreError::NotFound` for an unknown session.
+    fn save_session_journal(
+        &mut self,
+        name: &str,
+        journal: &Journal,
+    ) -> Result<JournalSaved, StoreError>;
+
+    /// Session `name`'s journal, each table in time order; empty tables when none was saved.
+    fn session_journal(&self, name: &str) -> Result<Journal, StoreError>;
+
+    /// Deletes session `name` with its inputs and its journal rows, in one transaction.
+    /// `StoreError::NotFound` for an unknown session.
+    fn delete_session(&mut self, name: &str) -> Result<(), StoreError>;
 }

@@ -3,7 +3,7 @@
 //! [`Cursor`] over a fetched row. The backends only turn cells into a multi-row INSERT (SQLite)
 //! or a COPY (PostgreSQL), and build the SELECT from the column kinds.
 //!
-//! - this file: [`Kind`], [`Cell`], [`JournalRow`], [`Cursor`].
+//! - this file: [`Kind`], [`Cell`], [`Owner`], [`JournalRow`], [`Cursor`].
 //! - `tables`: the eight record types' columns, cells and decoding.
 
 mod tables;
@@ -110,12 +110,42 @@ pub(super) fn list(v: &[impl serde::Serialize]) -> Cell<'static> {
     ))
 }
 
+/// Whose rows these are: a backtest run's (`run_id`) or a paper session's (`session_id`); the
+/// other column is left NULL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Owner<'a> {
+    Run(i64),
+    Session(&'a str),
+}
+
+impl Owner<'_> {
+    /// The column that holds the owner.
+    pub(crate) fn column(self) -> &'static str {
+        match self {
+            Self::Run(_) => "run_id",
+            Self::Session(_) => "session_id",
+        }
+    }
+}
+
+/// The eight journal tables.
+pub(crate) const TABLES: [&str; 8] = [
+    <domain::journal::SignalRecord as JournalRow>::TABLE,
+    <domain::journal::RiskVeto as JournalRow>::TABLE,
+    <domain::journal::OrderRecord as JournalRow>::TABLE,
+    <domain::journal::OrderEvent as JournalRow>::TABLE,
+    <domain::journal::JournalFill as JournalRow>::TABLE,
+    <domain::journal::RoundTrip as JournalRow>::TABLE,
+    <domain::journal::AccountSnapshot as JournalRow>::TABLE,
+    <domain::journal::RiskDay as JournalRow>::TABLE,
+];
+
 /// A record of one journal table.
 pub(crate) trait JournalRow: Sized {
     const TABLE: &'static str;
     /// After `run_id` and `session_id`; the first is the row's id or seq, the second `ts`.
     const COLUMNS: &'static [(&'static str, Kind)];
-    /// The row's cells in `COLUMNS` order; `seq` is its position among the run's rows.
+    /// The row's cells in `COLUMNS` order; `seq` is its position among its owner's rows.
     fn cells<'a>(&'a self, seq: u64, out: &mut Vec<Cell<'a>>);
     fn decode(c: &mut Cursor<'_>) -> Result<Self, StoreError>;
 }
@@ -223,7 +253,8 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// What [`crate::JournalStore::save_journal`] wrote.
+/// What [`crate::JournalStore::save_journal`] (or [`crate::PaperStore::save_session_journal`])
+/// wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct JournalSaved {
     pub rows: u64,

@@ -1,18 +1,19 @@
-//! The journal tables in PostgreSQL: each table by text COPY, all in one transaction; read back
-//! in time order with NUMERIC and JSONB columns as text and flags as integers, as the shared
-//! decoder expects.
+//! The journal tables in PostgreSQL: each table by text COPY under its owner (a run id or a paper
+//! session's name), all in one transaction; read back in time order with NUMERIC and JSONB
+//! columns as text and flags as integers, as the shared decoder expects. A run's journal is
+//! written once; a session's is replaced whole ([`replace_session_journal`]).
 
 use postgres::Client;
 
 use super::PgStore;
 use super::copy::TextCopy;
-use crate::journal_rows::{Cell, Cursor, JournalRow, JournalSaved, Kind};
+use crate::journal_rows::{Cell, Cursor, JournalRow, JournalSaved, Kind, Owner, TABLES};
 use crate::{JournalStore, StoreError};
 use domain::journal::{Journal, SignalRecord, SignalStatus};
 
 fn copy<T: JournalRow>(
     tx: &mut postgres::Transaction<'_>,
-    run: i64,
+    owner: Owner<'_>,
     rows: &[T],
 ) -> Result<u64, StoreError> {
     if rows.is_empty() {
@@ -20,8 +21,9 @@ fn copy<T: JournalRow>(
     }
     let columns: Vec<&str> = T::COLUMNS.iter().map(|(c, _)| *c).collect();
     let sql = format!(
-        "COPY {} (run_id, {}) FROM STDIN",
+        "COPY {} ({}, {}) FROM STDIN",
         T::TABLE,
+        owner.column(),
         columns.join(", ")
     );
     let mut out = TextCopy::new(tx.copy_in(&sql)?);
@@ -29,7 +31,10 @@ fn copy<T: JournalRow>(
     for (k, r) in rows.iter().enumerate() {
         cells.clear();
         r.cells(k as u64 + 1, &mut cells);
-        out.plain(run);
+        match owner {
+            Owner::Run(id) => out.plain(id),
+            Owner::Session(name) => out.text(name),
+        }
         for c in &cells {
             match c {
                 Cell::Null => out.opt_plain(None::<i64>),
@@ -67,20 +72,68 @@ pub(super) fn insert_journal(
             "no backtest run with id {run}"
         )));
     }
-    let rows = copy(tx, run, &j.signals)?
-        + copy(tx, run, &j.vetoes)?
-        + copy(tx, run, &j.orders)?
-        + copy(tx, run, &j.order_events)?
-        + copy(tx, run, &j.fills)?
-        + copy(tx, run, &j.ledger)?
-        + copy(tx, run, &j.snapshots)?
-        + copy(tx, run, &j.risk_days)?;
+    copy_all(tx, Owner::Run(run), j)
+}
+
+/// Replaces paper session `name`'s journal rows with `j` in the caller's transaction (which
+/// has checked that the session exists).
+pub(super) fn replace_session_journal(
+    tx: &mut postgres::Transaction<'_>,
+    name: &str,
+    j: &Journal,
+) -> Result<JournalSaved, StoreError> {
+    delete_session_journal(tx, name)?;
+    copy_all(tx, Owner::Session(name), j)
+}
+
+/// Deletes paper session `name`'s journal rows in the caller's transaction.
+pub(super) fn delete_session_journal(
+    tx: &mut postgres::Transaction<'_>,
+    name: &str,
+) -> Result<(), StoreError> {
+    for table in TABLES {
+        tx.execute(
+            &format!("DELETE FROM {table} WHERE session_id = $1"),
+            &[&name],
+        )?;
+    }
+    Ok(())
+}
+
+fn copy_all(
+    tx: &mut postgres::Transaction<'_>,
+    owner: Owner<'_>,
+    j: &Journal,
+) -> Result<JournalSaved, StoreError> {
+    let rows = copy(tx, owner, &j.signals)?
+        + copy(tx, owner, &j.vetoes)?
+        + copy(tx, owner, &j.orders)?
+        + copy(tx, owner, &j.order_events)?
+        + copy(tx, owner, &j.fills)?
+        + copy(tx, owner, &j.ledger)?
+        + copy(tx, owner, &j.snapshots)?
+        + copy(tx, owner, &j.risk_days)?;
     Ok(JournalSaved { rows })
 }
 
+/// `owner`'s whole journal, each table in time order; empty tables when none was stored.
+pub(super) fn read_journal(client: &mut Client, owner: Owner<'_>) -> Result<Journal, StoreError> {
+    Ok(Journal {
+        signals: read(client, owner, None)?,
+        vetoes: read(client, owner, None)?,
+        orders: read(client, owner, None)?,
+        order_events: read(client, owner, None)?,
+        fills: read(client, owner, None)?,
+        ledger: read(client, owner, None)?,
+        snapshots: read(client, owner, None)?,
+        risk_days: read(client, owner, None)?,
+    })
+}
+
+/// `owner`'s rows of `T`'s table in time order, those whose status is in `statuses` when given.
 fn read<T: JournalRow>(
     client: &mut Client,
-    run: i64,
+    owner: Owner<'_>,
     statuses: Option<Vec<String>>,
 ) -> Result<Vec<T>, StoreError> {
     let select: Vec<String> = T::COLUMNS
@@ -97,14 +150,19 @@ fn read<T: JournalRow>(
         ""
     };
     let sql = format!(
-        "SELECT {} FROM {} WHERE run_id = $1{cond} ORDER BY ts, {}",
+        "SELECT {} FROM {} WHERE {} = $1{cond} ORDER BY ts, {}",
         select.join(", "),
         T::TABLE,
+        owner.column(),
         T::COLUMNS[0].0
     );
+    let key: &(dyn postgres::types::ToSql + Sync) = match &owner {
+        Owner::Run(id) => id,
+        Owner::Session(name) => name,
+    };
     let rows = match &statuses {
-        Some(s) => client.query(&sql, &[&run, s])?,
-        None => client.query(&sql, &[&run])?,
+        Some(s) => client.query(&sql, &[key, s])?,
+        None => client.query(&sql, &[key])?,
     };
     rows.iter()
         .map(|r| T::decode(&mut Cursor::new(r, T::TABLE)))
@@ -117,17 +175,7 @@ impl JournalStore for PgStore {
     }
 
     fn journal(&self, run: i64) -> Result<Journal, StoreError> {
-        let c = &mut self.client.borrow_mut();
-        Ok(Journal {
-            signals: read(c, run, None)?,
-            vetoes: read(c, run, None)?,
-            orders: read(c, run, None)?,
-            order_events: read(c, run, None)?,
-            fills: read(c, run, None)?,
-            ledger: read(c, run, None)?,
-            snapshots: read(c, run, None)?,
-            risk_days: read(c, run, None)?,
-        })
+        read_journal(&mut self.client.borrow_mut(), Owner::Run(run))
     }
 
     fn signals(
@@ -137,6 +185,6 @@ impl JournalStore for PgStore {
     ) -> Result<Vec<SignalRecord>, StoreError> {
         let filter = (!statuses.is_empty())
             .then(|| statuses.iter().map(|s| s.as_str().to_owned()).collect());
-        read(&mut self.client.borrow_mut(), run, filter)
+        read(&mut self.client.borrow_mut(), Owner::Run(run), filter)
     }
 }

@@ -25,6 +25,8 @@
 //! - [`symbols`]: [`crate::SymbolStore`]: symbols and their calendars;
 //! - [`labels`]: [`crate::LabelStore`]: a run's triple-barrier labels (text COPY).
 //! - [`features`]: [`crate::FeatureStore`]: a run's bar features by binary COPY.
+//! - [`journal`]: [`crate::JournalStore`]: a run's journal, and a paper session's (text COPY);
+//! - [`paper`]: [`crate::PaperStore`]: paper sessions, their recorded inputs and journals.
 //!
 //! Reads take `&self` and the driver needs `&mut Client`, so the client sits in a `RefCell`; no
 //! borrow outlives one method call, so several streams can page through one store in turn.
@@ -42,6 +44,7 @@ mod news;
 mod options;
 mod origins;
 mod pages;
+mod paper;
 mod quality;
 mod retain;
 mod rollup;

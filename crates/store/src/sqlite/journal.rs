@@ -1,12 +1,14 @@
 //! The journal tables in SQLite: each table's rows in multi-row INSERTs of [`ROWS`] rows (the
-//! run id bound once per statement), all tables in one transaction; read back in time order.
+//! owner, a run id or a paper session's name, bound once per statement), all tables in one
+//! transaction; read back in time order. A run's journal is written once; a session's is
+//! replaced whole ([`replace_session_journal`]).
 
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{Connection, ToSql, TransactionBehavior};
 
 use super::SqliteStore;
 use super::insert::{InsertShape, insert_sql};
-use crate::journal_rows::{Cell, Cursor, JournalRow, JournalSaved};
+use crate::journal_rows::{Cell, Cursor, JournalRow, JournalSaved, Owner, TABLES};
 use crate::{JournalStore, StoreError};
 use domain::journal::{Journal, SignalRecord, SignalStatus};
 
@@ -27,15 +29,24 @@ impl ToSql for Cell<'_> {
     }
 }
 
+impl ToSql for Owner<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Owner::Run(id) => ToSqlOutput::Owned(Value::Integer(*id)),
+            Owner::Session(name) => ToSqlOutput::Borrowed(ValueRef::Text(name.as_bytes())),
+        })
+    }
+}
+
 fn insert<T: JournalRow>(
     tx: &rusqlite::Transaction<'_>,
-    run: i64,
+    owner: Owner<'_>,
     rows: &[T],
 ) -> Result<u64, StoreError> {
     let columns: Vec<&str> = T::COLUMNS.iter().map(|(c, _)| *c).collect();
     let shape = InsertShape {
         table: T::TABLE,
-        shared: &["run_id"],
+        shared: &[owner.column()],
         row_keys: &[],
         values: &columns,
         conflict: "",
@@ -50,7 +61,7 @@ fn insert<T: JournalRow>(
             r.cells((b * ROWS + k) as u64 + 1, &mut cells);
         }
         let mut params: Vec<&dyn ToSql> = Vec::with_capacity(cells.len() + 1);
-        params.push(&run);
+        params.push(&owner);
         params.extend(cells.iter().map(|c| c as &dyn ToSql));
         let mut stmt = if block.len() == ROWS {
             tx.prepare_cached(&full)?
@@ -85,22 +96,67 @@ pub(super) fn insert_journal(
             "no backtest run with id {run}"
         )));
     }
-    let rows = insert(tx, run, &j.signals)?
-        + insert(tx, run, &j.vetoes)?
-        + insert(tx, run, &j.orders)?
-        + insert(tx, run, &j.order_events)?
-        + insert(tx, run, &j.fills)?
-        + insert(tx, run, &j.ledger)?
-        + insert(tx, run, &j.snapshots)?
-        + insert(tx, run, &j.risk_days)?;
+    insert_all(tx, Owner::Run(run), j)
+}
+
+/// Replaces paper session `name`'s journal rows with `j` in the caller's transaction (which
+/// has checked that the session exists).
+pub(super) fn replace_session_journal(
+    tx: &rusqlite::Transaction<'_>,
+    name: &str,
+    j: &Journal,
+) -> Result<JournalSaved, StoreError> {
+    delete_session_journal(tx, name)?;
+    insert_all(tx, Owner::Session(name), j)
+}
+
+/// Deletes paper session `name`'s journal rows in the caller's transaction.
+pub(super) fn delete_session_journal(
+    tx: &rusqlite::Transaction<'_>,
+    name: &str,
+) -> Result<(), StoreError> {
+    for table in TABLES {
+        tx.prepare_cached(&format!("DELETE FROM {table} WHERE session_id = ?1"))?
+            .execute([name])?;
+    }
+    Ok(())
+}
+
+fn insert_all(
+    tx: &rusqlite::Transaction<'_>,
+    owner: Owner<'_>,
+    j: &Journal,
+) -> Result<JournalSaved, StoreError> {
+    let rows = insert(tx, owner, &j.signals)?
+        + insert(tx, owner, &j.vetoes)?
+        + insert(tx, owner, &j.orders)?
+        + insert(tx, owner, &j.order_events)?
+        + insert(tx, owner, &j.fills)?
+        + insert(tx, owner, &j.ledger)?
+        + insert(tx, owner, &j.snapshots)?
+        + insert(tx, owner, &j.risk_days)?;
     Ok(JournalSaved { rows })
 }
 
-/// Run `run`'s rows of `T`'s table in time order, filtered by `extra` (an SQL condition on
+/// `owner`'s whole journal, each table in time order; empty tables when none was stored.
+pub(super) fn read_journal(conn: &Connection, owner: Owner<'_>) -> Result<Journal, StoreError> {
+    Ok(Journal {
+        signals: read(conn, owner, None)?,
+        vetoes: read(conn, owner, None)?,
+        orders: read(conn, owner, None)?,
+        order_events: read(conn, owner, None)?,
+        fills: read(conn, owner, None)?,
+        ledger: read(conn, owner, None)?,
+        snapshots: read(conn, owner, None)?,
+        risk_days: read(conn, owner, None)?,
+    })
+}
+
+/// `owner`'s rows of `T`'s table in time order, filtered by `extra` (an SQL condition on
 /// `?2`, bound to `arg`).
 fn read<T: JournalRow>(
     conn: &Connection,
-    run: i64,
+    owner: Owner<'_>,
     extra: Option<(&str, String)>,
 ) -> Result<Vec<T>, StoreError> {
     let columns: Vec<&str> = T::COLUMNS.iter().map(|(c, _)| *c).collect();
@@ -109,16 +165,17 @@ fn read<T: JournalRow>(
         None => (String::new(), String::new()),
     };
     let sql = format!(
-        "SELECT {} FROM {} WHERE run_id = ?1{cond} ORDER BY ts, {}",
+        "SELECT {} FROM {} WHERE {} = ?1{cond} ORDER BY ts, {}",
         columns.join(", "),
         T::TABLE,
+        owner.column(),
         columns[0]
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = if cond.is_empty() {
-        stmt.query(rusqlite::params![run])?
+        stmt.query(rusqlite::params![owner])?
     } else {
-        stmt.query(rusqlite::params![run, arg])?
+        stmt.query(rusqlite::params![owner, arg])?
     };
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
@@ -133,17 +190,7 @@ impl JournalStore for SqliteStore {
     }
 
     fn journal(&self, run: i64) -> Result<Journal, StoreError> {
-        let c = &self.conn;
-        Ok(Journal {
-            signals: read(c, run, None)?,
-            vetoes: read(c, run, None)?,
-            orders: read(c, run, None)?,
-            order_events: read(c, run, None)?,
-            fills: read(c, run, None)?,
-            ledger: read(c, run, None)?,
-            snapshots: read(c, run, None)?,
-            risk_days: read(c, run, None)?,
-        })
+        read_journal(&self.conn, Owner::Run(run))
     }
 
     fn signals(
@@ -158,6 +205,6 @@ impl JournalStore for SqliteStore {
                 serde_json::to_string(&list).expect("a list of strings serializes"),
             )
         });
-        read(&self.conn, run, filter)
+        read(&self.conn, Owner::Run(run), filter)
     }
 }

@@ -22,6 +22,8 @@
 //! - [`symbols`]: [`crate::SymbolStore`]: symbols and their calendars;
 //! - [`labels`]: [`crate::LabelStore`]: a run's triple-barrier labels.
 //! - [`features`]: [`crate::FeatureStore`]: a run's bar features and their provenance.
+//! - [`journal`]: [`crate::JournalStore`]: a run's journal, and a paper session's;
+//! - [`paper`]: [`crate::PaperStore`]: paper sessions, their recorded inputs and journals.
 
 mod actions;
 mod bars;
@@ -36,6 +38,7 @@ mod news;
 mod options;
 mod origins;
 mod pages;
+mod paper;
 mod quality;
 mod raw;
 mod retain;

@@ -8,6 +8,8 @@ use domain::{Bar, OptionQuote, Price, Quantity, Symbol, TradeTick, UnixNanos};
 use store::{Seq, UpsertCounts};
 pub use testkit::TestDb;
 
+pub mod journal;
+
 pub const MINUTE: i64 = 60_000_000_000;
 /// 2024-01-02T14:30:00Z.
 pub const T0: i64 = 1_704_205_800_000_000_000;

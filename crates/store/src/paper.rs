@@ -1,0 +1,298 @@
+//! Paper-trading sessions (issue 13): the rows [`crate::PaperStore`] writes and reads
+//! (`paper_sessions`, `paper_inputs`), their decoding and the checks both backends make.
+//!
+//! A session records every bar its engine saw, with the wall-clock time the loop received it,
+//! so that it can be resumed after a crash (its inputs replayed through the deterministic
+//! engine) and replayed offline. Its journal lives in the journal tables under its name.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::str::FromStr;
+
+use domain::calendar::Calendar;
+use domain::{Bar, Symbol, Timeframe, UnixNanos};
+use serde::{Deserialize, Serialize};
+
+use crate::StoreError;
+use crate::decode::Columns;
+use crate::rows::{parse_json, parse_price, parse_quantity, parse_symbol, parse_tf};
+
+/// Where a session stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SessionStatus {
+    /// Trading (or about to resume).
+    Running,
+    /// Stopped by the engine or a risk rule; the session row says why.
+    Halted,
+    /// Ended by its user.
+    Stopped,
+}
+
+impl SessionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Halted => "halted",
+            Self::Stopped => "stopped",
+        }
+    }
+}
+
+impl fmt::Display for SessionStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for SessionStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "running" => Ok(Self::Running),
+            "halted" => Ok(Self::Halted),
+            "stopped" => Ok(Self::Stopped),
+            other => Err(format!("unknown session status {other:?}")),
+        }
+    }
+}
+
+/// The broker a session's orders go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PaperBroker {
+    /// The engine's own simulated fills.
+    #[serde(rename = "sim")]
+    Sim,
+    /// Alpaca's paper-trading account.
+    #[serde(rename = "alpaca-paper")]
+    AlpacaPaper,
+}
+
+impl PaperBroker {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sim => "sim",
+            Self::AlpacaPaper => "alpaca-paper",
+        }
+    }
+}
+
+impl fmt::Display for PaperBroker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for PaperBroker {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "sim" => Ok(Self::Sim),
+            "alpaca-paper" => Ok(Self::AlpacaPaper),
+            other => Err(format!("unknown paper broker {other:?}")),
+        }
+    }
+}
+
+/// A session to start (or resume, when one of that name runs the same agent configuration).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewSession {
+    pub name: String,
+    pub agent_id: String,
+    /// The agent as run.
+    pub config: serde_json::Value,
+    pub engine_version: String,
+    pub broker: PaperBroker,
+    pub calendar: Calendar,
+    pub timeframe: Timeframe,
+}
+
+/// A stored session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionRow {
+    pub name: String,
+    pub agent_id: String,
+    pub config: serde_json::Value,
+    pub engine_version: String,
+    pub broker: PaperBroker,
+    pub calendar: Calendar,
+    pub timeframe: Timeframe,
+    pub status: SessionStatus,
+    /// Why it halted; `None` unless set with its status.
+    pub halt_reason: Option<String>,
+    /// RFC 3339 UTC with microseconds.
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// One bar a session's engine saw: its position among the session's inputs, the bar, when the
+/// loop received it and whether it came late.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordedBar {
+    pub seq: u64,
+    pub symbol: Symbol,
+    pub bar: Bar,
+    /// Wall-clock time the loop saw the bar.
+    pub received_at: UnixNanos,
+    pub late: bool,
+}
+
+const SESSIONS: &str = "paper_sessions";
+const INPUTS: &str = "paper_inputs";
+
+/// The columns every SELECT of `paper_sessions` reads, in this order (config, created_at and
+/// updated_at as text).
+pub(crate) const SESSION_COLUMNS: [&str; 11] = [
+    "name",
+    "agent_id",
+    "config",
+    "engine_version",
+    "broker",
+    "calendar",
+    "timeframe",
+    "status",
+    "halt_reason",
+    "created_at",
+    "updated_at",
+];
+
+/// The columns of `paper_inputs` after `session`, in this order (decimals as text, `late` as
+/// an integer).
+pub(crate) const INPUT_COLUMNS: [&str; 12] = [
+    "seq",
+    "symbol",
+    "ts",
+    "open",
+    "high",
+    "low",
+    "close",
+    "volume",
+    "vwap",
+    "trade_count",
+    "received_at",
+    "late",
+];
+
+fn corrupt(table: &'static str, reason: String) -> StoreError {
+    StoreError::Corrupt { table, reason }
+}
+
+pub(crate) fn session_row(r: &impl Columns) -> Result<SessionRow, StoreError> {
+    Ok(SessionRow {
+        name: r.string(0)?,
+        agent_id: r.string(1)?,
+        config: parse_json(&r.text(2)?, SESSIONS, "config")?,
+        engine_version: r.string(3)?,
+        broker: r.text(4)?.parse().map_err(|e| corrupt(SESSIONS, e))?,
+        calendar: r
+            .text(5)?
+            .parse()
+            .map_err(|e| corrupt(SESSIONS, format!("{e}")))?,
+        timeframe: parse_tf(&r.text(6)?, SESSIONS)?,
+        status: r.text(7)?.parse().map_err(|e| corrupt(SESSIONS, e))?,
+        halt_reason: r.opt_string(8)?,
+        created_at: r.string(9)?,
+        updated_at: r.string(10)?,
+    })
+}
+
+pub(crate) fn input_row(r: &impl Columns) -> Result<RecordedBar, StoreError> {
+    let price = |i: usize, field: &str| parse_price(&r.text(i)?, INPUTS, field);
+    let seq = r.int(0)?;
+    let trade_count = r
+        .opt_int(9)?
+        .map(|v| u64::try_from(v).map_err(|_| corrupt(INPUTS, format!("negative trade_count {v}"))))
+        .transpose()?;
+    Ok(RecordedBar {
+        seq: u64::try_from(seq).map_err(|_| corrupt(INPUTS, format!("negative seq {seq}")))?,
+        symbol: parse_symbol(&r.text(1)?, INPUTS)?,
+        bar: Bar {
+            ts: r.nanos(2)?,
+            open: price(3, "open")?,
+            high: price(4, "high")?,
+            low: price(5, "low")?,
+            close: price(6, "close")?,
+            volume: parse_quantity(&r.text(7)?, INPUTS, "volume")?,
+            vwap: r
+                .opt_text(8)?
+                .map(|t| parse_price(&t, INPUTS, "vwap"))
+                .transpose()?,
+            trade_count,
+        },
+        received_at: r.nanos(10)?,
+        late: r.int(11)? != 0,
+    })
+}
+
+/// The session found under `new.name` when it runs the same agent configuration (a resume);
+/// `StoreError::Invalid` naming the session when it runs another.
+pub(crate) fn resume(found: SessionRow, new: &NewSession) -> Result<SessionRow, StoreError> {
+    if found.config == new.config {
+        Ok(found)
+    } else {
+        Err(StoreError::Invalid(format!(
+            "paper session {:?} exists with a different agent configuration; \
+             pick another name or delete it first",
+            new.name
+        )))
+    }
+}
+
+/// A batch's values that fit the tables: each seq within i64 and used once, each (symbol, ts)
+/// once; the error names the session and the bar.
+pub(crate) fn check_batch(session: &str, bars: &[RecordedBar]) -> Result<(), StoreError> {
+    let mut seqs = HashSet::with_capacity(bars.len());
+    let mut keys = HashSet::with_capacity(bars.len());
+    for b in bars {
+        if i64::try_from(b.seq).is_err() {
+            return Err(StoreError::Invalid(format!(
+                "paper session {session:?}: seq {} is beyond i64",
+                b.seq
+            )));
+        }
+        if let Some(n) = b.bar.trade_count
+            && i64::try_from(n).is_err()
+        {
+            return Err(StoreError::Invalid(format!(
+                "paper session {session:?}: trade count {n} is beyond i64"
+            )));
+        }
+        if !seqs.insert(b.seq) {
+            return Err(StoreError::Invalid(format!(
+                "paper session {session:?}: seq {} appears twice in the batch; nothing was recorded",
+                b.seq
+            )));
+        }
+        if !keys.insert((&b.symbol, b.bar.ts)) {
+            return Err(StoreError::Invalid(format!(
+                "paper session {session:?}: the {} bar at {} appears twice in the batch; \
+                 nothing was recorded",
+                b.symbol,
+                b.bar.ts.as_i64()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The error for a bar the table already holds: its seq is taken (`seq_taken`) or its
+/// (symbol, ts) was recorded before.
+pub(crate) fn already_recorded(session: &str, b: &RecordedBar, seq_taken: bool) -> StoreError {
+    StoreError::Invalid(if seq_taken {
+        format!(
+            "paper session {session:?}: seq {} is already recorded; nothing was recorded",
+            b.seq
+        )
+    } else {
+        format!(
+            "paper session {session:?}: the {} bar at {} is already recorded; nothing was recorded",
+            b.symbol,
+            b.bar.ts.as_i64()
+        )
+    })
+}
+
+/// `StoreError::NotFound` for session `name`.
+pub(crate) fn no_session(name: &str) -> StoreError {
+    StoreError::NotFound(format!("no paper session named {name:?}"))
+}
