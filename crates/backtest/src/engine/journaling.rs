@@ -63,15 +63,11 @@ impl Engine {
         self.book.position(i).mark
     }
 
+    /// Notes no request answered become signals at `now`, priced at their symbol's mark.
     pub(super) fn journal_flush_notes(&mut self, now: UnixNanos) {
-        let marks: Vec<Option<Price>> = match &self.journal {
-            Some(j) if !j.notes.borrow().is_empty() => {
-                (0..self.cfg.symbols.len()).map(|i| self.mark(i)).collect()
-            }
-            _ => return,
-        };
-        if let Some(j) = &mut self.journal {
-            j.flush_notes(now, &marks);
+        let book = &self.book;
+        if let Some(j) = self.journal.as_deref_mut() {
+            j.flush_notes(now, |i| book.position(i).mark);
         }
     }
 

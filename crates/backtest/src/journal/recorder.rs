@@ -282,16 +282,20 @@ impl Recorder {
     }
 
     /// Notes no request answered: blocked by a filter, or generated and not acted on.
-    pub(crate) fn flush_notes(&mut self, ts: UnixNanos, marks: &[Option<Price>]) {
-        for n in std::mem::take(self.notes.get_mut()) {
+    /// `mark(i)`: symbol `i`'s last close, the notes' reference price. The notes' buffer keeps
+    /// its capacity for the next bar.
+    pub(crate) fn flush_notes(&mut self, ts: UnixNanos, mark: impl Fn(usize) -> Option<Price>) {
+        let mut notes = std::mem::take(self.notes.get_mut());
+        for n in notes.drain(..) {
             let status = if n.blocked.is_empty() {
                 SignalStatus::Generated
             } else {
                 SignalStatus::Blocked
             };
-            let (s, i) = (n.symbol, n.symbol.index());
-            self.signal(s, n.side, ts, marks[i], Some(n), "", status);
+            let s = n.symbol;
+            self.signal(s, n.side, ts, mark(s.index()), Some(n), "", status);
         }
+        *self.notes.get_mut() = notes;
     }
 
     pub(crate) fn block(&mut self, signal: u64, filter: Text) {
