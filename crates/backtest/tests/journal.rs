@@ -17,7 +17,7 @@ use journal_check::*;
 #[test]
 fn the_reference_sma_journal_agrees_with_the_fills_and_links_every_round_trip() {
     let agent = AgentConfig::from_yaml(REF_SMA).unwrap();
-    let bars = walk(20_000);
+    let bars = seeded_walk(20_000, 42);
     let plain = {
         let mut inputs = Inputs::new();
         inputs.bar_vec(spy(), agent.timeframe, bars.clone());
@@ -42,7 +42,7 @@ fn the_reference_sma_journal_agrees_with_the_fills_and_links_every_round_trip() 
     assert!(!j.snapshots.is_empty() && !j.risk_days.is_empty());
     assert_eq!(j.snapshots.last().unwrap().equity, plain.final_equity);
     // Same inputs, same journal.
-    let again = journaled(&agent, walk(20_000), vec![]);
+    let again = journaled(&agent, seeded_walk(20_000, 42), vec![]);
     assert_eq!(again.journal, r.journal);
 }
 

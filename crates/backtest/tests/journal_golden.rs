@@ -6,38 +6,9 @@
 mod common;
 
 use backtest::{AgentConfig, Inputs, JournalConfig, SnapshotCadence};
+use common::seeded_walk;
 use domain::calendar::Calendar;
-use domain::{Bar, Price, Quantity, Symbol, Timeframe};
-
-/// A seeded walk of one-minute bars on a cent grid.
-fn walk(n: usize, seed: u64) -> Vec<Bar> {
-    let t0 = common::t("2024-01-02T14:30:00Z");
-    let (mut state, mut price) = (seed, 10_000i64);
-    (0..n)
-        .map(|i| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let step = ((state >> 33) % 41) as i64 - 20;
-            let open = price;
-            price = (price + step).max(100);
-            let p = |c: i64| Price::from_raw(c * 10_000_000);
-            let ts = t0.plus(60_000_000_000 * i as i64);
-            let (h, l) = (p(open.max(price) + 3), p(open.min(price) - 3));
-            Bar::new(
-                ts,
-                p(open),
-                h,
-                l,
-                p(price),
-                Quantity::from_int(100),
-                None,
-                None,
-            )
-            .unwrap()
-        })
-        .collect()
-}
+use domain::{Symbol, Timeframe};
 
 /// An FNV-1a-style digest of the text (the basis the digests were taken with).
 fn fnv(text: &str) -> u64 {
@@ -72,7 +43,7 @@ fn the_journal_rows_are_those_of_the_journal_before_the_tape() {
         .unwrap();
         let mut inputs: Inputs<'_, std::convert::Infallible> = Inputs::new();
         for (name, seed) in [("SPY", 42), ("QQQ", 7)] {
-            inputs.bar_vec(Symbol::lit(name), Timeframe::M1, walk(20_000, seed));
+            inputs.bar_vec(Symbol::lit(name), Timeframe::M1, seeded_walk(20_000, seed));
         }
         let cfg = JournalConfig {
             strategy: "sma_crossover".into(),

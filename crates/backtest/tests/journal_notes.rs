@@ -27,7 +27,7 @@ fn agent_with(strategy: &str, extra: &str) -> AgentConfig {
 /// promoted signal is explained by one of `rules` (setup `kind:rule`, a condition that passed,
 /// none blocked), each rule at least once. Returns the journal.
 fn explained(agent: &AgentConfig, n: usize, rules: &[&str]) -> Journal {
-    let bars = walk(n);
+    let bars = seeded_walk(n, 42);
     let mut inputs = Inputs::new();
     inputs.bar_vec(spy(), agent.timeframe, bars.clone());
     let plain = agent.engine(Calendar::Nyse).unwrap().run(inputs).unwrap();

@@ -11,7 +11,7 @@ use backtest::journal::ledger;
 use backtest::{AgentConfig, BacktestResult, Inputs, JournalConfig, SnapshotCadence};
 use common::*;
 use domain::calendar::Calendar;
-use domain::{Bar, Money, Price, Quantity, Symbol, Timeframe};
+use domain::{Money, Symbol, Timeframe};
 
 const TWO: &str = "id: two
 symbols: [SPY, QQQ]
@@ -23,30 +23,11 @@ costs: { commission_per_share: 0.01, slippage_bps: 1 }
 fill: next_open
 ";
 
-/// A seeded random walk of one-minute bars on a cent grid.
-fn walk(n: usize, seed: u64) -> Vec<Bar> {
-    let t0 = t("2024-01-02T14:30:00Z");
-    let mut state = seed;
-    let mut price: i64 = 10_000;
-    (0..n)
-        .map(|i| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let step = ((state >> 33) % 41) as i64 - 20;
-            let open = price;
-            price = (price + step).max(100);
-            let p = |c: i64| Price::from_raw(c * 10_000_000);
-            let (high, low) = (open.max(price) + 3, open.min(price) - 3);
-            let ts = t0.plus(60_000_000_000 * i as i64);
-            let (o, h, l, c) = (p(open), p(high), p(low), p(price));
-            Bar::new(ts, o, h, l, c, Quantity::from_int(100), None, None).unwrap()
-        })
-        .collect()
-}
-
 fn run(agent: &AgentConfig, hinted: bool, cadence: SnapshotCadence) -> BacktestResult {
-    let data = [("SPY", walk(20_000, 42)), ("QQQ", walk(20_000, 7))];
+    let data = [
+        ("SPY", seeded_walk(20_000, 42)),
+        ("QQQ", seeded_walk(20_000, 7)),
+    ];
     let mut inputs: Inputs<'_, Infallible> = Inputs::new();
     for (name, bars) in data {
         let symbol = Symbol::lit(name);
@@ -96,7 +77,7 @@ fn a_days_drawdown_is_the_largest_fall_of_bar_close_equity_from_its_high() {
         snapshots: SnapshotCadence::Never,
     };
     let mut inputs: Inputs<'_, Infallible> = Inputs::new();
-    inputs.bar_vec(Symbol::lit("SPY"), Timeframe::M1, walk(20_000, 42));
+    inputs.bar_vec(Symbol::lit("SPY"), Timeframe::M1, seeded_walk(20_000, 42));
     let r = (agent.engine(Calendar::Nyse).unwrap())
         .with_journal(cfg)
         .run(inputs)

@@ -115,3 +115,25 @@ pub fn fills(r: &BacktestResult) -> Vec<(String, String, String, String)> {
 pub fn row(a: &str, q: &str, p: &str, reason: &str) -> (String, String, String, String) {
     (a.to_owned(), q.to_owned(), p.to_owned(), reason.to_owned())
 }
+
+/// A seeded random walk of `n` one-minute bars on a cent grid from 2024-01-02 14:30 UTC
+/// (the journal tests' data: the same seed gives the same bars).
+pub fn seeded_walk(n: usize, seed: u64) -> Vec<Bar> {
+    let t0 = t("2024-01-02T14:30:00Z");
+    let (mut state, mut price) = (seed, 10_000i64);
+    (0..n)
+        .map(|i| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let step = ((state >> 33) % 41) as i64 - 20;
+            let open = price;
+            price = (price + step).max(100);
+            let p = |c: i64| Price::from_raw(c * 10_000_000);
+            let (high, low) = (open.max(price) + 3, open.min(price) - 3);
+            let ts = t0.plus(60_000_000_000 * i as i64);
+            let (o, h, l, c) = (p(open), p(high), p(low), p(price));
+            Bar::new(ts, o, h, l, c, Quantity::from_int(100), None, None).unwrap()
+        })
+        .collect()
+}

@@ -7,7 +7,7 @@ use backtest::journal::{OrderEventKind, OrderSide, SignalStatus};
 use backtest::{AgentConfig, BacktestResult, Inputs, JournalConfig, SnapshotCadence};
 use domain::calendar::Calendar;
 use domain::journal::Journal;
-use domain::{Bar, Price, Quantity, SentimentRecord};
+use domain::{Bar, SentimentRecord};
 
 use crate::common::*;
 
@@ -20,35 +20,6 @@ sizing: { kind: all_cash }
 costs: { commission_per_share: 0, slippage_bps: 0 }
 fill: next_open
 ";
-
-/// A seeded random walk of one-minute bars on a cent grid.
-pub fn walk(n: usize) -> Vec<Bar> {
-    let t0 = t("2024-01-02T14:30:00Z");
-    let mut state: u64 = 42;
-    let mut price: i64 = 10_000;
-    (0..n)
-        .map(|i| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let step = ((state >> 33) % 41) as i64 - 20;
-            let open = price;
-            price = (price + step).max(100);
-            let p = |c: i64| Price::from_raw(c * 10_000_000);
-            Bar::new(
-                t0.plus(60_000_000_000 * i as i64),
-                p(open),
-                p(open.max(price) + 3),
-                p(open.min(price) - 3),
-                p(price),
-                Quantity::from_int(100),
-                None,
-                None,
-            )
-            .unwrap()
-        })
-        .collect()
-}
 
 pub fn journaled(
     agent: &AgentConfig,
