@@ -39,6 +39,7 @@ pub mod quote_bar;
 pub mod sentiment;
 pub mod span;
 pub mod symbol;
+mod text_enum;
 pub mod tick;
 pub mod time;
 pub mod timeframe;

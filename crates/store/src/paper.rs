@@ -6,8 +6,6 @@
 //! engine) and replayed offline. Its journal lives in the journal tables under its name.
 
 use std::collections::HashSet;
-use std::fmt;
-use std::str::FromStr;
 
 use domain::calendar::Calendar;
 use domain::{Bar, Symbol, Timeframe, UnixNanos};
@@ -17,82 +15,27 @@ use crate::StoreError;
 use crate::decode::Columns;
 use crate::rows::{parse_json, parse_price, parse_quantity, parse_symbol, parse_tf};
 
-/// Where a session stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SessionStatus {
-    /// Trading (or about to resume).
-    Running,
-    /// Stopped by the engine or a risk rule; the session row says why.
-    Halted,
-    /// Ended by its user.
-    Stopped,
-}
-
-impl SessionStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Running => "running",
-            Self::Halted => "halted",
-            Self::Stopped => "stopped",
-        }
+domain::text_enum!(
+    /// Where a session stands.
+    SessionStatus {
+        /// Trading (or about to resume).
+        Running => "running",
+        /// Stopped by the engine or a risk rule; the session row says why.
+        Halted => "halted",
+        /// Ended by its user.
+        Stopped => "stopped",
     }
-}
+);
 
-impl fmt::Display for SessionStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+domain::text_enum!(
+    /// The broker a session's orders go to.
+    PaperBroker {
+        /// The engine's own simulated fills.
+        Sim => "sim",
+        /// Alpaca's paper-trading account.
+        AlpacaPaper => "alpaca-paper",
     }
-}
-
-impl FromStr for SessionStatus {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "running" => Ok(Self::Running),
-            "halted" => Ok(Self::Halted),
-            "stopped" => Ok(Self::Stopped),
-            other => Err(format!("unknown session status {other:?}")),
-        }
-    }
-}
-
-/// The broker a session's orders go to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PaperBroker {
-    /// The engine's own simulated fills.
-    #[serde(rename = "sim")]
-    Sim,
-    /// Alpaca's paper-trading account.
-    #[serde(rename = "alpaca-paper")]
-    AlpacaPaper,
-}
-
-impl PaperBroker {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Sim => "sim",
-            Self::AlpacaPaper => "alpaca-paper",
-        }
-    }
-}
-
-impl fmt::Display for PaperBroker {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for PaperBroker {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "sim" => Ok(Self::Sim),
-            "alpaca-paper" => Ok(Self::AlpacaPaper),
-            other => Err(format!("unknown paper broker {other:?}")),
-        }
-    }
-}
+);
 
 /// A session to start (or resume, when one of that name runs the same agent configuration).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
