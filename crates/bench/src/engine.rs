@@ -13,8 +13,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use backtest::{AgentConfig, Inputs};
-use domain::{Bar, Symbol, Timeframe};
+use backtest::AgentConfig;
+use domain::{Symbol, Timeframe};
 use serde_json::json;
 
 use crate::baseline as hand_loop;
@@ -105,7 +105,7 @@ pub fn run(a: &EngineOptions, exe: &Path) -> Result<Report> {
     let pairs: Vec<(i64, i64)> = bars.iter().map(|b| (b.open.raw(), b.close.raw())).collect();
     let (hand_loop_only, _) = best_of(a.repeat, || Ok(hand_loop::run(&pairs, 100_000)))?;
     let agent = AgentConfig::from_yaml(REF_AGENT)?;
-    let (engine_only, result) = best_of_engine(a.repeat, &agent, &bars)?;
+    let (engine_only, result) = crate::journal::best_run(a.repeat, &agent, &bars, None)?;
     ensure!(
         result.fills.len() == fills.len(),
         "engine fills {} ≠ hand loop {}",
@@ -263,27 +263,6 @@ pub fn run(a: &EngineOptions, exe: &Path) -> Result<Report> {
         json: report,
         rows,
     })
-}
-
-/// Best of `n` engine runs over `bars`, lent to the engine without a copy.
-fn best_of_engine(
-    n: usize,
-    agent: &AgentConfig,
-    bars: &[Bar],
-) -> Result<(std::time::Duration, backtest::BacktestResult)> {
-    let mut best: Option<(std::time::Duration, backtest::BacktestResult)> = None;
-    for _ in 0..n.max(1) {
-        let mut inputs: Inputs<'_, std::convert::Infallible> = Inputs::new();
-        inputs.bar_slice(Symbol::lit("BENCH"), Timeframe::M1, bars);
-        let engine = agent.engine(domain::calendar::Calendar::Nyse)?;
-        let t = Instant::now();
-        let r = engine.run(inputs)?;
-        let d = t.elapsed();
-        if best.as_ref().is_none_or(|(b, _)| d < *b) {
-            best = Some((d, r));
-        }
-    }
-    best.ok_or_else(|| "no engine run".into())
 }
 
 /// The hand loop and `backtest run --json` must agree fill for fill and on final equity.

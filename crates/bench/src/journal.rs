@@ -14,24 +14,25 @@ use serde_json::json;
 use crate::journal_baseline::{self as baseline, new_run};
 use crate::{Result, ensure, secs};
 
-/// Best of `n` runs with the journal on at `snapshots`.
-fn best_journaled(
+/// Best of `n` engine runs over `bars` (lent, no copy), with the journal on at `snapshots`
+/// when given.
+pub(crate) fn best_run(
     n: usize,
     agent: &AgentConfig,
     bars: &[Bar],
-    snapshots: SnapshotCadence,
+    snapshots: Option<SnapshotCadence>,
 ) -> Result<(Duration, BacktestResult)> {
     let mut best: Option<(Duration, BacktestResult)> = None;
     for _ in 0..n.max(1) {
         let mut inputs: Inputs<'_, std::convert::Infallible> = Inputs::new();
         inputs.bar_slice(Symbol::lit("BENCH"), Timeframe::M1, bars);
-        let journal = JournalConfig {
-            strategy: agent.strategy.kind().into(),
-            snapshots,
-        };
-        let engine = agent
-            .engine(domain::calendar::Calendar::Nyse)?
-            .with_journal(journal);
+        let mut engine = agent.engine(domain::calendar::Calendar::Nyse)?;
+        if let Some(snapshots) = snapshots {
+            engine = engine.with_journal(JournalConfig {
+                strategy: agent.strategy.kind().into(),
+                snapshots,
+            });
+        }
         let t = Instant::now();
         let r = engine.run(inputs)?;
         let d = t.elapsed();
@@ -75,8 +76,8 @@ pub fn measure(
     sqlite: &str,
     pg: Option<&str>,
 ) -> Result<serde_json::Value> {
-    let (t_session, session) = best_journaled(repeat, agent, bars, SnapshotCadence::SessionClose)?;
-    let (t_bar, per_bar) = best_journaled(repeat, agent, bars, SnapshotCadence::EveryBar)?;
+    let (t_session, session) = best_run(repeat, agent, bars, Some(SnapshotCadence::SessionClose))?;
+    let (t_bar, per_bar) = best_run(repeat, agent, bars, Some(SnapshotCadence::EveryBar))?;
     for r in [&session, &per_bar] {
         ensure!(r.fills == plain.fills, "the journal changed the fills");
         ensure!(
