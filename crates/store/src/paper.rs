@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::StoreError;
 use crate::decode::Columns;
-use crate::rows::{parse_json, parse_price, parse_quantity, parse_symbol, parse_tf};
+use crate::rows::{SeriesRow, parse_json, parse_symbol, parse_tf};
 
 domain::text_enum!(
     /// Where a session stands.
@@ -99,8 +99,8 @@ pub(crate) const SESSION_COLUMNS: [&str; 11] = [
     "updated_at",
 ];
 
-/// The columns of `paper_inputs` after `session`, in this order (decimals as text, `late` as
-/// an integer).
+/// The columns of `paper_inputs` after `session`, in this order: the bar's values are those of
+/// the `bars` table ([`SeriesRow`] for [`Bar`]: raw fixed-point integers), `late` an integer.
 pub(crate) const INPUT_COLUMNS: [&str; 12] = [
     "seq",
     "symbol",
@@ -140,28 +140,14 @@ pub(crate) fn session_row(r: &impl Columns) -> Result<SessionRow, StoreError> {
 }
 
 pub(crate) fn input_row(r: &impl Columns) -> Result<RecordedBar, StoreError> {
-    let price = |i: usize, field: &str| parse_price(&r.text(i)?, INPUTS, field);
     let seq = r.int(0)?;
-    let trade_count = r
-        .opt_int(9)?
-        .map(|v| u64::try_from(v).map_err(|_| corrupt(INPUTS, format!("negative trade_count {v}"))))
-        .transpose()?;
+    let values = (3..10)
+        .map(|i| r.opt_int(i))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(RecordedBar {
         seq: u64::try_from(seq).map_err(|_| corrupt(INPUTS, format!("negative seq {seq}")))?,
         symbol: parse_symbol(&r.text(1)?, INPUTS)?,
-        bar: Bar {
-            ts: r.nanos(2)?,
-            open: price(3, "open")?,
-            high: price(4, "high")?,
-            low: price(5, "low")?,
-            close: price(6, "close")?,
-            volume: parse_quantity(&r.text(7)?, INPUTS, "volume")?,
-            vwap: r
-                .opt_text(8)?
-                .map(|t| parse_price(&t, INPUTS, "vwap"))
-                .transpose()?,
-            trade_count,
-        },
+        bar: Bar::from_values(r.int(2)?, &values)?,
         received_at: r.nanos(10)?,
         late: r.int(11)? != 0,
     })

@@ -1,5 +1,5 @@
 -- Paper-trading sessions (PostgreSQL dialect of sqlite/0016_paper_sessions.sql, which describes
--- them). Prices and volume are NUMERIC without a declared scale: exact; the config is JSONB.
+-- them). Prices and volume are raw fixed-point BIGINTs as in bars; the config is JSONB.
 
 -- one session: the agent as run (config), the engine that ran it, its broker, calendar and
 -- timeframe, and where it stands (running, halted with its reason, stopped)
@@ -26,12 +26,12 @@ CREATE TABLE paper_inputs (
     seq         BIGINT  NOT NULL CHECK (seq >= 0),
     symbol      TEXT    NOT NULL,
     ts          BIGINT  NOT NULL,
-    open        NUMERIC NOT NULL,
-    high        NUMERIC NOT NULL,
-    low         NUMERIC NOT NULL,
-    close       NUMERIC NOT NULL,
-    volume      NUMERIC NOT NULL,
-    vwap        NUMERIC,
+    open        BIGINT NOT NULL,
+    high        BIGINT NOT NULL,
+    low         BIGINT NOT NULL,
+    close       BIGINT NOT NULL,
+    volume      BIGINT NOT NULL,
+    vwap        BIGINT,
     trade_count BIGINT  CHECK (trade_count IS NULL OR trade_count >= 0),
     received_at BIGINT  NOT NULL,
     late        BOOLEAN NOT NULL,

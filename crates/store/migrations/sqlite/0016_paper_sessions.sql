@@ -4,7 +4,7 @@
 -- the session resumes by replaying its recorded inputs through the deterministic engine; offline,
 -- the same inputs replay it exactly.
 --
--- Prices and volume are exact decimal TEXT (as in backtest_trades and the journal); times are
+-- Prices and volume are raw fixed-point INTEGERs, as in bars (the same bar, the same values); times are
 -- INTEGER UTC nanoseconds; created_at/updated_at are RFC 3339 UTC text so they sort as written.
 
 -- one session: the agent as run (config), the engine that ran it, its broker, calendar and
@@ -33,12 +33,12 @@ CREATE TABLE paper_inputs (
     seq         INTEGER NOT NULL CHECK (seq >= 0),
     symbol      TEXT    NOT NULL,
     ts          INTEGER NOT NULL,
-    open        TEXT    NOT NULL,
-    high        TEXT    NOT NULL,
-    low         TEXT    NOT NULL,
-    close       TEXT    NOT NULL,
-    volume      TEXT    NOT NULL,
-    vwap        TEXT,
+    open        INTEGER    NOT NULL,
+    high        INTEGER    NOT NULL,
+    low         INTEGER    NOT NULL,
+    close       INTEGER    NOT NULL,
+    volume      INTEGER    NOT NULL,
+    vwap        INTEGER,
     trade_count INTEGER CHECK (trade_count IS NULL OR trade_count >= 0),
     received_at INTEGER NOT NULL,
     late        INTEGER NOT NULL CHECK (late IN (0, 1)),

@@ -12,6 +12,7 @@ use crate::paper::{
     INPUT_COLUMNS, SESSION_COLUMNS, already_recorded, check_batch, input_row, no_session, resume,
     session_row,
 };
+use crate::rows::SeriesRow;
 use crate::{NewSession, PaperStore, RecordedBar, SessionRow, SessionStatus, StoreError};
 use domain::journal::Journal;
 
@@ -81,15 +82,8 @@ fn record(client: &mut Client, name: &str, bars: &[RecordedBar]) -> Result<u64, 
     if !exists(&mut tx, name)? {
         return Err(no_session(name));
     }
-    let placeholders: Vec<String> = INPUT_COLUMNS
-        .iter()
-        .enumerate()
-        .map(|(i, c)| match *c {
-            "open" | "high" | "low" | "close" | "volume" | "vwap" => {
-                format!("${}::text::numeric", i + 2)
-            }
-            _ => format!("${}", i + 2),
-        })
+    let placeholders: Vec<String> = (2..INPUT_COLUMNS.len() + 2)
+        .map(|i| format!("${i}"))
         .collect();
     let insert = tx.prepare(&format!(
         "INSERT INTO paper_inputs (session, {}) VALUES ($1, {}) ON CONFLICT DO NOTHING",
@@ -99,18 +93,19 @@ fn record(client: &mut Client, name: &str, bars: &[RecordedBar]) -> Result<u64, 
     for b in bars {
         // check_batch has bounded seq and trade_count to i64.
         let seq = b.seq as i64;
+        let v = b.bar.values()?;
         let values: [&(dyn ToSql + Sync); 13] = [
             &name,
             &seq,
             &b.symbol.as_str(),
             &b.bar.ts.as_i64(),
-            &b.bar.open.to_string(),
-            &b.bar.high.to_string(),
-            &b.bar.low.to_string(),
-            &b.bar.close.to_string(),
-            &b.bar.volume.to_string(),
-            &b.bar.vwap.map(|v| v.to_string()),
-            &b.bar.trade_count.map(|n| n as i64),
+            &v[0],
+            &v[1],
+            &v[2],
+            &v[3],
+            &v[4],
+            &v[5],
+            &v[6],
             &b.received_at.as_i64(),
             &b.late,
         ];
@@ -132,7 +127,6 @@ fn inputs(client: &mut Client, name: &str) -> Result<Vec<RecordedBar>, StoreErro
     let select: Vec<String> = INPUT_COLUMNS
         .iter()
         .map(|c| match *c {
-            "open" | "high" | "low" | "close" | "volume" | "vwap" => format!("{c}::text"),
             "late" => "late::int4::int8".to_owned(),
             other => other.to_owned(),
         })

@@ -11,7 +11,7 @@ use crate::paper::{
     INPUT_COLUMNS, SESSION_COLUMNS, already_recorded, check_batch, input_row, no_session, resume,
     session_row,
 };
-use crate::rows::now_rfc3339;
+use crate::rows::{SeriesRow, now_rfc3339};
 use crate::{NewSession, PaperStore, RecordedBar, SessionRow, SessionStatus, StoreError};
 use domain::journal::Journal;
 
@@ -83,18 +83,19 @@ fn record(conn: &mut Connection, name: &str, bars: &[RecordedBar]) -> Result<u64
         for b in bars {
             // check_batch has bounded seq and trade_count to i64.
             let seq = b.seq as i64;
+            let v = b.bar.values()?;
             let values: [&dyn ToSql; 13] = [
                 &name,
                 &seq,
                 &b.symbol.as_str(),
                 &b.bar.ts.as_i64(),
-                &b.bar.open.to_string(),
-                &b.bar.high.to_string(),
-                &b.bar.low.to_string(),
-                &b.bar.close.to_string(),
-                &b.bar.volume.to_string(),
-                &b.bar.vwap.map(|v| v.to_string()),
-                &b.bar.trade_count.map(|n| n as i64),
+                &v[0],
+                &v[1],
+                &v[2],
+                &v[3],
+                &v[4],
+                &v[5],
+                &v[6],
                 &b.received_at.as_i64(),
                 &b.late,
             ];
