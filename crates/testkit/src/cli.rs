@@ -88,6 +88,19 @@ impl Cli {
     }
 
     /// Runs with `--json` added, requires success, parses stdout.
+    /// `data import FILE --symbol SYMBOL --timeframe TF`, which must succeed.
+    pub fn import_bars(&self, file: &str, symbol: &str, timeframe: &str) -> String {
+        self.ok(&[
+            "data",
+            "import",
+            file,
+            "--symbol",
+            symbol,
+            "--timeframe",
+            timeframe,
+        ])
+    }
+
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
         let mut a = args.to_vec();
         a.push("--json");

@@ -90,15 +90,7 @@ fn same_inputs_give_byte_identical_results() {
 fn reference_agent_on_real_spy_daily(backend: &str) {
     let db = Cli::of(BIN, backend, "refdaily");
     let f = shared_data().join("daily/lean_spy_daily.csv");
-    db.ok(&[
-        "data",
-        "import",
-        f.to_str().unwrap(),
-        "--symbol",
-        "SPY",
-        "--timeframe",
-        "1d",
-    ]);
+    db.import_bars(f.to_str().unwrap(), "SPY", "1d");
     db.agent("ref_sma", REF_SMA);
     let v = db.json(&["backtest", "run", "ref_sma"]);
     let golden = std::fs::read_to_string(concat!(

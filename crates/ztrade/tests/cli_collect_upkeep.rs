@@ -50,15 +50,7 @@ fn setup(backend: &str, test: &str) -> Cli {
     let lean = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
         .join(LEAN);
-    db.ok(&[
-        "data",
-        "import",
-        lean.to_str().unwrap(),
-        "--symbol",
-        "SPY",
-        "--timeframe",
-        "1m",
-    ]);
+    db.import_bars(lean.to_str().unwrap(), "SPY", "1m");
     std::fs::write(db.path("collect.toml"), UPKEEP).unwrap();
     db
 }

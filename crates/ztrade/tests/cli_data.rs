@@ -195,15 +195,7 @@ fn anomalies_strict_and_skipped(backend: &str) {
     );
     // Split jumps are real data: LEAN AAPL daily crosses four splits and imports strictly.
     let aapl = shared_data().join("daily/lean_aapl_daily.csv");
-    db.ok(&[
-        "data",
-        "import",
-        aapl.to_str().unwrap(),
-        "--symbol",
-        "AAPL",
-        "--timeframe",
-        "1d",
-    ]);
+    db.import_bars(aapl.to_str().unwrap(), "AAPL", "1d");
 }
 
 fn reimport_adds_nothing_and_changes_update(backend: &str) {
@@ -372,15 +364,7 @@ fn export_then_import_is_identical(backend: &str) {
 fn status_counts_missing_sessions(backend: &str) {
     let db = Cli::of(BIN, backend, "status");
     let f = shared_data().join("daily/lean_spy_daily.csv");
-    db.ok(&[
-        "data",
-        "import",
-        f.to_str().unwrap(),
-        "--symbol",
-        "SPY",
-        "--timeframe",
-        "1d",
-    ]);
+    db.import_bars(f.to_str().unwrap(), "SPY", "1d");
     let s = db.json(&["data", "status"]);
     let row = &s[0];
     assert_eq!(

@@ -16,15 +16,7 @@ testkit::both_backends!(
 fn killed_import_leaves_store_as_before(backend: &str) {
     let db = Cli::of(BIN, backend, "kill");
     let base = shared_data().join("daily/lean_spy_daily.csv");
-    db.ok(&[
-        "data",
-        "import",
-        base.to_str().unwrap(),
-        "--symbol",
-        "SPY",
-        "--timeframe",
-        "1d",
-    ]);
+    db.import_bars(base.to_str().unwrap(), "SPY", "1d");
     let big = db.path("big.csv");
     let t0 = 1_599_999_960i64; // on a minute boundary
     let mut text = String::from("timestamp,open,high,low,close,volume\n");

@@ -78,15 +78,7 @@ fn import_with_an_unknown_time_zone_names_the_flag() {
 fn export_of_an_empty_range_writes_nothing_and_keeps_the_old_file() {
     let db = Cli::sqlite(BIN);
     std::fs::write(db.path("ok.csv"), format!("{BARS_HEADER}{ONE_BAR}")).unwrap();
-    db.ok(&[
-        "data",
-        "import",
-        "ok.csv",
-        "--symbol",
-        "SPY",
-        "--timeframe",
-        "1d",
-    ]);
+    db.import_bars("ok.csv", "SPY", "1d");
     std::fs::write(db.path("old.csv"), "keep me").unwrap();
     let export = |symbol: &str, out: &str| {
         db.run(&[

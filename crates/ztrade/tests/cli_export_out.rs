@@ -16,15 +16,7 @@ use testkit::{Cli, shared_data};
 fn exported() -> (Cli, String) {
     let db = Cli::sqlite(BIN);
     let file = shared_data().join("daily/mplfinance_yahoofinance-SPY-20200901-20210113.csv");
-    db.ok(&[
-        "data",
-        "import",
-        file.to_str().unwrap(),
-        "--symbol",
-        "SPY",
-        "--timeframe",
-        "1d",
-    ]);
+    db.import_bars(file.to_str().unwrap(), "SPY", "1d");
     db.ok(&export_args("plain.csv"));
     let text = std::fs::read_to_string(db.path("plain.csv")).unwrap();
     (db, text)

@@ -22,15 +22,7 @@ filters: [\"close > vwap\"]
 fn a_run_stores_its_features_and_shows_them(backend: &str) {
     let db = Cli::of(BIN, backend, "features");
     let f = shared_data().join("intraday/lean_spy_1min_trade_2013-10-04_to_2013-10-11.csv");
-    db.ok(&[
-        "data",
-        "import",
-        f.to_str().unwrap(),
-        "--symbol",
-        "SPY",
-        "--timeframe",
-        "1m",
-    ]);
+    db.import_bars(f.to_str().unwrap(), "SPY", "1m");
     db.agent("vwap_trend", AGENT);
     let run = db.json(&["backtest", "run", "vwap_trend"]);
     let id = run["run_id"].as_i64().expect("stored");

@@ -30,15 +30,7 @@ fn a_dry_run_then_apply_then_force(backend: &str) {
         .join("../..")
         .join(LEAN);
     let file = lean.to_str().unwrap();
-    db.ok(&[
-        "data",
-        "import",
-        file,
-        "--symbol",
-        "SPY",
-        "--timeframe",
-        "1m",
-    ]);
+    db.import_bars(file, "SPY", "1m");
     db.ok(&[
         "data", "rollup", "--symbol", "SPY", "--from", "1m", "--to", "1d",
     ]);

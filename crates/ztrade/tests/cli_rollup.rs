@@ -12,15 +12,7 @@ testkit::both_backends!(rollup_lean_minutes, killed_rollup_resumes);
 
 fn import_lean(db: &Cli) {
     let file = shared_data().join("intraday/lean_spy_1min_trade_2013-10-04_to_2013-10-11.csv");
-    db.ok(&[
-        "data",
-        "import",
-        file.to_str().unwrap(),
-        "--symbol",
-        "SPY",
-        "--timeframe",
-        "1m",
-    ]);
+    db.import_bars(file.to_str().unwrap(), "SPY", "1m");
 }
 
 fn rollup_lean_minutes(backend: &str) {

@@ -47,15 +47,7 @@ fn lean_ticks_become_lean_minute_bars(backend: &str) {
     assert!(db.count("SELECT count(*) FROM market_trades WHERE seq > 0") > 100_000);
 
     let lean = shared_data().join("intraday/lean_spy_1min_trade_2013-10-04_to_2013-10-11.csv");
-    db.ok(&[
-        "data",
-        "import",
-        lean.to_str().unwrap(),
-        "--symbol",
-        "LEAN",
-        "--timeframe",
-        "1m",
-    ]);
+    db.import_bars(lean.to_str().unwrap(), "LEAN", "1m");
     let aggregate = || {
         db.json(&[
             "data",
