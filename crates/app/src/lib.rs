@@ -26,6 +26,7 @@ pub mod demo;
 pub mod error;
 pub mod features;
 pub mod labels;
+pub mod paper;
 pub mod progress;
 pub mod report;
 pub mod run;

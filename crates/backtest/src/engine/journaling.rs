@@ -20,6 +20,24 @@ impl Engine {
         self
     }
 
+    /// The journal as it stands after the last event, for a loop that runs forward (a paper
+    /// session) and stores its record as it goes. Unlike [`Engine::finish`], orders still
+    /// working stay open (no `expired` event): the session goes on. `None` without a journal;
+    /// an error only when the account no longer fits its types.
+    pub fn journal_so_far(&self) -> Result<Option<JournalTape>, crate::EngineError> {
+        let Some(j) = self.journal.as_deref() else {
+            return Ok(None);
+        };
+        let end = j.last_close.or(self.clock.now()).unwrap_or(UnixNanos::new(0));
+        let snapshot = self.snapshot(end).map_err(|e| self.book_overflow(end, e))?;
+        Ok(Some(j.clone().finish(snapshot)))
+    }
+
+    /// Why trading stopped (a risk halt), once it has.
+    pub fn halt(&self) -> Option<&crate::result::Halt> {
+        self.halt.as_ref()
+    }
+
     /// The account now, as a snapshot stamped `ts`.
     fn snapshot(&self, ts: UnixNanos) -> Result<AccountSnapshot, Overflow> {
         snapshot_of(&self.book, ts)

@@ -22,6 +22,7 @@ struct DayTally {
     r_any: bool,
 }
 
+#[derive(Clone)]
 pub(crate) struct Recorder {
     cfg: JournalConfig,
     calendar: Calendar,
@@ -61,7 +62,7 @@ pub(crate) struct Recorder {
 /// The indices of the last few distinct entries of a table, so that a repeated list or text
 /// is stored once per run, not once per record. A computed one (a score in it) misses and is
 /// added. The last one found is tried first: runs repeat themselves.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Recent {
     kept: Vec<u32>,
     next: usize,
@@ -102,7 +103,7 @@ fn same_text(a: &Text, b: &Text) -> bool {
     (a.len() == b.len() && std::ptr::eq(a.as_ptr(), b.as_ptr())) || a == b
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct SharedLists(Recent);
 
 impl SharedLists {
@@ -121,7 +122,7 @@ impl SharedLists {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct SharedTexts(Recent);
 
 impl SharedTexts {

@@ -1,0 +1,30 @@
+//! The paper-trading loop (issue 13): [`run_session`] steps an [`app::paper::PaperSession`]
+//! on a clock until it is stopped, halted, killed or told when to end; with a broker other
+//! than `sim`, a [`Route`] sends the engine's orders and records what the broker did as the
+//! session's journal.
+//!
+//! - [`run`]: the loop, its options and report; the kill switch (a file) and `paper stop`.
+//! - [`route`]: the [`Route`] trait, and [`route::BrokerRoute`] over any
+//!   [`providers::broker::Broker`].
+//!
+//! `app` reads no clock and speaks no HTTP; this crate is where the wall clock (or a test's
+//! shifted one) and the broker's runtime come in. It never depends on `collector`: the binary
+//! runs both in one process for `ztrade collect --paper`.
+
+pub mod route;
+pub mod run;
+
+use thiserror::Error;
+
+pub use route::Route;
+pub use run::{LoopOptions, LoopReport, StopReason, run_session};
+
+#[derive(Debug, Error)]
+pub enum LiveError {
+    #[error(transparent)]
+    App(#[from] app::AppError),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("broker {broker}: {message}")]
+    Broker { broker: String, message: String },
+}
