@@ -16,8 +16,9 @@ pub mod run;
 
 use thiserror::Error;
 
+pub use app::paper::{LoopReport, StopReason};
 pub use route::Route;
-pub use run::{LoopOptions, LoopReport, StopReason, run_session};
+pub use run::{LoopOptions, run_session};
 
 #[derive(Debug, Error)]
 pub enum LiveError {

@@ -11,9 +11,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use app::paper::{PaperSession, PaperSpec};
+use app::paper::{LoopReport, PaperSession, PaperSpec, StopReason};
 use domain::UnixNanos;
-use serde::Serialize;
 use store::{BarStore, PaperStore, SessionStatus, SymbolStore};
 
 use crate::LiveError;
@@ -44,36 +43,6 @@ impl Default for LoopOptions {
             interrupt: Arc::new(AtomicBool::new(false)),
         }
     }
-}
-
-/// Why the loop ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum StopReason {
-    /// The clock passed `until`, or `max_bars` were decided: the session stays running.
-    Done,
-    /// Interrupted (Ctrl-C): the session stays running.
-    Interrupted,
-    /// `paper stop` or the kill switch: the session is stopped.
-    Stopped { reason: String },
-    /// A risk limit halted it.
-    Halted { reason: String },
-}
-
-/// What one run of the loop did.
-#[derive(Debug, Clone, Serialize)]
-pub struct LoopReport {
-    pub session: String,
-    /// Bars replayed from the record when it resumed (0 for a new session).
-    pub resumed_bars: usize,
-    pub steps: u64,
-    pub decided: u64,
-    pub late: u64,
-    /// Bars seen for a stamp already decided.
-    pub missed: u64,
-    pub last_bar: Option<UnixNanos>,
-    pub orders: usize,
-    pub stop: StopReason,
 }
 
 /// Runs session `spec` until it ends; `now` is the loop's clock.
@@ -114,6 +83,9 @@ where
         stop: StopReason::Done,
     };
     loop {
+        // Read before the step, so that the step after an interrupt sees everything written
+        // before it (the collector's last bars, for `collect --paper`).
+        let interrupted = opts.interrupt.load(Ordering::Relaxed);
         if let Some(path) = opts.kill_file.as_ref().filter(|p| p.exists()) {
             let reason = format!("kill switch: {} exists", path.display());
             report.stop = stop(store, &spec.name, &mut route, &reason, now())?;
@@ -155,12 +127,11 @@ where
             report.stop = StopReason::Halted { reason };
             break;
         }
-        if opts.max_bars.is_some_and(|m| report.decided >= m)
-            || opts.until.is_some_and(|u| t >= u)
+        if opts.max_bars.is_some_and(|m| report.decided >= m) || opts.until.is_some_and(|u| t >= u)
         {
             break;
         }
-        if opts.interrupt.load(Ordering::Relaxed) {
+        if interrupted {
             report.stop = StopReason::Interrupted;
             break;
         }

@@ -11,6 +11,7 @@
 //! The loop that calls [`PaperSession::step`] on a clock, and the broker connection, live in
 //! the `live` crate: this one reads no wall clock and speaks no HTTP.
 
+pub mod outcome;
 pub mod pending;
 pub mod replay;
 pub mod session;
@@ -18,6 +19,7 @@ pub mod status;
 
 use store::{PaperStore, SessionStatus, StoreError};
 
+pub use outcome::{LoopReport, StopReason};
 pub use pending::Timing;
 pub use replay::{ReplayReport, Replayed, replay};
 pub use session::{PaperSession, PaperSpec, SessionConfig, Step};
@@ -26,7 +28,11 @@ pub use status::{SessionView, status};
 use crate::AppError;
 
 /// Stops session `name` (its loop, if running, ends at its next step): `ztrade paper stop`.
-pub fn stop(store: &mut (impl PaperStore + ?Sized), name: &str, reason: Option<&str>) -> Result<(), AppError> {
+pub fn stop(
+    store: &mut (impl PaperStore + ?Sized),
+    name: &str,
+    reason: Option<&str>,
+) -> Result<(), AppError> {
     let reason = reason.unwrap_or("stopped by its user");
     match store.session(name)? {
         Some(_) => Ok(store.set_session_status(name, SessionStatus::Stopped, Some(reason))?),

@@ -112,10 +112,13 @@ impl Pending {
         match group.get_mut(&i) {
             Some(h) => h.bar = bar,
             None => {
-                group.insert(i, Held {
-                    bar,
-                    first_seen: now,
-                });
+                group.insert(
+                    i,
+                    Held {
+                        bar,
+                        first_seen: now,
+                    },
+                );
             }
         }
         true
@@ -177,13 +180,19 @@ mod tests {
         let mut p = pending(&["AAA"]);
         let aaa: Symbol = "AAA".parse().unwrap();
         assert!(p.see(&aaa, bar(0, "1"), at(10)));
-        assert!(p.release(at(MIN - 1)).is_empty(), "not complete before its close");
+        assert!(
+            p.release(at(MIN - 1)).is_empty(),
+            "not complete before its close"
+        );
         let out = p.release(at(MIN));
         assert_eq!(out.len(), 1);
         assert!(!out[0].late);
         assert_eq!(out[0].received_at, at(10));
         assert!(p.release(at(2 * MIN)).is_empty());
-        assert!(!p.see(&aaa, bar(0, "2"), at(2 * MIN)), "a released stamp is missed");
+        assert!(
+            !p.see(&aaa, bar(0, "2"), at(2 * MIN)),
+            "a released stamp is missed"
+        );
         assert_eq!(p.missed(), 1);
     }
 
@@ -194,19 +203,25 @@ mod tests {
         p.see(&a, bar(0, "1"), at(MIN));
         p.see(&a, bar(MIN, "1"), at(2 * MIN));
         p.see(&b, bar(MIN, "1"), at(2 * MIN));
-        assert!(p.release(at(2 * MIN)).is_empty(), "the first group waits for BBB");
+        assert!(
+            p.release(at(2 * MIN)).is_empty(),
+            "the first group waits for BBB"
+        );
         // BBB's first bar comes late but inside the grace: both groups go out in order.
         p.see(&b, bar(0, "3"), at(MIN + 30_000_000_000));
         let out = p.release(at(MIN + 30_000_000_000).plus(MIN));
         let stamps: Vec<(i64, &str, bool)> = (out.iter())
             .map(|r| (r.bar.ts.as_i64(), r.symbol.as_str(), r.late))
             .collect();
-        assert_eq!(stamps, [
-            (0, "AAA", false),
-            (0, "BBB", true),
-            (MIN, "AAA", true),
-            (MIN, "BBB", true)
-        ]);
+        assert_eq!(
+            stamps,
+            [
+                (0, "AAA", false),
+                (0, "BBB", true),
+                (MIN, "AAA", true),
+                (MIN, "BBB", true)
+            ]
+        );
     }
 
     #[test]

@@ -49,9 +49,14 @@ pub struct Replayed {
 }
 
 /// Replays session `name` and compares it with its live journal.
-pub fn replay(store: &(impl BarStore + PaperStore + ?Sized), name: &str) -> Result<Replayed, AppError> {
+pub fn replay(
+    store: &(impl BarStore + PaperStore + ?Sized),
+    name: &str,
+) -> Result<Replayed, AppError> {
     let row = store.session(name)?.ok_or_else(|| {
-        AppError::Store(StoreError::NotFound(format!("no paper session named {name:?}")))
+        AppError::Store(StoreError::NotFound(format!(
+            "no paper session named {name:?}"
+        )))
     })?;
     let cfg = SessionConfig::of(&row)?;
     let inputs = store.inputs(name)?;

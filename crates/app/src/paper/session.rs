@@ -63,7 +63,10 @@ impl SessionConfig {
 }
 
 /// The engine a session runs, built the same way live, on resume and in replay.
-pub fn session_engine(cfg: &SessionConfig, calendar: domain::calendar::Calendar) -> Result<Engine, AppError> {
+pub fn session_engine(
+    cfg: &SessionConfig,
+    calendar: domain::calendar::Calendar,
+) -> Result<Engine, AppError> {
     let engine = cfg.agent.engine(calendar)?.with_journal(JournalConfig {
         strategy: cfg.agent.strategy.kind().to_owned(),
         snapshots: SnapshotCadence::SessionClose,
@@ -83,7 +86,7 @@ pub fn feed(engine: &mut Engine, cfg: &SessionConfig, input: &RecordedBar) -> Re
         .process(Event::Bar {
             symbol,
             timeframe: cfg.agent.timeframe,
-            bar: input.bar.clone(),
+            bar: input.bar,
         })
         .map_err(|source| AppError::Run {
             agent: cfg.agent.id.clone(),
@@ -181,7 +184,10 @@ impl PaperSession {
                 "paper session {:?} is {}{}; start a new one under another --session name",
                 spec.name,
                 row.status,
-                row.halt_reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default()
+                row.halt_reason
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
             )));
         }
         if row.broker != spec.broker {
@@ -295,10 +301,16 @@ impl PaperSession {
     }
 
     /// The session's status as stored now (a `paper stop` from another process shows here).
-    pub fn stored_status(&self, store: &(impl PaperStore + ?Sized)) -> Result<SessionRow, AppError> {
-        store
-            .session(&self.name)?
-            .ok_or_else(|| AppError::Store(StoreError::NotFound(format!("no paper session named {:?}", self.name))))
+    pub fn stored_status(
+        &self,
+        store: &(impl PaperStore + ?Sized),
+    ) -> Result<SessionRow, AppError> {
+        store.session(&self.name)?.ok_or_else(|| {
+            AppError::Store(StoreError::NotFound(format!(
+                "no paper session named {:?}",
+                self.name
+            )))
+        })
     }
 }
 

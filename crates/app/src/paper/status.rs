@@ -63,7 +63,10 @@ pub struct SessionView {
 }
 
 /// Every session, newest first, as of `now`.
-pub fn status(store: &(impl PaperStore + ?Sized), now: UnixNanos) -> Result<Vec<SessionView>, AppError> {
+pub fn status(
+    store: &(impl PaperStore + ?Sized),
+    now: UnixNanos,
+) -> Result<Vec<SessionView>, AppError> {
     store
         .sessions()?
         .iter()
@@ -81,7 +84,8 @@ pub fn view(
     let journal = store.session_journal(&row.name)?;
     let inputs = store.inputs(&row.name)?;
     let last_bar = inputs.iter().map(|i| i.bar.ts).max();
-    let last_bar_close = last_bar.map(|t| WindowRule::new(row.timeframe, row.calendar).window(t).close);
+    let last_bar_close =
+        last_bar.map(|t| WindowRule::new(row.timeframe, row.calendar).window(t).close);
     let last = journal.snapshots.last();
     Ok(SessionView {
         name: row.name.clone(),
@@ -117,7 +121,10 @@ pub fn positions(j: &Journal) -> Result<Vec<PaperPosition>, AppError> {
             Action::Sell | Action::Short => q.checked_sub(f.quantity),
         };
         *q = next.ok_or_else(|| {
-            AppError::Overflow(format!("the {} position overflows at fill of order {}", f.symbol, f.order_id))
+            AppError::Overflow(format!(
+                "the {} position overflows at fill of order {}",
+                f.symbol, f.order_id
+            ))
         })?;
     }
     Ok(net

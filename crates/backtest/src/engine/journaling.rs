@@ -28,7 +28,10 @@ impl Engine {
         let Some(j) = self.journal.as_deref() else {
             return Ok(None);
         };
-        let end = j.last_close.or(self.clock.now()).unwrap_or(UnixNanos::new(0));
+        let end = j
+            .last_close
+            .or(self.clock.now())
+            .unwrap_or(UnixNanos::new(0));
         let snapshot = self.snapshot(end).map_err(|e| self.book_overflow(end, e))?;
         Ok(Some(j.clone().finish(snapshot)))
     }

@@ -13,6 +13,8 @@ mod args;
 mod status;
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::bail;
 use clap::{Args, Subcommand};
@@ -21,6 +23,7 @@ use collector::schedule::load_plan;
 use collector::service;
 use collector::worker::Clients;
 
+use super::paper_loop::run_loop;
 use super::provider_keys::provider_lookup;
 use super::{GlobalArgs, Open};
 use crate::output;
@@ -84,18 +87,59 @@ fn embedded(args: EmbeddedArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     providers.dedup();
     let runner = runner(g, &args.runner, &args.clock, &providers)?;
     let window = window(&args.stop);
+    let paper = args.paper.as_ref().map(|agent| {
+        let (interrupt, clock) = (Arc::new(AtomicBool::new(false)), args.clock.clock());
+        // The loop ends when the collection does (after a last look at what it wrote).
+        let (g, agent, loop_args, until) =
+            (g.clone(), agent.clone(), args.paper_loop.clone(), None);
+        let (stop, key_file) = (interrupt.clone(), args.runner.master.key_file.clone());
+        let handle = std::thread::spawn(move || {
+            run_loop(
+                &g,
+                &agent,
+                &loop_args,
+                key_file.as_deref(),
+                clock,
+                until,
+                stop,
+            )
+        });
+        (interrupt, handle)
+    });
     let r = service::embedded(&plan, &g.db_url(), runner, window, args.once, &mut say)
-        .map_err(anyhow::Error::from_boxed)?;
+        .map_err(anyhow::Error::from_boxed);
+    let paper = match paper {
+        Some((interrupt, handle)) => {
+            interrupt.store(true, Ordering::Relaxed);
+            let joined = handle
+                .join()
+                .map_err(|_| anyhow::anyhow!("the paper loop panicked"))?;
+            Some(joined?)
+        }
+        None => None,
+    };
+    let r = r?;
     let after = match r.follow_ups {
         0 => String::new(),
         n => format!(" and {n} queued after them"),
     };
-    output::reply(g.json, &r, |t, r| {
+    let text = |t: &mut render::Text, r: &service::EmbeddedReport| {
         t.line(format!(
             "{} runs{after}: {} ok, {} failed",
             r.runs, r.ok, r.failed
         ))
-    })
+    };
+    match paper {
+        None => output::reply(g.json, &r, text),
+        Some(p) => output::reply(
+            g.json,
+            &serde_json::json!({"collection": r, "paper": p}),
+            |t, _| {
+                text(t, &r);
+                render::text::paper_run(t, &p);
+            },
+        ),
+    }
 }
 
 pub fn scheduler(args: SchedulerArgs, g: &GlobalArgs) -> anyhow::Result<()> {

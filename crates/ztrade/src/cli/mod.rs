@@ -14,16 +14,22 @@
 //! - [`collect`]: `collect` (embedded), `collect status`, `scheduler`, `worker`
 //! - [`symbols`]: `symbols list|show|set`, the calendar each symbol is measured against
 //! - [`ml`]: `ml labels|export`, triple-barrier labels and the dataset
+//! - [`paper`]: `paper run|stop|status`, `replay`: paper trading and the drift report
+//! - shared by several: [`clock`] (the runtime clock's flags, time parsers), [`paper_loop`]
+//!   (`paper run` and `collect --paper`), [`provider_keys`]
 
 mod agent;
 mod backtest;
 mod bench;
+mod clock;
 mod collect;
 mod data;
 mod db;
 mod demo;
 mod keys;
 mod ml;
+mod paper;
+mod paper_loop;
 mod provider_keys;
 mod report;
 mod serve;
@@ -57,7 +63,7 @@ pub struct Cli {
 
 /// Options every command takes: left out of the short help (`-h`) so that each command's own
 /// flags stand alone, and listed under their own heading in the full help (`--help`).
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Store URL: sqlite://PATH or postgres://USER@HOST/DB. Falls back to $ZTRADE_DB, then
@@ -178,6 +184,13 @@ pub enum Command {
     /// Triple-barrier labels of a run's entries, and the dataset export for machine learning.
     #[command(subcommand)]
     Ml(ml::MlCommand),
+    /// Paper trading: run an agent forward on live bars (`run`), `stop` it, see every session
+    /// (`status`).
+    #[command(subcommand)]
+    Paper(paper::PaperCommand),
+    /// Re-run a paper session's recorded inputs and report its drift from live: the first
+    /// diverging decision, data drift, execution drift, totals that add up.
+    Replay(paper::ReplayArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -196,6 +209,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Worker(args) => collect::worker(args, &cli.global),
         Command::Symbols(cmd) => symbols::run(cmd, &cli.global),
         Command::Ml(cmd) => ml::run(cmd, &cli.global),
+        Command::Paper(cmd) => paper::run(cmd, &cli.global),
+        Command::Replay(args) => paper::replay(args, &cli.global),
     }
 }
 

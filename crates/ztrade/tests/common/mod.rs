@@ -7,6 +7,7 @@
 
 pub mod collect;
 pub mod daily;
+pub mod paper;
 
 /// The `ztrade` binary Cargo built for these tests.
 pub const BIN: &str = env!("CARGO_BIN_EXE_ztrade");

@@ -5,38 +5,12 @@ use std::time::Duration;
 
 use clap::Args;
 use collector::queue::RedisQueueConfig;
-use collector::runtime::{Clock, StopAt};
-use domain::{Timeframe, UnixNanos};
+use collector::runtime::StopAt;
+use domain::UnixNanos;
 
+pub use crate::cli::clock::{ClockArgs, parse_span, parse_time};
+use crate::cli::paper_loop::PaperLoopArgs;
 use crate::cli::provider_keys::MasterArgs;
-
-/// The runtime clock's testing aids.
-#[derive(Debug, Args, Clone)]
-#[command(next_help_heading = "Testing aids")]
-pub struct ClockArgs {
-    /// Start the runtime clock at this instant (RFC 3339) instead of the system time; it then
-    /// advances with real time. For tests and demos outside market hours.
-    #[arg(long, env = "ZTRADE_NOW", value_name = "TIME", value_parser = parse_time)]
-    pub now: Option<UnixNanos>,
-    /// With --now: simulated seconds per real second.
-    #[arg(
-        long,
-        env = "ZTRADE_CLOCK_SPEED",
-        default_value_t = 1,
-        value_name = "N",
-        requires = "now"
-    )]
-    pub clock_speed: u32,
-}
-
-impl ClockArgs {
-    pub fn clock(&self) -> Clock {
-        match self.now {
-            Some(t) => Clock::shifted(t, self.clock_speed),
-            None => Clock::System,
-        }
-    }
-}
 
 /// When a run of the schedule stops on its own; without any, it runs until Ctrl-C/SIGTERM.
 #[derive(Debug, Args, Clone)]
@@ -92,6 +66,12 @@ pub struct EmbeddedArgs {
     pub runner: RunnerArgs,
     #[command(flatten)]
     pub clock: ClockArgs,
+    /// Also paper-trade this agent (agents/ID.yaml) in the same process, on the bars this
+    /// collection writes (see `ztrade paper run`).
+    #[arg(long, value_name = "AGENT")]
+    pub paper: Option<String>,
+    #[command(flatten)]
+    pub paper_loop: PaperLoopArgs,
 }
 
 /// The Redis queue shared by `scheduler` and `worker`.
@@ -121,21 +101,6 @@ impl QueueArgs {
             ..RedisQueueConfig::default()
         }
     }
-}
-
-pub fn parse_time(text: &str) -> Result<UnixNanos, String> {
-    app::time::instant(text)
-}
-
-/// `0`, or a length like `30s`, `2m`, `1h`, `1d`, in nanoseconds.
-pub fn parse_span(text: &str) -> Result<i64, String> {
-    if text.trim() == "0" {
-        return Ok(0);
-    }
-    Timeframe::parse(text)
-        .ok()
-        .and_then(Timeframe::nanos)
-        .ok_or_else(|| format!("{text:?} is not a duration like 30s, 2m, 1h or 1d"))
 }
 
 #[cfg(test)]
