@@ -198,30 +198,31 @@ mod tests {
 
     #[test]
     fn a_group_waits_for_every_symbol_until_the_grace() {
-        let mut p = pending(&["AAA", "BBB"]);
+        let timing = Timing {
+            grace: std::time::Duration::from_secs(300),
+            late_after: std::time::Duration::from_secs(10),
+        };
+        let rule = WindowRule::new(Timeframe::M1, Calendar::None);
+        let symbols = vec!["AAA".parse().unwrap(), "BBB".parse().unwrap()];
+        let mut p = Pending::new(symbols, rule, timing, None);
         let (a, b): (Symbol, Symbol) = ("AAA".parse().unwrap(), "BBB".parse().unwrap());
         p.see(&a, bar(0, "1"), at(MIN));
         p.see(&a, bar(MIN, "1"), at(2 * MIN));
         p.see(&b, bar(MIN, "1"), at(2 * MIN));
-        assert!(
-            p.release(at(2 * MIN)).is_empty(),
-            "the first group waits for BBB"
-        );
+        assert!(p.release(at(2 * MIN)).is_empty(), "the first group waits for BBB");
         // BBB's first bar comes late but inside the grace: both groups go out in order.
-        p.see(&b, bar(0, "3"), at(MIN + 30_000_000_000));
-        let out = p.release(at(MIN + 30_000_000_000).plus(MIN));
+        let late = at(2 * MIN + 5_000_000_000);
+        p.see(&b, bar(0, "3"), late);
+        let out = p.release(late);
         let stamps: Vec<(i64, &str, bool)> = (out.iter())
             .map(|r| (r.bar.ts.as_i64(), r.symbol.as_str(), r.late))
             .collect();
-        assert_eq!(
-            stamps,
-            [
-                (0, "AAA", false),
-                (0, "BBB", true),
-                (MIN, "AAA", true),
-                (MIN, "BBB", true)
-            ]
-        );
+        assert_eq!(stamps, [
+            (0, "AAA", false),
+            (0, "BBB", true),
+            (MIN, "AAA", false),
+            (MIN, "BBB", false)
+        ]);
     }
 
     #[test]
