@@ -396,7 +396,13 @@ fn a_restart_does_not_resend_and_records_the_fill_made_while_down(backend: &str)
     let fills: Vec<_> = j.fills.iter().map(|f| (f.order_id, f.quantity)).collect();
     assert_eq!(fills, [(1, Quantity::lit("4")), (2, Quantity::lit("2"))]);
     assert_eq!(r.sync(&e, now()).unwrap(), None);
-    // Once more: still once each.
+    // The same route resumed again holds only what the record says: nothing doubles.
+    r.resume(&rig.store.session_journal(SESSION).unwrap())
+        .unwrap();
+    if let Some(live) = r.sync(&e, now()).unwrap() {
+        assert_eq!((live.fills.len(), live.order_events.len()), (2, 6));
+    }
+    // Once more, a new route: still once each.
     let mut r = rig.resumed();
     if let Some(live) = r.sync(&e, now()).unwrap() {
         assert_eq!((live.fills.len(), live.order_events.len()), (2, 6));

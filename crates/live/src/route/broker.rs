@@ -99,6 +99,25 @@ impl BrokerRoute {
         })
     }
 
+    /// Back to a route that has recorded nothing.
+    fn forget(&mut self) {
+        self.held.clear();
+        self.by_broker_id.clear();
+        self.settled.clear();
+        self.look_up_first = false;
+        self.tried.clear();
+        self.last_kind.clear();
+        self.events.clear();
+        self.fills.clear();
+        self.book = Book::default();
+        self.seen_fills.clear();
+        self.recorded.clear();
+        self.fills_after = None;
+        self.payloads.clear();
+        self.dirty = false;
+        self.engine = None;
+    }
+
     fn err(&self, e: BrokerError) -> LiveError {
         LiveError::Broker {
             broker: self.broker.name().to_owned(),
@@ -416,6 +435,8 @@ fn reference_price(engine: &Journal, order: &OrderRecord) -> Option<Price> {
 
 impl Route for BrokerRoute {
     fn resume(&mut self, stored: &Journal) -> Result<(), LiveError> {
+        // From the record alone: a route resumed again holds nothing of its earlier life.
+        self.forget();
         for e in &stored.order_events {
             self.last_kind.insert(e.order_id, e.kind);
         }
