@@ -24,7 +24,7 @@ use domain::UnixNanos;
 
 pub use error::BrokerError;
 pub use order::{BrokerAccount, BrokerFill, BrokerOrder, BrokerStatus, OrderClass};
-pub use ticket::{Exit, OrderKind, OrderTicket};
+pub use ticket::{Exit, MAX_CLIENT_ORDER_ID, OrderKind, OrderTicket};
 
 /// One broker account. Object-safe (`async_trait`), so `Box<dyn Broker>` works.
 ///
@@ -35,6 +35,13 @@ pub use ticket::{Exit, OrderKind, OrderTicket};
 pub trait Broker: Send + Sync {
     /// `alpaca-paper`, …
     fn name(&self) -> &'static str;
+
+    /// `ticket` as this broker receives it (Alpaca: the JSON body of `POST /v2/orders`), for
+    /// the journal's `payload`; `None` when the broker has no text form of it.
+    fn ticket_payload(&self, ticket: &OrderTicket) -> Option<String> {
+        let _ = ticket;
+        None
+    }
 
     /// Sends `ticket`, or returns the order the broker already holds under its
     /// `client_order_id`. A refusal is [`BrokerError::Rejected`], never retried.

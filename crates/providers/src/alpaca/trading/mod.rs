@@ -181,6 +181,10 @@ impl Broker for AlpacaTrading {
         "alpaca-paper"
     }
 
+    fn ticket_payload(&self, ticket: &OrderTicket) -> Option<String> {
+        String::from_utf8(body::order_body(ticket)).ok()
+    }
+
     async fn submit(&self, ticket: &OrderTicket) -> Result<BrokerOrder, BrokerError> {
         ticket.check()?;
         let id = ticket.client_order_id.as_str();

@@ -4,6 +4,19 @@
 //! each order the engine made to the broker and builds the session's **live** journal: the
 //! engine's signals, vetoes and orders, with the broker's order events and fills in place of
 //! the model's. `replay` then compares those fills with the model's ([`analytics::drift`]).
+//!
+//! - [`BrokerRoute`] ([`broker`]): the route over any [`providers::broker::Broker`], on a
+//!   runtime of its own so that the loop stays synchronous.
+//! - [`ticket`]: an engine order as the ticket sent for it (its `client_order_id`, quantity,
+//!   bracket legs).
+//! - [`book`]: the live position per symbol, from the broker's fills, and those fills as the
+//!   journal's (P&L, slippage, latency).
+
+pub mod book;
+pub mod broker;
+pub mod ticket;
+
+pub use broker::BrokerRoute;
 
 use domain::UnixNanos;
 use domain::journal::Journal;
