@@ -14,13 +14,13 @@
 //! Printed: the CPU seconds (user + system, from `/proc/self/stat`) and wall seconds of each,
 //! their ratio, and the bytes the session added to the store.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use app::paper::{PaperSession, PaperSpec, Timing};
 use app::run::RunRequest;
 use backtest::{AgentConfig, SnapshotCadence};
 use domain::{Bar, Price, Quantity, Symbol, Timeframe, UnixNanos};
-use store::{PaperBroker, Store};
+use store::PaperBroker;
 
 const AGENT: &str = "id: sma
 symbols: [SPY]
@@ -38,7 +38,12 @@ fn cpu_seconds() -> f64 {
     let fields: Vec<&str> = stat
         .rsplit_once(')')
         .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     // After the name: state is field 0, utime field 11, stime field 12; 100 ticks a second.
     (ticks(11) + ticks(12)) / 100.0
 }
@@ -55,7 +60,8 @@ fn day_bars() -> Vec<Bar> {
             let ts = UnixNanos::parse_rfc3339(f[0]).unwrap();
             let p = |i: usize| f[i].parse::<Price>().unwrap();
             let v: Quantity = f[5].parse().unwrap();
-            (ts >= open && ts < close).then(|| Bar::new(ts, p(1), p(2), p(3), p(4), v, None, None).unwrap())
+            (ts >= open && ts < close)
+                .then(|| Bar::new(ts, p(1), p(2), p(3), p(4), v, None, None).unwrap())
         })
         .collect()
 }
@@ -64,10 +70,9 @@ fn at(t: &str) -> UnixNanos {
     UnixNanos::parse_rfc3339(t).unwrap()
 }
 
-/// Bytes the store takes now: the SQLite file and its WAL, or PostgreSQL's paper and journal
+/// Bytes the store takes now, its connections closed: the SQLite file (and a WAL left), or PostgreSQL's paper and journal
 /// tables with their indexes.
-fn store_bytes(url: &str, store: &mut dyn Store, file: Option<&std::path::Path>) -> u64 {
-    let _ = (url, &store);
+fn store_bytes(url: &str, file: Option<&std::path::Path>) -> u64 {
     match file {
         Some(f) => {
             let size = |p: std::path::PathBuf| std::fs::metadata(p).map_or(0, |m| m.len());
@@ -84,7 +89,10 @@ fn store_bytes(url: &str, store: &mut dyn Store, file: Option<&std::path::Path>)
                 .args([url, "-tA", "-c", &format!("SELECT {}", sum.join(" + "))])
                 .output()
                 .expect("psql");
-            String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0)
+            String::from_utf8_lossy(&out.stdout)
+                .trim()
+                .parse()
+                .unwrap_or(0)
         }
     }
 }
@@ -98,7 +106,10 @@ fn main() {
     let sqlite = url.starts_with("sqlite://").then_some(file.as_path());
     if !url.starts_with("sqlite://") {
         let reset = "DROP SCHEMA public CASCADE; CREATE SCHEMA public;";
-        std::process::Command::new("psql").args([&url, "-qc", reset]).status().expect("psql");
+        std::process::Command::new("psql")
+            .args([&url, "-qc", reset])
+            .status()
+            .expect("psql");
     }
     let mut store = store::open_migrated(&url).unwrap();
     let spy = Symbol::lit("SPY");
@@ -107,12 +118,22 @@ fn main() {
     let agent = AgentConfig::from_yaml(AGENT).unwrap();
 
     let (cpu, wall) = (cpu_seconds(), Instant::now());
-    let req = RunRequest::new(agent.clone(), vec![], app::time::Window::default(), None, true, Some(SnapshotCadence::SessionClose));
+    let req = RunRequest::new(
+        agent.clone(),
+        vec![],
+        app::time::Window::default(),
+        None,
+        true,
+        Some(SnapshotCadence::SessionClose),
+    );
     let run = app::run::backtest(store.as_mut(), &req).unwrap();
     let (backtest_cpu, backtest_wall) = (cpu_seconds() - cpu, wall.elapsed().as_secs_f64());
     assert!(run.run_id.is_some());
 
-    let before = store_bytes(&url, store.as_mut(), sqlite);
+    // Closing the last connection checkpoints SQLite's WAL into the file.
+    drop(store);
+    let before = store_bytes(&url, sqlite);
+    let mut store = store::open_migrated(&url).unwrap();
     let spec = PaperSpec {
         name: "bench".into(),
         agent,
@@ -130,12 +151,32 @@ fn main() {
         t = t.plus(1_000_000_000);
     }
     let (paper_cpu, paper_wall) = (cpu_seconds() - cpu, wall.elapsed().as_secs_f64());
-    std::thread::sleep(Duration::from_millis(100));
-    let after = store_bytes(&url, store.as_mut(), sqlite);
-    let journal = session.journal();
-    println!("store: {}", if sqlite.is_some() { "SQLite" } else { "PostgreSQL" });
-    println!("day: {} bars, {decided} decided in {steps} steps, {} orders, {} fills", bars.len(), journal.orders.len(), journal.fills.len());
-    println!("backtest of the day, journal stored: cpu {backtest_cpu:.3} s, wall {backtest_wall:.3} s");
+    let journal = session.journal().clone();
+    drop(store);
+    let after = store_bytes(&url, sqlite);
+    // PostgreSQL keeps the journal's replaced rows until vacuum: the live size after one.
+    let vacuumed = (sqlite.is_none()).then(|| {
+        let full = "VACUUM FULL paper_inputs, signals, orders, order_events, fills, trade_ledger, account_snapshots, risk_day";
+        std::process::Command::new("psql").args([&url, "-qc", full]).status().expect("psql");
+        store_bytes(&url, None)
+    });
+    println!(
+        "store: {}",
+        if sqlite.is_some() {
+            "SQLite"
+        } else {
+            "PostgreSQL"
+        }
+    );
+    println!(
+        "day: {} bars, {decided} decided in {steps} steps, {} orders, {} fills",
+        bars.len(),
+        journal.orders.len(),
+        journal.fills.len()
+    );
+    println!(
+        "backtest of the day, journal stored: cpu {backtest_cpu:.3} s, wall {backtest_wall:.3} s"
+    );
     println!(
         "paper day (1 step per simulated second): cpu {paper_cpu:.3} s, wall {paper_wall:.3} s, {:.1} µs/step; {:.1}x the backtest's wall",
         paper_wall * 1e6 / steps as f64,
@@ -146,4 +187,7 @@ fn main() {
         after.saturating_sub(before),
         after.saturating_sub(before) / bars.len().max(1) as u64
     );
+    if let Some(v) = vacuumed {
+        println!("after VACUUM FULL of those tables: {v} bytes in all (the backtest's journal included)");
+    }
 }

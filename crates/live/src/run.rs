@@ -80,6 +80,7 @@ where
         missed: 0,
         last_bar: None,
         orders: session.journal().orders.len(),
+        broker_errors: 0,
         stop: StopReason::Done,
     };
     loop {
@@ -112,10 +113,20 @@ where
         if step.decided > 0 {
             tracing::debug!(session = %spec.name, decided = step.decided, late = step.late, orders = step.orders, "step");
         }
-        if let Some(r) = route.as_deref_mut()
-            && let Some(live) = r.sync(session.journal(), t)?
-        {
-            store.save_session_journal(&spec.name, &live)?;
+        if let Some(r) = route.as_deref_mut() {
+            // A broker that cannot be reached (timeout, 5xx, 429 past the client's retries)
+            // does not end the session: the route keeps what it recorded and the next step
+            // looks up, then sends, what did not go through.
+            match r.sync(session.journal(), t) {
+                Ok(Some(live)) => {
+                    store.save_session_journal(&spec.name, &live)?;
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    report.broker_errors += 1;
+                    tracing::warn!(session = %spec.name, error = %e, "broker sync failed; retried at the next step");
+                }
+            }
         }
         if let Some(reason) = step.halted {
             tracing::warn!(session = %spec.name, %reason, "paper session halted");

@@ -31,5 +31,7 @@ pub struct LoopReport {
     pub missed: u64,
     pub last_bar: Option<UnixNanos>,
     pub orders: usize,
+    /// Broker syncs that failed (each retried at the next step).
+    pub broker_errors: u64,
     pub stop: StopReason,
 }

@@ -209,7 +209,10 @@ mod tests {
         p.see(&a, bar(0, "1"), at(MIN));
         p.see(&a, bar(MIN, "1"), at(2 * MIN));
         p.see(&b, bar(MIN, "1"), at(2 * MIN));
-        assert!(p.release(at(2 * MIN)).is_empty(), "the first group waits for BBB");
+        assert!(
+            p.release(at(2 * MIN)).is_empty(),
+            "the first group waits for BBB"
+        );
         // BBB's first bar comes late but inside the grace: both groups go out in order.
         let late = at(2 * MIN + 5_000_000_000);
         p.see(&b, bar(0, "3"), late);
@@ -217,12 +220,15 @@ mod tests {
         let stamps: Vec<(i64, &str, bool)> = (out.iter())
             .map(|r| (r.bar.ts.as_i64(), r.symbol.as_str(), r.late))
             .collect();
-        assert_eq!(stamps, [
-            (0, "AAA", false),
-            (0, "BBB", true),
-            (MIN, "AAA", false),
-            (MIN, "BBB", false)
-        ]);
+        assert_eq!(
+            stamps,
+            [
+                (0, "AAA", false),
+                (0, "BBB", true),
+                (MIN, "AAA", false),
+                (MIN, "BBB", false)
+            ]
+        );
     }
 
     #[test]

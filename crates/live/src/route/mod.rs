@@ -38,30 +38,3 @@ pub trait Route {
     /// journal to store, or `None` when nothing changed.
     fn cancel_open(&mut self, now: UnixNanos) -> Result<Option<Journal>, LiveError>;
 }
-
-/// Placeholder until the broker route lands (being written).
-pub struct BrokerRoute;
-
-impl BrokerRoute {
-    pub fn new(
-        _session: &str,
-        _broker: Box<dyn providers::broker::Broker>,
-    ) -> Result<BrokerRoute, LiveError> {
-        Err(LiveError::Broker {
-            broker: "alpaca-paper".into(),
-            message: "not wired yet".into(),
-        })
-    }
-}
-
-impl Route for BrokerRoute {
-    fn resume(&mut self, _: &Journal) -> Result<(), LiveError> {
-        Ok(())
-    }
-    fn sync(&mut self, _: &Journal, _: UnixNanos) -> Result<Option<Journal>, LiveError> {
-        Ok(None)
-    }
-    fn cancel_open(&mut self, _: UnixNanos) -> Result<Option<Journal>, LiveError> {
-        Ok(None)
-    }
-}

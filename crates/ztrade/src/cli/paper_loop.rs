@@ -92,7 +92,7 @@ pub fn run_loop(
             let config = AlpacaTradingConfig::from_lookup(|k| lookup(k))
                 .context("Alpaca's paper trading API")?;
             let broker = AlpacaTrading::new(config).context("Alpaca's paper trading API")?;
-            let mut route = live::route::BrokerRoute::new(&spec.name, Box::new(broker))?;
+            let mut route = live::route::BrokerRoute::new(Box::new(broker), &spec.name)?;
             live::run_session(store.as_mut(), &spec, &opts, Some(&mut route), &now)?
         }
     };
