@@ -71,4 +71,10 @@ fn the_walk_through_runs_as_written_from_an_empty_folder() {
         report.contains("Runs compared") && report.contains("Run #2"),
         "{text}"
     );
+    // The paper session decided the day's bars and replays without drift.
+    let drift: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(work.join("drift.json")).unwrap()).unwrap();
+    assert!(drift["inputs"].as_u64().unwrap() > 390, "{drift}");
+    assert!(drift["drift"]["decision"]["first"].is_null(), "{drift}");
+    assert!(text.contains("paper session demo"), "{text}");
 }
