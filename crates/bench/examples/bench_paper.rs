@@ -188,6 +188,8 @@ fn main() {
         after.saturating_sub(before) / bars.len().max(1) as u64
     );
     if let Some(v) = vacuumed {
-        println!("after VACUUM FULL of those tables: {v} bytes in all (the backtest's journal included)");
+        println!(
+            "after VACUUM FULL of those tables: {v} bytes in all (the backtest's journal included)"
+        );
     }
 }
