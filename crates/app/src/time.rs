@@ -15,6 +15,13 @@ pub enum Bound {
     End,
 }
 
+/// `--tz`: an IANA zone name, with an error that says so (chrono-tz's own is "failed to parse").
+pub fn zone(text: &str) -> Result<chrono_tz::Tz, String> {
+    text.parse().map_err(|_| {
+        format!("{text:?} is not an IANA time zone (e.g. America/New_York, Europe/London, UTC)")
+    })
+}
+
 /// `text` as an instant, or why it is not one (for a flag parser to show).
 pub fn instant(text: &str) -> Result<UnixNanos, String> {
     UnixNanos::parse_rfc3339(text).map_err(|e| e.to_string())

@@ -3,7 +3,10 @@
 //! did: [`embedded`] (`ztrade collect`: beat and worker in one process), [`scheduler`] (the
 //! scale-out beat onto Redis) and [`worker`] (a scale-out worker from Redis into the store).
 //! The caller (the binary) parses flags, builds the provider clients and renders the report;
-//! `announce` gets one line for the user once the service is up.
+//! `announce` gets one line for the user once the service is up. [`backfill`]: `data backfill`
+//! as one blocking call.
+
+pub mod backfill;
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -31,6 +34,22 @@ pub struct Runner {
 }
 
 impl Runner {
+    /// The clients of every provider whose keys `lookup` finds (the environment, then the
+    /// vault), with the gap-check window, parallel runs and the clock.
+    pub fn from_lookup(
+        lookup: &dyn Fn(&str) -> Option<String>,
+        gap_window: i64,
+        concurrency: usize,
+        clock: Clock,
+    ) -> Result<Runner, ServiceError> {
+        Ok(Runner {
+            clients: Clients::from_lookup(lookup)?,
+            gap_window,
+            concurrency,
+            clock,
+        })
+    }
+
     fn options(&self, name: String) -> WorkerOptions {
         WorkerOptions {
             name,

@@ -4,6 +4,8 @@
 //! session's journal.
 //!
 //! - [`run`]: the loop, its options and report; the kill switch (a file) and `paper stop`.
+//! - [`start`]: [`start`] (store, broker and loop from a URL: `paper run`) and [`beside`] (the
+//!   loop next to the collection: `collect --paper`).
 //! - [`route`]: the [`Route`] trait, and [`route::BrokerRoute`] over any
 //!   [`providers::broker::Broker`].
 //!
@@ -13,12 +15,14 @@
 
 pub mod route;
 pub mod run;
+pub mod start;
 
 use thiserror::Error;
 
 pub use app::paper::{LoopReport, StopReason};
 pub use route::Route;
 pub use run::{LoopOptions, run_session};
+pub use start::{beside, start};
 
 #[derive(Debug, Error)]
 pub enum LiveError {
@@ -28,4 +32,6 @@ pub enum LiveError {
     Store(#[from] store::StoreError),
     #[error("broker {broker}: {message}")]
     Broker { broker: String, message: String },
+    #[error("the paper loop's thread panicked")]
+    LoopPanicked,
 }

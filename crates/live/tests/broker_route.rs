@@ -4,8 +4,9 @@
 //! nor loses the fill made while it was down; an acceptance lost with the process, found by
 //! `client_order_id` after the restart.
 
-use std::time::Duration;
+mod common;
 
+use common::{KEY_ID, SECRET, client, kinds};
 use domain::calendar::Calendar;
 use domain::journal::{
     Journal, OrderEventKind, OrderRecord, OrderSide, OrderType, QtyRule, SignalRecord,
@@ -14,17 +15,13 @@ use domain::journal::{
 use domain::{Action, Money, Price, Quantity, Symbol, Timeframe, UnixNanos};
 use live::route::BrokerRoute;
 use live::{LiveError, Route};
-use providers::{
-    AlpacaCredentials, AlpacaTrading, AlpacaTradingConfig, Broker, HttpConfig, RetryPolicy,
-};
+use providers::Broker;
 use store::{NewSession, PaperBroker, Store};
 use testkit::alpaca_trading::{SubmitFault, TradingSim};
 use testkit::{TestDb, both_backends};
 
 use OrderEventKind as K;
 
-const KEY_ID: &str = "PKTESTKEYID0001";
-const SECRET: &str = "alpaca-secret-never-logged";
 const SESSION: &str = "day-1";
 
 both_backends!(
@@ -71,19 +68,6 @@ fn rig(backend: &str, test: &str) -> Rig {
         store,
         _db: db,
     }
-}
-
-fn client(base: &str) -> AlpacaTrading {
-    let mut c = AlpacaTradingConfig::new(AlpacaCredentials::new(KEY_ID, SECRET))
-        .with_base_url(base)
-        .unwrap();
-    let mut h = HttpConfig::with_rate(60_000);
-    h.timeout = Duration::from_secs(5);
-    h.retry = RetryPolicy::fast(3);
-    h.jitter_seed = Some(7);
-    h.max_server_pause = Duration::from_secs(3);
-    c.http = h;
-    AlpacaTrading::new(c).unwrap()
 }
 
 impl Rig {
@@ -169,14 +153,6 @@ fn engine(orders: Vec<OrderRecord>) -> Journal {
         orders,
         ..Journal::default()
     }
-}
-
-fn kinds(j: &Journal, order: u64) -> Vec<OrderEventKind> {
-    j.order_events
-        .iter()
-        .filter(|e| e.order_id == order)
-        .map(|e| e.kind)
-        .collect()
 }
 
 fn an_order_is_sent_once_and_its_acceptance_recorded(backend: &str) {

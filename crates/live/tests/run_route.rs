@@ -3,38 +3,24 @@
 //! once, with the quantity the engine sized; the loop is restarted (a new route each run)
 //! and the fill made while it was down is recorded once, nothing sent again.
 
+mod common;
+
 use std::cell::Cell;
 use std::time::Duration;
 
 use app::paper::{PaperSpec, Timing};
 use backtest::AgentConfig;
-use domain::journal::{Journal, OrderEventKind};
+use common::{KEY_ID, SECRET, client, kinds};
+use domain::journal::OrderEventKind;
 use domain::{Bar, Price, Quantity, Symbol, Timeframe, UnixNanos};
 use live::route::BrokerRoute;
 use live::{LoopOptions, Route, run_session};
-use providers::{
-    AlpacaCredentials, AlpacaTrading, AlpacaTradingConfig, Broker, HttpConfig, RetryPolicy,
-};
+use providers::Broker;
 use store::{PaperBroker, Store};
 use testkit::alpaca_trading::TradingSim;
 use testkit::{TestDb, both_backends};
 
-const KEY_ID: &str = "PKTESTKEYID0001";
-const SECRET: &str = "alpaca-secret-never-logged";
-
 both_backends!(a_sized_entry_is_sent_once_and_its_fill_recorded_across_restarts);
-
-fn client(base: &str) -> AlpacaTrading {
-    let mut c = AlpacaTradingConfig::new(AlpacaCredentials::new(KEY_ID, SECRET))
-        .with_base_url(base)
-        .unwrap();
-    let mut h = HttpConfig::with_rate(60_000);
-    h.timeout = Duration::from_secs(5);
-    h.retry = RetryPolicy::fast(3);
-    h.jitter_seed = Some(7);
-    c.http = h;
-    AlpacaTrading::new(c).unwrap()
-}
 
 /// A 5-minute SPY bar at `hhmm` UTC on 2024-03-04 opening at `open`.
 fn bar(hhmm: &str, open: &str) -> Bar {
@@ -64,14 +50,6 @@ fn run(store: &mut dyn Store, spec: &PaperSpec, sim: &TradingSim, clock: UnixNan
     let now = Cell::new(clock);
     let route: &mut dyn Route = &mut route;
     run_session(store, spec, &opts, Some(route), &|| now.get()).unwrap();
-}
-
-fn kinds(j: &Journal, order: u64) -> Vec<OrderEventKind> {
-    j.order_events
-        .iter()
-        .filter(|e| e.order_id == order)
-        .map(|e| e.kind)
-        .collect()
 }
 
 fn a_sized_entry_is_sent_once_and_its_fill_recorded_across_restarts(backend: &str) {

@@ -121,6 +121,19 @@ pub fn parse_seconds(text: &str) -> Option<Duration> {
         .then(|| Duration::from_secs_f64(secs))
 }
 
+/// The store a command uses: `flag` (`--db`, or `ZTRADE_DB` through it), then `DATABASE_URL`,
+/// then the embedded default `sqlite://ztrade.db`; a busy timeout, when given, carried on a
+/// SQLite URL ([`with_busy_timeout`]).
+pub fn resolve(flag: Option<&str>, busy_timeout: Option<f64>) -> String {
+    let url = (flag.map(str::to_owned))
+        .or_else(|| std::env::var("DATABASE_URL").ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "sqlite://ztrade.db".to_string());
+    match busy_timeout {
+        Some(secs) => with_busy_timeout(&url, secs),
+        None => url,
+    }
+}
+
 /// A SQLite `url` with its `busy_timeout` parameter set to `secs` (replacing one already there),
 /// as `--busy-timeout` carries it; any other URL as it is.
 pub fn with_busy_timeout(url: &str, secs: f64) -> String {

@@ -81,6 +81,31 @@ impl Credentials {
     pub const ALPACA_NAMES: [&'static str; 2] = ["key_id", "secret_key"];
     pub const POLYGON_NAMES: [&'static str; 1] = ["api_key"];
 
+    /// What a user is asked for, per provider, in the order [`Credentials::from_answers`] takes.
+    pub fn prompts(p: Provider) -> &'static [&'static str] {
+        match p {
+            Provider::Alpaca => &["Alpaca key id", "Alpaca secret key"],
+            Provider::Polygon => &["Polygon API key"],
+        }
+    }
+
+    /// `p`'s keys from `answers`, one per [`Credentials::prompts`] entry in that order, checked;
+    /// a missing answer names the field.
+    pub fn from_answers(p: Provider, answers: Vec<Secret>) -> Result<Self, VaultError> {
+        let mut a = answers.into_iter();
+        let mut next = |field: &'static str| {
+            a.next().ok_or(VaultError::InvalidSecret {
+                provider: p,
+                field,
+                reason: "not given",
+            })
+        };
+        match p {
+            Provider::Alpaca => Self::alpaca(next("key_id")?, next("secret_key")?),
+            Provider::Polygon => Self::polygon(next("api_key")?),
+        }
+    }
+
     /// Alpaca's pair, checked with [`Credentials::validate`].
     pub fn alpaca(key_id: Secret, secret_key: Secret) -> Result<Self, VaultError> {
         let c = Self::Alpaca(AlpacaCredentials { key_id, secret_key });

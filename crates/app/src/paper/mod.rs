@@ -17,11 +17,11 @@ pub mod replay;
 pub mod session;
 pub mod status;
 
-use store::{PaperStore, SessionStatus, StoreError};
+use store::{PaperStore, SessionStatus};
 
 pub use outcome::{LoopReport, StopReason};
 pub use pending::Timing;
-pub use replay::{ReplayReport, Replayed, replay};
+pub use replay::{ReplayReport, replay};
 pub use session::{PaperSession, PaperSpec, SessionConfig, Step};
 pub use status::{SessionView, status};
 
@@ -36,8 +36,6 @@ pub fn stop(
     let reason = reason.unwrap_or("stopped by its user");
     match store.session(name)? {
         Some(_) => Ok(store.set_session_status(name, SessionStatus::Stopped, Some(reason))?),
-        None => Err(AppError::Store(StoreError::NotFound(format!(
-            "no paper session named {name:?}"
-        )))),
+        None => Err(session::no_session(name)),
     }
 }

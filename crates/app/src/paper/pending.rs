@@ -92,11 +92,6 @@ impl Pending {
         self.missed
     }
 
-    /// Bars held now.
-    pub fn held(&self) -> usize {
-        self.held.values().map(BTreeMap::len).sum()
-    }
-
     /// Notes `bar` of `symbol` as seen at `now`: a new bar is held, a held one takes the
     /// vendor's latest values and keeps when it was first seen, a released stamp counts as
     /// missed (returns `false`).

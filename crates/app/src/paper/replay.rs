@@ -9,13 +9,13 @@
 //!   the same span (vendor revisions, late bars, gaps filled later), so that the P&L those
 //!   revisions explain is `replay_now − replay`.
 
-use analytics::drift::{BarRevision, DriftInput, DriftReport, bar_revisions, drift_report};
+use analytics::drift::{DriftInput, DriftReport, bar_revisions, drift_report};
 use domain::journal::Journal;
 use domain::{Bar, Symbol, UnixNanos};
 use serde::Serialize;
-use store::{BarQuery, BarStore, PaperBroker, PaperStore, RecordedBar, SessionStatus, StoreError};
+use store::{BarQuery, BarStore, PaperBroker, PaperStore, RecordedBar, SessionStatus};
 
-use super::session::{SessionConfig, feed, journal_of, session_engine};
+use super::session::{SessionConfig, engine_over, journal_of, no_session};
 use crate::AppError;
 
 /// The replay of one session.
@@ -39,25 +39,12 @@ pub struct ReplayReport {
     pub drift: DriftReport,
 }
 
-/// The three journals behind a report, for callers that look further.
-pub struct Replayed {
-    pub report: ReplayReport,
-    pub live: Journal,
-    pub replay: Journal,
-    pub replay_now: Journal,
-    pub revisions: Vec<BarRevision>,
-}
-
 /// Replays session `name` and compares it with its live journal.
 pub fn replay(
     store: &(impl BarStore + PaperStore + ?Sized),
     name: &str,
-) -> Result<Replayed, AppError> {
-    let row = store.session(name)?.ok_or_else(|| {
-        AppError::Store(StoreError::NotFound(format!(
-            "no paper session named {name:?}"
-        )))
-    })?;
+) -> Result<ReplayReport, AppError> {
+    let row = store.session(name)?.ok_or_else(|| no_session(name))?;
     let cfg = SessionConfig::of(&row)?;
     let inputs = store.inputs(name)?;
     let replay = run_over(&cfg, row.calendar, &inputs)?;
@@ -83,7 +70,7 @@ pub fn replay(
         replay_now: Some(&replay_now),
         revisions: &revisions,
     });
-    let report = ReplayReport {
+    Ok(ReplayReport {
         session: row.name.clone(),
         agent_id: row.agent_id.clone(),
         broker: row.broker,
@@ -97,13 +84,6 @@ pub fn replay(
         live_rows: live.len(),
         replay_rows: replay.len(),
         drift,
-    };
-    Ok(Replayed {
-        report,
-        live,
-        replay,
-        replay_now,
-        revisions,
     })
 }
 
@@ -113,11 +93,7 @@ pub fn run_over(
     calendar: domain::calendar::Calendar,
     inputs: &[RecordedBar],
 ) -> Result<Journal, AppError> {
-    let mut engine = session_engine(cfg, calendar)?;
-    for input in inputs {
-        feed(&mut engine, cfg, input)?;
-    }
-    journal_of(&engine)
+    journal_of(&engine_over(cfg, calendar, inputs)?)
 }
 
 /// The bars stored now for the session's symbols from its first recorded bar to its last, in

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use backtest::bartime::WindowRule;
 use backtest::{AgentConfig, Engine, Event, JournalConfig, SnapshotCadence};
+use domain::UnixNanos;
 use domain::journal::Journal;
-use domain::{Symbol, UnixNanos};
 use serde::{Deserialize, Serialize};
 use store::{
     BarQuery, BarStore, NewSession, PaperBroker, PaperStore, RecordedBar, SessionRow,
@@ -72,6 +72,26 @@ pub fn session_engine(
         snapshots: SnapshotCadence::SessionClose,
     });
     Ok(engine.trading_from(cfg.trading_from))
+}
+
+/// The session's engine fed `inputs` in their recorded order: its state after them.
+pub fn engine_over(
+    cfg: &SessionConfig,
+    calendar: domain::calendar::Calendar,
+    inputs: &[RecordedBar],
+) -> Result<Engine, AppError> {
+    let mut engine = session_engine(cfg, calendar)?;
+    for input in inputs {
+        feed(&mut engine, cfg, input)?;
+    }
+    Ok(engine)
+}
+
+/// `StoreError::NotFound` for session `name`.
+pub fn no_session(name: &str) -> AppError {
+    AppError::Store(StoreError::NotFound(format!(
+        "no paper session named {name:?}"
+    )))
 }
 
 /// Feeds `engine` one recorded bar.
@@ -196,15 +216,12 @@ impl PaperSession {
                 spec.name, row.broker, spec.broker
             )));
         }
-        let mut engine = session_engine(&cfg, calendar)?;
         let mut inputs = store.inputs(&spec.name)?;
         if existing.is_none() || inputs.is_empty() {
             let rule = WindowRule::new(cfg.agent.timeframe, calendar);
             inputs = record_warmup(store, &spec.name, &cfg, rule, now)?;
         }
-        for input in &inputs {
-            feed(&mut engine, &cfg, input)?;
-        }
+        let engine = engine_over(&cfg, calendar, &inputs)?;
         let released_through = inputs.iter().map(|i| i.bar.ts).max();
         let journal = journal_of(&engine)?;
         let engine_is_live = spec.broker == PaperBroker::Sim;
@@ -305,12 +322,9 @@ impl PaperSession {
         &self,
         store: &(impl PaperStore + ?Sized),
     ) -> Result<SessionRow, AppError> {
-        store.session(&self.name)?.ok_or_else(|| {
-            AppError::Store(StoreError::NotFound(format!(
-                "no paper session named {:?}",
-                self.name
-            )))
-        })
+        store
+            .session(&self.name)?
+            .ok_or_else(|| no_session(&self.name))
     }
 }
 
@@ -369,9 +383,4 @@ fn record_warmup(
         store.record_inputs(name, &recorded)?;
     }
     Ok(recorded)
-}
-
-/// Symbols of a session, for views.
-pub fn symbols_of(cfg: &SessionConfig) -> &[Symbol] {
-    &cfg.agent.symbols
 }

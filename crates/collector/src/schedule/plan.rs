@@ -93,6 +93,16 @@ pub struct Plan {
     pub retention: Option<Policies>,
 }
 
+impl Plan {
+    /// The providers its jobs fetch from, each once, in order.
+    pub fn providers(&self) -> Vec<crate::Provider> {
+        let mut p: Vec<crate::Provider> = self.jobs.iter().filter_map(|j| j.provider).collect();
+        p.sort();
+        p.dedup();
+        p
+    }
+}
+
 /// Reads `file`, the agent files under its `agents_dir` (relative to the file), and resolves.
 pub fn load_plan(file: &Path) -> Result<Plan, ConfigError> {
     let raw = read_config(file)?;

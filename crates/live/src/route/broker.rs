@@ -166,15 +166,19 @@ impl BrokerRoute {
         );
     }
 
-    /// Step 1: reads back every order not final.
-    fn poll_open(&mut self) -> Result<(), LiveError> {
-        let mut open: Vec<(u64, String)> = self
-            .held
-            .iter()
+    /// Our orders the broker holds that are not final, by engine order id: (id, broker id).
+    fn not_final(&self) -> Vec<(u64, String)> {
+        let mut open: Vec<(u64, String)> = (self.held.iter())
             .filter(|(_, h)| !h.done)
             .map(|(id, h)| (*id, h.broker_id.clone()))
             .collect();
         open.sort();
+        open
+    }
+
+    /// Step 1: reads back every order not final.
+    fn poll_open(&mut self) -> Result<(), LiveError> {
+        let open = self.not_final();
         for (id, broker_id) in open {
             let found = self.runtime.block_on(self.broker.order(&broker_id));
             match found.map_err(|e| self.err(e))? {
@@ -484,13 +488,7 @@ impl Route for BrokerRoute {
     }
 
     fn cancel_open(&mut self, _now: UnixNanos) -> Result<Option<Journal>, LiveError> {
-        let mut open: Vec<(u64, String)> = self
-            .held
-            .iter()
-            .filter(|(_, h)| !h.done)
-            .map(|(id, h)| (*id, h.broker_id.clone()))
-            .collect();
-        open.sort();
+        let open = self.not_final();
         for (_, broker_id) in &open {
             match self.runtime.block_on(self.broker.cancel(broker_id)) {
                 // Filled meanwhile: the read-back below records it.

@@ -13,6 +13,14 @@ use chart::Fmt;
 /// Markers drawn on the price chart at most (the trade list has every fill).
 pub const MAX_MARKERS: usize = 5_000;
 
+/// The title of `ztrade report`'s page: the run, or how many are compared.
+pub fn title(r: &Report) -> String {
+    match r.runs.as_slice() {
+        [one] => format!("Run #{} · {}", one.header.id, one.header.agent_id),
+        runs => format!("{} runs compared", runs.len()),
+    }
+}
+
 /// The whole page.
 pub fn report(r: &Report, title: &str) -> String {
     html! {

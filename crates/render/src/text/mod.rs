@@ -16,6 +16,7 @@ use crate::{Text, table};
 
 mod aggregate;
 mod backfill;
+mod collection;
 mod counts;
 mod features;
 mod job_health;
@@ -33,6 +34,7 @@ mod validate;
 
 pub use aggregate::aggregate;
 pub use backfill::backfill;
+pub use collection::{embedded, scheduler, worker};
 pub use counts::{seeded, upserted};
 pub use features::features;
 pub use job_health::job_health;
@@ -41,9 +43,9 @@ pub use labels::{dataset, labels};
 pub use paper::{paper_run, replay, sessions};
 pub use retain::retain;
 pub use rollup::rollup;
-pub use setup::{agents, key_audit, keys};
+pub use setup::{agent_checks, agents, key_audit, keys};
 pub use status::status;
-pub use store_admin::{actions_imported, demo_step, migrated, schema_status};
+pub use store_admin::{actions_imported, demo_next, demo_step, migrated, schema_status};
 use sweep::grid_text;
 pub use sweep::{stored_sweep, sweep, sweeps, walk_forward};
 pub use symbols::{calendar_change, symbol, symbols};

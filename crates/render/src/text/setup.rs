@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use app::agents::AgentListing;
+use app::agents::{AgentCheck, AgentListing};
 use vault::{AuditEntry, KeyInfo};
 
 use crate::{Text, table};
@@ -64,4 +64,14 @@ pub fn key_audit(t: &mut Text, log: &[AuditEntry]) {
         ]
     });
     t.line(table(&["at", "provider", "action"], rows).to_string());
+}
+
+/// `agent validate`: one line per agent file.
+pub fn agent_checks(t: &mut Text, checks: &[AgentCheck]) {
+    for c in checks {
+        t.line(match &c.error {
+            None => format!("ok     {}", c.agent),
+            Some(e) => format!("error  {e}"),
+        });
+    }
 }

@@ -76,3 +76,14 @@ pub fn demo_step(step: DemoStep<'_>, url: &str, days: u32) -> String {
         ),
     }
 }
+
+/// After `ztrade demo`: where to go next.
+pub fn demo_next(t: &mut Text, first_run: i64, agents_dir: &std::path::Path, report: &str) {
+    t.line(format!(
+        "\nNext: `ztrade backtest list`, `ztrade backtest show {first_run} --trades`, edit {}/demo_sma.yaml and `ztrade backtest run demo_sma`",
+        agents_dir.display()
+    ));
+    t.line(format!(
+        "The charts: open {report} in a browser (it works offline); `ztrade serve` starts the dashboard on http://127.0.0.1:8080"
+    ));
+}

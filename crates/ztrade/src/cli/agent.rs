@@ -76,15 +76,7 @@ pub fn run(cmd: AgentCommand, g: &GlobalArgs) -> anyhow::Result<()> {
         }
         AgentCommand::Validate { targets } => {
             let checks = agents.validate(&targets)?;
-            output::reply(g.json, &checks, |t, checks| {
-                for c in checks {
-                    t.line(
-                        c.error
-                            .as_ref()
-                            .map_or(format!("ok     {}", c.agent), |e| format!("error  {e}")),
-                    );
-                }
-            })?;
+            output::reply(g.json, &checks, |t, c| render::text::agent_checks(t, c))?;
             let bad = checks.iter().filter(|c| !c.ok).count();
             if bad > 0 {
                 anyhow::bail!("{bad} of {} agent file(s) invalid", checks.len());

@@ -13,15 +13,12 @@ mod args;
 mod status;
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::bail;
 use clap::{Args, Subcommand};
 use collector::Provider;
 use collector::schedule::load_plan;
 use collector::service;
-use collector::worker::Clients;
 
 use super::paper_loop::run_loop;
 use super::provider_keys::provider_lookup;
@@ -82,63 +79,41 @@ fn embedded(args: EmbeddedArgs, g: &GlobalArgs) -> anyhow::Result<()> {
         bail!("collect needs --config FILE (see `ztrade collect --help`)");
     };
     let plan = load_plan(config)?;
-    let mut providers: Vec<Provider> = plan.jobs.iter().filter_map(|j| j.provider).collect();
-    providers.sort();
-    providers.dedup();
-    let runner = runner(g, &args.runner, &args.clock, &providers)?;
+    let runner = runner(g, &args.runner, &args.clock, &plan.providers())?;
     let window = window(&args.stop);
-    let paper = args.paper.as_ref().map(|agent| {
-        let (interrupt, clock) = (Arc::new(AtomicBool::new(false)), args.clock.clock());
-        // The loop ends when the collection does (after a last look at what it wrote).
-        let (g, agent, loop_args, until) =
-            (g.clone(), agent.clone(), args.paper_loop.clone(), None);
-        let (stop, key_file) = (interrupt.clone(), args.runner.master.key_file.clone());
-        let handle = std::thread::spawn(move || {
-            run_loop(
-                &g,
-                &agent,
-                &loop_args,
-                key_file.as_deref(),
-                clock,
-                until,
-                stop,
-            )
-        });
-        (interrupt, handle)
-    });
-    let r = service::embedded(&plan, &g.db_url(), runner, window, args.once, &mut say)
-        .map_err(anyhow::Error::from_boxed);
-    let paper = match paper {
-        Some((interrupt, handle)) => {
-            interrupt.store(true, Ordering::Relaxed);
-            let joined = handle
-                .join()
-                .map_err(|_| anyhow::anyhow!("the paper loop panicked"))?;
-            Some(joined?)
+    let embedded = || service::embedded(&plan, &g.db_url(), runner, window, args.once, &mut say);
+    let (r, paper) = match &args.paper {
+        None => (embedded(), None),
+        Some(agent) => {
+            // The loop ends when the collection does, after a last look at what it wrote.
+            let (g2, agent, loop_args) = (g.clone(), agent.clone(), args.paper_loop.clone());
+            let (key_file, clock) = (args.runner.master.key_file.clone(), args.clock.clock());
+            let (r, p) = live::beside(
+                move |stop| {
+                    run_loop(
+                        &g2,
+                        &agent,
+                        &loop_args,
+                        key_file.as_deref(),
+                        (clock, None),
+                        stop,
+                    )
+                },
+                embedded,
+            );
+            (r, Some(p??))
         }
-        None => None,
     };
-    let r = r?;
-    let after = match r.follow_ups {
-        0 => String::new(),
-        n => format!(" and {n} queued after them"),
-    };
-    let text = |t: &mut render::Text, r: &service::EmbeddedReport| {
-        t.line(format!(
-            "{} runs{after}: {} ok, {} failed",
-            r.runs, r.ok, r.failed
-        ))
-    };
+    let r = r.map_err(anyhow::Error::from_boxed)?;
     match paper {
-        None => output::reply(g.json, &r, text),
-        Some(p) => output::reply(
-            g.json,
-            &serde_json::json!({"collection": r, "paper": p}),
-            |t, _| {
-                text(t, &r);
+        None => output::reply(g.json, &r, render::text::embedded),
+        Some(p) => {
+            let both = serde_json::json!({"collection": r, "paper": p});
+            output::reply(g.json, &both, |t, _| {
+                render::text::embedded(t, &r);
                 render::text::paper_run(t, &p);
-            },
-        ),
+            })
+        }
     }
 }
 
@@ -148,9 +123,7 @@ pub fn scheduler(args: SchedulerArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     let window = window(&args.stop);
     let s = service::scheduler(&plan, args.queue.config(), clock, window, &mut say)
         .map_err(anyhow::Error::from_boxed)?;
-    output::reply(g.json, &s, |t, s| {
-        t.line(format!("{} runs due, {} newly queued", s.runs, s.enqueued))
-    })
+    output::reply(g.json, &s, render::text::scheduler)
 }
 
 pub fn worker(args: WorkerArgs, g: &GlobalArgs) -> anyhow::Result<()> {
@@ -159,12 +132,7 @@ pub fn worker(args: WorkerArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     let runner = runner(g, &args.runner, &args.clock, &Provider::ALL)?;
     let w = service::worker(name, &g.db_url(), args.queue.config(), runner, &mut say)
         .map_err(anyhow::Error::from_boxed)?;
-    output::reply(g.json, &w, |t, w| {
-        t.line(format!(
-            "worker {}: {} runs ok, {} failed",
-            w.worker, w.ok, w.failed
-        ))
-    })
+    output::reply(g.json, &w, render::text::worker)
 }
 
 fn say(line: String) {
@@ -186,15 +154,9 @@ fn runner(
     clock: &ClockArgs,
     providers: &[Provider],
 ) -> anyhow::Result<service::Runner> {
-    let lookup = provider_lookup(
-        g.open(Open::Migrated)?.as_mut(),
-        args.master.key_file.as_deref(),
-        providers,
-    )?;
-    Ok(service::Runner {
-        clients: Clients::from_lookup(|k| lookup(k))?,
-        gap_window: args.gap_window,
-        concurrency: args.concurrency,
-        clock: clock.clock(),
-    })
+    let mut store = g.open(Open::Migrated)?;
+    let lookup = provider_lookup(store.as_mut(), args.master.key_file.as_deref(), providers)?;
+    let clock = clock.clock();
+    service::Runner::from_lookup(&lookup, args.gap_window, args.concurrency, clock)
+        .map_err(anyhow::Error::from_boxed)
 }

@@ -25,6 +25,7 @@ use formats::export::{Destination, Format};
 use formats::import::ticks::{TickKind, TickOptions};
 use formats::import::{ReadOptions, RowError};
 
+use super::flags::choice;
 use super::{GlobalArgs, Open};
 use crate::output;
 use crate::progress::{Bar, Unit};
@@ -52,7 +53,7 @@ pub enum DataCommand {
               conflicts_with_all = ["timeframe", "adj_close"])]
         kind: Option<TickKind>,
         /// Time zone of naive timestamps.
-        #[arg(long, default_value = "America/New_York", value_parser = parse_tz)]
+        #[arg(long, default_value = "America/New_York", value_parser = app::time::zone)]
         tz: chrono_tz::Tz,
         /// Store the valid rows and report each skipped line instead of aborting (a file in
         /// which every row is invalid is still an error).
@@ -185,17 +186,6 @@ pub enum DataCommand {
     /// Delete old rows by the config's retention policies (e.g. ticks: 30d, 1m: 2y), never what
     /// no coarser series holds or a stored run read (unless --force). A dry run unless --apply.
     Retain(retain::RetainArgs),
-}
-
-/// A flag read by `T`'s `FromStr`, listing `names` in the help and in errors.
-pub fn choice<T>(names: &'static [&'static str]) -> impl clap::builder::TypedValueParser<Value = T>
-where
-    T: std::str::FromStr + Clone + Send + Sync + 'static,
-    T::Err: std::fmt::Display,
-{
-    use clap::builder::TypedValueParser;
-    clap::builder::PossibleValuesParser::new(names)
-        .try_map(|s| s.parse::<T>().map_err(|e| e.to_string()))
 }
 
 pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
@@ -381,11 +371,4 @@ pub fn run(cmd: DataCommand, g: &GlobalArgs) -> anyhow::Result<()> {
 fn report_read(warnings: &[RowError], skipped: &[RowError]) {
     warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     skipped.iter().for_each(|s| eprintln!("skipped {s}"));
-}
-
-/// `--tz`: an IANA zone name, with an error that says so (chrono-tz's own is "failed to parse").
-fn parse_tz(text: &str) -> Result<chrono_tz::Tz, String> {
-    text.parse().map_err(|_| {
-        format!("{text:?} is not an IANA time zone (e.g. America/New_York, Europe/London, UTC)")
-    })
 }

@@ -48,14 +48,10 @@ pub fn run(args: DemoArgs, g: &GlobalArgs) -> anyhow::Result<()> {
             "seeded": seeded, "run_ids": ids, "compare": compare.runs, "report": REPORT
         }));
     }
-    println!("\n{}", render::text::compare_table(&compare));
-    println!(
-        "\nNext: `ztrade backtest list`, `ztrade backtest show {} --trades`, edit {}/demo_sma.yaml and `ztrade backtest run demo_sma`",
-        ids.first().copied().unwrap_or_default(),
-        agents.dir.display()
-    );
-    println!(
-        "The charts: open {REPORT} in a browser (it works offline); `ztrade serve` starts the dashboard on http://127.0.0.1:8080"
-    );
+    let first = ids.first().copied().unwrap_or_default();
+    output::text(|t| {
+        t.line(format!("\n{}", render::text::compare_table(&compare)));
+        render::text::demo_next(t, first, &agents.dir, REPORT);
+    });
     Ok(())
 }

@@ -87,35 +87,26 @@ pub fn run(args: KeysArgs, g: &GlobalArgs) -> anyhow::Result<()> {
 
 /// The provider's secrets: prompted without echo on a terminal, else one per line on stdin.
 fn read_credentials(p: Provider) -> anyhow::Result<Credentials> {
-    let names: &[&str] = match p {
-        Provider::Alpaca => &["Alpaca key id", "Alpaca secret key"],
-        Provider::Polygon => &["Polygon API key"],
-    };
-    let mut values = Vec::with_capacity(names.len());
-    if std::io::stdin().is_terminal() {
-        for n in names {
-            let v = rpassword::prompt_password(format!("{n}: "))
-                .with_context(|| format!("reading the {n}"))?;
-            values.push(Secret::new(v.trim()));
-        }
-    } else {
-        let stdin = std::io::stdin();
-        let mut lines = stdin.lock();
-        for n in names {
-            let mut line = String::new();
-            lines
-                .read_line(&mut line)
-                .with_context(|| format!("reading the {n} from stdin"))?;
-            if line.trim().is_empty() {
-                bail!("stdin ended before the {n} (give one value per line)");
+    let (terminal, stdin) = (std::io::stdin().is_terminal(), std::io::stdin());
+    let mut answers = Vec::new();
+    for n in Credentials::prompts(p) {
+        let mut line = String::new();
+        match terminal {
+            true => {
+                line = rpassword::prompt_password(format!("{n}: "))
+                    .with_context(|| format!("reading the {n}"))?
             }
-            values.push(Secret::new(line.trim()));
+            false => {
+                _ = stdin
+                    .lock()
+                    .read_line(&mut line)
+                    .with_context(|| format!("reading the {n} from stdin"))?
+            }
         }
+        if line.trim().is_empty() {
+            bail!("no {n} was given (on stdin, give one value per line)");
+        }
+        answers.push(Secret::new(line.trim()));
     }
-    let mut v = values.into_iter();
-    let mut next = || v.next().expect("one value per name");
-    Ok(match p {
-        Provider::Alpaca => Credentials::alpaca(next(), next())?,
-        Provider::Polygon => Credentials::polygon(next())?,
-    })
+    Ok(Credentials::from_answers(p, answers)?)
 }

@@ -15,17 +15,17 @@
 //! - [`symbols`]: `symbols list|show|set`, the calendar each symbol is measured against
 //! - [`ml`]: `ml labels|export`, triple-barrier labels and the dataset
 //! - [`paper`]: `paper run|stop|status`, `replay`: paper trading and the drift report
-//! - shared by several: [`clock`] (the runtime clock's flags, time parsers), [`paper_loop`]
+//! - shared by several: [`flags`] (the runtime clock, time and duration parsers, `choice`), [`paper_loop`]
 //!   (`paper run` and `collect --paper`), [`provider_keys`]
 
 mod agent;
 mod backtest;
 mod bench;
-mod clock;
 mod collect;
 mod data;
 mod db;
 mod demo;
+mod flags;
 mod keys;
 mod ml;
 mod paper;
@@ -131,17 +131,8 @@ impl GlobalArgs {
     }
 
     /// The flag wins, then ZTRADE_DB (via clap), then DATABASE_URL, then the embedded default.
-    /// `--busy-timeout` is carried on a SQLite URL as its `busy_timeout` parameter.
     pub fn db_url(&self) -> String {
-        let url = self
-            .db
-            .clone()
-            .or_else(|| std::env::var("DATABASE_URL").ok().filter(|s| !s.is_empty()))
-            .unwrap_or_else(|| "sqlite://ztrade.db".to_string());
-        match self.busy_timeout {
-            Some(secs) => store::url::with_busy_timeout(&url, secs),
-            None => url,
-        }
+        store::url::resolve(self.db.as_deref(), self.busy_timeout)
     }
 }
 

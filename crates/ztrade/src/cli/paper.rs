@@ -1,13 +1,10 @@
 //! `ztrade paper run|stop|status` and `ztrade replay`: an agent traded forward on the bars the
 //! collector stores (`app::paper`, the `live` loop), and a session replayed against its record.
 
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
-
 use clap::{Args, Subcommand};
 use collector::runtime::Clock;
 
-use super::clock::ClockArgs;
+use super::flags::ClockArgs;
 use super::paper_loop::{PaperLoopArgs, run_loop};
 use super::provider_keys::MasterArgs;
 use super::{GlobalArgs, Open};
@@ -38,7 +35,7 @@ pub struct RunArgs {
     #[command(flatten)]
     paper: PaperLoopArgs,
     /// End the loop once the clock passes TIME (RFC 3339); the session stays resumable.
-    #[arg(long, value_name = "TIME", value_parser = super::clock::parse_time)]
+    #[arg(long, value_name = "TIME", value_parser = super::flags::parse_time)]
     until: Option<domain::UnixNanos>,
     #[command(flatten)]
     clock: ClockArgs,
@@ -57,17 +54,8 @@ pub struct ReplayArgs {
 pub fn run(cmd: PaperCommand, g: &GlobalArgs) -> anyhow::Result<()> {
     match cmd {
         PaperCommand::Run(a) => {
-            let interrupt = Arc::new(AtomicBool::new(false));
-            let key_file = a.master.key_file.as_deref();
-            let r = run_loop(
-                g,
-                &a.agent,
-                &a.paper,
-                key_file,
-                a.clock.clock(),
-                a.until,
-                interrupt,
-            )?;
+            let (clock, key_file) = ((a.clock.clock(), a.until), a.master.key_file.as_deref());
+            let r = run_loop(g, &a.agent, &a.paper, key_file, clock, Default::default())?;
             output::reply(g.json, &r, render::text::paper_run)
         }
         PaperCommand::Stop { session, reason } => {
@@ -87,5 +75,5 @@ pub fn run(cmd: PaperCommand, g: &GlobalArgs) -> anyhow::Result<()> {
 
 pub fn replay(args: ReplayArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     let r = app::paper::replay(g.open(Open::Ready)?.as_ref(), &args.session)?;
-    output::reply(g.json, &r.report, render::text::replay)
+    output::reply(g.json, &r, render::text::replay)
 }

@@ -6,17 +6,15 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use anyhow::Context;
 use app::paper::{LoopReport, PaperSpec, Timing};
 use clap::Args;
 use collector::Provider;
 use collector::runtime::Clock;
 use domain::UnixNanos;
 use live::LoopOptions;
-use providers::alpaca::trading::{AlpacaTrading, AlpacaTradingConfig};
 use store::PaperBroker;
 
-use super::clock::{parse_short_span, parse_span};
+use super::flags::{parse_short_span, parse_span};
 use super::provider_keys::provider_lookup;
 use super::{GlobalArgs, Open};
 
@@ -54,16 +52,15 @@ fn span(nanos: i64) -> Duration {
     Duration::from_nanos(nanos.max(0) as u64)
 }
 
-/// Runs `agent_id`'s session (keys for a broker from the environment, then the vault opened
-/// with `key_file` or $ZTRADE_MASTER_KEY) until it ends (`until` on `clock`, the kill switch, `paper stop`,
-/// a halt, `max_bars`, or `interrupt`).
+/// Runs `agent_id`'s session (`live::start`) until it ends: `until` on `clock`, the kill
+/// switch, `paper stop`, a halt, `max_bars` or `interrupt`. A broker's keys come from the
+/// environment, then the vault opened with `key_file` or $ZTRADE_MASTER_KEY.
 pub fn run_loop(
     g: &GlobalArgs,
     agent_id: &str,
     args: &PaperLoopArgs,
     key_file: Option<&Path>,
-    clock: Clock,
-    until: Option<UnixNanos>,
+    (clock, until): (Clock, Option<UnixNanos>),
     interrupt: Arc<AtomicBool>,
 ) -> anyhow::Result<LoopReport> {
     let agent = g.agents().load(agent_id)?;
@@ -83,18 +80,19 @@ pub fn run_loop(
         max_bars: args.max_bars,
         interrupt,
     };
-    let mut store = g.open(Open::Migrated)?;
-    let now = move || clock.now();
-    let report = match args.broker {
-        PaperBroker::Sim => live::run_session(store.as_mut(), &spec, &opts, None, &now)?,
+    let keys = match args.broker {
+        PaperBroker::Sim => None,
         PaperBroker::AlpacaPaper => {
-            let lookup = provider_lookup(store.as_mut(), key_file, &[Provider::Alpaca])?;
-            let config = AlpacaTradingConfig::from_lookup(|k| lookup(k))
-                .context("Alpaca's paper trading API")?;
-            let broker = AlpacaTrading::new(config).context("Alpaca's paper trading API")?;
-            let mut route = live::route::BrokerRoute::new(Box::new(broker), &spec.name)?;
-            live::run_session(store.as_mut(), &spec, &opts, Some(&mut route), &now)?
+            let mut store = g.open(Open::Migrated)?;
+            Some(provider_lookup(
+                store.as_mut(),
+                key_file,
+                &[Provider::Alpaca],
+            )?)
         }
     };
-    Ok(report)
+    let keys = keys.as_ref().map(|k| k as live::start::Keys<'_>);
+    Ok(live::start(&g.db_url(), &spec, &opts, keys, &move || {
+        clock.now()
+    })?)
 }

@@ -36,11 +36,7 @@ pub fn run(a: ReportArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     if g.json {
         return output::json(&report);
     }
-    let title = match report.runs.as_slice() {
-        [one] => format!("Run #{} · {}", one.header.id, one.header.agent_id),
-        runs => format!("{} runs compared", runs.len()),
-    };
-    let html = render::html::report(&report, &title);
+    let html = render::html::report(&report, &render::html::title(&report));
     let dest = Destination::of(&a.out)?;
     let bytes = write_bytes(&dest, html.as_bytes())?;
     if !dest.is_stdout() {

@@ -27,6 +27,26 @@ pub struct WalkForward {
     pub test_sessions: usize,
 }
 
+impl std::str::FromStr for WalkForward {
+    type Err = String;
+
+    /// `TRAIN,TEST` in sessions, e.g. `250,60`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (a, b) = s
+            .split_once(',')
+            .ok_or("expected TRAIN,TEST in sessions, e.g. 250,60")?;
+        let p = |x: &str| {
+            (x.trim().parse::<usize>().ok())
+                .filter(|v| *v > 0)
+                .ok_or(format!("{x:?} is not a positive number of sessions"))
+        };
+        Ok(WalkForward {
+            train_sessions: p(a)?,
+            test_sessions: p(b)?,
+        })
+    }
+}
+
 /// One in-sample / out-of-sample pair, with dates as `YYYY-MM-DD` (both inclusive).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct WalkWindow {

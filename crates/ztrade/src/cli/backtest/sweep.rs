@@ -42,22 +42,8 @@ pub struct SweepArgs {
     keep: Keep,
     /// Walk-forward: optimise on TRAIN sessions (trading dates, not calendar days), test the
     /// winner on the next TEST sessions, roll by TEST. Each window warms up on the bars before it.
-    #[arg(long, value_name = "TRAIN,TEST", value_parser = parse_pair)]
-    walk_forward: Option<(usize, usize)>,
-}
-
-fn parse_pair(s: &str) -> Result<(usize, usize), String> {
-    let (a, b) = s
-        .split_once(',')
-        .ok_or("expected TRAIN,TEST in sessions, e.g. 250,60")?;
-    let p = |x: &str| {
-        x.trim()
-            .parse::<usize>()
-            .ok()
-            .filter(|v| *v > 0)
-            .ok_or(format!("{x:?} is not a positive number of sessions"))
-    };
-    Ok((p(a)?, p(b)?))
+    #[arg(long, value_name = "TRAIN,TEST")]
+    walk_forward: Option<WalkForward>,
 }
 
 pub fn run(args: SweepArgs, g: &GlobalArgs) -> anyhow::Result<()> {
@@ -68,12 +54,7 @@ pub fn run(args: SweepArgs, g: &GlobalArgs) -> anyhow::Result<()> {
         metric: args.metric,
         save: !args.no_save,
         keep: args.keep,
-        walk_forward: args
-            .walk_forward
-            .map(|(train_sessions, test_sessions)| WalkForward {
-                train_sessions,
-                test_sessions,
-            }),
+        walk_forward: args.walk_forward,
     };
     let mut store = g.open(Open::Ready)?;
     let report = match run_plan(store.as_mut(), &plan, &Bar::new(Unit::Items))? {

@@ -8,7 +8,7 @@ use collector::queue::RedisQueueConfig;
 use collector::runtime::StopAt;
 use domain::UnixNanos;
 
-pub use crate::cli::clock::{ClockArgs, parse_span, parse_time};
+pub use crate::cli::flags::{ClockArgs, parse_span, parse_time};
 use crate::cli::paper_loop::PaperLoopArgs;
 use crate::cli::provider_keys::MasterArgs;
 

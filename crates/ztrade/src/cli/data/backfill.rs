@@ -9,19 +9,19 @@
 //! (`ztrade keys set`). Base URLs: `ZTRADE_ALPACA_DATA_URL`, `ZTRADE_POLYGON_URL`.
 
 use std::num::NonZeroU32;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
-use anyhow::{Context, bail};
-use clap::{Args, ValueEnum};
+use anyhow::bail;
+use clap::Args;
 use collector::Provider;
-use collector::backfill::actions::{ActionsSpec, run_actions_backfill};
-use collector::backfill::{BackfillReport, BackfillSpec, ProgressEvent, run_backfill};
-use collector::worker::Clients;
+use collector::backfill::{BackfillSpec, ProgressEvent};
+use collector::service::backfill::{
+    BackfillKind, BackfillOutcome, BackfillProgress, BackfillRequest, backfill,
+};
 use domain::{Symbol, Timeframe, UnixNanos};
-use serde::Serialize;
-use store::DataKind;
 
+use crate::cli::flags::choice;
 use crate::cli::provider_keys::{MasterArgs, ProviderArg, provider_lookup};
 use crate::cli::{GlobalArgs, Open};
 use crate::output;
@@ -39,17 +39,17 @@ pub struct BackfillArgs {
     /// What to fetch: bars, trades, quotes, news, an option chain snapshot, or actions (splits
     /// and dividends into corporate_actions; other corporate-action kinds are counted, not
     /// stored).
-    #[arg(long, value_enum, default_value = "bars")]
-    kind: KindArg,
+    #[arg(long, default_value = "bars", value_parser = choice::<BackfillKind>(&BackfillKind::NAMES))]
+    kind: BackfillKind,
     /// Bars only: 1m, 5m, 15m, 1h, 1d (or 1Min, … 1Day).
     #[arg(long, default_value = "1m")]
     timeframe: Timeframe,
     /// First date or RFC 3339 time, inclusive. Not needed for options (a snapshot).
-    #[arg(long)]
-    start: Option<String>,
+    #[arg(long, value_parser = |s: &str| parse_bound(s, Bound::Start))]
+    start: Option<UnixNanos>,
     /// Last date (inclusive) or RFC 3339 time (exclusive); default now.
-    #[arg(long)]
-    end: Option<String>,
+    #[arg(long, value_parser = |s: &str| parse_bound(s, Bound::End))]
+    end: Option<UnixNanos>,
     /// Days per chunk (each chunk is paged, then marked covered); default per kind.
     #[arg(long)]
     chunk_days: Option<u32>,
@@ -63,129 +63,81 @@ pub struct BackfillArgs {
     master: MasterArgs,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum KindArg {
-    Bars,
-    Trades,
-    Quotes,
-    News,
-    Options,
-    Actions,
-}
-
-impl KindArg {
-    /// `None` for actions, which are not a series.
-    fn data_kind(self) -> Option<DataKind> {
-        Some(match self {
-            KindArg::Bars => DataKind::Bars,
-            KindArg::Trades => DataKind::Trades,
-            KindArg::Quotes => DataKind::Quotes,
-            KindArg::News => DataKind::News,
-            KindArg::Options => DataKind::Options,
-            KindArg::Actions => return None,
-        })
-    }
-}
-
-#[derive(Serialize)]
-struct Summary<'a> {
-    #[serde(flatten)]
-    report: &'a BackfillReport,
-    elapsed_seconds: f64,
-}
-
 pub fn run(a: BackfillArgs, g: &GlobalArgs) -> anyhow::Result<()> {
-    let now = collector::runtime::Clock::System.now();
-    let kind = a.kind.data_kind();
     let provider = Provider::from(a.provider);
-    let start = match (&a.start, kind) {
-        (Some(s), _) => parse_bound(s, Bound::Start)?,
-        (None, Some(DataKind::Options)) => now,
-        (None, _) => bail!("--start is required (only an option chain snapshot goes without)"),
+    let req = BackfillRequest {
+        provider,
+        symbols: a.symbols,
+        kind: a.kind,
+        timeframe: a.timeframe,
+        start: a.start,
+        end: a.end,
+        chunk_days: a.chunk_days,
+        concurrency: a.concurrency,
+        requests_per_minute: a.requests_per_minute,
     };
-    let end = match &a.end {
-        Some(e) => parse_bound(e, Bound::End)?,
-        None => now,
-    };
-    if kind != Some(DataKind::Options) && start >= end {
-        bail!("--start {start} is not before --end {end}");
-    }
-    let url = g.db_url();
-    let lookup = provider_lookup(
-        g.open(Open::Migrated)?.as_mut(),
-        a.master.key_file.as_deref(),
-        &[provider],
-    )?;
-    let clients = Clients::for_provider(provider, &lookup, a.requests_per_minute)?;
-    drop(lookup);
-    let runtime = collector::runtime::start().context("starting the async runtime")?;
-    let Some(kind) = kind else {
-        let spec = ActionsSpec::for_window(provider, a.symbols, start, end);
-        let report = runtime.block_on(run_actions_backfill(&spec, &url, &clients))?;
-        return output::reply(g.json, &report, |t, r| t.line(r.summary()));
-    };
-    let mut spec = BackfillSpec::new(provider, a.symbols, kind, a.timeframe, start, end, now);
-    spec.chunk = a
-        .chunk_days
-        .map(|d| i64::from(d.max(1)) * domain::time::NANOS_PER_DAY);
-    spec.concurrency = a.concurrency.max(1);
-
-    let bar = Progress::new(&spec);
-    let started = Instant::now();
-    let report = runtime.block_on(run_backfill(&spec, &url, &clients, &|e| bar.update(e)))?;
-    bar.finish();
-    let elapsed = started.elapsed().as_secs_f64();
-    let summary = Summary {
-        report: &report,
-        elapsed_seconds: elapsed,
-    };
-    output::reply(g.json, &summary, |t, _| {
-        render::text::backfill(t, &report, elapsed)
+    let mut store = g.open(Open::Migrated)?;
+    let lookup = provider_lookup(store.as_mut(), a.master.key_file.as_deref(), &[provider])?;
+    let now = collector::runtime::Clock::System.now();
+    let bar = Progress::default();
+    let outcome =
+        backfill(req, &g.db_url(), &lookup, now, &bar).map_err(anyhow::Error::from_boxed)?;
+    output::reply(g.json, &outcome, |t, o| match o {
+        BackfillOutcome::Series {
+            report,
+            elapsed_seconds,
+        } => render::text::backfill(t, report, *elapsed_seconds),
+        BackfillOutcome::Actions(r) => t.line(r.summary()),
     })?;
-    if report.failed > 0 {
-        bail!(
+    match outcome {
+        BackfillOutcome::Series { report, .. } if report.failed > 0 => bail!(
             "{} of {} symbols stopped early (see above); run the same command again to resume",
             report.failed,
             report.symbols.len()
-        );
+        ),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// The terminal bar: position is how much of each symbol's range is done, so the ETA follows
 /// time covered; the message carries rows and rows per second.
-struct Progress {
+#[derive(Default)]
+struct Progress(OnceLock<Span>);
+
+struct Span {
     bar: indicatif::ProgressBar,
     start: UnixNanos,
     state: Mutex<(u64, std::collections::HashMap<Symbol, u64>)>,
     started: Instant,
 }
 
-impl Progress {
-    fn new(spec: &BackfillSpec) -> Self {
+impl BackfillProgress for Progress {
+    fn start(&self, spec: &BackfillSpec) {
         let span = (spec.end.as_i64() - spec.start.as_i64()).max(0) as u64 / 1_000_000_000;
         let total = span.max(1) * spec.symbols.len() as u64;
         let what = format!("{} {} from {}", spec.kind, spec.timeframe, spec.provider);
-        Self {
+        let _ = self.0.set(Span {
             bar: progress::span_bar(total, &what),
             start: spec.start,
             state: Mutex::new((0, Default::default())),
             started: Instant::now(),
-        }
+        });
     }
 
-    fn update(&self, e: &ProgressEvent) {
-        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+    fn event(&self, e: &ProgressEvent) {
+        let Some(p) = self.0.get() else { return };
+        let mut s = p.state.lock().unwrap_or_else(|p| p.into_inner());
         s.0 += e.rows;
-        let done = (e.position.as_i64() - self.start.as_i64()).max(0) as u64 / 1_000_000_000;
+        let done = (e.position.as_i64() - p.start.as_i64()).max(0) as u64 / 1_000_000_000;
         s.1.insert(e.symbol.clone(), done);
-        let rate = s.0 as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
-        self.bar.set_position(s.1.values().sum());
-        self.bar
-            .set_message(format!("{} rows, {rate:.0} rows/s", s.0));
+        let rate = s.0 as f64 / p.started.elapsed().as_secs_f64().max(1e-3);
+        p.bar.set_position(s.1.values().sum());
+        p.bar.set_message(format!("{} rows, {rate:.0} rows/s", s.0));
     }
 
     fn finish(&self) {
-        self.bar.finish_and_clear();
+        if let Some(p) = self.0.get() {
+            p.bar.finish_and_clear();
+        }
     }
 }

@@ -1,5 +1,6 @@
-//! The runtime clock's flags and the time and duration parsers shared by the commands that run
-//! on a clock (`collect`, `scheduler`, `worker`, `paper run`).
+//! Flags and parsers several commands share: the runtime clock (`collect`, `scheduler`,
+//! `worker`, `paper run`), times and durations, and [`choice`], a flag of a domain type read
+//! by its `FromStr`.
 
 use clap::Args;
 use collector::runtime::Clock;
@@ -53,6 +54,18 @@ pub fn parse_short_span(text: &str) -> Result<i64, String> {
     match text.trim().strip_suffix("ms").map(str::parse::<u32>) {
         Some(Ok(ms)) => Ok(i64::from(ms) * 1_000_000),
         Some(Err(_)) => Err(format!("{text:?} is not a duration like 250ms, 30s or 2m")),
-        None => parse_span(text),
+        None => parse_span(text)
+            .map_err(|_| format!("{text:?} is not a duration like 250ms, 30s or 2m")),
     }
+}
+
+/// A flag read by `T`'s `FromStr`, listing `names` in the help and in errors.
+pub fn choice<T>(names: &'static [&'static str]) -> impl clap::builder::TypedValueParser<Value = T>
+where
+    T: std::str::FromStr + Clone + Send + Sync + 'static,
+    T::Err: std::fmt::Display,
+{
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(names)
+        .try_map(|s| s.parse::<T>().map_err(|e| e.to_string()))
 }
