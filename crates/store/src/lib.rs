@@ -62,7 +62,7 @@ pub use features::{FeatureInfo, FeatureProvenance, FeatureRow, NewFeatures, Stor
 pub use journal_rows::JournalSaved;
 pub use keys::{ApiKeyRow, KeyAuditRow, VaultHeaderRow};
 pub use labels::{LabelRow, LabelSet};
-pub use paper::{NewSession, PaperBroker, RecordedBar, SessionRow, SessionStatus};
+pub use paper::{InputSummary, NewSession, PaperBroker, RecordedBar, SessionRow, SessionStatus};
 pub use quality::{
     FindingFilter, QualityCheck, QualitySummary, SeriesCheck, SeriesKey, SeriesKind, StoredFinding,
 };

@@ -80,6 +80,31 @@ pub struct RecordedBar {
     pub late: bool,
 }
 
+/// What a session's inputs add up to, without reading them: `paper status`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputSummary {
+    pub bars: u64,
+    pub late: u64,
+    /// The latest bar stamp recorded.
+    pub last: Option<UnixNanos>,
+}
+
+/// An [`InputSummary`] from its row (count, late count, max ts), checked.
+pub(crate) fn input_summary(
+    count: i64,
+    late: i64,
+    last: Option<i64>,
+) -> Result<InputSummary, StoreError> {
+    let n = |v: i64, what: &str| {
+        u64::try_from(v).map_err(|_| corrupt(INPUTS, format!("negative {what} {v}")))
+    };
+    Ok(InputSummary {
+        bars: n(count, "count")?,
+        late: n(late, "late count")?,
+        last: last.map(UnixNanos::new),
+    })
+}
+
 const SESSIONS: &str = "paper_sessions";
 const INPUTS: &str = "paper_inputs";
 

@@ -77,8 +77,8 @@ use crate::{
 };
 use crate::{Deleted, NewSweep, RollupCheckpoint, RunSelection, StoredSweep, SweepSummary};
 use crate::{FindingFilter, QualitySummary, SeriesCheck, StoredFinding};
+use crate::{InputSummary, NewSession, RecordedBar, SessionRow, SessionStatus};
 use crate::{LabelRow, LabelSet, NewFeatures, RunPeriod, Span, StoredFeatures};
-use crate::{NewSession, RecordedBar, SessionRow, SessionStatus};
 use domain::journal::{Journal, SignalRecord, SignalStatus};
 
 /// Every role: what a backend implements and what [`crate::open`] returns. `Send`, so a store
@@ -626,6 +626,10 @@ pub trait PaperStore {
 
     /// Session `name`'s inputs in seq order, exactly as recorded; empty for an unknown session.
     fn inputs(&self, name: &str) -> Result<Vec<RecordedBar>, StoreError>;
+
+    /// How many inputs session `name` recorded, how many late, and the latest stamp, in one
+    /// aggregate query; zeros for an unknown session.
+    fn input_summary(&self, name: &str) -> Result<InputSummary, StoreError>;
 
     /// Replaces session `name`'s journal with `journal` in one transaction: its rows in the
     /// eight journal tables (session_id = name, run_id NULL) are deleted, then `journal` is

@@ -12,7 +12,7 @@ use domain::calendar::Calendar;
 use domain::journal::Journal;
 use domain::{Price, Quantity, Symbol, Timeframe, UnixNanos};
 use serde_json::json;
-use store::{NewSession, PaperBroker, RecordedBar, SessionStatus, StoreError};
+use store::{InputSummary, NewSession, PaperBroker, RecordedBar, SessionStatus, StoreError};
 use testkit::conformance;
 
 conformance!(
@@ -126,6 +126,14 @@ fn inputs_round_trip_exactly_in_seq_order(db: &TestDb) {
     assert!(back[4].late && back[4].bar.ts < back[3].bar.ts);
     assert_eq!(s.inputs("q").unwrap(), first[..1]);
     assert!(s.inputs("nope").unwrap().is_empty());
+    let last = expected.iter().map(|b| b.bar.ts).max();
+    let summary = InputSummary {
+        bars: 5,
+        late: 1,
+        last,
+    };
+    assert_eq!(s.input_summary("p").unwrap(), summary);
+    assert_eq!(s.input_summary("nope").unwrap(), InputSummary::default());
     assert!(matches!(
         s.record_inputs("nope", &first),
         Err(StoreError::NotFound(_))

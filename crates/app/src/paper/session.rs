@@ -21,7 +21,7 @@ use store::{
 
 use super::pending::{Pending, Released, Timing};
 use crate::AppError;
-use crate::run::source::run_calendar;
+use crate::run::source::{last_before, run_calendar};
 
 /// What `paper run` asks for.
 #[derive(Debug, Clone)]
@@ -166,11 +166,17 @@ impl PaperSession {
         spec.agent
             .validate()
             .map_err(|e| AppError::input(format!("agent {}: {e}", spec.agent.id)))?;
-        let calendars = (spec.agent.symbols.iter())
-            .map(|s| Ok((s.clone(), store.symbol_calendar(s)?)))
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let calendar = run_calendar(&spec.agent, &calendars)?;
         let existing = store.session(&spec.name)?;
+        // A session keeps the calendar it started on, as its replay does.
+        let calendar = match &existing {
+            Some(row) => row.calendar,
+            None => {
+                let calendars = (spec.agent.symbols.iter())
+                    .map(|s| Ok((s.clone(), store.symbol_calendar(s)?)))
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                run_calendar(&spec.agent, &calendars)?
+            }
+        };
         let cfg = match &existing {
             Some(row) => {
                 let cfg = SessionConfig::of(row)?;
@@ -332,8 +338,9 @@ fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// The agent's warm-up: per symbol, the last bars stored before `now` (as many as its strategy
-/// and features need), recorded as the session's first inputs in stamp order.
+/// The agent's warm-up: per symbol, the last bars complete before `now` (as many as its
+/// strategy and features need, read by [`last_before`]), recorded as the session's first
+/// inputs in stamp order.
 fn record_warmup(
     store: &mut (impl BarStore + PaperStore + ?Sized),
     name: &str,
@@ -342,35 +349,22 @@ fn record_warmup(
     now: UnixNanos,
 ) -> Result<Vec<RecordedBar>, AppError> {
     let wanted = cfg.agent.warmup_bars();
-    if wanted == 0 {
-        return Ok(Vec::new());
-    }
     let mut bars: Vec<(UnixNanos, usize, domain::Bar)> = Vec::new();
     for (i, symbol) in cfg.agent.symbols.iter().enumerate() {
-        let query = BarQuery {
-            symbol: symbol.clone(),
-            timeframe: cfg.agent.timeframe,
-            start: None,
-            end: Some(cfg.trading_from),
-        };
-        let mut last: std::collections::VecDeque<domain::Bar> = Default::default();
-        for bar in store.bars(query) {
-            let bar = bar?;
-            // Only bars complete before the session started.
-            if rule.window(bar.ts).close > now {
-                continue;
-            }
-            if last.len() == wanted {
-                last.pop_front();
-            }
-            last.push_back(bar);
-        }
-        bars.extend(last.into_iter().map(|b| (b.ts, i, b)));
+        // One more than wanted: the last bar before the start may still be in progress.
+        let mut last = last_before(
+            store,
+            symbol,
+            cfg.agent.timeframe,
+            cfg.trading_from,
+            wanted + 1,
+        )?;
+        last.retain(|b| rule.window(b.ts).close <= now);
+        let extra = last.len().saturating_sub(wanted);
+        bars.extend(last.drain(extra..).map(|b| (b.ts, i, b)));
     }
     bars.sort_by_key(|(ts, i, _)| (*ts, *i));
-    let recorded: Vec<RecordedBar> = bars
-        .into_iter()
-        .zip(0u64..)
+    let recorded: Vec<RecordedBar> = (bars.into_iter().zip(0u64..))
         .map(|((_, i, bar), seq)| RecordedBar {
             seq,
             symbol: cfg.agent.symbols[i].clone(),

@@ -51,8 +51,8 @@ pub struct SessionView {
     pub open_orders: Vec<OpenOrder>,
     pub orders: usize,
     pub fills: usize,
-    pub inputs: usize,
-    pub late_inputs: usize,
+    pub inputs: u64,
+    pub late_inputs: u64,
     /// The last bar decided and when its window closed.
     pub last_bar: Option<UnixNanos>,
     pub last_bar_close: Option<UnixNanos>,
@@ -82,8 +82,8 @@ pub fn view(
 ) -> Result<SessionView, AppError> {
     let cfg = SessionConfig::of(row)?;
     let journal = store.session_journal(&row.name)?;
-    let inputs = store.inputs(&row.name)?;
-    let last_bar = inputs.iter().map(|i| i.bar.ts).max();
+    let inputs = store.input_summary(&row.name)?;
+    let last_bar = inputs.last;
     let last_bar_close =
         last_bar.map(|t| WindowRule::new(row.timeframe, row.calendar).window(t).close);
     let last = journal.snapshots.last();
@@ -101,8 +101,8 @@ pub fn view(
         open_orders: open_orders(&journal),
         orders: journal.orders.len(),
         fills: journal.fills.len(),
-        inputs: inputs.len(),
-        late_inputs: inputs.iter().filter(|i| i.late).count(),
+        inputs: inputs.bars,
+        late_inputs: inputs.late,
         last_bar,
         last_bar_close,
         lag_seconds: last_bar_close.map(|c| (now.as_i64() - c.as_i64()) as f64 / 1e9),

@@ -9,11 +9,13 @@ use super::journal::{delete_session_journal, read_journal, replace_session_journ
 use super::{PgStore, RFC3339};
 use crate::journal_rows::{JournalSaved, Owner};
 use crate::paper::{
-    INPUT_COLUMNS, SESSION_COLUMNS, already_recorded, check_batch, input_row, no_session, resume,
-    session_row,
+    INPUT_COLUMNS, SESSION_COLUMNS, already_recorded, check_batch, input_row, input_summary,
+    no_session, resume, session_row,
 };
 use crate::rows::SeriesRow;
-use crate::{NewSession, PaperStore, RecordedBar, SessionRow, SessionStatus, StoreError};
+use crate::{
+    InputSummary, NewSession, PaperStore, RecordedBar, SessionRow, SessionStatus, StoreError,
+};
 use domain::journal::Journal;
 
 /// [`SESSION_COLUMNS`] as text where PostgreSQL's types are not.
@@ -184,6 +186,15 @@ impl PaperStore for PgStore {
 
     fn inputs(&self, name: &str) -> Result<Vec<RecordedBar>, StoreError> {
         inputs(&mut self.client.borrow_mut(), name)
+    }
+
+    fn input_summary(&self, name: &str) -> Result<InputSummary, StoreError> {
+        let row = self.client.borrow_mut().query_one(
+            "SELECT count(*), count(*) FILTER (WHERE late), max(ts) FROM paper_inputs \
+             WHERE session = $1",
+            &[&name],
+        )?;
+        input_summary(row.get(0), row.get(1), row.get(2))
     }
 
     fn save_session_journal(

@@ -8,11 +8,13 @@ use super::SqliteStore;
 use super::journal::{delete_session_journal, read_journal, replace_session_journal};
 use crate::journal_rows::{JournalSaved, Owner};
 use crate::paper::{
-    INPUT_COLUMNS, SESSION_COLUMNS, already_recorded, check_batch, input_row, no_session, resume,
-    session_row,
+    INPUT_COLUMNS, SESSION_COLUMNS, already_recorded, check_batch, input_row, input_summary,
+    no_session, resume, session_row,
 };
 use crate::rows::{SeriesRow, now_rfc3339};
-use crate::{NewSession, PaperStore, RecordedBar, SessionRow, SessionStatus, StoreError};
+use crate::{
+    InputSummary, NewSession, PaperStore, RecordedBar, SessionRow, SessionStatus, StoreError,
+};
 use domain::journal::Journal;
 
 fn find(conn: &Connection, name: &str) -> Result<Option<SessionRow>, StoreError> {
@@ -167,6 +169,15 @@ impl PaperStore for SqliteStore {
 
     fn inputs(&self, name: &str) -> Result<Vec<RecordedBar>, StoreError> {
         inputs(&self.conn, name)
+    }
+
+    fn input_summary(&self, name: &str) -> Result<InputSummary, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT count(*), coalesce(sum(late), 0), max(ts) FROM paper_inputs WHERE session = ?1",
+        )?;
+        let (count, late, last) =
+            stmt.query_row([name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        input_summary(count, late, last)
     }
 
     fn save_session_journal(

@@ -17,6 +17,7 @@ use std::path::PathBuf;
 use anyhow::bail;
 use clap::{Args, Subcommand};
 use collector::Provider;
+use collector::runtime::Clock;
 use collector::schedule::load_plan;
 use collector::service;
 
@@ -79,7 +80,9 @@ fn embedded(args: EmbeddedArgs, g: &GlobalArgs) -> anyhow::Result<()> {
         bail!("collect needs --config FILE (see `ztrade collect --help`)");
     };
     let plan = load_plan(config)?;
-    let runner = runner(g, &args.runner, &args.clock, &plan.providers())?;
+    // One clock for the collection and the paper loop: a shifted clock is made once.
+    let clock = args.clock.clock();
+    let runner = runner(g, &args.runner, clock, &plan.providers())?;
     let window = window(&args.stop);
     let embedded = || service::embedded(&plan, &g.db_url(), runner, window, args.once, &mut say);
     let (r, paper) = match &args.paper {
@@ -87,7 +90,7 @@ fn embedded(args: EmbeddedArgs, g: &GlobalArgs) -> anyhow::Result<()> {
         Some(agent) => {
             // The loop ends when the collection does, after a last look at what it wrote.
             let (g2, agent, loop_args) = (g.clone(), agent.clone(), args.paper_loop.clone());
-            let (key_file, clock) = (args.runner.master.key_file.clone(), args.clock.clock());
+            let key_file = args.runner.master.key_file.clone();
             let (r, p) = live::beside(
                 move |stop| {
                     run_loop(
@@ -129,7 +132,7 @@ pub fn scheduler(args: SchedulerArgs, g: &GlobalArgs) -> anyhow::Result<()> {
 pub fn worker(args: WorkerArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     let name = args.name.unwrap_or_else(collector::worker::default_name);
     // A worker may be handed any job: both providers, each if configured.
-    let runner = runner(g, &args.runner, &args.clock, &Provider::ALL)?;
+    let runner = runner(g, &args.runner, args.clock.clock(), &Provider::ALL)?;
     let w = service::worker(name, &g.db_url(), args.queue.config(), runner, &mut say)
         .map_err(anyhow::Error::from_boxed)?;
     output::reply(g.json, &w, render::text::worker)
@@ -151,12 +154,11 @@ fn window(stop: &StopArgs) -> service::Window {
 fn runner(
     g: &GlobalArgs,
     args: &RunnerArgs,
-    clock: &ClockArgs,
+    clock: Clock,
     providers: &[Provider],
 ) -> anyhow::Result<service::Runner> {
     let mut store = g.open(Open::Migrated)?;
     let lookup = provider_lookup(store.as_mut(), args.master.key_file.as_deref(), providers)?;
-    let clock = clock.clock();
     service::Runner::from_lookup(&lookup, args.gap_window, args.concurrency, clock)
         .map_err(anyhow::Error::from_boxed)
 }
