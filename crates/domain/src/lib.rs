@@ -51,7 +51,10 @@ pub use error::DomainError;
 pub use execution::{Action, EquityPoint, Fill};
 pub use fixed::{Money, Price, Quantity};
 pub use news::{NewsArticle, TickerSentiment};
-pub use option::{OptionQuote, OptionRight};
+pub use option::{
+    OptionContract, OptionQuote, OptionRight, OptionStyle, STANDARD_MULTIPLIER, occ_symbol,
+    parse_occ,
+};
 pub use provider::{Provider, UnknownProvider};
 pub use quote_bar::{Ohlc, QuoteBar};
 pub use sentiment::{SentimentLabel, SentimentRecord, SentimentSource};

@@ -220,7 +220,7 @@ impl DedupKey for NewsArticle {
 impl DedupKey for OptionQuote {
     type Key = (Symbol, UnixNanos);
     fn dedup_key(&self) -> Self::Key {
-        (self.contract.clone(), self.ts)
+        (self.contract.occ.clone(), self.ts)
     }
 }
 

@@ -209,6 +209,8 @@ pub(crate) struct RawGreeks<'a> {
     pub theta: Option<&'a RawValue>,
     #[serde(borrow, default)]
     pub vega: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub rho: Option<&'a RawValue>,
 }
 
 /// One code, as text whether sent as a string (`"P"`) or an integer (`11`).

@@ -87,11 +87,11 @@ fn show_option(o: &OptionQuote) -> String {
     let f = |v: Option<f64>| v.map_or("-".into(), |v| v.to_string());
     format!(
         "{} {} {:?} {} {} b={} a={} l={} iv={} d={}",
-        o.contract,
+        o.contract.occ,
         o.ts,
-        o.right,
-        o.strike,
-        o.expiry,
+        o.contract.right,
+        o.contract.strike,
+        o.contract.expiry,
         p(o.bid),
         p(o.ask),
         p(o.last),

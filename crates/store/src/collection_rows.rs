@@ -129,10 +129,10 @@ pub(crate) fn sentiment_json(n: &NewsArticle) -> Result<Option<String>, StoreErr
 pub(crate) fn check_options(quotes: &[domain::OptionQuote]) -> Result<(), StoreError> {
     let mut seen = std::collections::HashSet::with_capacity(quotes.len());
     for q in quotes {
-        if !seen.insert((&q.contract, q.ts)) {
+        if !seen.insert((&q.contract.occ, q.ts)) {
             return Err(StoreError::Invalid(format!(
                 "two snapshots of {} at {} in one batch",
-                q.contract, q.ts
+                q.contract.occ, q.ts
             )));
         }
     }

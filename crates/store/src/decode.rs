@@ -226,9 +226,8 @@ pub(crate) fn option_quote(r: &impl Columns) -> Result<OptionQuote, StoreError> 
     const T: &str = "options_chain";
     let corrupt = |reason: String| StoreError::Corrupt { table: T, reason };
     let expiry = r.text(3)?;
-    Ok(OptionQuote {
-        contract: parse_symbol(&r.text(0)?, T)?,
-        ts: r.nanos(1)?,
+    let contract = domain::OptionContract {
+        occ: parse_symbol(&r.text(0)?, T)?,
         underlying: parse_symbol(&r.text(2)?, T)?,
         expiry: chrono::NaiveDate::parse_from_str(&expiry, "%Y-%m-%d")
             .map_err(|e| corrupt(format!("expiry {expiry:?}: {e}")))?,
@@ -238,17 +237,21 @@ pub(crate) fn option_quote(r: &impl Columns) -> Result<OptionQuote, StoreError> 
             "put" => OptionRight::Put,
             other => return Err(corrupt(format!("option_right {other:?}"))),
         },
-        bid: r.opt_int(6)?.map(Price::from_raw),
-        ask: r.opt_int(7)?.map(Price::from_raw),
-        last: r.opt_int(8)?.map(Price::from_raw),
-        volume: r.opt_int(9)?.map(Quantity::from_raw),
-        open_interest: r.opt_int(10)?.map(Quantity::from_raw),
-        iv: r.opt_real(11)?,
-        delta: r.opt_real(12)?,
-        gamma: r.opt_real(13)?,
-        theta: r.opt_real(14)?,
-        vega: r.opt_real(15)?,
-    })
+        style: domain::OptionStyle::American,
+        multiplier: domain::STANDARD_MULTIPLIER,
+    };
+    let mut q = OptionQuote::empty(contract, r.nanos(1)?);
+    q.bid = r.opt_int(6)?.map(Price::from_raw);
+    q.ask = r.opt_int(7)?.map(Price::from_raw);
+    q.last = r.opt_int(8)?.map(Price::from_raw);
+    q.volume = r.opt_int(9)?.map(Quantity::from_raw);
+    q.open_interest = r.opt_int(10)?.map(Quantity::from_raw);
+    q.iv = r.opt_real(11)?;
+    q.delta = r.opt_real(12)?;
+    q.gamma = r.opt_real(13)?;
+    q.theta = r.opt_real(14)?;
+    q.vega = r.opt_real(15)?;
+    Ok(q)
 }
 
 /// Columns: symbol, timestamp, source, sentiment, score, confidence, metadata (JSON text).

@@ -168,7 +168,7 @@ impl Fetcher {
             }
             Fetched::Options(mut p) => {
                 judge.report.repeated += self.options.apply(&mut p) as u64;
-                Batch::Options(judge.keep(p.items, |q| &q.underlying == symbol)?)
+                Batch::Options(judge.keep(p.items, |q| &q.contract.underlying == symbol)?)
             }
         })
     }

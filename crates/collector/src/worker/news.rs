@@ -154,7 +154,7 @@ async fn chain(
         let n = page.items.len();
         let mut fresh = 0;
         for q in page.items {
-            fresh += usize::from(by_key.insert((q.contract.clone(), q.ts), q).is_none());
+            fresh += usize::from(by_key.insert((q.contract.occ.clone(), q.ts), q).is_none());
         }
         guard
             .check_rows(&page.request, n, fresh, page.next.as_ref())

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use domain::{DomainError, OptionQuote, Symbol};
+use domain::{DomainError, OptionContract, OptionQuote, OptionStyle, STANDARD_MULTIPLIER, Symbol};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -44,6 +44,10 @@ struct RawQuoteOpt<'a> {
     ap: &'a RawValue,
     #[serde(borrow)]
     bp: &'a RawValue,
+    #[serde(borrow, default, rename = "as")]
+    ask_size: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "bs")]
+    bid_size: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -60,7 +64,13 @@ fn option_quote(
     contract: &str,
     s: &RawSnapshot,
 ) -> Result<OptionQuote, DomainError> {
-    let (_root, expiry, right, strike) = OptionQuote::parse_occ(contract)?;
+    // Alpaca's snapshots say nothing of style or size: US equity options are American, 100.
+    let contract = OptionContract::from_occ(
+        contract,
+        Some(underlying),
+        OptionStyle::American,
+        STANDARD_MULTIPLIER,
+    )?;
     let quote_ts = s
         .quote
         .as_ref()
@@ -76,40 +86,30 @@ fn option_quote(
         .max(trade_ts)
         .ok_or_else(|| DomainError::new("ts", "snapshot has neither a quote nor a trade"))?;
     let g = s.greeks.as_ref();
-    let q = OptionQuote {
-        ts,
-        contract: Symbol::new(contract)?,
-        underlying: underlying.clone(),
-        expiry,
-        strike,
-        right,
-        bid: s
-            .quote
-            .as_ref()
-            .map(|q| parse::price(q.bp, "bid"))
-            .transpose()?,
-        ask: s
-            .quote
-            .as_ref()
-            .map(|q| parse::price(q.ap, "ask"))
-            .transpose()?,
-        last: s
-            .trade
-            .as_ref()
-            .map(|t| parse::price(t.p, "last"))
-            .transpose()?,
-        volume: s
-            .daily
-            .as_ref()
-            .map(|d| parse::quantity(d.v, "volume"))
-            .transpose()?,
-        open_interest: None,
-        iv: parse::opt(s.iv, parse::float, "iv")?,
-        delta: parse::opt(g.and_then(|g| g.delta), parse::float, "delta")?,
-        gamma: parse::opt(g.and_then(|g| g.gamma), parse::float, "gamma")?,
-        theta: parse::opt(g.and_then(|g| g.theta), parse::float, "theta")?,
-        vega: parse::opt(g.and_then(|g| g.vega), parse::float, "vega")?,
-    };
+    let quote = s.quote.as_ref();
+    let mut q = OptionQuote::empty(contract, ts);
+    q.bid = quote.map(|q| parse::price(q.bp, "bid")).transpose()?;
+    q.ask = quote.map(|q| parse::price(q.ap, "ask")).transpose()?;
+    q.bid_size = parse::opt(quote.and_then(|q| q.bid_size), parse::quantity, "bs")?;
+    q.ask_size = parse::opt(quote.and_then(|q| q.ask_size), parse::quantity, "as")?;
+    q.quoted_at = quote_ts;
+    q.last = s
+        .trade
+        .as_ref()
+        .map(|t| parse::price(t.p, "last"))
+        .transpose()?;
+    q.last_trade_at = trade_ts;
+    q.volume = s
+        .daily
+        .as_ref()
+        .map(|d| parse::quantity(d.v, "volume"))
+        .transpose()?;
+    q.iv = parse::opt(s.iv, parse::float, "iv")?;
+    q.delta = parse::opt(g.and_then(|g| g.delta), parse::float, "delta")?;
+    q.gamma = parse::opt(g.and_then(|g| g.gamma), parse::float, "gamma")?;
+    q.theta = parse::opt(g.and_then(|g| g.theta), parse::float, "theta")?;
+    q.vega = parse::opt(g.and_then(|g| g.vega), parse::float, "vega")?;
+    q.rho = parse::opt(g.and_then(|g| g.rho), parse::float, "rho")?;
     q.validate()?;
     Ok(q)
 }

@@ -3,7 +3,9 @@
 
 use std::borrow::Cow;
 
-use domain::{DomainError, OptionQuote, OptionRight, Symbol};
+use domain::{
+    DomainError, OptionContract, OptionQuote, OptionRight, OptionStyle, STANDARD_MULTIPLIER, Symbol,
+};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -46,6 +48,10 @@ struct RawDetails<'a> {
     ticker: Cow<'a, str>,
     #[serde(default)]
     contract_type: Option<String>,
+    #[serde(default)]
+    exercise_style: Option<String>,
+    #[serde(borrow, default)]
+    shares_per_contract: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -54,6 +60,10 @@ struct RawLastQuote<'a> {
     bid: Option<&'a RawValue>,
     #[serde(borrow, default)]
     ask: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    bid_size: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    ask_size: Option<&'a RawValue>,
     #[serde(borrow, default)]
     last_updated: Option<&'a RawValue>,
 }
@@ -70,11 +80,13 @@ struct RawLastTrade<'a> {
 struct RawUnderlying<'a> {
     #[serde(borrow, default)]
     ticker: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    price: Option<&'a RawValue>,
 }
 
 fn option_quote(s: &RawSnapshot) -> Result<OptionQuote, DomainError> {
     let occ = s.details.ticker.trim_start_matches("O:");
-    let (root, expiry, occ_right, strike) = OptionQuote::parse_occ(occ)?;
+    let (root, _, occ_right, _) = OptionQuote::parse_occ(occ)?;
     let right = match &s.details.contract_type {
         Some(t) => OptionRight::parse(t)?,
         None => occ_right,
@@ -96,31 +108,50 @@ fn option_quote(s: &RawSnapshot) -> Result<OptionQuote, DomainError> {
         Some(t) => Symbol::new(t)?,
         None => root,
     };
+    let style = match &s.details.exercise_style {
+        Some(t) => t.parse::<OptionStyle>()?,
+        None => OptionStyle::American,
+    };
+    let multiplier = match parse::opt(
+        s.details.shares_per_contract,
+        parse::float,
+        "shares_per_contract",
+    )? {
+        None => STANDARD_MULTIPLIER,
+        Some(m) if m >= 1.0 && m <= f64::from(u32::MAX) && m.fract() == 0.0 => m as u32,
+        Some(m) => {
+            return Err(DomainError::new(
+                "shares_per_contract",
+                format!("{m} is not a whole number of shares"),
+            ));
+        }
+    };
+    let mut contract = OptionContract::from_occ(occ, Some(&underlying), style, multiplier)?;
+    contract.right = right;
     let p = |v, f| parse::opt(v, parse::price, f);
+    let n = |v, f| parse::opt(v, parse::quantity, f);
     let g = |v, f| parse::opt(v, parse::float, f);
     let greeks = s.greeks.as_ref();
-    let q = OptionQuote {
-        ts,
-        contract: Symbol::new(occ)?,
-        underlying,
-        expiry,
-        strike,
-        right,
-        bid: p(s.last_quote.as_ref().and_then(|q| q.bid), "bid")?,
-        ask: p(s.last_quote.as_ref().and_then(|q| q.ask), "ask")?,
-        last: p(s.last_trade.as_ref().and_then(|t| t.price), "last")?,
-        volume: parse::opt(
-            s.day.as_ref().and_then(|d| d.volume),
-            parse::quantity,
-            "volume",
-        )?,
-        open_interest: parse::opt(s.open_interest, parse::quantity, "open_interest")?,
-        iv: g(s.implied_volatility, "iv")?,
-        delta: g(greeks.and_then(|x| x.delta), "delta")?,
-        gamma: g(greeks.and_then(|x| x.gamma), "gamma")?,
-        theta: g(greeks.and_then(|x| x.theta), "theta")?,
-        vega: g(greeks.and_then(|x| x.vega), "vega")?,
-    };
+    let quote = s.last_quote.as_ref();
+    let mut q = OptionQuote::empty(contract, ts);
+    q.bid = p(quote.and_then(|q| q.bid), "bid")?;
+    q.ask = p(quote.and_then(|q| q.ask), "ask")?;
+    q.bid_size = n(quote.and_then(|q| q.bid_size), "bid_size")?;
+    q.ask_size = n(quote.and_then(|q| q.ask_size), "ask_size")?;
+    q.quoted_at = quote_ts;
+    q.last = p(s.last_trade.as_ref().and_then(|t| t.price), "last")?;
+    q.last_trade_at = trade_ts;
+    q.volume = n(s.day.as_ref().and_then(|d| d.volume), "volume")?;
+    q.open_interest = n(s.open_interest, "open_interest")?;
+    q.underlying_price = p(
+        s.underlying_asset.as_ref().and_then(|u| u.price),
+        "underlying_asset.price",
+    )?;
+    q.iv = g(s.implied_volatility, "iv")?;
+    q.delta = g(greeks.and_then(|x| x.delta), "delta")?;
+    q.gamma = g(greeks.and_then(|x| x.gamma), "gamma")?;
+    q.theta = g(greeks.and_then(|x| x.theta), "theta")?;
+    q.vega = g(greeks.and_then(|x| x.vega), "vega")?;
     q.validate()?;
     Ok(q)
 }

@@ -29,16 +29,25 @@ pub(super) fn upsert(
     if !quotes.is_empty() {
         let mut ids: std::collections::HashMap<&Symbol, i32> = Default::default();
         for q in quotes {
-            if !ids.contains_key(&q.underlying) {
-                ids.insert(&q.underlying, intern(&mut tx, &q.underlying)?);
+            if !ids.contains_key(&q.contract.underlying) {
+                ids.insert(
+                    &q.contract.underlying,
+                    intern(&mut tx, &q.contract.underlying)?,
+                );
             }
         }
-        let contract: Vec<&str> = quotes.iter().map(|q| q.contract.as_str()).collect();
+        let contract: Vec<&str> = quotes.iter().map(|q| q.contract.occ.as_str()).collect();
         let ts: Vec<i64> = quotes.iter().map(|q| q.ts.as_i64()).collect();
-        let uid: Vec<i32> = quotes.iter().map(|q| ids[&q.underlying]).collect();
-        let expiry: Vec<String> = quotes.iter().map(|q| q.expiry.to_string()).collect();
-        let strike: Vec<i64> = quotes.iter().map(|q| q.strike.raw()).collect();
-        let right: Vec<&str> = quotes.iter().map(|q| right_text(q.right)).collect();
+        let uid: Vec<i32> = quotes.iter().map(|q| ids[&q.contract.underlying]).collect();
+        let expiry: Vec<String> = quotes
+            .iter()
+            .map(|q| q.contract.expiry.to_string())
+            .collect();
+        let strike: Vec<i64> = quotes.iter().map(|q| q.contract.strike.raw()).collect();
+        let right: Vec<&str> = quotes
+            .iter()
+            .map(|q| right_text(q.contract.right))
+            .collect();
         let price = |f: fn(&OptionQuote) -> Option<Price>| -> Vec<Option<i64>> {
             quotes.iter().map(|q| f(q).map(Price::raw)).collect()
         };

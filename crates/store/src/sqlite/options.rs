@@ -46,16 +46,16 @@ pub(super) fn upsert(
             differs.join(" OR ")
         ))?;
         for q in quotes {
-            let key = params![q.contract.as_str(), q.ts.as_i64()];
+            let key = params![q.contract.occ.as_str(), q.ts.as_i64()];
             let existed = exists.exists(key)?;
-            let uid = intern(&tx, &q.underlying)?;
+            let uid = intern(&tx, &q.contract.underlying)?;
             let changed = write.execute(params![
-                q.contract.as_str(),
+                q.contract.occ.as_str(),
                 q.ts.as_i64(),
                 uid,
-                q.expiry.to_string(),
-                q.strike.raw(),
-                right_text(q.right),
+                q.contract.expiry.to_string(),
+                q.contract.strike.raw(),
+                right_text(q.contract.right),
                 q.bid.map(Price::raw),
                 q.ask.map(Price::raw),
                 q.last.map(Price::raw),

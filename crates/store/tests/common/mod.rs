@@ -66,23 +66,20 @@ pub fn seq<T>(seq: u32, tick: T) -> Seq<T> {
 
 /// A snapshot of OCC `contract` at minute `minute`, with some greeks and fields left empty.
 pub fn option(contract: &str, minute: i64, bid: Option<&str>) -> OptionQuote {
-    let (underlying, expiry, right, strike) = OptionQuote::parse_occ(contract).unwrap();
-    OptionQuote {
-        ts: ts(minute),
-        contract: Symbol::lit(contract),
-        underlying,
-        expiry,
-        strike,
-        right,
-        bid: bid.map(Price::lit),
-        ask: Some(Price::lit("5.25")),
-        last: None,
-        volume: Some(Quantity::from_int(12)),
-        open_interest: None,
-        iv: Some(0.3125),
-        delta: Some(-0.42),
-        gamma: None,
-        theta: Some(-0.011),
-        vega: Some(0.2),
-    }
+    let contract = domain::OptionContract::from_occ(
+        contract,
+        None,
+        domain::OptionStyle::American,
+        domain::STANDARD_MULTIPLIER,
+    )
+    .unwrap();
+    let mut q = OptionQuote::empty(contract, ts(minute));
+    q.bid = bid.map(Price::lit);
+    q.ask = Some(Price::lit("5.25"));
+    q.volume = Some(Quantity::from_int(12));
+    q.iv = Some(0.3125);
+    q.delta = Some(-0.42);
+    q.theta = Some(-0.011);
+    q.vega = Some(0.2);
+    q
 }
