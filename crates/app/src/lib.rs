@@ -14,6 +14,7 @@
 //!   metric rows with their formatting, in one place.
 //! - [`labels`]: triple-barrier labels of a run's entries (`ml labels`) and the ML dataset export
 //!   (`ml export`), with the entry and feature sources they read.
+//! - [`options`]: option chain files into the store ([`options::import`]).
 //! - [`demo`]: the whole job on an empty store.
 //! - [`symbols`]: symbols and their calendars (`symbols list|show|set`, `import --calendar`).
 //! - [`progress`]: how long work reports progress to whoever shows it.
@@ -26,6 +27,7 @@ pub mod demo;
 pub mod error;
 pub mod features;
 pub mod labels;
+pub mod options;
 pub mod paper;
 pub mod progress;
 pub mod report;

@@ -11,6 +11,8 @@
 //! - `numbers`: exact decimal fields (integer arithmetic; the domain parser for odd text).
 //! - `rows`: fields → [`Bar`] / [`QuoteBar`], duplicate and order checks.
 //! - [`ticks`]: trade and quote tick files (LEAN and plain layouts) → ticks in time order.
+//! - [`options`]: option chain files (yfinance snapshots, LEAN option quote and trade bars) →
+//!   option snapshots, with findings.
 //! - `fit`: does the file fit the timeframe (supported days, boundaries, bar spacing).
 //!
 //! Errors always read `FILE:LINE: field: reason`, LINE counting the header as line 1.
@@ -18,6 +20,7 @@
 mod columns;
 mod fit;
 mod numbers;
+pub mod options;
 mod reader;
 mod rows;
 mod split;
