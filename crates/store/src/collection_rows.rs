@@ -125,12 +125,16 @@ pub(crate) fn sentiment_json(n: &NewsArticle) -> Result<Option<String>, StoreErr
         .map_err(|e| StoreError::Invalid(format!("news provider_sentiment: {e}")))
 }
 
-/// Refuses two option snapshots with one (contract, ts) in a batch, and two different
-/// contracts with one OCC symbol.
+/// Refuses two option snapshots with one (contract, ts) in a batch, two different contracts
+/// with one OCC symbol, and a contract the schema would refuse (strike or multiplier not above
+/// zero).
 pub(crate) fn check_options(quotes: &[domain::OptionQuote]) -> Result<(), StoreError> {
     let mut seen = std::collections::HashSet::with_capacity(quotes.len());
     let mut contracts = std::collections::HashMap::new();
     for q in quotes {
+        q.contract
+            .validate()
+            .map_err(|e| StoreError::Invalid(format!("{}: {e}", q.contract.occ)))?;
         if !seen.insert((&q.contract.occ, q.ts)) {
             return Err(StoreError::Invalid(format!(
                 "two snapshots of {} at {} in one batch",

@@ -77,6 +77,12 @@ fn every_field_round_trips(db: &TestDb) {
     let mut other = batch[1].clone();
     other.contract.multiplier = 100;
     let clash = vec![batch[0].clone(), other];
+    let mut zero = batch[0].clone();
+    zero.contract.multiplier = 0;
+    assert!(matches!(
+        s.upsert_options(&[zero], None),
+        Err(StoreError::Invalid(_))
+    ));
     assert!(matches!(
         s.upsert_options(&clash, None),
         Err(StoreError::Invalid(_))
