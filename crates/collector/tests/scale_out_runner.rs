@@ -191,7 +191,7 @@ async fn an_options_run_stores_each_chain_snapshot() {
         .await
         .unwrap();
     assert_eq!(stored.len(), 1);
-    assert_eq!(stored[0].contract.as_str(), "AAPL240503P00155000");
+    assert_eq!(stored[0].contract.occ.as_str(), "AAPL240503P00155000");
     let again = runner.run(&spec).await.unwrap();
     assert_eq!((again.rows_written, again.rows_unchanged), (0, 1));
 }

@@ -359,8 +359,8 @@ async fn option_chain_pages_with_filters() {
     let chain = items(&pages);
     assert_eq!(chain.len(), 2);
     let (a, b) = (&chain[0], &chain[1]);
-    assert_eq!(a.contract.as_str(), "AAPL240426C00152500");
-    assert_eq!(a.strike, Price::lit("152.5"));
+    assert_eq!(a.contract.occ.as_str(), "AAPL240426C00152500");
+    assert_eq!(a.contract.strike, Price::lit("152.5"));
     assert_eq!(
         (a.bid, a.ask, a.last),
         (
@@ -374,6 +374,6 @@ async fn option_chain_pages_with_filters() {
     assert_eq!((a.delta, a.iv), (None, None));
     assert_eq!(b.delta, Some(0.9567110374646104));
     assert_eq!(b.iv, Some(0.9871160931510816));
-    assert_eq!(b.underlying.as_str(), "AAPL");
-    assert_eq!(b.expiry.to_string(), "2024-04-26");
+    assert_eq!(b.contract.underlying.as_str(), "AAPL");
+    assert_eq!(b.contract.expiry.to_string(), "2024-04-26");
 }

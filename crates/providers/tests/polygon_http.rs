@@ -309,9 +309,12 @@ async fn option_chain_snapshot_with_greeks() {
     assert_eq!(s.param("expiration_date.gte"), Some("2023-06-01"));
     assert_eq!(s.param("limit"), Some("250"));
     let o = &page.items[0];
-    assert_eq!(o.contract.as_str(), "AAPL230616C00150000");
-    assert_eq!(o.underlying.as_str(), "AAPL");
-    assert_eq!((o.right, o.strike), (OptionRight::Call, Price::lit("150")));
+    assert_eq!(o.contract.occ.as_str(), "AAPL230616C00150000");
+    assert_eq!(o.contract.underlying.as_str(), "AAPL");
+    assert_eq!(
+        (o.contract.right, o.contract.strike),
+        (OptionRight::Call, Price::lit("150"))
+    );
     assert_eq!(
         (o.bid, o.ask, o.last),
         (

@@ -125,16 +125,45 @@ pub(crate) fn sentiment_json(n: &NewsArticle) -> Result<Option<String>, StoreErr
         .map_err(|e| StoreError::Invalid(format!("news provider_sentiment: {e}")))
 }
 
-/// Refuses two option snapshots with one (contract, ts) in a batch.
+/// Refuses two option snapshots with one (contract, ts) in a batch, two different contracts
+/// with one OCC symbol, and a contract the schema would refuse (strike or multiplier not above
+/// zero).
 pub(crate) fn check_options(quotes: &[domain::OptionQuote]) -> Result<(), StoreError> {
     let mut seen = std::collections::HashSet::with_capacity(quotes.len());
+    let mut contracts = std::collections::HashMap::new();
     for q in quotes {
+        q.contract
+            .validate()
+            .map_err(|e| StoreError::Invalid(format!("{}: {e}", q.contract.occ)))?;
         if !seen.insert((&q.contract.occ, q.ts)) {
             return Err(StoreError::Invalid(format!(
                 "two snapshots of {} at {} in one batch",
                 q.contract.occ, q.ts
             )));
         }
+        if *contracts.entry(&q.contract.occ).or_insert(&q.contract) != &q.contract {
+            return Err(StoreError::Invalid(format!(
+                "two different contracts named {} in one batch",
+                q.contract.occ
+            )));
+        }
     }
     Ok(())
+}
+
+/// What [`crate::OptionStore::chain_at`] selects: contracts expiring on or after `at`'s UTC
+/// date (`YYYY-MM-DD`), snapshots with `lo ≤ ts ≤ at`. A negative `max_age` is refused; one
+/// reaching before the earliest time means no lower bound.
+pub(crate) fn chain_bounds(
+    at: domain::UnixNanos,
+    max_age: Option<i64>,
+) -> Result<(String, i64, i64), StoreError> {
+    let lo = match max_age {
+        Some(age) if age < 0 => {
+            return Err(StoreError::Invalid(format!("max_age {age} ns is negative")));
+        }
+        Some(age) => at.as_i64().checked_sub(age).unwrap_or(i64::MIN),
+        None => i64::MIN,
+    };
+    Ok((at.utc_date().to_string(), lo, at.as_i64()))
 }

@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 
 use domain::{
-    NewsArticle, OptionQuote, OptionRight, Price, Provider, Quantity, SentimentLabel,
+    NewsArticle, OptionQuote, OptionRight, OptionStyle, Price, Provider, Quantity, SentimentLabel,
     SentimentRecord, SentimentSource, UnixNanos,
 };
 
@@ -220,38 +220,61 @@ pub(crate) fn news(r: &impl Columns) -> Result<NewsArticle, StoreError> {
     })
 }
 
-/// Columns: contract, ts, underlying, expiry (`YYYY-MM-DD`), strike, option_right, bid, ask,
-/// last, volume, open_interest, iv, delta, gamma, theta, vega.
+/// The quote columns [`option_quote`] reads after the contract's eight, from `option_quotes q`.
+pub(crate) const QUOTE_COLUMNS: &str = "q.bid, q.ask, q.bid_size, q.ask_size, q.quoted_at, \
+     q.last, q.last_trade_at, q.volume, q.open_interest, q.underlying_price, q.iv, q.delta, \
+     q.gamma, q.theta, q.vega, q.rho";
+
+/// Columns: occ, ts, underlying, expiry (`YYYY-MM-DD`), strike, option_right, style,
+/// multiplier, then [`QUOTE_COLUMNS`].
 pub(crate) fn option_quote(r: &impl Columns) -> Result<OptionQuote, StoreError> {
-    const T: &str = "options_chain";
-    let corrupt = |reason: String| StoreError::Corrupt { table: T, reason };
+    let corrupt = |table: &'static str, reason: String| StoreError::Corrupt { table, reason };
+    const C: &str = "option_contracts";
     let expiry = r.text(3)?;
+    let multiplier = r.int(7)?;
     let contract = domain::OptionContract {
-        occ: parse_symbol(&r.text(0)?, T)?,
-        underlying: parse_symbol(&r.text(2)?, T)?,
+        occ: parse_symbol(&r.text(0)?, C)?,
+        underlying: parse_symbol(&r.text(2)?, "symbols")?,
         expiry: chrono::NaiveDate::parse_from_str(&expiry, "%Y-%m-%d")
-            .map_err(|e| corrupt(format!("expiry {expiry:?}: {e}")))?,
+            .map_err(|e| corrupt(C, format!("expiry {expiry:?}: {e}")))?,
         strike: Price::from_raw(r.int(4)?),
         right: match &*r.text(5)? {
             "call" => OptionRight::Call,
             "put" => OptionRight::Put,
-            other => return Err(corrupt(format!("option_right {other:?}"))),
+            other => return Err(corrupt(C, format!("option_right {other:?}"))),
         },
-        style: domain::OptionStyle::American,
-        multiplier: domain::STANDARD_MULTIPLIER,
+        style: match &*r.text(6)? {
+            "american" => OptionStyle::American,
+            "european" => OptionStyle::European,
+            other => return Err(corrupt(C, format!("style {other:?}"))),
+        },
+        multiplier: u32::try_from(multiplier)
+            .ok()
+            .filter(|m| *m > 0)
+            .ok_or_else(|| corrupt(C, format!("multiplier {multiplier} is not a positive u32")))?,
     };
-    let mut q = OptionQuote::empty(contract, r.nanos(1)?);
-    q.bid = r.opt_int(6)?.map(Price::from_raw);
-    q.ask = r.opt_int(7)?.map(Price::from_raw);
-    q.last = r.opt_int(8)?.map(Price::from_raw);
-    q.volume = r.opt_int(9)?.map(Quantity::from_raw);
-    q.open_interest = r.opt_int(10)?.map(Quantity::from_raw);
-    q.iv = r.opt_real(11)?;
-    q.delta = r.opt_real(12)?;
-    q.gamma = r.opt_real(13)?;
-    q.theta = r.opt_real(14)?;
-    q.vega = r.opt_real(15)?;
-    Ok(q)
+    let price = |i| Ok::<_, StoreError>(r.opt_int(i)?.map(Price::from_raw));
+    let qty = |i| Ok::<_, StoreError>(r.opt_int(i)?.map(Quantity::from_raw));
+    Ok(OptionQuote {
+        ts: r.nanos(1)?,
+        contract,
+        bid: price(8)?,
+        ask: price(9)?,
+        bid_size: qty(10)?,
+        ask_size: qty(11)?,
+        quoted_at: r.opt_nanos(12)?,
+        last: price(13)?,
+        last_trade_at: r.opt_nanos(14)?,
+        volume: qty(15)?,
+        open_interest: qty(16)?,
+        underlying_price: price(17)?,
+        iv: r.opt_real(18)?,
+        delta: r.opt_real(19)?,
+        gamma: r.opt_real(20)?,
+        theta: r.opt_real(21)?,
+        vega: r.opt_real(22)?,
+        rho: r.opt_real(23)?,
+    })
 }
 
 /// Columns: symbol, timestamp, source, sentiment, score, confidence, metadata (JSON text).

@@ -1,7 +1,7 @@
 //! Where market data and backtest runs live.
 //!
 //! - [`roles`]: one trait per role ([`SchemaStore`], [`BarStore`], [`SentimentStore`],
-//!   [`RunStore`], [`TickStore`], [`OptionStore`], [`NewsStore`], [`CollectionStore`],
+//!   [`RunStore`], [`TickStore`], [`OptionStore`], [`ArbitrageStore`], [`NewsStore`], [`CollectionStore`],
 //!   [`KeyStore`], [`ActionStore`], [`RollupStore`], [`SymbolStore`], [`QualityStore`],
 //!   [`RetentionStore`], [`FeatureStore`], [`JournalStore`], [`PaperStore`]), and [`Store`],
 //!   their sum. Callers name the roles they use.
@@ -17,6 +17,7 @@
 //!   checkpoints, job runs.
 //! - [`rollup`]: roll-up checkpoints, written with the rolled bars.
 //! - [`symbols`]: [`SymbolInfo`], a symbol with its calendar.
+//! - [`arbitrage`]: [`ArbitrageRecord`], a stored arbitrage opportunity ([`ArbitrageStore`]).
 //! - [`features`]: a run's bar features and their provenance ([`FeatureStore`]).
 //! - [`paper`]: paper-trading sessions and their recorded inputs ([`PaperStore`]).
 //! - [`quality`]: data-quality checks and findings, as stored.
@@ -30,6 +31,7 @@
 #![cfg_attr(not(all(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 
 mod actions_rows;
+pub mod arbitrage;
 pub mod collection;
 mod collection_rows;
 mod days;
@@ -56,6 +58,7 @@ pub mod symbols;
 pub mod types;
 pub mod url;
 
+pub use arbitrage::ArbitrageRecord;
 pub use collection::*;
 pub use error::StoreError;
 pub use features::{FeatureInfo, FeatureProvenance, FeatureRow, NewFeatures, StoredFeatures};
@@ -69,10 +72,10 @@ pub use quality::{
 pub use retain::{RunPeriod, SeriesRef};
 pub use retry::BusyRetry;
 pub use roles::{
-    ActionStore, AggregateStore, BarStore, CollectionStore, FeatureStore, JournalStore, KeyStore,
-    LabelStore, NewsStore, OptionStore, PaperStore, QualityStore, RetentionStore, RollupStore,
-    RunAttachments, RunStore, SavedRun, SchemaStore, SentimentStore, Store, SymbolStore, TickFeed,
-    TickStore,
+    ActionStore, AggregateStore, ArbitrageStore, BarStore, CollectionStore, FeatureStore,
+    JournalStore, KeyStore, LabelStore, NewsStore, OptionStore, PaperStore, QualityStore,
+    RetentionStore, RollupStore, RunAttachments, RunStore, SavedRun, SchemaStore, SentimentStore,
+    Store, SymbolStore, TickFeed, TickStore,
 };
 pub use rollup::RollupCheckpoint;
 pub use stream::{BarStream, QuoteBarStream};
@@ -150,6 +153,20 @@ fn connect(url: &str) -> Result<Box<dyn Store>, StoreError> {
         )?)),
         #[allow(unreachable_patterns)] // with every backend built in
         other => Err(StoreError::NotBuilt(other.backend())),
+    }
+}
+
+/// The one SQL statement of [`OptionStore::chain_at`] on `backend` (parameters: underlying,
+/// first live expiry as `YYYY-MM-DD`, lowest ts, `at`), for EXPLAIN in tests and benchmarks;
+/// `None` for a backend this build leaves out.
+pub fn chain_at_sql(backend: Backend) -> Option<String> {
+    match backend {
+        #[cfg(feature = "sqlite")]
+        Backend::Sqlite => Some(sqlite::chain_at_sql()),
+        #[cfg(feature = "postgres")]
+        Backend::Postgres => Some(postgres::chain_at_sql()),
+        #[allow(unreachable_patterns)]
+        _ => None,
     }
 }
 

@@ -51,6 +51,7 @@ pub const SQLITE: &[Migration] = &[
     m!(14, "features", "sqlite/0014_features.sql"),
     m!(15, "ml_labels", "sqlite/0015_ml_labels.sql"),
     m!(16, "paper_sessions", "sqlite/0016_paper_sessions.sql"),
+    m!(17, "option_contracts", "sqlite/0017_option_contracts.sql"),
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -78,6 +79,7 @@ pub const POSTGRES: &[Migration] = &[
     m!(14, "features", "postgres/0014_features.sql"),
     m!(15, "ml_labels", "postgres/0015_ml_labels.sql"),
     m!(16, "paper_sessions", "postgres/0016_paper_sessions.sql"),
+    m!(17, "option_contracts", "postgres/0017_option_contracts.sql"),
 ];
 
 /// The migration that adds the day index; each backend builds the index of the bars already

@@ -17,7 +17,9 @@
 //! - [`TickStore`] (trades, quotes): `Batch::write` and the tick backfill, `app::data::ticks`
 //!   (tick files in), `app::data::aggregate` (reads trades).
 //! - [`AggregateStore`] (bars made from ticks, with `bar_origins`): `app::data::aggregate`.
-//! - [`OptionStore`] (option snapshots): `Batch::write`, the options worker.
+//! - [`OptionStore`] (`option_contracts`, `option_quotes`): `Batch::write`, the options
+//!   worker; `chain_at` and `option_snapshot_times` for replaying chains.
+//! - [`ArbitrageStore`] (`arbitrage_opportunities`): the arbitrage finder's streaks.
 //! - [`NewsStore`] (news, its tickers, derived sentiment): `Batch::write`, the news worker.
 //! - [`CollectionStore`] (checkpoints, job runs): `collector::health::job_health`, the
 //!   backfill's checkpoints, `collector::StoreRecorder`.
@@ -67,6 +69,7 @@ use domain::{
 };
 
 use crate::SymbolInfo;
+use crate::arbitrage::ArbitrageRecord;
 use crate::journal_rows::JournalSaved;
 use crate::retain::{ChunkDrop, Reclaimed, SeriesRef, TableSize, TickTable};
 use crate::{
@@ -91,6 +94,7 @@ pub trait Store:
     + TickStore
     + AggregateStore
     + OptionStore
+    + ArbitrageStore
     + NewsStore
     + CollectionStore
     + KeyStore
@@ -115,6 +119,7 @@ impl<T> Store for T where
         + TickStore
         + AggregateStore
         + OptionStore
+        + ArbitrageStore
         + NewsStore
         + CollectionStore
         + KeyStore
@@ -373,9 +378,13 @@ pub trait TickStore {
     ) -> Result<Vec<Seq<QuoteTick>>, StoreError>;
 }
 
-/// Option-chain snapshots per (contract, timestamp).
+/// Option contracts (`option_contracts`) and their snapshots (`option_quotes`, keyed by
+/// (contract, ts)).
 pub trait OptionStore {
-    /// Upserts option snapshots on (contract, ts). Two with one key in a batch are refused.
+    /// Upserts option snapshots on (contract, ts), each with its contract: a new contract is
+    /// inserted, a known one whose underlying, style or multiplier changed is updated. The
+    /// counts are of snapshot rows. Two snapshots with one (OCC, ts) in a batch are refused, as
+    /// are two different contracts with one OCC symbol (`StoreError::Invalid`).
     fn upsert_options(
         &mut self,
         quotes: &[OptionQuote],
@@ -388,6 +397,52 @@ pub trait OptionStore {
         start: Option<UnixNanos>,
         end: Option<UnixNanos>,
     ) -> Result<Vec<OptionQuote>, StoreError>;
+    /// The chain of `underlying` at `at`: for each of its contracts expiring on or after `at`'s
+    /// UTC date, its latest snapshot with `ts ≤ at` (and `ts ≥ at − max_age` when given, in
+    /// nanoseconds); contracts with none are left out. Ordered by expiry, strike, right (call
+    /// first), then OCC symbol. `StoreError::Invalid` for a negative `max_age`.
+    fn chain_at(
+        &self,
+        underlying: &Symbol,
+        at: UnixNanos,
+        max_age: Option<i64>,
+    ) -> Result<Vec<OptionQuote>, StoreError>;
+    /// The distinct snapshot times of `underlying`'s contracts with `start ≤ ts < end`,
+    /// ascending.
+    fn option_snapshot_times(
+        &self,
+        underlying: &Symbol,
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<UnixNanos>, StoreError>;
+}
+
+/// Arbitrage opportunities found in option chains (`arbitrage_opportunities`), one row per
+/// streak, keyed by (underlying, key, first_seen).
+pub trait ArbitrageStore {
+    /// Inserts new streaks and updates every other column of known ones, in one transaction;
+    /// identical rows are counted as unchanged. Two rows with one key in a batch, a streak last
+    /// seen before it was first seen, one of zero snapshots or a negative quantity are refused
+    /// (`StoreError::Invalid`), and then nothing of the batch is written.
+    fn upsert_opportunities(
+        &mut self,
+        rows: &[ArbitrageRecord],
+    ) -> Result<UpsertCounts, StoreError>;
+    /// `underlying`'s streaks overlapping [start, end): `last_seen ≥ start` and
+    /// `first_seen < end`, ordered by (first_seen, kind, key).
+    fn opportunities(
+        &self,
+        underlying: &Symbol,
+        start: Option<UnixNanos>,
+        end: Option<UnixNanos>,
+    ) -> Result<Vec<ArbitrageRecord>, StoreError>;
+    /// `underlying`'s streaks last seen in the snapshot at `last_seen` (the ones a finder may
+    /// continue with the next snapshot), ordered by (first_seen, kind, key).
+    fn open_opportunities(
+        &self,
+        underlying: &Symbol,
+        last_seen: UnixNanos,
+    ) -> Result<Vec<ArbitrageRecord>, StoreError>;
 }
 
 /// News articles, indexed by the symbols they mention.

@@ -112,9 +112,9 @@ fn options_round_trip(db: &TestDb) {
         option("AAPL230616P00150000", 0, None),
         option("AAPL230616C00150000", 1, Some("5.20")),
     ];
-    assert_eq!(batch[1].right, OptionRight::Put);
+    assert_eq!(batch[1].contract.right, OptionRight::Put);
     assert_eq!(
-        batch[0].expiry,
+        batch[0].contract.expiry,
         NaiveDate::from_ymd_opt(2023, 6, 16).unwrap()
     );
     assert_eq!(s.upsert_options(&batch, None).unwrap(), upserted(3, 0, 0));
@@ -123,7 +123,7 @@ fn options_round_trip(db: &TestDb) {
     assert_eq!(s.upsert_options(&changed, None).unwrap(), upserted(0, 1, 2));
     let back = s.options(&Symbol::lit("AAPL"), None, None).unwrap();
     let mut expected = changed.clone();
-    expected.sort_by(|a, b| (a.ts, &a.contract).cmp(&(b.ts, &b.contract)));
+    expected.sort_by(|a, b| (a.ts, &a.contract.occ).cmp(&(b.ts, &b.contract.occ)));
     assert_eq!(back, expected);
     assert!(
         s.options(&Symbol::lit("MSFT"), None, None)

@@ -48,6 +48,9 @@ fn migrate_from_empty(db: &TestDb) {
         "market_trades",
         "market_quotes",
         "options_chain",
+        "option_contracts",
+        "option_quotes",
+        "arbitrage_opportunities",
         "corporate_actions",
         "sentiment_history",
         "latest_sentiment",
@@ -165,6 +168,73 @@ fn older_database_migrates_forward(db: &TestDb) {
     );
 }
 
+/// A database left at version 16 with snapshots in the 0002 `options_chain` table: migration
+/// 17 moves them into `option_contracts` and `option_quotes` (American, 100 a contract), and
+/// the old name still reads them, as a view.
+fn old_option_snapshots_migrate(db: &TestDb) {
+    let applied_at = if db.is_postgres() {
+        "TIMESTAMPTZ"
+    } else {
+        "TEXT"
+    };
+    let mut sql = format!(
+        "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, \
+         applied_at {applied_at} NOT NULL);\n"
+    );
+    for m in list(db).iter().filter(|m| m.version < 17) {
+        sql.push_str(m.sql);
+        sql.push_str(&format!(
+            "\nINSERT INTO schema_migrations VALUES ({}, '{}', '2024-01-01T00:00:00Z');\n",
+            m.version, m.name
+        ));
+    }
+    db.exec(&sql);
+    let row = |occ: &str, ts: i64, right: &str, bid: &str| {
+        format!(
+            "INSERT INTO options_chain (contract, ts, underlying_id, expiry, strike, option_right,
+                 bid, ask, last, volume, open_interest, iv, delta, gamma, theta, vega)
+             VALUES ('{occ}', {ts}, (SELECT id FROM symbols WHERE symbol = 'AAPL'), '2023-06-16',
+                 150000000000, '{right}', {bid}, 5250000000, NULL, 1200000000, NULL, 0.3125,
+                 -0.42, NULL, -0.011, 0.2);"
+        )
+    };
+    db.exec(&format!(
+        "INSERT INTO symbols (symbol) VALUES ('AAPL');\n{}\n{}\n{}",
+        row("AAPL230616C00150000", 60, "call", "5100000000"),
+        row("AAPL230616C00150000", 120, "call", "5200000000"),
+        row("AAPL230616P00150000", 60, "put", "NULL"),
+    ));
+    let s = store::open_migrated(&db.url).unwrap();
+    let back = s.options(&domain::Symbol::lit("AAPL"), None, None).unwrap();
+    let snapshot = |occ: &str, ts: i64, bid: Option<&str>| {
+        let c = domain::OptionContract::from_occ(occ, None, domain::OptionStyle::American, 100)
+            .unwrap();
+        let mut q = domain::OptionQuote::empty(c, domain::UnixNanos::new(ts));
+        q.bid = bid.map(domain::Price::lit);
+        q.ask = Some(domain::Price::lit("5.25"));
+        q.volume = Some(domain::Quantity::from_int(12));
+        q.iv = Some(0.3125);
+        q.delta = Some(-0.42);
+        q.theta = Some(-0.011);
+        q.vega = Some(0.2);
+        q
+    };
+    assert_eq!(
+        back,
+        vec![
+            snapshot("AAPL230616C00150000", 60, Some("5.1")),
+            snapshot("AAPL230616P00150000", 60, None),
+            snapshot("AAPL230616C00150000", 120, Some("5.2")),
+        ]
+    );
+    assert_eq!(db.count("SELECT count(*) FROM option_contracts"), 2);
+    assert_eq!(db.count("SELECT count(*) FROM option_quotes"), 3);
+    assert_eq!(
+        db.count("SELECT count(*) FROM options_chain WHERE contract = 'AAPL230616C00150000' AND bid IS NOT NULL"),
+        2
+    );
+}
+
 fn location_is_the_url(db: &TestDb) {
     let s = store::open(&db.url).unwrap();
     assert_eq!(s.location(), db.url);
@@ -176,6 +246,7 @@ conformance!(
     newer_database_is_refused,
     unmigrated_is_not_ready,
     older_database_migrates_forward,
+    old_option_snapshots_migrate,
     location_is_the_url,
 );
 

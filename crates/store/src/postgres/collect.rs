@@ -187,7 +187,8 @@ pub(super) fn collected(
            FROM market_quotes q JOIN symbols s ON s.id = q.symbol_id GROUP BY s.symbol
          UNION ALL
          SELECT 'options', s.symbol, count(*), min(o.ts), max(o.ts)
-           FROM options_chain o JOIN symbols s ON s.id = o.underlying_id GROUP BY s.symbol
+           FROM option_quotes o JOIN option_contracts c ON c.id = o.contract_id
+           JOIN symbols s ON s.id = c.underlying_id GROUP BY s.symbol
          UNION ALL
          SELECT 'news', symbol, count(*), min(created_at), max(created_at)
            FROM news_symbols GROUP BY symbol",

@@ -10,7 +10,9 @@
 //!   and range reads;
 //! - [`runs`]: [`crate::RunStore`]: backtest runs; trades and equity go in by text COPY;
 //! - [`ticks`]: [`crate::TickStore`]: trades and quotes, one `unnest` statement per batch;
-//! - [`options`]: [`crate::OptionStore`]: option-chain snapshots;
+//! - [`options`]: [`crate::OptionStore`]: option contracts and their snapshots, the chain at a
+//!   time (LATERAL);
+//! - [`arbitrage`]: [`crate::ArbitrageStore`]: arbitrage opportunities, one `unnest` merge;
 //! - [`news`]: [`crate::NewsStore`]: articles with their ticker index and derived sentiment;
 //! - [`collect`]: [`crate::CollectionStore`]: backfill checkpoints, the job-run log, collection
 //!   summaries;
@@ -32,6 +34,7 @@
 //! borrow outlives one method call, so several streams can page through one store in turn.
 
 mod actions;
+mod arbitrage;
 mod bars;
 mod collect;
 mod copy;
@@ -42,6 +45,7 @@ mod keys;
 mod labels;
 mod news;
 mod options;
+pub(crate) use options::chain_at_sql;
 mod origins;
 mod pages;
 mod paper;

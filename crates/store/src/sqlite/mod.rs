@@ -7,7 +7,9 @@
 //! - [`sentiment`]: [`crate::SentimentStore`]: sentiment upserts and range reads;
 //! - [`runs`]: [`crate::RunStore`]: backtest runs with their trades and equity curves;
 //! - [`ticks`]: [`crate::TickStore`]: trades and quotes;
-//! - [`options`]: [`crate::OptionStore`]: option-chain snapshots;
+//! - [`options`]: [`crate::OptionStore`]: option contracts and their snapshots, the chain at a
+//!   time;
+//! - [`arbitrage`]: [`crate::ArbitrageStore`]: arbitrage opportunities found in the chains;
 //! - [`news`]: [`crate::NewsStore`]: articles with their ticker index and derived sentiment;
 //! - [`collect`]: [`crate::CollectionStore`]: backfill checkpoints, the job-run log, collection
 //!   summaries;
@@ -26,6 +28,7 @@
 //! - [`paper`]: [`crate::PaperStore`]: paper sessions, their recorded inputs and journals.
 
 mod actions;
+mod arbitrage;
 mod bars;
 mod collect;
 mod days;
@@ -36,6 +39,7 @@ mod keys;
 mod labels;
 mod news;
 mod options;
+pub(crate) use options::chain_at_sql;
 mod origins;
 mod pages;
 mod paper;

@@ -83,3 +83,64 @@ pub fn option(contract: &str, minute: i64, bid: Option<&str>) -> OptionQuote {
     q.vega = Some(0.2);
     q
 }
+
+/// A contract of `underlying` expiring on `expiry` (`YYYY-MM-DD`).
+pub fn contract(
+    underlying: &str,
+    expiry: &str,
+    right: domain::OptionRight,
+    strike: &str,
+    style: domain::OptionStyle,
+    multiplier: u32,
+) -> domain::OptionContract {
+    domain::OptionContract::new(
+        Symbol::lit(underlying),
+        expiry.parse().unwrap(),
+        right,
+        Price::lit(strike),
+        style,
+        multiplier,
+    )
+    .unwrap()
+}
+
+/// A snapshot of `contract` at minute `minute` with every field set, moving with `salt`.
+pub fn full_option(contract: &domain::OptionContract, minute: i64, salt: i64) -> OptionQuote {
+    let p = |base: i64| Some(Price::from_raw(base * 10_000_000 + salt));
+    let q = |n: i64| Some(Quantity::from_raw(n * 100_000_000 + salt));
+    let at = |back: i64| Some(UnixNanos::new(ts(minute).as_i64() - back));
+    OptionQuote {
+        ts: ts(minute),
+        contract: contract.clone(),
+        bid: p(510),
+        ask: p(525),
+        bid_size: q(12),
+        ask_size: q(7),
+        quoted_at: at(1_500),
+        last: p(515),
+        last_trade_at: at(30 * MINUTE),
+        volume: q(1_234),
+        open_interest: q(56_789),
+        underlying_price: p(47_012),
+        iv: Some(0.3125 + salt as f64 * 1e-6),
+        delta: Some(-0.42),
+        gamma: Some(0.0125),
+        theta: Some(-0.011),
+        vega: Some(0.2),
+        rho: Some(-0.035),
+    }
+}
+
+/// Sets `column` of every row of `table` to the SQL `value`, past the schema's CHECK on it
+/// (SQLite ignores checks for the statement; PostgreSQL drops the column's check), to stand for
+/// a hand-edited or corrupt database.
+pub fn corrupt(db: &TestDb, table: &str, column: &str, value: &str) {
+    let update = format!("UPDATE {table} SET {column} = {value}");
+    if db.is_postgres() {
+        db.exec(&format!(
+            "ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {table}_{column}_check; {update}"
+        ));
+    } else {
+        db.exec(&format!("PRAGMA ignore_check_constraints = ON; {update}"));
+    }
+}
