@@ -1,4 +1,5 @@
-//! Option pricing without IO: models, greeks, implied volatility and quote checks.
+//! Options without IO: models, greeks, implied volatility, quote checks, the forward a chain
+//! implies, and the arbitrage scanner.
 //!
 //! - [`inputs`]: the right (`domain::OptionRight`), the exercise style (`domain::OptionStyle`)
 //!   and the input checks every model shares ([`inputs::InputError`]).
@@ -12,6 +13,11 @@
 //!   American ones) and its [`iv::IvStatus`].
 //! - [`quote`]: the checks a quote passes before its mid is worth inverting.
 //! - [`chain`]: a slice of contracts priced in one pass (IV and greeks).
+//! - [`expiry`]: when a contract expires (16:00 New York) and the year fraction to it.
+//! - [`forward`]: an expiry's forward and discount factor from the chain's own put-call parity,
+//!   with a fallback to a given rate and dividend yield.
+//! - [`scan`]: the arbitrage scanner: every check priced at the side one would trade, with fees,
+//!   sized by the top of the book.
 //!
 //! Everything here is a pure function of its inputs: no clock, no IO, no allocation per contract.
 
@@ -19,11 +25,14 @@ pub mod american;
 pub mod black76;
 pub mod bsm;
 pub mod chain;
+pub mod expiry;
+pub mod forward;
 pub mod greeks;
 pub mod inputs;
 pub mod iv;
 mod normal;
 pub mod quote;
+pub mod scan;
 
 pub use domain::{OptionRight, OptionStyle};
 pub use greeks::Greeks;
