@@ -11,4 +11,5 @@
 pub mod actions;
 pub mod export;
 pub mod import;
+pub mod option_inputs;
 pub mod synth;

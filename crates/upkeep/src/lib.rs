@@ -10,8 +10,11 @@
 //! - [`validate`]: the data-quality report: each selected series checked with
 //!   `domain::quality`, the findings stored per series in one transaction (`ztrade data
 //!   validate`, and the `validate` job kind after a bars run).
+//! - [`arbitrage`]: the option-chain arbitrage scan over stored snapshots, its runs of
+//!   opportunities recorded (`ztrade options scan`, and the option-chain job after a snapshot).
 //! - [`error`][mod@error]: [`UpkeepError`].
 
+pub mod arbitrage;
 pub mod error;
 pub mod retain;
 pub mod rollup;

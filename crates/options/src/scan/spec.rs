@@ -56,6 +56,11 @@ impl Kind {
         }
     }
 
+    /// The kind named `text` ([`Kind::as_str`]).
+    pub fn parse(text: &str) -> Option<Kind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
     /// Every kind, in the order findings are listed.
     pub const ALL: [Kind; 12] = [
         Self::Conversion,
