@@ -144,3 +144,48 @@ fn merged(
         })
         .collect())
 }
+
+/// An import as `--json` and the terminal show it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ImportSummary {
+    pub file: String,
+    /// `yfinance`, `lean_quote` or `lean_trade`.
+    pub layout: String,
+    pub rows: u64,
+    /// A yfinance chain's snapshot time (`--at`, or its latest trade).
+    pub snapshot_at: Option<UnixNanos>,
+    pub counts: UpsertCounts,
+    /// Each kind of finding with its count and first lines.
+    pub findings: Vec<FindingSummary>,
+}
+
+/// One kind of finding in a file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FindingSummary {
+    pub kind: String,
+    pub count: u64,
+    pub lines: Vec<u64>,
+}
+
+impl OptionImport {
+    /// The summary of this import of `file`.
+    pub fn summary(&self, file: &std::path::Path) -> ImportSummary {
+        ImportSummary {
+            file: file.display().to_string(),
+            layout: self.read.layout.name().to_string(),
+            rows: self.read.rows,
+            snapshot_at: self.read.snapshot_at,
+            counts: self.counts,
+            findings: self
+                .read
+                .findings
+                .iter()
+                .map(|f| FindingSummary {
+                    kind: f.kind.name().to_string(),
+                    count: f.count,
+                    lines: f.lines.clone(),
+                })
+                .collect(),
+        }
+    }
+}

@@ -14,6 +14,7 @@
 //! - [`collect`]: `collect` (embedded), `collect status`, `scheduler`, `worker`
 //! - [`symbols`]: `symbols list|show|set`, the calendar each symbol is measured against
 //! - [`ml`]: `ml labels|export`, triple-barrier labels and the dataset
+//! - [`options`]: `options import|scan`, option chains and the arbitrage scanner
 //! - [`paper`]: `paper run|stop|status`, `replay`: paper trading and the drift report
 //! - shared by several: [`flags`] (the runtime clock, time and duration parsers, `choice`), [`paper_loop`]
 //!   (`paper run` and `collect --paper`), [`provider_keys`]
@@ -28,6 +29,7 @@ mod demo;
 mod flags;
 mod keys;
 mod ml;
+mod options;
 mod paper;
 mod paper_loop;
 mod provider_keys;
@@ -179,6 +181,10 @@ pub enum Command {
     /// (`status`).
     #[command(subcommand)]
     Paper(paper::PaperCommand),
+    /// Option chains: import a chain file, scan stored snapshots for arbitrage that could be
+    /// traded.
+    #[command(subcommand)]
+    Options(options::OptionsCommand),
     /// Re-run a paper session's recorded inputs and report its drift from live: the first
     /// diverging decision, data drift, execution drift, totals that add up.
     Replay(paper::ReplayArgs),
@@ -202,6 +208,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ml(cmd) => ml::run(cmd, &cli.global),
         Command::Paper(cmd) => paper::run(cmd, &cli.global),
         Command::Replay(args) => paper::replay(args, &cli.global),
+        Command::Options(cmd) => options::run(cmd, &cli.global),
     }
 }
 
