@@ -8,13 +8,18 @@
 //! where `C − P` changes sign.
 //!
 //! When fewer than [`MIN_STRIKES`] liquid strikes are left, or the fit is implausible (a
-//! discount factor outside (0, 1.25], a forward ≤ 0), the forward falls back to the given rate
-//! and dividend yield: `DF = e^{−rT}`, `F = S·e^{(r−q)T}`.
+//! discount factor whose rate is outside [`PLAUSIBLE_RATES`], a forward ≤ 0), the forward falls
+//! back to the given rate and dividend yield: `DF = e^{−rT}`, `F = S·e^{(r−q)T}`. Stale or
+//! wide quotes (a snapshot taken after the close) easily tilt a fit over a few strikes; a
+//! discount factor above one would make a box look cheap and rich at once.
 
 use serde::Serialize;
 
 /// Liquid strikes needed for a fit.
 pub const MIN_STRIKES: usize = 3;
+
+/// The continuously compounded rates a fitted discount factor may imply: −5 % to 25 % a year.
+pub const PLAUSIBLE_RATES: (f64, f64) = (-0.05, 0.25);
 
 /// Strikes nearest the money used by the fit.
 pub const NEAR_MONEY: usize = 12;
@@ -78,7 +83,7 @@ impl Fallback {
 /// The forward of one expiry `years` away: fitted on `points` when they allow it, else the
 /// fallback's; `None` when neither can give one (no fit and no spot).
 pub fn infer(points: &[ParityPoint], years: f64, fallback: &Fallback) -> Option<Forward> {
-    match fit(points) {
+    match fit(points).and_then(|f| plausible(f, years)) {
         Ok((forward, discount_factor, strikes, rmse)) => Some(Forward {
             years,
             forward,
@@ -86,6 +91,21 @@ pub fn infer(points: &[ParityPoint], years: f64, fallback: &Fallback) -> Option<
             source: ForwardSource::Parity { strikes, rmse },
         }),
         Err(reason) => fallback.forward(years, reason),
+    }
+}
+
+/// The fit, if the rate its discount factor implies is in [`PLAUSIBLE_RATES`].
+fn plausible(fit: (f64, f64, usize, f64), years: f64) -> Result<(f64, f64, usize, f64), String> {
+    let (lo, hi) = PLAUSIBLE_RATES;
+    let rate = -fit.1.ln() / years;
+    if years > 0.0 && rate.is_finite() && (lo..=hi).contains(&rate) {
+        Ok(fit)
+    } else {
+        Err(format!(
+            "the fitted discount factor {:.6} implies a rate of {:.2} % a year",
+            fit.1,
+            rate * 100.0
+        ))
     }
 }
 

@@ -3,11 +3,13 @@
 //! of the book allows.
 //!
 //! The edge of one set, in money, is `cash now + PV(sure payoff) − fees`. What is sure depends
-//! on the exercise style: an American short leg can be assigned early, so where that would
-//! make us pay before expiry the bound is not discounted (paying `K2 − K1` today is the worst
-//! case), and a conversion does not count on dividends its stock might not be held for. This
-//! is the `S − PV(D) − K ≤ C − P ≤ S − K·DF` pair of bounds for American options, and the
-//! parity equality for European ones.
+//! on the exercise style. European options settle only at expiry: parity is an equality,
+//! `C − P = S − PV(D) − K·DF`, and a box pays `(K2 − K1)·DF`. An American short leg can be
+//! assigned early, so where that would make us pay sooner the amount is not discounted
+//! (a too-wide vertical costs at worst its width today), a conversion does not count on
+//! dividends its stock might not be held for, and the parity bounds
+//! `S − PV(D) − K ≤ C − P ≤ S − K·DF` bound a box between `K2·DF − K1 − PV(D)` (bought) and
+//! `K2 − K1·DF + PV(D)` (sold): an American box is an arbitrage only outside that band.
 
 use domain::{Money, OptionRight, OptionStyle, Price, Quantity, UnixNanos};
 use serde::Serialize;
@@ -46,8 +48,19 @@ pub enum Unpriced {
     NoStock,
     /// The legs' quotes are further apart in time than the tolerance.
     TooFarApart,
+    /// Three strikes whose gaps need more than ten contracts a leg for a butterfly.
+    UnevenStrikes,
     /// A value left the fixed-point range.
     Overflow,
+}
+
+/// What a position is sure to be worth per share, as a present value: `fixed` paid or received
+/// as if now, `discounted × DF`, and `dividends ×` the dividends' present value.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Sure {
+    fixed: f64,
+    discounted: f64,
+    dividends: f64,
 }
 
 /// Prices `spec` on `book` with `config`'s fees, dividends and time tolerance.
@@ -61,112 +74,140 @@ pub fn evaluate(spec: &Spec, book: &Book, config: &ScanConfig) -> Result<Evaluat
             .ok_or(Unpriced::MissingLeg)
     };
     let american = spec.series.style == OptionStyle::American;
-    let df = || {
-        series
-            .forward
-            .as_ref()
-            .map(|f| f.discount_factor)
-            .ok_or(Unpriced::NoDiscountFactor)
-    };
     let (c, p) = (OptionRight::Call, OptionRight::Put);
     let (buy, sell) = (Side::Buy, Side::Sell);
     let leg = |t: &Tradable, side, ratio| Leg::new(t, side, ratio, false);
-    let width = || {
-        spec.strikes[1]
-            .checked_sub(spec.strikes[0])
-            .ok_or(Unpriced::Overflow)
-    };
-    // (legs, sure payoff per share at expiry, discounted?, dividends counted per share)
-    let (legs, payoff, discount, dividends): (Vec<Leg>, Price, bool, f64) = match spec.kind {
-        Kind::Conversion | Kind::Reversal => {
+    let k = |i: usize| spec.strikes[i].to_f64();
+    let zero = Sure::default();
+    let (legs, sure): (Vec<Leg>, Sure) = match spec.kind {
+        Kind::Conversion => {
             let stock = book.stock.as_ref().ok_or(Unpriced::NoStock)?;
-            let shares = spec.series.multiplier;
-            let k = spec.strikes[0];
-            let pv_div = dividends_pv(series, book.at, config);
-            if spec.kind == Kind::Conversion {
-                let legs = vec![
-                    Leg::new(stock, buy, shares, true),
-                    leg(opt(0, p)?, buy, 1),
-                    leg(opt(0, c)?, sell, 1),
-                ];
-                // We deliver the stock for K; early assignment of the call only brings K sooner.
-                let div = if american { 0.0 } else { pv_div };
-                (legs, k, true, div)
-            } else {
-                let legs = vec![
-                    Leg::new(stock, sell, shares, true),
-                    leg(opt(0, p)?, sell, 1),
-                    leg(opt(0, c)?, buy, 1),
-                ];
-                // We buy the stock back for K, and pay its dividends while short. Early
-                // assignment of the put makes us pay K now: undiscounted for American.
-                (
-                    legs,
-                    k.checked_neg().ok_or(Unpriced::Overflow)?,
-                    !american,
-                    -pv_div,
-                )
-            }
+            let legs = vec![
+                Leg::new(stock, buy, spec.series.multiplier, true),
+                leg(opt(0, p)?, buy, 1),
+                leg(opt(0, c)?, sell, 1),
+            ];
+            // We deliver the stock for K at expiry (an early assignment of the call brings K
+            // sooner). An American call may be assigned before an ex-date: its dividends are
+            // not counted on.
+            let dividends = if american { 0.0 } else { 1.0 };
+            (
+                legs,
+                Sure {
+                    discounted: k(0),
+                    dividends,
+                    ..zero
+                },
+            )
         }
-        Kind::BoxLong => (
-            vec![
+        Kind::Reversal => {
+            let stock = book.stock.as_ref().ok_or(Unpriced::NoStock)?;
+            let legs = vec![
+                Leg::new(stock, sell, spec.series.multiplier, true),
+                leg(opt(0, p)?, sell, 1),
+                leg(opt(0, c)?, buy, 1),
+            ];
+            // We buy the stock back for K and pay its dividends while short; an American put
+            // assigned early makes us pay K now.
+            let sure = if american {
+                Sure {
+                    fixed: -k(0),
+                    dividends: -1.0,
+                    ..zero
+                }
+            } else {
+                Sure {
+                    discounted: -k(0),
+                    dividends: -1.0,
+                    ..zero
+                }
+            };
+            (legs, sure)
+        }
+        Kind::BoxLong => {
+            let legs = vec![
                 leg(opt(0, c)?, buy, 1),
                 leg(opt(1, c)?, sell, 1),
                 leg(opt(1, p)?, buy, 1),
                 leg(opt(0, p)?, sell, 1),
-            ],
-            width()?,
-            true,
-            0.0,
-        ),
-        Kind::BoxShort => (
-            vec![
+            ];
+            // American: the lower bound of the box composed from the parity bounds,
+            // (S − D − K1) − (S − K2·DF).
+            let sure = if american {
+                Sure {
+                    fixed: -k(0),
+                    discounted: k(1),
+                    dividends: -1.0,
+                }
+            } else {
+                Sure {
+                    discounted: k(1) - k(0),
+                    ..zero
+                }
+            };
+            (legs, sure)
+        }
+        Kind::BoxShort => {
+            let legs = vec![
                 leg(opt(0, c)?, sell, 1),
                 leg(opt(1, c)?, buy, 1),
                 leg(opt(1, p)?, sell, 1),
                 leg(opt(0, p)?, buy, 1),
-            ],
-            width()?.checked_neg().ok_or(Unpriced::Overflow)?,
-            !american,
-            0.0,
-        ),
+            ];
+            // American: the upper bound, (S − K1·DF) − (S − D − K2): a short put assigned early
+            // makes us buy the stock now and deliver it for K1 only later.
+            let sure = if american {
+                Sure {
+                    fixed: -k(1),
+                    discounted: k(0),
+                    dividends: -1.0,
+                }
+            } else {
+                Sure {
+                    discounted: k(0) - k(1),
+                    ..zero
+                }
+            };
+            (legs, sure)
+        }
         Kind::CallVerticalInverted => (
             vec![leg(opt(0, c)?, buy, 1), leg(opt(1, c)?, sell, 1)],
-            Price::ZERO,
-            false,
-            0.0,
+            zero,
         ),
         Kind::PutVerticalInverted => (
             vec![leg(opt(1, p)?, buy, 1), leg(opt(0, p)?, sell, 1)],
-            Price::ZERO,
-            false,
-            0.0,
+            zero,
         ),
-        Kind::CallVerticalTooWide => (
-            vec![leg(opt(0, c)?, sell, 1), leg(opt(1, c)?, buy, 1)],
-            width()?.checked_neg().ok_or(Unpriced::Overflow)?,
-            !american,
-            0.0,
-        ),
-        Kind::PutVerticalTooWide => (
-            vec![leg(opt(1, p)?, sell, 1), leg(opt(0, p)?, buy, 1)],
-            width()?.checked_neg().ok_or(Unpriced::Overflow)?,
-            !american,
-            0.0,
-        ),
+        Kind::CallVerticalTooWide | Kind::PutVerticalTooWide => {
+            let legs = if spec.kind == Kind::CallVerticalTooWide {
+                vec![leg(opt(0, c)?, sell, 1), leg(opt(1, c)?, buy, 1)]
+            } else {
+                vec![leg(opt(1, p)?, sell, 1), leg(opt(0, p)?, buy, 1)]
+            };
+            // At worst we pay the width: at expiry, or now when an American leg is assigned.
+            let width = k(0) - k(1);
+            let sure = if american {
+                Sure {
+                    fixed: width,
+                    ..zero
+                }
+            } else {
+                Sure {
+                    discounted: width,
+                    ..zero
+                }
+            };
+            (legs, sure)
+        }
         Kind::CallButterfly | Kind::PutButterfly => {
             let r = right_of(spec.kind);
-            let (w1, w3) = butterfly_weights(&spec.strikes).ok_or(Unpriced::Overflow)?;
-            (
-                vec![
-                    leg(opt(0, r)?, buy, w1),
-                    leg(opt(1, r)?, sell, w1 + w3),
-                    leg(opt(2, r)?, buy, w3),
-                ],
-                Price::ZERO,
-                false,
-                0.0,
-            )
+            let (w1, w3) = butterfly_weights(&spec.strikes).ok_or(Unpriced::UnevenStrikes)?;
+            let legs = vec![
+                leg(opt(0, r)?, buy, w1),
+                leg(opt(1, r)?, sell, w1 + w3),
+                leg(opt(2, r)?, buy, w3),
+            ];
+            (legs, zero)
         }
         Kind::CallCalendar | Kind::PutCalendar => {
             let far_key = spec.far.ok_or(Unpriced::MissingLeg)?;
@@ -177,25 +218,19 @@ pub fn evaluate(spec: &Spec, book: &Book, config: &ScanConfig) -> Result<Evaluat
                 .get(&spec.strikes[0])
                 .and_then(|q| q.get(r))
                 .ok_or(Unpriced::MissingLeg)?;
-            (
-                vec![leg(opt(0, r)?, sell, 1), leg(far_quote, buy, 1)],
-                Price::ZERO,
-                false,
-                0.0,
-            )
+            (vec![leg(opt(0, r)?, sell, 1), leg(far_quote, buy, 1)], zero)
         }
     };
-    price_legs(legs, payoff, discount, dividends, spec, config, df)
+    price_legs(legs, sure, spec, series, book.at, config)
 }
 
 fn price_legs(
     legs: Vec<Leg>,
-    payoff: Price,
-    discount: bool,
-    dividends: f64,
+    sure: Sure,
     spec: &Spec,
+    series: &Series,
+    at: UnixNanos,
     config: &ScanConfig,
-    df: impl Fn() -> Result<f64, Unpriced>,
 ) -> Result<Evaluation, Unpriced> {
     let first = legs
         .iter()
@@ -218,25 +253,33 @@ fn price_legs(
         cash = cash
             .checked_add(l.cash(units).ok_or(Unpriced::Overflow)?)
             .ok_or(Unpriced::Overflow)?;
-        let (fee, count) = if l.is_stock {
-            (config.stock_fee_per_share, l.ratio)
+        let fee = if l.is_stock {
+            config.stock_fee_per_share
         } else {
-            (config.fees_per_contract, l.ratio)
+            config.fees_per_contract
         };
         let f = Money::from_price(fee)
-            .checked_mul_ratio(i64::from(count), 1)
+            .checked_mul_ratio(i64::from(l.ratio), 1)
             .ok_or(Unpriced::Overflow)?;
         fees = fees.checked_add(f).ok_or(Unpriced::Overflow)?;
     }
-    let needs_df = discount && !payoff.is_zero() || dividends != 0.0;
-    let discount_factor = if needs_df { Some(df()?) } else { None };
-    let per_share = payoff.to_f64()
-        * if discount {
-            discount_factor.unwrap_or(1.0)
-        } else {
-            1.0
-        }
-        + dividends;
+    let discount_factor = if sure.discounted != 0.0 {
+        Some(
+            series
+                .forward
+                .as_ref()
+                .map(|f| f.discount_factor)
+                .ok_or(Unpriced::NoDiscountFactor)?,
+        )
+    } else {
+        None
+    };
+    let dividends = if sure.dividends != 0.0 {
+        sure.dividends * dividends_pv(series, at, config)
+    } else {
+        0.0
+    };
+    let per_share = sure.fixed + sure.discounted * discount_factor.unwrap_or(0.0) + dividends;
     let per_share = price_of(per_share).ok_or(Unpriced::Overflow)?;
     let qty = Quantity::checked_from_int(i64::from(mult)).ok_or(Unpriced::Overflow)?;
     let payoff_pv = per_share.notional(qty);

@@ -356,3 +356,55 @@ fn the_same_spec_priced_on_the_next_snapshot() {
     let later = evaluate(&f.spec, &next, &ScanConfig::default()).unwrap();
     assert!(later.edge < Money::ZERO);
 }
+
+#[test]
+fn an_american_box_is_an_arbitrage_only_outside_its_parity_band() {
+    // Sold for more than K2 − K1 but less than K2 − K1·DF: not an arbitrage when an early
+    // assignment of the short put makes us buy the stock now and sell it for K1 only later.
+    // Puts only at 95 and 105: too few strikes for a fit, so the discount factor is the given
+    // rate's (4 % over a quarter), and the band is exact.
+    let mut q: Vec<OptionQuote> = chain(OptionStyle::American)
+        .into_iter()
+        .filter(|q| {
+            q.contract.right == OptionRight::Call
+                || [95, 105].map(Price::from_int).contains(&q.contract.strike)
+        })
+        .collect();
+    shift(find(&mut q, OptionRight::Put, 105), 0.30);
+    shift(find(&mut q, OptionRight::Call, 95), 0.30);
+    let (book, report) = run(&q, &ScanConfig::default());
+    let df = book
+        .series
+        .values()
+        .next()
+        .unwrap()
+        .forward
+        .as_ref()
+        .unwrap()
+        .discount_factor;
+    let f = of(&report, Kind::BoxShort, &[95, 105]);
+    let leg = |r, k, bid: bool| {
+        let q = q
+            .iter()
+            .find(|x| x.contract.right == r && x.contract.strike == Price::from_int(k))
+            .unwrap();
+        if bid {
+            q.bid.unwrap().to_f64()
+        } else {
+            q.ask.unwrap().to_f64()
+        }
+    };
+    let premium = leg(OptionRight::Call, 95, true) - leg(OptionRight::Call, 105, false)
+        + leg(OptionRight::Put, 105, true)
+        - leg(OptionRight::Put, 95, false);
+    assert!(premium > 10.0, "{premium}");
+    let bound = 105.0 - 95.0 * df;
+    assert_eq!(f.is_some(), premium > bound, "{premium} vs {bound}");
+    assert!(f.is_none());
+    // Sold above the band's top: found, against that top.
+    shift(find(&mut q, OptionRight::Put, 105), 1.0);
+    let (_, report) = run(&q, &ScanConfig::default());
+    let f = of(&report, Kind::BoxShort, &[95, 105]).expect("found");
+    let expected = -(105.0 - 95.0 * df) * 100.0;
+    assert!((f.evaluation.payoff_pv.to_f64() - expected).abs() < 1e-6);
+}

@@ -10,9 +10,9 @@ use crate::{Text, table};
 /// `options import`: the counts, then each kind of finding with its first lines.
 pub fn option_import(t: &mut Text, s: &ImportSummary) {
     let c = &s.counts;
-    let at = s
-        .snapshot_at
-        .map_or(String::new(), |a| format!(", snapshot at {}", a.to_rfc3339()));
+    let at = s.snapshot_at.map_or(String::new(), |a| {
+        format!(", snapshot at {}", a.to_rfc3339())
+    });
     t.line(format!(
         "{} ({}, {} rows{at}): {} inserted, {} updated, {} unchanged, {} skipped",
         s.file, s.layout, s.rows, c.inserted, c.updated, c.unchanged, c.skipped
@@ -24,7 +24,11 @@ pub fn option_import(t: &mut Text, s: &ImportSummary) {
             f.kind,
             f.count,
             lines.join(", "),
-            if f.count > f.lines.len() as u64 { ", …" } else { "" }
+            if f.count > f.lines.len() as u64 {
+                ", …"
+            } else {
+                ""
+            }
         ));
     }
 }
@@ -46,6 +50,22 @@ pub fn option_scan(t: &mut Text, o: &ScanOutcome) {
         with_stock,
         o.runs.len()
     ));
+    let given: usize = o.snapshots.iter().map(|s| s.forwards.given).sum();
+    let none: usize = o.snapshots.iter().map(|s| s.forwards.none).sum();
+    if given > 0 {
+        t.warn(format!(
+            "{given} expiries (over all snapshots) had too few liquid strikes, or an implausible \
+             fit, for a discount factor of their own: they used --rate {} (parity, boxes and \
+             wide verticals depend on it)",
+            o.rate
+        ));
+    }
+    if none > 0 {
+        t.warn(format!(
+            "{none} expiries had no discount factor at all (no fit and no stock quote for a \
+             forward): their parity, box and wide-vertical checks were not priced"
+        ));
+    }
     if !o.found_by_kind.is_empty() {
         let kinds: Vec<String> = o
             .found_by_kind
@@ -85,7 +105,14 @@ pub fn option_scan(t: &mut Text, o: &ScanOutcome) {
     let stamp = |s: domain::UnixNanos| s.to_rfc3339();
     let table = table(
         &[
-            "kind", "legs", "first seen", "last seen", "snapshots", "edge/set", "sets", "total",
+            "kind",
+            "legs",
+            "first seen",
+            "last seen",
+            "snapshots",
+            "edge/set",
+            "sets",
+            "total",
             "next edge",
         ],
         o.runs.iter().map(|r| {

@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use domain::{CorporateActionKind, Money, Price, Quantity, Symbol, UnixNanos};
+use options::forward::ForwardSource;
 use options::scan::{self, Book, Evaluation, Finding, Kind, ScanConfig, SeriesKey, Spec, Unpriced};
 use serde::Serialize;
 use store::{
@@ -31,7 +32,10 @@ use crate::UpkeepError;
 
 /// The store roles a scan reads and writes.
 pub trait ScanStore: OptionStore + ArbitrageStore + BarStore + TickStore + ActionStore {}
-impl<T: OptionStore + ArbitrageStore + BarStore + TickStore + ActionStore + ?Sized> ScanStore for T {}
+impl<T: OptionStore + ArbitrageStore + BarStore + TickStore + ActionStore + ?Sized> ScanStore
+    for T
+{
+}
 
 /// Which snapshots to scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +69,31 @@ pub struct SnapshotScan {
     pub found: usize,
     pub unpriced: BTreeMap<Unpriced, usize>,
     pub no_size: usize,
+    /// Series whose forward and discount factor came from their own parity, from the given
+    /// rate and dividend yield, or from neither (no fit and no stock quote).
+    pub forwards: ForwardCounts,
+}
+
+/// How the series of a snapshot got their forwards.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ForwardCounts {
+    pub fitted: usize,
+    pub given: usize,
+    pub none: usize,
+}
+
+impl ForwardCounts {
+    fn of(book: &Book) -> Self {
+        let mut c = Self::default();
+        for s in book.series.values() {
+            match s.forward.as_ref().map(|f| &f.source) {
+                Some(ForwardSource::Parity { .. }) => c.fitted += 1,
+                Some(ForwardSource::Given { .. }) => c.given += 1,
+                None => c.none += 1,
+            }
+        }
+        c
+    }
 }
 
 /// What a scan found: the snapshots scanned and the runs of opportunities, oldest first.
@@ -81,6 +110,8 @@ pub struct ScanOutcome {
     pub still_there: usize,
     /// What recording did (`None` without `record`).
     pub recorded: Option<UpsertCounts>,
+    /// The fallback rate the scan was given, for expiries the chain gives no discount factor.
+    pub rate: f64,
 }
 
 /// A run being followed from snapshot to snapshot.
@@ -117,6 +148,7 @@ pub fn scan_chain(
         followed: 0,
         still_there: 0,
         recorded: None,
+        rate: config.rate,
     };
     let mut open = seed(&*store, &req.underlying, times[0])?;
     for at in times {
@@ -133,8 +165,7 @@ pub fn scan_chain(
         let report = scan::scan(&book, &config);
         follow(&mut open, &book, &config, &mut out);
         for f in &report.findings {
-            *out
-                .found_by_kind
+            *out.found_by_kind
                 .entry(f.spec.kind.as_str().to_string())
                 .or_default() += 1;
             let run = match open.remove(&f.key) {
@@ -152,8 +183,9 @@ pub fn scan_chain(
             open.insert(f.key.clone(), run);
         }
         // Runs not found again here are closed; keep them for the output.
-        let (kept, closed): (BTreeMap<_, _>, BTreeMap<_, _>) =
-            std::mem::take(&mut open).into_iter().partition(|(_, r)| r.record.last_seen == at);
+        let (kept, closed): (BTreeMap<_, _>, BTreeMap<_, _>) = std::mem::take(&mut open)
+            .into_iter()
+            .partition(|(_, r)| r.record.last_seen == at);
         out.runs.extend(closed.into_values().map(|r| r.record));
         open = kept;
         out.snapshots.push(SnapshotScan {
@@ -164,12 +196,12 @@ pub fn scan_chain(
             found: report.findings.len(),
             unpriced: report.unpriced,
             no_size: report.no_size,
+            forwards: ForwardCounts::of(&book),
         });
     }
     out.runs.extend(open.into_values().map(|r| r.record));
-    out.runs.sort_by(|a, b| {
-        (a.first_seen, &a.kind, &a.key).cmp(&(b.first_seen, &b.kind, &b.key))
-    });
+    out.runs
+        .sort_by(|a, b| (a.first_seen, &a.kind, &a.key).cmp(&(b.first_seen, &b.kind, &b.key)));
     if req.record && !out.runs.is_empty() {
         out.recorded = Some(store.upsert_opportunities(&out.runs)?);
     }
@@ -177,8 +209,16 @@ pub fn scan_chain(
 }
 
 /// Prices every open run's legs on `book`, the snapshot after the one it was last seen in.
-fn follow(open: &mut BTreeMap<String, Open>, book: &Book, config: &ScanConfig, out: &mut ScanOutcome) {
-    for run in open.values_mut().filter(|r| r.record.next_edge.is_none() && r.record.last_seen < book.at) {
+fn follow(
+    open: &mut BTreeMap<String, Open>,
+    book: &Book,
+    config: &ScanConfig,
+    out: &mut ScanOutcome,
+) {
+    for run in open
+        .values_mut()
+        .filter(|r| r.record.next_edge.is_none() && r.record.last_seen < book.at)
+    {
         out.followed += 1;
         let next = scan::evaluate(&run.spec, book, config);
         let detail = run.record.detail.as_object_mut();
@@ -189,12 +229,18 @@ fn follow(open: &mut BTreeMap<String, Open>, book: &Book, config: &ScanConfig, o
                 }
                 run.record.next_edge = price_of_money(e.edge);
                 if let Some(d) = detail {
-                    d.insert("next".into(), serde_json::json!({"at": book.at, "sets": e.sets}));
+                    d.insert(
+                        "next".into(),
+                        serde_json::json!({"at": book.at, "sets": e.sets}),
+                    );
                 }
             }
             Err(why) => {
                 if let Some(d) = detail {
-                    d.insert("next".into(), serde_json::json!({"at": book.at, "unpriced": why}));
+                    d.insert(
+                        "next".into(),
+                        serde_json::json!({"at": book.at, "unpriced": why}),
+                    );
                 }
             }
         }
@@ -202,7 +248,11 @@ fn follow(open: &mut BTreeMap<String, Open>, book: &Book, config: &ScanConfig, o
 }
 
 /// A new run opened by `f` at `at`.
-fn record_of(underlying: &Symbol, at: UnixNanos, f: &Finding) -> Result<ArbitrageRecord, UpkeepError> {
+fn record_of(
+    underlying: &Symbol,
+    at: UnixNanos,
+    f: &Finding,
+) -> Result<ArbitrageRecord, UpkeepError> {
     let mut r = ArbitrageRecord {
         underlying: underlying.clone(),
         kind: f.spec.kind.as_str().to_string(),

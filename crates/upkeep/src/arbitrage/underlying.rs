@@ -21,7 +21,9 @@ pub fn stock_quote(
         timeframe: Timeframe::M1,
         start: Some(UnixNanos::new(oldest.saturating_sub(NANOS_PER_MINUTE))),
         end: Some(UnixNanos::new(
-            at.as_i64().saturating_sub(NANOS_PER_MINUTE).saturating_add(1),
+            at.as_i64()
+                .saturating_sub(NANOS_PER_MINUTE)
+                .saturating_add(1),
         )),
     };
     let bars = store.quote_bar_page(&query, None, 1_000)?;

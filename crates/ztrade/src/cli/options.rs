@@ -119,7 +119,11 @@ fn import(a: ImportArgs, g: &GlobalArgs) -> anyhow::Result<()> {
         counts,
         read: read.report,
     };
-    output::reply(g.json, &done.summary(&req.file), render::text::option_import)
+    output::reply(
+        g.json,
+        &done.summary(&req.file),
+        render::text::option_import,
+    )
 }
 
 fn scan(a: ScanArgs, g: &GlobalArgs) -> anyhow::Result<()> {
