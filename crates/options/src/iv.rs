@@ -67,6 +67,10 @@ pub enum IvStatus {
     /// discount factor). Not one of the market conditions above: a caller's bug or bad data.
     #[error("invalid_input")]
     InvalidInput,
+    /// The expiry has no forward or discount factor: too few liquid strikes for a parity fit,
+    /// and no spot for the given rate to make one.
+    #[error("no_forward")]
+    NoForward,
 }
 
 impl IvStatus {
@@ -81,6 +85,7 @@ impl IvStatus {
             IvStatus::Stale => "stale",
             IvStatus::Expired => "expired",
             IvStatus::InvalidInput => "invalid_input",
+            IvStatus::NoForward => "no_forward",
         }
     }
 

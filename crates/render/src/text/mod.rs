@@ -41,7 +41,7 @@ pub use features::features;
 pub use job_health::job_health;
 pub use journal::{journal, run_outcome};
 pub use labels::{dataset, labels};
-pub use options::{option_import, option_scan};
+pub use options::{option_chain, option_import, option_scan};
 pub use paper::{paper_run, replay, sessions};
 pub use retain::retain;
 pub use rollup::rollup;

@@ -138,3 +138,69 @@ pub fn option_scan(t: &mut Text, o: &ScanOutcome) {
         ));
     }
 }
+
+/// `options chain`: per expiry its forward, then each contract with ztrade's numbers and the
+/// provider's.
+pub fn option_chain(t: &mut Text, c: &app::options::chain::ChainView) {
+    let spot = c.spot.map_or("no spot".to_string(), |s| {
+        format!("spot {s:.4} ({})", c.spot_source)
+    });
+    t.line(format!("{} at {}: {spot}", c.underlying, c.at.to_rfc3339()));
+    let num = |x: Option<f64>, d: usize| x.map_or("-".to_string(), |x| format!("{x:.d$}"));
+    for e in &c.expiries {
+        let fwd = match &e.forward {
+            Some(f) => {
+                let how = match &f.source {
+                    options::forward::ForwardSource::Parity { strikes, rmse } => {
+                        format!("parity over {strikes} strikes, rmse {rmse:.4}")
+                    }
+                    options::forward::ForwardSource::Given { reason } => {
+                        format!("given rate: {reason}")
+                    }
+                };
+                format!(
+                    "forward {:.4}, discount factor {:.6} ({how})",
+                    f.forward, f.discount_factor
+                )
+            }
+            None => "no forward: no parity fit and no spot".to_string(),
+        };
+        t.line(format!(
+            "{} {} ×{}, {:.4} years: {fwd}",
+            e.expiry, e.style, e.multiplier, e.years
+        ));
+        let table = table(
+            &[
+                "contract",
+                "bid",
+                "ask",
+                "status",
+                "iv",
+                "iv (provider)",
+                "delta",
+                "delta (provider)",
+                "gamma",
+                "vega",
+                "theta",
+                "rho",
+            ],
+            e.contracts.iter().map(|x| {
+                vec![
+                    x.occ.to_string(),
+                    x.bid.map_or("-".into(), |p| p.to_string()),
+                    x.ask.map_or("-".into(), |p| p.to_string()),
+                    x.status.as_str().to_string(),
+                    num(x.iv, 4),
+                    num(x.provider.iv, 4),
+                    num(x.delta, 4),
+                    num(x.provider.delta, 4),
+                    num(x.gamma, 5),
+                    num(x.vega, 4),
+                    num(x.theta, 4),
+                    num(x.rho, 4),
+                ]
+            }),
+        );
+        t.line(table.to_string());
+    }
+}

@@ -153,6 +153,15 @@ pub fn scan_chain(
     let mut open = seed(&*store, &req.underlying, times[0])?;
     for at in times {
         let chain = store.chain_at(&req.underlying, at, Some(req.max_age))?;
+        if chain.is_empty() && matches!(req.window, Window::At(_)) {
+            return Err(UpkeepError::NoData(format!(
+                "no option snapshots of {} at {} or in the {} minutes before: import a chain \
+                 (ztrade options import) or collect one",
+                req.underlying,
+                at.to_rfc3339(),
+                req.max_age / domain::time::NANOS_PER_MINUTE
+            )));
+        }
         let stock = underlying::stock_quote(&*store, &req.underlying, at, req.max_age)?;
         let book = Book::new(
             &req.underlying,

@@ -1,12 +1,15 @@
-//! `ztrade options import|scan`: option chains into the store, and the arbitrage scan over them
-//! (`app::options`).
+//! `ztrade options import|chain|iv|scan`: option chains into the store, a stored chain priced,
+//! a CSV priced, and the arbitrage scan over stored chains (`app::options`).
 
 use std::path::PathBuf;
 
+use app::options::chain::ChainRequest;
 use app::options::import::OptionImportRequest;
+use app::options::iv::IvFileRequest;
 use app::options::scan::{ScanRequest, Window};
 use clap::{Args, Subcommand};
 use domain::{Money, Price, Symbol, UnixNanos};
+use formats::export::{Destination, write_bytes};
 use options::scan::ScanConfig;
 
 use super::flags::{parse_short_span, parse_span, parse_time};
@@ -21,6 +24,14 @@ pub enum OptionsCommand {
     /// listed, not failures. An upsert: importing again changes nothing, and trade bars keep the
     /// quotes' bid and ask.
     Import(ImportArgs),
+    /// Show the stored chain of SYMBOL as of --at: each contract's quote, ztrade's implied
+    /// volatility and greeks beside the provider's, and each expiry's forward and discount
+    /// factor (from the chain's own put-call parity, else --rate and --dividend-yield).
+    Chain(ChainArgs),
+    /// Price a CSV of options for scripts: columns underlying_price,strike,expiry_years,rate,
+    /// dividend_yield,price,right[,style]; writes the rows back with iv,delta,gamma,vega,theta,
+    /// rho,status appended (IV and greeks empty where status is not ok).
+    Iv(IvArgs),
     /// Scan stored chain snapshots for arbitrage that could be traded: put-call parity
     /// (conversions and reversals with the stock at its bid or ask), boxes, verticals,
     /// butterflies and calendars, every leg at the side it would trade, with fees, sized by the
@@ -44,6 +55,39 @@ pub struct ImportArgs {
     /// A last trade older than this before the snapshot is a stale-trade finding (e.g. 5d).
     #[arg(long, value_name = "SPAN", value_parser = parse_span)]
     stale_after: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct ChainArgs {
+    /// The underlying whose stored chain to show.
+    symbol: Symbol,
+    /// The instant (RFC 3339 or a date): each contract's latest snapshot at or before it.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    at: UnixNanos,
+    /// Snapshots older than this are not part of the chain (e.g. 15m, 1d).
+    #[arg(long, value_name = "SPAN", default_value = "15m", value_parser = parse_span)]
+    max_age: i64,
+    /// A quote older than this at --at is stale and gets no IV (e.g. 5m).
+    #[arg(long, value_name = "SPAN", default_value = "5m", value_parser = parse_span)]
+    stale_after: i64,
+    /// The continuously compounded rate for an expiry whose chain gives no discount factor.
+    #[arg(long, value_name = "R", default_value_t = 0.0)]
+    rate: f64,
+    /// The dividend yield for such an expiry's forward.
+    #[arg(long, value_name = "Q", default_value_t = 0.0)]
+    dividend_yield: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct IvArgs {
+    /// The CSV to price.
+    file: PathBuf,
+    /// Write the priced CSV here instead of to stdout.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Price the valid rows and list each bad one instead of refusing the file.
+    #[arg(long)]
+    skip_invalid: bool,
 }
 
 #[derive(Debug, Args)]
@@ -93,6 +137,8 @@ pub struct ScanArgs {
 pub fn run(cmd: OptionsCommand, g: &GlobalArgs) -> anyhow::Result<()> {
     match cmd {
         OptionsCommand::Import(a) => import(a, g),
+        OptionsCommand::Chain(a) => chain(a, g),
+        OptionsCommand::Iv(a) => iv(a, g),
         OptionsCommand::Scan(a) => scan(a, g),
     }
 }
@@ -151,4 +197,38 @@ fn scan(a: ScanArgs, g: &GlobalArgs) -> anyhow::Result<()> {
     let mut store = g.open(Open::Migrated)?;
     let outcome = app::options::scan::scan(store.as_mut(), &req)?;
     output::reply(g.json, &outcome, render::text::option_scan)
+}
+
+fn chain(a: ChainArgs, g: &GlobalArgs) -> anyhow::Result<()> {
+    let req = ChainRequest {
+        underlying: a.symbol,
+        at: a.at,
+        max_age: a.max_age,
+        stale_after_seconds: a.stale_after as f64 / 1e9,
+        rate: a.rate,
+        dividend_yield: a.dividend_yield,
+    };
+    let store = g.open(Open::Ready)?;
+    let view = app::options::chain::chain(store.as_ref(), &req)?;
+    output::reply(g.json, &view, render::text::option_chain)
+}
+
+fn iv(a: IvArgs, g: &GlobalArgs) -> anyhow::Result<()> {
+    let req = IvFileRequest {
+        file: a.file,
+        skip_invalid: a.skip_invalid,
+    };
+    let priced = app::options::iv::price_file(&req)?;
+    for skipped in &priced.skipped {
+        eprintln!("skipped {skipped}");
+    }
+    if g.json {
+        return output::reply(true, &priced, |_, _| {});
+    }
+    let dest = match a.out {
+        Some(path) => Destination::of(&path)?,
+        None => Destination::Stdout,
+    };
+    write_bytes(&dest, priced.csv.as_bytes())?;
+    Ok(())
 }
