@@ -77,4 +77,11 @@ fn the_walk_through_runs_as_written_from_an_empty_folder() {
     assert!(drift["inputs"].as_u64().unwrap() > 390, "{drift}");
     assert!(drift["drift"]["decision"]["first"].is_null(), "{drift}");
     assert!(text.contains("paper session demo"), "{text}");
+    // The options lines: the day scanned at the bill rate, and a CSV priced.
+    let scan: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(work.join("scan.json")).unwrap()).unwrap();
+    assert_eq!(scan["snapshots"].as_array().unwrap().len(), 405, "{text}");
+    assert!(text.contains("zero_bid: 836 rows"), "{text}");
+    let priced = std::fs::read_to_string(work.join("iv_priced.csv")).unwrap();
+    assert!(priced.lines().nth(1).unwrap().ends_with(",ok"), "{priced}");
 }
