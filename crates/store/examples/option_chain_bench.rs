@@ -101,6 +101,29 @@ fn run(name: &str, s: &mut dyn Store, snapshots: i64) {
         cs.len(),
         el.as_secs_f64() * 1e3 / asks as f64
     );
+    // The baseline: what a caller without `chain_at` would do, the whole window read by
+    // `options` (here the session so far, max age unbounded) and the latest per contract kept.
+    let t = Instant::now();
+    let mut got = 0;
+    for k in 0..asks / 10 {
+        let i = (k * 10) * snapshots / asks;
+        let all = s
+            .options(&Symbol::lit("SPY"), None, Some(at(i).plus(1)))
+            .unwrap();
+        let mut latest = std::collections::HashMap::new();
+        for q in all {
+            latest.insert(q.contract.occ.clone(), q);
+        }
+        got += latest.len();
+    }
+    let base = t.elapsed();
+    assert_eq!(got, (asks / 10) as usize * cs.len());
+    println!(
+        "{name}: baseline (read the window, keep the latest per contract) {} times: {:.2} ms a chain, {:.0}x chain_at",
+        asks / 10,
+        base.as_secs_f64() * 1e3 / (asks / 10) as f64,
+        (base.as_secs_f64() / (asks / 10) as f64) / (el.as_secs_f64() / asks as f64)
+    );
     let t = Instant::now();
     let times = s
         .option_snapshot_times(&Symbol::lit("SPY"), None, None)

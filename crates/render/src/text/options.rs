@@ -60,6 +60,15 @@ pub fn option_scan(t: &mut Text, o: &ScanOutcome) {
             o.rate
         ));
     }
+    let parity = o.found_by_kind.get("conversion").copied().unwrap_or(0)
+        + o.found_by_kind.get("reversal").copied().unwrap_or(0);
+    if parity > 0 && o.dividends_stored == 0 {
+        t.warn(format!(
+            "no dividends of {} are stored: conversions and reversals count none (ztrade data \
+             actions import, or data backfill --kind actions)",
+            o.underlying
+        ));
+    }
     if none > 0 {
         t.warn(format!(
             "{none} expiries had no discount factor at all (no fit and no stock quote for a \

@@ -112,6 +112,9 @@ pub struct ScanOutcome {
     pub recorded: Option<UpsertCounts>,
     /// The fallback rate the scan was given, for expiries the chain gives no discount factor.
     pub rate: f64,
+    /// Cash dividends of the underlying stored as corporate actions (conversions and
+    /// reversals count them; with none stored, a dividend payer's reversals look like profit).
+    pub dividends_stored: usize,
 }
 
 /// A run being followed from snapshot to snapshot.
@@ -149,6 +152,7 @@ pub fn scan_chain(
         still_there: 0,
         recorded: None,
         rate: config.rate,
+        dividends_stored: config.dividends.len(),
     };
     let mut open = seed(&*store, &req.underlying, times[0])?;
     for at in times {
