@@ -4,8 +4,8 @@
 //!   (providers → store); tests plug in fakes.
 //! - [`collect`]: [`CollectRunner`], which dispatches by kind to [`bars`] (window fetch, then the
 //!   gap check against the expected-bar grid and a backfill of what is missing), [`news`] (news
-//!   with sentiment), [`option_chain`] (option chains in the job's ranges, then the arbitrage scan)
-//!   and [`upkeep_job`] (roll-ups and retention of what is stored,
+//!   with sentiment), [`option_chain`] (option chains in the job's ranges, [`chain_ranges`],
+//!   then the arbitrage scan) and [`upkeep_job`] (roll-ups and retention of what is stored,
 //!   through the `upkeep` crate, queued after bars runs or scheduled on their own).
 //! - [`clients`]: [`Clients`], one shared client per provider with keys.
 //! - [`run`]: the apalis worker around a runner, on the Redis queue or the embedded in-memory
