@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use collector::Provider;
 use collector::queue::{JobSpec, RunTask};
+use collector::schedule::OptionsRun;
 use collector::worker::bars::fetch_all_bars;
-use collector::worker::news::{run_news, run_options};
+use collector::worker::news::run_news;
+use collector::worker::option_chain::run_options;
 use collector::worker::{JobReport, StoreHandle};
 use domain::{Symbol, Timeframe, UnixNanos};
 use providers::{
@@ -133,7 +135,9 @@ async fn an_option_chain_whose_cursors_cycle_fails() {
     })
     .await;
     let (store, _db) = store().await;
-    let e = run_options(&client(&base), &store, &spec(RunTask::Options, "AAPL"))
+    let run = OptionsRun::default();
+    let spec = spec(RunTask::Options(run.clone()), "AAPL");
+    let e = run_options(&client(&base), &store, &spec, &run)
         .await
         .unwrap_err()
         .to_string();

@@ -18,7 +18,7 @@ use domain::{Symbol, Timeframe, UnixNanos};
 use serde::{Deserialize, Serialize};
 use upkeep::retain::Policies;
 
-use crate::schedule::{Job, Task, bars_window, next_due};
+use crate::schedule::{Job, OptionsRun, Task, bars_window, next_due};
 use domain::Provider;
 
 /// What a run fetches. Windows are half-open, `[start, end)`.
@@ -37,8 +37,10 @@ pub enum RunTask {
         end: UnixNanos,
         sentiment: Option<Timeframe>,
     },
-    /// A snapshot of each symbol's option chain.
-    Options,
+    /// A snapshot of each symbol's option chain in the job's ranges, then with `scan` the
+    /// arbitrage scan of it. The settings' serde defaults are the config's, so a run queued
+    /// before they existed (`{"kind": "options"}`) still parses.
+    Options(OptionsRun),
     /// Each symbol's `from` bars rolled up to `to`, incrementally (`upkeep::rollup`).
     Rollup {
         from: Timeframe,
@@ -61,7 +63,7 @@ impl RunTask {
         match self {
             Self::Bars { .. } => "bars",
             Self::News { .. } => "news",
-            Self::Options => "options",
+            Self::Options(_) => "options",
             Self::Rollup { .. } => "rollup",
             Self::Validate { .. } => "validate",
             Self::Retain { .. } => "retain",
@@ -134,7 +136,7 @@ impl JobSpec {
                     sentiment: *sentiment,
                 }
             }
-            Task::Options => RunTask::Options,
+            Task::Options(run) => RunTask::Options(run.clone()),
             Task::Retain { policies } => RunTask::Retain {
                 policies: policies.clone(),
             },
@@ -236,7 +238,46 @@ mod tests {
                 sentiment: Some(Timeframe::H1)
             }
         );
-        assert_eq!(JobSpec::for_run(&jobs[2], due).task, RunTask::Options);
+        assert_eq!(
+            JobSpec::for_run(&jobs[2], due).task,
+            RunTask::Options(OptionsRun::default())
+        );
+    }
+
+    #[test]
+    fn an_options_run_carries_its_ranges_and_scan_through_json() {
+        let text = r#"
+            symbols = ["SPY"]
+            [[jobs]]
+            kind = "options"
+            provider = "alpaca"
+            every = "30m"
+            strike_range = "all"
+            expiry_days = 7
+            scan = true
+            scan_rate = 0.04
+        "#;
+        let (_, run) = first_run(text);
+        let RunTask::Options(o) = &run.task else {
+            panic!("an options run: {:?}", run.task)
+        };
+        assert_eq!(o.strikes, crate::schedule::StrikeRange::All);
+        assert_eq!(o.expiry_days, 7);
+        let scan = o.scan.clone().unwrap();
+        assert_eq!(scan.rate, domain::Price::lit("0.04"));
+        assert_eq!(scan.fees_per_contract, domain::Price::lit("0.65"));
+        let json = serde_json::to_value(&run).unwrap();
+        assert_eq!(json["task"]["kind"], "options");
+        assert_eq!(json["task"]["expiry_days"], 7);
+    }
+
+    #[test]
+    fn an_options_run_queued_before_the_ranges_existed_still_parses() {
+        let old = r#"{"job":"options-alpaca","provider":"alpaca","due":"2024-01-03T15:00:00Z",
+            "symbols":["SPY"],"task":{"kind":"options"},"next_due":"2024-01-03T15:30:00Z"}"#;
+        let run: JobSpec = serde_json::from_str(old).unwrap();
+        assert_eq!(run.task, RunTask::Options(OptionsRun::default()));
+        assert_eq!(run.id(), "options-alpaca@2024-01-03T15:00:00Z");
     }
 
     #[test]

@@ -25,6 +25,19 @@
 //! sentiment = "15m"              # news only: aggregate sentiment per interval, or false
 //!
 //! [[jobs]]
+//! kind = "options"
+//! provider = "alpaca"
+//! every = "30m"
+//! strike_range = "20%"           # options only: ± around the underlying's last stored close
+//!                                # (default 20%; "all" fetches every strike)
+//! expiry_days = 60               # options only: expiries from today to today + N (New York)
+//! scan = true                    # options only: after each snapshot, the arbitrage scan
+//!                                # (upkeep::arbitrage), its runs recorded; default false
+//! scan_fees_per_contract = "0.65" # per leg (default 0.65)
+//! scan_min_edge = "0"            # edge per set after fees must be above this (default 0)
+//! scan_rate = 0.05               # the fallback rate for an expiry with no parity fit (0.05)
+//!
+//! [[jobs]]
 //! kind = "retain"                # retention on its own schedule; no provider
 //! every = "1d"                   # default 1d (New York midnight); hours default always
 //!
@@ -71,6 +84,15 @@ pub struct RawJob {
     pub rollup_hours: Option<String>,
     pub retain: Option<bool>,
     pub validate: Option<bool>,
+    /// Options only (`schedule::options`): `"20%"` around the money, or `"all"`.
+    pub strike_range: Option<String>,
+    /// Options only: expiries from today to today + N days (New York dates).
+    pub expiry_days: Option<i64>,
+    /// Options only: scan each new snapshot for arbitrage, with the `scan_*` settings.
+    pub scan: Option<bool>,
+    pub scan_fees_per_contract: Option<String>,
+    pub scan_min_edge: Option<String>,
+    pub scan_rate: Option<f64>,
 }
 
 /// `sentiment = "15m"` or `sentiment = false`.

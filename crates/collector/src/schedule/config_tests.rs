@@ -347,3 +347,146 @@ ticks = "30d"
     let e = load_retention(&file).unwrap_err().to_string();
     assert!(e.ends_with("c.yaml: retention: no retention section; add one, e.g. `retention: { ticks: 30d, 1m: 2y, 1d: forever }`"), "{e}");
 }
+
+/// TOML with one options job, `extra` appended to its table.
+fn options_job(extra: &str) -> String {
+    format!(
+        "symbols = [\"SPY\"]\n[[jobs]]\nkind = \"options\"\nprovider = \"alpaca\"\nevery = \"30m\"\n{extra}\n"
+    )
+}
+
+fn options_of(text: &str) -> OptionsRun {
+    let plan = plan_of(text, "c.toml").unwrap();
+    match &plan.jobs[0].task {
+        Task::Options(run) => run.clone(),
+        other => panic!("an options task: {other:?}"),
+    }
+}
+
+#[test]
+fn options_jobs_default_to_20_percent_60_days_and_no_scan() {
+    let run = options_of(&options_job(""));
+    assert_eq!(run.strikes, StrikeRange::Percent(domain::Price::lit("20")));
+    assert_eq!((run.expiry_days, run.scan.clone()), (60, None));
+    assert_eq!(run, OptionsRun::default());
+}
+
+#[test]
+fn options_jobs_take_their_ranges_and_scan_from_toml_and_yaml() {
+    let toml = options_job(
+        "strike_range = \"12.5%\"\nexpiry_days = 30\nscan = true\n\
+         scan_fees_per_contract = \"0.5\"\nscan_min_edge = \"1\"\nscan_rate = 0.045",
+    );
+    let run = options_of(&toml);
+    assert_eq!(
+        run.strikes,
+        StrikeRange::Percent(domain::Price::lit("12.5"))
+    );
+    assert_eq!(run.expiry_days, 30);
+    assert_eq!(
+        run.scan,
+        Some(ScanSettings {
+            fees_per_contract: domain::Price::lit("0.5"),
+            min_edge: domain::Price::lit("1"),
+            rate: domain::Price::lit("0.045"),
+        })
+    );
+    let yaml = "symbols: [SPY]\njobs:\n  - kind: options\n    provider: alpaca\n    every: 30m\n    \
+                strike_range: 12.5%\n    expiry_days: 30\n    scan: true\n    \
+                scan_fees_per_contract: \"0.5\"\n    scan_min_edge: \"1\"\n    scan_rate: 0.045\n";
+    let y = plan_of(yaml, "c.yaml").unwrap();
+    assert_eq!(y.jobs[0].task, Task::Options(run));
+    // The scan's settings default when only `scan` is set; "all" lifts the strike filter.
+    let run = options_of(&options_job("strike_range = \"all\"\nscan = true"));
+    assert_eq!(run.strikes, StrikeRange::All);
+    assert_eq!(run.scan, Some(ScanSettings::default()));
+    assert_eq!(
+        ScanSettings::default().rate,
+        domain::Price::lit("0.05"),
+        "the documented default"
+    );
+}
+
+#[test]
+fn options_fields_are_refused_elsewhere_and_checked() {
+    let cases = [
+        (
+            one_job("strike_range = \"20%\""),
+            "c.toml: jobs[0].strike_range: only options jobs take `strike_range`",
+        ),
+        (
+            one_job("expiry_days = 30"),
+            "c.toml: jobs[0].expiry_days: only options jobs take `expiry_days`",
+        ),
+        (
+            one_job("scan = true"),
+            "c.toml: jobs[0].scan: only options jobs take `scan`",
+        ),
+        (
+            one_job("scan_rate = 0.05"),
+            "c.toml: jobs[0].scan_rate: only options jobs take `scan_rate`",
+        ),
+        (
+            options_job("strike_range = \"20\""),
+            "c.toml: jobs[0].strike_range: \"20\" is not a percent around the money",
+        ),
+        (
+            options_job("strike_range = \"0%\""),
+            "c.toml: jobs[0].strike_range: \"0%\" is not between 0% (excluded) and 100%",
+        ),
+        (
+            options_job("strike_range = \"150%\""),
+            "c.toml: jobs[0].strike_range: \"150%\" is not between",
+        ),
+        (
+            options_job("expiry_days = -1"),
+            "c.toml: jobs[0].expiry_days: -1 is not between 0",
+        ),
+        (
+            options_job("scan_rate = 0.05"),
+            "c.toml: jobs[0].scan_rate: set `scan = true` first",
+        ),
+        (
+            options_job("scan = false\nscan_min_edge = \"1\""),
+            "c.toml: jobs[0].scan_min_edge: set `scan = true` first",
+        ),
+        (
+            options_job("scan = true\nscan_rate = 5"),
+            "c.toml: jobs[0].scan_rate: 5 is not a yearly rate between -0.05 and 0.5",
+        ),
+        (
+            options_job("scan = true\nscan_fees_per_contract = \"-0.65\""),
+            "c.toml: jobs[0].scan_fees_per_contract: -0.65 is negative",
+        ),
+        (
+            options_job("scan = true\nscan_min_edge = \"cheap\""),
+            "c.toml: jobs[0].scan_min_edge: \"cheap\"",
+        ),
+    ];
+    for (text, want) in cases {
+        let e = err_of(&text, "c.toml");
+        assert!(e.starts_with(want), "{text}\n got: {e}\nwant: {want}");
+    }
+}
+
+#[test]
+fn the_example_config_shows_an_options_job_with_every_field() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/collect.example.toml");
+    // Its agents directory is the user's; the jobs resolve without it.
+    let plan = resolve(read_config(&file).unwrap(), &[], &file).unwrap();
+    let options = plan
+        .jobs
+        .iter()
+        .find_map(|j| match &j.task {
+            Task::Options(run) => Some(run.clone()),
+            _ => None,
+        })
+        .expect("an options job");
+    assert_eq!(
+        options,
+        OptionsRun {
+            scan: Some(ScanSettings::default()),
+            ..OptionsRun::default()
+        }
+    );
+}

@@ -13,6 +13,7 @@ use crate::schedule::config::{
     AgentSymbols, RawConfig, RawJob, RawSentiment, read_agents, read_config,
 };
 use crate::schedule::error::ConfigError;
+use crate::schedule::options::{self, OptionsRun};
 use domain::Provider;
 
 /// When a job may run.
@@ -35,8 +36,9 @@ pub enum Task {
     },
     /// Each run fetches news; with `sentiment`, scores it and aggregates per that interval.
     News { sentiment: Option<Timeframe> },
-    /// Each run fetches option chain snapshots of the symbols.
-    Options,
+    /// Each run fetches option chain snapshots of the symbols, in the run's strike and expiry
+    /// ranges, then with `scan` scans each new snapshot for arbitrage.
+    Options(OptionsRun),
     /// Each run applies the retention policies to the job's symbols (every stored series when
     /// it names none).
     Retain { policies: Policies },
@@ -47,7 +49,7 @@ impl Task {
         match self {
             Self::Bars { .. } => "bars",
             Self::News { .. } => "news",
-            Self::Options => "options",
+            Self::Options(_) => "options",
             Self::Retain { .. } => "retain",
         }
     }
@@ -215,6 +217,19 @@ fn resolve_job(
     only("rollup_hours", rj.rollup_hours.is_some(), "bars")?;
     only("retain", rj.retain.is_some(), "bars")?;
     only("validate", rj.validate.is_some(), "bars")?;
+    for (f, present) in [
+        ("strike_range", rj.strike_range.is_some()),
+        ("expiry_days", rj.expiry_days.is_some()),
+        ("scan", rj.scan.is_some()),
+        (
+            "scan_fees_per_contract",
+            rj.scan_fees_per_contract.is_some(),
+        ),
+        ("scan_min_edge", rj.scan_min_edge.is_some()),
+        ("scan_rate", rj.scan_rate.is_some()),
+    ] {
+        only(f, present, "options")?;
+    }
 
     let (default_every, default_hours) = match kind.as_str() {
         "bars" => (Some("1m"), Hours::Market),
@@ -294,7 +309,7 @@ fn resolve_job(
         "retain" => Task::Retain {
             policies: policies("kind")?,
         },
-        _ => Task::Options,
+        _ => Task::Options(options::resolve(rj, &bad)?),
     };
 
     let symbols = match &rj.symbols {

@@ -75,7 +75,7 @@ fn early_close_and_holiday() {
     // 2024-07-03 closes 13:00 EDT; 07-04 is a holiday; next run is 07-05's open.
     assert_eq!(due(&j, "2024-07-03T17:00:00Z"), "2024-07-05T13:30:00Z");
     // A 3h options job gets 12:00 on the early-close day, 12:00 and 15:00 on a full one.
-    let o = job("3h", Hours::Market, Task::Options);
+    let o = job("3h", Hours::Market, Task::Options(OptionsRun::default()));
     assert_eq!(due(&o, "2024-11-29T05:00:00Z"), "2024-11-29T17:00:00Z");
     assert_eq!(due(&o, "2024-11-29T17:00:00Z"), "2024-12-02T17:00:00Z");
     assert_eq!(due(&o, "2024-12-02T17:00:00Z"), "2024-12-02T20:00:00Z");

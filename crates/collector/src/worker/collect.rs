@@ -4,7 +4,8 @@ use crate::queue::{JobSpec, RunTask};
 use crate::runtime::Clock;
 use crate::worker::bars::{GapCheck, GapMemo, run_bars};
 use crate::worker::clients::Clients;
-use crate::worker::news::{run_news, run_options};
+use crate::worker::news::run_news;
+use crate::worker::option_chain::run_options;
 use crate::worker::upkeep_job;
 use crate::worker::{JobError, JobReport, JobRunner, StoreHandle, provider_of};
 use async_trait::async_trait;
@@ -77,7 +78,7 @@ impl JobRunner for CollectRunner {
                 end,
                 sentiment,
             } => run_news(client()?, &self.store, job, *start, *end, *sentiment).await,
-            RunTask::Options => run_options(client()?, &self.store, job).await,
+            RunTask::Options(run) => run_options(client()?, &self.store, job, run).await,
             RunTask::Rollup { from, to, hours } => {
                 upkeep_job::rollup(&self.store, job, *from, to, *hours).await
             }

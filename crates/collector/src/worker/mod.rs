@@ -4,7 +4,8 @@
 //!   (providers → store); tests plug in fakes.
 //! - [`collect`]: [`CollectRunner`], which dispatches by kind to [`bars`] (window fetch, then the
 //!   gap check against the expected-bar grid and a backfill of what is missing), [`news`] (news
-//!   with sentiment, option chains) and [`upkeep_job`] (roll-ups and retention of what is stored,
+//!   with sentiment), [`option_chain`] (option chains in the job's ranges, [`chain_ranges`],
+//!   then the arbitrage scan) and [`upkeep_job`] (roll-ups and retention of what is stored,
 //!   through the `upkeep` crate, queued after bars runs or scheduled on their own).
 //! - [`clients`]: [`Clients`], one shared client per provider with keys.
 //! - [`run`]: the apalis worker around a runner, on the Redis queue or the embedded in-memory
@@ -15,9 +16,11 @@
 //! every write is an upsert on the data's natural key, so a run done twice stores nothing twice.
 
 pub mod bars;
+pub mod chain_ranges;
 pub mod clients;
 pub mod collect;
 pub mod news;
+pub mod option_chain;
 pub mod run;
 pub mod store_handle;
 pub mod upkeep_job;
@@ -50,6 +53,16 @@ pub struct JobReport {
     /// (the provider has none for them, e.g. a minute without trades).
     pub gap_bars: u64,
     pub gap_bars_left: u64,
+    /// Options jobs: quotes the provider returned outside the job's strike or expiry range
+    /// (a provider may ignore a filter), dropped before storing.
+    #[serde(default)]
+    pub out_of_range: u64,
+    /// Options jobs with `scan`: arbitrage runs recorded (opened or extended) and findings, over
+    /// the snapshots just stored.
+    #[serde(default)]
+    pub scan_runs: u64,
+    #[serde(default)]
+    pub scan_findings: u64,
     /// Parts that failed without failing the run (one symbol of several), with their messages.
     pub errors: Vec<String>,
     /// How far the newest stored row trails the run's due time, in seconds (bars: the end of

@@ -1,4 +1,5 @@
-//! News runs (articles, then sentiment per interval) and option-chain runs.
+//! News runs: articles, then sentiment per interval. (Option-chain runs are
+//! [`crate::worker::option_chain`].)
 //!
 //! Sentiment follows the backfill's rule ([`news_ingest`]): a symbol's record for an interval
 //! is recomputed from every stored article of that interval plus the run's, so a record written
@@ -9,11 +10,11 @@
 
 use std::collections::BTreeMap;
 
-use domain::{NewsArticle, OptionQuote, SentimentRecord, Symbol, Timeframe, UnixNanos};
-use providers::{NewsRequest, OptionChainRequest, Provider as Source};
+use domain::{NewsArticle, SentimentRecord, Symbol, Timeframe, UnixNanos};
+use providers::{NewsRequest, Provider as Source};
 use store::{DataKind, Span};
 
-use crate::backfill::guard::{MAX_OPTION_CONTRACTS, PageGuard, rows_bound};
+use crate::backfill::guard::{PageGuard, rows_bound};
 use crate::news_ingest;
 use crate::queue::JobSpec;
 use crate::worker::{JobError, JobReport, StoreHandle};
@@ -103,65 +104,4 @@ async fn symbol_sentiment(
         .await?;
     news_ingest::interval_sentiment(symbol, &stored, page, interval)
         .map_err(|e| JobError::Config(e.to_string()))
-}
-
-/// One snapshot of each symbol's chain. A symbol whose chain fails is reported; the others
-/// are still stored.
-pub async fn run_options(
-    client: &dyn Source,
-    store: &StoreHandle,
-    spec: &JobSpec,
-) -> Result<JobReport, JobError> {
-    let mut report = JobReport::default();
-    let mut failed = 0;
-    for symbol in &spec.symbols {
-        match chain(client, symbol, &mut report).await {
-            Ok(quotes) => {
-                let counts = store
-                    .call(move |st| st.upsert_options(&quotes, None))
-                    .await?;
-                report.add_counts(counts);
-            }
-            Err(e) => {
-                tracing::warn!(job = %spec.job, symbol = %symbol, "option chain failed: {e}");
-                report.errors.push(format!("{symbol}: {e}"));
-                failed += 1;
-            }
-        }
-    }
-    if failed == spec.symbols.len() && failed > 0 {
-        return Err(JobError::Failed(format!(
-            "every option chain failed; first: {}",
-            report.errors[0]
-        )));
-    }
-    report.lag_seconds = Some(0);
-    Ok(report)
-}
-
-async fn chain(
-    client: &dyn Source,
-    symbol: &Symbol,
-    report: &mut JobReport,
-) -> Result<Vec<OptionQuote>, JobError> {
-    let req = OptionChainRequest::new(symbol.clone());
-    let mut by_key: BTreeMap<(Symbol, UnixNanos), OptionQuote> = BTreeMap::new();
-    let mut cursor = None;
-    let mut guard = PageGuard::new(MAX_OPTION_CONTRACTS, None);
-    loop {
-        let page = client.fetch_option_chain(&req, cursor.as_ref()).await?;
-        report.requests += 1;
-        let n = page.items.len();
-        let mut fresh = 0;
-        for q in page.items {
-            fresh += usize::from(by_key.insert((q.contract.occ.clone(), q.ts), q).is_none());
-        }
-        guard
-            .check_rows(&page.request, n, fresh, page.next.as_ref())
-            .map_err(JobError::Failed)?;
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => return Ok(by_key.into_values().collect()),
-        }
-    }
 }

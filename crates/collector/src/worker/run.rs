@@ -144,6 +144,7 @@ async fn handle(spec: JobSpec, ctx: Data<Arc<Ctx>>) -> Result<(), BoxDynError> {
             tracing::info!(
                 job = %spec.job, due = %spec.due, rows = r.rows_written, unchanged = r.rows_unchanged,
                 requests = r.requests, gap_bars = r.gap_bars, gap_bars_left = r.gap_bars_left,
+                out_of_range = r.out_of_range, scan_runs = r.scan_runs,
                 errors = r.errors.len(), lag_s = ?r.lag_seconds, "run finished"
             );
             true
