@@ -72,6 +72,7 @@ fn day_scan(db: &TestDb, rate: f64, from: &str, to: &str, record: bool) -> ScanO
         },
         max_age: 15 * 60_000_000_000,
         record,
+        step: 0,
     };
     db.with(|s: &mut dyn Store| scan(s, &req)).unwrap()
 }
@@ -135,6 +136,21 @@ fn lean_spy_day_at_the_bill_rate_and_at_zero(db: &TestDb) {
         .with(|s: &mut dyn Store| s.opportunities(&spy(), None, None))
         .unwrap();
     assert_eq!(stored, free.runs);
+    // A step of five minutes scans one stored time in five.
+    let req = ScanRequest {
+        underlying: spy(),
+        window: Window::Range {
+            from: t(day.0),
+            to: t(day.1),
+        },
+        config: ScanConfig::default(),
+        max_age: 15 * 60_000_000_000,
+        record: false,
+        step: 5 * 60_000_000_000,
+    };
+    let sparse = db.with(|s: &mut dyn Store| scan(s, &req)).unwrap();
+    assert_eq!(sparse.snapshots.len(), 81);
+    assert_eq!(sparse.snapshots[1].at, t("2023-08-03T13:36:00Z"));
 }
 
 fn a_window_scanned_in_halves_continues_the_same_runs(db: &TestDb) {
@@ -193,6 +209,7 @@ fn the_yfinance_snapshot_without_a_discount_factor(db: &TestDb) {
             },
             max_age: 15 * 60_000_000_000,
             record: false,
+            step: 0,
         };
         db.with(|s: &mut dyn Store| scan(s, &req)).unwrap()
     };

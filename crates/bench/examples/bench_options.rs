@@ -221,7 +221,10 @@ fn main() {
     );
     println!(
         "{:<44} {:>11.1} ms {:>12.2} M/s",
-        format!("arbitrage scan, {} contracts ({checks} checks, {found} found)", args.chain),
+        format!(
+            "arbitrage scan, {} contracts ({checks} checks, {found} found)",
+            args.chain
+        ),
         scan_secs * 1e3,
         checks as f64 / scan_secs / 1e6
     );
@@ -276,7 +279,10 @@ fn scan_run(n: usize, repeats: usize) -> (f64, usize, usize) {
         &spy,
         Some(Price::lit("499.99")),
         Some(Price::lit("500.01")),
-        (Some(Quantity::from_int(1000)), Some(Quantity::from_int(1000))),
+        (
+            Some(Quantity::from_int(1000)),
+            Some(Quantity::from_int(1000)),
+        ),
         at,
     )
     .ok();

@@ -122,25 +122,25 @@ fn span_of(quotes: &[OptionQuote]) -> Option<(UnixNanos, UnixNanos)> {
     Some((first, last))
 }
 
-/// Scans the snapshot times `[first, last]` of `symbol` just stored and records the runs; a
-/// failure goes into the report's errors.
+/// Scans the chain just stored, as of its latest snapshot time (each contract keeps its own
+/// latest quote within the scan's max age), and records the runs; a failure goes into the
+/// report's errors. One scan per chain: each contract is stamped with its own quote time, so
+/// scanning every distinct time would price partial chains, once per contract.
 async fn scan(
     store: &StoreHandle,
     spec: &JobSpec,
     symbol: &Symbol,
     settings: &ScanSettings,
-    (first, last): (UnixNanos, UnixNanos),
+    (_, last): (UnixNanos, UnixNanos),
     report: &mut JobReport,
 ) {
     let req = ScanRequest {
         underlying: symbol.clone(),
-        window: Window::Range {
-            from: first,
-            to: last.checked_plus(1).unwrap_or(UnixNanos::MAX),
-        },
+        window: Window::At(last),
         config: scan_config(settings),
         max_age: SCAN_MAX_AGE,
         record: true,
+        step: 0,
     };
     let done = store
         .call(move |st| Ok(scan_chain(st, &req)))

@@ -57,6 +57,11 @@ pub struct ScanRequest {
     pub max_age: i64,
     /// Write the runs found into `arbitrage_opportunities`.
     pub record: bool,
+    /// In a range, scan a snapshot time only when it is at least this long (ns) after the last
+    /// one scanned; 0 scans every stored time. Collected chains stamp each contract with its
+    /// own quote time, so a range of them holds about one time per contract: a step of a
+    /// minute scans them once a minute.
+    pub step: i64,
 }
 
 /// One snapshot's scan, in short.
@@ -132,9 +137,10 @@ pub fn scan_chain(
     config.dividends = dividends(&*store, &req.underlying)?;
     let times = match req.window {
         Window::At(t) => vec![t],
-        Window::Range { from, to } => {
-            store.option_snapshot_times(&req.underlying, Some(from), Some(to))?
-        }
+        Window::Range { from, to } => thin(
+            store.option_snapshot_times(&req.underlying, Some(from), Some(to))?,
+            req.step,
+        ),
     };
     if times.is_empty() {
         return Err(UpkeepError::NoData(format!(
@@ -219,6 +225,23 @@ pub fn scan_chain(
         out.recorded = Some(store.upsert_opportunities(&out.runs)?);
     }
     Ok(out)
+}
+
+/// The times at least `step` after the last one kept (all of them for a step of 0 or less).
+fn thin(times: Vec<UnixNanos>, step: i64) -> Vec<UnixNanos> {
+    if step <= 0 {
+        return times;
+    }
+    let mut kept: Vec<UnixNanos> = Vec::with_capacity(times.len());
+    for t in times {
+        if kept
+            .last()
+            .is_none_or(|last| t.as_i64().saturating_sub(last.as_i64()) >= step)
+        {
+            kept.push(t);
+        }
+    }
+    kept
 }
 
 /// Prices every open run's legs on `book`, the snapshot after the one it was last seen in.

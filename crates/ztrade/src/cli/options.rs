@@ -132,6 +132,10 @@ pub struct ScanArgs {
     /// Do not record the runs in arbitrage_opportunities.
     #[arg(long)]
     dry_run: bool,
+    /// With --from/--to, scan a stored snapshot time only this long after the last one scanned
+    /// (e.g. 1m): collected chains stamp each contract with its own quote time.
+    #[arg(long, value_name = "SPAN", default_value = "0", value_parser = parse_short_span)]
+    step: i64,
 }
 
 pub fn run(cmd: OptionsCommand, g: &GlobalArgs) -> anyhow::Result<()> {
@@ -193,6 +197,7 @@ fn scan(a: ScanArgs, g: &GlobalArgs) -> anyhow::Result<()> {
         },
         max_age: a.max_age,
         record: !a.dry_run,
+        step: a.step,
     };
     let mut store = g.open(Open::Migrated)?;
     let outcome = app::options::scan::scan(store.as_mut(), &req)?;
