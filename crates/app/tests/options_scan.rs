@@ -117,6 +117,9 @@ fn lean_spy_day_at_the_bill_rate_and_at_zero(db: &TestDb) {
         "{}",
         longest.key
     );
+    // Each run keeps the settings it was found with.
+    assert_eq!(longest.detail["settings"]["rate"], 0.0);
+    assert_eq!(longest.detail["settings"]["fees_per_contract"], "0");
     // Every finding but the last minute's was priced again in the next snapshot.
     assert_eq!(free.followed, 402 + 807 - 1);
     // A run that ended was no longer worth trading in the snapshot after it.

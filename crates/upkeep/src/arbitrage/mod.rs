@@ -161,6 +161,7 @@ pub fn scan_chain(
         dividends_stored: config.dividends.len(),
     };
     let mut open = seed(&*store, &req.underlying, times[0])?;
+    let settings = settings_of(req);
     for at in times {
         let chain = store.chain_at(&req.underlying, at, Some(req.max_age))?;
         if chain.is_empty() && matches!(req.window, Window::At(_)) {
@@ -191,11 +192,11 @@ pub fn scan_chain(
                 Some(mut run) => {
                     run.record.snapshots = run.record.snapshots.saturating_add(1);
                     run.record.last_seen = at;
-                    fill(&mut run.record, f)?;
+                    fill(&mut run.record, f, &settings)?;
                     run
                 }
                 None => Open {
-                    record: record_of(&req.underlying, at, f)?,
+                    record: record_of(&req.underlying, at, f, &settings)?,
                     spec: f.spec.clone(),
                 },
             };
@@ -288,6 +289,7 @@ fn record_of(
     underlying: &Symbol,
     at: UnixNanos,
     f: &Finding,
+    settings: &serde_json::Value,
 ) -> Result<ArbitrageRecord, UpkeepError> {
     let mut r = ArbitrageRecord {
         underlying: underlying.clone(),
@@ -304,12 +306,32 @@ fn record_of(
         next_edge: None,
         detail: serde_json::Value::Null,
     };
-    fill(&mut r, f)?;
+    fill(&mut r, f, settings)?;
     Ok(r)
 }
 
+/// The settings a run was found with, kept in its detail: rows of scans with other fees or
+/// rates can be told apart.
+fn settings_of(req: &ScanRequest) -> serde_json::Value {
+    let c = &req.config;
+    serde_json::json!({
+        "fees_per_contract": c.fees_per_contract,
+        "stock_fee_per_share": c.stock_fee_per_share,
+        "min_edge": price_of_money(c.min_edge),
+        "tolerance_ns": c.max_quote_skew_ns,
+        "allow_unsized": c.allow_unsized,
+        "rate": c.rate,
+        "dividend_yield": c.dividend_yield,
+        "max_age_ns": req.max_age,
+    })
+}
+
 /// The latest snapshot's legs, edge and size on a run.
-fn fill(r: &mut ArbitrageRecord, f: &Finding) -> Result<(), UpkeepError> {
+fn fill(
+    r: &mut ArbitrageRecord,
+    f: &Finding,
+    settings: &serde_json::Value,
+) -> Result<(), UpkeepError> {
     let e: &Evaluation = &f.evaluation;
     let overflow = || UpkeepError::Stored(format!("the edge of {} does not fit a price", f.key));
     r.legs = serde_json::to_value(&e.legs).map_err(|err| UpkeepError::Stored(err.to_string()))?;
@@ -334,6 +356,7 @@ fn fill(r: &mut ArbitrageRecord, f: &Finding) -> Result<(), UpkeepError> {
         "fees": price_of_money(e.fees),
         "discount_factor": e.discount_factor,
         "sized": e.sets.is_some(),
+        "settings": settings,
     });
     Ok(())
 }
