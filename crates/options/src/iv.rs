@@ -112,12 +112,7 @@ pub fn implied_vol_black(
     discount_factor: f64,
     right: OptionRight,
 ) -> Result<f64, IvStatus> {
-    if years.is_nan() {
-        return Err(IvStatus::InvalidInput);
-    }
-    if years <= 0.0 {
-        return Err(IvStatus::Expired);
-    }
+    live(years)?;
     let valid = |x: f64| x.is_finite() && x > 0.0;
     if !valid(forward) || !valid(strike) || !valid(discount_factor) || !years.is_finite() {
         return Err(IvStatus::InvalidInput);
@@ -252,6 +247,17 @@ pub fn implied_vol_american(
     brent(lo, f_lo, hi, f_hi, price_tolerance, excess)
 }
 
+/// Expiry first: NaN years are invalid, zero or fewer expired.
+fn live(years: f64) -> Result<(), IvStatus> {
+    if years.is_nan() {
+        Err(IvStatus::InvalidInput)
+    } else if years <= 0.0 {
+        Err(IvStatus::Expired)
+    } else {
+        Ok(())
+    }
+}
+
 /// The checked market of the BSM and American solvers, with expiry checked first.
 fn market(
     spot: f64,
@@ -260,12 +266,7 @@ fn market(
     rate: f64,
     dividend_yield: f64,
 ) -> Result<Bsm, IvStatus> {
-    if years.is_nan() {
-        return Err(IvStatus::InvalidInput);
-    }
-    if years <= 0.0 {
-        return Err(IvStatus::Expired);
-    }
+    live(years)?;
     Bsm::new(spot, strike, years, rate, dividend_yield).map_err(|_| IvStatus::InvalidInput)
 }
 

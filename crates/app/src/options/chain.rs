@@ -112,22 +112,28 @@ pub fn chain(
     let mut expiries: Vec<ExpiryView> = Vec::new();
     for q in &quotes {
         let c = &q.contract;
+        // One view per (expiry, style, multiplier): an adjusted contract of the same expiry
+        // interleaves with the standard ones in the chain's strike order.
         let same = |e: &ExpiryView| {
             e.expiry == c.expiry && e.style == c.style && e.multiplier == c.multiplier
         };
-        if !expiries.last().is_some_and(same) {
-            let years = options::expiry::years_to_expiry(req.at, c.expiry).unwrap_or(0.0);
-            expiries.push(ExpiryView {
-                expiry: c.expiry,
-                style: c.style,
-                multiplier: c.multiplier,
-                years,
-                forward: None,
-                contracts: Vec::new(),
-            });
-        }
-        let e = expiries.last_mut().expect("pushed above");
-        e.contracts.push(contract_view(q, e.years, req));
+        let i = match expiries.iter().position(same) {
+            Some(i) => i,
+            None => {
+                let years = options::expiry::years_to_expiry(req.at, c.expiry).unwrap_or(0.0);
+                expiries.push(ExpiryView {
+                    expiry: c.expiry,
+                    style: c.style,
+                    multiplier: c.multiplier,
+                    years,
+                    forward: None,
+                    contracts: Vec::new(),
+                });
+                expiries.len() - 1
+            }
+        };
+        let years = expiries[i].years;
+        expiries[i].contracts.push(contract_view(q, years, req));
     }
     for e in &mut expiries {
         e.forward = forward(e, spot, req);

@@ -19,7 +19,7 @@ use super::columns::{self, Kind};
 use super::fit;
 use super::rows::{Collector, RowParser};
 use super::split::Splitter;
-use super::tail::{RECENT, Tail, Verdict};
+use super::tail::{self, RECENT, Tail, Verdict};
 use super::{ImportError, ReadOptions, ReadResult, RowError, Rows};
 
 const CHUNK: usize = 1 << 20;
@@ -316,10 +316,7 @@ impl Run<'_> {
                     );
                     (field, reason)
                 }
-                Verdict::Whole => {
-                    let reason = "the last line has no newline; read as it stands";
-                    ("row".to_string(), reason.to_string())
-                }
+                Verdict::Whole => ("row".to_string(), tail::READ_AS_IT_STANDS.to_string()),
             });
         }
         let line_no = self.line;
@@ -349,7 +346,7 @@ impl Run<'_> {
     /// Strict: stop. Skipping: note the line and go on.
     fn reject(&mut self, field: &str, mut reason: String) -> Result<(), ImportError> {
         if self.unterminated {
-            reason.push_str(" (on the last line, which has no newline: is the file cut short?)");
+            reason.push_str(tail::CUT_SHORT_HINT);
         }
         let e = self.err(field, reason);
         self.refuse(e)

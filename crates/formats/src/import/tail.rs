@@ -12,6 +12,18 @@
 //! A value can lose digits and stay as long as others (`109019052` → `109019`), so neither test
 //! is proof; the import report says whenever the last line had no newline.
 
+/// The warning on a last line without a newline that was read as it stands.
+pub(crate) const READ_AS_IT_STANDS: &str = "the last line has no newline; read as it stands";
+
+/// What a refusal of a last line without a newline adds to its reason.
+pub(crate) const CUT_SHORT_HINT: &str =
+    " (on the last line, which has no newline: is the file cut short?)";
+
+/// The warning of a last line without a newline, `FILE:LINE: row: …`.
+pub(crate) fn unterminated(file: &std::path::Path, line: u64) -> super::RowError {
+    super::RowError::new(file, line, "row", READ_AS_IT_STANDS)
+}
+
 /// How many preceding rows the softer test looks at.
 pub const RECENT: usize = 10;
 

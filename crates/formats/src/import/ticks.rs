@@ -23,6 +23,7 @@ use domain::{Price, Quantity, QuoteTick, TradeTick, UnixNanos};
 use super::numbers;
 use super::reader::{for_each_line, with_file};
 use super::split::{Fields, Splitter};
+use super::tail;
 use super::timestamp::{Stamp, StampReader};
 use super::zone::LocalZone;
 use super::{ImportError, RowError};
@@ -499,20 +500,13 @@ impl Run<'_> {
                 }
                 self.last_ts = Some(ts);
                 if unterminated {
-                    self.warnings.push(RowError::new(
-                        self.name,
-                        self.line,
-                        "row",
-                        "the last line has no newline; read as it stands",
-                    ));
+                    self.warnings.push(tail::unterminated(self.name, self.line));
                 }
                 Ok(())
             }
             Err((field, mut reason)) => {
                 if unterminated {
-                    reason.push_str(
-                        " (on the last line, which has no newline: is the file cut short?)",
-                    );
+                    reason.push_str(tail::CUT_SHORT_HINT);
                 }
                 self.refuse(field, reason)
             }

@@ -46,6 +46,24 @@ pub enum Window {
     Range { from: UnixNanos, to: UnixNanos },
 }
 
+impl Window {
+    /// The window of `--at T`, or of `--from T1 --to T2`; anything else is an input error.
+    pub fn from_flags(
+        at: Option<UnixNanos>,
+        from: Option<UnixNanos>,
+        to: Option<UnixNanos>,
+    ) -> Result<Self, UpkeepError> {
+        match (at, from, to) {
+            (Some(at), None, None) => Ok(Self::At(at)),
+            (None, Some(from), Some(to)) if from < to => Ok(Self::Range { from, to }),
+            (None, Some(_), Some(_)) => Err(UpkeepError::input("--from must be before --to")),
+            _ => Err(UpkeepError::input(
+                "say which snapshots: --at TIME, or --from T1 --to T2",
+            )),
+        }
+    }
+}
+
 /// A scan as asked for.
 #[derive(Debug, Clone)]
 pub struct ScanRequest {
@@ -400,15 +418,22 @@ fn seed(
         return Ok(open);
     };
     let after = Some(UnixNanos::new(prev.as_i64().saturating_add(1)));
-    for mut record in store.opportunities(underlying, Some(prev), after)? {
+    let records = store.opportunities(underlying, Some(prev), after)?;
+    // The snapshot times each run covered, read once from the earliest run's start.
+    let earliest = records.iter().map(|r| r.first_seen).min();
+    let covered = match earliest {
+        Some(from) => store.option_snapshot_times(underlying, Some(from), after)?,
+        None => Vec::new(),
+    };
+    for mut record in records {
         let Some(spec) = spec_of(&record) else {
             return Err(UpkeepError::Stored(format!(
                 "arbitrage run {:?} has a detail this version cannot read",
                 record.key
             )));
         };
-        let covered = store.option_snapshot_times(underlying, Some(record.first_seen), after)?;
-        record.snapshots = u32::try_from(covered.len()).unwrap_or(u32::MAX);
+        let since = covered.len() - covered.partition_point(|t| *t < record.first_seen);
+        record.snapshots = u32::try_from(since).unwrap_or(u32::MAX);
         record.last_seen = prev;
         record.next_edge = None;
         open.insert(record.key.clone(), Open { record, spec });

@@ -177,11 +177,7 @@ fn import(a: ImportArgs, g: &GlobalArgs) -> anyhow::Result<()> {
 }
 
 fn scan(a: ScanArgs, g: &GlobalArgs) -> anyhow::Result<()> {
-    let window = match (a.at, a.from, a.to) {
-        (Some(at), _, _) => Window::At(at),
-        (None, Some(from), Some(to)) => Window::Range { from, to },
-        _ => anyhow::bail!("say which snapshots: --at TIME, or --from T1 --to T2"),
-    };
+    let window = Window::from_flags(a.at, a.from, a.to).map_err(app::AppError::from)?;
     let req = ScanRequest {
         underlying: a.symbol,
         window,

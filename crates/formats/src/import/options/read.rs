@@ -10,6 +10,7 @@ use domain::{OptionQuote, Symbol, UnixNanos};
 
 use super::super::reader::for_each_line;
 use super::super::split::Splitter;
+use super::super::tail;
 use super::cells::{Cells, Clock, FieldError};
 use super::header::{Columns, columns};
 use super::{
@@ -113,20 +114,13 @@ impl Run<'_> {
                 self.findings.note_empty(&p.empty, self.line);
                 self.rows.push((self.line, p.quote));
                 if unterminated {
-                    self.warnings.push(RowError::new(
-                        self.name,
-                        self.line,
-                        "row",
-                        "the last line has no newline; read as it stands",
-                    ));
+                    self.warnings.push(tail::unterminated(self.name, self.line));
                 }
                 Ok(())
             }
             Err((field, mut reason)) => {
                 if unterminated {
-                    reason.push_str(
-                        " (on the last line, which has no newline: is the file cut short?)",
-                    );
+                    reason.push_str(tail::CUT_SHORT_HINT);
                 }
                 self.refuse(field, reason)
             }
